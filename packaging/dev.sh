@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Foyer's front door: installs what is missing (Debian 12, root or sudo), builds, runs or tests.
+#
+#   packaging/dev.sh run [KIOSK OPTIONS…]   build and start the kiosk with embedded defaults
+#   packaging/dev.sh test                   the whole suite: normal build, ASan/UBSan build, fuzzers
+#   packaging/dev.sh build                  build only (into _build)
+#   packaging/dev.sh bench                  build and run the benchmarks (they print their figures)
+#   packaging/dev.sh deps                   install the Debian packages only
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${FOYER_BUILD_DIR:-$ROOT/_build}
+SAN_BUILD=${FOYER_SAN_BUILD_DIR:-$ROOT/_build-sanitize}
+FUZZ_BUILD=${FOYER_FUZZ_BUILD_DIR:-$ROOT/_build-fuzz}
+FUZZ_SECONDS=${FOYER_FUZZ_SECONDS:-60}
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+
+package_list() {
+    grep -hv '^\s*\(#\|$\)' "$@" | tr -d ' '
+}
+
+install_packages() {
+    local lists=("$ROOT/packaging/debian-packages.txt")
+    [ "${1:-}" = test ] && [ -f "$ROOT/packaging/debian-test-packages.txt" ] &&
+        lists+=("$ROOT/packaging/debian-test-packages.txt")
+    local missing=()
+    local pkg
+    for pkg in $(package_list "${lists[@]}"); do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    command -v apt-get >/dev/null || die "apt-get not found: install these packages by hand: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "run as root or install sudo; missing packages: ${missing[*]}"
+        sudo=(sudo)
+    fi
+    say "installing ${#missing[@]} Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -q || die "apt-get update failed: check the network or the apt sources"
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+        die "could not install: ${missing[*]}"
+}
+
+setup_build() { # dir [meson options…]
+    local dir=$1; shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson setup --reconfigure "$dir" "$ROOT" "$@" >/dev/null
+    else
+        meson setup "$dir" "$ROOT" "$@"
+    fi
+    meson compile -C "$dir"
+}
+
+run_suite() { # dir [extra meson test args…]
+    local dir=$1; shift
+    local status=0
+    # UI tests need a display and a session bus; core tests ignore both.
+    xvfb-run -a -s '-screen 0 1280x1024x24' dbus-run-session -- \
+        meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || status=$?
+    return $status
+}
+
+count_results() { # testlog.json… -> "passed failed skipped"
+    python3 - "$@" <<'PY'
+import json, sys
+ok = fail = skip = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path, encoding='utf-8').read().splitlines()
+    except OSError:
+        continue
+    for line in lines:
+        if not line.strip():
+            continue
+        r = json.loads(line).get('result')
+        if r in ('OK', 'EXPECTEDFAIL'):
+            ok += 1
+        elif r == 'SKIP':
+            skip += 1
+        else:
+            fail += 1
+print(ok, fail, skip)
+PY
+}
+
+cmd_test() {
+    install_packages test
+    local status=0 logs=()
+
+    say "build and test: $BUILD"
+    setup_build "$BUILD" -Ddevelopment=true
+    run_suite "$BUILD" || status=1
+    logs+=("$BUILD/meson-logs/testlog.json")
+
+    say "build and test under AddressSanitizer + UndefinedBehaviorSanitizer: $SAN_BUILD"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+        setup_build "$SAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
+        run_suite "$SAN_BUILD" --no-suite bench --timeout-multiplier 4 || status=1
+    logs+=("$SAN_BUILD/meson-logs/testlog.json")
+
+    if command -v clang >/dev/null && [ -d "$ROOT/tests/fuzz" ]; then
+        say "fuzz targets for ${FUZZ_SECONDS}s each (clang, libFuzzer, ASan/UBSan): $FUZZ_BUILD"
+        CC=clang setup_build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
+            -Db_lundef=false -Dbuildtype=debug
+        FOYER_FUZZ_SECONDS=$FUZZ_SECONDS ASAN_OPTIONS=detect_leaks=1 \
+            meson test -C "$FUZZ_BUILD" --suite fuzz --print-errorlogs --num-processes 2 \
+            --timeout-multiplier 3 || status=1
+        logs+=("$FUZZ_BUILD/meson-logs/testlog.json")
+    fi
+
+    read -r passed failed skipped < <(count_results "${logs[@]}")
+    echo
+    echo "All builds: normal, sanitize${FUZZ_BUILD:+, fuzz}"
+    printf 'Ok:                 %s\n' "$passed"
+    printf 'Fail:               %s\n' "$failed"
+    printf 'Skipped:            %s\n' "$skipped"
+    echo
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ] || status=1
+    return $status
+}
+
+cmd_run() {
+    install_packages
+    setup_build "$BUILD" -Ddevelopment=true
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+        die "no display: start this from a desktop session (or: xvfb-run -a packaging/dev.sh run)"
+    fi
+    say "starting the kiosk (configuration: ${FOYER_CONFIG:-lookup order, else built-in defaults})"
+    # Uninstalled: translations from the build tree, the app icon from data/.
+    FOYER_LOCALEDIR="$BUILD/po" XDG_DATA_DIRS="$ROOT/data:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
+        exec "$BUILD/src/app/foyer" "$@"
+}
+
+cmd_bench() {
+    install_packages test
+    setup_build "$BUILD" -Dbuildtype=release
+    meson test -C "$BUILD" --benchmark --print-errorlogs --verbose --timeout-multiplier 10
+}
+
+case "${1:-}" in
+    run) shift; cmd_run "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    build) shift; install_packages; setup_build "$BUILD" -Ddevelopment=true ;;
+    bench) shift; cmd_bench "$@" ;;
+    deps) shift; install_packages test ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,183 @@
+/* foyer-application.c: start-up, command-line options and app-wide actions of the kiosk. */
+#define G_LOG_DOMAIN "foyer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "foyer-application.h"
+#include "foyer-window.h"
+
+struct _FoyerApplication {
+  AdwApplication  parent_instance;
+
+  /* owned */
+  FoyerConfig    *config;
+  char           *config_path;
+  gboolean        kiosk;
+};
+
+G_DEFINE_FINAL_TYPE (FoyerApplication, foyer_application, ADW_TYPE_APPLICATION)
+
+FoyerApplication *
+foyer_application_new (void)
+{
+  return g_object_new (FOYER_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+FoyerConfig *
+foyer_application_get_config (FoyerApplication *self)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), NULL);
+  return self->config;
+}
+
+void
+foyer_application_set_config (FoyerApplication *self,
+                              FoyerConfig      *config)
+{
+  g_return_if_fail (FOYER_IS_APPLICATION (self));
+  g_set_object (&self->config, config);
+}
+
+static void
+foyer_application_quit_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  FoyerApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Destroying the windows lets every page release its resources before the main loop ends. */
+  for (GList *l = windows; l != NULL;) {
+    GList *next = l->next;
+    gtk_window_destroy (GTK_WINDOW (l->data));
+    l = next;
+  }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+foyer_application_about_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  FoyerApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  adw_show_about_window (window,
+                         "application-name", _("Foyer"),
+                         "application-icon", APP_ID,
+                         "version", foyer_get_version (),
+                         "comments", _("Visitor registration for trade shows and exhibitions"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", foyer_application_quit_action },
+  { "about", foyer_application_about_action },
+};
+
+static int
+foyer_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  FoyerApplication *self = FOYER_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  const char *config_path = NULL;
+
+  if (g_variant_dict_contains (options, "version")) {
+    g_print ("foyer %s\n", foyer_get_version ());
+    return 0;
+  }
+
+  g_variant_dict_lookup (options, "config", "^&ay", &config_path);
+  self->kiosk = g_variant_dict_contains (options, "kiosk");
+
+  if (self->config == NULL) {
+    self->config = foyer_config_load (config_path, &error);
+    if (self->config == NULL) {
+      g_printerr ("foyer: %s\n", error->message);
+      return 1;
+    }
+    foyer_config_print_warnings (self->config);
+  }
+
+  if (self->kiosk)
+    foyer_config_set_string (self->config, "kiosk", "fullscreen", "true");
+
+  return -1;
+}
+
+static void
+foyer_application_activate (GApplication *app)
+{
+  FoyerApplication *self = FOYER_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL) {
+    window = GTK_WINDOW (foyer_window_new (self));
+    if (foyer_config_get_boolean (self->config, "kiosk", "fullscreen"))
+      gtk_window_fullscreen (window);
+  }
+  gtk_window_present (window);
+}
+
+static void
+foyer_application_startup (GApplication *app)
+{
+  FoyerApplication *self = FOYER_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (foyer_application_parent_class)->startup (app);
+
+  if (self->config == NULL)
+    self->config = foyer_config_new_default ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+static void
+foyer_application_dispose (GObject *object)
+{
+  FoyerApplication *self = (FoyerApplication *)object;
+
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->config_path, g_free);
+
+  G_OBJECT_CLASS (foyer_application_parent_class)->dispose (object);
+}
+
+static void
+foyer_application_class_init (FoyerApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = foyer_application_dispose;
+  app_class->handle_local_options = foyer_application_handle_local_options;
+  app_class->startup = foyer_application_startup;
+  app_class->activate = foyer_application_activate;
+}
+
+static void
+foyer_application_init (FoyerApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Read the configuration from FILE"), N_("FILE") },
+    { "kiosk", 'k', 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run fullscreen as a kiosk"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}

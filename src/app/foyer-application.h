@@ -1,0 +1,18 @@
+/* foyer-application.h: the kiosk application (config, actions, windows). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "foyer-core.h"
+
+G_BEGIN_DECLS
+
+#define FOYER_TYPE_APPLICATION (foyer_application_get_type ())
+G_DECLARE_FINAL_TYPE (FoyerApplication, foyer_application, FOYER, APPLICATION, AdwApplication)
+
+FoyerApplication *foyer_application_new        (void);
+FoyerConfig      *foyer_application_get_config (FoyerApplication *self);
+void              foyer_application_set_config (FoyerApplication *self,
+                                                FoyerConfig      *config);
+
+G_END_DECLS

@@ -1,0 +1,10 @@
+/* foyerctl-commands.h: the subcommands; each is listed in foyerctl.c's commands[]. */
+#pragma once
+
+#include "foyerctl.h"
+
+G_BEGIN_DECLS
+
+int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
+
+G_END_DECLS

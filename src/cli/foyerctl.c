@@ -1,0 +1,161 @@
+/* foyerctl.c: the headless tool for staff, scripts and head office.
+ *
+ * `foyerctl [--config FILE] COMMAND [OPTIONS]`; each command lives in its own function and is
+ * listed in `commands[]` below.
+ */
+#define G_LOG_DOMAIN "foyerctl"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "foyerctl-commands.h"
+
+static int cmd_help (FoyerctlContext *ctx, int argc, char **argv);
+
+static const FoyerctlCommand commands[] = {
+  { "help", N_("Show the commands and what they do"), cmd_help },
+  { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream,
+           "Usage: foyerctl [--config FILE] COMMAND [OPTIONS…]\n"
+           "       foyerctl --version\n\n"
+           "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n",
+           _("Run “foyerctl COMMAND --help” for the options of one command."));
+}
+
+static int
+cmd_help (FoyerctlContext *ctx, int argc, char **argv)
+{
+  print_usage (stdout);
+  return FOYERCTL_EXIT_OK;
+}
+
+gboolean
+foyerctl_parse_options (FoyerctlContext    *ctx,
+                        const char         *command,
+                        const char         *parameter_string,
+                        const char         *summary,
+                        const GOptionEntry *entries,
+                        int                *argc,
+                        char             ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *param = g_strdup_printf ("%s%s%s", command,
+                                            parameter_string ? " " : "",
+                                            parameter_string ? parameter_string : "");
+  const GOptionEntry common[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read the configuration from FILE"), N_("FILE") },
+    { NULL }
+  };
+
+  context = g_option_context_new (param);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error)) {
+    g_printerr ("foyerctl %s: %s\n", command, error->message);
+    g_printerr (_("Run “foyerctl %s --help” for the options.\n"), command);
+    return FALSE;
+  }
+
+  if (config_path != NULL) {
+    g_free (ctx->config_path);
+    ctx->config_path = g_steal_pointer (&config_path);
+    g_clear_object (&ctx->config);
+  }
+  return TRUE;
+}
+
+FoyerConfig *
+foyerctl_get_config (FoyerctlContext *ctx)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ctx->config != NULL)
+    return ctx->config;
+
+  ctx->config = foyer_config_load (ctx->config_path, &error);
+  if (ctx->config == NULL) {
+    g_printerr ("foyerctl: %s\n", error->message);
+    return NULL;
+  }
+  foyer_config_print_warnings (ctx->config);
+  return ctx->config;
+}
+
+int
+main (int argc, char **argv)
+{
+  FoyerctlContext ctx = { NULL, NULL };
+  int first = 1;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") ? g_getenv ("FOYER_LOCALEDIR")
+                                                                : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  while (first < argc && argv[first][0] == '-') {
+    const char *arg = argv[first];
+
+    if (strcmp (arg, "--version") == 0 || strcmp (arg, "-V") == 0) {
+      g_print ("foyerctl %s\n", foyer_get_version ());
+      return FOYERCTL_EXIT_OK;
+    } else if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0) {
+      print_usage (stdout);
+      return FOYERCTL_EXIT_OK;
+    } else if ((strcmp (arg, "--config") == 0 || strcmp (arg, "-c") == 0) && first + 1 < argc) {
+      g_free (ctx.config_path);
+      ctx.config_path = g_strdup (argv[first + 1]);
+      first += 2;
+    } else if (g_str_has_prefix (arg, "--config=")) {
+      g_free (ctx.config_path);
+      ctx.config_path = g_strdup (arg + strlen ("--config="));
+      first += 1;
+    } else {
+      g_printerr (_("foyerctl: unknown option %s\n"), arg);
+      print_usage (stderr);
+      return FOYERCTL_EXIT_USAGE;
+    }
+  }
+
+  if (first >= argc) {
+    print_usage (stderr);
+    return FOYERCTL_EXIT_USAGE;
+  }
+
+  status = -1;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
+    if (strcmp (commands[i].name, argv[first]) == 0) {
+      status = commands[i].func (&ctx, argc - first, argv + first);
+      break;
+    }
+  }
+  if (status == -1) {
+    g_printerr (_("foyerctl: unknown command “%s”\n"), argv[first]);
+    print_usage (stderr);
+    status = FOYERCTL_EXIT_USAGE;
+  }
+
+  g_clear_object (&ctx.config);
+  g_free (ctx.config_path);
+  return status;
+}

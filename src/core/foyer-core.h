@@ -1,0 +1,5 @@
+/* foyer-core.h: the GTK-free core that the kiosk, foyerctl and the tests share. */
+#pragma once
+
+#include "foyer-config.h"
+#include "foyer-version.h"

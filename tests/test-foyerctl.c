@@ -1,0 +1,85 @@
+/* test-foyerctl.c: the command-line tool's front door: version, help, errors, config. */
+#include "config.h"
+
+#include "foyer-core.h"
+#include "foyer-test-util.h"
+
+static void
+test_version (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("foyerctl %s\n", foyer_get_version ());
+  const char *argv[] = { "--version", NULL };
+
+  g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+test_help (void)
+{
+  g_autofree char *out = NULL;
+  const char *argv[] = { "help", NULL };
+
+  g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Usage: foyerctl"));
+  g_assert_nonnull (strstr (out, "config"));
+}
+
+static void
+test_unknown_command (void)
+{
+  g_autofree char *err = NULL;
+  const char *argv[] = { "frobnicate", NULL };
+
+  g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "frobnicate"));
+}
+
+static void
+test_bad_config (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("ctl");
+  g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", "[sync]\nbackend=ftp\n");
+  g_autofree char *err = NULL;
+  const char *argv[] = { "--config", conf, "config", NULL };
+
+  g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "[sync] backend"));
+  g_assert_nonnull (strstr (err, "http-json"));
+}
+
+static void
+test_config_check_and_warnings (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("ctl");
+  g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf",
+                                                 "[kiosk]\nid=entrance-02\ncolour=red\n");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *show[] = { "config", "--config", conf, NULL };
+  const char *check[] = { "--config", conf, "config", "--check", NULL };
+
+  g_assert_cmpint (foyer_test_run_foyerctl (show, NULL, 0, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "id=entrance-02\n"));
+  g_assert_nonnull (strstr (out, "batch-size=200\n"));
+  g_assert_nonnull (strstr (err, "foyer.conf:3: unknown key “colour”"));
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyer_test_run_foyerctl (check, NULL, 0, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "colour"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/foyerctl/version", test_version);
+  g_test_add_func ("/foyerctl/help", test_help);
+  g_test_add_func ("/foyerctl/unknown-command", test_unknown_command);
+  g_test_add_func ("/foyerctl/bad-config", test_bad_config);
+  g_test_add_func ("/foyerctl/config-check-and-warnings", test_config_check_and_warnings);
+
+  return g_test_run ();
+}
