@@ -3,3 +3,4 @@
 
 #include "foyer-config.h"
 #include "foyer-version.h"
+#include "foyer-sync-backend.h"

@@ -1,0 +1,82 @@
+/* foyer-sync-backend.h: what the sync engine needs from a head-office backend.
+ *
+ * The engine (foyer-sync.c) owns batching, retries, backoff, pausing and status; a backend only
+ * delivers one batch and says, per record, what head office made of it. Backends: http-json
+ * (Foyer's own protocol) and tryton (JSON-RPC). The engine knows nothing backend-specific.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define FOYER_SYNC_ERROR (foyer_sync_error_quark ())
+
+/* How a failed batch is handled by the engine. */
+typedef enum {
+  FOYER_SYNC_ERROR_TRANSIENT = 1, /* network, timeout, 408/429/5xx, garbage answer: back off, retry */
+  FOYER_SYNC_ERROR_AUTH,          /* 401/403, wrong password: pause until config change or retry */
+  FOYER_SYNC_ERROR_BAD_BATCH,     /* 400/422 for the whole batch: split it to find the bad record */
+  FOYER_SYNC_ERROR_TOO_LARGE,     /* 413: halve the batch size */
+  FOYER_SYNC_ERROR_CONFIG,        /* missing url, unreadable token file…: nothing to retry */
+  FOYER_SYNC_ERROR_CANCELLED,     /* shutdown: the batch stays pending */
+} FoyerSyncError;
+
+GQuark foyer_sync_error_quark (void);
+
+typedef enum {
+  FOYER_SYNC_ITEM_ACCEPTED = 1,
+  FOYER_SYNC_ITEM_DUPLICATE,      /* head office had it already: done as well */
+  FOYER_SYNC_ITEM_REJECTED,       /* will never be accepted: dead letter with reason */
+} FoyerSyncItemStatus;
+
+typedef struct {
+  char                *id;
+  FoyerSyncItemStatus  status;
+  char                *reason;    /* may be NULL */
+} FoyerSyncItemResult;
+
+FoyerSyncItemResult *foyer_sync_item_result_new  (const char          *id,
+                                                  FoyerSyncItemStatus  status,
+                                                  const char          *reason);
+void                 foyer_sync_item_result_free (FoyerSyncItemResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerSyncItemResult, foyer_sync_item_result_free)
+
+#define FOYER_TYPE_SYNC_BACKEND (foyer_sync_backend_get_type ())
+G_DECLARE_INTERFACE (FoyerSyncBackend, foyer_sync_backend, FOYER, SYNC_BACKEND, GObject)
+
+struct _FoyerSyncBackendInterface {
+  GTypeInterface parent_iface;
+
+  /* records: JSON objects {"id","type","created_at",…store field names…}, as in
+   * docs/sync-protocol.md. On success *results holds one FoyerSyncItemResult per record head
+   * office answered for (records missing from it stay pending). On failure, the error is in
+   * FOYER_SYNC_ERROR and *retry_after_ms may carry a server-requested delay (0 = none).
+   * Called from the sync thread only; must honour cancellable. */
+  gboolean (*send_batch)   (FoyerSyncBackend  *self,
+                            const char        *batch_id,
+                            JsonArray         *records,
+                            GPtrArray        **results,
+                            gint64            *retry_after_ms,
+                            GCancellable      *cancellable,
+                            GError           **error);
+
+  /* A cheap reachability check for the online/offline indicator. */
+  gboolean (*check_health) (FoyerSyncBackend  *self,
+                            GCancellable      *cancellable,
+                            GError           **error);
+};
+
+gboolean foyer_sync_backend_send_batch   (FoyerSyncBackend  *self,
+                                          const char        *batch_id,
+                                          JsonArray         *records,
+                                          GPtrArray        **results,
+                                          gint64            *retry_after_ms,
+                                          GCancellable      *cancellable,
+                                          GError           **error);
+gboolean foyer_sync_backend_check_health (FoyerSyncBackend  *self,
+                                          GCancellable      *cancellable,
+                                          GError           **error);
+
+G_END_DECLS
