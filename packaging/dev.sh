@@ -40,8 +40,8 @@ install_packages() {
     fi
     say "installing ${#missing[@]} Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -q || die "apt-get update failed: check the network or the apt sources"
-    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -q || die "apt-get update failed: check the network or the apt sources"
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}" ||
         die "could not install: ${missing[*]}"
 }
 
