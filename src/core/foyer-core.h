@@ -4,3 +4,6 @@
 #include "foyer-config.h"
 #include "foyer-version.h"
 #include "foyer-sync-backend.h"
+#include "foyer-record.h"
+#include "foyer-store.h"
+#include "foyer-payload.h"

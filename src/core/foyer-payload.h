@@ -1,0 +1,105 @@
+/* foyer-payload.h: what a scanned code carries. Raw symbol bytes → text → a normalized contact,
+ * badge code or link.
+ *
+ * Used by the decoder (foyerctl decode --parse), the kiosk's scan path and the tests. Untrusted
+ * input: every function here is fuzzed (tests/fuzz/fuzz-payload.c).
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define FOYER_PAYLOAD_ERROR (foyer_payload_error_quark ())
+
+typedef enum {
+  FOYER_PAYLOAD_ERROR_TOO_LARGE = 1,  /* over FOYER_PAYLOAD_MAX_BYTES */
+  FOYER_PAYLOAD_ERROR_EMPTY,          /* nothing left after stripping control characters */
+  FOYER_PAYLOAD_ERROR_INVALID,        /* e.g. a Foyer badge whose signature does not verify */
+} FoyerPayloadError;
+
+GQuark foyer_payload_error_quark (void);
+
+#define FOYER_PAYLOAD_MAX_BYTES 4096
+
+/* contact->format */
+#define FOYER_FORMAT_VCARD       "vcard"
+#define FOYER_FORMAT_MECARD      "mecard"
+#define FOYER_FORMAT_BIZCARD     "bizcard"
+#define FOYER_FORMAT_BADGE       "badge"        /* an event badge code (pattern) */
+#define FOYER_FORMAT_FOYER_BADGE "foyer-badge"  /* Foyer's own signed badge (docs/badge-format.md) */
+#define FOYER_FORMAT_URL         "url"
+#define FOYER_FORMAT_EMAIL       "email"        /* mailto:, MATMSG: */
+#define FOYER_FORMAT_PHONE       "phone"        /* tel: */
+#define FOYER_FORMAT_UNKNOWN     "unknown"
+
+typedef enum {
+  FOYER_TEXT_FLAG_NONE        = 0,
+  FOYER_TEXT_FLAG_UNCERTAIN   = 1 << 0,  /* no candidate decoded cleanly: replacement characters */
+  FOYER_TEXT_FLAG_ECI         = 1 << 1,  /* an ECI designator chose the encoding */
+  FOYER_TEXT_FLAG_STRIPPED    = 1 << 2,  /* control characters or scanner ECI prefixes removed */
+} FoyerTextFlags;
+
+typedef struct {
+  char      *format;          /* FOYER_FORMAT_* */
+  char      *full_name;
+  char      *family_name;
+  char      *given_name;
+  char      *organization;    /* first ORG component */
+  char     **org_units;       /* the remaining ORG components */
+  char      *title;
+  char     **emails;
+  char     **phones;          /* E.164 */
+  char     **urls;
+  char      *address;
+  char      *note;
+  char      *badge_code;
+  char      *text;            /* the decoded text, always kept (staff look at unknown codes) */
+  char      *encoding;        /* the charset the text was decoded from, e.g. "UTF-8", "GB18030" */
+  FoyerTextFlags text_flags;
+  gboolean   is_contact_link; /* e.g. a WeChat personal QR: a link, no personal data in it */
+  gboolean   badge_verified;  /* FOYER_FORMAT_FOYER_BADGE with a valid signature */
+  char      *badge_event;     /* FOYER_FORMAT_FOYER_BADGE: the event it was issued for */
+  char      *badge_record;    /* FOYER_FORMAT_FOYER_BADGE: the short record id */
+  char     **warnings;        /* one per field that failed validation, human readable */
+  char      *default_region;
+} FoyerContact;
+
+#define FOYER_TYPE_CONTACT (foyer_contact_get_type ())
+GType         foyer_contact_get_type (void) G_GNUC_CONST;
+FoyerContact *foyer_contact_new      (void);
+FoyerContact *foyer_contact_copy     (const FoyerContact *contact);
+void          foyer_contact_free     (FoyerContact       *contact);
+/* The keys of ../shared/corpus/cards/*.json (absent = no value) plus "warnings". */
+JsonObject   *foyer_contact_to_json  (const FoyerContact *contact);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerContact, foyer_contact_free)
+
+typedef struct {
+  const char *default_region;   /* "CN" when NULL */
+  const char *badge_pattern;    /* a GRegex; NULL = printable ASCII token, 4–64 chars, no spaces */
+  const char *verify_key_path;  /* Ed25519 public key (PEM) for Foyer badges; NULL = cannot verify */
+} FoyerPayloadOptions;
+
+/* Bytes → text by ECI → BOM → strict UTF-8 → GB18030 → Big5 → Shift_JIS, control characters and
+ * scanner ECI prefixes stripped. Returns NULL with FOYER_PAYLOAD_ERROR on rejection. */
+char         *foyer_payload_decode_text (const guint8              *data,
+                                         gsize                      len,
+                                         char                     **encoding,
+                                         FoyerTextFlags            *flags,
+                                         GError                   **error);
+
+/* Bytes → contact. options may be NULL. */
+FoyerContact *foyer_payload_parse       (const guint8              *data,
+                                         gsize                      len,
+                                         const FoyerPayloadOptions *options,
+                                         GError                   **error);
+
+/* Normalizes a phone number to E.164 with default_region for numbers without a country code;
+ * NULL when it is not a plausible number. */
+char         *foyer_phone_normalize     (const char                *number,
+                                         const char                *default_region);
+/* Validates an e-mail address and lower-cases its domain; NULL when invalid. */
+char         *foyer_email_normalize     (const char                *address);
+
+G_END_DECLS

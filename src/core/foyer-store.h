@@ -1,0 +1,200 @@
+/* foyer-store.h: the durable local store and outbox (SQLite).
+ *
+ * Every call that writes returns only after COMMIT. One FoyerStore is one SQLite connection and
+ * must be used from one thread at a time: the UI thread and the sync thread each open their own
+ * on the same file. Errors are FOYER_STORE_ERROR with messages a kiosk attendant can act on.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "foyer-record.h"
+
+G_BEGIN_DECLS
+
+#define FOYER_STORE_ERROR (foyer_store_error_quark ())
+
+typedef enum {
+  FOYER_STORE_ERROR_FULL = 1,     /* SQLITE_FULL / ENOSPC: "disk full: registrations are not being saved" */
+  FOYER_STORE_ERROR_IO,           /* SQLITE_IOERR */
+  FOYER_STORE_ERROR_READONLY,     /* SQLITE_READONLY, EACCES */
+  FOYER_STORE_ERROR_CORRUPT,      /* SQLITE_CORRUPT / SQLITE_NOTADB (the file was moved aside) */
+  FOYER_STORE_ERROR_LOCKED,       /* SQLITE_BUSY / SQLITE_LOCKED after the busy timeout */
+  FOYER_STORE_ERROR_INVALID,      /* a record that breaks a rule (bad category, missing name…) */
+  FOYER_STORE_ERROR_NOT_FOUND,
+  FOYER_STORE_ERROR_FAILED,       /* anything else SQLite reports */
+} FoyerStoreError;
+
+GQuark foyer_store_error_quark (void);
+
+/* Outbox states */
+#define FOYER_OUTBOX_PENDING   "pending"
+#define FOYER_OUTBOX_IN_FLIGHT "in_flight"
+#define FOYER_OUTBOX_DONE      "done"
+#define FOYER_OUTBOX_DEAD      "dead"
+
+typedef struct {
+  gint64 pending;
+  gint64 in_flight;
+  gint64 done;
+  gint64 dead;
+} FoyerOutboxCounts;
+
+typedef struct {
+  char   *record_id;
+  char   *record_type;   /* registration | check_in | lead */
+  char   *state;
+  int     attempts;
+  char   *last_error;
+  char   *created_at;
+} FoyerOutboxEntry;
+
+void foyer_outbox_entry_free (FoyerOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerOutboxEntry, foyer_outbox_entry_free)
+
+#define FOYER_TYPE_STORE (foyer_store_get_type ())
+G_DECLARE_FINAL_TYPE (FoyerStore, foyer_store, FOYER, STORE, GObject)
+
+/* Opens (creating, mode 0600 in a 0700 directory, and migrating) the database at path. A corrupt
+ * file is renamed to PATH.corrupt-YYYYmmdd-HHMMSS and a fresh database created; the rename is
+ * reported through foyer_store_get_recovered_from(). */
+FoyerStore        *foyer_store_open                (const char         *path,
+                                                    GError            **error);
+const char        *foyer_store_get_path            (FoyerStore         *self);
+/* Path the corrupt database was moved to when this open recovered from one, else NULL. */
+const char        *foyer_store_get_recovered_from  (FoyerStore         *self);
+int                foyer_store_get_schema_version  (FoyerStore         *self);
+
+/* --- registrations --- */
+
+/* Stores reg and its outbox row in one transaction. Fills reg->id, created_at (when NULL) and
+ * possible_duplicate. When reg has a badge code already registered for the same event, nothing
+ * is written, *existing (if non-NULL) receives the earlier record (with its created_at and
+ * kiosk_id) and TRUE is returned. Emits ::record-added after COMMIT for a new record. */
+gboolean           foyer_store_add_registration    (FoyerStore         *self,
+                                                    FoyerRegistration  *reg,
+                                                    FoyerRegistration **existing,
+                                                    GError            **error);
+FoyerRegistration *foyer_store_get_registration    (FoyerStore         *self,
+                                                    const char         *id,
+                                                    GError            **error);
+/* The registration with this badge code for the event, or NULL (no error) when none. */
+FoyerRegistration *foyer_store_find_by_badge       (FoyerStore         *self,
+                                                    const char         *event,
+                                                    const char         *badge_code,
+                                                    GError            **error);
+
+/* --- pre-registrations (imported attendees; not sent to head office, they came from it) --- */
+
+/* The imported attendee with this badge code, as a FoyerRegistration (kind check_in, no id), or
+ * NULL (no error) when none. */
+FoyerRegistration *foyer_store_find_preregistration (FoyerStore        *self,
+                                                     const char        *event,
+                                                     const char        *badge_code,
+                                                     GError           **error);
+/* Inserts or updates (by event + badge code) in one transaction. */
+gboolean           foyer_store_import_preregistrations (FoyerStore     *self,
+                                                        GPtrArray      *registrations,
+                                                        guint          *n_inserted,
+                                                        guint          *n_updated,
+                                                        GError        **error);
+
+/* The check-in flow of a badge scan at an entry kiosk:
+ * - already registered for this event → *existing set, nothing written, returns TRUE;
+ * - pre-registered → a check_in record copied from the pre-registration is added, returned in
+ *   *added;
+ * - unknown → FALSE with FOYER_STORE_ERROR_NOT_FOUND. */
+gboolean           foyer_store_check_in_badge      (FoyerStore         *self,
+                                                    const char         *event,
+                                                    const char         *kiosk_id,
+                                                    const char         *badge_code,
+                                                    GBytes             *raw_payload,
+                                                    FoyerRegistration **added,
+                                                    FoyerRegistration **existing,
+                                                    GError            **error);
+
+/* --- leads (booth mode) --- */
+
+/* Inserts (lead->id NULL: assigns id, created_at) or updates an existing lead; either way the
+ * lead is (re)queued in the outbox in the same transaction. */
+gboolean           foyer_store_save_lead           (FoyerStore         *self,
+                                                    FoyerLead          *lead,
+                                                    GError            **error);
+FoyerLead         *foyer_store_get_lead            (FoyerStore         *self,
+                                                    const char         *id,
+                                                    GError            **error);
+/* Leads of the event created since (RFC 3339, NULL = all), newest first, whose visitor name,
+ * organization, badge code or notes contain search (NULL = all). */
+GPtrArray         *foyer_store_list_leads          (FoyerStore         *self,
+                                                    const char         *event,
+                                                    const char         *since,
+                                                    const char         *search,
+                                                    GError            **error);
+
+/* --- outbox (used by the sync thread through its own FoyerStore) --- */
+
+/* Marks up to max due pending records in_flight and returns their wire JSON objects, oldest
+ * first. */
+JsonArray         *foyer_store_outbox_take         (FoyerStore         *self,
+                                                    guint               max,
+                                                    GError            **error);
+gboolean           foyer_store_outbox_mark_done    (FoyerStore         *self,
+                                                    const char * const *ids,
+                                                    GError            **error);
+gboolean           foyer_store_outbox_mark_dead    (FoyerStore         *self,
+                                                    const char         *id,
+                                                    const char         *reason,
+                                                    GError            **error);
+/* Back to pending: attempts += 1, next attempt at next_attempt_us (g_get_real_time base),
+ * last_error kept. */
+gboolean           foyer_store_outbox_mark_retry   (FoyerStore         *self,
+                                                    const char * const *ids,
+                                                    gint64              next_attempt_us,
+                                                    const char         *error_message,
+                                                    GError            **error);
+/* in_flight → pending, untouched attempts (shutdown, or on open after a crash). */
+gboolean           foyer_store_outbox_release      (FoyerStore         *self,
+                                                    const char * const *ids,
+                                                    GError            **error);
+gboolean           foyer_store_outbox_counts       (FoyerStore         *self,
+                                                    FoyerOutboxCounts  *counts,
+                                                    GError            **error);
+/* Earliest next_attempt_at of a pending record (g_get_real_time base), or -1 when none. */
+gint64             foyer_store_outbox_next_due     (FoyerStore         *self,
+                                                    GError            **error);
+/* FoyerOutboxEntry of state (NULL = all states) */
+GPtrArray         *foyer_store_outbox_list         (FoyerStore         *self,
+                                                    const char         *state,
+                                                    guint               limit,
+                                                    GError            **error);
+/* dead → pending; id NULL = every dead record. Returns how many were requeued via n. */
+gboolean           foyer_store_outbox_requeue      (FoyerStore         *self,
+                                                    const char         *id,
+                                                    guint              *n,
+                                                    GError            **error);
+
+/* --- badge printing log --- */
+
+gboolean           foyer_store_record_print        (FoyerStore         *self,
+                                                    const char         *record_id,
+                                                    const char         *printer,
+                                                    gboolean            success,
+                                                    const char         *message,
+                                                    GError            **error);
+
+/* --- retention, statistics --- */
+
+/* Purges personal fields of acknowledged records older than days; returns how many. */
+gboolean           foyer_store_purge_older_than    (FoyerStore         *self,
+                                                    int                 days,
+                                                    guint              *n_purged,
+                                                    GError            **error);
+/* {"by_kind":{…},"by_category":{…},"by_hour":{"2026-11-24T10":n,…},"outbox":{…}} for event
+ * (NULL = all) since (NULL = all) */
+JsonObject        *foyer_store_stats               (FoyerStore         *self,
+                                                    const char         *event,
+                                                    const char         *since,
+                                                    GError            **error);
+
+G_END_DECLS
