@@ -18,6 +18,7 @@ static int cmd_help (FoyerctlContext *ctx, int argc, char **argv);
 static const FoyerctlCommand commands[] = {
   { "help", N_("Show the commands and what they do"), cmd_help },
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
+  { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
 };
 
 static void
