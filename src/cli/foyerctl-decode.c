@@ -162,7 +162,11 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
     line = json_to_string (node, FALSE);
     /* json-glib prints doubles with 17 digits; "ms" reads better as 12.3 */
     line[strlen (line) - 1] = '\0';
-    g_print ("%s,\"ms\":%.1f}\n", line, ms);
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+      /* not printf: a German locale would write 12,3 */
+      g_print ("%s,\"ms\":%s}\n", line, g_ascii_formatd (number, sizeof number, "%.1f", ms));
+    }
     if (n_symbols == 0) {
       g_printerr (_("foyerctl decode: %s: no code found\n"), argv[i]);
       status = FOYERCTL_EXIT_FAILURE;
