@@ -933,6 +933,49 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
   return g_steal_pointer (&symbols);
 }
 
+/* gdk-pixbuf picks its loader through the shared MIME database, which minimal kiosk images
+ * (and isolated tests) may lack; the formats that matter are told apart by their magic bytes. */
+static GdkPixbuf *
+load_pixbuf (const char  *path,
+             GError     **error)
+{
+  static const struct {
+    const char *magic;
+    gsize       len;
+    const char *type;
+  } formats[] = {
+    { "\x89PNG\r\n\x1a\n", 8, "png" },
+    { "\xff\xd8\xff", 3, "jpeg" },
+    { "GIF8", 4, "gif" },
+    { "BM", 2, "bmp" },
+  };
+  g_autofree char *data = NULL;
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  gsize len;
+  GdkPixbuf *pixbuf;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (formats) && loader == NULL; i++)
+    if (len >= formats[i].len && memcmp (data, formats[i].magic, formats[i].len) == 0)
+      loader = gdk_pixbuf_loader_new_with_type (formats[i].type, NULL);
+  if (loader == NULL)
+    loader = gdk_pixbuf_loader_new ();
+  if (!gdk_pixbuf_loader_write (loader, (const guchar *)data, len, error)) {
+    gdk_pixbuf_loader_close (loader, NULL);
+    return NULL;
+  }
+  if (!gdk_pixbuf_loader_close (loader, error))
+    return NULL;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL) {
+    g_set_error_literal (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
+                         "not an image this system can read");
+    return NULL;
+  }
+  return g_object_ref (pixbuf);
+}
+
 guint8 *
 foyer_decoder_load_gray (const char  *path,
                          guint       *width,
@@ -949,7 +992,7 @@ foyer_decoder_load_gray (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  loaded = gdk_pixbuf_new_from_file (path, &local);
+  loaded = load_pixbuf (path, &local);
   if (loaded == NULL) {
     g_set_error (error, FOYER_DECODER_ERROR, FOYER_DECODER_ERROR_UNREADABLE,
                  "cannot read image %s: %s", path, local->message);
