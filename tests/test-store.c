@@ -875,10 +875,619 @@ test_record_json (void)
   }
 }
 
+
+/* --- migrations --- */
+
+static sqlite3 *
+open_raw (const char *path)
+{
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+static void
+raw_exec (sqlite3 *db, const char *sql)
+{
+  char *err = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
+    g_error ("%s: %s", sql, err);
+}
+
+static int
+raw_int (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *stmt;
+  int value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* A database as Foyer left it at schema version, with the rows a kiosk had by then. */
+static void
+build_old_database (const char *path, int version)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  sqlite3 *db;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  db = open_raw (path);
+  raw_exec (db, "PRAGMA journal_mode = WAL");
+  for (int v = 0; v < version; v++) {
+    g_autofree char *set = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+    raw_exec (db, _foyer_store_migrations[v]);
+    raw_exec (db, set);
+  }
+  if (version >= 1) {
+    raw_exec (db,
+              "INSERT INTO registrations (id, event, kiosk_id, created_at, kind, category, "
+              "  full_name, emails, phones, badge_code, consent_given) VALUES "
+              "('11111111-1111-4111-8111-111111111111', 'expo-2026', 'entrance-01', "
+              "  '2026-11-24T09:00:00.000Z', 'walk_in', 'trade_visitor', 'Old Visitor', "
+              "  '[\"old@example.com\"]', '[\"+8613800000001\"]', 'OLD-1', 1);"
+              "INSERT INTO outbox (record_id, record_type, state, attempts, next_attempt_at, "
+              "  created_at) VALUES ('11111111-1111-4111-8111-111111111111', 'registration', "
+              "  'in_flight', 2, 0, '2026-11-24T09:00:00.000Z');"
+              "INSERT INTO preregistrations (event, badge_code, full_name, imported_at) VALUES "
+              "  ('expo-2026', 'PRE-1', 'Pre Registered', '2026-11-20T00:00:00.000Z');");
+  }
+  sqlite3_close (db);
+}
+
+static void
+test_migrations_from_every_version (void)
+{
+  for (int version = 0; version < FOYER_STORE_SCHEMA_VERSION; version++) {
+    g_autofree char *tag = g_strdup_printf ("migrate%d", version);
+    g_autofree char *path = db_path (tag);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FoyerStore) store = NULL;
+    g_autoptr(FoyerRegistration) old = NULL;
+    g_autoptr(FoyerRegistration) newcomer = make_reg ("Somebody Else", NULL, "OLD@example.com", NULL);
+    g_autoptr(FoyerRegistration) added = NULL;
+    g_autoptr(JsonArray) batch = NULL;
+
+    g_test_message ("from schema %d", version);
+    build_old_database (path, version);
+    store = foyer_store_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (foyer_store_get_schema_version (store), ==, FOYER_STORE_SCHEMA_VERSION);
+    g_assert_true (foyer_store_add_registration (store, newcomer, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (foyer_store_record_print (store, newcomer->id, "p", TRUE, NULL, &error));
+    g_assert_no_error (error);
+    if (version == 0)
+      continue;
+
+    old = foyer_store_get_registration (store, "11111111-1111-4111-8111-111111111111", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (old->full_name, ==, "Old Visitor");
+    g_assert_cmpstr (old->emails[0], ==, "old@example.com");
+    /* contact keys were built from the old rows */
+    g_assert_true (newcomer->possible_duplicate);
+    /* the old in_flight row (no owner) is pending again and goes first */
+    batch = foyer_store_outbox_take (store, 1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (batch, 0), "id"),
+                     ==, "11111111-1111-4111-8111-111111111111");
+    g_assert_true (foyer_store_check_in_badge (store, EVENT, KIOSK, "PRE-1", NULL, &added, NULL,
+                                               &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (added->full_name, ==, "Pre Registered");
+  }
+}
+
+/* A step that fails leaves the database at its old version, untouched. */
+static void
+test_migration_is_atomic (void)
+{
+  g_autofree char *path = db_path ("migrate-fail");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  sqlite3 *db;
+
+  build_old_database (path, 1);
+  db = open_raw (path);
+  raw_exec (db, "CREATE TABLE prints (x)");   /* step 1 → 2 will collide with it */
+  sqlite3_close (db);
+
+  store = foyer_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "schema 2"));
+  db = open_raw (path);
+  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox_state_due'"),
+                   ==, 0);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM registrations"), ==, 1);
+  sqlite3_close (db);
+}
+
+static void
+test_newer_schema_refused (void)
+{
+  g_autofree char *path = db_path ("newer");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  sqlite3 *db;
+
+  build_old_database (path, FOYER_STORE_SCHEMA_VERSION);
+  db = open_raw (path);
+  raw_exec (db, "PRAGMA user_version = 99");
+  sqlite3_close (db);
+  store = foyer_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "newer Foyer"));
+}
+
+/* --- error codes --- */
+
+static char *
+find_corrupt_copy (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".corrupt-", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix) && !g_str_has_suffix (name, "-wal") &&
+        !g_str_has_suffix (name, "-shm"))
+      return g_build_filename (dir, name, NULL);
+  return NULL;
+}
+
+static void
+test_corrupt_garbage (void)
+{
+  g_autofree char *path = db_path ("garbage");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(GString) garbage = g_string_new (NULL);
+  g_autofree char *moved = NULL;
+  g_autofree char *contents = NULL;
+
+  for (int i = 0; i < 2000; i++)
+    g_string_append (garbage, "this is not a database. ");
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, garbage->str, garbage->len, NULL));
+
+  store = foyer_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  moved = find_corrupt_copy (path);
+  g_assert_nonnull (moved);
+  g_assert_cmpstr (foyer_store_get_recovered_from (store), ==, moved);
+  /* kept, byte for byte */
+  g_assert_true (g_file_get_contents (moved, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, garbage->str);
+  g_free (add (store, "After Recovery", NULL, NULL, NULL));
+  g_assert_cmpint (file_mode (path), ==, 0600);
+}
+
+static void
+test_corrupt_truncated (void)
+{
+  g_autofree char *path = db_path ("truncated");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autofree char *moved = NULL;
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 200; i++) {
+    g_autofree char *name = g_strdup_printf ("Visitor number %d with a longish name", i);
+    g_free (add (store, name, NULL, NULL, NULL));
+  }
+  g_clear_object (&store);
+  db = open_raw (path);
+  raw_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  sqlite3_close (db);
+  g_assert_cmpint (truncate (path, 4096 * 3), ==, 0);
+
+  store = foyer_store_open (path, &error);
+  g_assert_no_error (error);
+  moved = find_corrupt_copy (path);
+  g_assert_nonnull (moved);
+  g_assert_cmpint (foyer_store_count_registrations (store, NULL, &error), ==, 0);
+}
+
+/* The file is damaged under a running kiosk: the failing write moves it aside and the store
+ * continues on a fresh database. */
+static void
+test_corrupt_at_runtime (void)
+{
+  g_autofree char *path = db_path ("runtime");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GString) junk = g_string_new (NULL);
+  sqlite3 *db;
+  int fd;
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 300; i++) {
+    g_autofree char *name = g_strdup_printf ("Visitor number %d with a longish name", i);
+    g_free (add (store, name, NULL, "v@example.com", NULL));
+  }
+  db = open_raw (path);
+  raw_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  for (int i = 0; i < 4096 * 30; i++)
+    g_string_append_c (junk, (char)(i * 7 + 3));
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (pwrite (fd, junk->str, junk->len, 4096), ==, (gssize)junk->len);
+  close (fd);
+  /* another connection's commit makes the store drop its page cache */
+  sqlite3_exec (db, "PRAGMA user_version = 3", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  reg = make_reg ("Unlucky", NULL, "v@example.com", NULL);
+  g_assert_false (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "repeat the last registration"));
+  g_assert_nonnull (foyer_store_get_recovered_from (store));
+  g_clear_error (&error);
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_locked (void)
+{
+  g_autofree char *path = db_path ("locked");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autoptr(FoyerRegistration) reg = make_reg ("Waiting", NULL, NULL, NULL);
+  g_autoptr(FoyerRegistration) found = NULL;
+  sqlite3 *other;
+  gint64 start;
+
+  g_assert_no_error (error);
+  g_free (add (store, "First", "B-1", NULL, NULL));
+  other = open_raw (path);
+  raw_exec (other, "BEGIN EXCLUSIVE; INSERT INTO prints (record_id, printed_at, success) "
+                   "VALUES ('x', 'y', 1)");
+
+  foyer_store_set_busy_timeout (store, 200);
+  start = g_get_monotonic_time ();
+  g_assert_false (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000);
+  g_assert_null (reg->id);
+  g_clear_error (&error);
+
+  /* reading still works while another program writes (WAL) */
+  found = foyer_store_find_by_badge (store, EVENT, "B-1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+
+  raw_exec (other, "ROLLBACK");
+  sqlite3_close (other);
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_readonly (void)
+{
+  g_autofree char *path = db_path ("readonly");
+  g_autofree char *missing = db_path ("readonly-missing");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autoptr(FoyerStore) ro = NULL;
+  g_autoptr(FoyerRegistration) reg = make_reg ("Nope", NULL, NULL, NULL);
+  g_autoptr(JsonArray) batch = NULL;
+  g_autofree char *id = NULL;
+  const char *ids[2] = { NULL, NULL };
+
+  g_assert_no_error (error);
+  id = add (store, "Existing", NULL, NULL, NULL);
+  ids[0] = id;
+
+  ro = foyer_store_open_with_flags (path, FOYER_STORE_OPEN_READONLY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (foyer_store_count_registrations (ro, NULL, &error), ==, 1);
+  g_assert_false (foyer_store_add_registration (ro, reg, NULL, &error));
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  batch = foyer_store_outbox_take (ro, 10, &error);
+  g_assert_null (batch);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_clear_error (&error);
+  g_assert_false (foyer_store_outbox_mark_done (ro, ids, &error));
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_clear_error (&error);
+  g_clear_object (&ro);
+
+  ro = foyer_store_open_with_flags (missing, FOYER_STORE_OPEN_READONLY, &error);
+  g_assert_null (ro);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* permission bits: root ignores them, so only an ordinary user can test this way */
+  if (geteuid () != 0) {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autoptr(FoyerStore) store2 = NULL;
+
+    g_clear_object (&store);
+    g_assert_cmpint (g_chmod (path, 0400), ==, 0);
+    g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+    store2 = foyer_store_open (path, &error);
+    if (store2 != NULL) {
+      g_assert_false (foyer_store_add_registration (store2, reg, NULL, &error));
+    }
+    g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+    g_chmod (dir, 0700);
+    g_chmod (path, 0600);
+  } else {
+    g_test_message ("running as root: the permission-bit case is covered by the read-only open");
+  }
+}
+
+/* A full disk, as RLIMIT_FSIZE makes it: in a child, so the limit does not leak into the rest. */
+static void
+test_full (void)
+{
+  g_autofree char *path = db_path ("full");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  int pipefd[2];
+  pid_t pid;
+  int status;
+  char buf[4096];
+  gssize n;
+  g_autoptr(GString) report = g_string_new (NULL);
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  g_free (add (store, "Before", NULL, NULL, NULL));
+  g_clear_object (&store);
+
+  g_assert_cmpint (pipe (pipefd), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0) {
+    struct rlimit limit = { 256 * 1024, 256 * 1024 };
+    g_autoptr(FoyerStore) child = NULL;
+    g_autoptr(GError) child_error = NULL;
+    g_autofree char *notes = g_strnfill (1500, 'x');
+    int code = 2;
+
+    close (pipefd[0]);
+    signal (SIGXFSZ, SIG_IGN);
+    setrlimit (RLIMIT_FSIZE, &limit);
+    child = foyer_store_open (path, &child_error);
+    for (int i = 0; child != NULL && i < 5000; i++) {
+      g_autoptr(FoyerRegistration) reg = make_reg ("Filler", NULL, NULL, NULL);
+
+      reg->notes = g_strdup (notes);
+      if (!foyer_store_add_registration (child, reg, NULL, &child_error))
+        break;
+    }
+    if (child_error != NULL) {
+      code = g_error_matches (child_error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FULL) ? 0 : 1;
+      (void)!write (pipefd[1], child_error->message, strlen (child_error->message));
+    }
+    close (pipefd[1]);
+    _exit (code);
+  }
+  close (pipefd[1]);
+  while ((n = read (pipefd[0], buf, sizeof buf)) > 0)
+    g_string_append_len (report, buf, n);
+  close (pipefd[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_test_message ("child: %s", report->str);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_nonnull (strstr (report->str, "Disk full: registrations are not being saved"));
+
+  /* nothing committed was lost and the file is sound */
+  db = open_raw (path);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM registrations WHERE full_name = 'Before'"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM registrations"), ==,
+                   raw_int (db, "SELECT count(*) FROM outbox"));
+  {
+    sqlite3_stmt *stmt;
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "ok");
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+}
+
+/* --- a VFS that fails writes on demand: the only way to get an I/O error from a healthy disk --- */
+
+typedef struct {
+  sqlite3_file  base;
+  sqlite3_file *real;
+} ShimFile;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs shim_vfs;
+static sqlite3_io_methods shim_methods;
+static gboolean shim_fail_writes;
+
+#define REAL(f) (((ShimFile *)(f))->real)
+
+static int
+shim_close (sqlite3_file *f)
+{
+  int rc = REAL (f)->pMethods->xClose (REAL (f));
+  g_free (REAL (f));
+  return rc;
+}
+
+static int
+shim_read (sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
+{
+  return REAL (f)->pMethods->xRead (REAL (f), buf, amt, off);
+}
+
+static int
+shim_write (sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off)
+{
+  if (shim_fail_writes)
+    return SQLITE_IOERR_WRITE;
+  return REAL (f)->pMethods->xWrite (REAL (f), buf, amt, off);
+}
+
+static int
+shim_truncate (sqlite3_file *f, sqlite3_int64 size)
+{
+  return REAL (f)->pMethods->xTruncate (REAL (f), size);
+}
+
+static int
+shim_sync (sqlite3_file *f, int flags)
+{
+  if (shim_fail_writes)
+    return SQLITE_IOERR_FSYNC;
+  return REAL (f)->pMethods->xSync (REAL (f), flags);
+}
+
+static int
+shim_file_size (sqlite3_file *f, sqlite3_int64 *size)
+{
+  return REAL (f)->pMethods->xFileSize (REAL (f), size);
+}
+
+static int
+shim_lock (sqlite3_file *f, int level)
+{
+  return REAL (f)->pMethods->xLock (REAL (f), level);
+}
+
+static int
+shim_unlock (sqlite3_file *f, int level)
+{
+  return REAL (f)->pMethods->xUnlock (REAL (f), level);
+}
+
+static int
+shim_check_reserved_lock (sqlite3_file *f, int *out)
+{
+  return REAL (f)->pMethods->xCheckReservedLock (REAL (f), out);
+}
+
+static int
+shim_file_control (sqlite3_file *f, int op, void *arg)
+{
+  return REAL (f)->pMethods->xFileControl (REAL (f), op, arg);
+}
+
+static int
+shim_sector_size (sqlite3_file *f)
+{
+  return REAL (f)->pMethods->xSectorSize (REAL (f));
+}
+
+static int
+shim_device_characteristics (sqlite3_file *f)
+{
+  return REAL (f)->pMethods->xDeviceCharacteristics (REAL (f));
+}
+
+static int
+shim_shm_map (sqlite3_file *f, int region, int size, int extend, void volatile **out)
+{
+  return REAL (f)->pMethods->xShmMap (REAL (f), region, size, extend, out);
+}
+
+static int
+shim_shm_lock (sqlite3_file *f, int offset, int n, int flags)
+{
+  return REAL (f)->pMethods->xShmLock (REAL (f), offset, n, flags);
+}
+
+static void
+shim_shm_barrier (sqlite3_file *f)
+{
+  REAL (f)->pMethods->xShmBarrier (REAL (f));
+}
+
+static int
+shim_shm_unmap (sqlite3_file *f, int delete_flag)
+{
+  return REAL (f)->pMethods->xShmUnmap (REAL (f), delete_flag);
+}
+
+static int
+shim_open (sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out_flags)
+{
+  ShimFile *shim = (ShimFile *)f;
+  int rc;
+
+  shim->real = g_malloc0 (real_vfs->szOsFile);
+  rc = real_vfs->xOpen (real_vfs, name, shim->real, flags, out_flags);
+  if (shim->real->pMethods == NULL) {
+    g_clear_pointer (&shim->real, g_free);
+    shim->base.pMethods = NULL;
+    return rc;
+  }
+  shim->base.pMethods = &shim_methods;
+  return rc;
+}
+
+static void
+install_shim_vfs (void)
+{
+  real_vfs = sqlite3_vfs_find (NULL);
+  shim_vfs = *real_vfs;
+  shim_vfs.zName = "foyer-test-shim";
+  shim_vfs.szOsFile = sizeof (ShimFile);
+  shim_vfs.xOpen = shim_open;
+  shim_vfs.pNext = NULL;
+  shim_methods = (sqlite3_io_methods) {
+    2, shim_close, shim_read, shim_write, shim_truncate, shim_sync, shim_file_size, shim_lock,
+    shim_unlock, shim_check_reserved_lock, shim_file_control, shim_sector_size,
+    shim_device_characteristics, shim_shm_map, shim_shm_lock, shim_shm_barrier, shim_shm_unmap,
+    NULL, NULL
+  };
+  g_assert_cmpint (sqlite3_vfs_register (&shim_vfs, 1), ==, SQLITE_OK);
+}
+
+static void
+test_io_error (void)
+{
+  g_autofree char *path = db_path ("ioerr");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autoptr(FoyerRegistration) reg = make_reg ("Unlucky", NULL, NULL, NULL);
+  g_autofree char *before = NULL;
+
+  g_assert_no_error (error);
+  before = add (store, "Before", NULL, NULL, NULL);
+  shim_fail_writes = TRUE;
+  g_assert_false (foyer_store_add_registration (store, reg, NULL, &error));
+  shim_fail_writes = FALSE;
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "registrations are not being saved"));
+  g_assert_null (reg->id);
+  g_clear_error (&error);
+
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (foyer_store_count_registrations (store, NULL, &error), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  install_shim_vfs ();
 
   g_test_add_func ("/store/open-modes", test_open_modes);
   g_test_add_func ("/store/existing-file-tightened", test_existing_file_tightened);
@@ -896,6 +1505,16 @@ main (int argc, char **argv)
   g_test_add_func ("/store/purge", test_purge);
   g_test_add_func ("/store/stats", test_stats);
   g_test_add_func ("/store/record-json", test_record_json);
+  g_test_add_func ("/store/migrations-from-every-version", test_migrations_from_every_version);
+  g_test_add_func ("/store/migration-is-atomic", test_migration_is_atomic);
+  g_test_add_func ("/store/newer-schema-refused", test_newer_schema_refused);
+  g_test_add_func ("/store/error/corrupt-garbage", test_corrupt_garbage);
+  g_test_add_func ("/store/error/corrupt-truncated", test_corrupt_truncated);
+  g_test_add_func ("/store/error/corrupt-at-runtime", test_corrupt_at_runtime);
+  g_test_add_func ("/store/error/locked", test_locked);
+  g_test_add_func ("/store/error/readonly", test_readonly);
+  g_test_add_func ("/store/error/full", test_full);
+  g_test_add_func ("/store/error/io", test_io_error);
 
   return g_test_run ();
 }

@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -119,6 +121,30 @@ timestamp_suffix (void)
   return g_date_time_format (now, "%Y%m%d-%H%M%S");
 }
 
+/* SQLite reports ENOSPC as SQLITE_FULL only for short writes; a write that fails outright, or
+ * one over RLIMIT_FSIZE (EFBIG), comes back as SQLITE_IOERR_WRITE with errno already gone. Ask
+ * the file system whether the disk (or the size limit) is what ran out. */
+static gboolean
+out_of_space (FoyerStore *self)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  struct statvfs vfs;
+  struct rlimit limit;
+  struct stat st;
+
+  if (statvfs (dir, &vfs) == 0 && (guint64)vfs.f_bavail * vfs.f_frsize < 1024 * 1024)
+    return TRUE;
+  if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    const char *files[] = { self->path, wal };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      if (g_stat (files[i], &st) == 0 && (guint64)st.st_size + 128 * 1024 >= limit.rlim_cur)
+        return TRUE;
+  }
+  return FALSE;
+}
+
 static gboolean
 set_error_from_db (FoyerStore *self, int rc, GError **error)
 {
@@ -130,7 +156,8 @@ set_error_from_db (FoyerStore *self, int rc, GError **error)
   g_debug ("SQLite error %d (extended %d, errno %d): %s", rc, ext, sys, msg);
 
   if (primary == SQLITE_FULL ||
-      (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))) {
+      (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT ||
+                                   out_of_space (self)))) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FULL,
                  "Disk full: registrations are not being saved. Free space on the disk that "
                  "holds %s, then try again.", self->path);
