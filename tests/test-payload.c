@@ -775,7 +775,33 @@ static const struct {
   { "\xfe\xff\x00", 3 },
   { "\xff\xfe\x00\xd8", 4 },
   { "\\000025\x00\x41\xd8\x00", 11 },
+  /* fuzz-payload: percent-decoding made a warning that was not UTF-8 */
+  { "tel:+B;CHARSET=UTF%886IZCAR-D", 29 },
+  { "mailto:%C3%28@example.com", 25 },
 };
+
+static void
+assert_utf8_strv (char **v)
+{
+  for (guint i = 0; v != NULL && v[i] != NULL; i++)
+    g_assert_true (g_utf8_validate (v[i], -1, NULL));
+}
+
+static void
+assert_contact_utf8 (const FoyerContact *c)
+{
+  const char *fields[] = { c->format, c->full_name, c->family_name, c->given_name,
+                           c->organization, c->title, c->address, c->note, c->badge_code,
+                           c->text, c->encoding };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_assert_true (fields[i] == NULL || g_utf8_validate (fields[i], -1, NULL));
+  assert_utf8_strv (c->org_units);
+  assert_utf8_strv (c->emails);
+  assert_utf8_strv (c->phones);
+  assert_utf8_strv (c->urls);
+  assert_utf8_strv (c->warnings);
+}
 
 static void
 test_regressions (void)
@@ -794,7 +820,7 @@ test_regressions (void)
     }
     g_assert_no_error (error);
     g_assert_nonnull (c->format);
-    g_assert_true (g_utf8_validate (c->text, -1, NULL));
+    assert_contact_utf8 (c);
     json = foyer_contact_to_json (c);
     g_assert_nonnull (json);
   }

@@ -283,11 +283,14 @@ _foyer_contact_add_warning (FoyerContactBuilder *b,
                             const char          *format,
                             ...)
 {
+  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  g_ptr_array_add (b->warnings, g_strdup_vprintf (format, args));
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Warnings quote what was scanned; keep them UTF-8 whatever it was. */
+  g_ptr_array_add (b->warnings, g_utf8_make_valid (message, -1));
 }
 
 static gboolean
@@ -426,6 +429,19 @@ try_url (const char          *text,
   return TRUE;
 }
 
+/* Percent-decodes a URI part; keeps it as written when the result would not be UTF-8 text. */
+static char *
+uri_unescape_text (const char *part)
+{
+  char *unescaped = g_uri_unescape_string (part, NULL);
+
+  if (unescaped == NULL || !g_utf8_validate (unescaped, -1, NULL)) {
+    g_free (unescaped);
+    return g_strdup (part);
+  }
+  return unescaped;
+}
+
 static gboolean
 try_mailto (const char          *text,
             FoyerContactBuilder *b)
@@ -444,9 +460,9 @@ try_mailto (const char          *text,
   b->contact->format = g_strdup (FOYER_FORMAT_EMAIL);
   parts = g_strsplit (addresses, ",", -1);
   for (guint i = 0; parts[i] != NULL; i++) {
-    g_autofree char *unescaped = g_uri_unescape_string (parts[i], NULL);
+    g_autofree char *unescaped = uri_unescape_text (parts[i]);
 
-    _foyer_contact_add_email (b, unescaped != NULL ? unescaped : parts[i]);
+    _foyer_contact_add_email (b, unescaped);
   }
   if (b->emails->len == 0 && b->warnings->len == 0)
     _foyer_contact_add_warning (b, "The mailto: link names no e-mail address");
@@ -464,8 +480,8 @@ try_tel (const char          *text,
     return FALSE;
   rest = text + strlen ("tel:");
   b->contact->format = g_strdup (FOYER_FORMAT_PHONE);
-  number = g_uri_unescape_string (rest, NULL);
-  _foyer_contact_add_phone (b, number != NULL ? number : rest);
+  number = uri_unescape_text (rest);
+  _foyer_contact_add_phone (b, number);
   return TRUE;
 }
 

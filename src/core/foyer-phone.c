@@ -177,6 +177,8 @@ foyer_phone_normalize (const char *number,
 
   g_return_val_if_fail (number != NULL, NULL);
 
+  if (!g_utf8_validate (number, -1, NULL))
+    return NULL;
   digits = digits_of (number, &plus);
   if (digits == NULL || digits[0] == '\0')
     return NULL;
