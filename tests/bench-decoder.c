@@ -151,11 +151,7 @@ bench_size (guint      width,
         FoyerSymbol *symbol = g_ptr_array_index (symbols, 0);
         gsize len;
         const guint8 *bytes = g_bytes_get_data (symbol->bytes, &len);
-#ifdef HAVE_FOYER_PAYLOAD
         g_autoptr(FoyerContact) contact = foyer_payload_parse (bytes, len, NULL, NULL);
-#else
-        (void)bytes;
-#endif
 
         found++;
         ms = (g_get_monotonic_time () - start) / 1000.0;
