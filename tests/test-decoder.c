@@ -303,7 +303,10 @@ test_foyerctl_decode (void)
   g_assert_nonnull (strstr (err, "/nonexistent/photo.jpg"));
   g_assert_nonnull (strstr (err, "blank.png: no code found"));
   /* one line for each readable image */
-  g_assert_cmpuint (g_strv_length (g_strsplit (out, "\n", -1)), ==, 3);
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  }
 }
 
 int
