@@ -20,6 +20,7 @@ main (int argc, char **argv)
 {
   int budget = 0;
   gboolean matrix = FALSE;
+  gboolean find_all = FALSE;
   g_autofree char *passes = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("[DIR]");
@@ -28,6 +29,7 @@ main (int argc, char **argv)
     { "budget", 'b', 0, G_OPTION_ARG_INT, &budget, "Second-chance budget per image (0: none)", "MS" },
     { "passes", 'p', 0, G_OPTION_ARG_STRING, &passes, "Comma-separated passes", "LIST" },
     { "matrix", 'm', 0, G_OPTION_ARG_NONE, &matrix, "Each pass alone on each image", NULL },
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &find_all, "Every code in the image (as foyerctl decode)", NULL },
     { NULL }
   };
   g_autoptr(GPtrArray) images = NULL;
@@ -59,6 +61,7 @@ main (int argc, char **argv)
     double total_ms = 0;
 
     foyer_decoder_set_budget_ms (decoder, budget);
+    foyer_decoder_set_find_all (decoder, find_all);
     if (names != NULL)
       foyer_decoder_set_passes (decoder, (const char * const *)names);
     for (guint i = 0; i < images->len; i++) {

@@ -12,7 +12,7 @@
 
 /* Raise this when the decoder gets better; never lower it. zbarimg reads 36 of these 64,
  * ZXingReader 50. */
-#define QR_PHOTOS_RATCHET 53
+#define QR_PHOTOS_RATCHET 54
 
 static const char * const cards[] = {
   "badge-plain", "bizcard", "mecard-cn", "mecard-en", "vcard21-qp-de", "vcard30-escapes",
@@ -111,8 +111,10 @@ test_qr_photos_ratchet (void)
   g_assert_no_error (error);
   g_assert_cmpuint (images->len, ==, 64);
 
-  /* No time limit: the count must not depend on how busy the machine is. */
+  /* As foyerctl decode reads still images: no time limit (the count must not depend on how
+   * busy the machine is) and every code in the image (16.png holds a code inside a code). */
   foyer_decoder_set_budget_ms (decoder, 0);
+  foyer_decoder_set_find_all (decoder, TRUE);
   for (guint i = 0; i < images->len; i++) {
     CorpusImage *image = g_ptr_array_index (images, i);
     g_autofree char *pass = NULL;

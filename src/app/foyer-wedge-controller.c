@@ -228,3 +228,10 @@ foyer_wedge_controller_new (guint interkey_ms)
   self->wedge = foyer_wedge_new (interkey_ms);
   return self;
 }
+
+FoyerWedgeController *
+foyer_wedge_controller_new_from_config (FoyerConfig *config)
+{
+  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+  return foyer_wedge_controller_new (foyer_config_get_int (config, "scanner", "interkey-ms"));
+}

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (FoyerWedgeController, foyer_wedge_controller, FOYER, WEDGE
 /* Signal: scanned (GBytes *code): a burst at scanner speed ending in Enter. */
 
 FoyerWedgeController *foyer_wedge_controller_new    (guint                 interkey_ms);
+/* Reads [scanner] interkey-ms. */
+FoyerWedgeController *foyer_wedge_controller_new_from_config (FoyerConfig      *config);
 /* Watches key presses on widget (usually the window) in the capture phase. One widget at a
  * time; attaching again moves the controller. */
 void                  foyer_wedge_controller_attach (FoyerWedgeController *self,

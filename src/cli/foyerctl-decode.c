@@ -137,6 +137,8 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
 
   decoder = foyer_decoder_new ();
   foyer_decoder_set_budget_ms (decoder, budget_ms);
+  /* a file may hold several codes (a sheet of badges, a code printed inside another) */
+  foyer_decoder_set_find_all (decoder, TRUE);
 
   for (int i = 1; i < argc; i++) {
     g_autoptr(GError) error = NULL;

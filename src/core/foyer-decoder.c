@@ -656,6 +656,7 @@ struct _FoyerDecoder {
   GPtrArray             *small_passes;   /* of Pass */
   GPtrArray             *large_passes;   /* of Pass */
   gboolean               stream;
+  gboolean               find_all;
   guint                  cursor;         /* stream mode: the next second chance */
 };
 
@@ -743,6 +744,14 @@ foyer_decoder_set_passes (FoyerDecoder       *self,
   self->small_passes = parse_passes (passes != NULL ? passes : small_frame_passes);
   self->large_passes = parse_passes (passes != NULL ? passes : large_frame_passes);
   self->cursor = 0;
+}
+
+void
+foyer_decoder_set_find_all (FoyerDecoder *self,
+                            gboolean      find_all)
+{
+  g_return_if_fail (FOYER_IS_DECODER (self));
+  self->find_all = !!find_all;
 }
 
 void
@@ -914,7 +923,7 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
   us_per_px = first_us / pass_area (g_ptr_array_index (passes, 0), &frame);
 
   n_second = passes->len - 1;
-  for (guint k = 0; k < n_second && symbols->len == 0; k++) {
+  for (guint k = 0; k < n_second && (symbols->len == 0 || self->find_all); k++) {
     /* A stream's frames are nearly alike: spread the second chances over consecutive frames
      * (one per frame, in turn) instead of spending the whole budget on every frame. */
     guint index = self->stream ? 1 + (self->cursor + k) % n_second : 1 + k;
