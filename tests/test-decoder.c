@@ -211,6 +211,72 @@ test_stride_and_large_frame (void)
   g_assert_cmpint (ABS (symbol->y - (int)oy), <, (int)ch / 4);
 }
 
+/* Printed badges also carry EAN-13 (ticketing systems): draw one and read it back. */
+static guint8 *
+render_ean13 (const char *digits12,
+              char        out_digits[14],
+              guint      *width,
+              guint      *height)
+{
+  static const char * const l_codes[] = { "0001101", "0011001", "0010011", "0111101", "0100011",
+                                          "0110001", "0101111", "0111011", "0110111", "0001011" };
+  static const char * const g_codes[] = { "0100111", "0110011", "0011011", "0100001", "0011101",
+                                          "0111001", "0000101", "0010001", "0001001", "0010111" };
+  static const char * const parity[] = { "LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
+                                         "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL" };
+  g_autoptr(GString) bits = g_string_new (NULL);
+  const guint module = 3, quiet = 12, h = 90;
+  int sum = 0;
+  guint8 *image;
+
+  for (int i = 0; i < 12; i++)
+    sum += (digits12[i] - '0') * (i % 2 == 0 ? 1 : 3);
+  memcpy (out_digits, digits12, 12);
+  out_digits[12] = '0' + (10 - sum % 10) % 10;
+  out_digits[13] = '\0';
+
+  g_string_append (bits, "101");
+  for (int i = 1; i <= 6; i++) {
+    int d = out_digits[i] - '0';
+    g_string_append (bits, parity[out_digits[0] - '0'][i - 1] == 'L' ? l_codes[d] : g_codes[d]);
+  }
+  g_string_append (bits, "01010");
+  for (int i = 7; i <= 12; i++) {
+    const char *l = l_codes[out_digits[i] - '0'];
+    for (int k = 0; k < 7; k++)
+      g_string_append_c (bits, l[k] == '0' ? '1' : '0');  /* R code: L inverted */
+  }
+  g_string_append (bits, "101");
+
+  *width = (bits->len + 2 * quiet) * module;
+  *height = h;
+  image = g_malloc ((gsize)*width * h);
+  memset (image, 255, (gsize)*width * h);
+  for (guint y = 10; y < h - 10; y++)
+    for (guint b = 0; b < bits->len; b++)
+      if (bits->str[b] == '1')
+        memset (image + (gsize)y * *width + (quiet + b) * module, 0, module);
+  return image;
+}
+
+static void
+test_ean13 (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  char digits[14];
+  guint width, height;
+  g_autofree guint8 *image = render_ean13 ("690123456789", digits, &width, &height);
+  FoyerSymbol *symbol;
+
+  symbols = foyer_decoder_decode_gray (decoder, image, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  symbol = g_ptr_array_index (symbols, 0);
+  g_assert_cmpstr (symbol->type, ==, "EAN-13");
+  g_assert_cmpmem (g_bytes_get_data (symbol->bytes, NULL), g_bytes_get_size (symbol->bytes),
+                   digits, 13);
+}
+
 static void
 test_nothing_found (void)
 {
@@ -320,6 +386,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/qr-photos-ratchet", test_qr_photos_ratchet);
   g_test_add_func ("/decoder/inverted", test_inverted);
   g_test_add_func ("/decoder/stride-and-large-frame", test_stride_and_large_frame);
+  g_test_add_func ("/decoder/ean13", test_ean13);
   g_test_add_func ("/decoder/nothing-found", test_nothing_found);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/foyerctl-decode", test_foyerctl_decode);

@@ -690,11 +690,11 @@ foyer_decoder_init (FoyerDecoder *self)
   self->scanner = zbar_image_scanner_create ();
   /* Only the symbologies badges and cards use: fewer false positives from text and patterns. */
   zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_ENABLE, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (enabled); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS (enabled); i++)
     zbar_image_scanner_set_config (self->scanner, enabled[i], ZBAR_CFG_ENABLE, 1);
-    /* Raw bytes: the payload layer decides the charset (GB18030 cards carry no ECI). */
-    zbar_image_scanner_set_config (self->scanner, enabled[i], ZBAR_CFG_BINARY, 1);
-  }
+  /* QR: raw bytes, the payload layer decides the charset (GB18030 cards carry no ECI). The
+   * 1D symbologies carry ASCII, which zbar passes through unchanged. */
+  zbar_image_scanner_set_config (self->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
   zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_POSITION, 1);
   foyer_decoder_set_passes (self, NULL);
 }
