@@ -277,6 +277,69 @@ test_ean13 (void)
                    digits, 13);
 }
 
+/* Code 39, the other badge barcode: the standard table of wide (1) and narrow (0) elements,
+ * bar first, most significant bit first. */
+static guint8 *
+render_code39 (const char *text,
+               guint      *width,
+               guint      *height)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%";
+  static const int encodings[] = {
+    0x034, 0x121, 0x061, 0x160, 0x031, 0x130, 0x070, 0x025, 0x124, 0x064, 0x109, 0x049, 0x148,
+    0x019, 0x118, 0x058, 0x00D, 0x10C, 0x04C, 0x01C, 0x103, 0x043, 0x142, 0x013, 0x112, 0x052,
+    0x007, 0x106, 0x046, 0x016, 0x181, 0x0C1, 0x1C0, 0x091, 0x190, 0x0D0, 0x085, 0x184, 0x0C4,
+    0x0A8, 0x0A2, 0x08A, 0x02A,
+  };
+  const int narrow = 3, wide = 8, quiet = 40, h = 80;
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (int));  /* bar, space, bar… */
+  g_autofree char *framed = g_strconcat ("*", text, "*", NULL);
+  int total = 2 * quiet, x = quiet;
+  guint8 *image;
+
+  for (const char *p = framed; *p; p++) {
+    int code = *p == '*' ? 0x094 : encodings[strchr (alphabet, *p) - alphabet];
+    for (int e = 8; e >= 0; e--) {
+      int w = (code >> e) & 1 ? wide : narrow;
+      g_array_append_val (runs, w);
+      total += w;
+    }
+    if (p[1] != '\0') {
+      g_array_append_val (runs, narrow);  /* gap between characters */
+      total += narrow;
+    }
+  }
+  *width = total;
+  *height = h;
+  image = g_malloc ((gsize)total * h);
+  memset (image, 255, (gsize)total * h);
+  for (guint i = 0; i < runs->len; i++) {
+    int w = g_array_index (runs, int, i);
+    if (i % 2 == 0)
+      for (int y = 8; y < h - 8; y++)
+        memset (image + (gsize)y * total + x, 0, w);
+    x += w;
+  }
+  return image;
+}
+
+static void
+test_code39 (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  guint width, height;
+  g_autofree guint8 *image = render_code39 ("BADGE-0042", &width, &height);
+  FoyerSymbol *symbol;
+
+  symbols = foyer_decoder_decode_gray (decoder, image, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  symbol = g_ptr_array_index (symbols, 0);
+  g_assert_cmpstr (symbol->type, ==, "CODE-39");
+  g_assert_cmpmem (g_bytes_get_data (symbol->bytes, NULL), g_bytes_get_size (symbol->bytes),
+                   "BADGE-0042", 10);
+}
+
 static void
 test_nothing_found (void)
 {
@@ -387,6 +450,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/inverted", test_inverted);
   g_test_add_func ("/decoder/stride-and-large-frame", test_stride_and_large_frame);
   g_test_add_func ("/decoder/ean13", test_ean13);
+  g_test_add_func ("/decoder/code39", test_code39);
   g_test_add_func ("/decoder/nothing-found", test_nothing_found);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/foyerctl-decode", test_foyerctl_decode);
