@@ -7,3 +7,5 @@
 #include "foyer-record.h"
 #include "foyer-store.h"
 #include "foyer-payload.h"
+#include "foyer-http-backend.h"
+#include "foyer-sync-engine.h"
