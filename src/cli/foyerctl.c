@@ -19,6 +19,8 @@ static const FoyerctlCommand commands[] = {
   { "help", N_("Show the commands and what they do"), cmd_help },
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
   { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
+  { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
+  { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
 };
 
 static void
