@@ -339,6 +339,28 @@ slice (JsonArray *records,
   return part;
 }
 
+/* Replaces the queue with current + queue cut into batches of at most size records. */
+static void
+rechunk (GQueue    *queue,
+         JsonArray *current,
+         guint      size)
+{
+  g_autoptr(JsonArray) all = json_array_new ();
+  JsonArray *part;
+  guint n;
+
+  for (guint i = 0; i < json_array_get_length (current); i++)
+    json_array_add_element (all, json_node_copy (json_array_get_element (current, i)));
+  while ((part = g_queue_pop_head (queue)) != NULL) {
+    for (guint i = 0; i < json_array_get_length (part); i++)
+      json_array_add_element (all, json_node_copy (json_array_get_element (part, i)));
+    json_array_unref (part);
+  }
+  n = json_array_get_length (all);
+  for (guint from = 0; from < n; from += size)
+    g_queue_push_tail (queue, slice (all, from, MIN (from + size, n)));
+}
+
 static void
 release_all (FoyerSyncEngine *self,
              JsonArray       *current,
@@ -505,10 +527,13 @@ process_batch (FoyerSyncEngine *self,
 
       self->work.online = TRUE;
       if (too_large && n > 1) {
-        self->batch_size = MAX (1u, MIN (self->batch_size, n) / 2);
+        self->batch_size = MAX (1u, MIN (self->batch_size, n / 2));
         self->work.batch_size = self->batch_size;
         g_debug ("head office refused %u records as too large: batch size now %u", n,
                  self->batch_size);
+        /* Everything still to send goes out in batches of the new size. */
+        rechunk (queue, records, self->batch_size);
+        continue;
       }
       if (n <= 1) {
         /* A single record head office refuses is never retried: dead letter. */
@@ -610,28 +635,6 @@ check_health (FoyerSyncEngine *self)
   }
 }
 
-static void
-release_leftovers (FoyerSyncEngine *self)
-{
-  /* A process killed mid-batch leaves records in flight; nobody is waiting for their answer. */
-  for (guint round = 0; round < 10000; round++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) entries = foyer_store_outbox_list (self->store, FOYER_OUTBOX_IN_FLIGHT,
-                                                            1000, &error);
-    g_autoptr(GPtrArray) ids = NULL;
-
-    if (entries == NULL || entries->len == 0)
-      return;
-    ids = g_ptr_array_new ();
-    for (guint i = 0; i < entries->len; i++)
-      g_ptr_array_add (ids, ((FoyerOutboxEntry *)g_ptr_array_index (entries, i))->record_id);
-    g_ptr_array_add (ids, NULL);
-    g_debug ("releasing %u records left in flight", entries->len);
-    if (!foyer_store_outbox_release (self->store, (const char * const *)ids->pdata, &error))
-      return;
-  }
-}
-
 static gboolean
 open_store (FoyerSyncEngine *self)
 {
@@ -644,7 +647,7 @@ open_store (FoyerSyncEngine *self)
     set_paused (self, FOYER_SYNC_ERROR_CONFIG, message);
     return FALSE;
   }
-  release_leftovers (self);
+  /* foyer_store_open() gives back records a crashed process left in flight. */
   return TRUE;
 }
 
