@@ -10,6 +10,7 @@ struct _FoyerTestReceiver {
   GSubprocess *proc;
   guint        port;
   char        *url;
+  gboolean     tls;
 };
 
 static char *
@@ -23,20 +24,35 @@ receiver_script (void)
 }
 
 FoyerTestReceiver *
-foyer_test_receiver_start (const char *token_file)
+foyer_test_receiver_start_tls (const char *token_file,
+                               const char *cert,
+                               const char *key)
 {
   FoyerTestReceiver *self = g_new0 (FoyerTestReceiver, 1);
   g_autofree char *script = receiver_script ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *line = NULL;
-  const char *argv[] = { "python3", script, "--token-file", token_file, NULL };
 
-  if (token_file == NULL)
-    argv[2] = NULL;
+  g_ptr_array_add (argv, "python3");
+  g_ptr_array_add (argv, script);
+  if (token_file != NULL) {
+    g_ptr_array_add (argv, "--token-file");
+    g_ptr_array_add (argv, (char *)token_file);
+  }
+  if (cert != NULL) {
+    g_ptr_array_add (argv, "--tls-cert");
+    g_ptr_array_add (argv, (char *)cert);
+    g_ptr_array_add (argv, "--tls-key");
+    g_ptr_array_add (argv, (char *)key);
+  }
+  g_ptr_array_add (argv, NULL);
+
   /* stdin stays an open pipe: the receiver exits when it closes (when this process dies). */
-  self->proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  self->proc = g_subprocess_newv ((const char * const *)argv->pdata,
+                                  G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                  &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proc));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -44,8 +60,15 @@ foyer_test_receiver_start (const char *token_file)
   g_assert_nonnull (line);
   self->port = (guint)g_ascii_strtoull (line, NULL, 10);
   g_assert_cmpuint (self->port, >, 0);
-  self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  self->url = g_strdup_printf ("%s://127.0.0.1:%u", cert != NULL ? "https" : "http", self->port);
+  self->tls = cert != NULL;
   return self;
+}
+
+FoyerTestReceiver *
+foyer_test_receiver_start (const char *token_file)
+{
+  return foyer_test_receiver_start_tls (token_file, NULL, NULL);
 }
 
 void
@@ -97,6 +120,9 @@ request (FoyerTestReceiver *self,
     curl_easy_setopt (curl, CURLOPT_URL, url);
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt (curl, CURLOPT_TIMEOUT, 10L);
+    /* The test's own control channel; the code under test verifies certificates. */
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, self->tls ? 0L : 1L);
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, self->tls ? 0L : 2L);
     curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_cb);
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, body);
     if (post != NULL)

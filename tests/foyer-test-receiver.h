@@ -10,6 +10,10 @@ typedef struct _FoyerTestReceiver FoyerTestReceiver;
 
 /* Starts the receiver; token_file (may be NULL) is the token it requires. */
 FoyerTestReceiver *foyer_test_receiver_start   (const char        *token_file);
+/* The same over HTTPS with a PEM certificate and key (url is then https://127.0.0.1:PORT). */
+FoyerTestReceiver *foyer_test_receiver_start_tls (const char      *token_file,
+                                                  const char      *cert,
+                                                  const char      *key);
 void               foyer_test_receiver_stop    (FoyerTestReceiver *receiver);
 guint              foyer_test_receiver_port    (FoyerTestReceiver *receiver);
 /* http://127.0.0.1:PORT */

@@ -26,6 +26,7 @@ import json
 import os
 import random
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -348,6 +349,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token-file", help="require Authorization: Bearer <its content>")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate chain")
+    parser.add_argument("--tls-key", help="the certificate's PEM private key")
     parser.add_argument("--no-stdin-watch", action="store_true",
                         help="keep running when standard input closes")
     args = parser.parse_args()
@@ -361,6 +364,10 @@ def main():
     while not STATE.quit:
         server = Server(("127.0.0.1", port), Handler)
         port = server.server_address[1]
+        if args.tls_cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(args.tls_cert, args.tls_key)
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         STATE.server = server
         if first:
             print(port, flush=True)

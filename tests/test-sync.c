@@ -469,6 +469,71 @@ test_retry_after (void)
 }
 
 
+static void
+test_backend_tls (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("sync");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(FoyerTestReceiver) receiver = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) records = make_records (2, 4);
+  g_autofree char *ca_line = NULL;
+  int status = 0;
+
+  if (openssl == NULL) {
+    g_test_skip ("openssl is not installed (packaging/debian-test-packages.txt)");
+    return;
+  }
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  receiver = foyer_test_receiver_start_tls (NULL, cert, key);
+  g_assert_true (g_str_has_prefix (foyer_test_receiver_url (receiver), "https://"));
+
+  /* Verification is on by default: a certificate nobody vouches for is refused. */
+  {
+    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+    g_autoptr(GPtrArray) results = NULL;
+
+    g_assert_null (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+    g_assert_false (send (backend, records, &results, NULL, &error));
+    g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+    g_assert_nonnull (strstr (error->message, "ca-file"));
+    g_clear_error (&error);
+  }
+  /* [sync] ca-file: the private CA is trusted. */
+  {
+    g_autoptr(FoyerSyncBackend) backend = NULL;
+    g_autoptr(GPtrArray) results = NULL;
+
+    ca_line = g_strdup_printf ("ca-file=%s\n", cert);
+    backend = make_backend (receiver, NULL, ca_line);
+    g_assert_true (send (backend, records, &results, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (results->len, ==, 2);
+  }
+  /* insecure=true works, with its warning. */
+  {
+    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, "insecure=true\n");
+    g_autoptr(GPtrArray) results = NULL;
+
+    g_assert_nonnull (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+    g_assert_true (send (backend, records, &results, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (results->len, ==, 2);
+    g_assert_cmpint (((FoyerSyncItemResult *)results->pdata[0])->status, ==,
+                     FOYER_SYNC_ITEM_DUPLICATE);
+  }
+}
+
 /* ---- engine ---- */
 
 static GPtrArray *
@@ -1092,6 +1157,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/backend/token-file", test_backend_token_file);
   g_test_add_func ("/sync/backend/cancel", test_backend_cancel);
   g_test_add_func ("/sync/backend/health", test_backend_health);
+  g_test_add_func ("/sync/backend/tls", test_backend_tls);
   g_test_add_func ("/sync/engine/disabled", test_engine_disabled);
   g_test_add_func ("/sync/engine/insecure-warning", test_engine_insecure_warning);
   g_test_add_func ("/sync/engine/exactly-once-random-faults",
