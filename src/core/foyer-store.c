@@ -1014,7 +1014,7 @@ insert_registration (FoyerStore        *self,
   g_autoptr(CachedStmt) stmt = NULL;
 
   if (reg->id == NULL)
-    reg->id = g_uuid_string_random ();
+    reg->id = foyer_record_id_new ();
   if (reg->created_at == NULL)
     reg->created_at = foyer_timestamp_now ();
   reg->possible_duplicate = FALSE;
@@ -1431,7 +1431,7 @@ foyer_store_save_lead (FoyerStore  *self,
 
   id_was_null = lead->id == NULL;
   if (id_was_null)
-    lead->id = g_uuid_string_random ();
+    lead->id = foyer_record_id_new ();
   if (lead->created_at == NULL)
     lead->created_at = g_strdup (now);
   g_free (lead->updated_at);
