@@ -11,5 +11,6 @@ int foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_register (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_purge (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ static const FoyerctlCommand commands[] = {
   { "register", N_("Store one visitor given as JSON on standard input"), foyerctl_cmd_register },
   { "stats", N_("Count registrations by kind, category, hour and queue state"), foyerctl_cmd_stats },
   { "purge", N_("Remove personal data older than [storage] retain-days"), foyerctl_cmd_purge },
+  { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
 };
 
 static void
