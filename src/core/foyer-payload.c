@@ -534,6 +534,34 @@ try_badge (const char          *text,
   return TRUE;
 }
 
+FoyerPayloadOptions *
+foyer_payload_options_new_from_config (FoyerConfig *config)
+{
+  FoyerPayloadOptions *options;
+  const char *pattern;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+
+  options = g_new0 (FoyerPayloadOptions, 1);
+  options->default_region = g_strdup (foyer_config_get_string (config, "kiosk",
+                                                               "default-region"));
+  pattern = foyer_config_get_string (config, "badge", "pattern");
+  options->badge_pattern = pattern != NULL && *pattern != '\0' ? g_strdup (pattern) : NULL;
+  options->verify_key_path = foyer_config_get_path_value (config, "badge", "verify-key");
+  return options;
+}
+
+void
+foyer_payload_options_free (FoyerPayloadOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free ((char *) options->default_region);
+  g_free ((char *) options->badge_pattern);
+  g_free ((char *) options->verify_key_path);
+  g_free (options);
+}
+
 FoyerContact *
 foyer_payload_parse (const guint8              *data,
                      gsize                      len,
