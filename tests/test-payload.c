@@ -275,6 +275,10 @@ static const FormatCase format_cases[] = {
   { "  EXPO2026-V-000123\r\n", FOYER_FORMAT_BADGE },
   { "https://example.com/a?b=c", FOYER_FORMAT_URL },
   { "HTTP://EXAMPLE.COM", FOYER_FORMAT_URL },
+  { "www.expo.example.cn/booth/12", FOYER_FORMAT_URL },
+  { "weixin://dl/business/?t=abc", FOYER_FORMAT_URL },
+  { "https://", FOYER_FORMAT_BADGE },                             /* no address: a token */
+  { "https://example.com/a b", FOYER_FORMAT_UNKNOWN },
   { "https://u.wechat.com/EFeq6Nbz4Y0xVbq8sTSqbDQ", FOYER_FORMAT_URL },
   { "mailto:someone@example.com", FOYER_FORMAT_EMAIL },
   { "MATMSG:TO:someone@example.com;SUB:Hi;BODY:Hello;;", FOYER_FORMAT_EMAIL },
@@ -318,7 +322,7 @@ test_vcard21 (void)
     "TEL;CELL;PREF:139 1234 5678\r\n"
     "TEL;WORK;VOICE:+49 (0)69 7575-0\r\n"
     "EMAIL;PREF;INTERNET:Li.Na@Example.COM\r\n"
-    "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile 2\r\n"
+    "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile=\r\n 2\r\n"
     "END:VCARD\r\n";
   g_autoptr(FoyerContact) c = parse (card);
 

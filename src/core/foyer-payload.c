@@ -409,14 +409,28 @@ is_wechat_contact_link (const char *url)
            g_ascii_strcasecmp (host, "wx.qq.com") == 0) && g_str_has_prefix (path, "/r/"));
 }
 
+/* http(s) links, other "scheme://" links (app deep links) and bare www. addresses. */
+static gboolean
+looks_like_url (const char *text)
+{
+  const char *p = text;
+
+  if (strpbrk (text, " \t\r\n") != NULL)
+    return FALSE;
+  if (_foyer_str_has_prefix_ascii_ci (text, "www.") && strchr (text + 4, '.') != NULL)
+    return TRUE;
+  if (!g_ascii_isalpha (*p))
+    return FALSE;
+  while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return g_str_has_prefix (p, "://") && p[3] != '\0';
+}
+
 static gboolean
 try_url (const char          *text,
          FoyerContactBuilder *b)
 {
-  if (!_foyer_str_has_prefix_ascii_ci (text, "http://") &&
-      !_foyer_str_has_prefix_ascii_ci (text, "https://"))
-    return FALSE;
-  if (strpbrk (text, " \t\r\n") != NULL)
+  if (!looks_like_url (text))
     return FALSE;
 
   b->contact->format = g_strdup (FOYER_FORMAT_URL);
