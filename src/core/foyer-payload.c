@@ -409,14 +409,28 @@ is_wechat_contact_link (const char *url)
            g_ascii_strcasecmp (host, "wx.qq.com") == 0) && g_str_has_prefix (path, "/r/"));
 }
 
+/* http(s) links, other "scheme://" links (app deep links) and bare www. addresses. */
+static gboolean
+looks_like_url (const char *text)
+{
+  const char *p = text;
+
+  if (strpbrk (text, " \t\r\n") != NULL)
+    return FALSE;
+  if (_foyer_str_has_prefix_ascii_ci (text, "www.") && strchr (text + 4, '.') != NULL)
+    return TRUE;
+  if (!g_ascii_isalpha (*p))
+    return FALSE;
+  while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return g_str_has_prefix (p, "://") && p[3] != '\0';
+}
+
 static gboolean
 try_url (const char          *text,
          FoyerContactBuilder *b)
 {
-  if (!_foyer_str_has_prefix_ascii_ci (text, "http://") &&
-      !_foyer_str_has_prefix_ascii_ci (text, "https://"))
-    return FALSE;
-  if (strpbrk (text, " \t\r\n") != NULL)
+  if (!looks_like_url (text))
     return FALSE;
 
   b->contact->format = g_strdup (FOYER_FORMAT_URL);
@@ -532,6 +546,34 @@ try_badge (const char          *text,
   b->contact->format = g_strdup (FOYER_FORMAT_BADGE);
   b->contact->badge_code = g_strdup (text);
   return TRUE;
+}
+
+FoyerPayloadOptions *
+foyer_payload_options_new_from_config (FoyerConfig *config)
+{
+  FoyerPayloadOptions *options;
+  const char *pattern;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+
+  options = g_new0 (FoyerPayloadOptions, 1);
+  options->default_region = g_strdup (foyer_config_get_string (config, "kiosk",
+                                                               "default-region"));
+  pattern = foyer_config_get_string (config, "badge", "pattern");
+  options->badge_pattern = pattern != NULL && *pattern != '\0' ? g_strdup (pattern) : NULL;
+  options->verify_key_path = foyer_config_get_path_value (config, "badge", "verify-key");
+  return options;
+}
+
+void
+foyer_payload_options_free (FoyerPayloadOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free ((char *) options->default_region);
+  g_free ((char *) options->badge_pattern);
+  g_free ((char *) options->verify_key_path);
+  g_free (options);
 }
 
 FoyerContact *
