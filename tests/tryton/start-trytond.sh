@@ -11,7 +11,7 @@
 # The database is copied from a template built once with trytond-admin and kept in
 # $FOYER_TRYTON_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/foyer-tryton), so a test run pays
 # the ~15 s module activation once. Works as root and as a normal user, never reads stdin.
-# Exit status 77: tryton-server or tryton-modules-sale-opportunity is not installed.
+# Exit status 77: tryton-server, tryton-modules-sale-opportunity or python3-phonenumbers is missing.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +28,7 @@ check_installed() {
     command -v trytond >/dev/null && command -v trytond-admin >/dev/null || missing+=(tryton-server)
     [ -d /usr/lib/python3/dist-packages/trytond/modules/sale_opportunity ] ||
         missing+=(tryton-modules-sale-opportunity)
+    "$PYTHON" -c 'import phonenumbers' 2>/dev/null || missing+=(python3-phonenumbers)
     if [ ${#missing[@]} -gt 0 ]; then
         printf 'start-trytond.sh: not installed: %s (apt-get install %s)\n' \
             "${missing[*]}" "${missing[*]}" >&2
