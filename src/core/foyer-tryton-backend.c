@@ -198,6 +198,7 @@ rpc_post (FoyerTrytonBackend  *self,
   CURL *curl;
   CURLcode code;
   long status = 0;
+  gint64 started;
   gint64 id;
 
   *result = NULL;
@@ -254,6 +255,7 @@ rpc_post (FoyerTrytonBackend  *self,
     curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
   }
 
+  started = g_get_monotonic_time ();
   code = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup (curl);
@@ -266,7 +268,8 @@ rpc_post (FoyerTrytonBackend  *self,
                                 *curl_error != '\0' ? curl_error : curl_easy_strerror (code));
     return RPC_TRANSPORT;
   }
-  g_debug ("%s → HTTP %ld, %u bytes", method, status, body->len);
+  g_debug ("%s -> HTTP %ld, %u bytes in %" G_GINT64_FORMAT " ms", method, status, body->len,
+           (g_get_monotonic_time () - started) / 1000);
   switch (status) {
   case 200:
     break;
