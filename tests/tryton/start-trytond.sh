@@ -19,7 +19,6 @@ PYTHON=/usr/bin/python3       # Debian's trytond lives in the system Python, not
 DB=foyer
 ADMIN_PASSWORD=foyer-admin-secret-1
 FOYER_PASSWORD=foyer-kiosk-secret-1
-TEMPLATE_VERSION=1            # bump when setup-company.py changes what the template holds
 
 die() { printf 'start-trytond.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -55,7 +54,10 @@ trytond_version() {
 
 ensure_template() { # prints the template path
     local cache=${FOYER_TRYTON_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/foyer-tryton}
-    local template="$cache/template-$(trytond_version)-v$TEMPLATE_VERSION.sqlite"
+    # keyed by what builds it, so an edited setup never reuses a stale template
+    local key
+    key=$(cat "$HERE/setup-company.py" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)
+    local template="$cache/template-$(trytond_version)-$key.sqlite"
     mkdir -p "$cache"
     (
         flock 9
