@@ -371,6 +371,34 @@ test_registrations_and_leads (void)
   g_assert_cmpint (count_in (backend, "sale.opportunity", "reference", opportunity_ids), ==, 30);
   g_assert_cmpint (count (backend, "party.contact_mechanism",
                           "[[\"value_compact\",\"like\",\"%visitor49@%\"]]"), ==, 1);
+
+  /* a lead edited at the booth comes again: its opportunity is brought up to date */
+  {
+    JsonObject *edited = objects->pdata[60];
+    g_autoptr (JsonArray) one = json_array_new ();
+    g_autoptr (GPtrArray) updated = NULL;
+    g_autofree char *params = g_strdup_printf (
+      "[[[\"reference\",\"=\",\"foyer:%s\"]],0,null,null,"
+      "[\"comment\",\"conversion_probability\"]]", (char *) opportunity_ids->pdata[20]);
+    g_autoptr (JsonNode) rows = NULL;
+    JsonObject *opp;
+
+    json_object_set_string_member (edited, "rating", "cold");
+    json_object_set_string_member (edited, "notes", "called back: no budget this year");
+    json_array_add_object_element (one, json_object_ref (edited));
+    updated = send (backend, one);
+    assert_all (updated, FOYER_SYNC_ITEM_ACCEPTED);
+    rows = rpc (backend, "model.sale.opportunity.search_read", params);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (rows)), ==, 1);
+    opp = json_array_get_object_element (json_node_get_array (rows), 0);
+    g_assert_nonnull (strstr (json_object_get_string_member (opp, "comment"),
+                              "Notes: called back: no budget this year\nRating: cold\n"));
+    g_assert_cmpfloat (json_object_get_double_member (opp, "conversion_probability"), ==, 0.2);
+    g_clear_pointer (&updated, g_ptr_array_unref);
+    updated = send (backend, one);
+    assert_all (updated, FOYER_SYNC_ITEM_DUPLICATE);
+    g_assert_cmpint (count_in (backend, "sale.opportunity", "reference", opportunity_ids), ==, 30);
+  }
 }
 
 static void

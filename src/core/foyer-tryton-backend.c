@@ -822,6 +822,8 @@ typedef struct {
   gboolean    is_lead;
   gboolean    wants_opportunity;
   gboolean    opportunity_found;
+  JsonObject *opportunity;    /* borrowed: the row Tryton has, for a lead edited since */
+  gboolean    updated;
   char       *rejected;
 } Item;
 
@@ -1401,6 +1403,7 @@ foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
   g_autoptr (GHashTable) references = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                              NULL);
   g_autoptr (GPtrArray) needing = g_ptr_array_new ();
+  g_autoptr (JsonArray) opportunities = NULL;
   gboolean ok = FALSE;
 
   g_debug ("batch %s: %u records", batch_id != NULL ? batch_id : "-", n);
@@ -1481,18 +1484,20 @@ foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
     }
   }
   if (g_hash_table_size (references) > 0) {
-    static const char * const fields[] = { "reference", NULL };
+    static const char * const fields[] = { "reference", "party", "state", "description",
+                                           "comment", "conversion_probability", NULL };
     g_autoptr (JsonArray) list = string_list (references);
     g_autoptr (GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
-    g_autoptr (JsonArray) rows = search_read (self, "sale.opportunity",
-                                              in_domain ("reference", list), fields, cancellable,
-                                              error);
-    if (rows == NULL)
+
+    opportunities = search_read (self, "sale.opportunity", in_domain ("reference", list), fields,
+                                 cancellable, error);
+    if (opportunities == NULL)
       goto out;
-    for (guint r = 0; r < json_array_get_length (rows); r++) {
-      const char *ref = member_string (json_array_get_object_element (rows, r), "reference");
+    for (guint r = 0; r < json_array_get_length (opportunities); r++) {
+      JsonObject *row = json_array_get_object_element (opportunities, r);
+      const char *ref = member_string (row, "reference");
       if (ref != NULL)
-        g_hash_table_add (found, (gpointer) ref);
+        g_hash_table_insert (found, (gpointer) ref, row);
     }
     for (guint i = 0; i < n; i++) {
       g_autofree char *ref = NULL;
@@ -1500,7 +1505,8 @@ foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
       if (!items[i].wants_opportunity || items[i].id == NULL)
         continue;
       ref = marker (items[i].id);
-      items[i].opportunity_found = g_hash_table_contains (found, ref);
+      items[i].opportunity = g_hash_table_lookup (found, ref);
+      items[i].opportunity_found = items[i].opportunity != NULL;
     }
   }
 
@@ -1556,6 +1562,59 @@ foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
       items[g_array_index (owners, guint, u)].rejected = reasons[u];
   }
 
+  /* A lead edited at the booth is queued again: bring its opportunity up to date while sales
+   * has not moved it on. A plain resend changes nothing and costs no request. */
+  {
+    g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                  json_array_unref);
+    g_autoptr (GArray) owners = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autofree char **reasons = NULL;
+
+    for (guint i = 0; i < n; i++) {
+      Item *item = &items[i];
+      g_autoptr (JsonObject) values = NULL;
+      const char *state = member_string (item->opportunity, "state");
+      JsonNode *probability;
+      JsonArray *pair;
+      JsonArray *opportunity_ids;
+
+      if (!item->is_lead || item->opportunity == NULL || item->rejected != NULL ||
+          (g_strcmp0 (state, "lead") != 0 && g_strcmp0 (state, "opportunity") != 0))
+        continue;
+      values = opportunity_values (item->record, item->visitor->reg, item->id,
+                                   row_int (item->opportunity, "party"), 0);
+      probability = json_object_get_member (item->opportunity, "conversion_probability");
+      if (g_strcmp0 (member_string (values, "description"),
+                     member_string (item->opportunity, "description")) == 0 &&
+          g_strcmp0 (member_string (values, "comment"),
+                     member_string (item->opportunity, "comment")) == 0 &&
+          probability != NULL && JSON_NODE_TYPE (probability) == JSON_NODE_VALUE &&
+          ABS (json_node_get_double (probability) -
+               json_object_get_double_member (values, "conversion_probability")) < 1e-6)
+        continue;
+      json_object_remove_member (values, "reference");
+      json_object_remove_member (values, "party");
+      json_object_remove_member (values, "start_date");
+      pair = json_array_new ();
+      opportunity_ids = json_array_new ();
+      json_array_add_int_element (opportunity_ids, row_int (item->opportunity, "id"));
+      json_array_add_array_element (pair, opportunity_ids);
+      json_array_add_object_element (pair, g_steal_pointer (&values));
+      g_ptr_array_add (pairs, pair);
+      g_array_append_val (owners, i);
+      item->updated = TRUE;
+    }
+    reasons = g_new0 (char *, MAX (pairs->len, 1));
+    if (!send_units (self, "sale.opportunity", TRUE, pairs, 0, pairs->len, NULL, reasons,
+                     cancellable, error)) {
+      for (guint u = 0; u < pairs->len; u++)
+        g_free (reasons[u]);
+      goto out;
+    }
+    for (guint u = 0; u < pairs->len; u++)
+      items[g_array_index (owners, guint, u)].rejected = reasons[u];
+  }
+
   /* The answer, record by record. */
   for (guint i = 0; i < n; i++) {
     Item *item = &items[i];
@@ -1573,7 +1632,7 @@ foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
       continue;
     }
     if (item->is_lead)
-      duplicate = item->opportunity_found;
+      duplicate = item->opportunity_found && !item->updated;
     else
       duplicate = item->visitor->party_found &&
         (!item->wants_opportunity || item->opportunity_found);
