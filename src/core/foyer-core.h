@@ -8,3 +8,7 @@
 #include "foyer-store.h"
 #include "foyer-payload.h"
 #include "foyer-tryton-backend.h"
+#include "foyer-export.h"
+#include "foyer-import.h"
+#include "foyer-http-backend.h"
+#include "foyer-sync-engine.h"
