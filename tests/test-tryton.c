@@ -669,6 +669,348 @@ test_server_killed_mid_sync (void)
   g_ptr_array_unref (data.batches);
 }
 
+/* ---- the whole path: FoyerStore → FoyerSyncEngine / foyerctl sync → Tryton ---- */
+
+static char *
+kiosk_config (const char *db_path,
+              const char *password_file,
+              int         batch_size)
+{
+  return g_strdup_printf ("[kiosk]\nid=hall-3-entry\nevent=canton-2026\n"
+                          "[storage]\ndatabase=%s\n"
+                          "[sync]\nbackend=tryton\nconnect-timeout=2\ntimeout=20\n"
+                          "batch-size=%d\nbackoff-min-ms=200\nbackoff-max-ms=1000\n"
+                          "health-interval=1\n"
+                          "[tryton]\nurl=%s\ndatabase=%s\nuser=%s\npassword-file=%s\n",
+                          db_path, batch_size, server->url, server->database, server->user,
+                          password_file != NULL ? password_file : server->password_file);
+}
+
+static FoyerRegistration *
+store_registration (FoyerStore *store,
+                    const char *kind,
+                    const char *category,
+                    const char *name,
+                    const char *email,
+                    const char *phone)
+{
+  g_autoptr (FoyerRegistration) reg = foyer_registration_new ();
+  g_autoptr (GError) error = NULL;
+  const char *emails[] = { email, NULL };
+  const char *phones[] = { phone, NULL };
+
+  reg->event = g_strdup ("canton-2026");
+  reg->kiosk_id = g_strdup ("hall-3-entry");
+  reg->kind = g_strdup (kind);
+  reg->category = g_strdup (category);
+  reg->full_name = g_strdup (name);
+  reg->emails = g_strdupv ((char **) emails);
+  reg->phones = phone != NULL ? g_strdupv ((char **) phones) : NULL;
+  reg->source = g_strdup (FOYER_SOURCE_MANUAL);
+  reg->consent_given = TRUE;
+  reg->consent_version = g_strdup ("1");
+  foyer_store_add_registration (store, reg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reg->id);
+  return g_steal_pointer (&reg);
+}
+
+static char *
+store_lead (FoyerStore *store,
+            const char *registration_id,
+            const char *rating)
+{
+  g_autoptr (FoyerLead) l = foyer_lead_new ();
+  g_autoptr (GError) error = NULL;
+
+  l->registration_id = g_strdup (registration_id);
+  l->event = g_strdup ("canton-2026");
+  l->kiosk_id = g_strdup ("booth-3-1-b12");
+  l->booth = g_strdup ("3.1 B12");
+  l->staff_id = g_strdup ("li.ming");
+  l->rating = g_strdup (rating);
+  l->notes = g_strdup ("需要报价 / wants a quote");
+  l->answers_json = g_strdup ("{\"budget\":\"10k-50k\",\"products\":[\"led\"]}");
+  l->follow_up = TRUE;
+  foyer_store_save_lead (store, l, &error);
+  g_assert_no_error (error);
+  return g_strdup (l->id);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr (GFile) src = g_file_new_for_path (from);
+  g_autoptr (GFile) dst = g_file_new_for_path (to);
+  g_autoptr (GError) error = NULL;
+
+  g_file_copy (src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static int
+foyerctl_sync (const char  *config_path,
+               char       **err)
+{
+  const char *argv[] = { "--config", config_path, "sync", NULL };
+
+  return foyer_test_run_foyerctl (argv, NULL, 0, NULL, err);
+}
+
+static void
+test_store_to_tryton (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("tryton-store");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *copy = g_build_filename (dir, "restored.db", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *copy_conf = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (FoyerTrytonBackend) backend = NULL;
+  g_autoptr (GPtrArray) reg_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) opportunity_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  conf_text = kiosk_config (db, NULL, 200);
+  conf = foyer_test_write_file (dir, "foyer.conf", conf_text);
+  {
+    g_autoptr (FoyerStore) store = foyer_store_open (db, &error);
+    g_autoptr (GPtrArray) entry = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                  foyer_registration_free);
+
+    g_assert_no_error (error);
+    /* 50 walk-ins at the entrance, one in five a trade visitor */
+    for (guint i = 0; i < 50; i++) {
+      g_autofree char *name = i % 2 ? g_strdup_printf ("刘洋%u", i)
+                                    : g_strdup_printf ("Jean Dupont %u", i);
+      g_autofree char *email = g_strdup_printf ("entry%u@example.fr", i);
+      g_autofree char *phone = g_strdup_printf ("+86135%08u", i);
+      FoyerRegistration *reg = store_registration (store, FOYER_KIND_WALK_IN,
+                                                   i % 5 == 0 ? FOYER_CATEGORY_TRADE_VISITOR
+                                                              : FOYER_CATEGORY_PUBLIC,
+                                                   name, email, phone);
+
+      g_ptr_array_add (reg_ids, g_strdup (reg->id));
+      if (i % 5 == 0)
+        g_ptr_array_add (opportunity_ids, g_strdup (reg->id));
+      g_ptr_array_add (entry, reg);
+    }
+    /* 20 leads: 10 on visitors of the entrance, 10 on visitors first seen at the booth */
+    for (guint i = 0; i < 20; i++) {
+      const char *visitor;
+
+      if (i < 10) {
+        visitor = ((FoyerRegistration *) entry->pdata[i * 3 + 1])->id;
+      } else {
+        g_autofree char *name = g_strdup_printf ("佐藤花子 %u", i);
+        g_autofree char *email = g_strdup_printf ("booth%u@example.jp", i);
+        g_autoptr (FoyerRegistration) reg = store_registration (store, FOYER_KIND_LEAD,
+                                                                FOYER_CATEGORY_PUBLIC, name,
+                                                                email, NULL);
+        g_ptr_array_add (reg_ids, g_strdup (reg->id));
+        visitor = reg_ids->pdata[reg_ids->len - 1];
+      }
+      g_ptr_array_add (opportunity_ids, store_lead (store, visitor, i % 2 ? "warm" : "hot"));
+    }
+  }
+  /* the kiosk's disk as a backup would hold it, every record still queued */
+  copy_file (db, copy);
+  g_free (conf_text);
+  conf_text = kiosk_config (copy, NULL, 200);
+  copy_conf = foyer_test_write_file (dir, "restored.conf", conf_text);
+
+  g_assert_cmpint (foyerctl_sync (conf, &err), ==, 0);
+  backend = backend_new (NULL);
+  g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", reg_ids), ==, 60);
+  g_assert_cmpint (count_in (backend, "party.identifier", "code", reg_ids), ==, 60);
+  g_assert_cmpint (count_in (backend, "sale.opportunity", "reference", opportunity_ids), ==, 30);
+  {
+    g_autofree char *name = NULL;
+    g_autofree char *contacts = NULL;
+
+    read_party (backend, reg_ids->pdata[1], &name, &contacts);
+    g_assert_cmpstr (name, ==, "刘洋1");
+    g_assert_cmpstr (contacts, ==, "email:entry1@example.fr phone:+8613500000001");
+    g_clear_pointer (&name, g_free);
+    g_clear_pointer (&contacts, g_free);
+    read_party (backend, reg_ids->pdata[59], &name, &contacts);
+    g_assert_cmpstr (name, ==, "佐藤花子 19");
+    g_assert_cmpstr (contacts, ==, "email:booth19@example.jp");
+  }
+
+  /* the restored kiosk sends all 80 again: Tryton gains nothing */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyerctl_sync (copy_conf, &err), ==, 0);
+  g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", reg_ids), ==, 60);
+  g_assert_cmpint (count_in (backend, "party.identifier", "code", reg_ids), ==, 60);
+  g_assert_cmpint (count_in (backend, "sale.opportunity", "reference", opportunity_ids), ==, 30);
+  {
+    g_autoptr (FoyerStore) store = foyer_store_open (copy, &error);
+    FoyerOutboxCounts counts;
+
+    g_assert_no_error (error);
+    foyer_store_outbox_counts (store, &counts, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (counts.done, ==, 80);
+    g_assert_cmpint (counts.pending + counts.in_flight + counts.dead, ==, 0);
+  }
+}
+
+static void
+test_foyerctl_sync_server_killed (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("tryton-kill");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_text = NULL;
+  g_autoptr (FoyerTrytonBackend) backend = NULL;
+  g_autoptr (GPtrArray) reg_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GSubprocess) sync = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autofree char *stdout_text = NULL;
+  gint64 deadline;
+  gint64 seen = 0;
+
+  SKIP_IF_NO_TRYTON ();
+  /* batches of 50 so that several are answered before the server goes away */
+  conf_text = kiosk_config (db, NULL, 50);
+  conf = foyer_test_write_file (dir, "foyer.conf", conf_text);
+  {
+    g_autoptr (FoyerStore) store = foyer_store_open (db, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 600; i++) {
+      g_autofree char *name = g_strdup_printf ("停机测试 %u", i);
+      g_autofree char *email = g_strdup_printf ("outage%u@example.cn", i);
+      g_autoptr (FoyerRegistration) reg = store_registration (store, FOYER_KIND_WALK_IN,
+                                                              FOYER_CATEGORY_PUBLIC, name,
+                                                              email, NULL);
+      g_ptr_array_add (reg_ids, g_strdup (reg->id));
+    }
+  }
+
+  sync = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           g_getenv ("FOYERCTL"),
+                           "--config", conf, "sync", NULL);
+  g_assert_no_error (error);
+
+  backend = backend_new (NULL);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (seen == 0 && g_get_monotonic_time () < deadline) {
+    g_usleep (50 * 1000);
+    seen = count_in (backend, "party.identifier", "code", reg_ids);
+  }
+  g_assert_cmpint (seen, >, 0);
+  foyer_tryton_server_kill (server);
+  g_test_message ("server killed with %" G_GINT64_FORMAT " of 600 parties in", seen);
+  g_usleep (G_USEC_PER_SEC);  /* foyerctl meets a dead server and backs off */
+  foyer_tryton_server_start (server);
+
+  g_subprocess_communicate_utf8 (sync, NULL, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (sync))
+    g_error ("foyerctl sync failed after the restart: %s", stderr_text);
+  g_assert_nonnull (strstr (stdout_text, "600 records sent"));
+  g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", reg_ids), ==, 600);
+  g_assert_cmpint (count_in (backend, "party.identifier", "code", reg_ids), ==, 600);
+}
+
+typedef struct {
+  FoyerSyncState state;
+  gint64         pending;
+  gboolean       paused;
+  int            paused_code;
+  char          *paused_message;
+} SeenStatus;
+
+static void
+status_changed_cb (FoyerSyncEngine       *engine,
+                   const FoyerSyncStatus *status,
+                   SeenStatus            *seen)
+{
+  seen->state = status->state;
+  seen->pending = status->pending;
+  seen->paused = status->paused;
+  seen->paused_code = status->paused_code;
+  g_free (seen->paused_message);
+  seen->paused_message = g_strdup (status->paused_message);
+}
+
+static void
+wait_for (SeenStatus     *seen,
+          FoyerSyncState  state,
+          gint64          pending)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!(seen->state == state && (pending < 0 || seen->pending == pending))) {
+    if (g_get_monotonic_time () > deadline)
+      g_error ("sync engine: state %d pending %" G_GINT64_FORMAT ", waited for %d/%" G_GINT64_FORMAT,
+               seen->state, seen->pending, state, pending);
+    g_main_context_iteration (NULL, FALSE);
+    g_usleep (10 * 1000);
+  }
+}
+
+static void
+test_engine_wrong_password (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("tryton-engine");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *password_file = foyer_test_write_file (dir, "tryton-password", "wrong\n");
+  g_autofree char *right = NULL;
+  g_autofree char *conf_text = NULL;
+  g_autoptr (FoyerConfig) config = NULL;
+  g_autoptr (FoyerSyncEngine) engine = NULL;
+  g_autoptr (FoyerTrytonBackend) backend = NULL;
+  g_autoptr (GPtrArray) reg_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  SeenStatus seen = { 0 };
+
+  SKIP_IF_NO_TRYTON ();
+  {
+    g_autoptr (FoyerStore) store = foyer_store_open (db, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 5; i++) {
+      g_autofree char *email = g_strdup_printf ("paused%u@example.cn", i);
+      g_autoptr (FoyerRegistration) reg = store_registration (store, FOYER_KIND_WALK_IN,
+                                                              FOYER_CATEGORY_MEDIA, "暂停测试",
+                                                              email, NULL);
+      g_ptr_array_add (reg_ids, g_strdup (reg->id));
+    }
+  }
+  conf_text = kiosk_config (db, password_file, 200);
+  config = foyer_config_load_from_data (conf_text, "engine", &error);
+  g_assert_no_error (error);
+  engine = foyer_sync_engine_new (config, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (engine, "status-changed", G_CALLBACK (status_changed_cb), &seen);
+  foyer_sync_engine_start (engine);
+
+  wait_for (&seen, FOYER_SYNC_STATE_PAUSED, 5);
+  g_assert_true (seen.paused);
+  g_assert_cmpint (seen.paused_code, ==, FOYER_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (seen.paused_message, "wrong user or password"));
+
+  /* staff fix the password file and press retry: the records go */
+  g_file_get_contents (server->password_file, &right, NULL, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (password_file, right, -1, &error);
+  g_assert_no_error (error);
+  foyer_sync_engine_retry (engine);
+  wait_for (&seen, FOYER_SYNC_STATE_IDLE, 0);
+  foyer_sync_engine_stop (engine);
+
+  backend = backend_new (NULL);
+  g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", reg_ids), ==, 5);
+  g_free (seen.paused_message);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -689,6 +1031,9 @@ main (int   argc,
   g_test_add_func ("/tryton/wrong-password", test_wrong_password);
   g_test_add_func ("/tryton/unreachable", test_unreachable);
   g_test_add_func ("/tryton/server-killed-mid-sync", test_server_killed_mid_sync);
+  g_test_add_func ("/tryton/store-to-tryton", test_store_to_tryton);
+  g_test_add_func ("/tryton/foyerctl-sync-server-killed", test_foyerctl_sync_server_killed);
+  g_test_add_func ("/tryton/engine-wrong-password", test_engine_wrong_password);
   status = g_test_run ();
 
   g_clear_pointer (&server, foyer_tryton_server_free);

@@ -11,7 +11,9 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "foyer-record.h"
 #include "foyer-tryton-backend.h"
@@ -123,6 +125,14 @@ foyer_tryton_backend_new (FoyerConfig  *config,
   self->insecure = foyer_config_get_boolean (config, "sync", "insecure");
   self->connect_timeout = foyer_config_get_int (config, "sync", "connect-timeout");
   self->timeout = foyer_config_get_int (config, "sync", "timeout");
+  if (self->ca_file != NULL && g_access (self->ca_file, R_OK) != 0) {
+    int saved = errno;
+
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "cannot read the certificate authority file %s ([sync] ca-file): %s",
+                 self->ca_file, g_strerror (saved));
+    return NULL;
+  }
   return g_steal_pointer (&self);
 }
 
@@ -676,10 +686,13 @@ append_answers (GString    *out,
 {
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *answers = NULL;
-  JsonNode *node = json_object_get_member (lead, "answers");
+  JsonNode *node = json_object_get_member (lead, "answers_json");
   const char *text = member_string (lead, "answers_json");
   GList *members;
 
+  /* the wire form carries the answers as an object; a string holding one is accepted too */
+  if (node == NULL)
+    node = json_object_get_member (lead, "answers");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)) {
     answers = json_node_get_object (node);
   } else if (text != NULL) {
