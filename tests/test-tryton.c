@@ -295,9 +295,9 @@ test_registrations_and_leads (void)
   assert_all (results, FOYER_SYNC_ITEM_ACCEPTED);
   requests = foyer_tryton_backend_get_request_count (backend);
   g_test_message ("70 records: %" G_GUINT64_FORMAT " requests", requests);
-  /* login, preferences, 2 marker searches, contact search, country search, party create,
-   * party write, opportunity create */
-  g_assert_cmpuint (requests, <=, 9);
+  /* login, preferences, access, 2 marker searches, contact search, country search, party
+   * create, party write, opportunity create */
+  g_assert_cmpuint (requests, <=, 10);
 
   g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", reg_ids), ==, 50);
   g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", visitor_ids), ==, 10);
@@ -484,7 +484,7 @@ test_session_expiry (void)
   before = foyer_tryton_backend_get_request_count (backend);
   results = send (backend, second);
   assert_all (results, FOYER_SYNC_ITEM_ACCEPTED);
-  /* refused once, logged in again (login + preferences), then the batch */
+  /* refused once, logged in again (login, preferences, access), then the batch */
   g_assert_cmpuint (foyer_tryton_backend_get_request_count (backend) - before, >=, 4);
   g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", ids), ==, 2);
 }
@@ -527,6 +527,34 @@ test_wrong_password (void)
   assert_all (results, FOYER_SYNC_ITEM_ACCEPTED);
   g_ptr_array_add (ids, g_strdup (id));
   g_assert_cmpint (count_in (backend, "party.party", "identifiers.code", ids), ==, 1);
+}
+
+static void
+test_missing_groups (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FoyerConfig) config = NULL;
+  g_autoptr (FoyerTrytonBackend) backend = NULL;
+  g_autoptr (JsonArray) records = json_array_new ();
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *id = new_id ();
+
+  SKIP_IF_NO_TRYTON ();
+  conf = g_strdup_printf ("[tryton]\nurl=%s\ndatabase=%s\nuser=foyer-nogroups\n"
+                          "password-file=%s\n", server->url, server->database,
+                          server->password_file);
+  config = foyer_config_load_from_data (conf, "t", &error);
+  g_assert_no_error (error);
+  backend = foyer_tryton_backend_new (config, &error);
+  g_assert_no_error (error);
+  json_array_add_object_element (records, registration (id, "Groups Test", "groups@example.net",
+                                                        NULL, FOYER_CATEGORY_TRADE_VISITOR));
+  /* a pause with the fix in words, not every record in the dead letters */
+  g_assert_false (foyer_sync_backend_send_batch (FOYER_SYNC_BACKEND (backend), "b", records,
+                                                 &results, NULL, NULL, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "“Sales Opportunity” group"));
 }
 
 static void
@@ -1029,6 +1057,7 @@ main (int   argc,
   g_test_add_func ("/tryton/rejected-record", test_rejected_record);
   g_test_add_func ("/tryton/session-expiry", test_session_expiry);
   g_test_add_func ("/tryton/wrong-password", test_wrong_password);
+  g_test_add_func ("/tryton/missing-groups", test_missing_groups);
   g_test_add_func ("/tryton/unreachable", test_unreachable);
   g_test_add_func ("/tryton/server-killed-mid-sync", test_server_killed_mid_sync);
   g_test_add_func ("/tryton/store-to-tryton", test_store_to_tryton);

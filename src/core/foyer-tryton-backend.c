@@ -52,7 +52,9 @@ struct _FoyerTrytonBackend {
   gint64      next_id;
 };
 
-static void foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface);
+static void     foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface);
+static gboolean member_true                     (JsonObject                *object,
+                                                 const char                *name);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerTrytonBackend, foyer_tryton_backend, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_SYNC_BACKEND,
@@ -468,6 +470,42 @@ login (FoyerTrytonBackend  *self,
     set_error_from_status (error, status, message);
     return FALSE;
   }
+  /* Without the groups every create would come back as a refused record and fill the dead
+   * letters; say so once, as a pause, instead. */
+  {
+    static const struct { const char *model, *what, *group; } needs[] = {
+      { "party.party", "parties", "Party Administration" },
+      { "sale.opportunity", "opportunities", "Sales Opportunity" },
+    };
+    g_autoptr (JsonArray) access_params = json_array_new ();
+    g_autoptr (JsonNode) access = NULL;
+    JsonArray *models = json_array_new ();
+
+    for (gsize i = 0; i < G_N_ELEMENTS (needs); i++)
+      json_array_add_string_element (models, needs[i].model);
+    json_array_add_array_element (access_params, models);
+    json_array_add_object_element (access_params, json_object_new ());
+    g_clear_pointer (&message, g_free);
+    status = rpc_post (self, path, authorization, "model.ir.model.access.get_access",
+                       access_params, cancellable, &access, &message);
+    if (status != RPC_OK) {
+      set_error_from_status (error, status, message);
+      return FALSE;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS (needs); i++) {
+      JsonObject *perms = JSON_NODE_HOLDS_OBJECT (access) ?
+        json_object_get_object_member (json_node_get_object (access), needs[i].model) : NULL;
+
+      if (perms == NULL || !member_true (perms, "create") || !member_true (perms, "write") ||
+          !member_true (perms, "read")) {
+        g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH,
+                     "Tryton user “%s” may not create %s: add it to the “%s” group",
+                     self->user, needs[i].what, needs[i].group);
+        return FALSE;
+      }
+    }
+  }
+
   if (JSON_NODE_HOLDS_OBJECT (prefs)) {
     JsonObject *p = json_node_get_object (prefs);
 
@@ -601,8 +639,12 @@ member_true (JsonObject *object,
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
-  return node != NULL && JSON_NODE_TYPE (node) == JSON_NODE_VALUE &&
-    json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return FALSE;
+  /* Tryton answers some flags as 0/1 (ir.model.access.get_access) */
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node) != 0;
+  return json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
 }
 
 static char *

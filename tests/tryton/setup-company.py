@@ -2,7 +2,8 @@
 # setup-company.py CONFIG DATABASE PASSWORD-FILE: after trytond-admin has activated
 # sale_opportunity, give the database what the module needs to take opportunities (a currency, a
 # company whose party is "Foyer Test Fair Ltd.", the admin attached to it) and a "foyer" user in
-# the opportunity group with the password read from PASSWORD-FILE.
+# the opportunity group with the password read from PASSWORD-FILE ("foyer-nogroups": the same
+# password, no groups).
 import sys
 from decimal import Decimal
 
@@ -51,6 +52,14 @@ with Transaction().start(dbname, 0, context={'active_test': False}):
         'companies': [('add', [company.id])],
         'company': company.id,
         'groups': [('add', groups)],
+        }])
+    # a user Foyer may log in as but that lacks the opportunity group
+    User.create([{
+        'name': 'Foyer without groups',
+        'login': 'foyer-nogroups',
+        'password': password,
+        'companies': [('add', [company.id])],
+        'company': company.id,
         }])
     Transaction().commit()
 print('company=%d' % company.id)
