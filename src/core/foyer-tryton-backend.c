@@ -25,6 +25,7 @@ typedef enum {
   RPC_UNAUTHORIZED,  /* 401/403: session expired or login refused */
   RPC_NOT_FOUND,     /* 404: no such database */
   RPC_RATE_LIMITED,  /* 429 */
+  RPC_TOO_LARGE,     /* 413: above Tryton's [request] max_size */
   RPC_USER_ERROR,    /* Tryton refused the data: UserError, UserWarning */
   RPC_SERVER_ERROR,  /* any other exception inside Tryton, ConcurrencyException */
   RPC_CANCELLED,
@@ -50,6 +51,9 @@ struct _FoyerTrytonBackend {
   JsonObject *context;        /* company, language from res.user.get_preferences */
   guint64     request_count;
   gint64      next_id;
+
+  /* sync thread only */
+  gint64      retry_after_ms;  /* what the failure of the current batch asks the engine to wait */
 };
 
 static void     foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface);
@@ -295,6 +299,9 @@ rpc_post (FoyerTrytonBackend  *self,
   case 429:
     *message = g_strdup ("Tryton refuses logins for now: too many failed attempts");
     return RPC_RATE_LIMITED;
+  case 413:
+    *message = g_strdup_printf ("the batch is larger than Tryton accepts ([request] max_size)");
+    return RPC_TOO_LARGE;
   default:
     *message = g_strdup_printf ("Tryton answered HTTP %ld to %s", status, method);
     return RPC_TRANSPORT;
@@ -370,6 +377,9 @@ set_error_from_status (GError     **error,
   case RPC_USER_ERROR:
     g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_BAD_BATCH, message);
     break;
+  case RPC_TOO_LARGE:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TOO_LARGE, message);
+    break;
   case RPC_TRANSPORT:
   case RPC_RATE_LIMITED:
   case RPC_SERVER_ERROR:
@@ -440,7 +450,9 @@ login (FoyerTrytonBackend  *self,
     return FALSE;
   }
   if (status == RPC_RATE_LIMITED) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH,
+    /* Tryton forgets failed attempts by itself: not a pause, a wait */
+    self->retry_after_ms = 60 * 1000;
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
                  "Tryton blocks the login of “%s” for now after too many failed attempts",
                  self->user);
     return FALSE;
@@ -1462,6 +1474,7 @@ foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
   gboolean ok = FALSE;
 
   g_debug ("batch %s: %u records", batch_id != NULL ? batch_id : "-", n);
+  self->retry_after_ms = 0;
 
   /* Who is who: every record names a visitor (itself for a registration). */
   for (guint i = 0; i < n; i++) {
@@ -1703,9 +1716,8 @@ out:
   if (!ok && error != NULL && *error != NULL &&
       g_error_matches (*error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_BAD_BATCH))
     (*error)->code = FOYER_SYNC_ERROR_TRANSIENT;  /* a refused search is not the data's fault */
-  if (!ok && retry_after_ms != NULL && error != NULL && *error != NULL &&
-      strstr ((*error)->message, "too many") != NULL)
-    *retry_after_ms = 60 * 1000;
+  if (!ok && retry_after_ms != NULL)
+    *retry_after_ms = self->retry_after_ms;
   for (guint i = 0; i < n; i++)
     item_clear (&items[i]);
   return ok;
