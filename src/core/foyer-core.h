@@ -7,6 +7,7 @@
 #include "foyer-record.h"
 #include "foyer-store.h"
 #include "foyer-payload.h"
+#include "foyer-tryton-backend.h"
 #include "foyer-export.h"
 #include "foyer-import.h"
 #include "foyer-http-backend.h"
