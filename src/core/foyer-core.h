@@ -7,3 +7,6 @@
 #include "foyer-record.h"
 #include "foyer-store.h"
 #include "foyer-payload.h"
+#include "foyer-badge-code.h"
+#include "foyer-badge-renderer.h"
+#include "foyer-badge-printer.h"
