@@ -28,6 +28,7 @@ G_DEFINE_QUARK (foyer-badge-renderer-error-quark, foyer_badge_renderer_error)
 #define FONT_FAMILY     "Noto Sans CJK SC, Noto Sans, sans-serif"
 #define QUIET_MODULES   4
 #define MIN_MODULE_PX   3      /* 0.25 mm: below this, label printers smear modules together */
+#define NAME_MAX_LINES  3
 
 typedef struct {
   const char *name;
@@ -430,7 +431,9 @@ fit_text (cairo_t        *cr,
           double          box_h,
           double          max_px,
           double          min_px,
-          int             max_lines)
+          int             max_lines,
+          double         *out_size_px,
+          gboolean       *out_ellipsized)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
 
@@ -442,11 +445,20 @@ fit_text (cairo_t        *cr,
 
   for (double size = max_px; size >= min_px; size *= 0.95) {
     set_font (layout, size, weight);
-    if (layout_fits (layout, text, box_w, box_h, max_lines))
+    if (layout_fits (layout, text, box_w, box_h, max_lines)) {
+      if (out_size_px != NULL)
+        *out_size_px = size;
+      if (out_ellipsized != NULL)
+        *out_ellipsized = FALSE;
       return layout;
+    }
   }
 
   g_debug ("text does not fit at %.0f px: ellipsizing", min_px);
+  if (out_size_px != NULL)
+    *out_size_px = min_px;
+  if (out_ellipsized != NULL)
+    *out_ellipsized = TRUE;
   set_font (layout, min_px, weight);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
@@ -526,8 +538,10 @@ draw_badge (FoyerBadgeRenderer         *self,
             const FoyerRegistration    *reg,
             const QRcode               *qr,
             const Layout               *l,
-            const FoyerBadgeQrGeometry *g)
+            const FoyerBadgeQrGeometry *g,
+            FoyerBadgeTextFit          *fit)
 {
+  FoyerBadgeTextFit self_fit = { 0 };
   const MediaSpec *spec = &media_specs[self->media];
   const CategoryStyle *style = find_category (reg->category);
   double width = mm_to_px (spec->width_mm);
@@ -572,13 +586,16 @@ draw_badge (FoyerBadgeRenderer         *self,
   layout = fit_text (cr, name, PANGO_WEIGHT_BOLD,
                      spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
                      l->text_w, l->text_h * 0.66,
-                     mm_to_px (spec->name_max_mm), mm_to_px (spec->name_min_mm), 2);
+                     mm_to_px (spec->name_max_mm), mm_to_px (spec->name_min_mm), NAME_MAX_LINES,
+                     &self_fit.name_size_px, &self_fit.name_ellipsized);
+  self_fit.name_lines = pango_layout_get_line_count (layout);
   name_h = layout_height (layout);
   if (reg->organization != NULL && *reg->organization != '\0') {
     org_layout = fit_text (cr, reg->organization, PANGO_WEIGHT_NORMAL,
                            spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
                            l->text_w, l->text_h - name_h - gap,
-                           mm_to_px (spec->org_max_mm), mm_to_px (spec->org_min_mm), 2);
+                           mm_to_px (spec->org_max_mm), mm_to_px (spec->org_min_mm), 2,
+                           NULL, &self_fit.organization_ellipsized);
     org_h = layout_height (org_layout);
   }
   block_h = name_h + (org_layout != NULL ? gap + org_h : 0);
@@ -618,7 +635,8 @@ draw_badge (FoyerBadgeRenderer         *self,
 
     layout = fit_text (cr, label, PANGO_WEIGHT_BOLD, PANGO_ALIGN_CENTER,
                        width - 2 * mm_to_px (spec->margin_mm), band_h * 0.9,
-                       mm_to_px (spec->band_font_mm), mm_to_px (spec->band_font_mm) * 0.5, 1);
+                       mm_to_px (spec->band_font_mm), mm_to_px (spec->band_font_mm) * 0.5, 1,
+                       NULL, NULL);
     cairo_set_source_rgb (cr, 1, 1, 1);
     cairo_move_to (cr, mm_to_px (spec->margin_mm),
                    l->band_y + (band_h - layout_height (layout)) / 2);
@@ -627,6 +645,9 @@ draw_badge (FoyerBadgeRenderer         *self,
   }
 
   draw_qr (cr, qr, g);
+  self_fit.name_size_mm = self_fit.name_size_px * 25.4 / FOYER_BADGE_DPI;
+  if (fit != NULL)
+    *fit = self_fit;
 }
 
 static cairo_status_t
@@ -683,7 +704,7 @@ foyer_badge_renderer_render (FoyerBadgeRenderer      *self,
     cr = cairo_create (surface);
   }
 
-  draw_badge (self, cr, reg, qr, &l, &geometry);
+  draw_badge (self, cr, reg, qr, &l, &geometry, NULL);
   QRcode_free (qr);
   cairo_show_page (cr);
 
@@ -702,6 +723,40 @@ foyer_badge_renderer_render (FoyerBadgeRenderer      *self,
     return NULL;
   }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+gboolean
+foyer_badge_renderer_measure_text (FoyerBadgeRenderer      *self,
+                                   const FoyerRegistration *reg,
+                                   const char              *payload,
+                                   FoyerBadgeTextFit       *fit,
+                                   GError                 **error)
+{
+  const MediaSpec *spec;
+  FoyerBadgeQrGeometry geometry;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  QRcode *qr;
+  Layout l;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_RENDERER (self), FALSE);
+  g_return_val_if_fail (reg != NULL && fit != NULL, FALSE);
+
+  spec = &media_specs[self->media];
+  if ((qr = encode_qr (payload, error)) == NULL)
+    return FALSE;
+  compute_layout (spec, reg->category != NULL, &l);
+  if (!place_qr (spec, &l, qr, &geometry, error)) {
+    QRcode_free (qr);
+    return FALSE;
+  }
+  surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR, NULL);
+  cr = cairo_create (surface);
+  draw_badge (self, cr, reg, qr, &l, &geometry, fit);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  QRcode_free (qr);
+  return TRUE;
 }
 
 gboolean

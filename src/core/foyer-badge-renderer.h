@@ -47,6 +47,15 @@ typedef struct {
   int size_px;          /* side including the quiet zone: (modules + 2 * quiet) * module_px */
 } FoyerBadgeQrGeometry;
 
+/* How the texts were fitted, for tests and for staff previews. */
+typedef struct {
+  double   name_size_px;            /* font size the name was set in */
+  double   name_size_mm;
+  int      name_lines;
+  gboolean name_ellipsized;         /* TRUE only when even the smallest size did not fit */
+  gboolean organization_ellipsized;
+} FoyerBadgeTextFit;
+
 /* "label-100x70", "4x3in", "a6" ↔ media */
 gboolean     foyer_badge_media_from_string  (const char        *name,
                                              FoyerBadgeMedia   *media);
@@ -86,6 +95,12 @@ GBytes             *foyer_badge_renderer_render          (FoyerBadgeRenderer  *s
                                                           const FoyerRegistration *reg,
                                                           const char          *payload,
                                                           FoyerBadgeFormat     format,
+                                                          GError             **error);
+/* Lays the badge out without output and reports how the name and organization were fitted. */
+gboolean            foyer_badge_renderer_measure_text    (FoyerBadgeRenderer  *self,
+                                                          const FoyerRegistration *reg,
+                                                          const char          *payload,
+                                                          FoyerBadgeTextFit   *fit,
                                                           GError             **error);
 /* Renders to path (format from its extension, .pdf or .png); the file is created mode 0600
  * because a badge holds personal data. */
