@@ -394,6 +394,83 @@ test_key_errors (void)
   g_assert_error (error, FOYER_BADGE_CODE_ERROR, FOYER_BADGE_CODE_ERROR_NO_KEY);
 }
 
+/* --- the payload layer recognises and verifies Foyer badges --- */
+
+static FoyerContact *
+parse_payload (const char *text, const char *verify_key_path, GError **error)
+{
+  FoyerPayloadOptions options = { NULL, NULL, verify_key_path };
+
+  return foyer_payload_parse ((const guint8 *)text, strlen (text), &options, error);
+}
+
+static void
+test_payload_integration (void)
+{
+  g_autofree char *payload = sign (EVENT, RECORD_ID);
+  g_autoptr(FoyerContact) contact = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ensure_keys ();
+  contact = parse_payload (payload, keys.public_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contact->format, ==, FOYER_FORMAT_FOYER_BADGE);
+  g_assert_cmpstr (contact->badge_code, ==, payload);
+  g_assert_true (contact->badge_verified);
+  g_assert_cmpstr (contact->badge_event, ==, "EXPO-2026");
+  g_assert_cmpstr (contact->badge_record, ==, "3F2A9C1B7D40");
+  g_clear_pointer (&contact, foyer_contact_free);
+
+  /* A scanner's line end and lower case: same canonical badge code. */
+  {
+    g_autofree char *lower = g_ascii_strdown (payload, -1);
+    g_autofree char *scanned = g_strconcat (lower, "\r\n", NULL);
+    contact = parse_payload (scanned, keys.public_path, &error);
+    g_assert_no_error (error);
+    g_assert_true (contact->badge_verified);
+    g_assert_cmpstr (contact->badge_code, ==, payload);
+    g_clear_pointer (&contact, foyer_contact_free);
+  }
+
+  /* Altered, other key, truncated: invalid, with the reason. */
+  {
+    g_autofree char *altered = g_strdup (payload);
+    strstr (altered, "3F2A")[0] = '4';
+    contact = parse_payload (altered, keys.public_path, &error);
+    g_assert_null (contact);
+    g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "altered"));
+    g_clear_error (&error);
+
+    contact = parse_payload (payload, keys.other_public_path, &error);
+    g_assert_null (contact);
+    g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "another key"));
+    g_clear_error (&error);
+
+    altered[strlen (altered) - 5] = '\0';
+    contact = parse_payload (altered, keys.public_path, &error);
+    g_assert_null (contact);
+    g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "truncated"));
+    g_clear_error (&error);
+  }
+
+  /* Without a verify key: read, but not verified, and a warning says why. */
+  contact = parse_payload (payload, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contact->format, ==, FOYER_FORMAT_FOYER_BADGE);
+  g_assert_false (contact->badge_verified);
+  g_assert_nonnull (contact->warnings);
+  g_assert_nonnull (strstr (contact->warnings[0], "verify key"));
+  g_clear_pointer (&contact, foyer_contact_free);
+
+  /* Other codes are not touched by the badge check. */
+  contact = parse_payload ("EXPO-123456", keys.public_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contact->format, ==, FOYER_FORMAT_BADGE);
+}
+
 /* --- rendering --- */
 
 static FoyerRegistration
@@ -638,6 +715,7 @@ main (int argc, char **argv)
   g_test_add_func ("/badge/code/not-foyer", test_not_foyer);
   g_test_add_func ("/badge/code/event-encoding", test_event_encoding);
   g_test_add_func ("/badge/code/key-errors", test_key_errors);
+  g_test_add_func ("/badge/payload/integration", test_payload_integration);
   g_test_add_func ("/badge/render/cjk", test_render_cjk);
   g_test_add_func ("/badge/render/long-latin", test_render_long_latin);
   g_test_add_func ("/badge/render/media", test_render_media);
