@@ -129,6 +129,42 @@ test_keygen (void)
 }
 
 static void
+test_foyerctl_keygen (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("ctl-keygen");
+  g_autofree char *out_dir = g_build_filename (dir, "keys", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerBadgeCode) code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *payload = NULL;
+  const char *argv[] = { "badge-keygen", "--output-dir", out_dir, NULL };
+
+  g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+  expected = g_strdup_printf ("[badge]\nsigning-key=%s/badge-signing.pem\n"
+                              "verify-key=%s/badge-verify.pem\n", out_dir, out_dir);
+  g_assert_cmpstr (out, ==, expected);
+
+  /* The printed lines are a working configuration. */
+  config = foyer_config_load_from_data (out, "keygen output", &error);
+  g_assert_no_error (error);
+  code = foyer_badge_code_new_from_config (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (foyer_badge_code_can_sign (code));
+  payload = foyer_badge_code_sign (code, EVENT, RECORD_ID, &error);
+  g_assert_no_error (error);
+  g_assert_true (foyer_badge_code_verify (code, payload, -1, EVENT, NULL, &error));
+
+  /* A second run refuses to replace the keys. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "already exists"));
+}
+
+static void
 test_valid (void)
 {
   g_autofree char *payload = sign (EVENT, RECORD_ID);
@@ -707,6 +743,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/badge/code/keygen", test_keygen);
+  g_test_add_func ("/badge/code/foyerctl-keygen", test_foyerctl_keygen);
   g_test_add_func ("/badge/code/valid", test_valid);
   g_test_add_func ("/badge/code/one-character-changed", test_one_character_changed);
   g_test_add_func ("/badge/code/other-key", test_other_key);

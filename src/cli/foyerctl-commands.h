@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_badge_keygen (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -464,14 +464,17 @@ foyer_badge_printer_print_pdf (FoyerBadgePrinter  *self,
       goto out;
     }
     if (job.state == IPP_JSTATE_CANCELED || job.state == IPP_JSTATE_ABORTED) {
+      g_autofree char *detail = job.message != NULL ? g_strdup (job.message)
+                                : job.reasons != NULL && *job.reasons ? g_strdup (job.reasons)
+                                : g_strdup (_("no reason given"));
+
       g_set_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_JOB_FAILED,
                    job.state == IPP_JSTATE_ABORTED
-                     ? _("The badge printer “%s” aborted the badge (%s): reprint it")
-                     : _("The badge was cancelled on “%s” (%s): reprint it"),
-                   self->queue,
-                   job.message != NULL ? job.message
-                                       : job.reasons != NULL && *job.reasons ? job.reasons
-                                                                             : _("no reason given"));
+                     ? _("The badge printer “%s” could not print the badge: the print job was "
+                         "aborted (%s). Check the printer, then reprint")
+                     : _("The badge printer “%s” could not print the badge: the print job was "
+                         "cancelled (%s). Check the printer, then reprint"),
+                   self->queue, detail);
       g_free (job.reasons);
       g_free (job.message);
       goto out;
