@@ -156,8 +156,7 @@ printer_uri (const char *queue,
 /* Sets error from the last IPP status of this thread. */
 static void
 set_ipp_error (GError     **error,
-               const char  *queue,
-               const char  *doing)
+               const char  *queue)
 {
   ipp_status_t status = cupsLastError ();
   const char *message = cupsLastErrorString ();
@@ -178,7 +177,7 @@ set_ipp_error (GError     **error,
                    "it (cupsaccept %s)"), queue, queue);
   } else {
     g_set_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_FAILED,
-                 _("The print service refused %s for “%s”: %s"), doing, queue,
+                 _("The print service refused the badge for “%s”: %s"), queue,
                  message != NULL ? message : ippErrorString (status));
   }
 }
@@ -221,7 +220,7 @@ get_printer_status (http_t         *http,
   response = cupsDoRequest (http, request, "/");
   if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING) {
     ippDelete (response);
-    set_ipp_error (error, queue, _("a status request"));
+    set_ipp_error (error, queue);
     return FALSE;
   }
 
@@ -339,7 +338,7 @@ submit_job (http_t      *http,
   id = cupsCreateJob (http, queue, title, n_options, options);
   cupsFreeOptions (n_options, options);
   if (id <= 0) {
-    set_ipp_error (error, queue, _("the badge"));
+    set_ipp_error (error, queue);
     return FALSE;
   }
   *job_id = id;
@@ -347,12 +346,12 @@ submit_job (http_t      *http,
   data = g_bytes_get_data (pdf, &size);
   if (cupsStartDocument (http, queue, id, "badge.pdf", CUPS_FORMAT_PDF, 1) != HTTP_STATUS_CONTINUE ||
       cupsWriteRequestData (http, data, size) != HTTP_STATUS_CONTINUE) {
-    set_ipp_error (error, queue, _("the badge"));
+    set_ipp_error (error, queue);
     cupsFinishDocument (http, queue);
     return FALSE;
   }
   if (cupsFinishDocument (http, queue) > IPP_STATUS_OK_CONFLICTING) {
-    set_ipp_error (error, queue, _("the badge"));
+    set_ipp_error (error, queue);
     return FALSE;
   }
   return TRUE;
@@ -388,7 +387,7 @@ get_job_status (http_t      *http,
   response = cupsDoRequest (http, request, "/");
   if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING) {
     ippDelete (response);
-    set_ipp_error (error, queue, _("a job status request"));
+    set_ipp_error (error, queue);
     return FALSE;
   }
   attr = ippFindAttribute (response, "job-state", IPP_TAG_ENUM);
