@@ -22,10 +22,13 @@ badge_test_run (const char * const *argv,
 
   g_subprocess_communicate (proc, in, NULL, &out_bytes, &err_bytes, &error);
   g_assert_no_error (error);
+  /* g_strndup (NULL, 0) is NULL: empty output must still be a string. */
   if (out != NULL)
-    *out = g_strndup (g_bytes_get_data (out_bytes, NULL), g_bytes_get_size (out_bytes));
+    *out = g_strndup (g_bytes_get_size (out_bytes) > 0 ? g_bytes_get_data (out_bytes, NULL) : "",
+                      g_bytes_get_size (out_bytes));
   if (err != NULL)
-    *err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
+    *err = g_strndup (g_bytes_get_size (err_bytes) > 0 ? g_bytes_get_data (err_bytes, NULL) : "",
+                      g_bytes_get_size (err_bytes));
   if (g_subprocess_get_if_signaled (proc))
     return 128 + g_subprocess_get_term_sig (proc);
   return g_subprocess_get_exit_status (proc);

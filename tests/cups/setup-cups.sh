@@ -60,10 +60,19 @@ ppd_file() {
     fail "no cups-pdf PPD in $PPD_DIR"
 }
 
+# Queues of earlier test runs that crashed before removing them (named foyer-test-[broken-]PID).
+remove_stale() {
+    for q in $(lpstat -p 2>/dev/null | awk '/^printer foyer-test-/ { print $2 }'); do
+        pid=${q##*-}
+        kill -0 "$pid" 2>/dev/null || remove "$q"
+    done
+}
+
 create() {
     queue=$1 outdir=$2
     ensure_installed
     ensure_scheduler
+    remove_stale
     if $as_root; then
         # A configuration of our own for this queue (cups-pdf reads cups-pdf-QUEUE.conf for the
         # device URI cups-pdf:/QUEUE), so the system's cups-pdf.conf is left alone.
