@@ -463,6 +463,86 @@ test_print_no_cupsd (void)
   g_bytes_unref (data.pdf);
 }
 
+/* `foyerctl print-badge` reprints a stored record's badge and records it; a bad queue exits 75. */
+static void
+test_foyerctl_print_badge (void)
+{
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *conf_dir = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *decoded = NULL;
+  g_autofree char *expected_payload = NULL;
+  g_autofree char *raster_dir = NULL;
+  g_autofree char *raster_prefix = NULL;
+  g_autoptr(FoyerBadgeCode) code = NULL;
+
+  if (!need_cups ())
+    return;
+  ensure_keys ();
+  remove_pdfs (cups.outdir);
+  store = open_store (&db);
+  reg = add_visitor (store);
+  conf_dir = foyer_test_make_tmpdir ("print-conf");
+  conf_text = g_strdup_printf ("[kiosk]\nevent=%s\n[storage]\ndatabase=%s\n"
+                               "[badge]\nsigning-key=%s\nverify-key=%s\nprinter=%s\n"
+                               "print-timeout=45\n",
+                               EVENT, db, cups.signing_key, cups.verify_key, cups.queue);
+  conf = foyer_test_write_file (conf_dir, "foyer.conf", conf_text);
+
+  {
+    const char *argv[] = { "--config", conf, "print-badge", reg->id, NULL };
+    int status = foyer_test_run_foyerctl (argv, NULL, 0, &out, &err);
+    g_test_message ("foyerctl print-badge: %s", err);
+    g_assert_cmpint (status, ==, 0);
+  }
+  pdf = wait_for_pdf (cups.outdir);
+  g_assert_nonnull (pdf);
+  raster_dir = foyer_test_make_tmpdir ("ctl-raster");
+  raster_prefix = g_build_filename (raster_dir, "page", NULL);
+  {
+    const char *argv[] = { "pdftoppm", "-r", "300", "-png", "-singlefile", pdf, raster_prefix,
+                           NULL };
+    g_assert_cmpint (badge_test_run (argv, NULL, NULL), ==, 0);
+  }
+  png = g_strconcat (raster_prefix, ".png", NULL);
+  decoded = badge_test_decode_png (png);
+  code = foyer_badge_code_new (cups.signing_key, cups.verify_key, &error);
+  g_assert_no_error (error);
+  expected_payload = foyer_badge_code_sign (code, EVENT, reg->id, &error);
+  g_assert_cmpstr (decoded, ==, expected_payload);
+  assert_print_recorded (store, db, reg->id, cups.queue, TRUE, NULL);
+
+  /* A queue that does not exist: exit 75 (try again later), a clear message, a failed print
+   * on the record. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { "--config", conf, "print-badge", reg->id, "--printer",
+                           "foyer-no-such-queue", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 75);
+  }
+  g_assert_nonnull (strstr (err, "no printer queue named"));
+  assert_print_recorded (store, db, reg->id, "foyer-no-such-queue", FALSE, NULL);
+
+  /* An unknown record: exit 65. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { "--config", conf, "print-badge",
+                           "00000000-0000-4000-8000-000000000000", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 65);
+  }
+  g_assert_nonnull (strstr (err, "no record"));
+}
+
 static void
 test_no_printer_configured (void)
 {
@@ -497,6 +577,7 @@ main (int argc, char **argv)
   g_test_add_func ("/badge-print/no-such-queue", test_print_no_such_queue);
   g_test_add_func ("/badge-print/disabled-queue", test_print_disabled_queue);
   g_test_add_func ("/badge-print/job-aborted", test_print_job_aborted);
+  g_test_add_func ("/badge-print/foyerctl-print-badge", test_foyerctl_print_badge);
   g_test_add_func ("/badge-print/no-cupsd", test_print_no_cupsd);
   g_test_add_func ("/badge-print/no-printer-configured", test_no_printer_configured);
 
