@@ -680,6 +680,21 @@ test_qr_geometry (void)
      * exactly at the quiet zone's inner edge and is exactly 7 modules of module_px wide. */
     g_assert_true (foyer_badge_renderer_render_to_file (renderer, &reg, payload, png, &error));
     g_assert_no_error (error);
+    /* The PNG says it is 300 dpi (pHYs: 11811 pixels per metre). */
+    {
+      g_autofree char *data = NULL;
+      gsize len;
+      const char *phys;
+
+      g_assert_true (g_file_get_contents (png, &data, &len, NULL));
+      phys = NULL;
+      for (gsize i = 0; i + 8 < len && phys == NULL; i++)
+        if (memcmp (data + i, "pHYs", 4) == 0)
+          phys = data + i;
+      g_assert_nonnull (phys);
+      g_assert_cmpint (((guint8)phys[4] << 24 | (guint8)phys[5] << 16 | (guint8)phys[6] << 8 |
+                        (guint8)phys[7]), ==, 11811);
+    }
     s = cairo_image_surface_create_from_png (png);
     g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
     g_assert_cmpint (cairo_image_surface_get_width (s), ==, w_px);

@@ -20,6 +20,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "foyer-badge-renderer.h"
 
@@ -659,6 +660,45 @@ append_to_byte_array (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* cairo writes no resolution into PNGs; gdk-pixbuf does (pHYs), so the badge opens and prints at
+ * its real size instead of 72 dpi. */
+static gboolean
+write_png_300dpi (cairo_surface_t *surface,
+                  GByteArray      *out)
+{
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *src;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *buffer = NULL;
+  gsize size = 0;
+  guint8 *dst;
+  int dst_stride;
+
+  cairo_surface_flush (surface);
+  src = cairo_image_surface_get_data (surface);
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  dst = gdk_pixbuf_get_pixels (pixbuf);
+  dst_stride = gdk_pixbuf_get_rowstride (pixbuf);
+  /* CAIRO_FORMAT_RGB24: one native-endian 32-bit word per pixel, x8r8g8b8 */
+  for (int y = 0; y < height; y++) {
+    const guint32 *row = (const guint32 *)(src + y * stride);
+    guint8 *d = dst + y * dst_stride;
+
+    for (int x = 0; x < width; x++) {
+      d[3 * x] = (row[x] >> 16) & 0xff;
+      d[3 * x + 1] = (row[x] >> 8) & 0xff;
+      d[3 * x + 2] = row[x] & 0xff;
+    }
+  }
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", NULL,
+                                  "x-dpi", "300", "y-dpi", "300", NULL))
+    return FALSE;
+  g_byte_array_append (out, (const guint8 *)buffer, size);
+  return TRUE;
+}
+
 GBytes *
 foyer_badge_renderer_render (FoyerBadgeRenderer      *self,
                              const FoyerRegistration *reg,
@@ -710,8 +750,13 @@ foyer_badge_renderer_render (FoyerBadgeRenderer      *self,
 
   status = cairo_status (cr);
   cairo_destroy (cr);
-  if (status == CAIRO_STATUS_SUCCESS && format == FOYER_BADGE_FORMAT_PNG)
-    status = cairo_surface_write_to_png_stream (surface, append_to_byte_array, out);
+  if (status == CAIRO_STATUS_SUCCESS && format == FOYER_BADGE_FORMAT_PNG &&
+      !write_png_300dpi (surface, out)) {
+    cairo_surface_destroy (surface);
+    g_set_error (error, FOYER_BADGE_RENDERER_ERROR, FOYER_BADGE_RENDERER_ERROR_FAILED,
+                 _("Cannot write the badge as PNG"));
+    return NULL;
+  }
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
