@@ -21,6 +21,7 @@ G_DEFINE_QUARK (foyer-badge-printer-error-quark, foyer_badge_printer_error)
 #define POLL_INTERVAL_US       (200 * 1000)
 #define OFFLINE_GRACE_US       (5 * G_USEC_PER_SEC)   /* "offline" while a USB printer wakes up */
 #define CONNECT_TIMEOUT_MS     5000
+#define IPP_TIMEOUT_S          15.0
 
 struct _FoyerBadgePrinter {
   GObject             parent_instance;
@@ -137,10 +138,14 @@ connect_cupsd (GError **error)
   http_t *http = httpConnect2 (cupsServer (), ippPort (), NULL, AF_UNSPEC, cupsEncryption (), 1,
                                CONNECT_TIMEOUT_MS, NULL);
 
-  if (http == NULL)
+  if (http == NULL) {
     g_set_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_UNAVAILABLE,
                  _("Cannot reach the print service (CUPS at %s): is cupsd running?"),
                  cupsServer ());
+    return NULL;
+  }
+  /* A hung cupsd must not hold the print worker forever: each request gives up after this. */
+  httpSetTimeout (http, IPP_TIMEOUT_S, NULL, NULL);
   return http;
 }
 
