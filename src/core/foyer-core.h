@@ -10,3 +10,5 @@
 #include "foyer-badge-code.h"
 #include "foyer-badge-renderer.h"
 #include "foyer-badge-printer.h"
+#include "foyer-export.h"
+#include "foyer-import.h"
