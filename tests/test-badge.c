@@ -752,6 +752,87 @@ test_unsigned_payload (void)
   }
 }
 
+/* `foyerctl badge RECORD_ID --output FILE` renders a stored record's badge. */
+static void
+test_foyerctl_badge (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("ctl-badge");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *png = g_build_filename (dir, "badge.png", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "badge.pdf", NULL);
+  g_autofree char *conf_text = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *decoded = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+  g_autoptr(GError) error = NULL;
+
+  ensure_keys ();
+  store = foyer_store_open (db, &error);
+  g_assert_no_error (error);
+  reg->event = g_strdup (EVENT);
+  reg->kiosk_id = g_strdup ("test-kiosk");
+  reg->kind = g_strdup (FOYER_KIND_WALK_IN);
+  reg->category = g_strdup (FOYER_CATEGORY_MEDIA);
+  reg->full_name = g_strdup ("张伟");
+  reg->organization = g_strdup ("上海会展服务有限公司");
+  reg->source = g_strdup (FOYER_SOURCE_MANUAL);
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+
+  conf_text = g_strdup_printf ("[kiosk]\nevent=%s\n[storage]\ndatabase=%s\n[badge]\n"
+                               "signing-key=%s\nverify-key=%s\nevent-name=Canton Expo 2026\n",
+                               EVENT, db, keys.private_path, keys.public_path);
+  conf = foyer_test_write_file (dir, "foyer.conf", conf_text);
+
+  {
+    const char *argv[] = { "--config", conf, "badge", reg->id, "--output", png, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+  }
+  g_strstrip (out);
+  g_assert_true (foyer_badge_code_looks_like (out, -1));
+  g_assert_cmpint (verify_code (out, EVENT), ==, 0);
+  decoded = badge_test_decode_png (png);
+  g_assert_cmpstr (decoded, ==, out);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { "--config", conf, "badge", reg->id, "--output", pdf, "--media", "a6",
+                           NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+  }
+  text = badge_test_pdf_text (pdf);
+  g_assert_nonnull (strstr (text, "张伟"));
+  g_assert_nonnull (strstr (text, "Canton Expo 2026"));
+
+  /* Errors a user can make: unknown record, unknown output format, missing --output. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { "--config", conf, "badge", "no-such-record", "--output", pdf, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 65);
+    g_assert_nonnull (strstr (err, "no record"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *jpg = g_build_filename (dir, "badge.jpg", NULL);
+    const char *argv[] = { "--config", conf, "badge", reg->id, "--output", jpg, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, ".pdf or .png"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { "--config", conf, "badge", reg->id, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 2);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -774,6 +855,7 @@ main (int argc, char **argv)
   g_test_add_func ("/badge/render/ellipsize-last-resort", test_render_ellipsize_last_resort);
   g_test_add_func ("/badge/render/qr-geometry", test_qr_geometry);
   g_test_add_func ("/badge/render/unsigned-payload", test_unsigned_payload);
+  g_test_add_func ("/badge/foyerctl-badge", test_foyerctl_badge);
 
   return g_test_run ();
 }
