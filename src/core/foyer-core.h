@@ -12,3 +12,5 @@
 #include "foyer-badge-printer.h"
 #include "foyer-export.h"
 #include "foyer-import.h"
+#include "foyer-http-backend.h"
+#include "foyer-sync-engine.h"
