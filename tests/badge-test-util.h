@@ -5,8 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* The text of the one QR code in the PNG at path (raw bytes, trailing newline removed), or NULL
- * when none was found. */
+/* The bytes of the QR code in the PNG at path (Foyer's decoder), or NULL when none was found. */
 char *badge_test_decode_png  (const char *png_path);
 /* The text pdftotext extracts from the PDF at path. */
 char *badge_test_pdf_text    (const char *pdf_path);

@@ -80,8 +80,12 @@ need_cups (void)
     int status;
 
     cups.tried = TRUE;
-    cups.queue = g_strdup_printf ("foyer-test-%d", (int)getpid ());
-    cups.broken_queue = g_strdup_printf ("foyer-test-broken-%d", (int)getpid ());
+    /* Unique across concurrent runs, and dated so that setup-cups.sh can remove the queues of a
+     * crashed run later. */
+    gint64 epoch = g_get_real_time () / G_USEC_PER_SEC;
+    cups.queue = g_strdup_printf ("foyer-test-%d-%" G_GINT64_FORMAT, (int)getpid (), epoch);
+    cups.broken_queue = g_strdup_printf ("foyer-test-broken-%d-%" G_GINT64_FORMAT,
+                                         (int)getpid (), epoch);
     cups.outdir = foyer_test_make_tmpdir ("cups-pdf");
     status = run_setup ((const char * const[]) { "create", cups.queue, cups.outdir, NULL }, &line);
     if (status == 77) {

@@ -60,12 +60,19 @@ ppd_file() {
     fail "no cups-pdf PPD in $PPD_DIR"
 }
 
-# Queues of earlier test runs that crashed before removing them (named foyer-test-[broken-]PID).
+# Queues of earlier test runs that crashed before removing them. Queue names end in the epoch
+# second they were made (foyer-test-[broken-]PID-EPOCH); a process id cannot tell, as test runs
+# may live in other PID namespaces sharing this cupsd. No test run lasts 15 minutes.
 remove_stale() {
-    for q in $(lpstat -p 2>/dev/null | awk '/^printer foyer-test-/ { print $2 }'); do
-        pid=${q##*-}
-        kill -0 "$pid" 2>/dev/null || remove "$q"
+    now=$(date +%s)
+    for stale in $(lpstat -p 2>/dev/null | awk '/^printer foyer-test-/ { print $2 }'); do
+        made=${stale##*-}
+        case $made in
+            *[!0-9]*|'') continue ;;
+        esac
+        [ $((now - made)) -gt 900 ] && remove "$stale"
     done
+    return 0
 }
 
 create() {
@@ -112,10 +119,11 @@ create_broken() {
     echo "$queue"
 }
 
+# (Its own variable name: sh has no locals, and create() calls this through remove_stale.)
 remove() {
-    queue=$1
-    lpadmin -x "$queue" >/dev/null 2>&1 || true
-    $as_root && rm -f "/etc/cups/cups-pdf-$queue.conf"
+    old_queue=$1
+    lpadmin -x "$old_queue" >/dev/null 2>&1 || true
+    $as_root && rm -f "/etc/cups/cups-pdf-$old_queue.conf"
     return 0
 }
 
