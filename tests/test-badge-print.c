@@ -25,6 +25,7 @@ static struct {
   char     *skip_reason;
   char     *queue;
   char     *broken_queue;
+  GPtrArray *state_queues;
   char     *outdir;
   char     *keys_dir;
   char     *signing_key;
@@ -70,6 +71,10 @@ remove_queues (void)
     run_setup ((const char * const[]) { "remove", cups.queue, NULL }, NULL);
   if (cups.broken_queue != NULL)
     run_setup ((const char * const[]) { "remove", cups.broken_queue, NULL }, NULL);
+  for (guint i = 0; cups.state_queues != NULL && i < cups.state_queues->len; i++)
+    run_setup ((const char * const[]) { "remove", g_ptr_array_index (cups.state_queues, i),
+                                        NULL }, NULL);
+  g_clear_pointer (&cups.state_queues, g_ptr_array_unref);
 }
 
 static gboolean
@@ -422,6 +427,91 @@ test_print_job_aborted (void)
   g_assert_nonnull (strstr (error->message, "reprint"));
 }
 
+/* A queue whose printer reports reason (through a test backend, as a real label printer's backend
+ * does), or NULL after a TAP skip. */
+static char *
+make_state_queue (const char *tag, const char *reason)
+{
+  g_autofree char *line = NULL;
+  char *queue = g_strdup_printf ("foyer-test-%s-%d-%" G_GINT64_FORMAT, tag, (int)getpid (),
+                                 g_get_real_time () / G_USEC_PER_SEC);
+  int status = run_setup ((const char * const[]) { "create-state", queue, reason, NULL }, &line);
+
+  if (status == 77) {
+    g_test_skip (line);
+    g_free (queue);
+    return NULL;
+  }
+  g_assert_cmpint (status, ==, 0);
+  if (cups.state_queues == NULL)
+    cups.state_queues = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (cups.state_queues, g_strdup (queue));
+  return queue;
+}
+
+/* Out of labels and a label jam: reported at once, the job cancelled, the failure recorded. */
+static void
+test_print_out_of_labels (void)
+{
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(FoyerBadgeRenderer) renderer = NULL;
+  g_autoptr(FoyerBadgePrinter) printer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *jam = NULL;
+
+  if (!need_cups () || (empty = make_state_queue ("empty", "media-empty-error")) == NULL ||
+      (jam = make_state_queue ("jam", "media-jam-error")) == NULL)
+    return;
+  store = open_store (&db);
+  reg = add_visitor (store);
+  renderer = foyer_badge_renderer_new (FOYER_BADGE_MEDIA_LABEL_100X70);
+
+  printer = foyer_badge_printer_new (empty, renderer);
+  foyer_badge_printer_set_timeout (printer, 30);
+  g_assert_false (print_async_and_wait (printer, reg, reg->id, store, &error));
+  g_assert_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_MEDIA_EMPTY);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "out of labels"));
+  assert_print_recorded (store, db, reg->id, empty, FALSE, error->message);
+  g_clear_error (&error);
+  g_clear_object (&printer);
+
+  printer = foyer_badge_printer_new (jam, renderer);
+  foyer_badge_printer_set_timeout (printer, 30);
+  g_assert_false (foyer_badge_printer_print (printer, reg, reg->id, NULL, &error));
+  g_assert_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_MEDIA_JAM);
+  g_test_message ("%s", error->message);
+}
+
+/* A printer that says it is offline gets a few seconds' grace (a USB printer waking up), then
+ * the badge is reported as not printed. */
+static void
+test_print_offline (void)
+{
+  g_autoptr(FoyerBadgeRenderer) renderer = NULL;
+  g_autoptr(FoyerBadgePrinter) printer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *queue = NULL;
+  FoyerRegistration reg = { 0 };
+  gint64 start;
+
+  if (!need_cups () || (queue = make_state_queue ("offline", "offline-report")) == NULL)
+    return;
+  reg.id = (char *)"0b7e2c64-1f7a-4c55-9d1e-2a3b4c5d6e7f";
+  reg.full_name = (char *)"Li Na";
+  renderer = foyer_badge_renderer_new (FOYER_BADGE_MEDIA_LABEL_100X70);
+  printer = foyer_badge_printer_new (queue, renderer);
+  foyer_badge_printer_set_timeout (printer, 30);
+  start = g_get_monotonic_time ();
+  g_assert_false (foyer_badge_printer_print (printer, &reg, reg.id, NULL, &error));
+  g_assert_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_OFFLINE);
+  g_test_message ("%s (after %.1f s)", error->message, (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+}
+
 typedef struct {
   FoyerBadgePrinter *printer;
   GBytes            *pdf;
@@ -581,6 +671,8 @@ main (int argc, char **argv)
   g_test_add_func ("/badge-print/no-such-queue", test_print_no_such_queue);
   g_test_add_func ("/badge-print/disabled-queue", test_print_disabled_queue);
   g_test_add_func ("/badge-print/job-aborted", test_print_job_aborted);
+  g_test_add_func ("/badge-print/out-of-labels", test_print_out_of_labels);
+  g_test_add_func ("/badge-print/offline", test_print_offline);
   g_test_add_func ("/badge-print/foyerctl-print-badge", test_foyerctl_print_badge);
   g_test_add_func ("/badge-print/no-cupsd", test_print_no_cupsd);
   g_test_add_func ("/badge-print/no-printer-configured", test_no_printer_configured);

@@ -3,6 +3,7 @@
 #
 #   setup-cups.sh create QUEUE OUTDIR   start cupsd if needed; QUEUE prints PDFs into OUTDIR
 #   setup-cups.sh create-broken QUEUE   a queue whose jobs are always aborted
+#   setup-cups.sh create-state QUEUE R  a queue whose printer reports state reason R and hangs
 #   setup-cups.sh remove QUEUE          delete QUEUE and its cups-pdf configuration
 #
 # Exit 0: ready (the last line of output is the directory the PDFs land in). Exit 77: CUPS cannot
@@ -119,6 +120,36 @@ create_broken() {
     echo "$queue"
 }
 
+# A raw queue on a backend that reports a printer state reason (as a label printer's backend does
+# when it runs out of labels or goes offline) and then hangs until the job is cancelled.
+STATE_BACKEND=/usr/lib/cups/backend/foyer-test-state
+create_state() {
+    queue=$1 reason=$2
+    $as_root || skip "only root can install a CUPS backend"
+    ensure_installed
+    ensure_scheduler
+    cat > "$STATE_BACKEND.tmp" <<'BACKEND'
+#!/bin/sh
+# Foyer's test backend (tests/cups/setup-cups.sh): reports the state reason named in its URI.
+if [ $# -eq 0 ]; then
+    echo 'direct foyer-test-state "Unknown" "Foyer test printer state"'
+    exit 0
+fi
+reason=${DEVICE_URI#foyer-test-state:/}
+echo "STATE: +$reason" >&2
+echo "INFO: simulating $reason" >&2
+trap 'exit 1' TERM
+i=0
+while [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+exit 1
+BACKEND
+    chmod 0755 "$STATE_BACKEND.tmp"
+    mv "$STATE_BACKEND.tmp" "$STATE_BACKEND"
+    lpadmin -p "$queue" -E -v "foyer-test-state:/$reason" -m raw \
+        -o printer-error-policy=abort-job >&2 || fail "lpadmin could not create $queue"
+    echo "$queue"
+}
+
 # (Its own variable name: sh has no locals, and create() calls this through remove_stale.)
 remove() {
     old_queue=$1
@@ -128,6 +159,7 @@ remove() {
 }
 
 case "${1:-}" in
+    create-state) [ $# -eq 3 ] || fail "usage: $0 create-state QUEUE REASON"; create_state "$2" "$3" ;;
     create-broken) [ $# -eq 2 ] || fail "usage: $0 create-broken QUEUE"; create_broken "$2" ;;
     create) [ $# -eq 3 ] || fail "usage: $0 create QUEUE OUTDIR"; create "$2" "$3" ;;
     remove) [ $# -eq 2 ] || fail "usage: $0 remove QUEUE"; remove "$2" ;;
