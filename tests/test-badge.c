@@ -381,6 +381,16 @@ test_event_encoding (void)
   g_assert_cmpstr (info->event, ==, "广交会 2026_秋");
   g_assert_cmpstr (info->short_id, ==, "PRE_REG-00042");
 
+  /* A control character (found by fuzz-badge-code): refused when signing, since no reader would
+   * accept the code. */
+  {
+    g_autoptr(FoyerBadgeCode) s = signer ();
+    g_autofree char *p = foyer_badge_code_sign (s, EVENT, "3f2a9c1b-7d4\b", &error);
+    g_assert_null (p);
+    g_assert_error (error, FOYER_BADGE_CODE_ERROR, FOYER_BADGE_CODE_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+  }
+
   /* Too long to fit: a clear error, not a silently cut event. */
   too_long = g_strnfill (80, 'x');
   {

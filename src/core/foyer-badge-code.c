@@ -453,6 +453,12 @@ encode_field (const char *value,
   for (const char *p = value; *p != '\0'; p++) {
     char c = g_ascii_toupper (*p);
 
+    /* Control characters have no place in an id, and readers refuse them. */
+    if ((guint8)*p < 0x20 || *p == 0x7f) {
+      g_set_error (error, FOYER_BADGE_CODE_ERROR, FOYER_BADGE_CODE_ERROR_INVALID_ARGUMENT,
+                   _("The %s for a badge contains a control character"), what);
+      return NULL;
+    }
     if (is_plain_field_char (c))
       g_string_append_c (out, c);
     else
