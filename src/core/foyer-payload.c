@@ -574,8 +574,7 @@ try_badge (const char          *text,
     return FALSE;
 
   b->contact->format = g_strdup (FOYER_FORMAT_BADGE);
-  /* The canonical spelling, so that a lower-casing scanner does not make a second visitor. */
-  b->contact->badge_code = g_ascii_strup (text, -1);
+  b->contact->badge_code = g_strdup (text);
   return TRUE;
 }
 
