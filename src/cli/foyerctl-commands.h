@@ -6,6 +6,10 @@
 G_BEGIN_DECLS
 
 int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_badge_keygen (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_badge (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_print_badge (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_register (FoyerctlContext *ctx, int argc, char **argv);
