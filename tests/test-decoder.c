@@ -340,6 +340,41 @@ test_code39 (void)
                    "BADGE-0042", 10);
 }
 
+/* Stream mode spreads the second chances over frames: a light-on-dark code in a camera frame
+ * is read within a few frames even though no single frame runs every pass. */
+static void
+test_stream_mode (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autofree guint8 *card = NULL;
+  g_autofree guint8 *frame = NULL;
+  guint cw, ch, n;
+  const guint width = 640, height = 480;
+
+  if (foyer_test_shared_dir () == NULL) {
+    g_test_skip ("no shared corpus");
+    return;
+  }
+  card = load_card ("badge-plain", &cw, &ch);
+  frame = g_malloc ((gsize)width * height);
+  memset (frame, 30, (gsize)width * height);
+  for (guint y = 0; y < ch; y++)
+    for (guint x = 0; x < cw; x++)
+      frame[(gsize)(y + 100) * width + x + 200] = 255 - card[(gsize)y * cw + x];
+
+  foyer_decoder_set_stream_mode (decoder, TRUE);
+  foyer_decoder_set_budget_ms (decoder, 0);
+  for (n = 1; n <= 20; n++) {
+    g_autoptr(GPtrArray) symbols = foyer_decoder_decode_gray (decoder, frame, width, height, width);
+    if (symbols->len > 0) {
+      g_assert_cmpstr (((FoyerSymbol *)g_ptr_array_index (symbols, 0))->pass, ==, "inverted");
+      break;
+    }
+  }
+  g_test_message ("read in frame %u", n);
+  g_assert_cmpuint (n, <=, 12);
+}
+
 static void
 test_nothing_found (void)
 {
@@ -418,6 +453,26 @@ test_foyerctl_decode (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* --parse adds the contact the payload layer reads from the code */
+  {
+    const char *argv[] = { "decode", "--parse", png, NULL };
+    g_autoptr(JsonParser) parse_parser = json_parser_new ();
+    JsonObject *contact;
+
+    status = foyer_test_run_foyerctl (argv, NULL, 0, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parse_parser, out, -1, NULL));
+    symbol = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parse_parser)),
+                                    "symbols"), 0);
+    contact = json_object_get_object_member (symbol, "contact");
+    g_assert_nonnull (contact);
+    g_assert_cmpstr (json_object_get_string_member (contact, "format"), ==, "vcard");
+    g_assert_cmpstr (json_object_get_string_member (contact, "full_name"), ==, "李娜");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* an unreadable file and an image without a code: exit 1, a message naming the file */
   {
     g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 64);
@@ -451,6 +506,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/stride-and-large-frame", test_stride_and_large_frame);
   g_test_add_func ("/decoder/ean13", test_ean13);
   g_test_add_func ("/decoder/code39", test_code39);
+  g_test_add_func ("/decoder/stream-mode", test_stream_mode);
   g_test_add_func ("/decoder/nothing-found", test_nothing_found);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/foyerctl-decode", test_foyerctl_decode);
