@@ -127,6 +127,9 @@ struct _FoyerCamera {
   GSource          *watchdog_source;
   Shared           *shared;
   gboolean          loop_on_eos;   /* a video file */
+  gboolean          filtered;      /* this run limits the camera's modes to 720p */
+  gboolean          unfiltered;    /* the limit failed once: use the camera's own modes */
+  gboolean          not_negotiated; /* the error being handled is a caps negotiation failure */
   gboolean          wanted;        /* between start() and stop() */
 };
 
@@ -211,6 +214,18 @@ static void
 become_unavailable (FoyerCamera *self,
                     const char  *detail)
 {
+  /* A camera with no mode at 720p or below fails to negotiate with the limit: try once more
+   * at once, without it, before telling anyone. (Not for other errors: a busy camera must
+   * keep the limit for when it comes free.) */
+  if (self->filtered && self->not_negotiated && !self->unfiltered && self->wanted &&
+      self->state != FOYER_CAMERA_STATE_RUNNING) {
+    g_debug ("camera %s: %s; retrying without the 720p limit", self->source, detail);
+    self->unfiltered = TRUE;
+    teardown (self);
+    try_start (self);
+    return;
+  }
+
   if (self->state != FOYER_CAMERA_STATE_UNAVAILABLE)
     g_message ("camera %s unavailable: %s", self->source, detail);
   else
@@ -662,8 +677,11 @@ bus_cb (GstBus     *bus,
     gst_message_parse_error (message, &error, &debug);
     g_debug ("camera error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
              error->message, debug ? debug : "");
+    self->not_negotiated = g_error_matches (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT) ||
+                           (debug != NULL && strstr (debug, "not-negotiated") != NULL);
     /* teardown() removes this watch: the source is destroyed, not just this dispatch */
     become_unavailable (self, error->message);
+    self->not_negotiated = FALSE;
     return G_SOURCE_CONTINUE;
   }
 
@@ -712,6 +730,9 @@ decodebin_pad_added_cb (GstElement *decodebin,
     g_debug ("cannot link decodebin's %s pad", GST_PAD_NAME (pad));
 }
 
+#define CAMERA_CAPS \
+  "video/x-raw,width=[1,1280],height=[1,720];image/jpeg,width=[1,1280],height=[1,720]"
+
 #define PIPELINE_TAIL \
   "videoconvert ! videoscale ! " \
   "video/x-raw,width=[16,1280],height=[16,720],pixel-aspect-ratio=1/1 ! tee name=t " \
@@ -736,9 +757,11 @@ try_start (FoyerCamera *self)
   GstElement *tail;
   gboolean image = FALSE;
   gboolean is_file;
+  gboolean linked;
   Shared *shared;
 
   g_assert (self->pipeline == NULL);
+  self->filtered = FALSE;
 
   if (strcmp (self->source, "none") == 0) {
     set_state (self, FOYER_CAMERA_STATE_UNAVAILABLE,
@@ -780,7 +803,20 @@ try_start (FoyerCamera *self)
   self->pipeline = gst_pipeline_new ("foyer-camera");
   gst_bin_add_many (GST_BIN (self->pipeline), source, decodebin, tail, NULL);
   g_signal_connect_object (decodebin, "pad-added", G_CALLBACK (decodebin_pad_added_cb), tail, 0);
-  if (!gst_element_link (source, decodebin)) {
+  self->filtered = !is_file && strcmp (self->source, "test") != 0 && !self->unfiltered;
+  if (self->filtered) {
+    /* Left alone, a webcam offers its largest mode (often 1080p MJPEG), which costs a core
+     * to decode and is scaled down anyway; every webcam has a mode at 720p or below. */
+    g_autoptr(GstCaps) caps = gst_caps_from_string (CAMERA_CAPS);
+    GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+
+    g_object_set (filter, "caps", caps, NULL);
+    gst_bin_add (GST_BIN (self->pipeline), filter);
+    linked = gst_element_link_many (source, filter, decodebin, NULL);
+  } else {
+    linked = gst_element_link (source, decodebin);
+  }
+  if (!linked) {
     become_unavailable (self, "cannot link the camera to the pipeline");
     return;
   }
