@@ -31,8 +31,6 @@
 /* A camera that is opened but delivers nothing (held by another program on some drivers) */
 #define START_TIMEOUT_SECONDS 10
 
-G_DEFINE_QUARK (foyer-camera-error-quark, foyer_camera_error)
-
 GType
 foyer_camera_state_get_type (void)
 {

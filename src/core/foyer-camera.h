@@ -13,14 +13,6 @@
 
 G_BEGIN_DECLS
 
-#define FOYER_CAMERA_ERROR (foyer_camera_error_quark ())
-
-typedef enum {
-  FOYER_CAMERA_ERROR_INVALID_SOURCE = 1,  /* a [camera] source value that cannot be used */
-} FoyerCameraError;
-
-GQuark foyer_camera_error_quark (void);
-
 typedef enum {
   FOYER_CAMERA_STATE_STOPPED,
   FOYER_CAMERA_STATE_STARTING,
