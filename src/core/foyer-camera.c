@@ -65,6 +65,7 @@ typedef struct {
   guint8        *pending;
   guint          pending_width;
   guint          pending_height;
+  gint64         pending_arrival;   /* monotonic µs when the appsink got the frame */
   gboolean       busy;
   gboolean       quit;
   /* preview branch: a frame is on its way to the main thread, under lock */
@@ -129,6 +130,7 @@ struct _FoyerCamera {
   gboolean          unfiltered;    /* the limit failed once: use the camera's own modes */
   gboolean          not_negotiated; /* the error being handled is a caps negotiation failure */
   gboolean          wanted;        /* between start() and stop() */
+  gint64            last_scan_latency_us;
 };
 
 G_DEFINE_FINAL_TYPE (FoyerCamera, foyer_camera, G_TYPE_OBJECT)
@@ -305,6 +307,7 @@ typedef struct {
   Shared  *shared;
   char    *type;
   GBytes  *bytes;
+  gint64   arrival;
 } ScanDelivery;
 
 static void
@@ -328,6 +331,7 @@ deliver_scan_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   mark_running (self);
+  self->last_scan_latency_us = g_get_monotonic_time () - delivery->arrival;
   g_signal_emit (self, signals[SIGNAL_SCANNED], 0, delivery->type, delivery->bytes);
   return G_SOURCE_REMOVE;
 }
@@ -397,6 +401,7 @@ decode_sample_cb (GstAppSink *sink,
   guint width, height, stride;
   guint8 *copy;
   gboolean busy;
+  gint64 arrival = g_get_monotonic_time ();
 
   if (sample == NULL)
     return GST_FLOW_OK;
@@ -424,6 +429,7 @@ decode_sample_cb (GstAppSink *sink,
   g_mutex_lock (&shared->lock);
   g_free (shared->pending);
   shared->pending = copy;
+  shared->pending_arrival = arrival;
   shared->pending_width = width;
   shared->pending_height = height;
   g_cond_signal (&shared->cond);
@@ -456,7 +462,7 @@ worker_main (gpointer user_data)
     g_autofree guint8 *frame = NULL;
     g_autoptr(GPtrArray) symbols = NULL;
     guint width, height;
-    gint64 now;
+    gint64 now, arrival;
 
     g_mutex_lock (&shared->lock);
     while (shared->pending == NULL && !shared->quit)
@@ -466,6 +472,7 @@ worker_main (gpointer user_data)
       break;
     }
     frame = g_steal_pointer (&shared->pending);
+    arrival = shared->pending_arrival;
     width = shared->pending_width;
     height = shared->pending_height;
     shared->busy = TRUE;
@@ -495,6 +502,7 @@ worker_main (gpointer user_data)
       delivery->shared = shared_ref (shared);
       delivery->type = g_strdup (symbol->type);
       delivery->bytes = g_bytes_ref (symbol->bytes);
+      delivery->arrival = arrival;
       g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_scan_cb, delivery,
                                   (GDestroyNotify)scan_delivery_free);
     }
@@ -1096,4 +1104,11 @@ foyer_camera_set_retry_seconds (FoyerCamera *self,
 {
   g_return_if_fail (FOYER_IS_CAMERA (self));
   self->retry_seconds = MAX (seconds, 1);
+}
+
+gint64
+foyer_camera_get_last_scan_latency_us (FoyerCamera *self)
+{
+  g_return_val_if_fail (FOYER_IS_CAMERA (self), 0);
+  return self->last_scan_latency_us;
 }

@@ -48,6 +48,10 @@ const char       *foyer_camera_get_message       (FoyerCamera  *self);
 const char       *foyer_camera_get_detail        (FoyerCamera  *self);
 const char       *foyer_camera_get_source        (FoyerCamera  *self);
 
+/* For the "scanned" being emitted (or the last one): µs from the frame's arrival at the
+ * decode branch to the signal on the main thread (skipped frames, decoding, the hand-over). */
+gint64            foyer_camera_get_last_scan_latency_us (FoyerCamera *self);
+
 void              foyer_camera_set_repeat_seconds (FoyerCamera *self,
                                                    guint        seconds);
 void              foyer_camera_set_budget_ms     (FoyerCamera  *self,
