@@ -126,6 +126,7 @@ struct _FoyerCamera {
   GSource          *watchdog_source;
   Shared           *shared;
   gboolean          loop_on_eos;   /* a video file */
+  guint             frames_since_loop;
   gboolean          filtered;      /* this run limits the camera's modes to 720p */
   gboolean          unfiltered;    /* the limit failed once: use the camera's own modes */
   gboolean          not_negotiated; /* the error being handled is a caps negotiation failure */
@@ -298,6 +299,7 @@ deliver_preview_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   mark_running (self);
+  self->frames_since_loop++;
   g_signal_emit (self, signals[SIGNAL_FRAME], 0, delivery->rgba, delivery->width,
                  delivery->height, delivery->stride);
   return G_SOURCE_REMOVE;
@@ -692,8 +694,13 @@ bus_cb (GstBus     *bus,
   }
 
   case GST_MESSAGE_EOS:
-    if (self->loop_on_eos && self->pipeline != NULL) {
+    if (self->loop_on_eos && self->pipeline != NULL && self->frames_since_loop == 0) {
+      /* Ended again without a frame (the file was truncated or replaced): seeking again
+       * would spin. */
+      become_unavailable (self, "the video file has no frames");
+    } else if (self->loop_on_eos && self->pipeline != NULL) {
       /* A demo or test video plays forever. */
+      self->frames_since_loop = 0;
       if (!gst_element_seek_simple (self->pipeline, GST_FORMAT_TIME,
                                     GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0))
         become_unavailable (self, "cannot loop the video file");
@@ -827,6 +834,7 @@ try_start (FoyerCamera *self)
     return;
   }
   self->loop_on_eos = is_file && !image;
+  self->frames_since_loop = 0;
 
   shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&shared->owner, self);
