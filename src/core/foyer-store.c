@@ -487,38 +487,81 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
 
 /* --- opening --- */
 
+/* The start time of a process (clock ticks since boot, /proc/PID/stat field 22), so that a pid
+ * reused after a restart is not taken for the process that claimed the rows. 0 when unknown. */
+static guint64
+process_start_time (long pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%ld/stat", pid);
+  g_autofree char *contents = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  /* the command name (field 2) is in parentheses and may hold spaces: count after its end */
+  if ((p = strrchr (contents, ')')) == NULL)
+    return 0;
+  for (int field = 2; field < 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  return p != NULL ? g_ascii_strtoull (p + 1, NULL, 10) : 0;
+}
+
 static char *
 make_owner_token (void)
 {
+  static guint64 start_time;
   char *token;
 
   G_LOCK (live_owners);
   if (live_owners == NULL)
     live_owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  token = g_strdup_printf ("%ld:%u", (long)getpid (), ++owner_serial);
+  if (start_time == 0)
+    start_time = process_start_time ((long)getpid ());
+  token = g_strdup_printf ("%ld:%" G_GUINT64_FORMAT ":%u", (long)getpid (), start_time,
+                           ++owner_serial);
   g_hash_table_add (live_owners, g_strdup (token));
   G_UNLOCK (live_owners);
   return token;
 }
 
+/* Whether the connection that claimed rows as owner ("pid:start-time:serial") still runs. */
 static gboolean
 owner_is_alive (const char *owner)
 {
+  char *end = NULL;
   long pid;
+  guint64 start_time = 0;
   gboolean alive;
 
   if (owner == NULL)
     return FALSE;
-  pid = strtol (owner, NULL, 10);
+  pid = strtol (owner, &end, 10);
   if (pid <= 0)
     return FALSE;
-  if (pid == (long)getpid ()) {
-    G_LOCK (live_owners);
-    alive = live_owners != NULL && g_hash_table_contains (live_owners, owner);
-    G_UNLOCK (live_owners);
-    return alive;
+  if (end != NULL && *end == ':')
+    start_time = g_ascii_strtoull (end + 1, NULL, 10);
+
+  G_LOCK (live_owners);
+  alive = live_owners != NULL && g_hash_table_contains (live_owners, owner);
+  G_UNLOCK (live_owners);
+  if (alive)
+    return TRUE;
+  if (pid == (long)getpid ())
+    return FALSE;   /* ours, but not a live connection: a closed one, or a pid reused */
+  if (kill ((pid_t)pid, 0) != 0 && errno != EPERM)
+    return FALSE;
+  /* a process with that pid runs: the claimant only if it started at the same moment */
+  return start_time == 0 || process_start_time (pid) == start_time;
+}
+
+static void
+close_db (FoyerStore *self)
+{
+  g_hash_table_remove_all (self->stmts);
+  if (self->db != NULL) {
+    sqlite3_close_v2 (self->db);
+    self->db = NULL;
   }
-  return kill ((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
 /* foyer_fold(text): Unicode case folding for searches (SQLite's lower() folds ASCII only). */
@@ -533,15 +576,6 @@ sql_fold (sqlite3_context *context, int argc, sqlite3_value **argv)
     sqlite3_result_text (context, g_utf8_casefold (text, -1), -1, g_free);
 }
 
-static void
-close_db (FoyerStore *self)
-{
-  g_hash_table_remove_all (self->stmts);
-  if (self->db != NULL) {
-    sqlite3_close_v2 (self->db);
-    self->db = NULL;
-  }
-}
 
 static void
 chmod_if_exists (const char *path, mode_t mode)
