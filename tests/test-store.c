@@ -1490,6 +1490,59 @@ test_io_error (void)
   g_assert_cmpint (foyer_store_count_registrations (store, NULL, &error), ==, 2);
 }
 
+static void
+test_outbox_missing_record (void)
+{
+  g_autofree char *path = db_path ("missing");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autofree char *gone = add (store, "Gone", NULL, "gone@example.com", NULL);
+  g_autofree char *kept = add (store, "Kept", NULL, NULL, NULL);
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM contact_keys WHERE registration_id = '%s';"
+                                          "DELETE FROM registrations WHERE id = '%s'", gone, gone);
+  g_autoptr(JsonArray) batch = NULL;
+  g_autoptr(GPtrArray) dead = NULL;
+
+  exec_sql (path, sql);
+  batch = foyer_store_outbox_take (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (batch), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (batch, 0), "id"),
+                   ==, kept);
+  dead = foyer_store_outbox_list (store, FOYER_OUTBOX_DEAD, 0, &error);
+  g_assert_cmpuint (dead->len, ==, 1);
+  g_assert_cmpstr (((FoyerOutboxEntry *)g_ptr_array_index (dead, 0))->record_id, ==, gone);
+  g_assert_nonnull (strstr (((FoyerOutboxEntry *)g_ptr_array_index (dead, 0))->last_error, "missing"));
+}
+
+static void
+test_open_bad_folder (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("badfolder");
+  g_autofree char *file = foyer_test_write_file (dir, "not-a-folder", "x");
+  g_autofree char *path = g_build_filename (file, "sub", "foyer.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_assert_nonnull (strstr (error->message, "[storage] database"));
+}
+
+static void
+test_readonly_old_schema (void)
+{
+  g_autofree char *path = db_path ("ro-old");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+
+  build_old_database (path, 1);
+  store = foyer_store_open_with_flags (path, FOYER_STORE_OPEN_READONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_assert_nonnull (strstr (error->message, "older layout"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1522,6 +1575,9 @@ main (int argc, char **argv)
   g_test_add_func ("/store/error/readonly", test_readonly);
   g_test_add_func ("/store/error/full", test_full);
   g_test_add_func ("/store/error/io", test_io_error);
+  g_test_add_func ("/store/error/bad-folder", test_open_bad_folder);
+  g_test_add_func ("/store/error/readonly-old-schema", test_readonly_old_schema);
+  g_test_add_func ("/store/outbox-missing-record", test_outbox_missing_record);
 
   return g_test_run ();
 }
