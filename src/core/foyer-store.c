@@ -1184,8 +1184,6 @@ foyer_store_add_registration (FoyerStore         *self,
                               GError            **error)
 {
   g_autoptr(FoyerRegistration) found = NULL;
-  g_autofree char *assigned_id = NULL;
-  g_autofree char *assigned_created_at = NULL;
   gboolean id_was_null, created_was_null;
 
   g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
