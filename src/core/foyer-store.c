@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "foyer-store.h"
@@ -159,34 +160,34 @@ set_error_from_db (FoyerStore *self, int rc, GError **error)
       (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT ||
                                    out_of_space (self)))) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FULL,
-                 "Disk full: registrations are not being saved. Free space on the disk that "
-                 "holds %s, then try again.", self->path);
+                 _("Disk full: registrations are not being saved. Free space on the disk that "
+                 "holds %s, then try again."), self->path);
   } else if (primary == SQLITE_IOERR) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_IO,
-                 "The kiosk cannot read or write its database %s (%s): registrations are not "
-                 "being saved. Check the disk or memory card, then restart Foyer.",
+                 _("The kiosk cannot read or write its database %s (%s): registrations are not "
+                 "being saved. Check the disk or memory card, then restart Foyer."),
                  self->path, msg);
   } else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_CANTOPEN ||
              primary == SQLITE_AUTH) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY,
-                 "The database %s cannot be written (%s): registrations are not being saved. "
+                 _("The database %s cannot be written (%s): registrations are not being saved. "
                  "Check that the disk is not read-only and that Foyer may write the file and "
-                 "its folder.", self->path, msg);
+                 "its folder."), self->path, msg);
   } else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT,
-                 "The database %s is damaged (%s). Restart Foyer: it moves the file aside "
-                 "(nothing is deleted) and starts a fresh one.", self->path, msg);
+                 _("The database %s is damaged (%s). Restart Foyer: it moves the file aside "
+                 "(nothing is deleted) and starts a fresh one."), self->path, msg);
   } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_LOCKED,
-                 "The database %s is locked by another program: registrations are not being "
+                 _("The database %s is locked by another program: registrations are not being "
                  "saved. Close the other program (a backup, another Foyer, foyerctl) and try "
-                 "again.", self->path);
+                 "again."), self->path);
   } else if (primary == SQLITE_CONSTRAINT) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
-                 "The record breaks a rule of the database (%s).", msg);
+                 _("The record breaks a rule of the database (%s)."), msg);
   } else {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
-                 "Database error on %s: %s", self->path, msg);
+                 _("Database error on %s: %s"), self->path, msg);
   }
   return FALSE;
 }
@@ -206,7 +207,7 @@ begin (FoyerStore *self, GError **error)
 {
   if (self->readonly) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY,
-                 "The database %s was opened read-only: nothing can be saved.", self->path);
+                 _("The database %s was opened read-only: nothing can be saved."), self->path);
     return FALSE;
   }
   /* IMMEDIATE takes the write lock up front, so a busy database fails here (after the busy
@@ -618,8 +619,8 @@ move_aside (FoyerStore *self, GError **error)
   if (g_rename (self->path, target) != 0) {
     int saved = errno;
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT,
-                 "The database %s is damaged and could not be moved aside (%s): registrations "
-                 "are not being saved. Move the file away by hand and restart Foyer.",
+                 _("The database %s is damaged and could not be moved aside (%s): registrations "
+                 "are not being saved. Move the file away by hand and restart Foyer."),
                  self->path, g_strerror (saved));
     return FALSE;
   }
@@ -647,8 +648,8 @@ prepare_file (FoyerStore *self, GError **error)
       int saved = errno;
       g_set_error (error, FOYER_STORE_ERROR,
                    saved == ENOSPC ? FOYER_STORE_ERROR_FULL : FOYER_STORE_ERROR_READONLY,
-                   "Cannot create the folder %s for the database: %s. Check [storage] database "
-                   "in foyer.conf and the folder's permissions.", dir, g_strerror (saved));
+                   _("Cannot create the folder %s for the database: %s. Check [storage] database "
+                   "in foyer.conf and the folder's permissions."), dir, g_strerror (saved));
       return FALSE;
     }
   }
@@ -662,8 +663,8 @@ prepare_file (FoyerStore *self, GError **error)
       g_set_error (error, FOYER_STORE_ERROR,
                    saved == ENOSPC ? FOYER_STORE_ERROR_FULL :
                    saved == EIO ? FOYER_STORE_ERROR_IO : FOYER_STORE_ERROR_READONLY,
-                   "Cannot create the database %s: %s. Check [storage] database in foyer.conf "
-                   "and that Foyer may write the folder.", self->path, g_strerror (saved));
+                   _("Cannot create the database %s: %s. Check [storage] database in foyer.conf "
+                   "and that Foyer may write the folder."), self->path, g_strerror (saved));
       return FALSE;
     }
     if (fd >= 0)
@@ -699,8 +700,8 @@ migrate (FoyerStore *self, GError **error)
   if (version > FOYER_STORE_SCHEMA_VERSION) {
     rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
-                 "The database %s was written by a newer Foyer (schema %d, this one knows %d). "
-                 "Install the newer Foyer again; nothing was changed.",
+                 _("The database %s was written by a newer Foyer (schema %d, this one knows %d). "
+                 "Install the newer Foyer again; nothing was changed."),
                  self->path, version, FOYER_STORE_SCHEMA_VERSION);
     return FALSE;
   }
@@ -969,8 +970,8 @@ recover_at_runtime (FoyerStore *self, GError **error)
   }
   g_clear_error (error);
   g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT,
-               "The database was damaged. It was moved to %s (nothing is deleted) and a fresh "
-               "one was started: repeat the last registration.", self->recovered_from);
+               _("The database was damaged. It was moved to %s (nothing is deleted) and a fresh "
+               "one was started: repeat the last registration."), self->recovered_from);
 }
 
 const char *
@@ -1475,8 +1476,8 @@ foyer_store_check_in_badge (FoyerStore         *self,
   if (reg == NULL) {
     rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "The badge %s is not pre-registered for this event. Register the visitor "
-                 "at the kiosk instead.", badge_code);
+                 _("The badge %s is not pre-registered for this event. Register the visitor "
+                 "at the kiosk instead."), badge_code);
     return FALSE;
   }
 
