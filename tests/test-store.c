@@ -850,6 +850,11 @@ test_record_json (void)
   g_assert_cmpstr (back->phones[0], ==, "+8613912345678");
   g_assert_true (g_bytes_equal (back->raw_payload, reg->raw_payload));
   g_assert_true (back->consent_given);
+  g_assert_cmpstr (back->kind, ==, FOYER_KIND_CHECK_IN);
+  json_object_remove_member (json, "kind");
+  g_clear_pointer (&back, foyer_registration_free);
+  back = foyer_registration_from_json (json, &error);
+  g_assert_cmpstr (back->kind, ==, FOYER_KIND_CHECK_IN);   /* from "type" */
 
   if (foyer_test_shared_dir () != NULL) {
     card_path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards", "mecard-en.json", NULL);
