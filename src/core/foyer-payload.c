@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -330,7 +332,8 @@ _foyer_contact_add_email (FoyerContactBuilder *b,
   }
   normalized = foyer_email_normalize (trimmed);
   if (normalized == NULL)
-    _foyer_contact_add_warning (b, "E-mail “%s” is not a valid address and was not kept", trimmed);
+    _foyer_contact_add_warning (b, _("E-mail “%s” is not a valid address and was not kept"),
+                                trimmed);
   else
     add_unique (b->emails, normalized);
 }
@@ -346,8 +349,8 @@ _foyer_contact_add_phone (FoyerContactBuilder *b,
     return;
   normalized = foyer_phone_normalize (trimmed, b->default_region);
   if (normalized == NULL)
-    _foyer_contact_add_warning (b, "Phone “%s” is not a plausible number (region %s) and was "
-                                "not kept", trimmed,
+    _foyer_contact_add_warning (b, _("Phone “%s” is not a plausible number (region %s) and was "
+                                "not kept"), trimmed,
                                 b->default_region != NULL ? b->default_region : DEFAULT_REGION);
   else
     add_unique (b->phones, normalized);
@@ -363,7 +366,7 @@ _foyer_contact_add_url (FoyerContactBuilder *b,
     return;
   for (const char *p = trimmed; *p != '\0'; p = g_utf8_next_char (p)) {
     if (g_unichar_isspace (g_utf8_get_char (p))) {
-      _foyer_contact_add_warning (b, "Web address “%s” contains spaces and was not kept",
+      _foyer_contact_add_warning (b, _("Web address “%s” contains spaces and was not kept"),
                                   trimmed);
       return;
     }
@@ -437,8 +440,8 @@ try_url (const char          *text,
   _foyer_contact_add_url (b, text);
   if (is_wechat_contact_link (text)) {
     b->contact->is_contact_link = TRUE;
-    _foyer_contact_add_warning (b, "This is a WeChat contact link: it carries no name, phone or "
-                                "e-mail. Ask the visitor to enter their details.");
+    _foyer_contact_add_warning (b, _("This is a WeChat contact link: it carries no name, phone or "
+                                "e-mail. Ask the visitor to enter their details."));
   }
   return TRUE;
 }
@@ -479,7 +482,7 @@ try_mailto (const char          *text,
     _foyer_contact_add_email (b, unescaped);
   }
   if (b->emails->len == 0 && b->warnings->len == 0)
-    _foyer_contact_add_warning (b, "The mailto: link names no e-mail address");
+    _foyer_contact_add_warning (b, _("The mailto: link names no e-mail address"));
   return TRUE;
 }
 
@@ -524,8 +527,8 @@ compile_badge_pattern (const FoyerPayloadOptions *options,
     return NULL;
   regex = g_regex_new (pattern, 0, 0, &error);
   if (regex == NULL)
-    _foyer_contact_add_warning (b, "The badge pattern of this event is not a valid regular "
-                                "expression (%s); the default badge rule was used",
+    _foyer_contact_add_warning (b, _("The badge pattern of this event is not a valid regular "
+                                "expression (%s); the default badge rule was used"),
                                 error->message);
   return regex;
 }
@@ -611,8 +614,8 @@ foyer_payload_parse (const guint8              *data,
 
   _foyer_contact_builder_init (&b, contact, contact->default_region);
   if (flags & FOYER_TEXT_FLAG_UNCERTAIN)
-    _foyer_contact_add_warning (&b, "Some characters of this code could not be read (unknown "
-                                "character set) and are shown as �");
+    _foyer_contact_add_warning (&b, _("Some characters of this code could not be read (unknown "
+                                "character set) and are shown as �"));
 
   trimmed = _foyer_str_trim (text);
 

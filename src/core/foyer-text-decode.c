@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,9 +532,9 @@ foyer_payload_decode_text (const guint8    *data,
 
   if (len > FOYER_PAYLOAD_MAX_BYTES) {
     g_set_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_TOO_LARGE,
-                 "The code holds %" G_GSIZE_FORMAT " bytes; badges and business cards hold at "
-                 "most %d bytes (4 KiB), so it was not read",
-                 len, FOYER_PAYLOAD_MAX_BYTES);
+                 _("The code holds %lu bytes; badges and business cards hold at most %d bytes "
+                   "(4 KiB), so it was not read"),
+                 (unsigned long) len, FOYER_PAYLOAD_MAX_BYTES);
     return NULL;
   }
 
@@ -609,7 +611,7 @@ foyer_payload_decode_text (const guint8    *data,
 
   if (_foyer_str_is_blank (text) || *text == '\0') {
     g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY,
-                         "The code holds no readable text");
+                         _("The code holds no readable text"));
     return NULL;
   }
 

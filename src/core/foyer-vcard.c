@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "foyer-payload-private.h"
@@ -409,7 +411,7 @@ _foyer_vcard_parse (const char          *text,
     g_debug ("vCard without END:VCARD (truncated or sloppy writer); read what is there");
   if (g_strcmp0 (version, "4.0") == 0 && g_strcmp0 (b->contact->encoding, "UTF-8") != 0 &&
       b->contact->encoding != NULL)
-    _foyer_contact_add_warning (b, "This vCard 4.0 is not UTF-8 as the standard requires; it "
-                                "was read as %s", b->contact->encoding);
+    _foyer_contact_add_warning (b, _("This vCard 4.0 is not UTF-8 as the standard requires; it "
+                                "was read as %s"), b->contact->encoding);
   return TRUE;
 }
