@@ -385,11 +385,16 @@ _foyer_contact_add_org_unit (FoyerContactBuilder *b,
 /* ---- the short formats ---- */
 
 /* Foyer's own signed badge payload. The badge module defines the format (docs/badge-format.md);
- * this is the single place to wire its parser in: fill b (format FOYER_FORMAT_FOYER_BADGE,
- * badge_code, badge_event, badge_record, badge_verified) and return TRUE, or set error
- * (FOYER_PAYLOAD_ERROR_INVALID) for a Foyer badge that does not verify. */
+ * this is the single place to wire its parser in. It sees the raw symbol bytes and the decoded
+ * text (trimmed), runs before every other format, and either fills b (b->contact->format =
+ * FOYER_FORMAT_FOYER_BADGE, badge_code, badge_event, badge_record, badge_verified, and a warning
+ * when options->verify_key_path is NULL so the signature could not be checked) and returns TRUE,
+ * or sets error (FOYER_PAYLOAD_ERROR_INVALID) for a Foyer badge whose signature does not verify,
+ * or returns FALSE for anything that is not a Foyer badge. */
 static gboolean
-try_foyer_badge (const char                *text,
+try_foyer_badge (const guint8              *data,
+                 gsize                      len,
+                 const char                *text,
                  const FoyerPayloadOptions *options,
                  FoyerContactBuilder       *b,
                  GError                   **error)
@@ -619,7 +624,7 @@ foyer_payload_parse (const guint8              *data,
 
   trimmed = _foyer_str_trim (text);
 
-  if (try_foyer_badge (trimmed, options, &b, &badge_error)) {
+  if (try_foyer_badge (data, len, trimmed, options, &b, &badge_error)) {
     parsed = TRUE;
   } else if (badge_error != NULL) {
     _foyer_contact_builder_clear (&b);
