@@ -236,6 +236,42 @@ test_gb18030_vcard (void)
   assert_strv (c->phones, "+8675588886666", NULL);
 }
 
+/* A single character is ambiguous between GB18030 and Big5; a vCard's own CHARSET= decides. */
+static void
+test_vcard_charset_label (void)
+{
+  g_autoptr(GBytes) big5 = encode ("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=BIG5:蕭\r\n"
+                                   "END:VCARD\r\n", "BIG5");
+  g_autoptr(GBytes) wrong = encode ("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS:李娜\r\n"
+                                    "END:VCARD\r\n", "GB18030");
+  gsize len;
+  const char *data;
+  g_autoptr(FoyerContact) a = NULL;
+  g_autoptr(FoyerContact) b = NULL;
+
+  data = g_bytes_get_data (big5, &len);
+  a = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (a->encoding, ==, "Big5");
+  g_assert_cmpstr (a->full_name, ==, "蕭");
+
+  /* European single-byte labels are believed. */
+  {
+    const char *latin1 = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1:M\xfcller;J\xfcrgen\r\n"
+                         "END:VCARD\r\n";
+    g_autoptr(FoyerContact) c = parse_full (latin1, strlen (latin1), NULL, NULL);
+
+    g_assert_cmpstr (c->encoding, ==, "ISO-8859-1");
+    g_assert_cmpstr (c->full_name, ==, "Jürgen Müller");
+    g_assert_false (c->text_flags & FOYER_TEXT_FLAG_UNCERTAIN);
+  }
+
+  /* A label the bytes do not fit is ignored: the scoring reads GB18030. */
+  data = g_bytes_get_data (wrong, &len);
+  b = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (b->encoding, ==, "GB18030");
+  g_assert_cmpstr (b->full_name, ==, "李娜");
+}
+
 static void
 test_big5_and_sjis_mecard (void)
 {
@@ -1054,6 +1090,7 @@ main (int argc, char **argv)
   g_test_add_func ("/payload/decode/uncertain", test_decode_uncertain_warns);
   g_test_add_func ("/payload/decode/gb18030-vcard", test_gb18030_vcard);
   g_test_add_func ("/payload/decode/big5-sjis-mecard", test_big5_and_sjis_mecard);
+  g_test_add_func ("/payload/decode/vcard-charset-label", test_vcard_charset_label);
   g_test_add_func ("/payload/format/table", test_format_table);
   g_test_add_func ("/payload/format/vcard21", test_vcard21);
   g_test_add_func ("/payload/format/vcard30", test_vcard30);
