@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "foyer-badge-code.h"
 #include "foyer-payload-private.h"
 
 G_DEFINE_QUARK (foyer-payload-error-quark, foyer_payload_error)
@@ -399,7 +400,50 @@ try_foyer_badge (const guint8              *data,
                  FoyerContactBuilder       *b,
                  GError                   **error)
 {
-  return FALSE;
+  g_autoptr(FoyerBadgeCode) verifier = NULL;
+  g_autoptr(FoyerBadgeCodeInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean verified = FALSE;
+
+  if (!foyer_badge_code_looks_like (text, -1))
+    return FALSE;
+
+  if (options != NULL && options->verify_key_path != NULL)
+    verifier = foyer_badge_code_new (NULL, options->verify_key_path, &local_error);
+
+  if (verifier != NULL) {
+    /* Forged, altered, truncated or another key's: invalid, never a registration. */
+    verified = foyer_badge_code_verify (verifier, text, -1, NULL, &info, &local_error);
+    if (!verified) {
+      g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID,
+                           local_error->message);
+      return FALSE;
+    }
+  } else {
+    /* No usable key: the code is read but stays unverified, and staff are told why. */
+    g_autoptr(GError) parse_error = NULL;
+
+    info = foyer_badge_code_parse (text, -1, &parse_error);
+    if (info == NULL) {
+      g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID,
+                           parse_error->message);
+      return FALSE;
+    }
+    if (local_error != NULL)
+      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: %s",
+                                  local_error->message);
+    else
+      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: no verify key is "
+                                  "configured ([badge] verify-key)");
+  }
+
+  b->contact->format = g_strdup (FOYER_FORMAT_FOYER_BADGE);
+  /* The canonical spelling, so that a lower-casing scanner does not make a second visitor. */
+  b->contact->badge_code = g_ascii_strup (text, -1);
+  b->contact->badge_event = g_strdup (info->event);
+  b->contact->badge_record = g_strdup (info->short_id);
+  b->contact->badge_verified = verified;
+  return TRUE;
 }
 
 static gboolean
