@@ -430,11 +430,11 @@ try_foyer_badge (const guint8              *data,
       return FALSE;
     }
     if (local_error != NULL)
-      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: %s",
+      _foyer_contact_add_warning (b, _("This Foyer badge cannot be checked: %s"),
                                   local_error->message);
     else
-      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: no verify key is "
-                                  "configured ([badge] verify-key)");
+      _foyer_contact_add_warning (b, _("This Foyer badge cannot be checked: no verify key is "
+                                       "configured ([badge] verify-key)"));
   }
 
   b->contact->format = g_strdup (FOYER_FORMAT_FOYER_BADGE);
