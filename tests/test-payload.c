@@ -818,6 +818,9 @@ static const struct {
   /* fuzz-payload: percent-decoding made a warning that was not UTF-8 */
   { "tel:+B;CHARSET=UTF%886IZCAR-D", 29 },
   { "mailto:%C3%28@example.com", 25 },
+  /* fuzz-payload: glibc's UTF-8 decoder took \xf6\xab\xba\xb7 (beyond U+10FFFF) under ECI 26 */
+  { "\\000026BEGIN:VCARD\x0d\x0aVERSION:4.0\x0d\x0aVERSION:2.1\x0d\x0aTEL;VA\x00\x00\x00\x00\x00\x00\x00\x00;CHA02-555-0121\x0d\xf6\xab\xba\xb7;VALUE:;;1 Main St;Springfield;;;USA\x0d\x0a", 118 },
+  { "\\000026A\xed\xa0\x80" "B", 12 },
 };
 
 static void

@@ -215,11 +215,16 @@ convert_strict (const guint8 *data,
 
   if (len == 0)
     return g_strdup ("");
+  /* glibc's UTF-8 decoder lets surrogates and other values through that GLib's stricter
+   * validation (and every consumer of the text) rejects. */
+  if (g_ascii_strcasecmp (from, "UTF-8") == 0)
+    return g_utf8_validate ((const char *) data, len, NULL) ? g_strndup ((const char *) data, len)
+                                                            : NULL;
   out = g_convert ((const char *) data, len, "UTF-8", from, NULL, &written, &error);
   if (out == NULL)
     return NULL;
   /* A charset that maps a byte to U+0000 would truncate the text. */
-  if (strlen (out) != written) {
+  if (strlen (out) != written || !g_utf8_validate (out, written, NULL)) {
     g_free (out);
     return NULL;
   }
