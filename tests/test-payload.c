@@ -356,6 +356,7 @@ test_vcard21 (void)
     "edarf;Eink=C3=A4ufe\r\n"
     "TITLE;CHARSET=UTF-8:Einkauf\r\n"
     "TEL;CELL;PREF:139 1234 5678\r\n"
+    "TEL;FAX;WORK:0755-8888-6667\r\n"
     "TEL;WORK;VOICE:+49 (0)69 7575-0\r\n"
     "EMAIL;PREF;INTERNET:Li.Na@Example.COM\r\n"
     "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile=\r\n 2\r\n"
@@ -421,6 +422,8 @@ test_vcard40 (void)
     "\t\x9f;;;\r\n"
     "TEL;VALUE=uri;TYPE=\"voice,cell\":tel:+86-138-0013-8000\r\n"
     "TEL;VALUE=uri:tel:+1-202-555-0123;ext=5\r\n"
+    "TEL;TYPE=fax:+1-202-555-0199\r\n"
+    "TEL;TYPE=\"fax,voice\":+1-202-555-0124\r\n"
     "TEL:tel:010-6552-9988\r\n"
     "EMAIL:zhang@EXAMPLE.cn\r\n";
   g_autoptr(FoyerContact) c = parse (card);
@@ -430,7 +433,8 @@ test_vcard40 (void)
   g_assert_cmpstr (c->full_name, ==, "张伟");
   g_assert_cmpstr (c->family_name, ==, "张");
   g_assert_cmpstr (c->given_name, ==, "伟");
-  assert_strv (c->phones, "+8613800138000", "+12025550123", "+861065529988", NULL);
+  assert_strv (c->phones, "+8613800138000", "+12025550123", "+12025550124", "+861065529988",
+               NULL);
   assert_strv (c->emails, "zhang@example.cn", NULL);
 }
 
