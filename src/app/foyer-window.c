@@ -1,22 +1,51 @@
-/* foyer-window.c: the kiosk window; a GtkStack of pages driven by actions. */
+/* foyer-window.c: the kiosk window; a GtkStack of pages driven by actions, the route from a
+ * scanned code to the page that answers it, the idle timeout and the language switch. */
 #define G_LOG_DOMAIN "foyer"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "foyer-done-page.h"
+#include "foyer-form-page.h"
+#include "foyer-notice-page.h"
+#include "foyer-page.h"
 #include "foyer-scan-page.h"
+#include "foyer-welcome-page.h"
+#include "foyer-window-private.h"
 #include "foyer-window.h"
+
+/* The countdown shows for the last seconds before the idle timeout clears the screen. */
+#define IDLE_COUNTDOWN_MS     (10 * 1000)
+#define IDLE_TICK_MS          250
+#define STATUS_REFRESH_S      5
 
 struct _FoyerWindow {
   AdwApplicationWindow  parent_instance;
 
   /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  GtkMenuButton        *menu_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
   GtkStack             *stack;
-  FoyerScanPage        *scan_page;
+  GtkRevealer          *idle_revealer;
+  GtkLabel             *idle_label;
+
+  /* owned */
+  char                 *home_page;
+  FoyerRegistration    *done_registration;   /* the visitor on the done page, for printing */
+  gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
+  gint64                idle_timeout_ms;
+  guint                 idle_source;
+  guint                 status_source;
 };
 
 G_DEFINE_FINAL_TYPE (FoyerWindow, foyer_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void foyer_window_update_idle (FoyerWindow *self);
 
 FoyerWindow *
 foyer_window_new (FoyerApplication *application)
@@ -26,23 +55,787 @@ foyer_window_new (FoyerApplication *application)
                        NULL);
 }
 
+FoyerWindow *
+foyer_window_from_widget (GtkWidget *widget)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  root = gtk_widget_get_root (widget);
+  return FOYER_IS_WINDOW (root) ? FOYER_WINDOW (root) : NULL;
+}
+
+static FoyerApplication *
+foyer_window_get_app (FoyerWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return FOYER_IS_APPLICATION (app) ? FOYER_APPLICATION (app) : NULL;
+}
+
+FoyerConfig *
+foyer_window_get_config (FoyerWindow *self)
+{
+  FoyerApplication *app;
+
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+
+  app = foyer_window_get_app (self);
+  return app != NULL ? foyer_application_get_config (app) : NULL;
+}
+
+FoyerStore *
+foyer_window_get_store (FoyerWindow *self)
+{
+  FoyerApplication *app;
+
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+
+  app = foyer_window_get_app (self);
+  return app != NULL ? foyer_application_get_store (app) : NULL;
+}
+
+const char *
+foyer_window_get_language (FoyerWindow *self)
+{
+  FoyerApplication *app;
+
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+
+  app = foyer_window_get_app (self);
+  return app != NULL ? foyer_application_get_language (app) : "zh_CN";
+}
+
+GtkWidget *
+foyer_window_get_page (FoyerWindow *self,
+                       const char  *name)
+{
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+const char *
+foyer_window_get_visible_page_name (FoyerWindow *self)
+{
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+foyer_window_get_home_page_name (FoyerWindow *self)
+{
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+  return self->home_page;
+}
+
+void
+foyer_window_set_home_page_name (FoyerWindow *self,
+                                 const char  *name)
+{
+  g_return_if_fail (FOYER_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  g_free (self->home_page);
+  self->home_page = g_strdup (name);
+}
+
+void
+foyer_window_show_toast (FoyerWindow *self,
+                         const char  *message)
+{
+  g_return_if_fail (FOYER_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+foyer_window_show_page (FoyerWindow *self,
+                        const char  *name)
+{
+  if (gtk_stack_get_child_by_name (self->stack, name) == NULL) {
+    g_warning ("no page named “%s”", name);
+    return;
+  }
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/* Every page forgets its visitor, then home is shown: the next visitor sees nothing of this one. */
+static void
+foyer_window_go_home (FoyerWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (FOYER_IS_PAGE (child))
+      foyer_page_reset (FOYER_PAGE (child));
+  }
+  g_clear_pointer (&self->done_registration, foyer_registration_free);
+  gtk_stack_set_visible_child_name (self->stack, self->home_page);
+  _foyer_window_refresh_status (self);
+}
+
+/* --- status line ------------------------------------------------------------------------- */
+
+void
+_foyer_window_refresh_status (FoyerWindow *self)
+{
+  FoyerStore *store = foyer_window_get_store (self);
+  GtkWidget *scan = foyer_window_get_page (self, "scan");
+  g_autofree char *text = NULL;
+
+  if (!FOYER_IS_SCAN_PAGE (scan))
+    return;
+
+  if (store == NULL) {
+    text = g_strdup (_("Registrations cannot be saved"));
+  } else {
+    FoyerOutboxCounts counts = { 0 };
+    g_autoptr(GError) error = NULL;
+    const char *backend = foyer_config_get_string (foyer_window_get_config (self), "sync", "backend");
+
+    if (!foyer_store_outbox_counts (store, &counts, &error)) {
+      g_debug ("outbox counts: %s", error->message);
+      text = g_strdup (_("Sync state unknown"));
+    } else if (g_strcmp0 (backend, "none") == 0) {
+      /* TRANSLATORS: the status line when no head-office server is configured */
+      text = g_strdup_printf (ngettext ("Offline · %" G_GINT64_FORMAT " record kept on this kiosk",
+                                        "Offline · %" G_GINT64_FORMAT " records kept on this kiosk",
+                                        (gulong)(counts.pending + counts.in_flight)),
+                              counts.pending + counts.in_flight);
+    } else {
+      text = g_strdup_printf (ngettext ("Sync · %" G_GINT64_FORMAT " waiting",
+                                        "Sync · %" G_GINT64_FORMAT " waiting",
+                                        (gulong)(counts.pending + counts.in_flight)),
+                              counts.pending + counts.in_flight);
+    }
+  }
+
+  foyer_scan_page_set_sync_status (FOYER_SCAN_PAGE (scan), text);
+}
+
+static gboolean
+foyer_window_status_cb (gpointer user_data)
+{
+  FoyerWindow *self = user_data;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "scan") == 0)
+    _foyer_window_refresh_status (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- idle timeout ------------------------------------------------------------------------ */
+
+static gboolean
+foyer_window_visible_page_holds_data (FoyerWindow *self)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  return FOYER_IS_PAGE (page) && foyer_page_holds_visitor_data (FOYER_PAGE (page));
+}
+
+static gboolean
+foyer_window_idle_tick_cb (gpointer user_data)
+{
+  FoyerWindow *self = user_data;
+  gint64 remaining_ms;
+
+  if (!foyer_window_visible_page_holds_data (self)) {
+    self->idle_source = 0;
+    foyer_window_update_idle (self);
+    return G_SOURCE_REMOVE;
+  }
+
+  remaining_ms = (self->idle_deadline - g_get_monotonic_time ()) / 1000;
+  if (remaining_ms <= 0) {
+    g_debug ("idle timeout: clearing the screen");
+    self->idle_source = 0;
+    foyer_window_go_home (self);
+    foyer_window_update_idle (self);
+    return G_SOURCE_REMOVE;
+  }
+
+  if (remaining_ms <= IDLE_COUNTDOWN_MS) {
+    int seconds = (int)((remaining_ms + 999) / 1000);
+    g_autofree char *text =
+      g_strdup_printf (ngettext ("Starting over in %d second — touch the screen to continue",
+                                 "Starting over in %d seconds — touch the screen to continue",
+                                 seconds), seconds);
+    gtk_label_set_text (self->idle_label, text);
+    gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
+  } else {
+    gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Restarts the idle countdown when visitor data is on screen, stops it otherwise. */
+static void
+foyer_window_update_idle (FoyerWindow *self)
+{
+  if (!foyer_window_visible_page_holds_data (self)) {
+    g_clear_handle_id (&self->idle_source, g_source_remove);
+    self->idle_deadline = 0;
+    gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+    return;
+  }
+
+  self->idle_deadline = g_get_monotonic_time () + self->idle_timeout_ms * 1000;
+  if (self->idle_source == 0)
+    self->idle_source = g_timeout_add (IDLE_TICK_MS, foyer_window_idle_tick_cb, self);
+  foyer_window_idle_tick_cb (self);
+}
+
+void
+_foyer_window_set_idle_timeout_ms (FoyerWindow *self,
+                                   gint64       timeout_ms)
+{
+  self->idle_timeout_ms = timeout_ms;
+  foyer_window_update_idle (self);
+}
+
+gint64
+_foyer_window_get_idle_remaining_ms (FoyerWindow *self)
+{
+  if (self->idle_deadline == 0)
+    return -1;
+  return MAX (0, (self->idle_deadline - g_get_monotonic_time ()) / 1000);
+}
+
+static gboolean
+foyer_window_input_cb (GtkEventControllerLegacy *controller,
+                       GdkEvent                 *event,
+                       gpointer                  user_data)
+{
+  FoyerWindow *self = user_data;
+
+  switch (gdk_event_get_event_type (event)) {
+  case GDK_BUTTON_PRESS:
+  case GDK_BUTTON_RELEASE:
+  case GDK_KEY_PRESS:
+  case GDK_TOUCH_BEGIN:
+  case GDK_TOUCH_UPDATE:
+  case GDK_SCROLL:
+  case GDK_MOTION_NOTIFY:
+    if (self->idle_deadline != 0)
+      foyer_window_update_idle (self);
+    break;
+  default:
+    break;
+  }
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Typing into a form also counts as activity; entries may be filled by an input method or the
+ * on-screen keyboard without key events reaching the window. */
+void
+_foyer_window_note_activity (FoyerWindow *self)
+{
+  if (self->idle_deadline != 0)
+    foyer_window_update_idle (self);
+}
+
+static void
+foyer_window_visible_child_cb (FoyerWindow *self)
+{
+  foyer_window_update_idle (self);
+}
+
+/* --- language ---------------------------------------------------------------------------- */
+
+static GMenuModel *
+foyer_window_build_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  g_menu_append (menu, _("_About Foyer"), "app.about");
+  g_menu_append (menu, _("_Quit"), "app.quit");
+  return G_MENU_MODEL (menu);
+}
+
+/* Strings of the window itself, set in code so that they follow the language. */
+static void
+foyer_window_translate_chrome (FoyerWindow *self)
+{
+  g_autoptr(GMenuModel) menu = foyer_window_build_menu ();
+  const char *language = foyer_window_get_language (self);
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Foyer"));
+  adw_window_title_set_title (self->window_title, _("Foyer"));
+  gtk_menu_button_set_menu_model (self->menu_button, menu);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), _("Main Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->idle_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Idle countdown"), -1);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "lang-en");
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "lang-zh");
+  gtk_widget_add_css_class (GTK_WIDGET (self),
+                            g_strcmp0 (language, "en") == 0 ? "lang-en" : "lang-zh");
+}
+
+static void
+foyer_window_show_store_state (FoyerWindow *self)
+{
+  FoyerApplication *app = foyer_window_get_app (self);
+  const GError *error = app != NULL ? foyer_application_get_store_error (app) : NULL;
+  FoyerStore *store = app != NULL ? foyer_application_get_store (app) : NULL;
+  g_autofree char *text = NULL;
+
+  if (error != NULL) {
+    if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FULL))
+      text = g_strdup (_("The disk is full: registrations cannot be saved. Ask staff for help."));
+    else if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY))
+      text = g_strdup (_("The database is read-only: registrations cannot be saved. "
+                         "Ask staff for help."));
+    else
+      text = g_strdup_printf (_("Registrations cannot be saved: %s. Ask staff for help."),
+                              error->message);
+  } else if (store != NULL && foyer_store_get_recovered_from (store) != NULL) {
+    text = g_strdup_printf (_("The database was damaged. It was moved to %s and a new one was "
+                              "started; staff can recover earlier records from it."),
+                            foyer_store_get_recovered_from (store));
+  }
+
+  gtk_label_set_text (self->error_label, text != NULL ? text : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, text != NULL);
+}
+
+/* Pages are built from their templates, which gettext translated when they were built: to
+ * switch language every page is replaced by a fresh one of the same type. No visitor data
+ * survives, which is also what a visitor who switches language expects. */
+static void
+foyer_window_rebuild_pages (FoyerWindow *self)
+{
+  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *visible = gtk_stack_get_visible_child_name (self->stack);
+  g_autofree char *visible_name = g_strdup (visible);
+  GtkStackTransitionType transition = gtk_stack_get_transition_type (self->stack);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_ptr_array_add (old, g_object_ref (child));
+
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  for (guint i = 0; i < old->len; i++) {
+    GtkWidget *child = g_ptr_array_index (old, i);
+    GtkStackPage *page = gtk_stack_get_page (self->stack, child);
+    g_autofree char *name = g_strdup (gtk_stack_page_get_name (page));
+    GtkWidget *fresh = g_object_new (G_OBJECT_TYPE (child), NULL);
+
+    if (FOYER_IS_PAGE (child))
+      foyer_page_reset (FOYER_PAGE (child));
+    gtk_stack_remove (self->stack, child);
+    gtk_stack_add_named (self->stack, fresh, name);
+  }
+
+  if (visible_name != NULL)
+    gtk_stack_set_visible_child_name (self->stack, visible_name);
+  gtk_stack_set_transition_type (self->stack, transition);
+}
+
+void
+_foyer_window_apply_language (FoyerWindow *self,
+                              const char  *language)
+{
+  FoyerApplication *app = foyer_window_get_app (self);
+  GAction *action;
+
+  if (app != NULL)
+    foyer_application_set_language (app, language);
+
+  foyer_window_go_home (self);
+  foyer_window_rebuild_pages (self);
+  foyer_window_translate_chrome (self);
+  foyer_window_show_store_state (self);
+  _foyer_window_refresh_status (self);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "set-language");
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_string (foyer_window_get_language (self)));
+}
+
+/* --- scanned codes ----------------------------------------------------------------------- */
+
+static void
+foyer_window_show_notice (FoyerWindow     *self,
+                          FoyerNoticeKind  kind,
+                          const char      *detail)
+{
+  GtkWidget *page = foyer_window_get_page (self, "notice");
+
+  foyer_notice_page_show (FOYER_NOTICE_PAGE (page), kind, detail);
+  foyer_window_show_page (self, "notice");
+}
+
+static void
+foyer_window_show_welcome (FoyerWindow             *self,
+                           const FoyerRegistration *reg,
+                           gboolean                 repeat)
+{
+  GtkWidget *page = foyer_window_get_page (self, "welcome");
+
+  foyer_welcome_page_show (FOYER_WELCOME_PAGE (page), reg, repeat);
+  foyer_window_show_page (self, "welcome");
+}
+
+static void
+foyer_window_check_in (FoyerWindow *self,
+                       const char  *badge_code,
+                       GBytes      *raw)
+{
+  FoyerConfig *config = foyer_window_get_config (self);
+  FoyerStore *store = foyer_window_get_store (self);
+  g_autoptr(FoyerRegistration) added = NULL;
+  g_autoptr(FoyerRegistration) existing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL) {
+    foyer_window_show_notice (self, FOYER_NOTICE_STORE_ERROR, NULL);
+    return;
+  }
+
+  if (!foyer_store_check_in_badge (store,
+                                   foyer_config_get_string (config, "kiosk", "event"),
+                                   foyer_config_get_string (config, "kiosk", "id"),
+                                   badge_code, raw, &added, &existing, &error)) {
+    if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND)) {
+      foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);
+    } else {
+      g_warning ("badge check-in failed: %s", error->message);
+      foyer_window_show_notice (self, FOYER_NOTICE_STORE_ERROR, error->message);
+    }
+    return;
+  }
+
+  if (existing != NULL)
+    foyer_window_show_welcome (self, existing, TRUE);
+  else
+    foyer_window_show_welcome (self, added, FALSE);
+  _foyer_window_refresh_status (self);
+}
+
+static const char *
+source_for_format (const char *format)
+{
+  if (g_strcmp0 (format, FOYER_FORMAT_VCARD) == 0)
+    return FOYER_SOURCE_VCARD;
+  if (g_strcmp0 (format, FOYER_FORMAT_MECARD) == 0)
+    return FOYER_SOURCE_MECARD;
+  if (g_strcmp0 (format, FOYER_FORMAT_BIZCARD) == 0)
+    return FOYER_SOURCE_BIZCARD;
+  return FOYER_SOURCE_MANUAL;
+}
+
+void
+foyer_window_handle_code (FoyerWindow *self,
+                          GBytes      *raw)
+{
+  FoyerConfig *config;
+  g_autoptr(FoyerContact) contact = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *verify_key = NULL;
+  FoyerPayloadOptions options = { 0 };
+  const char *visible;
+  gsize len = 0;
+  const guint8 *data;
+
+  g_return_if_fail (FOYER_IS_WINDOW (self));
+  g_return_if_fail (raw != NULL);
+
+  /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
+  visible = gtk_stack_get_visible_child_name (self->stack);
+  if (g_strcmp0 (visible, "form") == 0) {
+    g_debug ("code scanned while the form is open: ignored");
+    return;
+  }
+
+  config = foyer_window_get_config (self);
+  verify_key = foyer_config_get_path_value (config, "badge", "verify-key");
+  options.default_region = foyer_config_get_string (config, "kiosk", "default-region");
+  options.badge_pattern = foyer_config_get_string (config, "badge", "pattern");
+  options.verify_key_path = verify_key;
+
+  data = g_bytes_get_data (raw, &len);
+  contact = foyer_payload_parse (data, len, &options, &error);
+  if (contact == NULL) {
+    if (g_error_matches (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID))
+      foyer_window_show_notice (self, FOYER_NOTICE_INVALID_BADGE, NULL);
+    else
+      foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_CODE, NULL);
+    return;
+  }
+
+  g_debug ("scanned a %s code", contact->format);
+
+  if (g_strcmp0 (contact->format, FOYER_FORMAT_FOYER_BADGE) == 0) {
+    if (!contact->badge_verified || contact->badge_code == NULL)
+      foyer_window_show_notice (self, FOYER_NOTICE_INVALID_BADGE, NULL);
+    else
+      foyer_window_check_in (self, contact->badge_code, raw);
+  } else if (g_strcmp0 (contact->format, FOYER_FORMAT_BADGE) == 0 && contact->badge_code != NULL) {
+    foyer_window_check_in (self, contact->badge_code, raw);
+  } else if (contact->is_contact_link) {
+    foyer_window_show_notice (self, FOYER_NOTICE_CONTACT_LINK, NULL);
+  } else if (g_strcmp0 (contact->format, FOYER_FORMAT_VCARD) == 0 ||
+             g_strcmp0 (contact->format, FOYER_FORMAT_MECARD) == 0 ||
+             g_strcmp0 (contact->format, FOYER_FORMAT_BIZCARD) == 0 ||
+             g_strcmp0 (contact->format, FOYER_FORMAT_EMAIL) == 0 ||
+             g_strcmp0 (contact->format, FOYER_FORMAT_PHONE) == 0) {
+    GtkWidget *page = foyer_window_get_page (self, "form");
+
+    foyer_form_page_show_contact (FOYER_FORM_PAGE (page), contact,
+                                  source_for_format (contact->format), raw);
+    foyer_window_show_page (self, "form");
+  } else {
+    foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_CODE, NULL);
+  }
+}
+
+/* What the done page's QR code carries: the registration's badge code, else its id. */
+static char *
+foyer_window_badge_payload (FoyerWindow             *self,
+                            const FoyerRegistration *reg)
+{
+  if (reg->badge_code != NULL && *reg->badge_code != '\0')
+    return g_strdup (reg->badge_code);
+  return g_strdup (reg->id);
+}
+
+gboolean
+foyer_window_register (FoyerWindow        *self,
+                       FoyerRegistration  *reg,
+                       GError            **error)
+{
+  FoyerStore *store;
+  FoyerConfig *config;
+  g_autoptr(FoyerRegistration) existing = NULL;
+  g_autofree char *payload = NULL;
+  GtkWidget *page;
+
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (reg != NULL, FALSE);
+
+  store = foyer_window_get_store (self);
+  config = foyer_window_get_config (self);
+  if (store == NULL) {
+    const GError *store_error = foyer_application_get_store_error (foyer_window_get_app (self));
+
+    g_set_error (error, FOYER_STORE_ERROR,
+                 store_error != NULL ? store_error->code : FOYER_STORE_ERROR_FAILED,
+                 "%s", _("Registrations cannot be saved on this kiosk right now. Please ask "
+                         "staff for help."));
+    return FALSE;
+  }
+
+  if (reg->event == NULL)
+    reg->event = g_strdup (foyer_config_get_string (config, "kiosk", "event"));
+  if (reg->kiosk_id == NULL)
+    reg->kiosk_id = g_strdup (foyer_config_get_string (config, "kiosk", "id"));
+
+  if (!foyer_store_add_registration (store, reg, &existing, error))
+    return FALSE;
+
+  _foyer_window_refresh_status (self);
+  if (existing != NULL) {
+    foyer_window_show_welcome (self, existing, TRUE);
+    return TRUE;
+  }
+
+  g_clear_pointer (&self->done_registration, foyer_registration_free);
+  self->done_registration = foyer_registration_copy (reg);
+
+  payload = foyer_window_badge_payload (self, reg);
+  page = foyer_window_get_page (self, "done");
+  foyer_done_page_show (FOYER_DONE_PAGE (page), reg, payload);
+  foyer_window_show_page (self, "done");
+  return TRUE;
+}
+
+/* --- actions ----------------------------------------------------------------------------- */
+
+static void
+foyer_window_go_home_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  foyer_window_go_home (FOYER_WINDOW (widget));
+}
+
+static void
+foyer_window_show_page_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  foyer_window_show_page (FOYER_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+foyer_window_register_manually_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  FoyerWindow *self = FOYER_WINDOW (widget);
+  GtkWidget *page = foyer_window_get_page (self, "form");
+
+  foyer_form_page_show_manual (FOYER_FORM_PAGE (page));
+  foyer_window_show_page (self, "form");
+}
+
+static void
+foyer_window_scan_code_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes (parameter);
+
+  foyer_window_handle_code (FOYER_WINDOW (widget), bytes);
+}
+
+static void
+foyer_window_print_badge_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  FoyerWindow *self = FOYER_WINDOW (widget);
+
+  if (self->done_registration == NULL)
+    return;
+
+  /* Printing itself belongs to the badge module (foyer-badge-printer); until it is wired in,
+   * say so instead of pretending. */
+  foyer_window_show_toast (self, _("Printing is not configured on this kiosk"));
+}
+
+static void
+foyer_window_set_language_cb (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  FoyerWindow *self = user_data;
+  const char *language = g_variant_get_string (parameter, NULL);
+
+  if (g_strcmp0 (language, "en") != 0 && g_strcmp0 (language, "zh_CN") != 0) {
+    g_warning ("unknown language “%s”", language);
+    return;
+  }
+  _foyer_window_apply_language (self, language);
+}
+
+/* --- life cycle -------------------------------------------------------------------------- */
+
+static void
+foyer_window_constructed (GObject *object)
+{
+  FoyerWindow *self = (FoyerWindow *)object;
+  FoyerConfig *config;
+  g_autoptr(GSimpleAction) language = NULL;
+
+  G_OBJECT_CLASS (foyer_window_parent_class)->constructed (object);
+
+  config = foyer_window_get_config (self);
+  self->idle_timeout_ms = 1000 * (config != NULL ? foyer_config_get_int (config, "kiosk", "idle-seconds")
+                                                 : 45);
+  if (self->idle_timeout_ms <= 0)
+    self->idle_timeout_ms = 45 * 1000;
+
+  /* A stateful action gives the two language buttons radio behaviour. */
+  language = g_simple_action_new_stateful ("set-language", G_VARIANT_TYPE_STRING,
+                                           g_variant_new_string (foyer_window_get_language (self)));
+  g_signal_connect (language, "activate", G_CALLBACK (foyer_window_set_language_cb), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (language));
+
+  foyer_window_translate_chrome (self);
+  foyer_window_show_store_state (self);
+  _foyer_window_refresh_status (self);
+  self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
+}
+
+static void
+foyer_window_dispose (GObject *object)
+{
+  FoyerWindow *self = (FoyerWindow *)object;
+
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->status_source, g_source_remove);
+  g_clear_pointer (&self->done_registration, foyer_registration_free);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FOYER_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (foyer_window_parent_class)->dispose (object);
+}
+
+static void
+foyer_window_finalize (GObject *object)
+{
+  FoyerWindow *self = (FoyerWindow *)object;
+
+  g_clear_pointer (&self->home_page, g_free);
+
+  G_OBJECT_CLASS (foyer_window_parent_class)->finalize (object);
+}
+
 static void
 foyer_window_class_init (FoyerWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = foyer_window_constructed;
+  object_class->dispose = foyer_window_dispose;
+  object_class->finalize = foyer_window_finalize;
+
   g_type_ensure (FOYER_TYPE_SCAN_PAGE);
+  g_type_ensure (FOYER_TYPE_WELCOME_PAGE);
+  g_type_ensure (FOYER_TYPE_FORM_PAGE);
+  g_type_ensure (FOYER_TYPE_NOTICE_PAGE);
+  g_type_ensure (FOYER_TYPE_DONE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/foyer/Foyer/foyer-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, scan_page);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, idle_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, idle_label);
+
+  gtk_widget_class_install_action (widget_class, "win.go-home", NULL,
+                                   foyer_window_go_home_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s",
+                                   foyer_window_show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.register-manually", NULL,
+                                   foyer_window_register_manually_action);
+  gtk_widget_class_install_action (widget_class, "win.scan-code", "ay",
+                                   foyer_window_scan_code_action);
+  gtk_widget_class_install_action (widget_class, "win.print-badge", NULL,
+                                   foyer_window_print_badge_action);
 }
 
 static void
 foyer_window_init (FoyerWindow *self)
 {
+  GtkEventController *legacy;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->home_page = g_strdup ("scan");
+
+  /* Any touch, click or key anywhere in the window keeps the visitor's session alive. */
+  legacy = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect (legacy, "event", G_CALLBACK (foyer_window_input_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+
+  g_signal_connect_swapped (self->stack, "notify::visible-child",
+                            G_CALLBACK (foyer_window_visible_child_cb), self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
