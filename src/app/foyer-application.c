@@ -217,6 +217,7 @@ foyer_application_startup (GApplication *app)
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") != NULL
                                    ? g_getenv ("FOYER_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   foyer_application_set_language (self, foyer_config_get_string (self->config, "kiosk", "language"));
 
   foyer_application_open_store (self);

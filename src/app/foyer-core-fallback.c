@@ -102,6 +102,21 @@ foyer_store_add_registration (FoyerStore *self, FoyerRegistration *reg,
   return FALSE;
 }
 
+FoyerRegistration *
+foyer_store_get_registration (FoyerStore *self, const char *id, GError **error)
+{
+  g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED, "no store");
+  return NULL;
+}
+
+gboolean
+foyer_store_import_preregistrations (FoyerStore *self, GPtrArray *registrations,
+                                     guint *n_inserted, guint *n_updated, GError **error)
+{
+  g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED, "no store");
+  return FALSE;
+}
+
 gboolean
 foyer_store_check_in_badge (FoyerStore *self, const char *event, const char *kiosk_id,
                             const char *badge_code, GBytes *raw_payload,
@@ -133,12 +148,13 @@ foyer_payload_parse (const guint8 *data, gsize len, const FoyerPayloadOptions *o
 char *
 foyer_phone_normalize (const char *number, const char *default_region)
 {
-  return g_strdup (number);
+  return g_regex_match_simple ("^\\+?[0-9 ]{8,}$", number, 0, 0) ? g_strdup (number) : NULL;
 }
 
 char *
 foyer_email_normalize (const char *address)
 {
-  return strchr (address, '@') != NULL ? g_strdup (address) : NULL;
+  return g_regex_match_simple ("^[^@ ]+@[^@ ]+\\.[a-z]+$", address, G_REGEX_CASELESS, 0)
+         ? g_strdup (address) : NULL;
 }
 #endif

@@ -198,17 +198,18 @@ _foyer_window_refresh_status (FoyerWindow *self)
     if (!foyer_store_outbox_counts (store, &counts, &error)) {
       g_debug ("outbox counts: %s", error->message);
       text = g_strdup (_("Sync state unknown"));
-    } else if (g_strcmp0 (backend, "none") == 0) {
-      /* TRANSLATORS: the status line when no head-office server is configured */
-      text = g_strdup_printf (ngettext ("Offline · %" G_GINT64_FORMAT " record kept on this kiosk",
-                                        "Offline · %" G_GINT64_FORMAT " records kept on this kiosk",
-                                        (gulong)(counts.pending + counts.in_flight)),
-                              counts.pending + counts.in_flight);
     } else {
-      text = g_strdup_printf (ngettext ("Sync · %" G_GINT64_FORMAT " waiting",
-                                        "Sync · %" G_GINT64_FORMAT " waiting",
-                                        (gulong)(counts.pending + counts.in_flight)),
-                              counts.pending + counts.in_flight);
+      guint waiting = (guint)(counts.pending + counts.in_flight);
+
+      if (g_strcmp0 (backend, "none") == 0)
+        /* TRANSLATORS: the status line when no head-office server is configured */
+        text = g_strdup_printf (ngettext ("Offline · %u record kept on this kiosk",
+                                          "Offline · %u records kept on this kiosk", waiting),
+                                waiting);
+      else
+        text = g_strdup_printf (ngettext ("Sync · %u record waiting",
+                                          "Sync · %u records waiting", waiting),
+                                waiting);
     }
   }
 
@@ -728,14 +729,16 @@ foyer_window_set_language_cb (GSimpleAction *action,
 
 /* --- life cycle -------------------------------------------------------------------------- */
 
+/* The application (config, store, language) arrives as a property after construction. */
 static void
-foyer_window_constructed (GObject *object)
+foyer_window_application_cb (FoyerWindow *self)
 {
-  FoyerWindow *self = (FoyerWindow *)object;
   FoyerConfig *config;
   g_autoptr(GSimpleAction) language = NULL;
 
-  G_OBJECT_CLASS (foyer_window_parent_class)->constructed (object);
+  if (foyer_window_get_app (self) == NULL ||
+      g_action_map_lookup_action (G_ACTION_MAP (self), "set-language") != NULL)
+    return;
 
   config = foyer_window_get_config (self);
   self->idle_timeout_ms = 1000 * (config != NULL ? foyer_config_get_int (config, "kiosk", "idle-seconds")
@@ -785,7 +788,6 @@ foyer_window_class_init (FoyerWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = foyer_window_constructed;
   object_class->dispose = foyer_window_dispose;
   object_class->finalize = foyer_window_finalize;
 
@@ -827,6 +829,7 @@ foyer_window_init (FoyerWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->home_page = g_strdup ("scan");
+  self->idle_timeout_ms = 45 * 1000;
 
   /* Any touch, click or key anywhere in the window keeps the visitor's session alive. */
   legacy = gtk_event_controller_legacy_new ();
@@ -834,6 +837,7 @@ foyer_window_init (FoyerWindow *self)
   g_signal_connect (legacy, "event", G_CALLBACK (foyer_window_input_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
 
+  g_signal_connect (self, "notify::application", G_CALLBACK (foyer_window_application_cb), NULL);
   g_signal_connect_swapped (self->stack, "notify::visible-child",
                             G_CALLBACK (foyer_window_visible_child_cb), self);
 

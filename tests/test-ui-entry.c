@@ -1,0 +1,584 @@
+/* test-ui-entry.c: the entry kiosk's flows on a real window under Xvfb, driven through its
+ * actions and widgets, in both languages, with a screenshot of every page visited. */
+#include "config.h"
+
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "foyer-done-page.h"
+#include "foyer-form-page.h"
+#include "foyer-notice-page.h"
+#include "foyer-scan-page.h"
+#include "foyer-test-util-ui.h"
+#include "foyer-test-util.h"
+#include "foyer-welcome-page.h"
+#include "foyer-window-private.h"
+
+typedef struct {
+  char             *dir;
+  char             *language;
+  FoyerConfig      *config;
+  FoyerApplication *app;
+  FoyerWindow      *window;
+} Fixture;
+
+#define CONFIG_TEMPLATE \
+  "[kiosk]\n" \
+  "id=entrance-02\n" \
+  "event=expo-2026\n" \
+  "language=%s\n" \
+  "idle-seconds=10\n" \
+  "interests=Electronics;Machinery;Textiles;Logistics\n" \
+  "[consent]\n" \
+  "text=I agree that Expo 2026 stores my details to register me and to send me show news.\n" \
+  "text[zh_CN]=我同意 2026 博览会保存我的信息，用于本次展会登记并向我发送展会资讯。\n" \
+  "version=2026-1\n" \
+  "[storage]\n" \
+  "database=%s/foyer.db\n" \
+  "[camera]\n" \
+  "source=none\n"
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->language = g_strdup (data);
+  f->dir = foyer_test_make_tmpdir ("ui");
+  text = g_strdup_printf (CONFIG_TEMPLATE, f->language, f->dir);
+  f->config = foyer_config_load_from_data (text, "test.conf", &error);
+  g_assert_no_error (error);
+  /* One GApplication per test on the same session bus: each needs its own id. */
+  {
+    static guint serial;
+    g_autofree char *id = g_strdup_printf ("io.github.foyer.Foyer.Test%u_%u", getpid (), ++serial);
+
+    f->app = g_object_new (FOYER_TYPE_APPLICATION,
+                           "application-id", id,
+                           "resource-base-path", "/io/github/foyer/Foyer",
+                           "flags", G_APPLICATION_NON_UNIQUE,
+                           NULL);
+  }
+  f->window = foyer_test_ui_start (f->app, f->config);
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "scan");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  foyer_test_ui_stop (f->app);
+  g_clear_object (&f->app);
+  g_clear_object (&f->config);
+  g_clear_pointer (&f->dir, g_free);
+  g_clear_pointer (&f->language, g_free);
+}
+
+static void
+shot (Fixture    *f,
+      const char *flow,
+      const char *step)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s", flow, step, f->language);
+  g_autofree char *path = foyer_test_ui_screenshot (GTK_WIDGET (f->window), name);
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+static gboolean
+is_zh (Fixture *f)
+{
+  return g_strcmp0 (f->language, "zh_CN") == 0;
+}
+
+static void
+activate (Fixture    *f,
+          const char *action,
+          GVariant   *parameter)
+{
+  /* Page actions ("form.register") live on the page, window actions on the window. */
+  GtkWidget *target = g_str_has_prefix (action, "form.") ? foyer_window_get_page (f->window, "form")
+                                                         : GTK_WIDGET (f->window);
+
+  g_assert_true (gtk_widget_activate_action_variant (target, action, parameter));
+  foyer_test_ui_spin (30);
+}
+
+static void
+scan_bytes (Fixture      *f,
+            const guint8 *data,
+            gsize         len)
+{
+  activate (f, "win.scan-code",
+            g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len, 1));
+}
+
+static void
+scan_text (Fixture    *f,
+           const char *text)
+{
+  scan_bytes (f, (const guint8 *)text, strlen (text));
+}
+
+static void
+assert_visible_text (Fixture    *f,
+                     const char *needle)
+{
+  g_autofree char *text = foyer_test_ui_visible_text (GTK_WIDGET (f->window));
+
+  if (strstr (text, needle) == NULL)
+    g_error ("“%s” is not on screen; the screen shows:\n%s", needle, text);
+}
+
+static void
+assert_no_visible_text (Fixture    *f,
+                        const char *needle)
+{
+  g_autofree char *text = foyer_test_ui_visible_text (GTK_WIDGET (f->window));
+
+  if (strstr (text, needle) != NULL)
+    g_error ("“%s” is still on screen:\n%s", needle, text);
+}
+
+static FoyerFormPage *
+form_page (Fixture *f)
+{
+  return FOYER_FORM_PAGE (foyer_window_get_page (f->window, "form"));
+}
+
+static void
+set_field (Fixture    *f,
+           const char *field,
+           const char *text)
+{
+  gtk_editable_set_text (foyer_form_page_get_field (form_page (f), field), text);
+}
+
+static const char *
+get_field (Fixture    *f,
+           const char *field)
+{
+  return gtk_editable_get_text (foyer_form_page_get_field (form_page (f), field));
+}
+
+/* --- the home page and the language toggle ----------------------------------------------- */
+
+static void
+test_language_switch (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *other = is_zh (f) ? "en" : "zh_CN";
+
+  foyer_test_ui_wait_page (f->window, "scan");
+  assert_visible_text (f, is_zh (f) ? "请扫描您的胸卡或名片二维码" : "Scan your badge or business card");
+  assert_visible_text (f, is_zh (f) ? "无码登记" : "Register without a code");
+  shot (f, "language", "scan");
+
+  activate (f, "win.set-language", g_variant_new_string (other));
+  foyer_test_ui_wait_page (f->window, "scan");
+  g_assert_cmpstr (foyer_window_get_language (f->window), ==, other);
+  assert_visible_text (f, is_zh (f) ? "Scan your badge or business card" : "请扫描您的胸卡或名片二维码");
+  assert_no_visible_text (f, is_zh (f) ? "请扫描您的胸卡或名片二维码" : "Scan your badge or business card");
+  shot (f, "language", is_zh (f) ? "switched-to-en" : "switched-to-zh_CN");
+
+  /* The other pages follow too. */
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  assert_visible_text (f, is_zh (f) ? "Full name *" : "姓名 *");
+  activate (f, "win.go-home", NULL);
+
+  activate (f, "win.set-language", g_variant_new_string (f->language));
+  foyer_test_ui_wait_page (f->window, "scan");
+  assert_visible_text (f, is_zh (f) ? "请扫描您的胸卡或名片二维码" : "Scan your badge or business card");
+}
+
+/* --- the manual form --------------------------------------------------------------------- */
+
+static void
+test_manual_validation (Fixture       *f,
+                        gconstpointer  data)
+{
+  FoyerFormPage *form;
+  FoyerStore *store = foyer_application_get_store (f->app);
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *qr_text;
+
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  form = form_page (f);
+  shot (f, "manual", "form-empty");
+
+  /* Nothing filled in: name, contact and consent are asked for, nothing is stored. */
+  activate (f, "form.register", NULL);
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "form");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "name"), !=, "");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "phone"), !=, "");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "consent"), !=, "");
+  assert_visible_text (f, is_zh (f) ? "请输入您的姓名。" : "Please enter your name.");
+  foyer_test_ui_spin (50);
+  shot (f, "manual", "form-errors");
+
+  /* A bad e-mail and phone are named as such. */
+  set_field (f, "name", "李娜");
+  set_field (f, "email", "lina@@example");
+  set_field (f, "phone", "12");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "name"), ==, "");
+  activate (f, "form.register", NULL);
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "form");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "name"), ==, "");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "email"), !=, "");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "phone"), !=, "");
+  foyer_test_ui_spin (50);
+  shot (f, "manual", "form-bad-contact");
+
+  /* Valid details but no consent: still refused, only the consent is in red. */
+  set_field (f, "email", "Li.Na@Example.COM");
+  set_field (f, "phone", "139 1234 5678");
+  set_field (f, "organization", "华东机械有限公司");
+  set_field (f, "title", "采购经理");
+  foyer_form_page_set_category (form, FOYER_CATEGORY_MEDIA);
+  g_assert_true (foyer_form_page_set_interest (form, "Machinery", TRUE));
+  activate (f, "form.register", NULL);
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "form");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "email"), ==, "");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "phone"), ==, "");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "consent"), !=, "");
+  foyer_test_ui_spin (50);
+  shot (f, "manual", "form-consent-missing");
+
+  foyer_form_page_set_consent (form, TRUE);
+  g_assert_cmpstr (foyer_form_page_get_error (form, "consent"), ==, "");
+  if (store == NULL) {
+    g_test_skip ("no store in this build yet");
+    return;
+  }
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  assert_visible_text (f, "李娜");
+  assert_visible_text (f, is_zh (f) ? "登记成功" : "You are registered");
+  shot (f, "manual", "done");
+
+  /* What was stored is what was typed, normalized. */
+  qr_text = foyer_done_page_get_qr_text (FOYER_DONE_PAGE (foyer_window_get_page (f->window, "done")));
+  g_assert_nonnull (qr_text);
+  g_assert_nonnull (foyer_done_page_get_qr (FOYER_DONE_PAGE (foyer_window_get_page (f->window, "done"))));
+  reg = foyer_store_get_registration (store, qr_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reg->full_name, ==, "李娜");
+  g_assert_cmpstr (reg->organization, ==, "华东机械有限公司");
+  g_assert_cmpstr (reg->title, ==, "采购经理");
+  g_assert_cmpstr (reg->category, ==, FOYER_CATEGORY_MEDIA);
+  g_assert_cmpstr (reg->kind, ==, FOYER_KIND_WALK_IN);
+  g_assert_cmpstr (reg->source, ==, FOYER_SOURCE_MANUAL);
+  g_assert_cmpstr (reg->event, ==, "expo-2026");
+  g_assert_cmpstr (reg->kiosk_id, ==, "entrance-02");
+  g_assert_nonnull (reg->phones);
+  g_assert_cmpstr (reg->phones[0], ==, "+8613912345678");
+  g_assert_nonnull (reg->emails);
+  g_assert_cmpstr (reg->emails[0], ==, "Li.Na@example.com");
+  g_assert_nonnull (reg->interests);
+  g_assert_cmpstr (reg->interests[0], ==, "Machinery");
+  g_assert_null (reg->interests[1]);
+  g_assert_true (reg->consent_given);
+  g_assert_cmpstr (reg->consent_version, ==, "2026-1");
+
+  /* Done goes home and leaves nothing behind. */
+  activate (f, "win.go-home", NULL);
+  foyer_test_ui_wait_page (f->window, "scan");
+  assert_no_visible_text (f, "李娜");
+  g_assert_cmpstr (get_field (f, "name"), ==, "");
+}
+
+/* --- idle timeout ------------------------------------------------------------------------ */
+
+static void
+test_idle_timeout (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 remaining;
+
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  set_field (f, "name", "王芳");
+  set_field (f, "organization", "深圳电子");
+  set_field (f, "email", "wang.fang@example.cn");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+
+  /* [kiosk] idle-seconds=10 is what runs; the countdown shows for the last 10 s. */
+  remaining = _foyer_window_get_idle_remaining_ms (f->window);
+  g_assert_cmpint (remaining, >, 8000);
+  g_assert_cmpint (remaining, <=, 10000);
+  foyer_test_ui_spin (300);
+  assert_visible_text (f, is_zh (f) ? "秒后重新开始" : "Starting over in");
+  shot (f, "idle", "countdown");
+
+  /* Input restarts the countdown. */
+  foyer_test_ui_spin (1200);
+  remaining = _foyer_window_get_idle_remaining_ms (f->window);
+  set_field (f, "title", "工程师");
+  g_assert_cmpint (_foyer_window_get_idle_remaining_ms (f->window), >, remaining + 1000);
+
+  /* Shortened so the test stays quick: the timeout clears every field and goes home. */
+  _foyer_window_set_idle_timeout_ms (f->window, 1500);
+  foyer_test_ui_wait_page (f->window, "scan");
+  g_assert_cmpint (_foyer_window_get_idle_remaining_ms (f->window), ==, -1);
+  for (const char * const *field = (const char * const[]) { "name", "family", "given",
+                                                           "organization", "title", "phone",
+                                                           "email", NULL };
+       *field != NULL; field++)
+    g_assert_cmpstr (get_field (f, *field), ==, "");
+  assert_no_visible_text (f, "王芳");
+  shot (f, "idle", "home-after-timeout");
+
+  /* The home page has no visitor data: no countdown there. */
+  foyer_test_ui_spin (300);
+  g_assert_cmpint (_foyer_window_get_idle_remaining_ms (f->window), ==, -1);
+}
+
+/* --- scanned codes ----------------------------------------------------------------------- */
+
+static GBytes *
+corpus_payload (const char *name)
+{
+  const char *shared = foyer_test_shared_dir ();
+  g_autofree char *file = g_strconcat (name, ".payload", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  if (shared == NULL)
+    return NULL;
+  path = g_build_filename (shared, "corpus", "cards", file, NULL);
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+static JsonObject *
+corpus_expected (const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards", file, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_card_review_register (Fixture       *f,
+                           gconstpointer  data)
+{
+  FoyerStore *store = foyer_application_get_store (f->app);
+  g_autoptr(GBytes) payload = corpus_payload ("vcard30-utf8-cn");
+  g_autoptr(JsonObject) expected = NULL;
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerFormPage *form;
+  const char *qr_text;
+
+  if (store == NULL || payload == NULL) {
+    g_test_skip ("needs the store and the shared corpus");
+    return;
+  }
+  expected = corpus_expected ("vcard30-utf8-cn");
+
+  scan_bytes (f, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  foyer_test_ui_wait_page (f->window, "form");
+  form = form_page (f);
+  assert_visible_text (f, is_zh (f) ? "请核对您的信息" : "Please check your details");
+  g_assert_cmpstr (get_field (f, "name"), ==, json_object_get_string_member (expected, "full_name"));
+  if (json_object_has_member (expected, "organization"))
+    g_assert_cmpstr (get_field (f, "organization"), ==,
+                     json_object_get_string_member (expected, "organization"));
+  if (json_object_has_member (expected, "title"))
+    g_assert_cmpstr (get_field (f, "title"), ==, json_object_get_string_member (expected, "title"));
+  if (json_object_has_member (expected, "phones"))
+    g_assert_cmpstr (get_field (f, "phone"), ==,
+                     json_array_get_string_element (json_object_get_array_member (expected, "phones"), 0));
+  if (json_object_has_member (expected, "emails"))
+    g_assert_cmpstr (get_field (f, "email"), ==,
+                     json_array_get_string_element (json_object_get_array_member (expected, "emails"), 0));
+  shot (f, "card", "review");
+
+  /* Every field is editable: the visitor corrects the title. */
+  set_field (f, "title", "总经理");
+  foyer_form_page_set_category (form, FOYER_CATEGORY_TRADE_VISITOR);
+  foyer_form_page_set_interest (form, "Electronics", TRUE);
+  foyer_form_page_set_consent (form, TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  assert_visible_text (f, json_object_get_string_member (expected, "full_name"));
+  shot (f, "card", "done");
+
+  qr_text = foyer_done_page_get_qr_text (FOYER_DONE_PAGE (foyer_window_get_page (f->window, "done")));
+  reg = foyer_store_get_registration (store, qr_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reg->full_name, ==, json_object_get_string_member (expected, "full_name"));
+  g_assert_cmpstr (reg->title, ==, "总经理");
+  g_assert_cmpstr (reg->source, ==, FOYER_SOURCE_VCARD);
+  g_assert_cmpstr (reg->category, ==, FOYER_CATEGORY_TRADE_VISITOR);
+  g_assert_true (reg->consent_given);
+  g_assert_nonnull (reg->raw_payload);
+  g_assert_true (g_bytes_equal (reg->raw_payload, payload));
+  if (json_object_has_member (expected, "organization"))
+    g_assert_cmpstr (reg->organization, ==, json_object_get_string_member (expected, "organization"));
+  if (json_object_has_member (expected, "emails"))
+    g_assert_cmpstr (reg->emails[0], ==,
+                     json_array_get_string_element (json_object_get_array_member (expected, "emails"), 0));
+
+  /* Print without a configured printer says so. */
+  activate (f, "win.print-badge", NULL);
+  foyer_test_ui_spin (50);
+  shot (f, "card", "print-not-configured");
+}
+
+static void
+test_contact_link (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) payload = corpus_payload ("wechat-link");
+
+  if (payload == NULL || foyer_application_get_store (f->app) == NULL) {
+    g_test_skip ("needs the shared corpus and the payload parser");
+    return;
+  }
+  scan_bytes (f, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  foyer_test_ui_wait_page (f->window, "notice");
+  g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
+                   ==, FOYER_NOTICE_CONTACT_LINK);
+  assert_visible_text (f, is_zh (f) ? "微信" : "WeChat");
+  shot (f, "wechat", "notice");
+
+  /* The way forward is one tap away. */
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  g_assert_cmpstr (get_field (f, "name"), ==, "");
+}
+
+static void
+test_unknown_code (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (foyer_application_get_store (f->app) == NULL) {
+    g_test_skip ("needs the payload parser");
+    return;
+  }
+  scan_text (f, "https://www.example.com/some/product/page?id=42");
+  foyer_test_ui_wait_page (f->window, "notice");
+  g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
+                   ==, FOYER_NOTICE_UNKNOWN_CODE);
+  shot (f, "unknown-code", "notice");
+}
+
+static FoyerRegistration *
+prereg (const char *badge,
+        const char *name,
+        const char *organization,
+        const char *category)
+{
+  FoyerRegistration *reg = foyer_registration_new ();
+
+  reg->event = g_strdup ("expo-2026");
+  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
+  reg->badge_code = g_strdup (badge);
+  reg->full_name = g_strdup (name);
+  reg->organization = g_strdup (organization);
+  reg->category = g_strdup (category);
+  reg->source = g_strdup (FOYER_SOURCE_BADGE);
+  return reg;
+}
+
+static void
+test_badge_scan (Fixture       *f,
+                 gconstpointer  data)
+{
+  FoyerStore *store = foyer_application_get_store (f->app);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
+  g_autoptr(GError) error = NULL;
+  FoyerWelcomePage *welcome;
+  guint inserted = 0, updated = 0;
+
+  if (store == NULL) {
+    g_test_skip ("no store in this build yet");
+    return;
+  }
+  g_ptr_array_add (list, prereg ("EXPO26-000123", "张伟", "上海精密仪器有限公司",
+                                 FOYER_CATEGORY_TRADE_VISITOR));
+  g_ptr_array_add (list, prereg ("EXPO26-000124", "Anna Schmidt", "Schmidt GmbH",
+                                 FOYER_CATEGORY_VIP));
+  g_assert_true (foyer_store_import_preregistrations (store, list, &inserted, &updated, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inserted, ==, 2);
+
+  /* First scan: checked in. */
+  scan_text (f, "EXPO26-000123");
+  foyer_test_ui_wait_page (f->window, "welcome");
+  welcome = FOYER_WELCOME_PAGE (foyer_window_get_page (f->window, "welcome"));
+  assert_visible_text (f, "张伟");
+  assert_visible_text (f, is_zh (f) ? "专业观众" : "Trade visitor");
+  g_assert_nonnull (strstr (foyer_welcome_page_get_title (welcome), "张伟"));
+  shot (f, "badge", "welcome");
+
+  /* A tap returns home. */
+  activate (f, "win.go-home", NULL);
+  foyer_test_ui_wait_page (f->window, "scan");
+  assert_no_visible_text (f, "张伟");
+
+  /* Repeat scan: when and where the first one was taken. */
+  scan_text (f, "EXPO26-000123");
+  foyer_test_ui_wait_page (f->window, "welcome");
+  welcome = FOYER_WELCOME_PAGE (foyer_window_get_page (f->window, "welcome"));
+  g_assert_nonnull (strstr (foyer_welcome_page_get_title (welcome), "张伟"));
+  g_assert_nonnull (strstr (foyer_welcome_page_get_detail (welcome), "entrance-02"));
+  assert_visible_text (f, is_zh (f) ? "欢迎回来" : "Welcome back");
+  shot (f, "badge", "repeat");
+
+  /* An unknown badge explains itself and offers the form. */
+  scan_text (f, "EXPO26-999999");
+  foyer_test_ui_wait_page (f->window, "notice");
+  g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
+                   ==, FOYER_NOTICE_UNKNOWN_BADGE);
+  shot (f, "badge", "unknown");
+}
+
+static void
+add_both (const char *path,
+          void      (*func) (Fixture *, gconstpointer))
+{
+  const char *languages[] = { "en", "zh_CN" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++) {
+    g_autofree char *full = g_strdup_printf ("%s/%s", path, languages[i]);
+
+    g_test_add (full, Fixture, languages[i], fixture_set_up, func, fixture_tear_down);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL) {
+    g_test_message ("no display: run the suite with the README's test command (xvfb-run)");
+    g_test_fail ();
+    return 1;
+  }
+  foyer_test_ui_init ();
+
+  add_both ("/ui/language-switch", test_language_switch);
+  add_both ("/ui/manual-form", test_manual_validation);
+  add_both ("/ui/idle-timeout", test_idle_timeout);
+  add_both ("/ui/card-review-register", test_card_review_register);
+  add_both ("/ui/contact-link", test_contact_link);
+  add_both ("/ui/unknown-code", test_unknown_code);
+  add_both ("/ui/badge-scan", test_badge_scan);
+  return g_test_run ();
+}
