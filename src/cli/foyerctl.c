@@ -18,6 +18,7 @@ static int cmd_help (FoyerctlContext *ctx, int argc, char **argv);
 static const FoyerctlCommand commands[] = {
   { "help", N_("Show the commands and what they do"), cmd_help },
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
+  { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
 };
 
 static void
