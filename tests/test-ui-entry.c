@@ -445,8 +445,8 @@ test_contact_link (Fixture       *f,
 {
   g_autoptr(GBytes) payload = corpus_payload ("wechat-link");
 
-  if (payload == NULL || foyer_application_get_store (f->app) == NULL) {
-    g_test_skip ("needs the shared corpus and the payload parser");
+  if (payload == NULL) {
+    g_test_skip ("needs the shared corpus");
     return;
   }
   scan_bytes (f, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
@@ -466,10 +466,6 @@ static void
 test_unknown_code (Fixture       *f,
                    gconstpointer  data)
 {
-  if (foyer_application_get_store (f->app) == NULL) {
-    g_test_skip ("needs the payload parser");
-    return;
-  }
   scan_text (f, "https://www.example.com/some/product/page?id=42");
   foyer_test_ui_wait_page (f->window, "notice");
   g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
