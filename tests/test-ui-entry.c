@@ -39,15 +39,17 @@ typedef struct {
   "source=none\n"
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_start (Fixture    *f,
+               const char *language,
+               const char *db_dir)
 {
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
-  f->language = g_strdup (data);
-  f->dir = foyer_test_make_tmpdir ("ui");
-  text = g_strdup_printf (CONFIG_TEMPLATE, f->language, f->dir);
+  f->language = g_strdup (language);
+  if (f->dir == NULL)
+    f->dir = foyer_test_make_tmpdir ("ui");
+  text = g_strdup_printf (CONFIG_TEMPLATE, f->language, db_dir != NULL ? db_dir : f->dir);
   f->config = foyer_config_load_from_data (text, "test.conf", &error);
   g_assert_no_error (error);
   /* One GApplication per test on the same session bus: each needs its own id. */
@@ -63,6 +65,25 @@ fixture_set_up (Fixture       *f,
   }
   f->window = foyer_test_ui_start (f->app, f->config);
   g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "scan");
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  fixture_start (f, data, NULL);
+}
+
+/* The database's folder is a regular file: the store cannot be opened. */
+static void
+fixture_set_up_broken (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *blocker = NULL;
+
+  f->dir = foyer_test_make_tmpdir ("ui-broken");
+  blocker = foyer_test_write_file (f->dir, "not-a-folder", "x");
+  fixture_start (f, data, blocker);
 }
 
 static void
@@ -544,6 +565,46 @@ test_badge_scan (Fixture       *f,
   shot (f, "badge", "unknown");
 }
 
+/* --- a database that cannot be opened ------------------------------------------------------ */
+
+static void
+test_store_unavailable (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *cannot = is_zh (f) ? "无法保存登记信息" : "cannot be saved";
+  FoyerFormPage *form;
+
+  g_assert_null (foyer_application_get_store (f->app));
+  g_assert_nonnull (foyer_application_get_store_error (f->app));
+
+  /* Staff and visitors see at once that registrations are not being kept. */
+  foyer_test_ui_wait_page (f->window, "scan");
+  assert_visible_text (f, cannot);
+  shot (f, "store-unavailable", "scan");
+
+  /* The form says so instead of pretending, and keeps what was typed. */
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  form = form_page (f);
+  set_field (f, "name", "Maria Rossi");
+  set_field (f, "email", "maria.rossi@example.it");
+  foyer_form_page_set_consent (form, TRUE);
+  g_assert_false (foyer_form_page_submit (form));
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "form");
+  g_assert_cmpstr (foyer_form_page_get_error (form, "submit"), !=, "");
+  g_assert_cmpstr (get_field (f, "name"), ==, "Maria Rossi");
+  foyer_test_ui_spin (50);
+  shot (f, "store-unavailable", "form");
+
+  /* A badge cannot be looked up either: a clear notice, no crash. */
+  activate (f, "win.go-home", NULL);
+  scan_text (f, "EXPO26-000123");
+  foyer_test_ui_wait_page (f->window, "notice");
+  g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
+                   ==, FOYER_NOTICE_STORE_ERROR);
+  shot (f, "store-unavailable", "badge");
+}
+
 static void
 add_both (const char *path,
           void      (*func) (Fixture *, gconstpointer))
@@ -576,5 +637,9 @@ main (int argc, char **argv)
   add_both ("/ui/contact-link", test_contact_link);
   add_both ("/ui/unknown-code", test_unknown_code);
   add_both ("/ui/badge-scan", test_badge_scan);
+  g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,
+              test_store_unavailable, fixture_tear_down);
+  g_test_add ("/ui/store-unavailable/zh_CN", Fixture, "zh_CN", fixture_set_up_broken,
+              test_store_unavailable, fixture_tear_down);
   return g_test_run ();
 }
