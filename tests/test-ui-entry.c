@@ -565,6 +565,53 @@ test_badge_scan (Fixture       *f,
   shot (f, "badge", "unknown");
 }
 
+/* --- the answer pages, filled directly ----------------------------------------------------- */
+
+static void
+test_answer_pages (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  FoyerWelcomePage *welcome = FOYER_WELCOME_PAGE (foyer_window_get_page (f->window, "welcome"));
+  FoyerDonePage *done = FOYER_DONE_PAGE (foyer_window_get_page (f->window, "done"));
+
+  reg->id = g_strdup ("0d3c9c2e-5a1b-4f7e-9a51-2d7f3c1e8b42");
+  reg->full_name = g_strdup ("张伟");
+  reg->organization = g_strdup ("上海精密仪器有限公司");
+  reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+  reg->kiosk_id = g_strdup ("entrance-01");
+  reg->created_at = g_date_time_format_iso8601 (now);
+  reg->badge_code = g_strdup ("EXPO26-000123");
+
+  foyer_welcome_page_show (welcome, reg, FALSE);
+  activate (f, "win.show-page", g_variant_new_string ("welcome"));
+  foyer_test_ui_wait_page (f->window, "welcome");
+  assert_visible_text (f, is_zh (f) ? "欢迎您，张伟" : "Welcome, 张伟");
+  assert_visible_text (f, "上海精密仪器有限公司");
+  shot (f, "pages", "welcome");
+
+  foyer_welcome_page_show (welcome, reg, TRUE);
+  foyer_test_ui_spin (50);
+  assert_visible_text (f, is_zh (f) ? "欢迎回来，张伟" : "Welcome back, 张伟");
+  g_assert_nonnull (strstr (foyer_welcome_page_get_detail (welcome), "entrance-01"));
+  shot (f, "pages", "welcome-repeat");
+
+  foyer_done_page_show (done, reg, reg->badge_code);
+  activate (f, "win.show-page", g_variant_new_string ("done"));
+  foyer_test_ui_wait_page (f->window, "done");
+  assert_visible_text (f, is_zh (f) ? "登记成功" : "You are registered");
+  g_assert_cmpstr (foyer_done_page_get_qr_text (done), ==, "EXPO26-000123");
+  shot (f, "pages", "done");
+
+  /* Every page with visitor data is emptied by go-home. */
+  activate (f, "win.go-home", NULL);
+  foyer_test_ui_wait_page (f->window, "scan");
+  g_assert_null (foyer_done_page_get_qr (done));
+  g_assert_cmpstr (foyer_done_page_get_name (done), ==, "");
+  g_assert_cmpstr (foyer_welcome_page_get_title (welcome), ==, "");
+}
+
 /* --- a database that cannot be opened ------------------------------------------------------ */
 
 static void
@@ -637,6 +684,7 @@ main (int argc, char **argv)
   add_both ("/ui/contact-link", test_contact_link);
   add_both ("/ui/unknown-code", test_unknown_code);
   add_both ("/ui/badge-scan", test_badge_scan);
+  add_both ("/ui/answer-pages", test_answer_pages);
   g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,
               test_store_unavailable, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/zh_CN", Fixture, "zh_CN", fixture_set_up_broken,

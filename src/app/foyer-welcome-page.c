@@ -100,9 +100,9 @@ foyer_welcome_page_show (FoyerWelcomePage        *self,
 
     if (when != NULL && reg->kiosk_id != NULL)
       /* TRANSLATORS: first %s is a time like 10:42, second the name of a kiosk */
-      detail = g_strdup_printf (_("You are already checked in: at %s at %s."), when, reg->kiosk_id);
+      detail = g_strdup_printf (_("You already checked in at %1$s at %2$s."), when, reg->kiosk_id);
     else if (when != NULL)
-      detail = g_strdup_printf (_("You are already checked in: at %s."), when);
+      detail = g_strdup_printf (_("You already checked in at %s."), when);
     else
       detail = g_strdup (_("You are already checked in."));
   } else {
