@@ -598,10 +598,12 @@ test_answer_pages (Fixture       *f,
   shot (f, "pages", "welcome-repeat");
 
   foyer_done_page_show (done, reg, reg->badge_code);
+  foyer_done_page_set_can_print (done, FALSE);
   activate (f, "win.show-page", g_variant_new_string ("done"));
   foyer_test_ui_wait_page (f->window, "done");
   assert_visible_text (f, is_zh (f) ? "登记成功" : "You are registered");
   g_assert_cmpstr (foyer_done_page_get_qr_text (done), ==, "EXPO26-000123");
+  assert_visible_text (f, is_zh (f) ? "未配置打印" : "Printing not configured");
   shot (f, "pages", "done");
 
   /* Every page with visitor data is emptied by go-home. */

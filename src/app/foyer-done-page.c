@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "foyer-done-page.h"
@@ -18,6 +19,8 @@ struct _FoyerDonePage {
   GtkPicture *qr_picture;
   GtkLabel   *name_label;
   GtkLabel   *category_label;
+  GtkWidget  *print_button;
+  AdwButtonContent *print_content;
 
   /* owned */
   char       *qr_text;
@@ -50,6 +53,20 @@ foyer_done_page_show (FoyerDonePage           *self,
   category = foyer_category_display_name (reg->category);
   gtk_label_set_text (self->category_label, category != NULL ? category : "");
   gtk_widget_set_visible (GTK_WIDGET (self->category_label), category != NULL);
+}
+
+void
+foyer_done_page_set_can_print (FoyerDonePage *self,
+                               gboolean       can_print)
+{
+  const char *label = can_print ? _("Print badge") : _("Printing not configured");
+
+  g_return_if_fail (FOYER_IS_DONE_PAGE (self));
+
+  adw_button_content_set_label (self->print_content, label);
+  gtk_widget_set_sensitive (self->print_button, can_print);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->print_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 GdkPaintable *
@@ -138,6 +155,8 @@ foyer_done_page_class_init (FoyerDonePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerDonePage, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, FoyerDonePage, name_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerDonePage, category_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerDonePage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, FoyerDonePage, print_content);
 }
 
 static void

@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (FoyerDonePage, foyer_done_page, FOYER, DONE_PAGE, GtkWidge
 void          foyer_done_page_show        (FoyerDonePage           *self,
                                            const FoyerRegistration *reg,
                                            const char              *qr_text);
+/* FALSE: the print button says that printing is not configured, and does nothing. */
+void          foyer_done_page_set_can_print (FoyerDonePage         *self,
+                                             gboolean               can_print);
 /* The QR code shown, or NULL. */
 GdkPaintable *foyer_done_page_get_qr      (FoyerDonePage           *self);
 const char   *foyer_done_page_get_qr_text (FoyerDonePage           *self);

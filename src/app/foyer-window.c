@@ -45,7 +45,8 @@ struct _FoyerWindow {
 
 G_DEFINE_FINAL_TYPE (FoyerWindow, foyer_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void foyer_window_update_idle (FoyerWindow *self);
+static void     foyer_window_update_idle (FoyerWindow *self);
+static gboolean foyer_window_can_print   (FoyerWindow *self);
 
 FoyerWindow *
 foyer_window_new (FoyerApplication *application)
@@ -161,9 +162,8 @@ foyer_window_show_page (FoyerWindow *self,
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
-/* Every page forgets its visitor, then home is shown: the next visitor sees nothing of this one. */
 static void
-foyer_window_go_home (FoyerWindow *self)
+foyer_window_reset_pages (FoyerWindow *self)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
        child != NULL;
@@ -172,6 +172,13 @@ foyer_window_go_home (FoyerWindow *self)
       foyer_page_reset (FOYER_PAGE (child));
   }
   g_clear_pointer (&self->done_registration, foyer_registration_free);
+}
+
+/* Every page forgets its visitor, then home is shown: the next visitor sees nothing of this one. */
+static void
+foyer_window_go_home (FoyerWindow *self)
+{
+  foyer_window_reset_pages (self);
   gtk_stack_set_visible_child_name (self->stack, self->home_page);
   _foyer_window_refresh_status (self);
 }
@@ -555,6 +562,9 @@ foyer_window_handle_code (FoyerWindow *self,
     return;
   }
 
+  /* A new visitor: nothing of the previous one stays, not even on hidden pages. */
+  foyer_window_reset_pages (self);
+
   config = foyer_window_get_config (self);
   verify_key = foyer_config_get_path_value (config, "badge", "verify-key");
   options.default_region = foyer_config_get_string (config, "kiosk", "default-region");
@@ -653,8 +663,17 @@ foyer_window_register (FoyerWindow        *self,
   payload = foyer_window_badge_payload (self, reg);
   page = foyer_window_get_page (self, "done");
   foyer_done_page_show (FOYER_DONE_PAGE (page), reg, payload);
+  foyer_done_page_set_can_print (FOYER_DONE_PAGE (page), foyer_window_can_print (self));
   foyer_window_show_page (self, "done");
   return TRUE;
+}
+
+/* Printing belongs to the badge module (foyer-badge-printer); until it is wired in, the kiosk
+ * cannot print. */
+static gboolean
+foyer_window_can_print (FoyerWindow *self)
+{
+  return FALSE;
 }
 
 /* --- actions ----------------------------------------------------------------------------- */
