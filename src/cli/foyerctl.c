@@ -19,6 +19,12 @@ static const FoyerctlCommand commands[] = {
   { "help", N_("Show the commands and what they do"), cmd_help },
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
   { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
+  { "export", N_("Write registrations as CSV, vCard or JSON lines"), foyerctl_cmd_export },
+  { "import", N_("Load pre-registered attendees from CSV or JSON lines"), foyerctl_cmd_import },
+  { "register", N_("Store one visitor given as JSON on standard input"), foyerctl_cmd_register },
+  { "stats", N_("Count registrations by kind, category, hour and queue state"), foyerctl_cmd_stats },
+  { "purge", N_("Remove personal data older than [storage] retain-days"), foyerctl_cmd_purge },
+  { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
 };
 
 static void

@@ -7,3 +7,5 @@
 #include "foyer-record.h"
 #include "foyer-store.h"
 #include "foyer-payload.h"
+#include "foyer-export.h"
+#include "foyer-import.h"
