@@ -122,7 +122,7 @@ draw_guide (GtkDrawingArea *area,
 }
 
 static void
-foyer_scan_page_root_cb (FoyerScanPage *self)
+foyer_scan_page_map_cb (FoyerScanPage *self)
 {
   FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
   FoyerConfig *config;
@@ -199,5 +199,6 @@ foyer_scan_page_init (FoyerScanPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_drawing_area_set_draw_func (self->guide, draw_guide, NULL, NULL);
-  g_signal_connect (self, "notify::root", G_CALLBACK (foyer_scan_page_root_cb), NULL);
+  /* On map, not on root: the window only learns its application after its pages are built. */
+  g_signal_connect (self, "map", G_CALLBACK (foyer_scan_page_map_cb), NULL);
 }
