@@ -36,12 +36,13 @@ typedef struct {
   "[storage]\n" \
   "database=%s/foyer.db\n" \
   "[camera]\n" \
-  "source=none\n"
+  "source=%s\n"
 
 static void
-fixture_start (Fixture    *f,
-               const char *language,
-               const char *db_dir)
+fixture_start_camera (Fixture    *f,
+                      const char *language,
+                      const char *db_dir,
+                      const char *camera)
 {
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
@@ -49,7 +50,8 @@ fixture_start (Fixture    *f,
   f->language = g_strdup (language);
   if (f->dir == NULL)
     f->dir = foyer_test_make_tmpdir ("ui");
-  text = g_strdup_printf (CONFIG_TEMPLATE, f->language, db_dir != NULL ? db_dir : f->dir);
+  text = g_strdup_printf (CONFIG_TEMPLATE, f->language, db_dir != NULL ? db_dir : f->dir,
+                          camera != NULL ? camera : "none");
   f->config = foyer_config_load_from_data (text, "test.conf", &error);
   g_assert_no_error (error);
   /* One GApplication per test on the same session bus: each needs its own id. */
@@ -64,7 +66,31 @@ fixture_start (Fixture    *f,
                            NULL);
   }
   f->window = foyer_test_ui_start (f->app, f->config);
-  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "scan");
+  if (camera == NULL)
+    g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "scan");
+}
+
+static void
+fixture_start (Fixture    *f,
+               const char *language,
+               const char *db_dir)
+{
+  fixture_start_camera (f, language, db_dir, NULL);
+}
+
+/* The camera reads a photographed business card (a file source, looped). */
+static void
+fixture_set_up_camera (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *source = NULL;
+
+  if (foyer_test_shared_dir () == NULL) {
+    fixture_start (f, data, NULL);
+    return;
+  }
+  source = g_strdup_printf ("file:%s/corpus/cards/vcard30-utf8-cn.png", foyer_test_shared_dir ());
+  fixture_start_camera (f, data, NULL, source);
 }
 
 static void
@@ -614,6 +640,31 @@ test_answer_pages (Fixture       *f,
   g_assert_cmpstr (foyer_welcome_page_get_title (welcome), ==, "");
 }
 
+/* --- the camera --------------------------------------------------------------------------- */
+
+static gboolean
+form_shown (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return g_strcmp0 (foyer_window_get_visible_page_name (f->window), "form") == 0;
+}
+
+static void
+test_camera_scan (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (foyer_test_shared_dir () == NULL) {
+    g_test_skip ("needs the shared corpus");
+    return;
+  }
+  /* No touch, no key: the code in front of the camera opens the review form by itself. */
+  g_assert_true (foyer_test_ui_wait_for (form_shown, f, 20000));
+  foyer_test_ui_wait_page (f->window, "form");
+  g_assert_cmpstr (get_field (f, "name"), ==, "张伟");
+  shot (f, "camera", "review");
+}
+
 /* --- a database that cannot be opened ------------------------------------------------------ */
 
 static void
@@ -687,6 +738,8 @@ main (int argc, char **argv)
   add_both ("/ui/unknown-code", test_unknown_code);
   add_both ("/ui/badge-scan", test_badge_scan);
   add_both ("/ui/answer-pages", test_answer_pages);
+  g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
+              test_camera_scan, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,
               test_store_unavailable, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/zh_CN", Fixture, "zh_CN", fixture_set_up_broken,

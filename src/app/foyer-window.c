@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "foyer-camera.h"
 #include "foyer-done-page.h"
 #include "foyer-form-page.h"
 #include "foyer-notice-page.h"
@@ -35,6 +36,7 @@ struct _FoyerWindow {
   GtkLabel             *idle_label;
 
   /* owned */
+  FoyerCamera          *camera;
   char                 *home_page;
   FoyerRegistration    *done_registration;   /* the visitor on the done page, for printing */
   gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
@@ -231,6 +233,44 @@ foyer_window_status_cb (gpointer user_data)
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "scan") == 0)
     _foyer_window_refresh_status (self);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+foyer_window_update_camera_status (FoyerWindow *self)
+{
+  GtkWidget *scan = foyer_window_get_page (self, "scan");
+  const char *text = NULL;
+
+  if (!FOYER_IS_SCAN_PAGE (scan))
+    return;
+
+  /* Worded here rather than taken from the camera so that it follows the language switch. */
+  switch (self->camera != NULL ? foyer_camera_get_state (self->camera) : FOYER_CAMERA_STATE_STOPPED) {
+  case FOYER_CAMERA_STATE_RUNNING:
+    text = _("Camera ready");
+    break;
+  case FOYER_CAMERA_STATE_STARTING:
+    text = _("Camera starting…");
+    break;
+  case FOYER_CAMERA_STATE_UNAVAILABLE:
+    text = _("Camera unavailable: use the scanner or register without a code");
+    break;
+  case FOYER_CAMERA_STATE_STOPPED:
+  default:
+    text = _("No camera: use the scanner or register without a code");
+    break;
+  }
+  foyer_scan_page_set_camera_status (FOYER_SCAN_PAGE (scan), text);
+}
+
+static void
+foyer_window_camera_scanned_cb (FoyerCamera *camera,
+                                const char  *type,
+                                GBytes      *bytes,
+                                FoyerWindow *self)
+{
+  g_debug ("camera read a %s", type);
+  foyer_window_handle_code (self, bytes);
 }
 
 /* --- idle timeout ------------------------------------------------------------------------ */
@@ -460,6 +500,7 @@ _foyer_window_apply_language (FoyerWindow *self,
   foyer_window_translate_chrome (self);
   foyer_window_show_store_state (self);
   _foyer_window_refresh_status (self);
+  foyer_window_update_camera_status (self);
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "set-language");
   if (action != NULL)
@@ -775,6 +816,16 @@ foyer_window_application_cb (FoyerWindow *self)
   foyer_window_show_store_state (self);
   _foyer_window_refresh_status (self);
   self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
+
+  /* One camera for the window's life: pages come and go with the language. */
+  if (config != NULL) {
+    self->camera = foyer_camera_new (config);
+    g_signal_connect (self->camera, "scanned", G_CALLBACK (foyer_window_camera_scanned_cb), self);
+    g_signal_connect_swapped (self->camera, "notify::state",
+                              G_CALLBACK (foyer_window_update_camera_status), self);
+    foyer_camera_start (self->camera);
+  }
+  foyer_window_update_camera_status (self);
 }
 
 static void
@@ -785,6 +836,11 @@ foyer_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->done_registration, foyer_registration_free);
+  if (self->camera != NULL) {
+    g_signal_handlers_disconnect_by_data (self->camera, self);
+    foyer_camera_stop (self->camera);
+    g_clear_object (&self->camera);
+  }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FOYER_TYPE_WINDOW);
 
