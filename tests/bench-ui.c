@@ -189,8 +189,8 @@ main (int argc, char **argv)
 
   g_print ("Foyer UI latency, decoded code → answering page painted (Xvfb, cairo renderer, "
            "SQLite commit on %s)\n", dir);
-  report ("card → review → stored → done", card_ms);
-  report ("badge → checked in → welcome", badge_ms);
+  report ("card -> review -> stored -> done", card_ms);
+  report ("badge -> checked in -> welcome", badge_ms);
 
   foyer_test_ui_stop (app);
   return 0;

@@ -640,6 +640,50 @@ test_answer_pages (Fixture       *f,
   g_assert_cmpstr (foyer_welcome_page_get_title (welcome), ==, "");
 }
 
+/* --- keyboard ------------------------------------------------------------------------------ */
+
+static gboolean
+focus_in (Fixture   *f,
+          GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static void
+test_keyboard_navigation (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *focus = NULL;
+  gboolean found = FALSE;
+
+  /* Tab reaches "Register without a code" on the home page, and Enter/Space activates it. */
+  foyer_test_ui_wait_page (f->window, "scan");
+  for (guint i = 0; i < 20 && !found; i++) {
+    gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
+    focus = gtk_root_get_focus (GTK_ROOT (f->window));
+    found = GTK_IS_BUTTON (focus) &&
+            g_strcmp0 (gtk_button_get_label (GTK_BUTTON (focus)),
+                       is_zh (f) ? "无码登记" : "Register without a code") == 0;
+  }
+  g_assert_true (found);
+  g_assert_true (gtk_widget_activate (focus));
+  foyer_test_ui_wait_page (f->window, "form");
+
+  /* Enter in a field moves on to the next one, in reading order. */
+  gtk_widget_grab_focus (GTK_WIDGET (foyer_form_page_get_field (form_page (f), "name")));
+  g_assert_true (focus_in (f, GTK_WIDGET (foyer_form_page_get_field (form_page (f), "name"))));
+  g_signal_emit_by_name (foyer_form_page_get_field (form_page (f), "name"), "activate");
+  g_assert_true (focus_in (f, GTK_WIDGET (foyer_form_page_get_field (form_page (f), "organization"))));
+  g_signal_emit_by_name (foyer_form_page_get_field (form_page (f), "organization"), "activate");
+  g_assert_true (focus_in (f, GTK_WIDGET (foyer_form_page_get_field (form_page (f), "phone"))));
+
+  /* A failed submit puts the focus on the first field to correct. */
+  activate (f, "form.register", NULL);
+  g_assert_true (focus_in (f, GTK_WIDGET (foyer_form_page_get_field (form_page (f), "name"))));
+}
+
 /* --- the camera --------------------------------------------------------------------------- */
 
 static gboolean
@@ -738,6 +782,7 @@ main (int argc, char **argv)
   add_both ("/ui/unknown-code", test_unknown_code);
   add_both ("/ui/badge-scan", test_badge_scan);
   add_both ("/ui/answer-pages", test_answer_pages);
+  add_both ("/ui/keyboard-navigation", test_keyboard_navigation);
   g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
               test_camera_scan, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,

@@ -513,6 +513,17 @@ foyer_form_page_changed_cb (GtkEditable   *editable,
     set_error (self->email_error, GTK_WIDGET (self->email_entry), NULL);
 }
 
+/* Enter (or an on-screen keyboard's "next") moves on to the next field, as on paper. */
+static void
+foyer_form_page_entry_activate_cb (GtkEntry      *entry,
+                                   FoyerFormPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (root != NULL)
+    gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 foyer_form_page_consent_cb (GtkCheckButton *check,
                             GParamSpec     *pspec,
@@ -596,8 +607,10 @@ foyer_form_page_init (FoyerFormPage *self)
       self->title_entry, self->phone_entry, self->email_entry,
     };
 
-    for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    for (guint i = 0; i < G_N_ELEMENTS (entries); i++) {
       g_signal_connect (entries[i], "changed", G_CALLBACK (foyer_form_page_changed_cb), self);
+      g_signal_connect (entries[i], "activate", G_CALLBACK (foyer_form_page_entry_activate_cb), self);
+    }
   }
   g_signal_connect (self->consent_check, "notify::active",
                     G_CALLBACK (foyer_form_page_consent_cb), self);
