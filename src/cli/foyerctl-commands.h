@@ -13,5 +13,7 @@ int foyerctl_cmd_register (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_purge (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -25,6 +25,8 @@ static const FoyerctlCommand commands[] = {
   { "stats", N_("Count registrations by kind, category, hour and queue state"), foyerctl_cmd_stats },
   { "purge", N_("Remove personal data older than [storage] retain-days"), foyerctl_cmd_purge },
   { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
+  { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
+  { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
 };
 
 static void

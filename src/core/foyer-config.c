@@ -68,6 +68,9 @@ static const KeySpec schema[] = {
   { "sync", "insecure", KEY_BOOL, "false", NULL, 0, 0 },
   { "sync", "connect-timeout", KEY_INT, "5", NULL, 1, 600 },
   { "sync", "timeout", KEY_INT, "30", NULL, 1, 3600 },
+  { "sync", "health-interval", KEY_INT, "30", NULL, 1, 86400 },
+  { "sync", "backoff-min-ms", KEY_INT, "1000", NULL, 1, 3600000 },
+  { "sync", "backoff-max-ms", KEY_INT, "300000", NULL, 1, 86400000 },
 
   { "tryton", "url", KEY_STRING, NULL, NULL, 0, 0 },
   { "tryton", "database", KEY_STRING, NULL, NULL, 0, 0 },

@@ -9,3 +9,5 @@
 #include "foyer-payload.h"
 #include "foyer-export.h"
 #include "foyer-import.h"
+#include "foyer-http-backend.h"
+#include "foyer-sync-engine.h"
