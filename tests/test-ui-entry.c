@@ -9,6 +9,7 @@
 #include "foyer-form-page.h"
 #include "foyer-notice-page.h"
 #include "foyer-scan-page.h"
+#include "foyer-test-receiver.h"
 #include "foyer-test-util-ui.h"
 #include "foyer-test-util.h"
 #include "foyer-welcome-page.h"
@@ -709,6 +710,78 @@ test_camera_scan (Fixture       *f,
   shot (f, "camera", "review");
 }
 
+/* --- sync status on the home page --------------------------------------------------------- */
+
+typedef struct {
+  Fixture    *f;
+  const char *needle;
+} StatusWait;
+
+static gboolean
+status_says (gpointer user_data)
+{
+  StatusWait *wait = user_data;
+  GtkWidget *scan = foyer_window_get_page (wait->f->window, "scan");
+
+  _foyer_window_refresh_status (wait->f->window);
+  return strstr (foyer_scan_page_get_status_text (FOYER_SCAN_PAGE (scan)), wait->needle) != NULL;
+}
+
+static void
+test_sync_status (void)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture fixture = { 0 }, *f = &fixture;
+  StatusWait wait = { f, NULL };
+
+  f->language = g_strdup ("en");
+  f->dir = foyer_test_make_tmpdir ("ui-sync");
+  text = g_strdup_printf ("[kiosk]\nid=entrance-02\nevent=expo-2026\nlanguage=en\n"
+                          "[storage]\ndatabase=%s/foyer.db\n[camera]\nsource=none\n"
+                          "[sync]\nbackend=http-json\nurl=%s\n",
+                          f->dir, foyer_test_receiver_url (receiver));
+  f->config = foyer_config_load_from_data (text, "test.conf", &error);
+  g_assert_no_error (error);
+  f->app = g_object_new (FOYER_TYPE_APPLICATION, "application-id", "io.github.foyer.Foyer.TestSync",
+                         "resource-base-path", "/io/github/foyer/Foyer",
+                         "flags", G_APPLICATION_NON_UNIQUE, NULL);
+  f->window = foyer_test_ui_start (f->app, f->config);
+  g_assert_nonnull (foyer_application_get_sync_engine (f->app));
+
+  /* A registration goes out in the background; the home page says when all is sent. */
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  set_field (f, "name", "Kenji Sato");
+  set_field (f, "email", "kenji.sato@example.jp");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  activate (f, "win.go-home", NULL);
+  foyer_test_ui_wait_page (f->window, "scan");
+
+  wait.needle = "Online · all records sent";
+  g_assert_true (foyer_test_ui_wait_for (status_says, &wait, 15000));
+  g_assert_cmpint (foyer_test_receiver_stat (receiver, "stored"), ==, 1);
+  shot (f, "sync", "online");
+
+  /* Head office goes away: the kiosk says it is offline and keeps the records. */
+  foyer_test_receiver_control (receiver, "{\"mode\": \"status\", \"code\": 503}");
+  activate (f, "win.register-manually", NULL);
+  set_field (f, "name", "Kenji Sato Jr");
+  set_field (f, "email", "kenji.jr@example.jp");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  activate (f, "win.go-home", NULL);
+  wait.needle = "1 record waiting";
+  g_assert_true (foyer_test_ui_wait_for (status_says, &wait, 15000));
+  shot (f, "sync", "waiting");
+
+  fixture_tear_down (f, NULL);
+}
+
 /* --- a database that cannot be opened ------------------------------------------------------ */
 
 static void
@@ -783,6 +856,7 @@ main (int argc, char **argv)
   add_both ("/ui/badge-scan", test_badge_scan);
   add_both ("/ui/answer-pages", test_answer_pages);
   add_both ("/ui/keyboard-navigation", test_keyboard_navigation);
+  g_test_add_func ("/ui/sync-status/en", test_sync_status);
   g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
               test_camera_scan, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,

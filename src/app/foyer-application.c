@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "foyer-application.h"
+#include "foyer-window-private.h"
 #include "foyer-window.h"
 
 /* gettext caches translations; bumping this counter makes it look them up again after LANGUAGE
@@ -21,6 +22,7 @@ struct _FoyerApplication {
   char           *config_path;
   FoyerStore     *store;
   GError         *store_error;
+  FoyerSyncEngine *sync;
   char           *language;
   gboolean        kiosk;
 };
@@ -114,6 +116,66 @@ foyer_application_open_store (FoyerApplication *self)
   else if (foyer_store_get_recovered_from (self->store) != NULL)
     g_printerr ("foyer: the database was damaged and has been moved to %s; "
                 "a new one was started\n", foyer_store_get_recovered_from (self->store));
+}
+
+FoyerSyncEngine *
+foyer_application_get_sync_engine (FoyerApplication *self)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), NULL);
+  return self->sync;
+}
+
+static void
+foyer_application_record_added_cb (FoyerStore      *store,
+                                   const char      *record_id,
+                                   const char      *record_type,
+                                   FoyerSyncEngine *sync)
+{
+  foyer_sync_engine_wake (sync);
+}
+
+static void
+foyer_application_sync_status_cb (FoyerSyncEngine       *sync,
+                                  const FoyerSyncStatus *status,
+                                  FoyerApplication      *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FOYER_IS_WINDOW (l->data))
+      _foyer_window_refresh_status (FOYER_WINDOW (l->data));
+}
+
+/* The sync thread opens its own connection to the same database and drains the outbox in the
+ * background; the kiosk only wakes it and shows its status. */
+static void
+foyer_application_start_sync (FoyerApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || self->sync != NULL)
+    return;
+
+  self->sync = foyer_sync_engine_new (self->config, foyer_store_get_path (self->store), &error);
+  if (self->sync == NULL) {
+    g_printerr ("foyer: records are kept on this kiosk but not sent: %s\n", error->message);
+    return;
+  }
+  g_signal_connect_object (self->store, "record-added",
+                           G_CALLBACK (foyer_application_record_added_cb), self->sync, 0);
+  g_signal_connect (self->sync, "status-changed",
+                    G_CALLBACK (foyer_application_sync_status_cb), self);
+  foyer_sync_engine_start (self->sync);
+}
+
+static void
+foyer_application_stop_sync (FoyerApplication *self)
+{
+  if (self->sync == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->sync, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self->sync);
+  foyer_sync_engine_stop (self->sync);
+  g_clear_object (&self->sync);
 }
 
 static void
@@ -221,6 +283,7 @@ foyer_application_startup (GApplication *app)
   foyer_application_set_language (self, foyer_config_get_string (self->config, "kiosk", "language"));
 
   foyer_application_open_store (self);
+  foyer_application_start_sync (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -228,10 +291,19 @@ foyer_application_startup (GApplication *app)
 }
 
 static void
+foyer_application_shutdown (GApplication *app)
+{
+  foyer_application_stop_sync (FOYER_APPLICATION (app));
+
+  G_APPLICATION_CLASS (foyer_application_parent_class)->shutdown (app);
+}
+
+static void
 foyer_application_dispose (GObject *object)
 {
   FoyerApplication *self = (FoyerApplication *)object;
 
+  foyer_application_stop_sync (self);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   g_clear_object (&self->config);
@@ -251,6 +323,7 @@ foyer_application_class_init (FoyerApplicationClass *klass)
   app_class->handle_local_options = foyer_application_handle_local_options;
   app_class->startup = foyer_application_startup;
   app_class->activate = foyer_application_activate;
+  app_class->shutdown = foyer_application_shutdown;
 }
 
 static void

@@ -16,6 +16,8 @@ void              foyer_application_set_config (FoyerApplication *self,
                                                 FoyerConfig      *config);
 FoyerStore       *foyer_application_get_store  (FoyerApplication *self);
 const GError     *foyer_application_get_store_error (FoyerApplication *self);
+/* The background sync engine, or NULL (no store, or a sync configuration that cannot work). */
+FoyerSyncEngine  *foyer_application_get_sync_engine (FoyerApplication *self);
 const char       *foyer_application_get_language (FoyerApplication *self);
 void              foyer_application_set_language (FoyerApplication *self,
                                                   const char       *language);

@@ -191,6 +191,8 @@ void
 _foyer_window_refresh_status (FoyerWindow *self)
 {
   FoyerStore *store = foyer_window_get_store (self);
+  FoyerApplication *app = foyer_window_get_app (self);
+  FoyerSyncEngine *sync = app != NULL ? foyer_application_get_sync_engine (app) : NULL;
   GtkWidget *scan = foyer_window_get_page (self, "scan");
   g_autofree char *text = NULL;
 
@@ -199,10 +201,27 @@ _foyer_window_refresh_status (FoyerWindow *self)
 
   if (store == NULL) {
     text = g_strdup (_("Registrations cannot be saved"));
+  } else if (sync != NULL && foyer_sync_engine_get_status (sync)->state != FOYER_SYNC_STATE_DISABLED) {
+    const FoyerSyncStatus *status = foyer_sync_engine_get_status (sync);
+    guint waiting = (guint)status->pending;
+
+    if (status->paused)
+      text = g_strdup_printf (ngettext ("Sync paused · %u record waiting · ask staff",
+                                        "Sync paused · %u records waiting · ask staff", waiting),
+                              waiting);
+    else if (!status->online)
+      text = g_strdup_printf (ngettext ("Offline · %u record waiting to be sent",
+                                        "Offline · %u records waiting to be sent", waiting),
+                              waiting);
+    else if (waiting == 0)
+      text = g_strdup (_("Online · all records sent"));
+    else
+      text = g_strdup_printf (ngettext ("Online · sending %u record",
+                                        "Online · sending %u records", waiting),
+                              waiting);
   } else {
     FoyerOutboxCounts counts = { 0 };
     g_autoptr(GError) error = NULL;
-    const char *backend = foyer_config_get_string (foyer_window_get_config (self), "sync", "backend");
 
     if (!foyer_store_outbox_counts (store, &counts, &error)) {
       g_debug ("outbox counts: %s", error->message);
@@ -210,15 +229,10 @@ _foyer_window_refresh_status (FoyerWindow *self)
     } else {
       guint waiting = (guint)(counts.pending + counts.in_flight);
 
-      if (g_strcmp0 (backend, "none") == 0)
-        /* TRANSLATORS: the status line when no head-office server is configured */
-        text = g_strdup_printf (ngettext ("Offline · %u record kept on this kiosk",
-                                          "Offline · %u records kept on this kiosk", waiting),
-                                waiting);
-      else
-        text = g_strdup_printf (ngettext ("Sync · %u record waiting",
-                                          "Sync · %u records waiting", waiting),
-                                waiting);
+      /* TRANSLATORS: the status line when no head-office server is configured */
+      text = g_strdup_printf (ngettext ("Offline · %u record kept on this kiosk",
+                                        "Offline · %u records kept on this kiosk", waiting),
+                              waiting);
     }
   }
 
