@@ -685,6 +685,71 @@ test_keyboard_navigation (Fixture       *f,
   g_assert_true (focus_in (f, GTK_WIDGET (foyer_form_page_get_field (form_page (f), "name"))));
 }
 
+/* --- hardware scanner (keyboard wedge) ------------------------------------------------------ */
+
+/* Types text and Enter with gap_ms between keys through the window's key path. */
+static gboolean
+wedge_type (Fixture    *f,
+            const char *text,
+            guint       gap_ms,
+            gint64     *clock_us)
+{
+  gboolean scanned = FALSE;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p)) {
+    *clock_us += gap_ms * 1000;
+    scanned |= _foyer_window_wedge_key (f->window, gdk_unicode_to_keyval (g_utf8_get_char (p)),
+                                        0, *clock_us);
+  }
+  *clock_us += gap_ms * 1000;
+  scanned |= _foyer_window_wedge_key (f->window, GDK_KEY_Return, 0, *clock_us);
+  foyer_test_ui_spin (30);
+  return scanned;
+}
+
+static void
+test_hardware_scanner (Fixture       *f,
+                       gconstpointer  data)
+{
+  FoyerStore *store = foyer_application_get_store (f->app);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
+  g_autoptr(GError) error = NULL;
+  gint64 clock_us = 1000000;
+
+  g_ptr_array_add (list, prereg ("EXPO26-000777", "陈静", "广州纺织进出口公司",
+                                 FOYER_CATEGORY_EXHIBITOR));
+  g_assert_true (foyer_store_import_preregistrations (store, list, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A person typing on the home page is not a scan. */
+  g_assert_false (wedge_type (f, "EXPO26-000777", 180, &clock_us));
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "scan");
+
+  /* The scanner's burst is, with nothing focused. */
+  clock_us += 2000000;
+  g_assert_true (wedge_type (f, "EXPO26-000777", 4, &clock_us));
+  foyer_test_ui_wait_page (f->window, "welcome");
+  assert_visible_text (f, "陈静");
+  assert_visible_text (f, is_zh (f) ? "参展商" : "Exhibitor");
+  shot (f, "scanner", "welcome");
+
+  /* On the form a scan is not taken (the visitor's typing stays), and the scanner's characters
+   * do not end up in the focused field. */
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  set_field (f, "name", "Olga");
+  gtk_widget_grab_focus (GTK_WIDGET (foyer_form_page_get_field (form_page (f), "name")));
+  gtk_editable_set_position (foyer_form_page_get_field (form_page (f), "name"), -1);
+  clock_us += 2000000;
+  /* What the entry would have received from the scanner's keystrokes. */
+  gtk_editable_insert_text (foyer_form_page_get_field (form_page (f), "name"), "EXPO26-000777", -1,
+                            &(int) { 4 });
+  gtk_editable_set_position (foyer_form_page_get_field (form_page (f), "name"), -1);
+  g_assert_true (wedge_type (f, "EXPO26-000777", 4, &clock_us));
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "form");
+  g_assert_cmpstr (get_field (f, "name"), ==, "Olga");
+}
+
 /* --- the camera --------------------------------------------------------------------------- */
 
 static gboolean
@@ -856,6 +921,7 @@ main (int argc, char **argv)
   add_both ("/ui/badge-scan", test_badge_scan);
   add_both ("/ui/answer-pages", test_answer_pages);
   add_both ("/ui/keyboard-navigation", test_keyboard_navigation);
+  add_both ("/ui/hardware-scanner", test_hardware_scanner);
   g_test_add_func ("/ui/sync-status/en", test_sync_status);
   g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
               test_camera_scan, fixture_tear_down);

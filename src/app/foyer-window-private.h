@@ -13,6 +13,12 @@ void   _foyer_window_apply_language        (FoyerWindow *self,
 /* A page saw the visitor do something (typing by on-screen keyboard, say): restart the idle
  * countdown. */
 void   _foyer_window_note_activity         (FoyerWindow *self);
+/* What the window's key controller does with a key at time_us (the hardware-scanner path);
+ * TRUE when it ended a scan. */
+gboolean _foyer_window_wedge_key           (FoyerWindow     *self,
+                                            guint            keyval,
+                                            GdkModifierType  state,
+                                            gint64           time_us);
 /* Tests: an idle timeout below [kiosk] idle-seconds' minimum; -1 when no countdown runs. */
 void   _foyer_window_set_idle_timeout_ms   (FoyerWindow *self,
                                             gint64       timeout_ms);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "foyer-camera.h"
+#include "foyer-wedge.h"
 #include "foyer-done-page.h"
 #include "foyer-form-page.h"
 #include "foyer-notice-page.h"
@@ -37,6 +38,7 @@ struct _FoyerWindow {
 
   /* owned */
   FoyerCamera          *camera;
+  FoyerWedge           *wedge;
   char                 *home_page;
   FoyerRegistration    *done_registration;   /* the visitor on the done page, for printing */
   gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
@@ -285,6 +287,65 @@ foyer_window_camera_scanned_cb (FoyerCamera *camera,
 {
   g_debug ("camera read a %s", type);
   foyer_window_handle_code (self, bytes);
+}
+
+/* --- keyboard-wedge scanners ---------------------------------------------------------------- */
+
+/* A USB scanner in keyboard mode types the code and Enter faster than any person; it works on
+ * every page without focusing anything. Characters it typed into a focused field are taken out
+ * again. Returns TRUE when the key ended a scan. */
+gboolean
+_foyer_window_wedge_key (FoyerWindow     *self,
+                         guint            keyval,
+                         GdkModifierType  state,
+                         gint64           time_us)
+{
+  gunichar c;
+
+  if (self->wedge == NULL)
+    return FALSE;
+
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) {
+    guint burst = foyer_wedge_get_burst_length (self->wedge);
+    g_autoptr(GBytes) code = foyer_wedge_feed_enter (self->wedge, time_us);
+    GtkWidget *focus;
+
+    if (code == NULL)
+      return FALSE;
+
+    focus = gtk_root_get_focus (GTK_ROOT (self));
+    while (focus != NULL && !GTK_IS_EDITABLE (focus))
+      focus = gtk_widget_get_parent (focus);
+    if (focus != NULL && burst > 0) {
+      int end = gtk_editable_get_position (GTK_EDITABLE (focus));
+
+      gtk_editable_delete_text (GTK_EDITABLE (focus), MAX (0, end - (int)burst), end);
+    }
+    g_debug ("hardware scanner read %" G_GSIZE_FORMAT " bytes", g_bytes_get_size (code));
+    foyer_window_handle_code (self, code);
+    return TRUE;
+  }
+
+  c = gdk_keyval_to_unicode (keyval);
+  if (c == 0 || !g_unichar_isprint (c) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0) {
+    foyer_wedge_reset (self->wedge);
+    return FALSE;
+  }
+  foyer_wedge_feed (self->wedge, c, time_us);
+  return FALSE;
+}
+
+static gboolean
+foyer_window_key_pressed_cb (GtkEventControllerKey *controller,
+                             guint                  keyval,
+                             guint                  keycode,
+                             GdkModifierType        state,
+                             FoyerWindow           *self)
+{
+  guint32 time_ms = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (controller));
+
+  return _foyer_window_wedge_key (self, keyval, state, (gint64)time_ms * 1000);
 }
 
 /* --- idle timeout ------------------------------------------------------------------------ */
@@ -831,6 +892,9 @@ foyer_window_application_cb (FoyerWindow *self)
   _foyer_window_refresh_status (self);
   self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
 
+  if (config != NULL)
+    self->wedge = foyer_wedge_new_from_config (config);
+
   /* One camera for the window's life: pages come and go with the language. */
   if (config != NULL) {
     self->camera = foyer_camera_new (config);
@@ -850,6 +914,7 @@ foyer_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->done_registration, foyer_registration_free);
+  g_clear_object (&self->wedge);
   if (self->camera != NULL) {
     g_signal_handlers_disconnect_by_data (self->camera, self);
     foyer_camera_stop (self->camera);
@@ -914,6 +979,7 @@ static void
 foyer_window_init (FoyerWindow *self)
 {
   GtkEventController *legacy;
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -925,6 +991,12 @@ foyer_window_init (FoyerWindow *self)
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (foyer_window_input_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+
+  /* Captured before any entry sees the keys, so a scanner works whatever has the focus. */
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (foyer_window_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (foyer_window_application_cb), NULL);
   g_signal_connect_swapped (self->stack, "notify::visible-child",
