@@ -167,10 +167,18 @@ foyer_test_ui_screenshot (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
+  /* The widget's render node exists once a frame has been drawn: on a slow (sanitizer) build
+   * that may take a few more iterations. */
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++) {
+    if (attempt > 0) {
+      gtk_widget_queue_draw (widget);
+      foyer_test_ui_spin (50);
+    }
+    snapshot = gtk_snapshot_new ();
+    gdk_paintable_snapshot (paintable, snapshot, width, height);
+    node = gtk_snapshot_free_to_node (snapshot);
+  }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
