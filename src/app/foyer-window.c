@@ -433,14 +433,14 @@ foyer_window_input_cb (GtkEventControllerLegacy *controller,
 {
   FoyerWindow *self = user_data;
 
+  /* Deliberate input only: a mouse resting on the screen, or a window appearing under it, must
+   * not keep a visitor's data up. */
   switch (gdk_event_get_event_type (event)) {
   case GDK_BUTTON_PRESS:
-  case GDK_BUTTON_RELEASE:
   case GDK_KEY_PRESS:
   case GDK_TOUCH_BEGIN:
   case GDK_TOUCH_UPDATE:
   case GDK_SCROLL:
-  case GDK_MOTION_NOTIFY:
     if (self->idle_deadline != 0)
       foyer_window_update_idle (self);
     break;
