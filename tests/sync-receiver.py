@@ -101,6 +101,9 @@ def pick_behaviour():
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FoyerTestReceiver/1"
+    # Headers and body leave in separate writes: without TCP_NODELAY every answer waits for
+    # the client's delayed ACK (40 ms), which would make the receiver the benchmark.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):   # quiet: tests read stdout for the port only
         pass
@@ -321,6 +324,12 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     daemon_threads = True
     request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        # A client that gave up (timeout, cancel, kill -9) is part of the tests, not an error.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def go_down():

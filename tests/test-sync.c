@@ -391,7 +391,7 @@ test_backend_config (void)
 
   g_assert_null (foyer_sync_backend_new_for_config (tryton, &error));
   g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
-  g_assert_nonnull (strstr (error->message, "tryton backend not built"));
+  g_assert_nonnull (strstr (error->message, "[tryton]"));
   g_clear_error (&error);
 
   backend = foyer_sync_backend_new_for_config (insecure, &error);
@@ -605,6 +605,13 @@ static gboolean
 in_state (const FoyerSyncStatus *st, gpointer data)
 {
   return st->state == (FoyerSyncState)GPOINTER_TO_INT (data);
+}
+
+static gboolean
+offline_backoff (const FoyerSyncStatus *st, gpointer data)
+{
+  return st->state == FOYER_SYNC_STATE_BACKOFF && !st->online && st->last_error != NULL &&
+         strstr (st->last_error, "cannot reach head office") != NULL;
 }
 
 static void
@@ -871,8 +878,9 @@ test_engine_413_halving (void)
   stats = foyer_test_receiver_get (f.receiver, "/_stats");
   n413 = json_object_get_int_member (json_object_get_object_member (stats, "by_status"), "413");
   g_test_message ("%" G_GINT64_FORMAT " answers 413", n413);
-  /* Once halved, later batches fit: only the first batch needed several tries. */
-  g_assert_cmpint (n413, <=, 3);
+  /* Once halved, later batches fit: 50 → 25 → 12 → 6 for the first batch, plus one for the
+   * batch read ahead (pipelined) at the old size. */
+  g_assert_cmpint (n413, <=, 4);
   fixture_teardown (&f);
 }
 
@@ -913,11 +921,8 @@ test_engine_backoff_bounded (void)
   g_assert_cmpint (st->next_attempt, >, 0);
 
   /* The server goes away entirely (connections refused), then comes back. */
-  foyer_test_receiver_control (f.receiver, "{\"mode\":\"down\",\"seconds\":2}");
-  run_for (1500);
-  st = foyer_sync_engine_get_status (f.engine);
-  g_assert_false (st->online);
-  g_assert_cmpint (st->state, ==, FOYER_SYNC_STATE_BACKOFF);
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"down\",\"seconds\":3}");
+  wait_status (f.engine, offline_backoff, NULL, 3, "offline while the server is down");
   wait_status (f.engine, drained, NULL, 20, "drained after the server came back");
   g_assert_true (foyer_sync_engine_get_status (f.engine)->online);
   assert_exactly_once (f.receiver, ids);

@@ -75,7 +75,9 @@ foyer_scan_page_set_camera_widget (FoyerScanPage *self,
 {
   g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
 
+  /* The view draws its own framing guide and says why there is no picture. */
   adw_bin_set_child (self->camera_bin, widget);
+  gtk_widget_set_visible (GTK_WIDGET (self->guide), widget == NULL);
 }
 
 const char *

@@ -7,7 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "foyer-camera.h"
-#include "foyer-wedge.h"
+#include "foyer-camera-view.h"
+#include "foyer-wedge-controller.h"
 #include "foyer-done-page.h"
 #include "foyer-form-page.h"
 #include "foyer-notice-page.h"
@@ -38,7 +39,7 @@ struct _FoyerWindow {
 
   /* owned */
   FoyerCamera          *camera;
-  FoyerWedge           *wedge;
+  FoyerWedgeController *wedge;
   char                 *home_page;
   FoyerRegistration    *done_registration;   /* the visitor on the done page, for printing */
   gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
@@ -279,6 +280,20 @@ foyer_window_update_camera_status (FoyerWindow *self)
   foyer_scan_page_set_camera_status (FOYER_SCAN_PAGE (scan), text);
 }
 
+/* The scan page is rebuilt on a language switch: give each new one a view of the one camera. */
+static void
+foyer_window_attach_camera_view (FoyerWindow *self)
+{
+  GtkWidget *scan = foyer_window_get_page (self, "scan");
+  GtkWidget *view;
+
+  if (self->camera == NULL || !FOYER_IS_SCAN_PAGE (scan))
+    return;
+  view = foyer_camera_view_new ();
+  foyer_camera_view_set_camera (FOYER_CAMERA_VIEW (view), self->camera);
+  foyer_scan_page_set_camera_widget (FOYER_SCAN_PAGE (scan), view);
+}
+
 static void
 foyer_window_camera_scanned_cb (FoyerCamera *camera,
                                 const char  *type,
@@ -291,61 +306,27 @@ foyer_window_camera_scanned_cb (FoyerCamera *camera,
 
 /* --- keyboard-wedge scanners ---------------------------------------------------------------- */
 
-/* A USB scanner in keyboard mode types the code and Enter faster than any person; it works on
- * every page without focusing anything. Characters it typed into a focused field are taken out
- * again. Returns TRUE when the key ended a scan. */
+/* A USB scanner in keyboard mode types the code and Enter faster than any person; the wedge
+ * controller catches that on every page without focus and takes the characters back out of a
+ * field they were typed into. */
+static void
+foyer_window_wedge_scanned_cb (FoyerWedgeController *controller,
+                               GBytes               *code,
+                               FoyerWindow          *self)
+{
+  g_debug ("hardware scanner read %" G_GSIZE_FORMAT " bytes", g_bytes_get_size (code));
+  foyer_window_handle_code (self, code);
+}
+
 gboolean
 _foyer_window_wedge_key (FoyerWindow     *self,
                          guint            keyval,
                          GdkModifierType  state,
                          gint64           time_us)
 {
-  gunichar c;
-
   if (self->wedge == NULL)
     return FALSE;
-
-  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) {
-    guint burst = foyer_wedge_get_burst_length (self->wedge);
-    g_autoptr(GBytes) code = foyer_wedge_feed_enter (self->wedge, time_us);
-    GtkWidget *focus;
-
-    if (code == NULL)
-      return FALSE;
-
-    focus = gtk_root_get_focus (GTK_ROOT (self));
-    while (focus != NULL && !GTK_IS_EDITABLE (focus))
-      focus = gtk_widget_get_parent (focus);
-    if (focus != NULL && burst > 0) {
-      int end = gtk_editable_get_position (GTK_EDITABLE (focus));
-
-      gtk_editable_delete_text (GTK_EDITABLE (focus), MAX (0, end - (int)burst), end);
-    }
-    g_debug ("hardware scanner read %" G_GSIZE_FORMAT " bytes", g_bytes_get_size (code));
-    foyer_window_handle_code (self, code);
-    return TRUE;
-  }
-
-  c = gdk_keyval_to_unicode (keyval);
-  if (c == 0 || !g_unichar_isprint (c) ||
-      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0) {
-    foyer_wedge_reset (self->wedge);
-    return FALSE;
-  }
-  foyer_wedge_feed (self->wedge, c, time_us);
-  return FALSE;
-}
-
-static gboolean
-foyer_window_key_pressed_cb (GtkEventControllerKey *controller,
-                             guint                  keyval,
-                             guint                  keycode,
-                             GdkModifierType        state,
-                             FoyerWindow           *self)
-{
-  guint32 time_ms = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (controller));
-
-  return _foyer_window_wedge_key (self, keyval, state, (gint64)time_ms * 1000);
+  return foyer_wedge_controller_key_pressed (self->wedge, keyval, state, (guint32)(time_us / 1000));
 }
 
 /* --- idle timeout ------------------------------------------------------------------------ */
@@ -575,6 +556,7 @@ _foyer_window_apply_language (FoyerWindow *self,
   foyer_window_translate_chrome (self);
   foyer_window_show_store_state (self);
   _foyer_window_refresh_status (self);
+  foyer_window_attach_camera_view (self);
   foyer_window_update_camera_status (self);
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "set-language");
@@ -892,8 +874,11 @@ foyer_window_application_cb (FoyerWindow *self)
   _foyer_window_refresh_status (self);
   self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
 
-  if (config != NULL)
-    self->wedge = foyer_wedge_new_from_config (config);
+  if (config != NULL) {
+    self->wedge = foyer_wedge_controller_new_from_config (config);
+    g_signal_connect (self->wedge, "scanned", G_CALLBACK (foyer_window_wedge_scanned_cb), self);
+    foyer_wedge_controller_attach (self->wedge, GTK_WIDGET (self));
+  }
 
   /* One camera for the window's life: pages come and go with the language. */
   if (config != NULL) {
@@ -902,6 +887,7 @@ foyer_window_application_cb (FoyerWindow *self)
     g_signal_connect_swapped (self->camera, "notify::state",
                               G_CALLBACK (foyer_window_update_camera_status), self);
     foyer_camera_start (self->camera);
+    foyer_window_attach_camera_view (self);
   }
   foyer_window_update_camera_status (self);
 }
@@ -914,7 +900,11 @@ foyer_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->done_registration, foyer_registration_free);
-  g_clear_object (&self->wedge);
+  if (self->wedge != NULL) {
+    g_signal_handlers_disconnect_by_data (self->wedge, self);
+    foyer_wedge_controller_detach (self->wedge);
+    g_clear_object (&self->wedge);
+  }
   if (self->camera != NULL) {
     g_signal_handlers_disconnect_by_data (self->camera, self);
     foyer_camera_stop (self->camera);
@@ -979,7 +969,6 @@ static void
 foyer_window_init (FoyerWindow *self)
 {
   GtkEventController *legacy;
-  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -991,12 +980,6 @@ foyer_window_init (FoyerWindow *self)
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (foyer_window_input_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
-
-  /* Captured before any entry sees the keys, so a scanner works whatever has the focus. */
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (foyer_window_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (foyer_window_application_cb), NULL);
   g_signal_connect_swapped (self->stack, "notify::visible-child",

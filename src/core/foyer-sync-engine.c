@@ -375,7 +375,7 @@ release_all (FoyerSyncEngine *self,
       g_clear_error (&error);
     }
   }
-  for (GList *l = queue->head; l != NULL; l = l->next) {
+  for (GList *l = queue != NULL ? queue->head : NULL; l != NULL; l = l->next) {
     g_autoptr(GPtrArray) ids = ids_of (l->data);
     if (!foyer_store_outbox_release (self->store, (const char * const *)ids->pdata, &error)) {
       g_debug ("cannot release records: %s", error->message);
@@ -475,11 +475,73 @@ apply_results (FoyerSyncEngine  *self,
   return TRUE;
 }
 
+/* One request, possibly performed on a short-lived thread while the worker reads the next
+ * batch from the outbox (the backend is still used by one thread at a time). */
+typedef struct {
+  FoyerSyncBackend *backend;
+  GCancellable     *cancellable;
+  JsonArray        *records;
+  char             *batch_id;
+  gboolean          ok;
+  GPtrArray        *results;
+  gint64            retry_after_ms;
+  GError           *error;
+} SendJob;
+
+static SendJob *
+send_job_new (FoyerSyncEngine *self,
+              JsonArray       *records)
+{
+  SendJob *job = g_new0 (SendJob, 1);
+
+  job->backend = g_object_ref (self->backend);
+  job->cancellable = g_object_ref (self->cancellable);
+  job->records = json_array_ref (records);
+  job->batch_id = g_uuid_string_random ();
+  return job;
+}
+
+static void
+send_job_free (SendJob *job)
+{
+  g_object_unref (job->backend);
+  g_object_unref (job->cancellable);
+  json_array_unref (job->records);
+  g_free (job->batch_id);
+  g_clear_pointer (&job->results, g_ptr_array_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SendJob, send_job_free)
+
+static void
+send_job_run (SendJob *job)
+{
+  job->ok = foyer_sync_backend_send_batch (job->backend, job->batch_id, job->records,
+                                           &job->results, &job->retry_after_ms,
+                                           job->cancellable, &job->error);
+  /* A backend breaking its contract must not take the sync thread down with it. */
+  if (job->ok && job->results == NULL)
+    job->results = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_sync_item_result_free);
+  if (!job->ok && job->error == NULL)
+    g_set_error (&job->error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                 "the sync backend failed without saying why");
+}
+
+static gpointer
+send_job_thread (gpointer data)
+{
+  send_job_run (data);
+  return data;
+}
+
 /* Sends one batch taken from the outbox, splitting it on 400/422/413. Every record of the batch
- * leaves in_flight before this returns. */
+ * leaves in_flight before this returns. first, when given, is the batch's first request already
+ * performed (pipelined). */
 static Outcome
 process_batch (FoyerSyncEngine *self,
-               JsonArray       *batch)
+               JsonArray       *batch,
+               SendJob         *first)
 {
   g_autoptr(GQueue) queue = g_queue_new ();
   Outcome outcome = OUTCOME_OK;
@@ -488,21 +550,32 @@ process_batch (FoyerSyncEngine *self,
 
   while (!g_queue_is_empty (queue)) {
     g_autoptr(JsonArray) records = g_queue_pop_head (queue);
-    g_autoptr(GPtrArray) results = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autofree char *batch_id = g_uuid_string_random ();
-    gint64 retry_after_ms = 0;
+    g_autoptr(SendJob) job = NULL;
+    GPtrArray *results;
+    GError *error;
+    const char *batch_id;
+    gint64 retry_after_ms;
     guint n = json_array_get_length (records);
 
-    if (foyer_sync_backend_send_batch (self->backend, batch_id, records, &results,
-                                       &retry_after_ms, self->cancellable, &error)) {
+    if (first != NULL) {
+      job = g_steal_pointer (&first);
+    } else {
+      job = send_job_new (self, records);
+      send_job_run (job);
+    }
+    results = job->results;
+    error = job->error;
+    batch_id = job->batch_id;
+    retry_after_ms = job->retry_after_ms;
+
+    if (job->ok) {
       self->work.online = TRUE;
       self->work.last_success = g_get_real_time ();
       self->failures = 0;
       set_last_error (self, NULL);
-      if (!apply_results (self, records, results, &error)) {
+      if (!apply_results (self, records, results, &job->error)) {
         g_autofree char *message = g_strdup_printf ("cannot update the outbox: %s",
-                                                    error->message);
+                                                    job->error->message);
         release_all (self, records, queue);
         set_last_error (self, message);
         schedule_backoff (self, 0);
@@ -582,37 +655,74 @@ process_batch (FoyerSyncEngine *self,
   return outcome;
 }
 
-/* Sends batches until the outbox has nothing due or something stops it. */
+static JsonArray *
+take_batch (FoyerSyncEngine  *self,
+            GError          **error)
+{
+  JsonArray *batch = foyer_store_outbox_take (self->store, self->batch_size, error);
+
+  if (batch == NULL) {
+    g_autofree char *message = g_strdup_printf ("cannot read the outbox: %s",
+                                                (*error)->message);
+    set_last_error (self, message);
+    schedule_backoff (self, 0);
+  }
+  return batch;
+}
+
+/* Sends batches until the outbox has nothing due or something stops it. While one batch is on
+ * the wire the next is read from the database, so SQLite and the network overlap. */
 static Outcome
 drain (FoyerSyncEngine *self,
        gboolean        *took_nothing)
 {
-  *took_nothing = TRUE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) batch = NULL;
 
-  while (!g_cancellable_is_cancelled (self->cancellable)) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonArray) batch = foyer_store_outbox_take (self->store, self->batch_size, &error);
+  *took_nothing = TRUE;
+  if ((batch = take_batch (self, &error)) == NULL)
+    return OUTCOME_BACKOFF;
+
+  while (json_array_get_length (batch) > 0) {
+    g_autoptr(JsonArray) next = NULL;
+    g_autoptr(GError) next_error = NULL;
+    SendJob *job;
+    GThread *sender;
     Outcome outcome;
 
-    if (batch == NULL) {
+    if (g_cancellable_is_cancelled (self->cancellable)) {
+      release_all (self, batch, NULL);
+      return OUTCOME_CANCELLED;
+    }
+    *took_nothing = FALSE;
+    if (self->work.state != FOYER_SYNC_STATE_SENDING)
+      set_state (self, FOYER_SYNC_STATE_SENDING);
+
+    job = send_job_new (self, batch);
+    sender = g_thread_new ("foyer-sync-send", send_job_thread, job);
+    next = foyer_store_outbox_take (self->store, self->batch_size, &next_error);
+    g_thread_join (sender);
+
+    outcome = process_batch (self, batch, job);
+    if (outcome != OUTCOME_OK) {
+      /* Taken ahead of a failure: back to pending, not counted as an attempt. */
+      if (next != NULL)
+        release_all (self, next, NULL);
+      return outcome;
+    }
+    post_status (self, FALSE);
+
+    if (next == NULL) {
       g_autofree char *message = g_strdup_printf ("cannot read the outbox: %s",
-                                                  error->message);
+                                                  next_error->message);
       set_last_error (self, message);
       schedule_backoff (self, 0);
       return OUTCOME_BACKOFF;
     }
-    if (json_array_get_length (batch) == 0)
-      return OUTCOME_OK;
-
-    *took_nothing = FALSE;
-    if (self->work.state != FOYER_SYNC_STATE_SENDING)
-      set_state (self, FOYER_SYNC_STATE_SENDING);
-    outcome = process_batch (self, batch);
-    if (outcome != OUTCOME_OK)
-      return outcome;
-    post_status (self, FALSE);
+    g_clear_pointer (&batch, json_array_unref);
+    batch = g_steal_pointer (&next);
   }
-  return OUTCOME_CANCELLED;
+  return OUTCOME_OK;
 }
 
 static void
