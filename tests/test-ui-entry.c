@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "foyer-badge-code.h"
 #include "foyer-done-page.h"
 #include "foyer-form-page.h"
 #include "foyer-notice-page.h"
@@ -37,13 +38,15 @@ typedef struct {
   "[storage]\n" \
   "database=%s/foyer.db\n" \
   "[camera]\n" \
-  "source=%s\n"
+  "source=%s\n" \
+  "%s"
 
 static void
-fixture_start_camera (Fixture    *f,
-                      const char *language,
-                      const char *db_dir,
-                      const char *camera)
+fixture_start_full (Fixture    *f,
+                    const char *language,
+                    const char *db_dir,
+                    const char *camera,
+                    const char *extra)
 {
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
@@ -52,7 +55,7 @@ fixture_start_camera (Fixture    *f,
   if (f->dir == NULL)
     f->dir = foyer_test_make_tmpdir ("ui");
   text = g_strdup_printf (CONFIG_TEMPLATE, f->language, db_dir != NULL ? db_dir : f->dir,
-                          camera != NULL ? camera : "none");
+                          camera != NULL ? camera : "none", extra != NULL ? extra : "");
   f->config = foyer_config_load_from_data (text, "test.conf", &error);
   g_assert_no_error (error);
   /* One GApplication per test on the same session bus: each needs its own id. */
@@ -69,6 +72,34 @@ fixture_start_camera (Fixture    *f,
   f->window = foyer_test_ui_start (f->app, f->config);
   if (camera == NULL)
     g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "scan");
+}
+
+static void
+fixture_start_camera (Fixture    *f,
+                      const char *language,
+                      const char *db_dir,
+                      const char *camera)
+{
+  fixture_start_full (f, language, db_dir, camera, NULL);
+}
+
+/* A kiosk that issues signed Foyer badges (a fresh Ed25519 key pair). */
+static void
+fixture_set_up_signing (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *private_key = NULL;
+  g_autofree char *public_key = NULL;
+  g_autofree char *extra = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = foyer_test_make_tmpdir ("ui-signing");
+  private_key = g_build_filename (f->dir, "badge-signing.pem", NULL);
+  public_key = g_build_filename (f->dir, "badge-verify.pem", NULL);
+  g_assert_true (foyer_badge_code_generate_keys (private_key, public_key, &error));
+  g_assert_no_error (error);
+  extra = g_strdup_printf ("[badge]\nsigning-key=%s\n", private_key);
+  fixture_start_full (f, data, NULL, NULL, extra);
 }
 
 static void
@@ -753,6 +784,53 @@ test_hardware_scanner (Fixture       *f,
   g_assert_cmpstr (get_field (f, "name"), ==, "Olga");
 }
 
+/* --- signed Foyer badges ------------------------------------------------------------------- */
+
+static void
+test_signed_badge (Fixture       *f,
+                   gconstpointer  data)
+{
+  FoyerDonePage *done;
+  g_autofree char *code = NULL;
+  g_autofree char *forged = NULL;
+  gsize len;
+
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  set_field (f, "name", "Ahmed Hassan");
+  set_field (f, "phone", "+971 50 123 4567");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  done = FOYER_DONE_PAGE (foyer_window_get_page (f->window, "done"));
+
+  /* The QR code carries Foyer's signed badge code for this event. */
+  code = g_strdup (foyer_done_page_get_qr_text (done));
+  g_assert_true (g_str_has_prefix (code, "FY1:"));
+  shot (f, "signed-badge", "done");
+
+  /* Scanned again (at the entrance, or by a visitor who comes back): known, already in. */
+  activate (f, "win.go-home", NULL);
+  scan_text (f, code);
+  foyer_test_ui_wait_page (f->window, "welcome");
+  assert_visible_text (f, "Ahmed Hassan");
+  assert_visible_text (f, is_zh (f) ? "欢迎回来" : "Welcome back");
+  shot (f, "signed-badge", "rescan");
+
+  /* One character of the signature changed: not valid, whatever the rest says. */
+  forged = g_strdup (code);
+  len = strlen (forged);
+  forged[len - 3] = forged[len - 3] == 'A' ? 'B' : 'A';
+  activate (f, "win.go-home", NULL);
+  scan_text (f, forged);
+  foyer_test_ui_wait_page (f->window, "notice");
+  g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
+                   ==, FOYER_NOTICE_INVALID_BADGE);
+  assert_visible_text (f, is_zh (f) ? "此胸卡无效" : "This badge is not valid");
+  assert_no_visible_text (f, "Ahmed Hassan");
+  shot (f, "signed-badge", "forged");
+}
+
 /* --- the camera --------------------------------------------------------------------------- */
 
 static gboolean
@@ -925,6 +1003,10 @@ main (int argc, char **argv)
   add_both ("/ui/answer-pages", test_answer_pages);
   add_both ("/ui/keyboard-navigation", test_keyboard_navigation);
   add_both ("/ui/hardware-scanner", test_hardware_scanner);
+  g_test_add ("/ui/signed-badge/en", Fixture, "en", fixture_set_up_signing,
+              test_signed_badge, fixture_tear_down);
+  g_test_add ("/ui/signed-badge/zh_CN", Fixture, "zh_CN", fixture_set_up_signing,
+              test_signed_badge, fixture_tear_down);
   g_test_add_func ("/ui/sync-status/en", test_sync_status);
   g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
               test_camera_scan, fixture_tear_down);

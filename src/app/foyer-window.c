@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "foyer-badge-code.h"
+#include "foyer-badge-printer.h"
 #include "foyer-camera.h"
 #include "foyer-camera-view.h"
 #include "foyer-wedge-controller.h"
@@ -40,6 +42,10 @@ struct _FoyerWindow {
   /* owned */
   FoyerCamera          *camera;
   FoyerWedgeController *wedge;
+  FoyerBadgeCode       *badge_codes;         /* signs the badges this kiosk issues, or NULL */
+  FoyerBadgePrinter    *printer;             /* NULL when [badge] printer is not set */
+  GCancellable         *cancellable;
+  char                 *done_payload;        /* what the done page's QR code carries */
   char                 *home_page;
   FoyerRegistration    *done_registration;   /* the visitor on the done page, for printing */
   gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
@@ -177,6 +183,7 @@ foyer_window_reset_pages (FoyerWindow *self)
       foyer_page_reset (FOYER_PAGE (child));
   }
   g_clear_pointer (&self->done_registration, foyer_registration_free);
+  g_clear_pointer (&self->done_payload, g_free);
 }
 
 /* Every page forgets its visitor, then home is shown: the next visitor sees nothing of this one. */
@@ -664,7 +671,10 @@ foyer_window_handle_code (FoyerWindow *self,
   foyer_window_reset_pages (self);
 
   config = foyer_window_get_config (self);
+  /* A kiosk that signs badges can check its own with the signing key's public half. */
   verify_key = foyer_config_get_path_value (config, "badge", "verify-key");
+  if (verify_key == NULL)
+    verify_key = foyer_config_get_path_value (config, "badge", "signing-key");
   options.default_region = foyer_config_get_string (config, "kiosk", "default-region");
   options.badge_pattern = foyer_config_get_string (config, "badge", "pattern");
   options.verify_key_path = verify_key;
@@ -705,7 +715,32 @@ foyer_window_handle_code (FoyerWindow *self,
   }
 }
 
-/* What the done page's QR code carries: the registration's badge code, else its id. */
+/* What the done page's QR code carries: the registration's badge code, else its id. A kiosk
+ * with a signing key issues Foyer's signed badge code (docs/badge-format.md), which any kiosk of
+ * the event can check offline; it becomes the registration's badge code so that a later scan of
+ * it finds this visitor. */
+static void
+foyer_window_issue_badge (FoyerWindow       *self,
+                          FoyerRegistration *reg)
+{
+  g_autofree char *signed_code = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (reg->badge_code != NULL || self->badge_codes == NULL ||
+      !foyer_badge_code_can_sign (self->badge_codes))
+    return;
+
+  if (reg->id == NULL)
+    reg->id = g_uuid_string_random ();
+  signed_code = foyer_badge_code_sign (self->badge_codes, reg->event, reg->id, &error);
+  if (signed_code == NULL) {
+    g_warning ("cannot sign the badge: %s", error->message);
+    return;
+  }
+  /* The canonical (upper-case) spelling, which is what the payload layer reports on a scan. */
+  reg->badge_code = g_ascii_strup (signed_code, -1);
+}
+
 static char *
 foyer_window_badge_payload (FoyerWindow             *self,
                             const FoyerRegistration *reg)
@@ -746,6 +781,7 @@ foyer_window_register (FoyerWindow        *self,
   if (reg->kiosk_id == NULL)
     reg->kiosk_id = g_strdup (foyer_config_get_string (config, "kiosk", "id"));
 
+  foyer_window_issue_badge (self, reg);
   if (!foyer_store_add_registration (store, reg, &existing, error))
     return FALSE;
 
@@ -759,19 +795,22 @@ foyer_window_register (FoyerWindow        *self,
   self->done_registration = foyer_registration_copy (reg);
 
   payload = foyer_window_badge_payload (self, reg);
+  g_free (self->done_payload);
+  self->done_payload = g_strdup (payload);
   page = foyer_window_get_page (self, "done");
   foyer_done_page_show (FOYER_DONE_PAGE (page), reg, payload);
   foyer_done_page_set_can_print (FOYER_DONE_PAGE (page), foyer_window_can_print (self));
   foyer_window_show_page (self, "done");
+
+  if (self->printer != NULL && foyer_config_get_boolean (config, "badge", "auto-print"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.print-badge", NULL);
   return TRUE;
 }
 
-/* Printing belongs to the badge module (foyer-badge-printer); until it is wired in, the kiosk
- * cannot print. */
 static gboolean
 foyer_window_can_print (FoyerWindow *self)
 {
-  return FALSE;
+  return self->printer != NULL;
 }
 
 /* --- actions ----------------------------------------------------------------------------- */
@@ -815,6 +854,29 @@ foyer_window_scan_code_action (GtkWidget  *widget,
 }
 
 static void
+foyer_window_print_done_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(FoyerWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (foyer_badge_printer_print_finish (FOYER_BADGE_PRINTER (source), result, &error)) {
+    foyer_window_show_toast (self, _("Your badge is printed: please take it from the printer"));
+    return;
+  }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_message ("badge printing failed: %s", error->message);
+  {
+    g_autofree char *text = g_strdup_printf (_("The badge could not be printed (%s). Please show "
+                                               "the code on the screen at the entrance, or ask "
+                                               "staff."), error->message);
+    foyer_window_show_toast (self, text);
+  }
+}
+
+static void
 foyer_window_print_badge_action (GtkWidget  *widget,
                                  const char *action_name,
                                  GVariant   *parameter)
@@ -824,9 +886,16 @@ foyer_window_print_badge_action (GtkWidget  *widget,
   if (self->done_registration == NULL)
     return;
 
-  /* Printing itself belongs to the badge module (foyer-badge-printer); until it is wired in,
-   * say so instead of pretending. */
-  foyer_window_show_toast (self, _("Printing is not configured on this kiosk"));
+  if (self->printer == NULL) {
+    foyer_window_show_toast (self, _("Printing is not configured on this kiosk"));
+    return;
+  }
+
+  /* Rendering and CUPS run in the printer's worker; the outcome is logged in the store here. */
+  foyer_window_show_toast (self, _("Printing your badge…"));
+  foyer_badge_printer_print_async (self->printer, self->done_registration, self->done_payload,
+                                   foyer_window_get_store (self), self->cancellable,
+                                   foyer_window_print_done_cb, g_object_ref (self));
 }
 
 static void
@@ -875,6 +944,20 @@ foyer_window_application_cb (FoyerWindow *self)
   self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
 
   if (config != NULL) {
+    g_autoptr(GError) error = NULL;
+
+    self->printer = foyer_badge_printer_new_from_config (config, &error);
+    if (self->printer == NULL && !g_error_matches (error, FOYER_BADGE_PRINTER_ERROR,
+                                                   FOYER_BADGE_PRINTER_ERROR_NO_PRINTER))
+      g_printerr ("foyer: badges will not be printed: %s\n", error->message);
+    g_clear_error (&error);
+
+    self->badge_codes = foyer_badge_code_new_from_config (config, &error);
+    if (self->badge_codes == NULL)
+      g_printerr ("foyer: badges will carry plain codes, not signed ones: %s\n", error->message);
+  }
+
+  if (config != NULL) {
     self->wedge = foyer_wedge_controller_new_from_config (config);
     g_signal_connect (self->wedge, "scanned", G_CALLBACK (foyer_window_wedge_scanned_cb), self);
     foyer_wedge_controller_attach (self->wedge, GTK_WIDGET (self));
@@ -900,6 +983,11 @@ foyer_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->done_registration, foyer_registration_free);
+  g_clear_pointer (&self->done_payload, g_free);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->printer);
+  g_clear_object (&self->badge_codes);
   if (self->wedge != NULL) {
     g_signal_handlers_disconnect_by_data (self->wedge, self);
     foyer_wedge_controller_detach (self->wedge);
@@ -973,6 +1061,7 @@ foyer_window_init (FoyerWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->home_page = g_strdup ("scan");
+  self->cancellable = g_cancellable_new ();
   self->idle_timeout_ms = 45 * 1000;
 
   /* Any touch, click or key anywhere in the window keeps the visitor's session alive. */
