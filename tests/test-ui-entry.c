@@ -2,6 +2,7 @@
  * actions and widgets, in both languages, with a screenshot of every page visited. */
 #include "config.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -831,6 +832,90 @@ test_signed_badge (Fixture       *f,
   shot (f, "signed-badge", "forged");
 }
 
+/* --- printing (a real CUPS with a cups-pdf queue, tests/cups/setup-cups.sh) ------------------- */
+
+/* Runs setup-cups.sh; its exit status, and its last output line in *last_line. */
+static int
+run_setup_cups (const char * const *args,
+                char              **last_line)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("FOYER_SOURCE_ROOT"), "tests", "cups",
+                                              "setup-cups.sh", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *)"/bin/sh");
+  g_ptr_array_add (argv, script);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *)args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (err != NULL && *err != '\0')
+    g_test_message ("setup-cups.sh: %s", err);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  if (last_line != NULL)
+    *last_line = g_strdup (lines[0] != NULL ? lines[g_strv_length (lines) - 1] : "");
+  return g_spawn_check_wait_status (status, NULL) ? 0 : WEXITSTATUS (status);
+}
+
+static gboolean
+pdf_arrived (gpointer user_data)
+{
+  g_autoptr(GDir) dir = g_dir_open (user_data, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".pdf"))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_print_badge (void)
+{
+  g_autofree char *queue = g_strdup_printf ("foyer-ui-test-%d-%" G_GINT64_FORMAT, (int)getpid (),
+                                            g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *outdir = foyer_test_make_tmpdir ("ui-cups-pdf");
+  g_autofree char *line = NULL;
+  g_autofree char *extra = NULL;
+  Fixture fixture = { 0 }, *f = &fixture;
+  int status;
+
+  status = run_setup_cups ((const char * const[]) { "create", queue, outdir, NULL }, &line);
+  if (status == 77) {
+    g_test_skip (line);
+    return;
+  }
+  g_assert_cmpint (status, ==, 0);
+
+  extra = g_strdup_printf ("[badge]\nprinter=%s\n", queue);
+  fixture_start_full (f, "en", NULL, NULL, extra);
+
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  set_field (f, "name", "Priya Natarajan");
+  set_field (f, "email", "priya@example.in");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  assert_visible_text (f, "Print badge");
+
+  /* The print button sends the badge to CUPS; the visitor is told, the kiosk stays usable. */
+  activate (f, "win.print-badge", NULL);
+  assert_visible_text (f, "Printing your badge");
+  shot (f, "print", "printing");
+  g_assert_true (foyer_test_ui_wait_for (pdf_arrived, line, 60000));
+
+  fixture_tear_down (f, NULL);
+  run_setup_cups ((const char * const[]) { "remove", queue, NULL }, NULL);
+}
+
 /* --- the camera --------------------------------------------------------------------------- */
 
 static gboolean
@@ -1008,6 +1093,7 @@ main (int argc, char **argv)
   g_test_add ("/ui/signed-badge/zh_CN", Fixture, "zh_CN", fixture_set_up_signing,
               test_signed_badge, fixture_tear_down);
   g_test_add_func ("/ui/sync-status/en", test_sync_status);
+  g_test_add_func ("/ui/print-badge/en", test_print_badge);
   g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
               test_camera_scan, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,

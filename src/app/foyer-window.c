@@ -861,6 +861,7 @@ foyer_window_print_done_cb (GObject      *source,
   g_autoptr(FoyerWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-badge", TRUE);
   if (foyer_badge_printer_print_finish (FOYER_BADGE_PRINTER (source), result, &error)) {
     foyer_window_show_toast (self, _("Your badge is printed: please take it from the printer"));
     return;
@@ -893,6 +894,8 @@ foyer_window_print_badge_action (GtkWidget  *widget,
 
   /* Rendering and CUPS run in the printer's worker; the outcome is logged in the store here. */
   foyer_window_show_toast (self, _("Printing your badge…"));
+  /* One badge per press: a second tap while it prints does nothing. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-badge", FALSE);
   foyer_badge_printer_print_async (self->printer, self->done_registration, self->done_payload,
                                    foyer_window_get_store (self), self->cancellable,
                                    foyer_window_print_done_cb, g_object_ref (self));
