@@ -94,6 +94,9 @@ foyer_application_set_language (FoyerApplication *self,
   if (messages == NULL || strcmp (messages, "C") == 0 || strcmp (messages, "POSIX") == 0)
     setlocale (LC_MESSAGES, "C.UTF-8");
 
+  /* setenv() is not thread-safe in general; LANGUAGE is first set in startup(), before the
+   * sync and camera threads exist, and glibc then replaces the entry in place without moving
+   * the environment array that another thread's getenv() may be reading. */
   g_setenv ("LANGUAGE", strcmp (language, "en") == 0 ? "en" : "zh_CN:zh", TRUE);
   ++_nl_msg_cat_cntr;
 
