@@ -56,6 +56,13 @@ struct _FoyerWindow {
 
 G_DEFINE_FINAL_TYPE (FoyerWindow, foyer_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  SIGNAL_CODE_SCANNED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void     foyer_window_update_idle (FoyerWindow *self);
 static gboolean foyer_window_can_print   (FoyerWindow *self);
 
@@ -660,6 +667,15 @@ foyer_window_handle_code (FoyerWindow *self,
   g_return_if_fail (FOYER_IS_WINDOW (self));
   g_return_if_fail (raw != NULL);
 
+  /* Another mode (booth) may take the code first. */
+  {
+    gboolean handled = FALSE;
+
+    g_signal_emit (self, signals[SIGNAL_CODE_SCANNED], 0, raw, &handled);
+    if (handled)
+      return;
+  }
+
   /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
   visible = gtk_stack_get_visible_child_name (self->stack);
   if (g_strcmp0 (visible, "form") == 0) {
@@ -1025,6 +1041,19 @@ foyer_window_class_init (FoyerWindowClass *klass)
 
   object_class->dispose = foyer_window_dispose;
   object_class->finalize = foyer_window_finalize;
+
+  /**
+   * FoyerWindow::code-scanned:
+   * @raw: the code's bytes, exactly as decoded
+   *
+   * Emitted for every code (camera, hardware scanner, win.scan-code) before the entry flow
+   * handles it. A handler that returns TRUE takes the code (booth mode does), and the entry flow
+   * does nothing with it.
+   */
+  signals[SIGNAL_CODE_SCANNED] =
+    g_signal_new ("code-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_BYTES);
 
   g_type_ensure (FOYER_TYPE_SCAN_PAGE);
   g_type_ensure (FOYER_TYPE_WELCOME_PAGE);

@@ -7,6 +7,9 @@
  *   win.register-manually   the empty registration form
  *   win.scan-code (ay)      a decoded code's raw bytes (camera, hardware scanner, tests)
  *   win.print-badge         prints the badge of the registration on the done page
+ *
+ * Signal "code-scanned" (GBytes *raw) → gboolean: every code, before the entry flow; return TRUE
+ * to take it (booth mode).
  */
 #pragma once
 
