@@ -739,22 +739,12 @@ static void
 foyer_window_issue_badge (FoyerWindow       *self,
                           FoyerRegistration *reg)
 {
-  g_autofree char *signed_code = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (reg->badge_code != NULL || self->badge_codes == NULL ||
-      !foyer_badge_code_can_sign (self->badge_codes))
+  if (self->badge_codes == NULL)
     return;
-
-  if (reg->id == NULL)
-    reg->id = g_uuid_string_random ();
-  signed_code = foyer_badge_code_sign (self->badge_codes, reg->event, reg->id, &error);
-  if (signed_code == NULL) {
+  if (!foyer_badge_code_prepare_registration (self->badge_codes, reg, &error))
     g_warning ("cannot sign the badge: %s", error->message);
-    return;
-  }
-  /* The canonical (upper-case) spelling, which is what the payload layer reports on a scan. */
-  reg->badge_code = g_ascii_strup (signed_code, -1);
 }
 
 static char *
