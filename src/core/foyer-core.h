@@ -7,3 +7,4 @@
 #include "foyer-record.h"
 #include "foyer-store.h"
 #include "foyer-payload.h"
+#include "foyer-pin.h"
