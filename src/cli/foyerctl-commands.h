@@ -7,5 +7,6 @@ G_BEGIN_DECLS
 
 int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_set_pin (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ static int cmd_help (FoyerctlContext *ctx, int argc, char **argv);
 static const FoyerctlCommand commands[] = {
   { "help", N_("Show the commands and what they do"), cmd_help },
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
+  { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
   { "set-pin", N_("Set the staff PIN for Admin and leaving the kiosk"), foyerctl_cmd_set_pin },
 };
 

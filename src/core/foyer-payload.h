@@ -71,7 +71,7 @@ GType         foyer_contact_get_type (void) G_GNUC_CONST;
 FoyerContact *foyer_contact_new      (void);
 FoyerContact *foyer_contact_copy     (const FoyerContact *contact);
 void          foyer_contact_free     (FoyerContact       *contact);
-/* The keys of ../shared/corpus/cards/*.json (absent = no value) plus "warnings". */
+/* The keys of ../shared/corpus/cards/NAME.json (absent = no value) plus "warnings". */
 JsonObject   *foyer_contact_to_json  (const FoyerContact *contact);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerContact, foyer_contact_free)
 

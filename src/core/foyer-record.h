@@ -77,7 +77,7 @@ FoyerRegistration *foyer_registration_copy     (const FoyerRegistration *reg);
 void               foyer_registration_free     (FoyerRegistration       *reg);
 /* The wire form: {"id","type":"registration"|"check_in","created_at",…fields…}. */
 JsonObject        *foyer_registration_to_json  (const FoyerRegistration *reg);
-/* Accepts the wire form and the keys of ../shared/corpus/cards/*.json plus category, consent. */
+/* Accepts the wire form and the keys of ../shared/corpus/cards/NAME.json plus category, consent. */
 FoyerRegistration *foyer_registration_from_json (JsonObject             *object,
                                                  GError                **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerRegistration, foyer_registration_free)

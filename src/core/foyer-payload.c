@@ -1,0 +1,587 @@
+/* foyer-payload.c: FoyerContact and the dispatch from decoded text to a format parser.
+ *
+ * The format parsers live in their own files (foyer-vcard.c, foyer-mecard.c); links, e-mail and
+ * phone URIs and badge codes are short enough to be handled here.
+ */
+#define G_LOG_DOMAIN "foyer-payload"
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "foyer-payload-private.h"
+
+G_DEFINE_QUARK (foyer-payload-error-quark, foyer_payload_error)
+
+G_DEFINE_BOXED_TYPE (FoyerContact, foyer_contact, foyer_contact_copy, foyer_contact_free)
+
+#define DEFAULT_REGION "CN"
+/* [badge] pattern when none is configured: one printable ASCII token, 4–64 characters. */
+#define DEFAULT_BADGE_PATTERN "^[!-~]{4,64}$"
+
+FoyerContact *
+foyer_contact_new (void)
+{
+  return g_new0 (FoyerContact, 1);
+}
+
+FoyerContact *
+foyer_contact_copy (const FoyerContact *contact)
+{
+  FoyerContact *copy;
+
+  g_return_val_if_fail (contact != NULL, NULL);
+
+  copy = foyer_contact_new ();
+  copy->format = g_strdup (contact->format);
+  copy->full_name = g_strdup (contact->full_name);
+  copy->family_name = g_strdup (contact->family_name);
+  copy->given_name = g_strdup (contact->given_name);
+  copy->organization = g_strdup (contact->organization);
+  copy->org_units = g_strdupv (contact->org_units);
+  copy->title = g_strdup (contact->title);
+  copy->emails = g_strdupv (contact->emails);
+  copy->phones = g_strdupv (contact->phones);
+  copy->urls = g_strdupv (contact->urls);
+  copy->address = g_strdup (contact->address);
+  copy->note = g_strdup (contact->note);
+  copy->badge_code = g_strdup (contact->badge_code);
+  copy->text = g_strdup (contact->text);
+  copy->encoding = g_strdup (contact->encoding);
+  copy->text_flags = contact->text_flags;
+  copy->is_contact_link = contact->is_contact_link;
+  copy->badge_verified = contact->badge_verified;
+  copy->badge_event = g_strdup (contact->badge_event);
+  copy->badge_record = g_strdup (contact->badge_record);
+  copy->warnings = g_strdupv (contact->warnings);
+  copy->default_region = g_strdup (contact->default_region);
+  return copy;
+}
+
+void
+foyer_contact_free (FoyerContact *contact)
+{
+  if (contact == NULL)
+    return;
+  g_free (contact->format);
+  g_free (contact->full_name);
+  g_free (contact->family_name);
+  g_free (contact->given_name);
+  g_free (contact->organization);
+  g_strfreev (contact->org_units);
+  g_free (contact->title);
+  g_strfreev (contact->emails);
+  g_strfreev (contact->phones);
+  g_strfreev (contact->urls);
+  g_free (contact->address);
+  g_free (contact->note);
+  g_free (contact->badge_code);
+  g_free (contact->text);
+  g_free (contact->encoding);
+  g_free (contact->badge_event);
+  g_free (contact->badge_record);
+  g_strfreev (contact->warnings);
+  g_free (contact->default_region);
+  g_free (contact);
+}
+
+static void
+set_string (JsonObject *object,
+            const char *key,
+            const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, key, value);
+}
+
+static void
+set_list (JsonObject  *object,
+          const char  *key,
+          char *const *values)
+{
+  JsonArray *array;
+
+  if (values == NULL || values[0] == NULL)
+    return;
+  array = json_array_new ();
+  for (guint i = 0; values[i] != NULL; i++)
+    json_array_add_string_element (array, values[i]);
+  json_object_set_array_member (object, key, array);
+}
+
+JsonObject *
+foyer_contact_to_json (const FoyerContact *contact)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (contact != NULL, NULL);
+
+  object = json_object_new ();
+  set_string (object, "format", contact->format);
+  set_string (object, "full_name", contact->full_name);
+  set_string (object, "family_name", contact->family_name);
+  set_string (object, "given_name", contact->given_name);
+  set_string (object, "organization", contact->organization);
+  set_string (object, "title", contact->title);
+  set_list (object, "emails", contact->emails);
+  set_list (object, "phones", contact->phones);
+  set_list (object, "urls", contact->urls);
+  set_string (object, "address", contact->address);
+  set_string (object, "note", contact->note);
+  set_string (object, "badge_code", contact->badge_code);
+  if (g_strcmp0 (contact->format, FOYER_FORMAT_FOYER_BADGE) == 0) {
+    set_string (object, "badge_event", contact->badge_event);
+    set_string (object, "badge_record", contact->badge_record);
+    json_object_set_boolean_member (object, "badge_verified", contact->badge_verified);
+  }
+  set_string (object, "default_region", contact->default_region);
+  set_list (object, "warnings", contact->warnings);
+  return object;
+}
+
+/* ---- string helpers shared by the parsers ---- */
+
+gboolean
+_foyer_str_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+_foyer_str_trim (const char *text)
+{
+  const char *start;
+  const char *end;
+
+  if (text == NULL)
+    return NULL;
+  start = text;
+  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start) {
+    const char *prev = g_utf8_find_prev_char (start, end);
+
+    if (prev == NULL || !g_unichar_isspace (g_utf8_get_char (prev)))
+      break;
+    end = prev;
+  }
+  return g_strndup (start, end - start);
+}
+
+gboolean
+_foyer_str_has_prefix_ascii_ci (const char *str,
+                                const char *prefix)
+{
+  gsize n = strlen (prefix);
+
+  return strlen (str) >= n && g_ascii_strncasecmp (str, prefix, n) == 0;
+}
+
+gboolean
+_foyer_str_has_cjk (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    if ((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+void
+_foyer_contact_set_field (char       **field,
+                          const char  *value)
+{
+  if (*field != NULL || _foyer_str_is_blank (value))
+    return;
+  *field = _foyer_str_trim (value);
+}
+
+/* ---- contact builder ---- */
+
+void
+_foyer_contact_builder_init (FoyerContactBuilder *b,
+                             FoyerContact        *contact,
+                             const char          *default_region)
+{
+  memset (b, 0, sizeof *b);
+  b->contact = contact;
+  b->emails = g_ptr_array_new_with_free_func (g_free);
+  b->phones = g_ptr_array_new_with_free_func (g_free);
+  b->urls = g_ptr_array_new_with_free_func (g_free);
+  b->org_units = g_ptr_array_new_with_free_func (g_free);
+  b->warnings = g_ptr_array_new_with_free_func (g_free);
+  b->default_region = default_region;
+}
+
+void
+_foyer_contact_builder_clear (FoyerContactBuilder *b)
+{
+  g_clear_pointer (&b->emails, g_ptr_array_unref);
+  g_clear_pointer (&b->phones, g_ptr_array_unref);
+  g_clear_pointer (&b->urls, g_ptr_array_unref);
+  g_clear_pointer (&b->org_units, g_ptr_array_unref);
+  g_clear_pointer (&b->warnings, g_ptr_array_unref);
+}
+
+static char **
+steal_strv (GPtrArray *array)
+{
+  if (array->len == 0)
+    return NULL;
+  g_ptr_array_add (array, NULL);
+  return (char **) g_ptr_array_steal (array, NULL);
+}
+
+static char *
+name_from_parts (const char *family,
+                 const char *given)
+{
+  if (family == NULL)
+    return g_strdup (given);
+  if (given == NULL)
+    return g_strdup (family);
+  /* A CJK name is written family first, with no space: 王芳. */
+  if (_foyer_str_has_cjk (family) || _foyer_str_has_cjk (given))
+    return g_strconcat (family, given, NULL);
+  return g_strconcat (given, " ", family, NULL);
+}
+
+void
+_foyer_contact_builder_finish (FoyerContactBuilder *b)
+{
+  FoyerContact *c = b->contact;
+
+  if (c->full_name == NULL && (c->family_name != NULL || c->given_name != NULL))
+    c->full_name = name_from_parts (c->family_name, c->given_name);
+
+  g_clear_pointer (&c->emails, g_strfreev);
+  g_clear_pointer (&c->phones, g_strfreev);
+  g_clear_pointer (&c->urls, g_strfreev);
+  g_clear_pointer (&c->org_units, g_strfreev);
+  g_clear_pointer (&c->warnings, g_strfreev);
+  c->emails = steal_strv (b->emails);
+  c->phones = steal_strv (b->phones);
+  c->urls = steal_strv (b->urls);
+  c->org_units = steal_strv (b->org_units);
+  c->warnings = steal_strv (b->warnings);
+}
+
+void
+_foyer_contact_add_warning (FoyerContactBuilder *b,
+                            const char          *format,
+                            ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (b->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static gboolean
+ptr_array_has_string (GPtrArray  *array,
+                      const char *value)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (strcmp (g_ptr_array_index (array, i), value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_unique (GPtrArray *array,
+            char      *value)
+{
+  if (ptr_array_has_string (array, value))
+    g_free (value);
+  else
+    g_ptr_array_add (array, value);
+}
+
+void
+_foyer_contact_add_email (FoyerContactBuilder *b,
+                          const char          *value)
+{
+  g_autofree char *trimmed = _foyer_str_trim (value);
+  char *normalized;
+
+  if (trimmed == NULL || *trimmed == '\0')
+    return;
+  if (_foyer_str_has_prefix_ascii_ci (trimmed, "mailto:")) {
+    char *rest = g_strdup (trimmed + strlen ("mailto:"));
+
+    g_free (trimmed);
+    trimmed = rest;
+  }
+  normalized = foyer_email_normalize (trimmed);
+  if (normalized == NULL)
+    _foyer_contact_add_warning (b, "E-mail “%s” is not a valid address and was not kept", trimmed);
+  else
+    add_unique (b->emails, normalized);
+}
+
+void
+_foyer_contact_add_phone (FoyerContactBuilder *b,
+                          const char          *value)
+{
+  g_autofree char *trimmed = _foyer_str_trim (value);
+  char *normalized;
+
+  if (trimmed == NULL || *trimmed == '\0')
+    return;
+  normalized = foyer_phone_normalize (trimmed, b->default_region);
+  if (normalized == NULL)
+    _foyer_contact_add_warning (b, "Phone “%s” is not a plausible number (region %s) and was "
+                                "not kept", trimmed,
+                                b->default_region != NULL ? b->default_region : DEFAULT_REGION);
+  else
+    add_unique (b->phones, normalized);
+}
+
+void
+_foyer_contact_add_url (FoyerContactBuilder *b,
+                        const char          *value)
+{
+  g_autofree char *trimmed = _foyer_str_trim (value);
+
+  if (trimmed == NULL || *trimmed == '\0')
+    return;
+  for (const char *p = trimmed; *p != '\0'; p = g_utf8_next_char (p)) {
+    if (g_unichar_isspace (g_utf8_get_char (p))) {
+      _foyer_contact_add_warning (b, "Web address “%s” contains spaces and was not kept",
+                                  trimmed);
+      return;
+    }
+  }
+  add_unique (b->urls, g_steal_pointer (&trimmed));
+}
+
+void
+_foyer_contact_add_org_unit (FoyerContactBuilder *b,
+                             const char          *value)
+{
+  if (!_foyer_str_is_blank (value))
+    g_ptr_array_add (b->org_units, _foyer_str_trim (value));
+}
+
+/* ---- the short formats ---- */
+
+/* Foyer's own signed badge payload. The badge module defines the format (docs/badge-format.md);
+ * this is the single place to wire its parser in: fill b (format FOYER_FORMAT_FOYER_BADGE,
+ * badge_code, badge_event, badge_record, badge_verified) and return TRUE, or set error
+ * (FOYER_PAYLOAD_ERROR_INVALID) for a Foyer badge that does not verify. */
+static gboolean
+try_foyer_badge (const char                *text,
+                 const FoyerPayloadOptions *options,
+                 FoyerContactBuilder       *b,
+                 GError                   **error)
+{
+  return FALSE;
+}
+
+static gboolean
+is_wechat_contact_link (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host;
+  const char *path;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+  path = g_uri_get_path (uri);
+  return g_ascii_strcasecmp (host, "u.wechat.com") == 0 ||
+         ((g_ascii_strcasecmp (host, "weixin.qq.com") == 0 ||
+           g_ascii_strcasecmp (host, "wx.qq.com") == 0) && g_str_has_prefix (path, "/r/"));
+}
+
+static gboolean
+try_url (const char          *text,
+         FoyerContactBuilder *b)
+{
+  if (!_foyer_str_has_prefix_ascii_ci (text, "http://") &&
+      !_foyer_str_has_prefix_ascii_ci (text, "https://"))
+    return FALSE;
+  if (strpbrk (text, " \t\r\n") != NULL)
+    return FALSE;
+
+  b->contact->format = g_strdup (FOYER_FORMAT_URL);
+  _foyer_contact_add_url (b, text);
+  if (is_wechat_contact_link (text)) {
+    b->contact->is_contact_link = TRUE;
+    _foyer_contact_add_warning (b, "This is a WeChat contact link: it carries no name, phone or "
+                                "e-mail. Ask the visitor to enter their details.");
+  }
+  return TRUE;
+}
+
+static gboolean
+try_mailto (const char          *text,
+            FoyerContactBuilder *b)
+{
+  const char *rest;
+  g_autofree char *addresses = NULL;
+  g_auto(GStrv) parts = NULL;
+  const char *query;
+
+  if (!_foyer_str_has_prefix_ascii_ci (text, "mailto:"))
+    return FALSE;
+  rest = text + strlen ("mailto:");
+  query = strchr (rest, '?');
+  addresses = g_strndup (rest, query != NULL ? (gsize) (query - rest) : strlen (rest));
+
+  b->contact->format = g_strdup (FOYER_FORMAT_EMAIL);
+  parts = g_strsplit (addresses, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++) {
+    g_autofree char *unescaped = g_uri_unescape_string (parts[i], NULL);
+
+    _foyer_contact_add_email (b, unescaped != NULL ? unescaped : parts[i]);
+  }
+  if (b->emails->len == 0 && b->warnings->len == 0)
+    _foyer_contact_add_warning (b, "The mailto: link names no e-mail address");
+  return TRUE;
+}
+
+static gboolean
+try_tel (const char          *text,
+         FoyerContactBuilder *b)
+{
+  g_autofree char *number = NULL;
+  const char *rest;
+
+  if (!_foyer_str_has_prefix_ascii_ci (text, "tel:"))
+    return FALSE;
+  rest = text + strlen ("tel:");
+  b->contact->format = g_strdup (FOYER_FORMAT_PHONE);
+  number = g_uri_unescape_string (rest, NULL);
+  _foyer_contact_add_phone (b, number != NULL ? number : rest);
+  return TRUE;
+}
+
+static gboolean
+is_bare_email (const char *text)
+{
+  g_autofree char *normalized = NULL;
+
+  if (strchr (text, '@') == NULL)
+    return FALSE;
+  normalized = foyer_email_normalize (text);
+  return normalized != NULL;
+}
+
+static gboolean
+try_badge (const char                *text,
+           const FoyerPayloadOptions *options,
+           gboolean                   configured,
+           FoyerContactBuilder       *b)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *pattern = options != NULL ? options->badge_pattern : NULL;
+
+  if (configured != (pattern != NULL && *pattern != '\0'))
+    return FALSE;
+  if (!configured)
+    pattern = DEFAULT_BADGE_PATTERN;
+
+  regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
+  if (regex == NULL) {
+    _foyer_contact_add_warning (b, "The badge pattern of this event is not a valid regular "
+                                "expression (%s); badge codes cannot be recognized",
+                                error->message);
+    return FALSE;
+  }
+  if (!g_regex_match (regex, text, 0, NULL))
+    return FALSE;
+
+  b->contact->format = g_strdup (FOYER_FORMAT_BADGE);
+  b->contact->badge_code = g_strdup (text);
+  return TRUE;
+}
+
+FoyerContact *
+foyer_payload_parse (const guint8              *data,
+                     gsize                      len,
+                     const FoyerPayloadOptions *options,
+                     GError                   **error)
+{
+  g_autoptr(FoyerContact) contact = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *trimmed = NULL;
+  g_autofree char *encoding = NULL;
+  FoyerContactBuilder b;
+  FoyerTextFlags flags = FOYER_TEXT_FLAG_NONE;
+  const char *region;
+  gboolean parsed = FALSE;
+  GError *badge_error = NULL;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  text = foyer_payload_decode_text (data, len, &encoding, &flags, error);
+  if (text == NULL)
+    return NULL;
+
+  region = options != NULL && options->default_region != NULL && *options->default_region != '\0'
+           ? options->default_region : DEFAULT_REGION;
+
+  contact = foyer_contact_new ();
+  contact->text = g_strdup (text);
+  contact->encoding = g_steal_pointer (&encoding);
+  contact->text_flags = flags;
+  contact->default_region = g_ascii_strup (region, -1);
+
+  _foyer_contact_builder_init (&b, contact, contact->default_region);
+  if (flags & FOYER_TEXT_FLAG_UNCERTAIN)
+    _foyer_contact_add_warning (&b, "Some characters of this code could not be read (unknown "
+                                "character set) and are shown as �");
+
+  trimmed = _foyer_str_trim (text);
+
+  if (try_foyer_badge (trimmed, options, &b, &badge_error)) {
+    parsed = TRUE;
+  } else if (badge_error != NULL) {
+    _foyer_contact_builder_clear (&b);
+    g_propagate_error (error, badge_error);
+    return NULL;
+  }
+
+  /* A pattern the organizer configured wins over every generic format: badge codes of some
+   * events are URLs or e-mail-like tokens. */
+  if (!parsed)
+    parsed = try_badge (trimmed, options, TRUE, &b);
+  if (!parsed && _foyer_str_has_prefix_ascii_ci (trimmed, "BEGIN:VCARD"))
+    parsed = _foyer_vcard_parse (trimmed, &b);
+  if (!parsed && _foyer_str_has_prefix_ascii_ci (trimmed, "MECARD:"))
+    parsed = _foyer_mecard_parse (trimmed, &b);
+  if (!parsed && _foyer_str_has_prefix_ascii_ci (trimmed, "BIZCARD:"))
+    parsed = _foyer_bizcard_parse (trimmed, &b);
+  if (!parsed && _foyer_str_has_prefix_ascii_ci (trimmed, "MATMSG:"))
+    parsed = _foyer_matmsg_parse (trimmed, &b);
+  if (!parsed)
+    parsed = try_mailto (trimmed, &b) || try_tel (trimmed, &b) || try_url (trimmed, &b);
+  if (!parsed && is_bare_email (trimmed)) {
+    contact->format = g_strdup (FOYER_FORMAT_EMAIL);
+    _foyer_contact_add_email (&b, trimmed);
+    parsed = TRUE;
+  }
+  if (!parsed)
+    parsed = try_badge (trimmed, options, FALSE, &b);
+  if (!parsed)
+    contact->format = g_strdup (FOYER_FORMAT_UNKNOWN);
+
+  _foyer_contact_builder_finish (&b);
+  _foyer_contact_builder_clear (&b);
+  return g_steal_pointer (&contact);
+}

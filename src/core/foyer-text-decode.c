@@ -1,0 +1,592 @@
+/* foyer-text-decode.c: the raw bytes of a scanned symbol → UTF-8 text.
+ *
+ * QR codes rarely say which charset they use. zbar's own guess turns GB18030 business cards and
+ * UTF-8 accents into Big5 mojibake, so the decoder hands over raw bytes and this file decides:
+ * ECI designator → BOM → strict UTF-8 → GB18030 → Big5 → Shift_JIS (CP932), the legacy
+ * candidates scored by how plausible their characters are as real CJK text.
+ */
+#define G_LOG_DOMAIN "foyer-payload"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "foyer-payload-private.h"
+
+/* Legacy candidates, in the order that breaks ties: most of Foyer's users are mainland Chinese. */
+static const struct {
+  const char *iconv_name;
+  const char *name;
+} candidates[] = {
+  { "GB18030", "GB18030" },
+  { "BIG5", "Big5" },
+  { "CP932", "Shift_JIS" },
+};
+
+/* Minimum average score per non-ASCII character for a legacy candidate to count as text. */
+#define PLAUSIBLE_SCORE 2.0
+/* Scoring looks at this many non-ASCII characters at most (enough to decide, bounded cost). */
+#define MAX_SCORED_CHARS 512
+
+/* The most frequent characters of Chinese given names, surnames and company names (simplified
+ * and traditional forms). Short strings such as a two-character name decode cleanly in several
+ * charsets; these tip the balance towards the reading a person would recognize. */
+static const char frequent_hanzi[] =
+  "王李张张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
+  "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+  "万钱严覃武戴莫孔向汤張劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧蕭葉蘇呂盧鍾譚陸賈韋鄒龍賀顧龔萬錢嚴湯"
+  "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华慧巧美玲桂兰霞平刚红燕梅鹏辉建国志文斌宇浩凯健俊"
+  "偉麗強軍傑濤華蘭鵬輝建國誌"
+  "公司有限集团股份科技中国上海北京广州深圳香港台湾会展服务国际贸易电子工业发展中心市场部经理"
+  "總經理銷售業務銷貿易電子工業發展協會展覽採購總監主任工程師設計"
+  "总监销售业务协会展览采购主任工程师设计技术研究院大学学校医院银行酒店网络信息管理咨询"
+  "的一是在不了人我有他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年"
+  "过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心"
+  "她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间"
+  "由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给"
+  "世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变"
+  "四神总何电数安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社"
+  "便空决治展马科司五基眼书非则听白却界达光放强即像难且权思王象完设式色路记南品住告类求据程北"
+  "边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济"
+  "车亲极林服快办议往元英士证近失转夫令准布始怎呢存未远叫台单影具罗字爱击流备兵连调深商算质团"
+  "集百需价花党华城石级整府离况亚请技际约示复病息究线似官火断精满支视消越器容照须九增研写称企"
+  "東書會無對說時過發後裡現當動麵還進樣與長機業間問頭體鬧產話開歲聽這個們來為於國際";
+
+typedef struct {
+  GIConv to_gb2312;
+  GIConv to_big5;
+  GIConv to_sjis;
+} Scorer;
+
+static void
+scorer_init (Scorer *s)
+{
+  s->to_gb2312 = g_iconv_open ("GB2312", "UTF-8");
+  s->to_big5 = g_iconv_open ("BIG5", "UTF-8");
+  s->to_sjis = g_iconv_open ("SHIFT_JIS", "UTF-8");
+}
+
+static void
+scorer_clear (Scorer *s)
+{
+  if (s->to_gb2312 != (GIConv) -1)
+    g_iconv_close (s->to_gb2312);
+  if (s->to_big5 != (GIConv) -1)
+    g_iconv_close (s->to_big5);
+  if (s->to_sjis != (GIConv) -1)
+    g_iconv_close (s->to_sjis);
+}
+
+/* Encodes one character with cd; returns the two-byte code or 0 when it has none. */
+static guint
+encode_char (GIConv      cd,
+             const char *utf8,
+             gsize       utf8_len)
+{
+  char in_buf[8];
+  char out_buf[8];
+  char *in = in_buf;
+  char *out = out_buf;
+  gsize in_left = utf8_len;
+  gsize out_left = sizeof out_buf;
+
+  if (cd == (GIConv) -1 || utf8_len > sizeof in_buf)
+    return 0;
+  memcpy (in_buf, utf8, utf8_len);
+  g_iconv (cd, NULL, NULL, NULL, NULL);
+  if (g_iconv (cd, &in, &in_left, &out, &out_left) == (gsize) -1 || in_left != 0)
+    return 0;
+  if (sizeof out_buf - out_left != 2)
+    return 0;
+  return ((guint) (guchar) out_buf[0] << 8) | (guchar) out_buf[1];
+}
+
+static gboolean
+is_frequent_hanzi (gunichar c)
+{
+  char buf[7];
+  int n = g_unichar_to_utf8 (c, buf);
+
+  buf[n] = '\0';
+  return strstr (frequent_hanzi, buf) != NULL;
+}
+
+static int
+score_char (Scorer     *s,
+            gunichar    c,
+            const char *utf8,
+            gsize       utf8_len)
+{
+  int score = 0;
+  guint code;
+
+  if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000 || (c >= 0x80 && c < 0xA0))
+    return -8;
+  if ((c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FC))
+    return 3;                       /* kana: Japanese text is full of them */
+  if (c >= 0x4E00 && c <= 0x9FFF) {
+    /* Frequent sets of the three national standards: GB2312 level 1, Big5 "frequently used"
+     * and JIS X 0208 level 1. A real character tends to be in several; mojibake in at most one. */
+    code = encode_char (s->to_gb2312, utf8, utf8_len);
+    if (code >= 0xB0A1 && code <= 0xD7FE)
+      score += 2;
+    code = encode_char (s->to_big5, utf8, utf8_len);
+    if (code >= 0xA440 && code <= 0xC67E)
+      score += 2;
+    code = encode_char (s->to_sjis, utf8, utf8_len);
+    if (code >= 0x889F && code <= 0x9872)
+      score += 2;
+    if (is_frequent_hanzi (c))
+      score += 3;
+    return score;
+  }
+  if ((c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF5E))
+    return 1;                       /* CJK punctuation, full-width forms */
+  if (c >= 0xAC00 && c <= 0xD7A3)
+    return 1;
+  if (c >= 0xFF61 && c <= 0xFF9F)
+    return -2;                      /* half-width katakana: what stray bytes become in CP932 */
+  if ((c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+      (c >= 0x2E80 && c <= 0x2FDF) || c >= 0x20000)
+    return -4;                      /* rare ideographs, radicals, compatibility forms */
+  if (c >= 0xA0 && c <= 0xFF)
+    return -1;
+  return -2;                        /* Greek, Cyrillic, box drawing, symbols from the same tables */
+}
+
+/* Average plausibility of the non-ASCII characters of text. */
+static double
+score_text (Scorer     *s,
+            const char *text)
+{
+  int total = 0;
+  int n = 0;
+
+  for (const char *p = text; *p != '\0' && n < MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    const char *next = g_utf8_next_char (p);
+
+    if (c < 0x80)
+      continue;
+    total += score_char (s, c, p, next - p);
+    n++;
+  }
+  return n > 0 ? (double) total / n : 0.0;
+}
+
+static char *
+convert_strict (const guint8 *data,
+                gsize         len,
+                const char   *from)
+{
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+  char *out;
+
+  out = g_convert ((const char *) data, len, "UTF-8", from, NULL, &written, &error);
+  if (out == NULL)
+    return NULL;
+  /* A charset that maps a byte to U+0000 would truncate the text. */
+  if (strlen (out) != written) {
+    g_free (out);
+    return NULL;
+  }
+  return out;
+}
+
+/* Maps a CHARSET= or ECI name to the iconv name Foyer decodes it with (supersets where the
+ * label is commonly used loosely). */
+static const char *
+iconv_name_for (const char *charset,
+                const char **display)
+{
+  static const struct {
+    const char *label;
+    const char *iconv_name;
+    const char *display;
+  } map[] = {
+    { "UTF-8", "UTF-8", "UTF-8" },
+    { "UTF8", "UTF-8", "UTF-8" },
+    { "GB18030", "GB18030", "GB18030" },
+    { "GB2312", "GB18030", "GB18030" },
+    { "GBK", "GB18030", "GB18030" },
+    { "CP936", "GB18030", "GB18030" },
+    { "EUC-CN", "GB18030", "GB18030" },
+    { "BIG5", "BIG5", "Big5" },
+    { "BIG-5", "BIG5", "Big5" },
+    { "BIG5-HKSCS", "BIG5-HKSCS", "Big5-HKSCS" },
+    { "SHIFT_JIS", "CP932", "Shift_JIS" },
+    { "SHIFT-JIS", "CP932", "Shift_JIS" },
+    { "SJIS", "CP932", "Shift_JIS" },
+    { "CP932", "CP932", "Shift_JIS" },
+    { "WINDOWS-31J", "CP932", "Shift_JIS" },
+    { "EUC-JP", "EUC-JP", "EUC-JP" },
+    { "EUC-KR", "EUC-KR", "EUC-KR" },
+    { "UTF-16BE", "UTF-16BE", "UTF-16BE" },
+    { "UTF-16LE", "UTF-16LE", "UTF-16LE" },
+    { "ISO-8859-1", "ISO-8859-1", "ISO-8859-1" },
+    { "LATIN1", "ISO-8859-1", "ISO-8859-1" },
+    { "US-ASCII", "UTF-8", "UTF-8" },
+    { "ASCII", "UTF-8", "UTF-8" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++) {
+    if (g_ascii_strcasecmp (charset, map[i].label) == 0) {
+      *display = map[i].display;
+      return map[i].iconv_name;
+    }
+  }
+  *display = charset;
+  return charset;
+}
+
+/* ECI assignments (AIM ITS/04-001) that a QR code may carry. */
+static const char *
+charset_for_eci (guint eci)
+{
+  static const char *const iso8859[] = {
+    "ISO-8859-1", "ISO-8859-2", "ISO-8859-3", "ISO-8859-4", "ISO-8859-5", "ISO-8859-6",
+    "ISO-8859-7", "ISO-8859-8", "ISO-8859-9", "ISO-8859-10", "ISO-8859-11", NULL,
+    "ISO-8859-13", "ISO-8859-14", "ISO-8859-15", "ISO-8859-16",
+  };
+
+  switch (eci) {
+  case 0: case 2: return "CP437";
+  case 1: return "ISO-8859-1";
+  case 20: return "SHIFT_JIS";
+  case 21: return "WINDOWS-1250";
+  case 22: return "WINDOWS-1251";
+  case 23: return "WINDOWS-1252";
+  case 24: return "WINDOWS-1256";
+  case 25: return "UTF-16BE";
+  case 26: return "UTF-8";
+  case 27: return "ASCII";
+  case 28: return "BIG5";
+  case 29: return "GB18030";
+  case 30: return "EUC-KR";
+  default:
+    if (eci >= 3 && eci <= 18)
+      return iso8859[eci - 3];
+    return NULL;
+  }
+}
+
+static gboolean
+is_structural_or_printable_byte (guint8 b)
+{
+  return b >= 0x20 ? b != 0x7F : (b == '\t' || b == '\n' || b == '\r');
+}
+
+/* Drops C0 controls (but TAB, CR, LF), DEL, C1 controls and stray BOMs from UTF-8 text. */
+static char *
+strip_controls (const char *text,
+                gboolean   *stripped)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c < 0xA0) ||
+        c == 0xFEFF) {
+      *stripped = TRUE;
+      continue;
+    }
+    g_string_append_len (out, p, g_utf8_next_char (p) - p);
+  }
+  return g_string_free (out, FALSE);
+}
+
+/* vCard line folding may split a multi-byte character between two lines (RFC 6350 folds at
+ * octets), so folds are undone on the bytes before any charset is tried. vCard 3.0/4.0 drop the
+ * line break and one white space character; 2.1 keeps the white space. */
+static GByteArray *
+unfold_vcard_bytes (const guint8 *data,
+                    gsize         len)
+{
+  static const char begin[] = "BEGIN:VCARD";
+  gsize skip = 0;
+  gboolean v21;
+  GByteArray *out;
+
+  while (skip < len && (data[skip] == ' ' || data[skip] == '\t' || data[skip] == '\r' ||
+                        data[skip] == '\n'))
+    skip++;
+  if (len - skip < strlen (begin) ||
+      g_ascii_strncasecmp ((const char *) data + skip, begin, strlen (begin)) != 0)
+    return NULL;
+
+  v21 = g_strstr_len ((const char *) data, len, "VERSION:2.1") != NULL;
+  out = g_byte_array_sized_new (len);
+  for (gsize i = 0; i < len; i++) {
+    gsize brk = 0;
+
+    if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+      brk = 2;
+    else if (data[i] == '\n')
+      brk = 1;
+    if (brk > 0 && i + brk < len && (data[i + brk] == ' ' || data[i + brk] == '\t')) {
+      i += brk - 1;          /* skip the line break */
+      if (!v21)
+        i++;                 /* and the folding white space */
+      continue;
+    }
+    g_byte_array_append (out, data + i, 1);
+  }
+  return out;
+}
+
+/* The candidate ladder on bytes that carry no reliable charset label. */
+static char *
+decode_by_candidates (const guint8    *data,
+                      gsize            len,
+                      const char     **encoding,
+                      FoyerTextFlags  *flags)
+{
+  Scorer scorer;
+  g_autofree char *best = NULL;
+  const char *best_name = NULL;
+  double best_score = -G_MAXDOUBLE;
+
+  if (g_utf8_validate ((const char *) data, len, NULL)) {
+    *encoding = "UTF-8";
+    return g_strndup ((const char *) data, len);
+  }
+
+  scorer_init (&scorer);
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
+    g_autofree char *text = convert_strict (data, len, candidates[i].iconv_name);
+    double score;
+
+    if (text == NULL)
+      continue;
+    score = score_text (&scorer, text);
+    g_debug ("charset candidate %s scores %.2f", candidates[i].name, score);
+    if (score > best_score) {
+      best_score = score;
+      g_free (best);
+      best = g_steal_pointer (&text);
+      best_name = candidates[i].name;
+    }
+  }
+  scorer_clear (&scorer);
+
+  if (best != NULL && best_score >= PLAUSIBLE_SCORE) {
+    *encoding = best_name;
+    return g_steal_pointer (&best);
+  }
+
+  /* Nothing reads as text: keep what UTF-8 can give and say so. */
+  *encoding = "UTF-8";
+  *flags |= FOYER_TEXT_FLAG_UNCERTAIN;
+  return g_utf8_make_valid ((const char *) data, len);
+}
+
+char *
+_foyer_text_decode_bytes (const guint8    *data,
+                          gsize            len,
+                          const char      *charset,
+                          char           **encoding,
+                          FoyerTextFlags  *flags)
+{
+  const char *name = NULL;
+  char *text = NULL;
+  g_autofree char *raw = NULL;
+  gboolean stripped = FALSE;
+  FoyerTextFlags local_flags = FOYER_TEXT_FLAG_NONE;
+
+  if (charset != NULL && *charset != '\0') {
+    const char *display;
+    const char *iconv_name = iconv_name_for (charset, &display);
+
+    raw = convert_strict (data, len, iconv_name);
+    if (raw != NULL)
+      name = display;
+    else
+      g_debug ("value is not valid %s; guessing its charset", charset);
+  }
+  if (raw == NULL)
+    raw = decode_by_candidates (data, len, &name, &local_flags);
+
+  text = strip_controls (raw, &stripped);
+  if (stripped)
+    local_flags |= FOYER_TEXT_FLAG_STRIPPED;
+  if (encoding != NULL)
+    *encoding = g_strdup (name);
+  if (flags != NULL)
+    *flags |= local_flags;
+  return text;
+}
+
+/* Scanners in "transmit ECI" mode (AIM ECI protocol) prefix the data with an optional AIM
+ * symbology identifier (]Q1) and \NNNNNN designators, and double every backslash of the data. */
+static gsize
+strip_scanner_prefix (const guint8  *data,
+                      gsize          len,
+                      int           *eci)
+{
+  gsize pos = 0;
+
+  *eci = -1;
+  if (len >= 3 && data[0] == ']' && data[1] == 'Q' && data[2] >= '0' && data[2] <= '6')
+    pos = 3;
+  while (len - pos >= 7 && data[pos] == '\\') {
+    guint value = 0;
+    gsize i;
+
+    for (i = 1; i <= 6; i++) {
+      if (!g_ascii_isdigit (data[pos + i]))
+        break;
+      value = value * 10 + (data[pos + i] - '0');
+    }
+    if (i <= 6)
+      break;
+    *eci = (int) value;
+    pos += 7;
+  }
+  return pos;
+}
+
+/* Under the AIM ECI protocol a data backslash is sent twice; undo that only when every
+ * backslash really is doubled, so scanners that do not follow the protocol keep their data. */
+static GByteArray *
+undouble_backslashes (const guint8 *data,
+                      gsize         len)
+{
+  GByteArray *out;
+
+  for (gsize i = 0; i < len; i++) {
+    if (data[i] != '\\')
+      continue;
+    if (i + 1 >= len || data[i + 1] != '\\')
+      return NULL;
+    i++;
+  }
+  out = g_byte_array_sized_new (len);
+  for (gsize i = 0; i < len; i++) {
+    g_byte_array_append (out, data + i, 1);
+    if (data[i] == '\\')
+      i++;
+  }
+  return out;
+}
+
+char *
+foyer_payload_decode_text (const guint8    *data,
+                           gsize            len,
+                           char           **encoding,
+                           FoyerTextFlags  *flags,
+                           GError         **error)
+{
+  g_autoptr(GByteArray) clean = NULL;
+  g_autoptr(GByteArray) unfolded = NULL;
+  g_autoptr(GByteArray) undoubled = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  const char *forced = NULL;
+  const char *name = NULL;
+  FoyerTextFlags local_flags = FOYER_TEXT_FLAG_NONE;
+  gboolean utf16 = FALSE;
+  gboolean stripped = FALSE;
+  gsize skip;
+  int eci;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (encoding != NULL)
+    *encoding = NULL;
+  if (flags != NULL)
+    *flags = FOYER_TEXT_FLAG_NONE;
+
+  if (len > FOYER_PAYLOAD_MAX_BYTES) {
+    g_set_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_TOO_LARGE,
+                 "The code holds %" G_GSIZE_FORMAT " bytes; badges and business cards hold at "
+                 "most %d bytes (4 KiB), so it was not read",
+                 len, FOYER_PAYLOAD_MAX_BYTES);
+    return NULL;
+  }
+
+  skip = strip_scanner_prefix (data, len, &eci);
+  if (skip > 0) {
+    local_flags |= FOYER_TEXT_FLAG_STRIPPED;
+    data += skip;
+    len -= skip;
+    if (eci >= 0) {
+      undoubled = undouble_backslashes (data, len);
+      if (undoubled != NULL) {
+        data = undoubled->data;
+        len = undoubled->len;
+      }
+      forced = charset_for_eci ((guint) eci);
+      if (forced == NULL)
+        g_debug ("unknown ECI %d; guessing the charset", eci);
+    }
+  }
+
+  if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+    data += 3;
+    len -= 3;
+    if (forced == NULL)
+      forced = "UTF-8";
+  } else if (len >= 2 && ((data[0] == 0xFE && data[1] == 0xFF) ||
+                          (data[0] == 0xFF && data[1] == 0xFE))) {
+    if (forced == NULL || g_str_has_prefix (forced, "UTF-16"))
+      forced = data[0] == 0xFE ? "UTF-16BE" : "UTF-16LE";
+    data += 2;
+    len -= 2;
+  }
+  utf16 = forced != NULL && g_str_has_prefix (forced, "UTF-16");
+
+  /* Control bytes never occur inside the multi-byte sequences of the byte-oriented charsets, so
+   * they can go before decoding (a NUL would otherwise make UTF-8 validation fail). */
+  if (!utf16) {
+    clean = g_byte_array_sized_new (len);
+    for (gsize i = 0; i < len; i++) {
+      if (is_structural_or_printable_byte (data[i]))
+        g_byte_array_append (clean, data + i, 1);
+      else
+        stripped = TRUE;
+    }
+    data = clean->data;
+    len = clean->len;
+
+    unfolded = unfold_vcard_bytes (data, len);
+    if (unfolded != NULL) {
+      data = unfolded->data;
+      len = unfolded->len;
+    }
+  }
+
+  if (forced != NULL) {
+    const char *display;
+    const char *iconv_name = iconv_name_for (forced, &display);
+
+    raw = convert_strict (data, len, iconv_name);
+    if (raw != NULL) {
+      name = display;
+      if (eci >= 0)
+        local_flags |= FOYER_TEXT_FLAG_ECI;
+    } else {
+      g_debug ("payload is not valid %s as labelled; guessing its charset", forced);
+    }
+  }
+  if (raw == NULL)
+    raw = decode_by_candidates (data, len, &name, &local_flags);
+
+  text = strip_controls (raw, &stripped);
+  if (stripped)
+    local_flags |= FOYER_TEXT_FLAG_STRIPPED;
+
+  if (_foyer_str_is_blank (text) || *text == '\0') {
+    g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY,
+                         "The code holds no readable text");
+    return NULL;
+  }
+
+  if (encoding != NULL)
+    *encoding = g_strdup (name);
+  if (flags != NULL)
+    *flags = local_flags;
+  return g_steal_pointer (&text);
+}
