@@ -178,7 +178,11 @@ build_questions (FoyerLeadPage *self)
     }
 
     pref_group = adw_preferences_group_new ();
-    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (pref_group), label);
+    {
+      /* Group titles are markup; a label such as "< 100k" must show as written. */
+      g_autofree char *escaped = g_markup_escape_text (label, -1);
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (pref_group), escaped);
+    }
 
     if (g_strcmp0 (q->type, "text") == 0 || q->values[0] == NULL) {
       g_autofree char *name = g_strdup_printf ("question-%s", q->id);
@@ -211,6 +215,7 @@ build_questions (FoyerLeadPage *self)
         }
         gtk_accessible_update_property (GTK_ACCESSIBLE (check),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, shown[j], -1);
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown[j]);
         adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
         adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
