@@ -73,6 +73,861 @@ has_warning_containing (const FoyerContact *c,
   return FALSE;
 }
 
+/* ---- text decoding ---- */
+
+typedef struct {
+  const char    *name;
+  const char    *data;       /* UTF-8 test text, converted to charset when set */
+  gssize         len;        /* -1: strlen */
+  const char    *charset;    /* encode data with this before decoding; NULL: as is */
+  const char    *prefix;     /* bytes put in front after encoding (ECI designators) */
+  const char    *expected;
+  const char    *encoding;
+  FoyerTextFlags flags;
+} DecodeCase;
+
+static const DecodeCase decode_cases[] = {
+  { "ascii", "EXPO-2026", -1, NULL, NULL, "EXPO-2026", "UTF-8", 0 },
+  { "utf8-latin", "Siobh\xc3\xa1n O'Brien", -1, NULL, NULL, "Siobhán O'Brien", "UTF-8", 0 },
+  { "utf8-cjk", "张伟", -1, NULL, NULL, "张伟", "UTF-8", 0 },
+  { "utf8-bom", "\xef\xbb\xbf张伟", -1, NULL, NULL, "张伟", "UTF-8", 0 },
+  { "utf16le-bom", "\xff\xfe\x20\x5f\x1f\x4f", 6, NULL, NULL, "张伟", "UTF-16LE", 0 },
+  { "utf16be-bom", "\xfe\xff\x5f\x20\x4f\x1f", 6, NULL, NULL, "张伟", "UTF-16BE", 0 },
+  { "gb18030-name", "李娜", -1, "GB18030", NULL, "李娜", "GB18030", 0 },
+  { "gb18030-org", "广州国际展览公司", -1, "GB18030", NULL, "广州国际展览公司", "GB18030", 0 },
+  { "gb18030-mixed", "N:王;芳\r\nTEL:13912345678", -1, "GB18030", NULL,
+    "N:王;芳\r\nTEL:13912345678", "GB18030", 0 },
+  { "big5-name", "陳大文", -1, "BIG5", NULL, "陳大文", "Big5", 0 },
+  { "big5-org", "台北國際會展中心", -1, "BIG5", NULL, "台北國際會展中心", "Big5", 0 },
+  { "big5-surname-given", "張偉", -1, "BIG5", NULL, "張偉", "Big5", 0 },
+  { "sjis-name", "山田太郎", -1, "SHIFT_JIS", NULL, "山田太郎", "Shift_JIS", 0 },
+  { "sjis-kana", "タナカ", -1, "SHIFT_JIS", NULL, "タナカ", "Shift_JIS", 0 },
+  { "sjis-company", "株式会社 営業部長", -1, "SHIFT_JIS", NULL, "株式会社 営業部長", "Shift_JIS", 0 },
+  { "eci-utf8", "Siobh\xc3\xa1n", -1, NULL, "\\000026", "Siobhán", "UTF-8",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "eci-latin1", "M\xfcller", -1, NULL, "\\000003", "Müller", "ISO-8859-1",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "eci-gb18030", "李娜", -1, "GB18030", "\\000029", "李娜", "GB18030",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "eci-sjis", "山田", -1, "SHIFT_JIS", "\\000020", "山田", "Shift_JIS",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "aim-id-and-eci", "Hello", -1, NULL, "]Q2\\000026", "Hello", "UTF-8",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "eci-doubled-backslash", "a\\\\,b", -1, NULL, "\\000026", "a\\,b", "UTF-8",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "eci-single-backslash-kept", "a\\,b", -1, NULL, "\\000026", "a\\,b", "UTF-8",
+    FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
+  { "not-an-eci", "\\00002x", -1, NULL, NULL, "\\00002x", "UTF-8", 0 },
+  { "control-bytes", "AB\x01" "C\x1b" "D\x7f" "E", -1, NULL, NULL, "ABCDE", "UTF-8",
+    FOYER_TEXT_FLAG_STRIPPED },
+  { "nul-byte", "AB\0CD", 5, NULL, NULL, "ABCD", "UTF-8", FOYER_TEXT_FLAG_STRIPPED },
+  { "structural-whitespace-kept", "A\tB\r\nC\nD", -1, NULL, NULL, "A\tB\r\nC\nD", "UTF-8", 0 },
+  { "c1-control", "A\xc2\x85" "B", -1, NULL, NULL, "AB", "UTF-8", FOYER_TEXT_FLAG_STRIPPED },
+  { "garbage", "\x80\x81\xfe\xff\x80", 5, NULL, NULL, NULL, "UTF-8", FOYER_TEXT_FLAG_UNCERTAIN },
+  { "vcard40-fold-inside-utf8",
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jos\xc3\r\n \xa9 Smith\r\nEND:VCARD\r\n", -1, NULL, NULL,
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:José Smith\r\nEND:VCARD\r\n", "UTF-8", 0 },
+};
+
+static void
+test_decode_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (decode_cases); i++) {
+    const DecodeCase *t = &decode_cases[i];
+    g_autoptr(GByteArray) bytes = g_byte_array_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *encoding = NULL;
+    FoyerTextFlags flags = 0;
+    gsize len = t->len >= 0 ? (gsize) t->len : strlen (t->data);
+
+    g_test_message ("decode case %s", t->name);
+    if (t->prefix != NULL)
+      g_byte_array_append (bytes, (const guint8 *) t->prefix, strlen (t->prefix));
+    if (t->charset != NULL) {
+      g_autoptr(GBytes) encoded = encode (t->data, t->charset);
+      gsize n;
+      gconstpointer p = g_bytes_get_data (encoded, &n);
+
+      g_byte_array_append (bytes, p, n);
+    } else {
+      g_byte_array_append (bytes, (const guint8 *) t->data, len);
+    }
+
+    text = foyer_payload_decode_text (bytes->data, bytes->len, &encoding, &flags, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (text);
+    g_assert_true (g_utf8_validate (text, -1, NULL));
+    if (t->expected != NULL)
+      g_assert_cmpstr (text, ==, t->expected);
+    else
+      g_assert_nonnull (strstr (text, "\xef\xbf\xbd"));    /* U+FFFD */
+    g_assert_cmpstr (encoding, ==, t->encoding);
+    g_assert_cmpint (flags, ==, t->flags);
+  }
+}
+
+static void
+test_decode_limits (void)
+{
+  g_autofree char *big = g_malloc (FOYER_PAYLOAD_MAX_BYTES + 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  FoyerContact *contact;
+
+  memset (big, 'A', FOYER_PAYLOAD_MAX_BYTES + 1);
+
+  /* Exactly 4 KiB is read … */
+  text = foyer_payload_decode_text ((const guint8 *) big, FOYER_PAYLOAD_MAX_BYTES, NULL, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (text), ==, FOYER_PAYLOAD_MAX_BYTES);
+
+  /* … one byte more is rejected, with a message that says why. */
+  g_assert_null (foyer_payload_decode_text ((const guint8 *) big, FOYER_PAYLOAD_MAX_BYTES + 1,
+                                            NULL, NULL, &error));
+  g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "4097 bytes"));
+  g_assert_nonnull (strstr (error->message, "4096"));
+  g_clear_error (&error);
+
+  contact = foyer_payload_parse ((const guint8 *) big, FOYER_PAYLOAD_MAX_BYTES + 1, NULL, &error);
+  g_assert_null (contact);
+  g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Nothing readable left. */
+  g_assert_null (foyer_payload_parse ((const guint8 *) "", 0, NULL, &error));
+  g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_null (foyer_payload_parse ((const guint8 *) "\x01\x02\x03", 3, NULL, &error));
+  g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_null (foyer_payload_parse ((const guint8 *) " \r\n\t", 4, NULL, &error));
+  g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_null (foyer_payload_parse ((const guint8 *) "\\000026", 7, NULL, &error));
+  g_assert_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY);
+}
+
+static void
+test_decode_uncertain_warns (void)
+{
+  g_autoptr(FoyerContact) c = parse_full ("\x80\x81 \xfe\xff\x80 x", 9, NULL, NULL);
+
+  g_assert_true (c->text_flags & FOYER_TEXT_FLAG_UNCERTAIN);
+  g_assert_cmpstr (c->format, ==, FOYER_FORMAT_UNKNOWN);
+  g_assert_true (has_warning_containing (c, "could not be read"));
+}
+
+/* A whole GB18030 vCard with no ECI, as many Chinese card generators write it. */
+static void
+test_gb18030_vcard (void)
+{
+  g_autoptr(GBytes) bytes = encode ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:王;芳\r\nORG:深圳智能制造协会\r\n"
+                                    "TEL:0755-8888-6666\r\nEND:VCARD\r\n", "GB18030");
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(FoyerContact) c = parse_full (data, len, NULL, NULL);
+
+  g_assert_cmpstr (c->encoding, ==, "GB18030");
+  g_assert_cmpstr (c->full_name, ==, "王芳");
+  g_assert_cmpstr (c->organization, ==, "深圳智能制造协会");
+  assert_strv (c->phones, "+8675588886666", NULL);
+}
+
+static void
+test_big5_and_sjis_mecard (void)
+{
+  g_autoptr(GBytes) big5 = encode ("MECARD:N:陳,大文;ORG:台北國際會展中心;;", "BIG5");
+  g_autoptr(GBytes) sjis = encode ("MECARD:N:山田,太郎;ORG:株式会社東京;;", "SHIFT_JIS");
+  gsize len;
+  const char *data;
+  g_autoptr(FoyerContact) a = NULL;
+  g_autoptr(FoyerContact) b = NULL;
+
+  data = g_bytes_get_data (big5, &len);
+  a = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (a->encoding, ==, "Big5");
+  g_assert_cmpstr (a->full_name, ==, "陳大文");
+  g_assert_cmpstr (a->organization, ==, "台北國際會展中心");
+
+  data = g_bytes_get_data (sjis, &len);
+  b = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (b->encoding, ==, "Shift_JIS");
+  g_assert_cmpstr (b->full_name, ==, "山田太郎");
+  g_assert_cmpstr (b->organization, ==, "株式会社東京");
+}
+
+/* ---- formats ---- */
+
+typedef struct {
+  const char *payload;
+  const char *format;
+} FormatCase;
+
+static const FormatCase format_cases[] = {
+  { "BEGIN:VCARD\nVERSION:3.0\nFN:A B\nEND:VCARD\n", FOYER_FORMAT_VCARD },
+  { "begin:vcard\r\nversion:2.1\r\nfn:A B\r\nend:vcard\r\n", FOYER_FORMAT_VCARD },
+  { "MECARD:N:Smith,John;;", FOYER_FORMAT_MECARD },
+  { "BIZCARD:N:Sean;X:Owen;;", FOYER_FORMAT_BIZCARD },
+  { "EXPO2026-V-000123", FOYER_FORMAT_BADGE },
+  { "  EXPO2026-V-000123\r\n", FOYER_FORMAT_BADGE },
+  { "https://example.com/a?b=c", FOYER_FORMAT_URL },
+  { "HTTP://EXAMPLE.COM", FOYER_FORMAT_URL },
+  { "https://u.wechat.com/EFeq6Nbz4Y0xVbq8sTSqbDQ", FOYER_FORMAT_URL },
+  { "mailto:someone@example.com", FOYER_FORMAT_EMAIL },
+  { "MATMSG:TO:someone@example.com;SUB:Hi;BODY:Hello;;", FOYER_FORMAT_EMAIL },
+  { "someone@example.com", FOYER_FORMAT_EMAIL },
+  { "tel:+8613912345678", FOYER_FORMAT_PHONE },
+  { "Hello, this is just a sentence.", FOYER_FORMAT_UNKNOWN },
+  { "abc", FOYER_FORMAT_UNKNOWN },                                /* too short for a badge */
+  { "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLM", FOYER_FORMAT_UNKNOWN },
+  { "EXPO 2026", FOYER_FORMAT_UNKNOWN },                          /* a space: not a token */
+  { "参观证123456", FOYER_FORMAT_UNKNOWN },                       /* not printable ASCII */
+  { "WIFI:S:expo;T:WPA;P:secret;;", FOYER_FORMAT_BADGE },         /* the default pattern is broad */
+};
+
+static void
+test_format_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (format_cases); i++) {
+    g_autoptr(FoyerContact) c = parse (format_cases[i].payload);
+
+    g_autofree char *escaped = g_strescape (format_cases[i].payload, NULL);
+
+    g_test_message ("format case %u: %s", i, escaped);
+    g_assert_cmpstr (c->format, ==, format_cases[i].format);
+    g_assert_nonnull (c->text);
+    g_assert_cmpstr (c->default_region, ==, "CN");
+  }
+}
+
+static void
+test_vcard21 (void)
+{
+  /* Parameters in any order, bare type and encoding parameters, CHARSET on QP values in a
+   * legacy charset, soft line breaks. */
+  const char *card =
+    "BEGIN:VCARD\r\n"
+    "VERSION:2.1\r\n"
+    "N;ENCODING=QUOTED-PRINTABLE;CHARSET=GB2312:=C0=EE;=C4=C8\r\n"
+    "ORG;CHARSET=UTF-8;QUOTED-PRINTABLE:Gro=C3=9Fhandel f=C3=BCr Messeb=\r\n"
+    "edarf;Eink=C3=A4ufe\r\n"
+    "TITLE;CHARSET=UTF-8:Einkauf\r\n"
+    "TEL;CELL;PREF:139 1234 5678\r\n"
+    "TEL;WORK;VOICE:+49 (0)69 7575-0\r\n"
+    "EMAIL;PREF;INTERNET:Li.Na@Example.COM\r\n"
+    "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile 2\r\n"
+    "END:VCARD\r\n";
+  g_autoptr(FoyerContact) c = parse (card);
+
+  g_assert_cmpstr (c->format, ==, FOYER_FORMAT_VCARD);
+  g_assert_cmpstr (c->family_name, ==, "李");
+  g_assert_cmpstr (c->given_name, ==, "娜");
+  g_assert_cmpstr (c->full_name, ==, "李娜");
+  g_assert_cmpstr (c->organization, ==, "Großhandel für Messebedarf");
+  assert_strv (c->org_units, "Einkäufe", NULL);
+  g_assert_cmpstr (c->title, ==, "Einkauf");
+  assert_strv (c->phones, "+8613912345678", "+496975750", NULL);
+  assert_strv (c->emails, "Li.Na@example.com", NULL);
+  g_assert_cmpstr (c->note, ==, "Zeile 1\r\nZeile 2");
+  g_assert_null (c->warnings);
+}
+
+static void
+test_vcard30 (void)
+{
+  /* Bare LF, escapes, a tab fold, ENCODING=b, a group prefix, ADR, TYPE lists, no FN. */
+  const char *card =
+    "BEGIN:VCARD\n"
+    "VERSION:3.0\n"
+    "N:Smith;John;Q.;Dr.;\n"
+    "ORG:Smith\\, Jones & Co.;R&D\\; Labs\n"
+    "NOTE:Line one\\nLine two\\, with comma\\; semicolon and \\\\ backslash\n"
+    "item1.EMAIL;TYPE=INTERNET,pref:john@example.org\n"
+    "TITLE:Chief\n"
+    "\tScientist\n"
+    "ADR;TYPE=work:;Suite 5;1 Main St;Springfield;IL;62701;USA\n"
+    "X-NOTE;ENCODING=b:SGVsbG8=\n"
+    "NOTE;ENCODING=b;CHARSET=UTF-8:U2lvYmjDoW4=\n"
+    "URL:https://example.org/john\n"
+    "END:VCARD\n";
+  g_autoptr(FoyerContact) c = parse (card);
+
+  g_assert_cmpstr (c->full_name, ==, "John Smith");
+  g_assert_cmpstr (c->family_name, ==, "Smith");
+  g_assert_cmpstr (c->given_name, ==, "John");
+  g_assert_cmpstr (c->organization, ==, "Smith, Jones & Co.");
+  assert_strv (c->org_units, "R&D; Labs", NULL);
+  g_assert_cmpstr (c->note, ==,
+                   "Line one\nLine two, with comma; semicolon and \\ backslash\nSiobhán");
+  assert_strv (c->emails, "john@example.org", NULL);
+  g_assert_cmpstr (c->title, ==, "ChiefScientist");
+  g_assert_cmpstr (c->address, ==, "Suite 5, 1 Main St, Springfield, IL, 62701, USA");
+  assert_strv (c->urls, "https://example.org/john", NULL);
+}
+
+static void
+test_vcard40 (void)
+{
+  /* Folded at octets in the middle of a CJK character, tel: URIs, no END:VCARD. */
+  const char *card =
+    "BEGIN:VCARD\r\n"
+    "VERSION:4.0\r\n"
+    "FN:\xe5\xbc\xa0\r\n"
+    " \xe4\xbc\x9f\r\n"
+    "N:\xe5\xbc\xa0;\xe4\xbc\r\n"
+    "\t\x9f;;;\r\n"
+    "TEL;VALUE=uri;TYPE=\"voice,cell\":tel:+86-138-0013-8000\r\n"
+    "TEL;VALUE=uri:tel:+1-202-555-0123;ext=5\r\n"
+    "TEL:tel:010-6552-9988\r\n"
+    "EMAIL:zhang@EXAMPLE.cn\r\n";
+  g_autoptr(FoyerContact) c = parse (card);
+
+  g_assert_cmpstr (c->format, ==, FOYER_FORMAT_VCARD);
+  g_assert_cmpstr (c->encoding, ==, "UTF-8");
+  g_assert_cmpstr (c->full_name, ==, "张伟");
+  g_assert_cmpstr (c->family_name, ==, "张");
+  g_assert_cmpstr (c->given_name, ==, "伟");
+  assert_strv (c->phones, "+8613800138000", "+12025550123", "+861065529988", NULL);
+  assert_strv (c->emails, "zhang@example.cn", NULL);
+}
+
+static void
+test_vcard_oddities (void)
+{
+  g_autoptr(FoyerContact) nested = NULL;
+  g_autoptr(FoyerContact) two = NULL;
+  g_autoptr(FoyerContact) v4gb = NULL;
+  g_autoptr(GBytes) gb = NULL;
+  const char *data;
+  gsize len;
+
+  /* A 2.1 AGENT's nested vCard is not the card holder. */
+  nested = parse ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Boss\r\nAGENT:\r\nBEGIN:VCARD\r\n"
+                  "FN:Assistant\r\nEMAIL:assistant@example.com\r\nEND:VCARD\r\n"
+                  "EMAIL:boss@example.com\r\nEND:VCARD\r\n");
+  g_assert_cmpstr (nested->full_name, ==, "Boss");
+  assert_strv (nested->emails, "boss@example.com", NULL);
+
+  /* Only the first of several cards. */
+  two = parse ("BEGIN:VCARD\nFN:First\nEND:VCARD\nBEGIN:VCARD\nFN:Second\nEND:VCARD\n");
+  g_assert_cmpstr (two->full_name, ==, "First");
+
+  /* 4.0 is UTF-8 only: read it anyway, but say so. */
+  gb = encode ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:李娜\r\nEND:VCARD\r\n", "GB18030");
+  data = g_bytes_get_data (gb, &len);
+  v4gb = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (v4gb->full_name, ==, "李娜");
+  g_assert_true (has_warning_containing (v4gb, "not UTF-8"));
+}
+
+static void
+test_mecard (void)
+{
+  g_autoptr(FoyerContact) c = parse ("MECARD:N:Smith,John;TEL:+1-415-555-0100;TEL:(415) 555-0101;"
+                                     "EMAIL:john@example.com;URL:https\\://acme.example.com;"
+                                     "NOTE:Booth B12\\; met at demo;ADR:,,1 Main St,Springfield,,,"
+                                     "USA;ORG:Acme\\, Inc.;TITLE:CTO;;");
+  g_autoptr(FoyerContact) whole = parse ("MECARD:N:John Smith;;");
+
+  g_assert_cmpstr (c->format, ==, FOYER_FORMAT_MECARD);
+  g_assert_cmpstr (c->full_name, ==, "John Smith");
+  assert_strv (c->phones, "+14155550100", NULL);
+  g_assert_true (has_warning_containing (c, "(415) 555-0101"));   /* no country code in CN */
+  assert_strv (c->urls, "https://acme.example.com", NULL);
+  g_assert_cmpstr (c->note, ==, "Booth B12; met at demo");
+  g_assert_cmpstr (c->address, ==, "1 Main St, Springfield, USA");
+  g_assert_cmpstr (c->organization, ==, "Acme, Inc.");
+  g_assert_cmpstr (c->title, ==, "CTO");
+
+  g_assert_cmpstr (whole->full_name, ==, "John Smith");
+  g_assert_null (whole->family_name);
+}
+
+static void
+test_bizcard (void)
+{
+  g_autoptr(FoyerContact) c = parse ("BIZCARD:N:Sean;X:Owen;T:Engineer;C:Google;"
+                                     "B:+12125551212;M:+12125551213;E:srowen@example.com;;");
+
+  g_assert_cmpstr (c->format, ==, FOYER_FORMAT_BIZCARD);
+  g_assert_cmpstr (c->full_name, ==, "Sean Owen");
+  g_assert_cmpstr (c->given_name, ==, "Sean");
+  g_assert_cmpstr (c->family_name, ==, "Owen");
+  g_assert_cmpstr (c->title, ==, "Engineer");
+  g_assert_cmpstr (c->organization, ==, "Google");
+  assert_strv (c->phones, "+12125551212", "+12125551213", NULL);
+  assert_strv (c->emails, "srowen@example.com", NULL);
+}
+
+static void
+test_name_order (void)
+{
+  static const struct {
+    const char *payload;
+    const char *full_name;
+  } cases[] = {
+    { "BEGIN:VCARD\nVERSION:3.0\nN:王;芳;;;\nEND:VCARD\n", "王芳" },
+    { "BEGIN:VCARD\nVERSION:3.0\nN:欧阳;娜娜\nEND:VCARD\n", "欧阳娜娜" },
+    { "BEGIN:VCARD\nVERSION:3.0\nN:山田;太郎\nEND:VCARD\n", "山田太郎" },
+    { "BEGIN:VCARD\nVERSION:3.0\nN:김;민준\nEND:VCARD\n", "김민준" },
+    { "BEGIN:VCARD\nVERSION:3.0\nN:Müller;Jürgen\nEND:VCARD\n", "Jürgen Müller" },
+    { "BEGIN:VCARD\nVERSION:3.0\nN:Müller\nEND:VCARD\n", "Müller" },
+    { "BEGIN:VCARD\nVERSION:3.0\nN:;Jürgen\nEND:VCARD\n", "Jürgen" },
+    { "BEGIN:VCARD\nVERSION:3.0\nFN:Dr. Jürgen Müller\nN:Müller;Jürgen\nEND:VCARD\n",
+      "Dr. Jürgen Müller" },
+    { "MECARD:N:王,芳;;", "王芳" },
+    { "MECARD:N:Smith,John;;", "John Smith" },
+    { "BIZCARD:N:芳;X:王;;", "王芳" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr(FoyerContact) c = parse (cases[i].payload);
+
+    g_assert_cmpstr (c->full_name, ==, cases[i].full_name);
+  }
+}
+
+static void
+test_links (void)
+{
+  g_autoptr(FoyerContact) wechat = parse ("https://u.wechat.com/EFeq6Nbz4Y0xVbq8sTSqbDQ");
+  g_autoptr(FoyerContact) weixin = parse ("https://weixin.qq.com/r/abcDEF123");
+  g_autoptr(FoyerContact) plain = parse ("https://expo.example.cn/exhibitors?id=12");
+  g_autoptr(FoyerContact) mailto = parse ("mailto:Sales@Example.COM,info%40example.com?subject=Hi");
+  g_autoptr(FoyerContact) bad_mailto = parse ("mailto:not-an-address");
+  g_autoptr(FoyerContact) tel = parse ("tel:+86-139-1234-5678");
+  g_autoptr(FoyerContact) bad_tel = parse ("tel:12");
+  g_autoptr(FoyerContact) matmsg = parse ("MATMSG:TO:john@EXAMPLE.com;SUB:Meeting;BODY:Hi\\; there;;");
+  g_autoptr(JsonObject) json = foyer_contact_to_json (wechat);
+
+  g_assert_true (wechat->is_contact_link);
+  assert_strv (wechat->urls, "https://u.wechat.com/EFeq6Nbz4Y0xVbq8sTSqbDQ", NULL);
+  g_assert_null (wechat->full_name);
+  g_assert_null (wechat->note);
+  g_assert_true (has_warning_containing (wechat, "carries no name"));
+  g_assert_true (json_object_has_member (json, "warnings"));
+  g_assert_true (weixin->is_contact_link);
+
+  g_assert_false (plain->is_contact_link);
+  g_assert_null (plain->warnings);
+  assert_strv (plain->urls, "https://expo.example.cn/exhibitors?id=12", NULL);
+
+  g_assert_cmpstr (mailto->format, ==, FOYER_FORMAT_EMAIL);
+  assert_strv (mailto->emails, "Sales@example.com", "info@example.com", NULL);
+  g_assert_true (has_warning_containing (bad_mailto, "not-an-address"));
+  g_assert_null (bad_mailto->emails);
+
+  g_assert_cmpstr (tel->format, ==, FOYER_FORMAT_PHONE);
+  assert_strv (tel->phones, "+8613912345678", NULL);
+  g_assert_cmpstr (bad_tel->format, ==, FOYER_FORMAT_PHONE);
+  g_assert_null (bad_tel->phones);
+  g_assert_true (has_warning_containing (bad_tel, "“12”"));
+
+  g_assert_cmpstr (matmsg->format, ==, FOYER_FORMAT_EMAIL);
+  assert_strv (matmsg->emails, "john@example.com", NULL);
+}
+
+static void
+test_badge_pattern (void)
+{
+  const char *pattern = "^[A-Z]{4}[0-9]{6}$";
+  g_autoptr(FoyerContact) match = parse_full ("EXPO123456", 10, NULL, pattern);
+  g_autoptr(FoyerContact) other = parse_full ("EXPO-12", 7, NULL, pattern);
+  g_autoptr(FoyerContact) url = parse_full ("https://expo.example/b/1", 24, NULL,
+                                           "^https://expo\\.example/b/[0-9]+$");
+  g_autoptr(FoyerContact) broken = parse_full ("EXPO123456", 10, NULL, "([");
+
+  g_assert_cmpstr (match->format, ==, FOYER_FORMAT_BADGE);
+  g_assert_cmpstr (match->badge_code, ==, "EXPO123456");
+  /* With a configured pattern, other tokens are not this event's badges. */
+  g_assert_cmpstr (other->format, ==, FOYER_FORMAT_UNKNOWN);
+  g_assert_null (other->badge_code);
+  /* The organizer's pattern wins over the URL format. */
+  g_assert_cmpstr (url->format, ==, FOYER_FORMAT_BADGE);
+  g_assert_cmpstr (url->badge_code, ==, "https://expo.example/b/1");
+  /* A broken pattern is reported, and the code is still read with the default rules. */
+  g_assert_true (has_warning_containing (broken, "not a valid regular expression"));
+  g_assert_cmpstr (broken->format, ==, FOYER_FORMAT_BADGE);
+}
+
+/* ---- phones and e-mails ---- */
+
+typedef struct {
+  const char *input;
+  const char *region;
+  const char *expected;   /* NULL: rejected */
+} PhoneCase;
+
+static const PhoneCase phone_cases[] = {
+  /* China: mobiles, landlines with trunk 0, service numbers, 86 without a plus */
+  { "13912345678", "CN", "+8613912345678" },
+  { "139 1234 5678", "CN", "+8613912345678" },
+  { "139-1234-5678", NULL, "+8613912345678" },
+  { "0755-8888-6666", "CN", "+8675588886666" },
+  { "(0755) 8888 6666", "CN", "+8675588886666" },
+  { "010-6552-9988", "CN", "+861065529988" },
+  { "021 6888 1234", "CN", "+862168881234" },
+  { "400-810-5678", "CN", "+864008105678" },
+  { "86 139 1234 5678", "CN", "+8613912345678" },
+  { "１３９１２３４５６７８", "CN", "+8613912345678" },      /* full-width digits */
+  { "12345678", "CN", NULL },                              /* local number, no area code */
+  { "1391234567", "CN", NULL },                            /* a digit short */
+  { "23912345678", "CN", NULL },
+  /* international forms keep their own code */
+  { "+86 138 0013 8000", "CN", "+8613800138000" },
+  { "+86 21 6888 1234", "US", "+862168881234" },
+  { "0086 139 1234 5678", "CN", "+8613912345678" },
+  { "00 49 171 1234567", "CN", "+491711234567" },
+  { "+49 (0)69 7575-0", "CN", "+496975750" },
+  { "+49-69-7575-0", "CN", "+496975750" },
+  { "+1 (415) 555-0100", "CN", "+14155550100" },
+  { "+1 415 555 010", "CN", NULL },                        /* NANP is 10 digits */
+  { "+44 20 7946 0958", "CN", "+442079460958" },
+  { "+852 2345 6789", "CN", "+85223456789" },
+  { "+81 3-1234-5678", "CN", "+81312345678" },
+  { "+1234567890123456", "CN", NULL },                     /* over 15 digits */
+  { "+12", "CN", NULL },
+  { "+0 123 456 789", "CN", NULL },
+  /* other default regions */
+  { "(415) 555-0100", "US", "+14155550100" },
+  { "1-415-555-0100", "US", "+14155550100" },
+  { "011 86 139 1234 5678", "US", "+8613912345678" },
+  { "030 1234567", "DE", "+49301234567" },
+  { "0171 1234567", "DE", "+491711234567" },
+  { "020 7946 0958", "GB", "+442079460958" },
+  { "03-1234-5678", "JP", "+81312345678" },
+  { "02 1234 5678", "TW", "+886212345678" },
+  { "06 1234 5678", "IT", "+390612345678" },               /* Italy keeps its 0 */
+  { "2345 6789", "HK", "+85223456789" },
+  { "12345678", "ZZ", NULL },                              /* unknown region, no code */
+  { "+8613912345678", "ZZ", "+8613912345678" },
+  /* not numbers */
+  { "call me", "CN", NULL },
+  { "139 1234 5678 or 139 1234 5679", "CN", NULL },
+  { "", "CN", NULL },
+  { "tel:+86-139-1234-5678;phone-context=x", "CN", "+8613912345678" },
+};
+
+static void
+test_phone_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (phone_cases); i++) {
+    g_autofree char *got = foyer_phone_normalize (phone_cases[i].input, phone_cases[i].region);
+
+    g_test_message ("phone %s (%s)", phone_cases[i].input, phone_cases[i].region);
+    g_assert_cmpstr (got, ==, phone_cases[i].expected);
+  }
+}
+
+static const struct {
+  const char *input;
+  const char *expected;
+} email_cases[] = {
+  { "john.smith@example.com", "john.smith@example.com" },
+  { "  John.Smith@Example.COM ", "John.Smith@example.com" },
+  { "li.na+expo@EXAMPLE.com.cn", "li.na+expo@example.com.cn" },
+  { "o'brien@example.ie", "o'brien@example.ie" },
+  { "用户@例子.中国", "用户@例子.中国" },
+  { "a@b.co", "a@b.co" },
+  { "no-at-sign.example.com", NULL },
+  { "two@@example.com", NULL },
+  { "a@b@example.com", NULL },
+  { "john smith@example.com", NULL },
+  { "john@localhost", NULL },
+  { "john@example.123", NULL },
+  { ".john@example.com", NULL },
+  { "john.@example.com", NULL },
+  { "jo..hn@example.com", NULL },
+  { "john@-example.com", NULL },
+  { "john@example..com", NULL },
+  { "john@exa_mple.com", NULL },
+  { "@example.com", NULL },
+  { "john@", NULL },
+  { "", NULL },
+};
+
+static void
+test_email_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (email_cases); i++) {
+    g_autofree char *got = foyer_email_normalize (email_cases[i].input);
+
+    g_test_message ("email %s", email_cases[i].input);
+    g_assert_cmpstr (got, ==, email_cases[i].expected);
+  }
+}
+
+static void
+test_field_warnings (void)
+{
+  g_autoptr(FoyerContact) c = parse ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A B\r\n"
+                                     "EMAIL:broken.example.com\r\nEMAIL:ok@example.com\r\n"
+                                     "TEL:12345\r\nTEL:13912345678\r\n"
+                                     "URL:not a url\r\nEND:VCARD\r\n");
+
+  assert_strv (c->emails, "ok@example.com", NULL);
+  assert_strv (c->phones, "+8613912345678", NULL);
+  g_assert_null (c->urls);
+  g_assert_true (has_warning_containing (c, "E-mail “broken.example.com”"));
+  g_assert_true (has_warning_containing (c, "Phone “12345”"));
+  g_assert_true (has_warning_containing (c, "“not a url”"));
+  g_assert_cmpuint (g_strv_length (c->warnings), ==, 3);
+}
+
+static void
+test_region_option (void)
+{
+  const char *card = "MECARD:N:Smith,John;TEL:(415) 555-0100;;";
+  g_autoptr(FoyerContact) us = parse_full (card, strlen (card), "us", NULL);
+  g_autoptr(JsonObject) json = foyer_contact_to_json (us);
+
+  assert_strv (us->phones, "+14155550100", NULL);
+  g_assert_cmpstr (us->default_region, ==, "US");
+  g_assert_cmpstr (json_object_get_string_member (json, "default_region"), ==, "US");
+}
+
+static void
+test_unknown_keeps_text (void)
+{
+  const char *text = "Visit hall 3 — 欢迎光临!\nSecond line";
+  g_autoptr(FoyerContact) c = parse (text);
+  g_autoptr(JsonObject) json = foyer_contact_to_json (c);
+
+  g_assert_cmpstr (c->format, ==, FOYER_FORMAT_UNKNOWN);
+  g_assert_cmpstr (c->text, ==, text);
+  g_assert_cmpstr (c->encoding, ==, "UTF-8");
+  g_assert_null (c->full_name);
+  g_assert_null (c->warnings);
+  g_assert_cmpuint (json_object_get_size (json), ==, 2);   /* format, default_region */
+}
+
+static void
+test_contact_boxed (void)
+{
+  g_autoptr(FoyerContact) c = parse ("BEGIN:VCARD\nVERSION:3.0\nN:王;芳\nORG:A;B;C\n"
+                                     "EMAIL:a@example.com\nTEL:13912345678\nURL:https://x.cn\n"
+                                     "NOTE:n\nADR:;;s;c;;;\nEMAIL:bad\nEND:VCARD\n");
+  g_autoptr(FoyerContact) copy = NULL;
+  g_autoptr(JsonObject) a = NULL;
+  g_autoptr(JsonObject) b = NULL;
+  g_autoptr(JsonNode) na = NULL;
+  g_autoptr(JsonNode) nb = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_assert_true (G_TYPE_IS_BOXED (FOYER_TYPE_CONTACT));
+  g_value_init (&value, FOYER_TYPE_CONTACT);
+  g_value_set_boxed (&value, c);
+  copy = g_value_dup_boxed (&value);
+  g_value_unset (&value);
+
+  g_assert_true (copy != c);
+  assert_strv (copy->org_units, "B", "C", NULL);
+  g_assert_cmpstr (copy->text, ==, c->text);
+  a = foyer_contact_to_json (c);
+  b = foyer_contact_to_json (copy);
+  na = json_node_init_object (json_node_alloc (), a);
+  nb = json_node_init_object (json_node_alloc (), b);
+  g_assert_true (json_node_equal (na, nb));
+  g_assert_cmpstr (json_object_get_string_member (a, "address"), ==, "s, c");
+  g_assert_false (json_object_has_member (a, "org_units"));
+  g_assert_false (json_object_has_member (a, "text"));
+  foyer_contact_free (NULL);
+}
+
+/* Inputs the fuzzers found (or that fuzz-like edge cases exercise): each must parse without
+ * crashing, leaking or reading out of bounds. */
+static const struct {
+  const char *data;
+  gsize       len;
+} regression_inputs[] = {
+  { "BEGIN:VCARD", 11 },
+  { "BEGIN:VCARD\n", 12 },
+  { "BEGIN:VCARD\n ", 13 },
+  { "BEGIN:VCARD\r\n\t", 14 },
+  { "BEGIN:VCARD\nN;ENCODING=QUOTED-PRINTABLE:=", 41 },
+  { "BEGIN:VCARD\nN;ENCODING=QUOTED-PRINTABLE:=\n=\n=", 45 },
+  { "BEGIN:VCARD\nN;QUOTED-PRINTABLE:=4", 33 },
+  { "BEGIN:VCARD\nNOTE;ENCODING=b:====", 32 },
+  { "BEGIN:VCARD\nNOTE;ENCODING=b;CHARSET=X-NOPE:QUJD", 47 },
+  { "BEGIN:VCARD\nN;CHARSET=GB2312;ENCODING=QUOTED-PRINTABLE:=FF=FF=FF", 64 },
+  { "BEGIN:VCARD\nTEL;\"\":x\nEND:VCARD", 30 },
+  { "BEGIN:VCARD\n:\n;:\n.:\nEND", 23 },
+  { "BEGIN:VCARD\nEND:VCARD\nEND:VCARD\nFN:x", 36 },
+  { "MECARD:", 7 },
+  { "MECARD:\\", 8 },
+  { "MECARD:N:\\,;;", 13 },
+  { "MECARD:N:,,,,;ADR:,,,;;", 23 },
+  { "BIZCARD:\\;:;", 12 },
+  { "MATMSG:TO:;;", 12 },
+  { "mailto:", 7 },
+  { "mailto:%", 8 },
+  { "tel:", 4 },
+  { "tel:%00", 7 },
+  { "https://", 8 },
+  { "http://[", 8 },
+  { "\\000026", 7 },
+  { "\\999999x", 8 },
+  { "]Q", 2 },
+  { "\xef\xbb\xbf", 3 },
+  { "\xfe\xff\x00", 3 },
+  { "\xff\xfe\x00\xd8", 4 },
+  { "\\000025\x00\x41\xd8\x00", 11 },
+  /* fuzz-payload: percent-decoding made a warning that was not UTF-8 */
+  { "tel:+B;CHARSET=UTF%886IZCAR-D", 29 },
+  { "mailto:%C3%28@example.com", 25 },
+};
+
+static void
+assert_utf8_strv (char **v)
+{
+  for (guint i = 0; v != NULL && v[i] != NULL; i++)
+    g_assert_true (g_utf8_validate (v[i], -1, NULL));
+}
+
+static void
+assert_contact_utf8 (const FoyerContact *c)
+{
+  const char *fields[] = { c->format, c->full_name, c->family_name, c->given_name,
+                           c->organization, c->title, c->address, c->note, c->badge_code,
+                           c->text, c->encoding };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_assert_true (fields[i] == NULL || g_utf8_validate (fields[i], -1, NULL));
+  assert_utf8_strv (c->org_units);
+  assert_utf8_strv (c->emails);
+  assert_utf8_strv (c->phones);
+  assert_utf8_strv (c->urls);
+  assert_utf8_strv (c->warnings);
+}
+
+static void
+test_regressions (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (regression_inputs); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FoyerContact) c = NULL;
+    g_autoptr(JsonObject) json = NULL;
+
+    g_test_message ("regression input %u", i);
+    c = foyer_payload_parse ((const guint8 *) regression_inputs[i].data,
+                             regression_inputs[i].len, NULL, &error);
+    if (c == NULL) {
+      g_assert_nonnull (error);
+      continue;
+    }
+    g_assert_no_error (error);
+    g_assert_nonnull (c->format);
+    assert_contact_utf8 (c);
+    json = foyer_contact_to_json (c);
+    g_assert_nonnull (json);
+  }
+}
+
+/* ---- foyerctl parse ---- */
+
+static JsonObject *
+parse_json_output (const char *out)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_foyerctl_parse (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("parse");
+  g_autofree char *plain = foyer_test_write_file (dir, "plain.conf", "[kiosk]\nid=k1\n");
+  g_autofree char *conf = foyer_test_write_file (dir, "event.conf",
+                                                 "[kiosk]\ndefault-region=US\n"
+                                                 "[badge]\npattern=^EX[0-9]+$\n");
+  g_autofree char *bad = foyer_test_write_file (dir, "bad.conf", "[sync]\nbackend=ftp\n");
+  const char *card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:王;芳\r\nTEL:0755-8888-6666\r\n"
+                     "EMAIL:bad-address\r\nEND:VCARD\r\n";
+  const char *us_phone = "MECARD:N:Smith,John;TEL:(415) 555-0100;;";
+  g_autofree char *big = g_strnfill (FOYER_PAYLOAD_MAX_BYTES + 1, 'A');
+  const char *argv_plain[] = { "--config", plain, "parse", NULL };
+  const char *argv_us[] = { "--config", plain, "parse", "--default-region", "US", NULL };
+  const char *argv_event[] = { "--config", conf, "parse", NULL };
+  const char *argv_extra[] = { "--config", plain, "parse", "file.bin", NULL };
+  const char *argv_bad[] = { "--config", bad, "parse", NULL };
+  char *out = NULL;
+  char *err = NULL;
+  JsonObject *json;
+  JsonArray *array;
+
+  /* Parsed: exit 0, one JSON object with the corpus keys plus warnings. */
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_plain, card, strlen (card), &out, &err), ==, 0);
+  json = parse_json_output (out);
+  g_assert_cmpstr (json_object_get_string_member (json, "format"), ==, "vcard");
+  g_assert_cmpstr (json_object_get_string_member (json, "full_name"), ==, "王芳");
+  g_assert_cmpstr (json_object_get_string_member (json, "default_region"), ==, "CN");
+  array = json_object_get_array_member (json, "phones");
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "+8675588886666");
+  array = json_object_get_array_member (json, "warnings");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_nonnull (strstr (json_array_get_string_element (array, 0), "bad-address"));
+  g_assert_false (json_object_has_member (json, "text"));
+  json_object_unref (json);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* --default-region */
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_us, us_phone, strlen (us_phone), &out, NULL),
+                   ==, 0);
+  json = parse_json_output (out);
+  array = json_object_get_array_member (json, "phones");
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "+14155550100");
+  g_assert_cmpstr (json_object_get_string_member (json, "default_region"), ==, "US");
+  json_object_unref (json);
+  g_clear_pointer (&out, g_free);
+
+  /* [kiosk] default-region and [badge] pattern from the configuration. */
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_event, us_phone, strlen (us_phone), &out, NULL),
+                   ==, 0);
+  json = parse_json_output (out);
+  g_assert_cmpstr (json_object_get_string_member (json, "default_region"), ==, "US");
+  json_object_unref (json);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_event, "EX12345", 7, &out, NULL), ==, 0);
+  json = parse_json_output (out);
+  g_assert_cmpstr (json_object_get_string_member (json, "format"), ==, "badge");
+  g_assert_cmpstr (json_object_get_string_member (json, "badge_code"), ==, "EX12345");
+  json_object_unref (json);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_event, "EXPO-2026", 9, &out, NULL), ==, 0);
+  json = parse_json_output (out);
+  g_assert_cmpstr (json_object_get_string_member (json, "format"), ==, "unknown");
+  json_object_unref (json);
+  g_clear_pointer (&out, g_free);
+
+  /* Rejected: exit 65 with a message, nothing on stdout. */
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_plain, big, strlen (big), &out, &err), ==, 65);
+  g_assert_true (out == NULL || *out == '\0');
+  g_assert_nonnull (strstr (err, "4097 bytes"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_plain, NULL, 0, &out, &err), ==, 65);
+  g_assert_nonnull (strstr (err, "no readable text"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Usage and configuration errors. */
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_extra, "x", 1, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "stdin"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyer_test_run_foyerctl (argv_bad, "EXPO-2026", 9, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "backend"));
+  g_clear_pointer (&err, g_free);
+}
+
 /* ---- the shared corpus ---- */
 
 static void
@@ -159,7 +1014,30 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add_func ("/payload/decode/table", test_decode_table);
+  g_test_add_func ("/payload/decode/limits", test_decode_limits);
+  g_test_add_func ("/payload/decode/uncertain", test_decode_uncertain_warns);
+  g_test_add_func ("/payload/decode/gb18030-vcard", test_gb18030_vcard);
+  g_test_add_func ("/payload/decode/big5-sjis-mecard", test_big5_and_sjis_mecard);
+  g_test_add_func ("/payload/format/table", test_format_table);
+  g_test_add_func ("/payload/format/vcard21", test_vcard21);
+  g_test_add_func ("/payload/format/vcard30", test_vcard30);
+  g_test_add_func ("/payload/format/vcard40", test_vcard40);
+  g_test_add_func ("/payload/format/vcard-oddities", test_vcard_oddities);
+  g_test_add_func ("/payload/format/mecard", test_mecard);
+  g_test_add_func ("/payload/format/bizcard", test_bizcard);
+  g_test_add_func ("/payload/format/links", test_links);
+  g_test_add_func ("/payload/format/badge-pattern", test_badge_pattern);
+  g_test_add_func ("/payload/format/unknown", test_unknown_keeps_text);
+  g_test_add_func ("/payload/name-order", test_name_order);
+  g_test_add_func ("/payload/phone/table", test_phone_table);
+  g_test_add_func ("/payload/phone/region-option", test_region_option);
+  g_test_add_func ("/payload/email/table", test_email_table);
+  g_test_add_func ("/payload/field-warnings", test_field_warnings);
+  g_test_add_func ("/payload/contact-boxed", test_contact_boxed);
+  g_test_add_func ("/payload/regressions", test_regressions);
   g_test_add_func ("/payload/corpus", test_corpus);
+  g_test_add_func ("/payload/foyerctl-parse", test_foyerctl_parse);
 
   return g_test_run ();
 }

@@ -8,5 +8,11 @@ G_BEGIN_DECLS
 int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_set_pin (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_register (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_purge (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

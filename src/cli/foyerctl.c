@@ -20,6 +20,12 @@ static const FoyerctlCommand commands[] = {
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
   { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
   { "set-pin", N_("Set the staff PIN for Admin and leaving the kiosk"), foyerctl_cmd_set_pin },
+  { "export", N_("Write registrations as CSV, vCard or JSON lines"), foyerctl_cmd_export },
+  { "import", N_("Load pre-registered attendees from CSV or JSON lines"), foyerctl_cmd_import },
+  { "register", N_("Store one visitor given as JSON on standard input"), foyerctl_cmd_register },
+  { "stats", N_("Count registrations by kind, category, hour and queue state"), foyerctl_cmd_stats },
+  { "purge", N_("Remove personal data older than [storage] retain-days"), foyerctl_cmd_purge },
+  { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
 };
 
 static void

@@ -8,3 +8,5 @@
 #include "foyer-store.h"
 #include "foyer-payload.h"
 #include "foyer-pin.h"
+#include "foyer-export.h"
+#include "foyer-import.h"

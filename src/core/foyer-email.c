@@ -73,9 +73,9 @@ foyer_email_normalize (const char *address)
 
   g_return_val_if_fail (address != NULL, NULL);
 
-  trimmed = _foyer_str_trim (address);
-  if (!g_utf8_validate (trimmed, -1, NULL))
+  if (!g_utf8_validate (address, -1, NULL))
     return NULL;
+  trimmed = _foyer_str_trim (address);
   at = strrchr (trimmed, '@');
   if (at == NULL || strchr (trimmed, '@') != at)
     return NULL;

@@ -283,11 +283,14 @@ _foyer_contact_add_warning (FoyerContactBuilder *b,
                             const char          *format,
                             ...)
 {
+  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  g_ptr_array_add (b->warnings, g_strdup_vprintf (format, args));
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Warnings quote what was scanned; keep them UTF-8 whatever it was. */
+  g_ptr_array_add (b->warnings, g_utf8_make_valid (message, -1));
 }
 
 static gboolean
@@ -426,6 +429,19 @@ try_url (const char          *text,
   return TRUE;
 }
 
+/* Percent-decodes a URI part; keeps it as written when the result would not be UTF-8 text. */
+static char *
+uri_unescape_text (const char *part)
+{
+  char *unescaped = g_uri_unescape_string (part, NULL);
+
+  if (unescaped == NULL || !g_utf8_validate (unescaped, -1, NULL)) {
+    g_free (unescaped);
+    return g_strdup (part);
+  }
+  return unescaped;
+}
+
 static gboolean
 try_mailto (const char          *text,
             FoyerContactBuilder *b)
@@ -444,9 +460,9 @@ try_mailto (const char          *text,
   b->contact->format = g_strdup (FOYER_FORMAT_EMAIL);
   parts = g_strsplit (addresses, ",", -1);
   for (guint i = 0; parts[i] != NULL; i++) {
-    g_autofree char *unescaped = g_uri_unescape_string (parts[i], NULL);
+    g_autofree char *unescaped = uri_unescape_text (parts[i]);
 
-    _foyer_contact_add_email (b, unescaped != NULL ? unescaped : parts[i]);
+    _foyer_contact_add_email (b, unescaped);
   }
   if (b->emails->len == 0 && b->warnings->len == 0)
     _foyer_contact_add_warning (b, "The mailto: link names no e-mail address");
@@ -464,8 +480,8 @@ try_tel (const char          *text,
     return FALSE;
   rest = text + strlen ("tel:");
   b->contact->format = g_strdup (FOYER_FORMAT_PHONE);
-  number = g_uri_unescape_string (rest, NULL);
-  _foyer_contact_add_phone (b, number != NULL ? number : rest);
+  number = uri_unescape_text (rest);
+  _foyer_contact_add_phone (b, number);
   return TRUE;
 }
 
@@ -480,28 +496,36 @@ is_bare_email (const char *text)
   return normalized != NULL;
 }
 
-static gboolean
-try_badge (const char                *text,
-           const FoyerPayloadOptions *options,
-           gboolean                   configured,
-           FoyerContactBuilder       *b)
+/* The event's badge pattern, or NULL (with a warning when it does not compile) to use the
+ * default rule. */
+static GRegex *
+compile_badge_pattern (const FoyerPayloadOptions *options,
+                       FoyerContactBuilder       *b)
 {
-  g_autoptr(GRegex) regex = NULL;
   g_autoptr(GError) error = NULL;
   const char *pattern = options != NULL ? options->badge_pattern : NULL;
+  GRegex *regex;
 
-  if (configured != (pattern != NULL && *pattern != '\0'))
-    return FALSE;
-  if (!configured)
-    pattern = DEFAULT_BADGE_PATTERN;
-
-  regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
-  if (regex == NULL) {
+  if (pattern == NULL || *pattern == '\0')
+    return NULL;
+  regex = g_regex_new (pattern, 0, 0, &error);
+  if (regex == NULL)
     _foyer_contact_add_warning (b, "The badge pattern of this event is not a valid regular "
-                                "expression (%s); badge codes cannot be recognized",
+                                "expression (%s); the default badge rule was used",
                                 error->message);
-    return FALSE;
-  }
+  return regex;
+}
+
+static gboolean
+try_badge (const char          *text,
+           GRegex              *regex,
+           FoyerContactBuilder *b)
+{
+  g_autoptr(GRegex) fallback = NULL;
+
+  if (regex == NULL)
+    regex = fallback = g_regex_new (DEFAULT_BADGE_PATTERN, 0, 0, NULL);
+  g_assert (regex != NULL);
   if (!g_regex_match (regex, text, 0, NULL))
     return FALSE;
 
@@ -525,6 +549,7 @@ foyer_payload_parse (const guint8              *data,
   const char *region;
   gboolean parsed = FALSE;
   GError *badge_error = NULL;
+  g_autoptr(GRegex) badge_regex = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -559,8 +584,9 @@ foyer_payload_parse (const guint8              *data,
 
   /* A pattern the organizer configured wins over every generic format: badge codes of some
    * events are URLs or e-mail-like tokens. */
-  if (!parsed)
-    parsed = try_badge (trimmed, options, TRUE, &b);
+  badge_regex = compile_badge_pattern (options, &b);
+  if (!parsed && badge_regex != NULL)
+    parsed = try_badge (trimmed, badge_regex, &b);
   if (!parsed && _foyer_str_has_prefix_ascii_ci (trimmed, "BEGIN:VCARD"))
     parsed = _foyer_vcard_parse (trimmed, &b);
   if (!parsed && _foyer_str_has_prefix_ascii_ci (trimmed, "MECARD:"))
@@ -576,8 +602,8 @@ foyer_payload_parse (const guint8              *data,
     _foyer_contact_add_email (&b, trimmed);
     parsed = TRUE;
   }
-  if (!parsed)
-    parsed = try_badge (trimmed, options, FALSE, &b);
+  if (!parsed && badge_regex == NULL)
+    parsed = try_badge (trimmed, NULL, &b);
   if (!parsed)
     contact->format = g_strdup (FOYER_FORMAT_UNKNOWN);
 

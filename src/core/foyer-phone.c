@@ -156,8 +156,10 @@ plausible_international (const char *digits)
 
       /* The country codes of the table are prefix-free against each other except 7/1, handled
        * above; a longer country code of another region cannot start with one of these. */
+      /* After the country code, a trunk 0 is a mistake (+49 069…) except where the 0 is part
+       * of the number (Italy). */
       return national >= r->min_national && national <= r->max_national &&
-             digits[cc] != '0';
+             (g_strcmp0 (r->trunk_prefix, "0") != 0 || digits[cc] != '0');
     }
   }
   return TRUE;   /* a country Foyer has no rules for: the generic E.164 length check held */
@@ -175,6 +177,8 @@ foyer_phone_normalize (const char *number,
 
   g_return_val_if_fail (number != NULL, NULL);
 
+  if (!g_utf8_validate (number, -1, NULL))
+    return NULL;
   digits = digits_of (number, &plus);
   if (digits == NULL || digits[0] == '\0')
     return NULL;
@@ -192,16 +196,24 @@ foyer_phone_normalize (const char *number,
   } else {
     national = digits;
     if (region->trunk_prefix != NULL && g_str_has_prefix (national, region->trunk_prefix)) {
-      /* NANP's trunk prefix is 1, which is also how every national number may not start;
-       * only an 11-digit 1… is the trunk form. */
+      /* NANP's trunk prefix is 1; only an 11-digit 1… is the trunk form there. */
       if (strcmp (region->country_code, "1") != 0 || strlen (national) == 11)
         national += strlen (region->trunk_prefix);
     }
 
-    /* Chinese cards often print the country code without a plus: 86 139 1234 5678. */
-    if (strcmp (region->region, "CN") == 0 && g_str_has_prefix (national, "86") &&
-        strlen (national) == 13 && national[2] == '1')
-      national += 2;
+    if (strcmp (region->region, "CN") == 0) {
+      gboolean had_trunk = national != digits;
+
+      /* Chinese cards often print the country code without a plus: 86 139 1234 5678. */
+      if (!had_trunk && g_str_has_prefix (national, "86") && strlen (national) == 13 &&
+          national[2] == '1')
+        national += 2;
+      /* Written nationally, only mobiles and 400/800 numbers go without the trunk 0; a
+       * landline without it (e.g. a foreign number missing its +) is not a Chinese number. */
+      else if (!had_trunk && national[0] != '1' && !g_str_has_prefix (national, "400") &&
+               !g_str_has_prefix (national, "800"))
+        return NULL;
+    }
 
     international = g_strconcat (region->country_code, national, NULL);
   }

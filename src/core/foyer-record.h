@@ -105,11 +105,34 @@ GType       foyer_lead_get_type (void) G_GNUC_CONST;
 FoyerLead  *foyer_lead_new      (void);
 FoyerLead  *foyer_lead_copy     (const FoyerLead *lead);
 void        foyer_lead_free     (FoyerLead       *lead);
-/* The wire form: {"id","type":"lead","created_at",…,"visitor":{registration wire form}}. */
+/* The wire form: {"id","type":"lead","created_at",…,"visitor":{registration wire form}}.
+ * This one has no "visitor": the store adds it (foyer_lead_to_json_with_visitor). */
 JsonObject *foyer_lead_to_json  (const FoyerLead *lead);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerLead, foyer_lead_free)
 
 /* UTC now as RFC 3339 with milliseconds. */
 char *foyer_timestamp_now (void);
+
+/* --- added by the store module --- */
+
+/* Checks the rules a stored registration must follow: valid kind, category and source, event
+ * and kiosk id present, a name, badge code, e-mail or phone to identify the visitor (a check_in
+ * needs the badge code), e-mails with an @, phones in E.164, valid RFC 3339 timestamps, UTF-8
+ * text of sane length. Fails with FOYER_STORE_ERROR_INVALID naming the field. */
+gboolean    foyer_registration_validate (const FoyerRegistration *reg,
+                                         GError                 **error);
+/* The wire "type" of a registration: "check_in" for kind check_in, else "registration". */
+const char *foyer_registration_wire_type (const FoyerRegistration *reg);
+/* Rating valid (or NULL), registration_id, event, kiosk_id present, answers_json a JSON object
+ * (or NULL). FOYER_STORE_ERROR_INVALID. */
+gboolean    foyer_lead_validate         (const FoyerLead         *lead,
+                                         GError                 **error);
+/* foyer_lead_to_json() plus "visitor": the registration's wire form (visitor may be NULL).
+ * "answers_json" carries the answers as a JSON object, not as a string. */
+JsonObject *foyer_lead_to_json_with_visitor (const FoyerLead         *lead,
+                                             const FoyerRegistration *visitor);
+/* Normalizes a user-given time (RFC 3339 with any offset, or a date YYYY-MM-DD meaning its UTC
+ * midnight) to the stored form (UTC, ms, "Z"). NULL when it cannot be parsed. */
+char       *foyer_timestamp_normalize   (const char              *text);
 
 G_END_DECLS

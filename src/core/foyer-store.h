@@ -69,7 +69,7 @@ int                foyer_store_get_schema_version  (FoyerStore         *self);
 /* --- registrations --- */
 
 /* Stores reg and its outbox row in one transaction. Fills reg->id, created_at (when NULL) and
- * possible_duplicate. When reg has a badge code already registered for the same event, nothing
+ * possible_duplicate (kind defaults to walk_in and category to trade_visitor when NULL). When reg has a badge code already registered for the same event, nothing
  * is written, *existing (if non-NULL) receives the earlier record (with its created_at and
  * kiosk_id) and TRUE is returned. Emits ::record-added after COMMIT for a new record. */
 gboolean           foyer_store_add_registration    (FoyerStore         *self,
@@ -139,6 +139,8 @@ GPtrArray         *foyer_store_list_leads          (FoyerStore         *self,
 JsonArray         *foyer_store_outbox_take         (FoyerStore         *self,
                                                     guint               max,
                                                     GError            **error);
+/* mark_done, mark_retry and release act on in_flight rows only: a lead edited while its old
+ * version was in flight is pending again and must be sent again. One statement per call. */
 gboolean           foyer_store_outbox_mark_done    (FoyerStore         *self,
                                                     const char * const *ids,
                                                     GError            **error);
@@ -195,6 +197,43 @@ gboolean           foyer_store_purge_older_than    (FoyerStore         *self,
 JsonObject        *foyer_store_stats               (FoyerStore         *self,
                                                     const char         *event,
                                                     const char         *since,
+                                                    GError            **error);
+
+/* --- added by the store module --- */
+
+/* Signal "record-added" (const char *record_id, const char *record_type): emitted in the thread
+ * that committed, right after COMMIT of a new or re-queued outbox row (add_registration,
+ * check_in_badge, save_lead, outbox_requeue). The sync engine connects it to wake its thread. */
+
+typedef enum {
+  FOYER_STORE_OPEN_DEFAULT  = 0,
+  /* Never writes: no creation, no migration, no recovery (foyerctl export/stats, tests of
+   * read-only media). Writing calls fail with FOYER_STORE_ERROR_READONLY. */
+  FOYER_STORE_OPEN_READONLY = 1 << 0,
+} FoyerStoreOpenFlags;
+
+FoyerStore        *foyer_store_open_with_flags     (const char         *path,
+                                                    FoyerStoreOpenFlags flags,
+                                                    GError            **error);
+/* How long a write waits for another connection's lock before FOYER_STORE_ERROR_LOCKED
+ * (default 5000 ms). */
+void               foyer_store_set_busy_timeout    (FoyerStore         *self,
+                                                    int                 ms);
+
+/* Called for each registration; return FALSE to stop. reg is only valid during the call. */
+typedef gboolean (*FoyerRegistrationFunc)          (const FoyerRegistration *reg,
+                                                    gpointer            user_data);
+/* Registrations of event (NULL = every event) created at or after since (RFC 3339, NULL = all),
+ * oldest first. Reads one row at a time, so exports of a million rows stay small. */
+gboolean           foyer_store_foreach_registration (FoyerStore        *self,
+                                                     const char        *event,
+                                                     const char        *since,
+                                                     FoyerRegistrationFunc func,
+                                                     gpointer           user_data,
+                                                     GError           **error);
+/* Number of registrations of event (NULL = all). */
+gint64             foyer_store_count_registrations (FoyerStore         *self,
+                                                    const char         *event,
                                                     GError            **error);
 
 G_END_DECLS

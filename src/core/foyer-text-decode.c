@@ -183,6 +183,8 @@ convert_strict (const guint8 *data,
   gsize written = 0;
   char *out;
 
+  if (len == 0)
+    return g_strdup ("");
   out = g_convert ((const char *) data, len, "UTF-8", from, NULL, &written, &error);
   if (out == NULL)
     return NULL;
@@ -348,9 +350,9 @@ decode_by_candidates (const guint8    *data,
   const char *best_name = NULL;
   double best_score = -G_MAXDOUBLE;
 
-  if (g_utf8_validate ((const char *) data, len, NULL)) {
+  if (len == 0 || g_utf8_validate ((const char *) data, len, NULL)) {
     *encoding = "UTF-8";
-    return g_strndup ((const char *) data, len);
+    return len > 0 ? g_strndup ((const char *) data, len) : g_strdup ("");
   }
 
   scorer_init (&scorer);

@@ -1,0 +1,330 @@
+/* foyer-export.c: CSV, vCard 3.0 and JSON-lines writers over FoyerStore.
+ *
+ * Rows stream from the store one at a time into a buffered output stream, so a show's million
+ * registrations export in constant memory.
+ */
+#define G_LOG_DOMAIN "foyer-export"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "foyer-export.h"
+
+gboolean
+foyer_export_format_parse (const char        *name,
+                           FoyerExportFormat *format)
+{
+  if (g_strcmp0 (name, "csv") == 0)
+    *format = FOYER_EXPORT_CSV;
+  else if (g_strcmp0 (name, "vcard") == 0 || g_strcmp0 (name, "vcf") == 0)
+    *format = FOYER_EXPORT_VCARD;
+  else if (g_strcmp0 (name, "jsonl") == 0)
+    *format = FOYER_EXPORT_JSONL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* --- CSV --- */
+
+void
+foyer_csv_append_cell (GString    *out,
+                       const char *value)
+{
+  gboolean formula;
+  gboolean quote;
+
+  if (value == NULL || *value == '\0')
+    return;
+  formula = strchr ("=+-@\t\r", value[0]) != NULL;
+  quote = strpbrk (value, ",\"\r\n") != NULL;
+
+  if (quote)
+    g_string_append_c (out, '"');
+  if (formula)
+    g_string_append_c (out, '\'');
+  for (const char *p = value; *p != '\0'; p++) {
+    if (*p == '"')
+      g_string_append_c (out, '"');
+    g_string_append_c (out, *p);
+  }
+  if (quote)
+    g_string_append_c (out, '"');
+}
+
+static const char * const csv_columns[] = {
+  "id", "event", "kiosk_id", "created_at", "kind", "category", "full_name", "family_name",
+  "given_name", "organization", "title", "emails", "phones", "country", "city", "interests",
+  "badge_code", "source", "consent_given", "consent_version", "consent_at", "notes",
+  "possible_duplicate", "purged", NULL
+};
+
+static void
+append_list_cell (GString *out, char **values)
+{
+  g_autofree char *joined = NULL;
+
+  if (values == NULL)
+    return;
+  joined = g_strjoinv ("; ", values);
+  foyer_csv_append_cell (out, joined);
+}
+
+static void
+append_csv_row (GString *out, const FoyerRegistration *reg)
+{
+#define CELL(value) G_STMT_START { foyer_csv_append_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
+#define LIST(value) G_STMT_START { append_list_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
+  CELL (reg->id);
+  CELL (reg->event);
+  CELL (reg->kiosk_id);
+  CELL (reg->created_at);
+  CELL (reg->kind);
+  CELL (reg->category);
+  CELL (reg->full_name);
+  CELL (reg->family_name);
+  CELL (reg->given_name);
+  CELL (reg->organization);
+  CELL (reg->title);
+  LIST (reg->emails);
+  LIST (reg->phones);
+  CELL (reg->country);
+  CELL (reg->city);
+  LIST (reg->interests);
+  CELL (reg->badge_code);
+  CELL (reg->source);
+  CELL (reg->consent_given ? "true" : "false");
+  CELL (reg->consent_version);
+  CELL (reg->consent_at);
+  CELL (reg->notes);
+  CELL (reg->possible_duplicate ? "true" : "false");
+  foyer_csv_append_cell (out, reg->purged ? "true" : "false");
+  g_string_append (out, "\r\n");
+#undef CELL
+#undef LIST
+}
+
+/* --- vCard 3.0 --- */
+
+char *
+foyer_vcard_escape (const char *value)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = value != NULL ? value : ""; *p != '\0'; p++) {
+    switch (*p) {
+    case '\\': g_string_append (out, "\\\\"); break;
+    case ',': g_string_append (out, "\\,"); break;
+    case ';': g_string_append (out, "\\;"); break;
+    case '\n': g_string_append (out, "\\n"); break;
+    case '\r':
+      if (p[1] != '\n')
+        g_string_append (out, "\\n");
+      break;
+    default: g_string_append_c (out, *p);
+    }
+  }
+  return g_string_free (out, FALSE);
+}
+
+void
+foyer_vcard_append_line (GString    *out,
+                         const char *line)
+{
+  gsize len = strlen (line);
+  gsize pos = 0;
+  gsize room = 75;
+
+  while (len - pos > room) {
+    gsize cut = pos + room;
+
+    /* back up to the start of a UTF-8 character: never split one across lines */
+    while (cut > pos && ((guchar)line[cut] & 0xC0) == 0x80)
+      cut--;
+    g_string_append_len (out, line + pos, cut - pos);
+    g_string_append (out, "\r\n ");
+    pos = cut;
+    room = 74;   /* the leading space of a continuation line counts */
+  }
+  g_string_append_len (out, line + pos, len - pos);
+  g_string_append (out, "\r\n");
+}
+
+static void
+vcard_property (GString *out, const char *name, const char *value)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *line = NULL;
+
+  if (value == NULL || *value == '\0')
+    return;
+  escaped = foyer_vcard_escape (value);
+  line = g_strconcat (name, ":", escaped, NULL);
+  foyer_vcard_append_line (out, line);
+}
+
+static void
+append_vcard (GString *out, const FoyerRegistration *reg)
+{
+  const char *fn = reg->full_name;
+  g_autofree char *joined_name = NULL;
+
+  if (fn == NULL || *fn == '\0') {
+    if (reg->family_name != NULL || reg->given_name != NULL)
+      fn = joined_name = g_strjoin (" ", reg->given_name ? reg->given_name : "",
+                                    reg->family_name ? reg->family_name : "", NULL);
+    else if (reg->emails != NULL && reg->emails[0] != NULL)
+      fn = reg->emails[0];
+    else if (reg->badge_code != NULL)
+      fn = reg->badge_code;
+    else
+      fn = "";
+  }
+
+  foyer_vcard_append_line (out, "BEGIN:VCARD");
+  foyer_vcard_append_line (out, "VERSION:3.0");
+  {
+    g_autofree char *uid = g_strconcat ("UID:urn:uuid:", reg->id, NULL);
+    foyer_vcard_append_line (out, uid);
+  }
+  {
+    g_autofree char *escaped = foyer_vcard_escape (fn);
+    g_autofree char *line = g_strconcat ("FN:", escaped, NULL);
+    foyer_vcard_append_line (out, line);
+  }
+  {
+    /* N is required in 3.0; a name without parts (a CJK name as typed) goes in the family slot */
+    g_autofree char *family = foyer_vcard_escape (reg->family_name != NULL || reg->given_name != NULL
+                                                  ? reg->family_name : fn);
+    g_autofree char *given = foyer_vcard_escape (reg->given_name);
+    g_autofree char *line = g_strdup_printf ("N:%s;%s;;;", family, given);
+    foyer_vcard_append_line (out, line);
+  }
+  vcard_property (out, "ORG", reg->organization);
+  vcard_property (out, "TITLE", reg->title);
+  for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++)
+    vcard_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
+  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++)
+    vcard_property (out, "TEL", reg->phones[i]);
+  if (reg->city != NULL || reg->country != NULL) {
+    g_autofree char *city = foyer_vcard_escape (reg->city);
+    g_autofree char *country = foyer_vcard_escape (reg->country);
+    g_autofree char *line = g_strdup_printf ("ADR;TYPE=WORK:;;;%s;;;%s", city, country);
+    foyer_vcard_append_line (out, line);
+  }
+  if (reg->interests != NULL && reg->interests[0] != NULL) {
+    g_autoptr(GString) line = g_string_new ("CATEGORIES:");
+    for (guint i = 0; reg->interests[i] != NULL; i++) {
+      g_autofree char *escaped = foyer_vcard_escape (reg->interests[i]);
+      if (i > 0)
+        g_string_append_c (line, ',');
+      g_string_append (line, escaped);
+    }
+    foyer_vcard_append_line (out, line->str);
+  }
+  vcard_property (out, "NOTE", reg->notes);
+  vcard_property (out, "REV", reg->created_at);
+  vcard_property (out, "X-FOYER-BADGE", reg->badge_code);
+  vcard_property (out, "X-FOYER-CATEGORY", reg->category);
+  vcard_property (out, "X-FOYER-KIND", reg->kind);
+  vcard_property (out, "X-FOYER-EVENT", reg->event);
+  foyer_vcard_append_line (out, "END:VCARD");
+}
+
+/* --- driver --- */
+
+typedef struct {
+  FoyerExportFormat  format;
+  GOutputStream     *out;
+  GString           *buffer;
+  guint64            n;
+  GError            *error;
+} ExportState;
+
+static gboolean
+flush_buffer (ExportState *state)
+{
+  if (state->buffer->len == 0)
+    return TRUE;
+  if (!g_output_stream_write_all (state->out, state->buffer->str, state->buffer->len, NULL, NULL,
+                                  &state->error))
+    return FALSE;
+  g_string_truncate (state->buffer, 0);
+  return TRUE;
+}
+
+static gboolean
+export_one_cb (const FoyerRegistration *reg,
+               gpointer                 user_data)
+{
+  ExportState *state = user_data;
+
+  switch (state->format) {
+  case FOYER_EXPORT_CSV:
+    append_csv_row (state->buffer, reg);
+    break;
+  case FOYER_EXPORT_VCARD:
+    if (reg->purged)
+      return TRUE;
+    append_vcard (state->buffer, reg);
+    break;
+  case FOYER_EXPORT_JSONL:
+    {
+      g_autoptr(JsonObject) object = foyer_registration_to_json (reg);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append (state->buffer, text);
+      g_string_append_c (state->buffer, '\n');
+    }
+    break;
+  default:
+    g_assert_not_reached ();
+  }
+  state->n++;
+  if (state->buffer->len >= 64 * 1024)
+    return flush_buffer (state);
+  return TRUE;
+}
+
+gboolean
+foyer_store_export (FoyerStore         *store,
+                    FoyerExportFormat   format,
+                    FoyerExportFlags    flags,
+                    const char         *event,
+                    const char         *since,
+                    GOutputStream      *out,
+                    guint64            *n_written,
+                    GError            **error)
+{
+  g_autoptr(GString) buffer = g_string_sized_new (80 * 1024);
+  ExportState state = { format, out, buffer, 0, NULL };
+
+  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+
+  if (format == FOYER_EXPORT_CSV) {
+    if (flags & FOYER_EXPORT_FLAG_EXCEL_BOM)
+      g_string_append (buffer, "\xEF\xBB\xBF");
+    for (guint i = 0; csv_columns[i] != NULL; i++) {
+      if (i > 0)
+        g_string_append_c (buffer, ',');
+      g_string_append (buffer, csv_columns[i]);
+    }
+    g_string_append (buffer, "\r\n");
+  }
+
+  if (!foyer_store_foreach_registration (store, event, since, export_one_cb, &state, error)) {
+    g_clear_error (&state.error);
+    return FALSE;
+  }
+  if (state.error != NULL || !flush_buffer (&state) ||
+      !g_output_stream_flush (out, NULL, &state.error)) {
+    g_propagate_error (error, state.error);
+    return FALSE;
+  }
+  if (n_written != NULL)
+    *n_written = state.n;
+  return TRUE;
+}

@@ -1,0 +1,49 @@
+/* foyer-export.h: registrations out of the store as CSV (RFC 4180, spreadsheet-safe), vCard 3.0
+ * or JSON lines, for head office and for exhibitors' own CRMs. Used by `foyerctl export`.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "foyer-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FOYER_EXPORT_CSV = 1,
+  FOYER_EXPORT_VCARD,
+  FOYER_EXPORT_JSONL,
+} FoyerExportFormat;
+
+typedef enum {
+  FOYER_EXPORT_FLAG_NONE      = 0,
+  FOYER_EXPORT_FLAG_EXCEL_BOM = 1 << 0,  /* CSV: start with a UTF-8 BOM so Excel reads UTF-8 */
+} FoyerExportFlags;
+
+/* "csv", "vcard", "jsonl" → format; FALSE when unknown. */
+gboolean  foyer_export_format_parse (const char        *name,
+                                     FoyerExportFormat *format);
+
+/* Writes the registrations of event (NULL = every event) created at or after since (NULL = all)
+ * to out, oldest first. Purged records are left out of vCards (they have no name). */
+gboolean  foyer_store_export        (FoyerStore        *store,
+                                     FoyerExportFormat  format,
+                                     FoyerExportFlags   flags,
+                                     const char        *event,
+                                     const char        *since,
+                                     GOutputStream     *out,
+                                     guint64           *n_written,
+                                     GError           **error);
+
+/* One CSV cell: quoted when it holds , " CR or LF, and prefixed with ' when it starts with
+ * = + - @ TAB or CR so that a spreadsheet shows it instead of running it. */
+void      foyer_csv_append_cell     (GString           *out,
+                                     const char        *value);
+/* vCard 3.0 text value escaping (\\ \, \; \n). */
+char     *foyer_vcard_escape        (const char        *value);
+/* Appends one content line, folded at 75 octets (CRLF + space) without splitting a UTF-8
+ * character, and ends it with CRLF. */
+void      foyer_vcard_append_line   (GString           *out,
+                                     const char        *line);
+
+G_END_DECLS

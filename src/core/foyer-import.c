@@ -1,0 +1,709 @@
+/* foyer-import.c: pre-registration lists (CSV per RFC 4180, or JSON lines) into the store.
+ *
+ * Organizers' lists come from Excel and web forms: Chinese or English headers, GB18030 files,
+ * phone numbers without +86. A bad row is reported by line and skipped; it never costs the rest.
+ */
+#define G_LOG_DOMAIN "foyer-import"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "foyer-import.h"
+
+G_DEFINE_QUARK (foyer-import-error-quark, foyer_import_error)
+
+#define MAX_CELL_CHARS 2048
+
+typedef enum {
+  F_BADGE,
+  F_NAME,
+  F_FAMILY,
+  F_GIVEN,
+  F_ORG,
+  F_TITLE,
+  F_CATEGORY,
+  F_EMAIL,
+  F_PHONE,
+  F_COUNTRY,
+  F_CITY,
+  N_FIELDS
+} Field;
+
+/* The first alias is the field's name in --map and its key in JSON lines. */
+static const char * const field_aliases[N_FIELDS][12] = {
+  [F_BADGE]    = { "badge", "badge_code", "code", "badge_no", "barcode", "ticket", "胸卡号",
+                   "证件号", "胸卡编号", "条码", "编号", NULL },
+  [F_NAME]     = { "name", "full_name", "fullname", "姓名", "名字", NULL },
+  [F_FAMILY]   = { "family_name", "family", "last_name", "surname", "姓", NULL },
+  [F_GIVEN]    = { "given_name", "given", "first_name", "名", NULL },
+  [F_ORG]      = { "organization", "organisation", "company", "org", "公司", "单位", "公司名称",
+                   "机构", NULL },
+  [F_TITLE]    = { "title", "job_title", "position", "职位", "职务", NULL },
+  [F_CATEGORY] = { "category", "visitor_category", "type", "类别", "观众类别", "身份", NULL },
+  [F_EMAIL]    = { "email", "emails", "e_mail", "mail", "邮箱", "电子邮件", "电子邮箱", NULL },
+  [F_PHONE]    = { "phone", "phones", "mobile", "telephone", "tel", "手机", "电话", "手机号",
+                   "联系电话", NULL },
+  [F_COUNTRY]  = { "country", "国家", "国家/地区", NULL },
+  [F_CITY]     = { "city", "城市", NULL },
+};
+
+/* JSON-lines keys (the wire and card names) per field */
+static const char * const json_keys[N_FIELDS] = {
+  "badge_code", "full_name", "family_name", "given_name", "organization", "title", "category",
+  "emails", "phones", "country", "city"
+};
+
+static const struct {
+  const char *alias;
+  const char *category;
+} category_aliases[] = {
+  { "trade visitor", FOYER_CATEGORY_TRADE_VISITOR },
+  { "trade", FOYER_CATEGORY_TRADE_VISITOR },
+  { "visitor", FOYER_CATEGORY_TRADE_VISITOR },
+  { "专业观众", FOYER_CATEGORY_TRADE_VISITOR },
+  { "public", FOYER_CATEGORY_PUBLIC },
+  { "general public", FOYER_CATEGORY_PUBLIC },
+  { "普通观众", FOYER_CATEGORY_PUBLIC },
+  { "公众", FOYER_CATEGORY_PUBLIC },
+  { "press", FOYER_CATEGORY_MEDIA },
+  { "媒体", FOYER_CATEGORY_MEDIA },
+  { "参展商", FOYER_CATEGORY_EXHIBITOR },
+  { "展商", FOYER_CATEGORY_EXHIBITOR },
+  { "贵宾", FOYER_CATEGORY_VIP },
+  { "organiser", FOYER_CATEGORY_ORGANIZER },
+  { "组展商", FOYER_CATEGORY_ORGANIZER },
+  { "主办方", FOYER_CATEGORY_ORGANIZER },
+  { "展会组织者", FOYER_CATEGORY_ORGANIZER },
+};
+
+void
+foyer_import_result_clear (FoyerImportResult *result)
+{
+  g_clear_pointer (&result->encoding, g_free);
+}
+
+gboolean
+foyer_import_format_parse (const char        *name,
+                           FoyerImportFormat *format)
+{
+  if (g_strcmp0 (name, "csv") == 0)
+    *format = FOYER_IMPORT_CSV;
+  else if (g_strcmp0 (name, "jsonl") == 0)
+    *format = FOYER_IMPORT_JSONL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+char *
+foyer_csv_unguard (const char *cell)
+{
+  if (cell != NULL && cell[0] == '\'' && cell[1] != '\0' && strchr ("=+-@\t\r", cell[1]) != NULL)
+    return g_strdup (cell + 1);
+  return g_strdup (cell);
+}
+
+/* Lowercase ASCII, spaces and hyphens as '_', trimmed: "E-Mail " → "e_mail". */
+static char *
+normalize_header (const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  char *lower = g_ascii_strdown (stripped, -1);
+
+  for (char *p = lower; *p != '\0'; p++)
+    if (*p == ' ' || *p == '-')
+      *p = '_';
+  return lower;
+}
+
+static int
+field_for_name (const char *name)
+{
+  g_autofree char *norm = normalize_header (name);
+
+  for (int f = 0; f < N_FIELDS; f++)
+    for (guint i = 0; field_aliases[f][i] != NULL; i++)
+      if (strcmp (norm, field_aliases[f][i]) == 0)
+        return f;
+  return -1;
+}
+
+/* --- CSV reading --- */
+
+typedef struct {
+  const char *p;
+  const char *end;
+  guint       line;     /* current physical line, 1-based */
+} CsvReader;
+
+/* Reads one record into cells; *start_line is where it began. FALSE at the end of the data.
+ * *unterminated is set when a quoted field runs to the end of the data. */
+static gboolean
+csv_next (CsvReader *reader,
+          GPtrArray *cells,
+          guint     *start_line,
+          gboolean  *unterminated)
+{
+  g_autoptr(GString) cell = g_string_new (NULL);
+
+  g_ptr_array_set_size (cells, 0);
+  *unterminated = FALSE;
+  if (reader->p >= reader->end)
+    return FALSE;
+  *start_line = reader->line;
+
+  for (;;) {
+    gboolean quoted = FALSE;
+
+    g_string_truncate (cell, 0);
+    if (reader->p < reader->end && *reader->p == '"') {
+      quoted = TRUE;
+      reader->p++;
+      for (;;) {
+        if (reader->p >= reader->end) {
+          *unterminated = TRUE;
+          break;
+        }
+        if (*reader->p == '"') {
+          if (reader->p + 1 < reader->end && reader->p[1] == '"') {
+            g_string_append_c (cell, '"');
+            reader->p += 2;
+            continue;
+          }
+          reader->p++;
+          break;
+        }
+        if (*reader->p == '\n')
+          reader->line++;
+        g_string_append_c (cell, *reader->p++);
+      }
+    }
+    /* unquoted text, or anything after a closing quote (lenient: kept) */
+    while (reader->p < reader->end && *reader->p != ',' && *reader->p != '\n' &&
+           *reader->p != '\r')
+      g_string_append_c (cell, *reader->p++);
+    (void)quoted;
+    g_ptr_array_add (cells, g_strndup (cell->str, cell->len));
+
+    if (reader->p >= reader->end)
+      return TRUE;
+    if (*reader->p == ',') {
+      reader->p++;
+      continue;
+    }
+    /* end of record: CRLF, LF or a lone CR */
+    if (*reader->p == '\r')
+      reader->p++;
+    if (reader->p < reader->end && *reader->p == '\n')
+      reader->p++;
+    reader->line++;
+    return TRUE;
+  }
+}
+
+static gboolean
+row_is_blank (GPtrArray *cells)
+{
+  for (guint i = 0; i < cells->len; i++) {
+    const char *c = g_ptr_array_index (cells, i);
+    for (; *c != '\0'; c++)
+      if (!g_ascii_isspace (*c))
+        return FALSE;
+  }
+  return TRUE;
+}
+
+/* --- values --- */
+
+static char *
+clean_text (const char *value)
+{
+  char *copy;
+
+  if (value == NULL)
+    return NULL;
+  copy = foyer_csv_unguard (value);
+  g_strstrip (copy);
+  if (*copy == '\0') {
+    g_free (copy);
+    return NULL;
+  }
+  return copy;
+}
+
+static char *
+normalize_category (const char *value, gboolean *ok)
+{
+  g_autofree char *norm = NULL;
+
+  *ok = TRUE;
+  if (value == NULL)
+    return NULL;
+  norm = normalize_header (value);
+  if (foyer_category_is_valid (norm))
+    return g_steal_pointer (&norm);
+  {
+    g_autofree char *spaced = g_strstrip (g_ascii_strdown (value, -1));
+    for (guint i = 0; i < G_N_ELEMENTS (category_aliases); i++)
+      if (strcmp (spaced, category_aliases[i].alias) == 0)
+        return g_strdup (category_aliases[i].category);
+  }
+  *ok = FALSE;
+  return NULL;
+}
+
+/* "+86 138-0013-8000", "0086 13800138000", "13800138000" (CN) → "+8613800138000". */
+static char *
+normalize_phone (const char *value, const char *default_region)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+  gboolean plus = FALSE;
+
+  for (const char *p = value; *p != '\0'; p++) {
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+    else if (*p == '+' && digits->len == 0 && !plus)
+      plus = TRUE;
+    else if (strchr (" -().\t/", *p) == NULL)
+      return NULL;
+  }
+  if (!plus && g_str_has_prefix (digits->str, "00")) {
+    g_string_erase (digits, 0, 2);
+    plus = TRUE;
+  }
+  if (!plus && g_strcmp0 (default_region, "CN") == 0) {
+    if (digits->len == 11 && digits->str[0] == '1')
+      g_string_prepend (digits, "86");
+    else if (digits->len >= 10 && digits->len <= 12 && digits->str[0] == '0') {
+      /* a landline with its area code: 021-6888 1234 → +86 21 6888 1234 */
+      g_string_erase (digits, 0, 1);
+      g_string_prepend (digits, "86");
+    } else
+      return NULL;
+    plus = TRUE;
+  }
+  if (!plus || digits->len < 3 || digits->len > 15 || digits->str[0] == '0')
+    return NULL;
+  return g_strconcat ("+", digits->str, NULL);
+}
+
+static char **
+split_list (const char *value)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  if (value == NULL)
+    return NULL;
+  parts = g_strsplit_set (value, ";,", -1);
+  for (guint i = 0; parts[i] != NULL; i++) {
+    g_strstrip (parts[i]);
+    if (*parts[i] != '\0') {
+      g_strv_builder_add (builder, parts[i]);
+      any = TRUE;
+    }
+  }
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
+/* Builds a pre-registration from one row's values (indexed by Field); NULL + reason when bad. */
+static FoyerRegistration *
+build_registration (char       **values,
+                    const char  *event,
+                    const char  *default_region,
+                    char       **reason)
+{
+  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+  g_auto(GStrv) emails = NULL;
+  g_auto(GStrv) phones = NULL;
+  gboolean ok;
+
+  for (int f = 0; f < N_FIELDS; f++) {
+    if (values[f] != NULL && (!g_utf8_validate (values[f], -1, NULL) ||
+                              g_utf8_strlen (values[f], -1) > MAX_CELL_CHARS)) {
+      *reason = g_strdup_printf ("the %s is not text or longer than %d characters",
+                                 field_aliases[f][0], MAX_CELL_CHARS);
+      return NULL;
+    }
+  }
+
+  if (values[F_BADGE] == NULL) {
+    *reason = g_strdup ("no badge code");
+    return NULL;
+  }
+  if (strpbrk (values[F_BADGE], " \t\r\n") != NULL) {
+    *reason = g_strdup_printf ("badge code “%s” contains spaces", values[F_BADGE]);
+    return NULL;
+  }
+
+  reg->event = g_strdup (event);
+  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
+  reg->badge_code = g_strdup (values[F_BADGE]);
+  reg->full_name = g_strdup (values[F_NAME]);
+  reg->family_name = g_strdup (values[F_FAMILY]);
+  reg->given_name = g_strdup (values[F_GIVEN]);
+  reg->organization = g_strdup (values[F_ORG]);
+  reg->title = g_strdup (values[F_TITLE]);
+  reg->country = g_strdup (values[F_COUNTRY]);
+  reg->city = g_strdup (values[F_CITY]);
+
+  if (reg->full_name == NULL && (reg->family_name != NULL || reg->given_name != NULL)) {
+    const char *family = reg->family_name ? reg->family_name : "";
+    const char *given = reg->given_name ? reg->given_name : "";
+    gboolean cjk = g_utf8_get_char (*family ? family : given) >= 0x2E80;
+
+    /* CJK names are written family name first, without a space */
+    reg->full_name = cjk ? g_strconcat (family, given, NULL)
+                         : g_strstrip (g_strjoin (" ", given, family, NULL));
+  }
+
+  reg->category = normalize_category (values[F_CATEGORY], &ok);
+  if (!ok) {
+    *reason = g_strdup_printf ("category “%s” is not one of trade_visitor, public, media, "
+                               "exhibitor, vip, organizer", values[F_CATEGORY]);
+    return NULL;
+  }
+
+  emails = split_list (values[F_EMAIL]);
+  for (guint i = 0; emails != NULL && emails[i] != NULL; i++) {
+    const char *at = strchr (emails[i], '@');
+    if (at == NULL || at == emails[i] || at[1] == '\0' || strchr (emails[i], ' ') != NULL) {
+      *reason = g_strdup_printf ("“%s” is not an e-mail address", emails[i]);
+      return NULL;
+    }
+  }
+  reg->emails = g_steal_pointer (&emails);
+
+  phones = split_list (values[F_PHONE]);
+  for (guint i = 0; phones != NULL && phones[i] != NULL; i++) {
+    char *e164 = normalize_phone (phones[i], default_region);
+    if (e164 == NULL) {
+      *reason = g_strdup_printf ("phone “%s” is not a number in international form (+86…)",
+                                 phones[i]);
+      return NULL;
+    }
+    g_free (phones[i]);
+    phones[i] = e164;
+  }
+  reg->phones = g_steal_pointer (&phones);
+  return g_steal_pointer (&reg);
+}
+
+/* --- mapping --- */
+
+/* field → header column, from the header's own names then --map overrides. */
+static gboolean
+resolve_csv_columns (GPtrArray  *header,
+                     const char *mapping,
+                     int        *columns,
+                     GError    **error)
+{
+  for (int f = 0; f < N_FIELDS; f++)
+    columns[f] = -1;
+  for (guint c = 0; c < header->len; c++) {
+    int f = field_for_name (g_ptr_array_index (header, c));
+    if (f >= 0 && columns[f] < 0)
+      columns[f] = c;
+  }
+
+  if (mapping != NULL) {
+    g_auto(GStrv) entries = g_strsplit (mapping, ",", -1);
+
+    for (guint i = 0; entries[i] != NULL; i++) {
+      g_auto(GStrv) kv = NULL;
+      int f;
+      int column = -1;
+
+      if (*g_strstrip (entries[i]) == '\0')
+        continue;
+      kv = g_strsplit (entries[i], "=", 2);
+      if (kv[1] == NULL) {
+        g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
+                     "--map entry “%s” is not FIELD=COLUMN", entries[i]);
+        return FALSE;
+      }
+      g_strstrip (kv[0]);
+      g_strstrip (kv[1]);
+      if ((f = field_for_name (kv[0])) < 0) {
+        g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
+                     "--map: unknown field “%s”; fields are badge, name, family_name, "
+                     "given_name, organization, title, category, email, phone, country, city",
+                     kv[0]);
+        return FALSE;
+      }
+      for (guint c = 0; c < header->len && column < 0; c++) {
+        g_autofree char *cell = g_strstrip (g_strdup (g_ptr_array_index (header, c)));
+        if (strcmp (cell, kv[1]) == 0)
+          column = c;
+      }
+      for (guint c = 0; c < header->len && column < 0; c++) {
+        g_autofree char *cell = g_strstrip (g_strdup (g_ptr_array_index (header, c)));
+        if (g_ascii_strcasecmp (cell, kv[1]) == 0)
+          column = c;
+      }
+      if (column < 0) {
+        g_autofree char *names = NULL;
+        g_ptr_array_add (header, NULL);
+        names = g_strjoinv (", ", (char **)header->pdata);
+        g_ptr_array_remove_index (header, header->len - 1);
+        g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
+                     "--map %s=%s: the header row has no column “%s” (it has: %s)",
+                     kv[0], kv[1], kv[1], names);
+        return FALSE;
+      }
+      columns[f] = column;
+    }
+  }
+
+  if (columns[F_BADGE] < 0) {
+    g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
+                 "No badge code column in the header row. Name it with --map badge=COLUMN.");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* --- drivers --- */
+
+static gboolean
+import_csv (const char            *data,
+            gsize                  len,
+            const char            *event,
+            const char            *mapping,
+            const char            *default_region,
+            FoyerImportBadRowFunc  bad_row,
+            gpointer               user_data,
+            GPtrArray             *regs,
+            FoyerImportResult     *result,
+            GError               **error)
+{
+  CsvReader reader = { data, data + len, 1 };
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  int columns[N_FIELDS];
+  guint line = 1;
+  gboolean unterminated;
+
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    reader.p += 3;
+
+  /* the header row: the first one that is not blank */
+  do {
+    if (!csv_next (&reader, header, &line, &unterminated)) {
+      g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_FORMAT,
+                   "The file is empty: a header row and one attendee per row are expected.");
+      return FALSE;
+    }
+  } while (row_is_blank (header));
+  if (!resolve_csv_columns (header, mapping, columns, error))
+    return FALSE;
+
+  while (csv_next (&reader, cells, &line, &unterminated)) {
+    char *values[N_FIELDS] = { NULL };
+    g_autofree char *reason = NULL;
+    FoyerRegistration *reg = NULL;
+
+    if (row_is_blank (cells))
+      continue;
+    result->n_rows++;
+    if (unterminated) {
+      reason = g_strdup ("a quoted field is not closed (a \" is missing)");
+    } else if (cells->len != header->len) {
+      reason = g_strdup_printf ("%u fields, but the header row has %u", cells->len, header->len);
+    } else {
+      for (int f = 0; f < N_FIELDS; f++)
+        if (columns[f] >= 0)
+          values[f] = clean_text (g_ptr_array_index (cells, columns[f]));
+      reg = build_registration (values, event, default_region, &reason);
+      for (int f = 0; f < N_FIELDS; f++)
+        g_free (values[f]);
+    }
+    if (reg == NULL) {
+      result->n_bad++;
+      if (bad_row != NULL)
+        bad_row (line, reason, user_data);
+      continue;
+    }
+    g_ptr_array_add (regs, reg);
+  }
+  return TRUE;
+}
+
+static char *
+json_member_text (JsonObject *object, const char *key, char **reason)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_ARRAY (node)) {
+    JsonArray *array = json_node_get_array (node);
+    g_autoptr(GString) joined = g_string_new (NULL);
+
+    for (guint i = 0; i < json_array_get_length (array); i++) {
+      JsonNode *item = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING) {
+        *reason = g_strdup_printf ("“%s” must hold text", key);
+        return NULL;
+      }
+      if (i > 0)
+        g_string_append_c (joined, ';');
+      g_string_append (joined, json_node_get_string (item));
+    }
+    return clean_text (joined->str);
+  }
+  if (JSON_NODE_HOLDS_VALUE (node)) {
+    if (json_node_get_value_type (node) == G_TYPE_STRING)
+      return clean_text (json_node_get_string (node));
+    if (json_node_get_value_type (node) == G_TYPE_INT64)
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  }
+  *reason = g_strdup_printf ("“%s” must hold text", key);
+  return NULL;
+}
+
+static gboolean
+import_jsonl (const char            *data,
+              gsize                  len,
+              const char            *event,
+              const char            *mapping,
+              const char            *default_region,
+              FoyerImportBadRowFunc  bad_row,
+              gpointer               user_data,
+              GPtrArray             *regs,
+              FoyerImportResult     *result,
+              GError               **error)
+{
+  const char *keys[N_FIELDS];
+  g_autoptr(GPtrArray) owned_keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  const char *p = data;
+  const char *end = data + len;
+  guint line = 0;
+
+  for (int f = 0; f < N_FIELDS; f++)
+    keys[f] = json_keys[f];
+  if (mapping != NULL) {
+    g_auto(GStrv) entries = g_strsplit (mapping, ",", -1);
+
+    for (guint i = 0; entries[i] != NULL; i++) {
+      g_auto(GStrv) kv = g_strsplit (entries[i], "=", 2);
+      int f;
+
+      if (*g_strstrip (kv[0]) == '\0' && kv[1] == NULL)
+        continue;
+      if (kv[1] == NULL || (f = field_for_name (kv[0])) < 0) {
+        g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
+                     "--map entry “%s” is not FIELD=KEY with a known field", entries[i]);
+        return FALSE;
+      }
+      keys[f] = g_strstrip (g_strdup (kv[1]));
+      g_ptr_array_add (owned_keys, (char *)keys[f]);
+    }
+  }
+
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+
+  while (p < end) {
+    const char *nl = memchr (p, '\n', end - p);
+    const char *line_end = nl != NULL ? nl : end;
+    g_autofree char *text = g_strndup (p, line_end - p);
+    g_autoptr(GError) parse_error = NULL;
+    g_autofree char *reason = NULL;
+    char *values[N_FIELDS] = { NULL };
+    FoyerRegistration *reg = NULL;
+    JsonNode *root;
+
+    line++;
+    p = nl != NULL ? nl + 1 : end;
+    if (*g_strstrip (text) == '\0')
+      continue;
+    result->n_rows++;
+
+    if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
+      reason = g_strdup_printf ("not JSON (%s)", parse_error->message);
+    } else if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+      reason = g_strdup ("not a JSON object");
+    } else {
+      JsonObject *object = json_node_get_object (root);
+
+      for (int f = 0; f < N_FIELDS && reason == NULL; f++)
+        values[f] = json_member_text (object, keys[f], &reason);
+      if (values[F_NAME] == NULL && reason == NULL && keys[F_NAME] == json_keys[F_NAME])
+        values[F_NAME] = json_member_text (object, "name", &reason);
+      if (reason == NULL)
+        reg = build_registration (values, event, default_region, &reason);
+      for (int f = 0; f < N_FIELDS; f++)
+        g_free (values[f]);
+    }
+    if (reg == NULL) {
+      result->n_bad++;
+      if (bad_row != NULL)
+        bad_row (line, reason, user_data);
+      continue;
+    }
+    g_ptr_array_add (regs, reg);
+  }
+  return TRUE;
+}
+
+gboolean
+foyer_import_data (FoyerStore            *store,
+                   FoyerImportFormat      format,
+                   const char            *data,
+                   gsize                  len,
+                   const char            *event,
+                   const char            *mapping,
+                   const char            *default_region,
+                   FoyerImportBadRowFunc  bad_row,
+                   gpointer               user_data,
+                   FoyerImportResult     *result,
+                   GError               **error)
+{
+  g_autoptr(GPtrArray) regs = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
+  g_autofree char *converted = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+  result->encoding = g_strdup ("UTF-8");
+  if (!g_utf8_validate (data, len, NULL)) {
+    gsize out_len = 0;
+
+    converted = g_convert (data, len, "UTF-8", "GB18030", NULL, &out_len, NULL);
+    if (converted == NULL) {
+      g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_FORMAT,
+                   "The file is neither UTF-8 nor GB18030 text. Save it as “CSV UTF-8” and "
+                   "import it again.");
+      return FALSE;
+    }
+    data = converted;
+    len = out_len;
+    g_free (result->encoding);
+    result->encoding = g_strdup ("GB18030");
+  }
+
+  if (format == FOYER_IMPORT_CSV)
+    ok = import_csv (data, len, event, mapping, default_region, bad_row, user_data, regs, result,
+                     error);
+  else
+    ok = import_jsonl (data, len, event, mapping, default_region, bad_row, user_data, regs,
+                       result, error);
+  if (!ok)
+    return FALSE;
+
+  if (regs->len == 0 && result->n_bad > 0) {
+    g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_NO_ROWS,
+                 "Every one of the %u rows was bad: nothing was imported.", result->n_bad);
+    return FALSE;
+  }
+  return foyer_store_import_preregistrations (store, regs, &result->n_inserted,
+                                              &result->n_updated, error);
+}

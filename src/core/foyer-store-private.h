@@ -1,0 +1,14 @@
+/* foyer-store-private.h: the store's schema history, shared by foyer-store.c and the tests that
+ * build databases of every older version to test the migrations from them. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* _foyer_store_migrations[i] takes a database from PRAGMA user_version i to i + 1. Forward only:
+ * a released step is never edited, a change is a new step. */
+extern const char * const _foyer_store_migrations[];
+#define FOYER_STORE_SCHEMA_VERSION 3
+
+G_END_DECLS

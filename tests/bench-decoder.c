@@ -1,0 +1,222 @@
+/* bench-decoder.c: per-frame decode time as the camera's worker sees it.
+ *
+ * Frames at 1280×720 and 640×480: "code" frames are a corpus card's QR code composited into a
+ * photo-like gray frame (gradient, texture, noise, reduced contrast), "empty" frames are the same
+ * background without a code. Prints the median and p95 of each, and the end-to-end time from a
+ * frame's arrival to a parsed payload. Targets: median < 15 ms, p95 < 30 ms at 1280×720 on one
+ * core.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "foyer-core.h"
+#include "foyer-decoder.h"
+#include "foyer-test-util.h"
+
+#define FRAMES 60
+
+typedef struct {
+  guint8 *data;
+  guint   width;
+  guint   height;
+} Card;
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double da = *(const double *)a, db = *(const double *)b;
+  return da < db ? -1 : da > db;
+}
+
+/* Something like a show hall behind a visitor: soft gradients, a few hard-edged shapes (signs,
+ * clothing), texture and sensor noise. */
+static guint8 *
+make_background (guint  width,
+                 guint  height,
+                 GRand *rand)
+{
+  guint8 *frame = g_malloc ((gsize)width * height);
+  double fx = g_rand_double_range (rand, 0.002, 0.01), fy = g_rand_double_range (rand, 0.002, 0.01);
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++) {
+      double v = 120 + 50 * sin (x * fx + y * fy) + 20 * cos (y * 0.05 + x * 0.013);
+      frame[(gsize)y * width + x] = (guint8)CLAMP (v, 0, 255);
+    }
+  for (int r = 0; r < 12; r++) {
+    guint rw = g_rand_int_range (rand, 20, width / 3), rh = g_rand_int_range (rand, 20, height / 3);
+    guint rx = g_rand_int_range (rand, 0, width - rw), ry = g_rand_int_range (rand, 0, height - rh);
+    guint8 shade = g_rand_int_range (rand, 30, 230);
+
+    for (guint y = ry; y < ry + rh; y++)
+      memset (frame + (gsize)y * width + rx, shade, rw);
+  }
+  for (gsize i = 0; i < (gsize)width * height; i++)
+    frame[i] = (guint8)CLAMP ((int)frame[i] + g_rand_int_range (rand, -6, 7), 0, 255);
+  return frame;
+}
+
+/* The card held up inside the camera view's framing guide (a centered square, half the frame's
+ * height): the code fills most of the guide, off center by up to a tenth of the guide, on white
+ * paper, dimmed and noisy like a webcam image. */
+static void
+composite_card (guint8     *frame,
+                guint       width,
+                guint       height,
+                const Card *card,
+                GRand      *rand)
+{
+  guint size = height * 9 / 20;
+  guint margin = size / 10;
+  guint guide = height / 2;
+  int jitter = guide / 10;
+  guint ox = (width - size) / 2 + g_rand_int_range (rand, -jitter, jitter + 1);
+  guint oy = (height - size) / 2 + g_rand_int_range (rand, -jitter, jitter + 1);
+
+  for (guint y = 0; y < size + 2 * margin; y++)
+    for (guint x = 0; x < size + 2 * margin; x++) {
+      int v = 215;
+
+      if (x >= margin && y >= margin && x < size + margin && y < size + margin) {
+        guint cx = (x - margin) * card->width / size, cy = (y - margin) * card->height / size;
+        v = card->data[(gsize)cy * card->width + cx] < 128 ? 45 : 215;
+      }
+      v += g_rand_int_range (rand, -6, 7);
+      frame[(gsize)(oy + y - margin) * width + ox + x - margin] = (guint8)CLAMP (v, 0, 255);
+    }
+}
+
+static void
+report (const char *label,
+        GArray     *times)
+{
+  double median, p95;
+
+  g_array_sort (times, compare_double);
+  median = g_array_index (times, double, times->len / 2);
+  p95 = g_array_index (times, double, MIN (times->len - 1, (guint)ceil (times->len * 0.95) - 1));
+  printf ("%-38s median %6.2f ms   p95 %6.2f ms   (%u frames)\n", label, median, p95, times->len);
+}
+
+static void
+bench_size (guint      width,
+            guint      height,
+            GPtrArray *cards,
+            gboolean   end_to_end)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autoptr(GArray) with_code = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) without = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) e2e = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  guint found = 0;
+  char label[80];
+
+  foyer_decoder_set_budget_ms (decoder, FOYER_DECODER_DEFAULT_BUDGET_MS);
+  foyer_decoder_set_stream_mode (decoder, TRUE);
+  if (g_getenv ("FOYER_BENCH_PASSES")) {
+    g_auto(GStrv) names = g_strsplit (g_getenv ("FOYER_BENCH_PASSES"), ",", -1);
+    foyer_decoder_set_passes (decoder, (const char * const *)names);
+  }
+  for (guint i = 0; i < FRAMES; i++) {
+    g_autofree guint8 *frame = make_background (width, height, rand);
+    g_autofree guint8 *copy = NULL;
+    const Card *card = g_ptr_array_index (cards, i % cards->len);
+    gint64 start;
+    double ms;
+
+    {
+      g_autoptr(GPtrArray) symbols = NULL;
+      start = g_get_monotonic_time ();
+      symbols = foyer_decoder_decode_gray (decoder, frame, width, height, width);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (without, ms);
+    }
+
+    composite_card (frame, width, height, card, rand);
+    {
+      g_autoptr(GPtrArray) symbols = NULL;
+
+      /* A camera frame arrives: copy it out of the buffer as the worker does, decode, parse. */
+      start = g_get_monotonic_time ();
+      copy = g_memdup2 (frame, (gsize)width * height);
+      symbols = foyer_decoder_decode_gray (decoder, copy, width, height, width);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (with_code, ms);
+      if (symbols->len > 0) {
+        FoyerSymbol *symbol = g_ptr_array_index (symbols, 0);
+        gsize len;
+        const guint8 *bytes = g_bytes_get_data (symbol->bytes, &len);
+#ifdef HAVE_FOYER_PAYLOAD
+        g_autoptr(FoyerContact) contact = foyer_payload_parse (bytes, len, NULL, NULL);
+#else
+        (void)bytes;
+#endif
+
+        found++;
+        ms = (g_get_monotonic_time () - start) / 1000.0;
+        g_array_append_val (e2e, ms);
+      }
+    }
+  }
+
+  g_snprintf (label, sizeof label, "%u×%u with a code (%u/%u found)", width, height, found, FRAMES);
+  report (label, with_code);
+  g_snprintf (label, sizeof label, "%u×%u without a code", width, height);
+  report (label, without);
+  if (end_to_end && e2e->len > 0) {
+    g_snprintf (label, sizeof label, "%u×%u frame → payload parsed", width, height);
+    report (label, e2e);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *shared = foyer_test_shared_dir ();
+  g_autofree char *dir = NULL;
+  g_autoptr(GDir) cards_dir = NULL;
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  const char *name;
+
+  if (shared == NULL) {
+    printf ("no shared corpus (FOYER_SHARED_DIR): nothing to measure\n");
+    return 0;
+  }
+  dir = g_build_filename (shared, "corpus", "cards", NULL);
+  cards_dir = g_dir_open (dir, 0, NULL);
+  while (cards_dir != NULL && (name = g_dir_read_name (cards_dir)) != NULL) {
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+    Card *card;
+
+    if (!g_str_has_suffix (name, ".png"))
+      continue;
+    card = g_new0 (Card, 1);
+    card->data = foyer_decoder_load_gray (path, &card->width, &card->height, NULL);
+    if (card->data == NULL) {
+      g_free (card);
+      continue;
+    }
+    g_ptr_array_add (cards, card);
+  }
+  if (cards->len == 0) {
+    printf ("no cards in %s\n", dir);
+    return 0;
+  }
+
+  printf ("Decoder benchmark, budget %d ms; targets at 1280×720: median < 15 ms, p95 < 30 ms\n",
+          FOYER_DECODER_DEFAULT_BUDGET_MS);
+  bench_size (1280, 720, cards, TRUE);
+  bench_size (640, 480, cards, TRUE);
+
+  for (guint i = 0; i < cards->len; i++) {
+    Card *card = g_ptr_array_index (cards, i);
+    g_free (card->data);
+    g_free (card);
+  }
+  return 0;
+}

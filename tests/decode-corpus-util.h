@@ -1,0 +1,28 @@
+/* decode-corpus-util.h: the qr-photos corpus as the decoder tests and tools read it. */
+#pragma once
+
+#include "foyer-decoder.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char   *name;      /* relative to the corpus dir, e.g. "qrcode-2/12.png" */
+  guint8 *gray;
+  guint   width;
+  guint   height;
+  GBytes *expected;  /* the .txt content */
+} CorpusImage;
+
+void       corpus_image_free (CorpusImage  *image);
+/* Every image with a .txt next to it under dir (recursively), sorted by name. */
+GPtrArray *corpus_load       (const char   *dir,
+                              GError      **error);
+/* TRUE when a symbol's text equals the expected text. */
+gboolean   corpus_decode     (FoyerDecoder *decoder,
+                              CorpusImage  *image,
+                              char        **pass,
+                              double       *ms);
+gboolean   corpus_text_matches (GBytes     *symbol_bytes,
+                                GBytes     *expected);
+
+G_END_DECLS

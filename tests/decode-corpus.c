@@ -1,0 +1,111 @@
+/* decode-corpus.c: measures the decoder on ../shared/corpus/qr-photos, image by image.
+ *
+ *   decode-corpus [--budget MS] [--passes a,b,c] [--matrix] [DIR]
+ *
+ * Default: one line per image (found or not, the pass that found it, ms) and the total.
+ * --matrix: every pass alone on every image, then which images only one pass rescues and each
+ * pass's payoff per millisecond: the figures that order the decoder's passes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "foyer-decoder.h"
+#include "foyer-test-util.h"
+#include "decode-corpus-util.h"
+
+int
+main (int argc, char **argv)
+{
+  int budget = 0;
+  gboolean matrix = FALSE;
+  g_autofree char *passes = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new ("[DIR]");
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "budget", 'b', 0, G_OPTION_ARG_INT, &budget, "Second-chance budget per image (0: none)", "MS" },
+    { "passes", 'p', 0, G_OPTION_ARG_STRING, &passes, "Comma-separated passes", "LIST" },
+    { "matrix", 'm', 0, G_OPTION_ARG_NONE, &matrix, "Each pass alone on each image", NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) images = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+    g_printerr ("%s\n", error->message);
+    return 2;
+  }
+  if (argc > 1)
+    dir = g_strdup (argv[1]);
+  else if (foyer_test_shared_dir () != NULL)
+    dir = g_build_filename (foyer_test_shared_dir (), "corpus", "qr-photos", NULL);
+  else {
+    g_printerr ("no corpus: give DIR or set FOYER_SHARED_DIR\n");
+    return 2;
+  }
+
+  images = corpus_load (dir, &error);
+  if (images == NULL) {
+    g_printerr ("%s\n", error->message);
+    return 2;
+  }
+
+  if (!matrix) {
+    g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+    g_auto(GStrv) names = passes != NULL ? g_strsplit (passes, ",", -1) : NULL;
+    guint found = 0;
+    double total_ms = 0;
+
+    foyer_decoder_set_budget_ms (decoder, budget);
+    if (names != NULL)
+      foyer_decoder_set_passes (decoder, (const char * const *)names);
+    for (guint i = 0; i < images->len; i++) {
+      CorpusImage *image = g_ptr_array_index (images, i);
+      double ms = 0;
+      g_autofree char *pass = NULL;
+      gboolean ok = corpus_decode (decoder, image, &pass, &ms);
+
+      found += ok;
+      total_ms += ms;
+      g_print ("%-4s %-45s %-14s %7.1f ms  %ux%u\n", ok ? "ok" : "--", image->name,
+               pass != NULL ? pass : "-", ms, image->width, image->height);
+    }
+    g_print ("found %u/%u, %.0f ms total\n", found, images->len, total_ms);
+    return 0;
+  }
+
+  {
+    const char * const *all = foyer_decoder_list_passes ();
+    guint n_passes = g_strv_length ((char **)all);
+    g_autofree gboolean *ok = g_new0 (gboolean, (gsize)n_passes * images->len);
+    g_autofree double *cost = g_new0 (double, n_passes);
+    g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+
+    foyer_decoder_set_budget_ms (decoder, 0);
+    for (guint p = 0; p < n_passes; p++) {
+      const char *one[] = { all[p], NULL };
+      guint count = 0;
+
+      foyer_decoder_set_passes (decoder, one);
+      for (guint i = 0; i < images->len; i++) {
+        double ms;
+        ok[p * images->len + i] = corpus_decode (decoder, g_ptr_array_index (images, i), NULL, &ms);
+        count += ok[p * images->len + i];
+        cost[p] += ms;
+      }
+      g_print ("%-16s %3u images  %8.1f ms total\n", all[p], count, cost[p]);
+    }
+    g_print ("\nper image (passes that read it):\n");
+    for (guint i = 0; i < images->len; i++) {
+      CorpusImage *image = g_ptr_array_index (images, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+      for (guint p = 0; p < n_passes; p++)
+        if (ok[p * images->len + i])
+          g_string_append_printf (line, " %s", all[p]);
+      g_print ("%-45s%s\n", image->name, line->len ? line->str : " NONE");
+    }
+  }
+  return 0;
+}
