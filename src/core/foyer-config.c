@@ -68,6 +68,9 @@ static const KeySpec schema[] = {
   { "sync", "insecure", KEY_BOOL, "false", NULL, 0, 0 },
   { "sync", "connect-timeout", KEY_INT, "5", NULL, 1, 600 },
   { "sync", "timeout", KEY_INT, "30", NULL, 1, 3600 },
+  { "sync", "health-interval", KEY_INT, "30", NULL, 1, 86400 },
+  { "sync", "backoff-min-ms", KEY_INT, "1000", NULL, 1, 3600000 },
+  { "sync", "backoff-max-ms", KEY_INT, "300000", NULL, 1, 86400000 },
 
   { "tryton", "url", KEY_STRING, NULL, NULL, 0, 0 },
   { "tryton", "database", KEY_STRING, NULL, NULL, 0, 0 },
@@ -88,6 +91,8 @@ static const KeySpec schema[] = {
   { "badge", "printer", KEY_STRING, NULL, NULL, 0, 0 },
   { "badge", "auto-print", KEY_BOOL, "false", NULL, 0, 0 },
   { "badge", "media", KEY_ENUM, "label-100x70", "label-100x70|4x3in|a6", 0, 0 },
+  { "badge", "event-name", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
+  { "badge", "print-timeout", KEY_INT, "60", NULL, 5, 3600 },
 };
 
 struct _FoyerConfig {

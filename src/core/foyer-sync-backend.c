@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "foyer-sync-backend.h"
+#include "foyer-http-backend.h"
+#include "foyer-tryton-backend.h"
 
 G_DEFINE_QUARK (foyer-sync-error-quark, foyer_sync_error)
 G_DEFINE_INTERFACE (FoyerSyncBackend, foyer_sync_backend, G_TYPE_OBJECT)
@@ -62,4 +64,27 @@ foyer_sync_backend_check_health (FoyerSyncBackend  *self,
 {
   g_return_val_if_fail (FOYER_IS_SYNC_BACKEND (self), FALSE);
   return FOYER_SYNC_BACKEND_GET_IFACE (self)->check_health (self, cancellable, error);
+}
+
+FoyerSyncBackend *
+foyer_sync_backend_new_for_config (FoyerConfig  *config,
+                                   GError      **error)
+{
+  const char *name;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+
+  name = foyer_config_get_string (config, "sync", "backend");
+  if (name == NULL || strcmp (name, "none") == 0)
+    return NULL;
+
+  if (strcmp (name, "http-json") == 0)
+    return FOYER_SYNC_BACKEND (foyer_http_backend_new (config, error));
+
+  if (strcmp (name, "tryton") == 0)
+    return FOYER_SYNC_BACKEND (foyer_tryton_backend_new (config, error));
+
+  g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+               "[sync] backend “%s” is not known: use none, http-json or tryton", name);
+  return NULL;
 }

@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "foyer-config.h"
+
 G_BEGIN_DECLS
 
 #define FOYER_SYNC_ERROR (foyer_sync_error_quark ())
@@ -78,5 +80,11 @@ gboolean foyer_sync_backend_send_batch   (FoyerSyncBackend  *self,
 gboolean foyer_sync_backend_check_health (FoyerSyncBackend  *self,
                                           GCancellable      *cancellable,
                                           GError           **error);
+
+/* The backend [sync] backend names: http-json, tryton. Returns NULL with no error for
+ * backend=none (records wait in the outbox), NULL with FOYER_SYNC_ERROR_CONFIG when the backend
+ * cannot be built from the configuration. */
+FoyerSyncBackend *foyer_sync_backend_new_for_config (FoyerConfig  *config,
+                                                     GError      **error);
 
 G_END_DECLS

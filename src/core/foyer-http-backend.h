@@ -1,0 +1,46 @@
+/* foyer-http-backend.h: the http-json v1 sync backend (libcurl), see docs/sync-protocol.md.
+ *
+ * One instance owns one curl easy handle (kept-alive connection) and is used from the sync
+ * thread only. Status codes and transport failures map onto FoyerSyncError for the engine.
+ */
+#pragma once
+
+#include "foyer-config.h"
+#include "foyer-sync-backend.h"
+
+G_BEGIN_DECLS
+
+#define FOYER_HTTP_BACKEND_GZIP_THRESHOLD 1024
+
+#define FOYER_TYPE_HTTP_BACKEND (foyer_http_backend_get_type ())
+G_DECLARE_FINAL_TYPE (FoyerHttpBackend, foyer_http_backend, FOYER, HTTP_BACKEND, GObject)
+
+/* Reads [sync] url, token-file, ca-file, insecure, connect-timeout, timeout and [kiosk] id,
+ * event. Fails with FOYER_SYNC_ERROR_CONFIG when the URL is missing or not http(s), or a named
+ * ca-file/token-file cannot be read. */
+FoyerHttpBackend *foyer_http_backend_new              (FoyerConfig       *config,
+                                                       GError           **error);
+/* The loud warning to show staff when [sync] insecure=true, else NULL. */
+const char       *foyer_http_backend_get_warning      (FoyerHttpBackend  *self);
+/* Number of HTTP requests made (batches and health checks). */
+guint64           foyer_http_backend_get_n_requests   (FoyerHttpBackend  *self);
+
+/* The exact request body send_batch() posts for records; *gzipped tells whether it is
+ * gzip-compressed (bodies over FOYER_HTTP_BACKEND_GZIP_THRESHOLD bytes). For benchmarks. */
+GBytes           *foyer_http_backend_build_body       (FoyerHttpBackend  *self,
+                                                       JsonArray         *records,
+                                                       gboolean          *gzipped);
+
+/* Parses a 200 answer: a FoyerSyncItemResult per well-formed entry whose id is in batch_ids
+ * (NULL = any id), first answer per id wins. Anything that is not a JSON object with a
+ * "results" array fails with FOYER_SYNC_ERROR_TRANSIENT. */
+GPtrArray        *foyer_http_backend_parse_results    (const char        *body,
+                                                       gsize              length,
+                                                       GHashTable        *batch_ids,
+                                                       GError           **error);
+/* Retry-After as delta seconds or an HTTP date, relative to now_us (g_get_real_time base), in
+ * milliseconds; 0 when absent or unparseable, capped at one hour. */
+gint64            foyer_http_backend_parse_retry_after (const char       *value,
+                                                        gint64            now_us);
+
+G_END_DECLS

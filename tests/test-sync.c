@@ -1,0 +1,1179 @@
+/* test-sync.c: the http-json backend and the sync engine against a real receiver on 127.0.0.1. */
+#include "config.h"
+
+#include <signal.h>
+#include <glib/gstdio.h>
+
+#include "foyer-core.h"
+#include "foyer-test-util.h"
+#include "foyer-test-receiver.h"
+
+/* ---- helpers ---- */
+
+static char *
+write_token (const char *dir,
+             const char *name,
+             const char *token)
+{
+  char *path = foyer_test_write_file (dir, name, token);
+
+  g_chmod (path, 0600);
+  return path;
+}
+
+static FoyerConfig *
+make_config (const char *url,
+             const char *token_file,
+             const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = g_strdup_printf ("[kiosk]\nid=test-kiosk\nevent=expo-2026\n"
+                                           "[sync]\nbackend=http-json\nurl=%s\n%s%s%s"
+                                           "connect-timeout=1\ntimeout=1\n"
+                                           "backoff-min-ms=20\nbackoff-max-ms=200\n%s",
+                                           url,
+                                           token_file != NULL ? "token-file=" : "",
+                                           token_file != NULL ? token_file : "",
+                                           token_file != NULL ? "\n" : "",
+                                           extra != NULL ? extra : "");
+  FoyerConfig *config = foyer_config_load_from_data (data, "test.conf", &error);
+
+  g_assert_no_error (error);
+  return config;
+}
+
+static JsonArray *
+make_records (guint n,
+              guint name_len)
+{
+  JsonArray *records = json_array_new ();
+
+  for (guint i = 0; i < n; i++) {
+    JsonObject *o = json_object_new ();
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *name = g_strnfill (name_len, 'a' + (i % 26));
+
+    json_object_set_string_member (o, "id", id);
+    json_object_set_string_member (o, "type", "registration");
+    json_object_set_string_member (o, "created_at", "2026-11-24T10:42:00.123Z");
+    json_object_set_string_member (o, "full_name", name);
+    json_array_add_object_element (records, o);
+  }
+  return records;
+}
+
+static FoyerSyncBackend *
+make_backend (FoyerTestReceiver *receiver,
+              const char        *token_file,
+              const char        *extra)
+{
+  g_autoptr(FoyerConfig) config = make_config (foyer_test_receiver_url (receiver), token_file,
+                                               extra);
+  g_autoptr(GError) error = NULL;
+  FoyerSyncBackend *backend = foyer_sync_backend_new_for_config (config, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (FOYER_IS_HTTP_BACKEND (backend));
+  return backend;
+}
+
+static gboolean
+send (FoyerSyncBackend  *backend,
+      JsonArray         *records,
+      GPtrArray        **results,
+      gint64            *retry_after_ms,
+      GError           **error)
+{
+  g_autofree char *batch_id = g_uuid_string_random ();
+  gint64 dummy;
+
+  return foyer_sync_backend_send_batch (backend, batch_id, records, results,
+                                        retry_after_ms != NULL ? retry_after_ms : &dummy,
+                                        NULL, error);
+}
+
+static const char *
+stats_header (FoyerTestReceiver *receiver,
+              JsonObject       **keep,
+              const char        *name)
+{
+  JsonObject *headers;
+
+  *keep = foyer_test_receiver_get (receiver, "/_stats");
+  headers = json_object_get_object_member (*keep, "headers");
+  if (json_object_get_null_member (headers, name))
+    return NULL;
+  return json_object_get_string_member (headers, name);
+}
+
+/* ---- backend ---- */
+
+static void
+test_backend_accept_and_duplicate (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("sync");
+  g_autofree char *token = write_token (dir, "token", "s3cret\n");
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (token);
+  g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, token, NULL);
+  g_autoptr(JsonArray) records = make_records (3, 5);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autofree char *ua = g_strdup_printf ("Foyer/%s (test-kiosk)", foyer_get_version ());
+  g_autofree char *batch_id = g_uuid_string_random ();
+  gint64 retry_after = -1;
+  gint64 connections;
+
+  g_assert_true (foyer_sync_backend_send_batch (backend, batch_id, records, &results,
+                                                &retry_after, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 3);
+  for (guint i = 0; i < results->len; i++) {
+    FoyerSyncItemResult *r = g_ptr_array_index (results, i);
+    g_assert_cmpint (r->status, ==, FOYER_SYNC_ITEM_ACCEPTED);
+  }
+  g_assert_cmpint (retry_after, ==, 0);
+
+  g_assert_cmpstr (stats_header (receiver, &stats, "User-Agent"), ==, ua);
+  g_clear_pointer (&stats, json_object_unref);
+  g_assert_cmpstr (stats_header (receiver, &stats, "Idempotency-Key"), ==, batch_id);
+  g_clear_pointer (&stats, json_object_unref);
+  g_assert_cmpstr (stats_header (receiver, &stats, "Authorization"), ==, "Bearer s3cret");
+  g_clear_pointer (&stats, json_object_unref);
+  g_assert_cmpstr (stats_header (receiver, &stats, "Content-Type"), ==, "application/json");
+  g_clear_pointer (&stats, json_object_unref);
+  /* A small body goes uncompressed. */
+  g_assert_null (stats_header (receiver, &stats, "Content-Encoding"));
+  g_clear_pointer (&stats, json_object_unref);
+
+  /* The same records again: head office knows them. The connection is kept alive: only the
+   * /_stats queries open new ones. */
+  g_clear_pointer (&results, g_ptr_array_unref);
+  connections = foyer_test_receiver_stat (receiver, "connections");
+  g_assert_true (send (backend, records, &results, NULL, &error));
+  g_assert_cmpint (foyer_test_receiver_stat (receiver, "connections"), ==, connections + 1);
+  g_assert_cmpuint (results->len, ==, 3);
+  for (guint i = 0; i < results->len; i++)
+    g_assert_cmpint (((FoyerSyncItemResult *)g_ptr_array_index (results, i))->status, ==,
+                     FOYER_SYNC_ITEM_DUPLICATE);
+  g_assert_cmpint (foyer_test_receiver_stat (receiver, "stored"), ==, 3);
+  g_assert_cmpuint (foyer_http_backend_get_n_requests (FOYER_HTTP_BACKEND (backend)), ==, 2);
+
+  g_assert_true (foyer_sync_backend_check_health (backend, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_backend_gzip_and_rejected (void)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+  g_autoptr(JsonArray) records = make_records (40, 100);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonObject) bad = json_object_new ();
+  const char *bad_id;
+  guint n_rejected = 0;
+
+  bad_id = json_object_get_string_member (json_array_get_object_element (records, 7), "id");
+  foyer_test_receiver_control (receiver, "{\"mode\":\"reject\",\"how\":\"record\",\"ids\":[\"%s\"]}",
+                               bad_id);
+  /* One record of a type head office does not know: rejected on its own. */
+  json_object_set_string_member (json_array_get_object_element (records, 9), "type", "visitor");
+
+  g_assert_true (send (backend, records, &results, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 40);
+  for (guint i = 0; i < results->len; i++) {
+    FoyerSyncItemResult *r = g_ptr_array_index (results, i);
+    if (r->status == FOYER_SYNC_ITEM_REJECTED) {
+      n_rejected++;
+      g_assert_nonnull (r->reason);
+    }
+  }
+  g_assert_cmpuint (n_rejected, ==, 2);
+  g_assert_cmpstr (stats_header (receiver, &stats, "Content-Encoding"), ==, "gzip");
+}
+
+typedef struct {
+  const char *control;
+  int         code;
+  gint64      retry_after_min;
+  gint64      retry_after_max;
+} StatusCase;
+
+static void
+test_backend_status_mapping (void)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (g_date_time_new_now_utc (), 30);
+  g_autofree char *http_date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+  g_autofree char *date_case = g_strdup_printf ("{\"mode\":\"status\",\"code\":429,"
+                                                "\"retry_after\":\"%s\"}", http_date);
+  const StatusCase cases[] = {
+    { "{\"mode\":\"status\",\"code\":401}", FOYER_SYNC_ERROR_AUTH, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":403}", FOYER_SYNC_ERROR_AUTH, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":400}", FOYER_SYNC_ERROR_BAD_BATCH, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":422}", FOYER_SYNC_ERROR_BAD_BATCH, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":413}", FOYER_SYNC_ERROR_TOO_LARGE, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":408}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":500}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"status\",\"code\":503,\"retry_after\":\"7\"}", FOYER_SYNC_ERROR_TRANSIENT,
+      7000, 7000 },
+    { date_case, FOYER_SYNC_ERROR_TRANSIENT, 25000, 31000 },
+    { "{\"mode\":\"status\",\"code\":404}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"garbage\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"garbage\",\"body\":\"{\\\"results\\\":7}\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"close\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"reset\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"stall\",\"seconds\":3}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr(JsonArray) records = make_records (2, 4);
+    g_autoptr(GPtrArray) results = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 retry_after = -1;
+
+    g_test_message ("case %s", cases[i].control);
+    foyer_test_receiver_control (receiver, "%s", cases[i].control);
+    g_assert_false (send (backend, records, &results, &retry_after, &error));
+    g_assert_error (error, FOYER_SYNC_ERROR, cases[i].code);
+    g_assert_null (results);
+    g_assert_cmpint (retry_after, >=, cases[i].retry_after_min);
+    g_assert_cmpint (retry_after, <=, cases[i].retry_after_max);
+    if (cases[i].code == FOYER_SYNC_ERROR_AUTH)
+      g_assert_nonnull (strstr (error->message, "credentials"));
+  }
+
+  /* Back to normal on the same connection handle. */
+  {
+    g_autoptr(JsonArray) records = make_records (2, 4);
+    g_autoptr(GPtrArray) results = NULL;
+    g_autoptr(GError) error = NULL;
+
+    foyer_test_receiver_control (receiver, "{\"mode\":\"ok\"}");
+    g_assert_true (send (backend, records, &results, NULL, &error));
+    g_assert_cmpuint (results->len, ==, 2);
+  }
+}
+
+static void
+test_backend_token_file (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("sync");
+  g_autofree char *server_token = write_token (dir, "server-token", "right");
+  g_autofree char *kiosk_token = write_token (dir, "kiosk-token", "wrong");
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (server_token);
+  g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, kiosk_token, NULL);
+  g_autoptr(JsonArray) records = make_records (1, 4);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (send (backend, records, &results, NULL, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+
+  /* Staff fix the file: the next batch uses the new token without a restart. */
+  g_free (write_token (dir, "kiosk-token", "right\n"));
+  g_assert_true (send (backend, records, &results, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&results, g_ptr_array_unref);
+
+  g_assert_cmpint (g_unlink (kiosk_token), ==, 0);
+  g_assert_false (send (backend, records, &results, NULL, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, kiosk_token));
+  g_assert_nonnull (strstr (error->message, "token-file"));
+}
+
+typedef struct {
+  GCancellable *cancellable;
+  guint         delay_ms;
+} CancelLater;
+
+static gpointer
+cancel_later (gpointer data)
+{
+  CancelLater *c = data;
+
+  g_usleep (c->delay_ms * 1000);
+  g_cancellable_cancel (c->cancellable);
+  return NULL;
+}
+
+static void
+test_backend_cancel (void)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autoptr(FoyerSyncBackend) backend = NULL;
+  g_autoptr(JsonArray) records = make_records (2, 4);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelLater c = { cancellable, 200 };
+  GThread *thread;
+  gint64 start, elapsed;
+  gint64 retry_after;
+  g_autoptr(FoyerConfig) config = make_config (foyer_test_receiver_url (receiver), NULL,
+                                               NULL);
+
+  /* A long timeout so that only cancellation can end the request. */
+  foyer_config_set_string (config, "sync", "timeout", "60");
+  backend = foyer_sync_backend_new_for_config (config, &error);
+  g_assert_no_error (error);
+
+  foyer_test_receiver_control (receiver, "{\"mode\":\"stall\",\"seconds\":20}");
+  thread = g_thread_new ("cancel", cancel_later, &c);
+  start = g_get_monotonic_time ();
+  g_assert_false (foyer_sync_backend_send_batch (backend, "b", records, &results, &retry_after,
+                                                 cancellable, &error));
+  elapsed = g_get_monotonic_time () - start;
+  g_thread_join (thread);
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED);
+  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+}
+
+static void
+test_backend_health (void)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (foyer_sync_backend_check_health (backend, NULL, &error));
+  g_assert_no_error (error);
+  foyer_test_receiver_control (receiver, "{\"mode\":\"down\",\"seconds\":1}");
+  g_usleep (300 * 1000);
+  g_assert_false (foyer_sync_backend_check_health (backend, NULL, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+  g_clear_error (&error);
+  g_usleep (1200 * 1000);
+  g_assert_true (foyer_sync_backend_check_health (backend, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_backend_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) none = foyer_config_new_default ();
+  g_autoptr(FoyerConfig) no_url = NULL;
+  g_autoptr(FoyerConfig) ftp = make_config ("ftp://example.com/", NULL, NULL);
+  g_autoptr(FoyerConfig) bad_ca = make_config ("https://example.com/", NULL,
+                                               "ca-file=/nonexistent/ca.pem\n");
+  g_autoptr(FoyerConfig) insecure = make_config ("https://example.com/", NULL, "insecure=true\n");
+  g_autoptr(FoyerConfig) tryton = foyer_config_load_from_data ("[sync]\nbackend=tryton\n", "t",
+                                                               &error);
+  g_autoptr(FoyerSyncBackend) backend = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (foyer_sync_backend_new_for_config (none, &error));
+  g_assert_no_error (error);
+
+  no_url = foyer_config_load_from_data ("[sync]\nbackend=http-json\n", "t", &error);
+  g_assert_no_error (error);
+  g_assert_null (foyer_sync_backend_new_for_config (no_url, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "[sync] url"));
+  g_clear_error (&error);
+
+  g_assert_null (foyer_sync_backend_new_for_config (ftp, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  g_assert_null (foyer_sync_backend_new_for_config (bad_ca, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "ca-file"));
+  g_clear_error (&error);
+
+  g_assert_null (foyer_sync_backend_new_for_config (tryton, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "[tryton]"));
+  g_clear_error (&error);
+
+  backend = foyer_sync_backend_new_for_config (insecure, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+}
+
+static void
+test_parse_results (void)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *deep = NULL;
+  const char *garbage[] = {
+    "", "null", "[]", "{}", "{\"results\":{}}", "{\"results\":\"x\"}", "<html>", "{\"results\":[",
+    "\xff\xfe{}",
+  };
+  const char *ok = "{\"results\":[{\"id\":\"a\",\"status\":\"accepted\"},"
+                   "{\"id\":\"a\",\"status\":\"rejected\"},"   /* first answer wins */
+                   "{\"id\":\"b\",\"status\":\"rejected\",\"reason\":\"no name\"},"
+                   "{\"id\":\"c\",\"status\":\"teleported\"},"  /* unknown: stays pending */
+                   "{\"id\":\"zz\",\"status\":\"accepted\"},"   /* not in the batch */
+                   "{\"id\":7,\"status\":\"accepted\"}, 3, null, [],"
+                   "{\"id\":\"d\",\"status\":\"duplicate\",\"reason\":5}]}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++) {
+    g_assert_null (foyer_http_backend_parse_results (garbage[i], strlen (garbage[i]), NULL,
+                                                     &error));
+    g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+    g_clear_error (&error);
+  }
+
+  deep = g_strnfill (100000, '[');
+  g_assert_null (foyer_http_backend_parse_results (deep, strlen (deep), NULL, &error));
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+  g_clear_error (&error);
+
+  g_hash_table_add (ids, "a");
+  g_hash_table_add (ids, "b");
+  g_hash_table_add (ids, "c");
+  g_hash_table_add (ids, "d");
+  results = foyer_http_backend_parse_results (ok, strlen (ok), ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 3);
+  g_assert_cmpstr (((FoyerSyncItemResult *)results->pdata[0])->id, ==, "a");
+  g_assert_cmpint (((FoyerSyncItemResult *)results->pdata[0])->status, ==,
+                   FOYER_SYNC_ITEM_ACCEPTED);
+  g_assert_cmpstr (((FoyerSyncItemResult *)results->pdata[1])->reason, ==, "no name");
+  g_assert_cmpint (((FoyerSyncItemResult *)results->pdata[2])->status, ==,
+                   FOYER_SYNC_ITEM_DUPLICATE);
+  g_assert_null (((FoyerSyncItemResult *)results->pdata[2])->reason);
+}
+
+static void
+test_retry_after (void)
+{
+  gint64 now = g_get_real_time ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (g_date_time_new_now_utc (), 90);
+  g_autofree char *date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+  gint64 ms;
+
+  g_assert_cmpint (foyer_http_backend_parse_retry_after (NULL, now), ==, 0);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("", now), ==, 0);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("120", now), ==, 120000);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after (" 3 ", now), ==, 3000);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("99999999999999999999", now), ==, 0);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("86400", now), ==, 3600000);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("soon", now), ==, 0);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("Wed, 21 Oct 2015 07:28:00 GMT", now),
+                   ==, 0);
+  ms = foyer_http_backend_parse_retry_after (date, now);
+  g_assert_cmpint (ms, >, 85000);
+  g_assert_cmpint (ms, <=, 90000);
+}
+
+
+static void
+test_backend_tls (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("sync");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(FoyerTestReceiver) receiver = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) records = make_records (2, 4);
+  g_autofree char *ca_line = NULL;
+  int status = 0;
+
+  if (openssl == NULL) {
+    g_test_skip ("openssl is not installed (packaging/debian-test-packages.txt)");
+    return;
+  }
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  receiver = foyer_test_receiver_start_tls (NULL, cert, key);
+  g_assert_true (g_str_has_prefix (foyer_test_receiver_url (receiver), "https://"));
+
+  /* Verification is on by default: a certificate nobody vouches for is refused. */
+  {
+    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+    g_autoptr(GPtrArray) results = NULL;
+
+    g_assert_null (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+    g_assert_false (send (backend, records, &results, NULL, &error));
+    g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+    g_assert_nonnull (strstr (error->message, "ca-file"));
+    g_clear_error (&error);
+  }
+  /* [sync] ca-file: the private CA is trusted. */
+  {
+    g_autoptr(FoyerSyncBackend) backend = NULL;
+    g_autoptr(GPtrArray) results = NULL;
+
+    ca_line = g_strdup_printf ("ca-file=%s\n", cert);
+    backend = make_backend (receiver, NULL, ca_line);
+    g_assert_true (send (backend, records, &results, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (results->len, ==, 2);
+  }
+  /* insecure=true works, with its warning. */
+  {
+    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, "insecure=true\n");
+    g_autoptr(GPtrArray) results = NULL;
+
+    g_assert_nonnull (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+    g_assert_true (send (backend, records, &results, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (results->len, ==, 2);
+    g_assert_cmpint (((FoyerSyncItemResult *)results->pdata[0])->status, ==,
+                     FOYER_SYNC_ITEM_DUPLICATE);
+  }
+}
+
+/* ---- engine ---- */
+
+static GPtrArray *
+add_records (FoyerStore *store,
+             guint       n)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+    g_autoptr(GError) error = NULL;
+
+    reg->event = g_strdup ("expo-2026");
+    reg->kiosk_id = g_strdup ("test-kiosk");
+    reg->kind = g_strdup (FOYER_KIND_WALK_IN);
+    reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+    reg->source = g_strdup (FOYER_SOURCE_MANUAL);
+    reg->full_name = g_strdup_printf ("访客 Visitor %u", i);
+    reg->organization = g_strdup ("Foyer Test Co.");
+    reg->consent_given = TRUE;
+    reg->consent_version = g_strdup ("1");
+    g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (reg->id);
+    g_ptr_array_add (ids, g_strdup (reg->id));
+  }
+  return ids;
+}
+
+typedef gboolean (*StatusPredicate) (const FoyerSyncStatus *status, gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until pred holds for the engine's status; fails after seconds. */
+static void
+wait_status (FoyerSyncEngine *engine,
+             StatusPredicate  pred,
+             gpointer         data,
+             guint            seconds,
+             const char      *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!pred (foyer_sync_engine_get_status (engine), data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out) {
+    const FoyerSyncStatus *st = foyer_sync_engine_get_status (engine);
+    g_test_message ("state %s pending %" G_GINT64_FORMAT " dead %" G_GINT64_FORMAT
+                    " last error %s", foyer_sync_state_to_string (st->state), st->pending,
+                    st->dead, st->last_error);
+    g_error ("timed out waiting for: %s", what);
+  }
+  g_source_remove (id);
+}
+
+static gboolean
+drained (const FoyerSyncStatus *st, gpointer data)
+{
+  return st->state == FOYER_SYNC_STATE_IDLE && st->pending == 0;
+}
+
+static gboolean
+in_state (const FoyerSyncStatus *st, gpointer data)
+{
+  return st->state == (FoyerSyncState)GPOINTER_TO_INT (data);
+}
+
+static gboolean
+offline_backoff (const FoyerSyncStatus *st, gpointer data)
+{
+  return st->state == FOYER_SYNC_STATE_BACKOFF && !st->online && st->last_error != NULL &&
+         strstr (st->last_error, "cannot reach head office") != NULL;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct {
+  char              *dir;
+  char              *db;
+  char              *kiosk_token;
+  FoyerTestReceiver *receiver;
+  FoyerStore        *store;
+  FoyerConfig       *config;
+  FoyerSyncEngine   *engine;
+} Fixture;
+
+static void
+fixture_setup (Fixture    *f,
+               const char *server_token,
+               const char *kiosk_token,
+               const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_token_path = NULL;
+
+  f->dir = foyer_test_make_tmpdir ("sync");
+  f->db = g_build_filename (f->dir, "foyer.db", NULL);
+  if (server_token != NULL)
+    server_token_path = write_token (f->dir, "server-token", server_token);
+  if (kiosk_token != NULL)
+    f->kiosk_token = write_token (f->dir, "kiosk-token", kiosk_token);
+  f->receiver = foyer_test_receiver_start (server_token_path);
+  f->store = foyer_store_open (f->db, &error);
+  g_assert_no_error (error);
+  f->config = make_config (foyer_test_receiver_url (f->receiver), f->kiosk_token, extra);
+  f->engine = foyer_sync_engine_new (f->config, f->db, &error);
+  g_assert_no_error (error);
+  /* What the kiosk does: a committed record wakes the sync thread. */
+  g_signal_connect_object (f->store, "record-added", G_CALLBACK (foyer_sync_engine_wake),
+                           f->engine, G_CONNECT_SWAPPED);
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  foyer_sync_engine_stop (f->engine);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->store);
+  g_clear_object (&f->config);
+  g_clear_pointer (&f->receiver, foyer_test_receiver_stop);
+  g_free (f->kiosk_token);
+  g_free (f->db);
+  g_free (f->dir);
+}
+
+static void
+assert_outbox (FoyerStore *store,
+               gint64      pending,
+               gint64      done,
+               gint64      dead)
+{
+  FoyerOutboxCounts counts = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (foyer_store_outbox_counts (store, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.pending + counts.in_flight, ==, pending);
+  g_assert_cmpint (counts.done, ==, done);
+  g_assert_cmpint (counts.dead, ==, dead);
+}
+
+/* Every id arrived and was stored exactly once; nothing else arrived. */
+static void
+assert_exactly_once (FoyerTestReceiver *receiver,
+                     GPtrArray         *ids)
+{
+  g_autoptr(JsonObject) all = foyer_test_receiver_get (receiver, "/_ids");
+  JsonObject *counts = json_object_get_object_member (all, "counts");
+
+  g_assert_cmpuint (json_object_get_size (counts), ==, ids->len);
+  for (guint i = 0; i < ids->len; i++) {
+    const char *id = g_ptr_array_index (ids, i);
+    g_assert_true (json_object_has_member (counts, id));
+    g_assert_cmpint (json_object_get_int_member (counts, id), ==, 1);
+  }
+}
+
+static void
+test_engine_exactly_once_random_faults (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+
+  fixture_setup (&f, NULL, NULL, "batch-size=25\n");
+  ids = add_records (f.store, 400);
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"random\",\"seed\":%u,\"rate\":0.5}",
+                               g_test_rand_int_range (1, 100000));
+  foyer_sync_engine_start (f.engine);
+
+  /* Records keep coming while the sync runs. */
+  run_for (300);
+  more = add_records (f.store, 100);
+  for (guint i = 0; i < more->len; i++)
+    g_ptr_array_add (ids, g_strdup (g_ptr_array_index (more, i)));
+
+  wait_status (f.engine, drained, NULL, 60, "all records acknowledged under random faults");
+  assert_outbox (f.store, 0, 500, 0);
+  assert_exactly_once (f.receiver, ids);
+
+  stats = foyer_test_receiver_get (f.receiver, "/_stats");
+  g_test_message ("requests %" G_GINT64_FORMAT ", deliveries %" G_GINT64_FORMAT,
+                  json_object_get_int_member (stats, "requests"),
+                  json_object_get_int_member (stats, "deliveries"));
+  /* The faults did happen: some records crossed the wire more than once. */
+  g_assert_cmpint (json_object_get_int_member (stats, "deliveries"), >, 500);
+  g_assert_cmpuint (foyer_sync_engine_get_status (f.engine)->sent, ==, 500);
+  g_assert_true (foyer_sync_engine_get_status (f.engine)->online);
+  g_assert_null (foyer_sync_engine_get_status (f.engine)->last_error);
+  g_assert_cmpint (foyer_sync_engine_get_status (f.engine)->last_success, >, 0);
+  fixture_teardown (&f);
+}
+
+static void
+test_engine_dead_letter_and_split (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) dead = NULL;
+  g_autoptr(GError) error = NULL;
+  const FoyerSyncStatus *st;
+  gint64 requests;
+
+  fixture_setup (&f, NULL, NULL, "batch-size=64\n");
+  ids = add_records (f.store, 64);
+  /* Two records make head office refuse any batch that holds them; a third is refused on its
+   * own in a 200 answer. */
+  foyer_test_receiver_control (f.receiver,
+                               "{\"mode\":\"reject\",\"how\":\"422\",\"ids\":[\"%s\",\"%s\"]}",
+                               (char *)ids->pdata[5], (char *)ids->pdata[40]);
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, drained, NULL, 30, "split batches delivered");
+
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_cmpint (st->dead, ==, 2);
+  g_assert_cmpuint (st->sent, ==, 62);
+  assert_outbox (f.store, 0, 62, 2);
+  /* Bisecting 64 records around 2 bad ones: far fewer requests than one per record. */
+  requests = foyer_test_receiver_stat (f.receiver, "requests");
+  g_test_message ("%" G_GINT64_FORMAT " requests to isolate 2 bad records of 64", requests);
+  g_assert_cmpint (requests, <=, 2 * 2 * 6 + 1);
+
+  dead = foyer_store_outbox_list (f.store, FOYER_OUTBOX_DEAD, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dead->len, ==, 2);
+  for (guint i = 0; i < dead->len; i++) {
+    FoyerOutboxEntry *e = g_ptr_array_index (dead, i);
+    g_assert_true (g_strcmp0 (e->record_id, ids->pdata[5]) == 0 ||
+                   g_strcmp0 (e->record_id, ids->pdata[40]) == 0);
+    g_assert_nonnull (strstr (e->last_error, "422"));
+  }
+
+  /* Per-record rejection in a 200 answer: dead with head office's reason, the rest done. */
+  {
+    g_autoptr(GPtrArray) more = add_records (f.store, 10);
+    g_autoptr(GPtrArray) dead2 = NULL;
+    gboolean found = FALSE;
+
+    foyer_test_receiver_control (f.receiver,
+                                 "{\"mode\":\"reject\",\"how\":\"record\",\"ids\":[\"%s\"]}",
+                                 (char *)more->pdata[3]);
+    foyer_sync_engine_wake (f.engine);
+    run_for (100);
+    wait_status (f.engine, drained, NULL, 30, "second round");
+    assert_outbox (f.store, 0, 71, 3);
+    dead2 = foyer_store_outbox_list (f.store, FOYER_OUTBOX_DEAD, 10, &error);
+    for (guint i = 0; i < dead2->len; i++) {
+      FoyerOutboxEntry *e = g_ptr_array_index (dead2, i);
+      if (g_strcmp0 (e->record_id, more->pdata[3]) == 0) {
+        found = TRUE;
+        g_assert_nonnull (strstr (e->last_error, "record refused by test receiver"));
+      }
+    }
+    g_assert_true (found);
+  }
+  fixture_teardown (&f);
+}
+
+static void
+test_engine_pause_on_401 (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  const FoyerSyncStatus *st;
+  g_autofree char *right = NULL;
+  g_autoptr(FoyerConfig) fixed = NULL;
+  gint64 requests;
+
+  fixture_setup (&f, "right", "wrong", "batch-size=10\n");
+  ids = add_records (f.store, 30);
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, in_state, GINT_TO_POINTER (FOYER_SYNC_STATE_PAUSED), 20, "paused");
+
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_true (st->paused);
+  g_assert_cmpint (st->paused_code, ==, FOYER_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (st->paused_message, "head office rejected the kiosk's credentials"));
+  g_assert_true (st->online);
+  g_assert_cmpint (st->pending, ==, 30);
+
+  /* Paused means paused: new records and time do not bring requests. */
+  requests = foyer_test_receiver_stat (f.receiver, "requests");
+  g_ptr_array_extend_and_steal (ids, add_records (f.store, 5));
+  run_for (500);
+  g_assert_cmpint (foyer_test_receiver_stat (f.receiver, "requests"), ==, requests);
+  assert_outbox (f.store, 35, 0, 0);
+
+  /* Staff fix the token and press retry. */
+  g_free (write_token (f.dir, "kiosk-token", "right"));
+  foyer_sync_engine_retry (f.engine);
+  wait_status (f.engine, drained, NULL, 20, "drained after retry");
+  g_assert_false (foyer_sync_engine_get_status (f.engine)->paused);
+  assert_exactly_once (f.receiver, ids);
+
+  /* Head office rotates its token: paused again; a configuration change resumes. */
+  g_free (write_token (f.dir, "server-token", "rotated"));
+  g_ptr_array_extend_and_steal (ids, add_records (f.store, 3));
+  wait_status (f.engine, in_state, GINT_TO_POINTER (FOYER_SYNC_STATE_PAUSED), 20, "paused again");
+  right = write_token (f.dir, "kiosk-token-2", "rotated");
+  fixed = make_config (foyer_test_receiver_url (f.receiver), right, NULL);
+  g_assert_true (foyer_sync_engine_set_config (f.engine, fixed, &error));
+  g_assert_no_error (error);
+  wait_status (f.engine, drained, NULL, 20, "drained after config change");
+  assert_exactly_once (f.receiver, ids);
+  fixture_teardown (&f);
+}
+
+static void
+test_engine_413_halving (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  const FoyerSyncStatus *st;
+  gint64 n413;
+
+  fixture_setup (&f, NULL, NULL, "batch-size=50\n");
+  ids = add_records (f.store, 120);
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"too-large\",\"max_records\":7}");
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, drained, NULL, 30, "drained in smaller batches");
+
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_cmpuint (st->batch_size, ==, 6);   /* 50 → 25 → 12 → 6 */
+  assert_exactly_once (f.receiver, ids);
+  stats = foyer_test_receiver_get (f.receiver, "/_stats");
+  n413 = json_object_get_int_member (json_object_get_object_member (stats, "by_status"), "413");
+  g_test_message ("%" G_GINT64_FORMAT " answers 413", n413);
+  /* Once halved, later batches fit: 50 → 25 → 12 → 6 for the first batch, plus one for the
+   * batch read ahead (pipelined) at the old size. */
+  g_assert_cmpint (n413, <=, 4);
+  fixture_teardown (&f);
+}
+
+static void
+test_engine_backoff_bounded (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  const FoyerSyncStatus *st;
+  gint64 requests;
+
+  fixture_setup (&f, NULL, NULL, "backoff-min-ms=50\nbackoff-max-ms=400\n");
+  ids = add_records (f.store, 20);
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"status\",\"code\":503}");
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, in_state, GINT_TO_POINTER (FOYER_SYNC_STATE_BACKOFF), 10, "backoff");
+  run_for (2000);
+
+  /* Without backoff this would be thousands; every wait is at least 50 ms and grows. */
+  requests = foyer_test_receiver_stat (f.receiver, "requests");
+  g_test_message ("%" G_GINT64_FORMAT " requests in 2 s against a failing server", requests);
+  g_assert_cmpint (requests, >=, 3);
+  g_assert_cmpint (requests, <=, 2000 / 50 + 1);
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_false (st->online);
+  g_assert_nonnull (strstr (st->last_error, "503"));
+  g_assert_cmpint (st->pending, ==, 20);
+
+  /* Retry-After is honoured even above the backoff ceiling. */
+  foyer_test_receiver_control (f.receiver, "{\"reset\":true,\"mode\":\"status\",\"code\":503,"
+                               "\"retry_after\":\"1\"}");
+  run_for (2500);
+  requests = foyer_test_receiver_stat (f.receiver, "requests");
+  g_test_message ("%" G_GINT64_FORMAT " requests in 2.5 s with Retry-After: 1", requests);
+  g_assert_cmpint (requests, <=, 4);
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_cmpint (st->state, ==, FOYER_SYNC_STATE_BACKOFF);
+  g_assert_cmpint (st->next_attempt, >, 0);
+
+  /* The server goes away entirely (connections refused), then comes back. */
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"down\",\"seconds\":3}");
+  wait_status (f.engine, offline_backoff, NULL, 3, "offline while the server is down");
+  wait_status (f.engine, drained, NULL, 20, "drained after the server came back");
+  g_assert_true (foyer_sync_engine_get_status (f.engine)->online);
+  assert_exactly_once (f.receiver, ids);
+  fixture_teardown (&f);
+}
+
+static void
+test_engine_stop_in_flight (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  gint64 start, elapsed;
+
+  fixture_setup (&f, NULL, NULL, "timeout=60\n");
+  ids = add_records (f.store, 10);
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"stall\",\"seconds\":30}");
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, in_state, GINT_TO_POINTER (FOYER_SYNC_STATE_SENDING), 10, "sending");
+  run_for (300);
+
+  start = g_get_monotonic_time ();
+  foyer_sync_engine_stop (f.engine);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("stopped in %" G_GINT64_FORMAT " ms", elapsed / 1000);
+  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (foyer_sync_engine_get_status (f.engine)->state, ==, FOYER_SYNC_STATE_STOPPED);
+  /* The answer never came: the batch is pending again, not lost, not in flight. */
+  assert_outbox (f.store, 10, 0, 0);
+  {
+    FoyerOutboxCounts counts = { 0 };
+    g_assert_true (foyer_store_outbox_counts (f.store, &counts, NULL));
+    g_assert_cmpint (counts.in_flight, ==, 0);
+  }
+  fixture_teardown (&f);
+}
+
+static void
+test_engine_disabled (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("sync");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autoptr(FoyerConfig) config = foyer_config_new_default ();
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerSyncEngine) engine = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = foyer_store_open (db, &error);
+  g_assert_no_error (error);
+  engine = foyer_sync_engine_new (config, db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (foyer_sync_engine_get_status (engine)->state, ==, FOYER_SYNC_STATE_DISABLED);
+  foyer_sync_engine_start (engine);
+  ids = add_records (store, 5);
+  foyer_sync_engine_wake (engine);
+  run_for (300);
+  g_assert_cmpint (foyer_sync_engine_get_status (engine)->state, ==, FOYER_SYNC_STATE_DISABLED);
+  assert_outbox (store, 5, 0, 0);
+  foyer_sync_engine_stop (engine);
+}
+
+static void
+test_engine_insecure_warning (void)
+{
+  g_autoptr(FoyerConfig) config = make_config ("https://127.0.0.1:1/", NULL, "insecure=true\n");
+  g_autoptr(FoyerSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = foyer_test_make_tmpdir ("sync");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+
+  engine = foyer_sync_engine_new (config, db, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (foyer_sync_engine_get_status (engine)->insecure_warning);
+  g_assert_nonnull (strstr (foyer_sync_engine_get_status (engine)->insecure_warning, "TLS"));
+}
+
+/* ---- foyerctl ---- */
+
+static char *
+write_config (Fixture *f, const char *extra)
+{
+  g_autofree char *data = g_strdup_printf ("[kiosk]\nid=test-kiosk\nevent=expo-2026\n"
+                                           "[storage]\ndatabase=%s\n"
+                                           "[sync]\nbackend=http-json\nurl=%s\n"
+                                           "connect-timeout=1\ntimeout=5\nbatch-size=20\n"
+                                           "backoff-min-ms=20\nbackoff-max-ms=200\n%s",
+                                           f->db, foyer_test_receiver_url (f->receiver),
+                                           extra != NULL ? extra : "");
+  return foyer_test_write_file (f->dir, "foyer.conf", data);
+}
+
+static void
+test_foyerctl_sync_and_outbox (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *none_conf = NULL;
+  g_autofree char *bad_conf = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  fixture_setup (&f, NULL, NULL, NULL);
+  conf = write_config (&f, NULL);
+  none_conf = foyer_test_write_file (f.dir, "none.conf", "[sync]\nbackend=none\n");
+  bad_conf = foyer_test_write_file (f.dir, "bad.conf", "[sync]\nbackend=http-json\n");
+  ids = add_records (f.store, 30);
+
+  {
+    const char *argv[] = { "--config", none_conf, "sync", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "backend is none"));
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "--config", bad_conf, "sync", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "[sync] url"));
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    /* Head office down: one pass, records remain, 75. */
+    const char *argv[] = { "--config", conf, "sync", "--once", NULL };
+    foyer_test_receiver_control (f.receiver, "{\"mode\":\"status\",\"code\":503}");
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 75);
+    g_assert_nonnull (strstr (err, "503"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "--config", conf, "sync", "--progress", NULL };
+    foyer_test_receiver_control (f.receiver, "{\"mode\":\"reject\",\"how\":\"record\","
+                                 "\"ids\":[\"%s\"]}", (char *)ids->pdata[0]);
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "29 records sent, 0 pending"));
+    g_assert_nonnull (strstr (err, "30/30"));   /* progress, not a TTY: plain lines */
+    g_assert_nonnull (strstr (err, "outbox --dead"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "--config", conf, "outbox", "--dead", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, ids->pdata[0]));
+    g_assert_nonnull (strstr (out, "dead 1"));
+    g_assert_null (strstr (out, ids->pdata[1]));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "--config", conf, "outbox", "--requeue", "no-such-id", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "no-such-id"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "--config", conf, "outbox", "--requeue", ids->pdata[0], NULL };
+    const char *sync[] = { "--config", conf, "sync", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "1 record requeued"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    foyer_test_receiver_control (f.receiver, "{\"mode\":\"ok\"}");
+    g_assert_cmpint (foyer_test_run_foyerctl (sync, NULL, 0, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "1 records sent, 0 pending, 0 refused"));
+  }
+  assert_exactly_once (f.receiver, ids);
+  fixture_teardown (&f);
+}
+
+static void
+test_foyerctl_kill_9 (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *conf = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *foyerctl = g_getenv ("FOYERCTL");
+  FoyerOutboxCounts counts = { 0 };
+  gint64 deadline;
+
+  fixture_setup (&f, NULL, NULL, NULL);
+  conf = write_config (&f, NULL);
+  ids = add_records (f.store, 600);
+  /* Every answer takes 0.2 s and is decided before it is sent: a kill lands mid-request with
+   * the records already stored at head office but not acknowledged at the kiosk. */
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"stall\",\"seconds\":0.2}");
+
+  for (int round = 0; round < 3; round++) {
+    proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, foyerctl, "--config", conf, "sync", NULL);
+    g_assert_no_error (error);
+    deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (foyer_test_receiver_stat (f.receiver, "records_seen") < 100 * (round + 1) + 10 &&
+           g_get_monotonic_time () < deadline)
+      g_usleep (50 * 1000);
+    g_subprocess_send_signal (proc, SIGKILL);
+    g_subprocess_wait (proc, NULL, &error);   /* reaped: its pid is gone for the store */
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_signaled (proc));
+    g_clear_object (&proc);
+
+    g_assert_true (foyer_store_outbox_counts (f.store, &counts, NULL));
+    g_test_message ("after kill %d: pending %" G_GINT64_FORMAT " in flight %" G_GINT64_FORMAT
+                    " done %" G_GINT64_FORMAT, round, counts.pending, counts.in_flight,
+                    counts.done);
+    g_assert_cmpint (counts.done, <, 600);
+  }
+
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"ok\"}");
+  {
+    const char *argv[] = { "--config", conf, "sync", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+  }
+  assert_outbox (f.store, 0, 600, 0);
+  assert_exactly_once (f.receiver, ids);
+  /* The killed requests had reached head office: their records came again as duplicates. */
+  g_assert_cmpint (foyer_test_receiver_stat (f.receiver, "deliveries"), >, 600);
+  fixture_teardown (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/sync/parse-results", test_parse_results);
+  g_test_add_func ("/sync/retry-after", test_retry_after);
+  g_test_add_func ("/sync/backend/config", test_backend_config);
+  g_test_add_func ("/sync/backend/accept-and-duplicate", test_backend_accept_and_duplicate);
+  g_test_add_func ("/sync/backend/gzip-and-rejected", test_backend_gzip_and_rejected);
+  g_test_add_func ("/sync/backend/status-mapping", test_backend_status_mapping);
+  g_test_add_func ("/sync/backend/token-file", test_backend_token_file);
+  g_test_add_func ("/sync/backend/cancel", test_backend_cancel);
+  g_test_add_func ("/sync/backend/health", test_backend_health);
+  g_test_add_func ("/sync/backend/tls", test_backend_tls);
+  g_test_add_func ("/sync/engine/disabled", test_engine_disabled);
+  g_test_add_func ("/sync/engine/insecure-warning", test_engine_insecure_warning);
+  g_test_add_func ("/sync/engine/exactly-once-random-faults",
+                   test_engine_exactly_once_random_faults);
+  g_test_add_func ("/sync/engine/dead-letter-and-split", test_engine_dead_letter_and_split);
+  g_test_add_func ("/sync/engine/pause-on-401", test_engine_pause_on_401);
+  g_test_add_func ("/sync/engine/413-halving", test_engine_413_halving);
+  g_test_add_func ("/sync/engine/backoff-bounded", test_engine_backoff_bounded);
+  g_test_add_func ("/sync/engine/stop-in-flight", test_engine_stop_in_flight);
+  g_test_add_func ("/sync/foyerctl/sync-and-outbox", test_foyerctl_sync_and_outbox);
+  g_test_add_func ("/sync/foyerctl/kill-9", test_foyerctl_kill_9);
+
+  return g_test_run ();
+}
