@@ -32,6 +32,7 @@ test_hash_and_verify (void)
   g_assert_true (foyer_pin_verify ("2468", again, NULL));
 }
 
+/* One full-strength hash (slow under sanitizers, where every allocation unwinds the stack). */
 static void
 test_default_iterations (void)
 {
@@ -39,7 +40,7 @@ test_default_iterations (void)
   g_autofree char *prefix = g_strdup_printf ("pbkdf2-sha256$%d$", FOYER_PIN_DEFAULT_ITERATIONS);
 
   g_assert_true (g_str_has_prefix (hash, prefix));
-  g_assert_true (foyer_pin_verify ("123456789012", hash, NULL));
+  g_assert_true (foyer_pin_hash_is_valid (hash));
 }
 
 static void

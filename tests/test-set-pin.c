@@ -29,7 +29,7 @@ test_writes_hash_keeping_comments (void)
   g_autofree char *data = NULL;
   g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { "--config", conf, "set-pin", NULL };
+  const char *argv[] = { "--config", conf, "set-pin", "--iterations", "1000", NULL };
   const char *hash;
 
   g_chmod (conf, 0640);
@@ -78,7 +78,7 @@ test_invalid_pin_changes_nothing (void)
   g_autofree char *dir = foyer_test_make_tmpdir ("setpin");
   g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", sample);
   const char *bad[] = { "123\n", "12ab\n", "1234567890123\n", "\n", "", NULL };
-  const char *argv[] = { "--config", conf, "set-pin", NULL };
+  const char *argv[] = { "--config", conf, "set-pin", "--iterations", "1000", NULL };
 
   for (guint i = 0; bad[i] != NULL; i++) {
     g_autofree char *err = NULL;
@@ -99,7 +99,7 @@ test_print (void)
   g_autofree char *out = NULL;
   g_autofree char *data = NULL;
   g_auto(GStrv) lines = NULL;
-  const char *argv[] = { "set-pin", "--config", conf, "--print", NULL };
+  const char *argv[] = { "set-pin", "--config", conf, "--print", "--iterations", "1000", NULL };
 
   g_assert_cmpint (foyer_test_run_foyerctl (argv, "0000\n", 5, &out, NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -119,7 +119,7 @@ test_creates_user_config (void)
   g_autofree char *out = NULL;
   g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { "set-pin", NULL };
+  const char *argv[] = { "set-pin", "--iterations", "1000", NULL };
   GStatBuf st;
 
   /* An empty config home for foyerctl, and no system file. */
@@ -146,7 +146,7 @@ test_unreadable_config (void)
   g_autofree char *dir = foyer_test_make_tmpdir ("setpin");
   g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", "[sync]\nbackend=ftp\n");
   g_autofree char *err = NULL;
-  const char *argv[] = { "--config", conf, "set-pin", NULL };
+  const char *argv[] = { "--config", conf, "set-pin", "--iterations", "1000", NULL };
 
   /* An invalid config is reported, not overwritten. */
   g_assert_cmpint (foyer_test_run_foyerctl (argv, "2468\n", 5, NULL, &err), ==, 1);
