@@ -11,10 +11,18 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
 #include <gst/gst.h>
 
 #include "foyer-admin-page.h"
+#include "foyer-application.h"
 #include "foyer-booth-util.h"
+#include "foyer-page.h"
+#include "foyer-window.h"
 
 #define DEAD_LIST_LIMIT 50
 
@@ -52,11 +60,16 @@ struct _FoyerAdminPage {
   GPtrArray         *volume_rows;     /* GtkWidget (borrowed, in export_group) */
   GPtrArray         *stat_rows;       /* GtkWidget (borrowed, in categories/hours groups) */
   GPtrArray         *camera_sources;  /* char *: [camera] source value per camera_row item */
+  FoyerSyncEngine   *engine;          /* while mapped: the application's, for ::status-changed */
+  gulong             status_handler;
   gboolean           pin_set;
   gboolean           updating;        /* combo rows are being filled, not chosen by staff */
 };
 
-G_DEFINE_FINAL_TYPE (FoyerAdminPage, foyer_admin_page, GTK_TYPE_WIDGET)
+static void foyer_admin_page_page_init (FoyerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerAdminPage, foyer_admin_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_admin_page_page_init))
 
 enum { SIGNAL_MODE_CHANGED, SIGNAL_CAMERA_CHANGED, SIGNAL_SYNC_NOW, SIGNAL_LEAVE_FULLSCREEN,
        N_SIGNALS };
@@ -173,6 +186,7 @@ refresh_outbox (FoyerAdminPage *self)
     gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     a11y, -1);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    g_object_set_data_full (G_OBJECT (row), "record-id", g_strdup (entry->record_id), g_free);
     adw_preferences_group_add (self->dead_group, row);
     g_ptr_array_add (self->dead_rows, row);
   }
@@ -186,23 +200,132 @@ foyer_admin_page_get_n_dead_shown (FoyerAdminPage *self)
   g_return_val_if_fail (FOYER_IS_ADMIN_PAGE (self), 0);
 
   for (guint i = 0; i < self->dead_rows->len; i++)
-    if (adw_action_row_get_subtitle (g_ptr_array_index (self->dead_rows, i)) != NULL)
+    if (g_object_get_data (g_ptr_array_index (self->dead_rows, i), "record-id") != NULL)
       n++;
   return n;
+}
+
+static FoyerSyncEngine *
+find_engine (FoyerAdminPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root))
+                                             : NULL;
+
+  return FOYER_IS_APPLICATION (app) ? foyer_application_get_sync_engine (FOYER_APPLICATION (app))
+                                    : NULL;
+}
+
+static char *
+format_when (gint64 real_time_us)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (real_time_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (when == NULL)
+    return g_strdup ("");
+  if (g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now) &&
+      g_date_time_get_year (when) == g_date_time_get_year (now))
+    return g_date_time_format (when, "%H:%M:%S");
+  return g_date_time_format (when, "%Y-%m-%d %H:%M");
+}
+
+static void
+show_sync_status (FoyerAdminPage        *self,
+                  const FoyerSyncStatus *status)
+{
+  g_autofree char *connection = NULL;
+  g_autofree char *success = NULL;
+
+  switch (status->state) {
+  case FOYER_SYNC_STATE_DISABLED:
+    connection = g_strdup (_("Not configured: records wait on this kiosk"));
+    break;
+  case FOYER_SYNC_STATE_PAUSED:
+    connection = g_strdup_printf (_("Paused: %s"), status->paused_message != NULL
+                                                   ? status->paused_message : _("unknown reason"));
+    break;
+  case FOYER_SYNC_STATE_BACKOFF: {
+    g_autofree char *when = format_when (status->next_attempt);
+    connection = g_strdup_printf (_("Offline: next attempt at %s"), when);
+    break;
+  }
+  case FOYER_SYNC_STATE_SENDING:
+    connection = g_strdup (_("Online: sending"));
+    break;
+  case FOYER_SYNC_STATE_STOPPED:
+    connection = g_strdup (_("Stopped"));
+    break;
+  case FOYER_SYNC_STATE_STARTING:
+  case FOYER_SYNC_STATE_IDLE:
+  default:
+    connection = g_strdup (status->online ? _("Online") : _("Offline"));
+    break;
+  }
+  if (status->insecure_warning != NULL) {
+    char *with = g_strdup_printf ("%s — %s", connection, status->insecure_warning);
+    g_free (connection);
+    connection = with;
+  }
+  adw_action_row_set_subtitle (self->connection_row, connection);
+
+  success = status->last_success > 0 ? format_when (status->last_success) : g_strdup (_("Never"));
+  adw_action_row_set_subtitle (self->last_success_row, success);
+  adw_action_row_set_subtitle (self->last_error_row,
+                               status->last_error != NULL ? status->last_error : _("None"));
+}
+
+static void
+status_changed_cb (FoyerSyncEngine       *engine,
+                   const FoyerSyncStatus *status,
+                   FoyerAdminPage        *self)
+{
+  show_sync_status (self, status);
+  if (self->store != NULL && self->config != NULL)
+    refresh_outbox (self);
 }
 
 static void
 refresh_connection (FoyerAdminPage *self)
 {
-  const char *backend = foyer_config_get_string (self->config, "sync", "backend");
+  FoyerSyncEngine *engine = self->engine != NULL ? self->engine : find_engine (self);
 
-  if (g_strcmp0 (backend, "none") == 0 || backend == NULL)
-    adw_action_row_set_subtitle (self->connection_row,
-                                 _("Not configured: records wait on this kiosk"));
-  else
-    adw_action_row_set_subtitle (self->connection_row, _("Waiting for the sync engine"));
+  if (engine != NULL) {
+    show_sync_status (self, foyer_sync_engine_get_status (engine));
+    return;
+  }
+  adw_action_row_set_subtitle (self->connection_row,
+                               _("Not running: records wait on this kiosk"));
   adw_action_row_set_subtitle (self->last_success_row, _("Never"));
   adw_action_row_set_subtitle (self->last_error_row, _("None"));
+}
+
+static void
+foyer_admin_page_map (GtkWidget *widget)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (widget);
+
+  GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->map (widget);
+
+  /* Follow the engine only while staff look at the page. */
+  if (self->engine == NULL && (self->engine = find_engine (self)) != NULL) {
+    g_object_ref (self->engine);
+    self->status_handler = g_signal_connect (self->engine, "status-changed",
+                                             G_CALLBACK (status_changed_cb), self);
+    show_sync_status (self, foyer_sync_engine_get_status (self->engine));
+  }
+}
+
+static void
+foyer_admin_page_unmap (GtkWidget *widget)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (widget);
+
+  if (self->engine != NULL) {
+    g_clear_signal_handler (&self->status_handler, self->engine);
+    g_clear_object (&self->engine);
+  }
+  GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->unmap (widget);
 }
 
 /* --- today's counts --- */
@@ -338,15 +461,74 @@ refresh_stats (FoyerAdminPage *self)
 
 /* --- export --- */
 
+static char *
+safe_name (const char *text)
+{
+  char *s = g_strdup (text != NULL && *text != '\0' ? text : "kiosk");
+
+  for (char *p = s; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      *p = '_';
+  return s;
+}
+
+/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv in folder: private (0600), never over an existing
+ * file, and on the device before this returns, because a USB stick is often pulled right away. */
 static gboolean
 export_csv (FoyerAdminPage  *self,
             const char      *folder,
             char           **out_path,
+            guint           *n_rows,
             GError         **error)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("CSV export is not available in this build"));
-  return FALSE;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *event = safe_name (event_of (self));
+  g_autofree char *kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
+  g_autofree char *name = g_strdup_printf ("foyer-%s-%s-%s.csv", event, kiosk, stamp);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) local = NULL;
+  guint64 n = 0;
+  int fd;
+
+  if (self->store == NULL) {
+    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
+                 _("the database is not open"));
+    return FALSE;
+  }
+
+  fd = g_open (part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int saved = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 _("cannot create a file in %s: %s"), folder, g_strerror (saved));
+    return FALSE;
+  }
+  out = g_unix_output_stream_new (fd, TRUE);
+
+  if (!foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
+                           event_of (self), NULL, out, &n, &local) ||
+      !g_output_stream_flush (out, NULL, &local) ||
+      fsync (fd) != 0 ||
+      !g_output_stream_close (out, NULL, &local) ||
+      g_rename (part, path) != 0) {
+    int saved = errno;
+
+    g_output_stream_close (out, NULL, NULL);
+    g_unlink (part);
+    if (local != NULL)
+      g_propagate_error (error, g_steal_pointer (&local));
+    else
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("cannot write %s: %s"), path, g_strerror (saved));
+    return FALSE;
+  }
+
+  *n_rows = (guint)n;
+  *out_path = g_steal_pointer (&path);
+  return TRUE;
 }
 
 gboolean
@@ -358,14 +540,18 @@ foyer_admin_page_export_to (FoyerAdminPage  *self,
   g_autofree char *path = g_file_get_path (folder);
   g_autofree char *written = NULL;
   g_autoptr(GError) local = NULL;
+  guint n_rows = 0;
 
   g_return_val_if_fail (FOYER_IS_ADMIN_PAGE (self), FALSE);
 
   if (path == NULL) {
     g_set_error (&local, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  _("This place has no local folder; choose a folder or a USB drive"));
-  } else if (export_csv (self, path, &written, &local)) {
-    g_autofree char *msg = g_strdup_printf (_("Exported to %s"), written);
+  } else if (export_csv (self, path, &written, &n_rows, &local)) {
+    g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "Exported %u record to %s",
+                                                         "Exported %u records to %s", n_rows),
+                                            n_rows, written);
     set_status (self, msg, FALSE);
     if (out_path != NULL)
       *out_path = g_steal_pointer (&written);
@@ -508,6 +694,7 @@ mode_selected_cb (FoyerAdminPage *self)
     return;
   foyer_config_set_string (self->config, "kiosk", "mode", mode);
   g_signal_emit (self, signals[SIGNAL_MODE_CHANGED], 0, mode);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.set-mode", "s", mode);
 }
 
 static void
@@ -602,6 +789,7 @@ camera_selected_cb (FoyerAdminPage *self)
     return;
   foyer_config_set_string (self->config, "camera", "source", source);
   g_signal_emit (self, signals[SIGNAL_CAMERA_CHANGED], 0, source);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.restart-camera", NULL);
 }
 
 /* --- actions --- */
@@ -631,6 +819,7 @@ requeue_action (GtkWidget  *widget,
   }
   refresh_outbox (self);
   g_signal_emit (self, signals[SIGNAL_SYNC_NOW], 0);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.sync-now", NULL);
 }
 
 static void
@@ -641,6 +830,7 @@ sync_now_action (GtkWidget  *widget,
   FoyerAdminPage *self = FOYER_ADMIN_PAGE (widget);
 
   g_signal_emit (self, signals[SIGNAL_SYNC_NOW], 0);
+  gtk_widget_activate_action (widget, "win.sync-now", NULL);
   refresh_outbox (self);
 }
 
@@ -700,6 +890,7 @@ leave_fullscreen_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   g_signal_emit (widget, signals[SIGNAL_LEAVE_FULLSCREEN], 0);
+  gtk_widget_activate_action (widget, "win.leave-fullscreen", NULL);
 }
 
 /* --- public --- */
@@ -709,6 +900,14 @@ foyer_admin_page_refresh (FoyerAdminPage *self)
 {
   g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
 
+  {
+    FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
+
+    if (window != NULL && self->store == NULL && foyer_window_get_store (window) != NULL)
+      self->store = g_object_ref (foyer_window_get_store (window));
+    if (window != NULL && self->config == NULL && foyer_window_get_config (window) != NULL)
+      self->config = g_object_ref (foyer_window_get_config (window));
+  }
   set_status (self, NULL, FALSE);
   gtk_widget_set_visible (self->no_pin_banner, !self->pin_set);
   if (self->config != NULL) {
@@ -766,6 +965,10 @@ foyer_admin_page_dispose (GObject *object)
 {
   FoyerAdminPage *self = (FoyerAdminPage *)object;
 
+  if (self->engine != NULL) {
+    g_clear_signal_handler (&self->status_handler, self->engine);
+    g_clear_object (&self->engine);
+  }
   if (self->volume_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->volume_monitor, self);
   if (self->chooser != NULL) {
@@ -792,6 +995,8 @@ foyer_admin_page_class_init (FoyerAdminPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_admin_page_dispose;
+  widget_class->map = foyer_admin_page_map;
+  widget_class->unmap = foyer_admin_page_unmap;
 
   signals[SIGNAL_MODE_CHANGED] = g_signal_new ("mode-changed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -859,6 +1064,30 @@ foyer_admin_page_init (FoyerAdminPage *self)
                             G_CALLBACK (mounts_changed_cb), self);
   g_signal_connect_swapped (self->volume_monitor, "mount-removed",
                             G_CALLBACK (mounts_changed_cb), self);
+}
+
+static void
+foyer_admin_page_page_reset (FoyerPage *page)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (page);
+
+  set_status (self, NULL, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->reprint_row), "");
+  remove_rows (self->dead_group, self->dead_rows);
+}
+
+/* Admin left open goes home with the idle timeout, so the next person meets the PIN again. */
+static gboolean
+foyer_admin_page_holds_visitor_data (FoyerPage *page)
+{
+  return TRUE;
+}
+
+static void
+foyer_admin_page_page_init (FoyerPageInterface *iface)
+{
+  iface->reset = foyer_admin_page_page_reset;
+  iface->holds_visitor_data = foyer_admin_page_holds_visitor_data;
 }
 
 GtkWidget *

@@ -11,8 +11,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "foyer-lead-page.h"
 #include "foyer-booth-util.h"
+#include "foyer-lead-page.h"
+#include "foyer-page.h"
+#include "foyer-window.h"
 
 typedef struct {
   char       *id;
@@ -65,7 +67,10 @@ struct _FoyerLeadPage {
   GPtrArray         *question_groups; /* GtkWidget in questions_box (borrowed) */
 };
 
-G_DEFINE_FINAL_TYPE (FoyerLeadPage, foyer_lead_page, GTK_TYPE_WIDGET)
+static void foyer_lead_page_page_init (FoyerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerLeadPage, foyer_lead_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_lead_page_page_init))
 
 enum { SIGNAL_SAVED, SIGNAL_CANCELLED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -108,7 +113,7 @@ static void
 update_save_sensitive (FoyerLeadPage *self)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
-                            self->badge_code != NULL && current_rating (self) != NULL);
+                            self->lead != NULL && current_rating (self) != NULL);
 }
 
 static void
@@ -365,7 +370,10 @@ show_visitor (FoyerLeadPage *self)
   gtk_label_set_label (self->visitor_subtitle, subtitle->str);
   gtk_widget_set_visible (GTK_WIDGET (self->visitor_subtitle), subtitle->len > 0);
 
-  badge = self->badge_code != NULL ? g_strdup_printf (_("Badge %s"), self->badge_code) : NULL;
+  if (self->badge_code != NULL)
+    badge = g_strdup_printf (_("Badge %s"), self->badge_code);
+  else if (self->visitor != NULL)
+    badge = g_strdup (_("From a business card"));
   gtk_label_set_label (self->badge_label, badge != NULL ? badge : "");
 
   /* Staff may type the name and company of a visitor nobody has registered yet. */
@@ -422,6 +430,29 @@ show_lead (FoyerLeadPage *self)
                             0);
 }
 
+/* Store, config and language come from the window unless set (tests); the questions follow
+ * the config and language. */
+static gboolean
+sync_context (FoyerLeadPage  *self,
+              GError        **error)
+{
+  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
+
+  if (window != NULL) {
+    if (self->store == NULL && foyer_window_get_store (window) != NULL)
+      self->store = g_object_ref (foyer_window_get_store (window));
+    if (self->config == NULL && foyer_window_get_config (window) != NULL)
+      foyer_lead_page_set_config (self, foyer_window_get_config (window));
+    foyer_lead_page_set_language (self, foyer_window_get_language (window));
+  }
+  if (self->store == NULL || self->config == NULL) {
+    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
+                 _("Leads cannot be saved on this tablet right now."));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static const char *
 event_of (FoyerLeadPage *self)
 {
@@ -465,8 +496,9 @@ foyer_lead_page_open_lead (FoyerLeadPage  *self,
   g_autoptr(GError) local = NULL;
 
   g_return_val_if_fail (FOYER_IS_LEAD_PAGE (self), FALSE);
-  g_return_val_if_fail (self->store != NULL && self->config != NULL, FALSE);
 
+  if (!sync_context (self, error))
+    return FALSE;
   lead = foyer_store_get_lead (self->store, lead_id, error);
   if (lead == NULL)
     return FALSE;
@@ -493,7 +525,9 @@ foyer_lead_page_open_badge (FoyerLeadPage  *self,
 
   g_return_val_if_fail (FOYER_IS_LEAD_PAGE (self), FALSE);
   g_return_val_if_fail (badge_code != NULL && *badge_code != '\0', FALSE);
-  g_return_val_if_fail (self->store != NULL && self->config != NULL, FALSE);
+
+  if (!sync_context (self, error))
+    return FALSE;
 
   /* The same visitor scanned twice at a booth in a day is one lead: edit it. */
   since = foyer_booth_start_of_today ();
@@ -516,6 +550,28 @@ foyer_lead_page_open_badge (FoyerLeadPage  *self,
   self->raw_payload = raw_payload != NULL ? g_bytes_ref (raw_payload) : NULL;
   self->lead = foyer_lead_new ();
   self->lead->registration_id = self->visitor != NULL ? g_strdup (self->visitor->id) : NULL;
+  show_lead (self);
+  return TRUE;
+}
+
+gboolean
+foyer_lead_page_open_contact (FoyerLeadPage            *self,
+                              const FoyerRegistration  *visitor,
+                              GBytes                   *raw_payload,
+                              GError                  **error)
+{
+  g_return_val_if_fail (FOYER_IS_LEAD_PAGE (self), FALSE);
+  g_return_val_if_fail (visitor != NULL, FALSE);
+
+  if (!sync_context (self, error))
+    return FALSE;
+
+  foyer_lead_page_clear (self);
+  /* Not stored yet: saving the lead stores the visitor first (ensure_registration). */
+  self->visitor = foyer_registration_copy (visitor);
+  g_clear_pointer (&self->visitor->id, g_free);
+  self->raw_payload = raw_payload != NULL ? g_bytes_ref (raw_payload) : NULL;
+  self->lead = foyer_lead_new ();
   show_lead (self);
   return TRUE;
 }
@@ -543,8 +599,10 @@ ensure_registration (FoyerLeadPage  *self,
   reg->event = g_strdup (event_of (self));
   g_free (reg->kiosk_id);
   reg->kiosk_id = g_strdup (foyer_config_get_string (self->config, "kiosk", "id"));
-  g_free (reg->badge_code);
-  reg->badge_code = g_strdup (self->badge_code);
+  if (self->badge_code != NULL) {
+    g_free (reg->badge_code);
+    reg->badge_code = g_strdup (self->badge_code);
+  }
   if (reg->source == NULL)
     reg->source = g_strdup (FOYER_SOURCE_BADGE);
   if (reg->category == NULL)
@@ -582,7 +640,7 @@ foyer_lead_page_save (FoyerLeadPage  *self,
 
   g_return_val_if_fail (FOYER_IS_LEAD_PAGE (self), FALSE);
 
-  if (self->lead == NULL || self->badge_code == NULL) {
+  if (self->lead == NULL || (self->badge_code == NULL && self->visitor == NULL)) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
                  _("Scan a visitor’s badge first."));
     return FALSE;
@@ -637,6 +695,7 @@ foyer_lead_page_save (FoyerLeadPage  *self,
   self->lead = g_steal_pointer (&lead);
   set_status (self, NULL, FALSE);
   g_signal_emit (self, signals[SIGNAL_SAVED], 0, self->lead->id);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.lead-saved", "s", self->lead->id);
   return TRUE;
 }
 
@@ -725,6 +784,7 @@ cancel_action (GtkWidget  *widget,
 
   foyer_lead_page_clear (self);
   g_signal_emit (self, signals[SIGNAL_CANCELLED], 0);
+  gtk_widget_activate_action (widget, "win.go-home", NULL);
 }
 
 static void
@@ -796,6 +856,27 @@ foyer_lead_page_init (FoyerLeadPage *self)
   gtk_toggle_button_set_group (self->warm_button, self->hot_button);
   gtk_toggle_button_set_group (self->cold_button, self->hot_button);
   foyer_lead_page_clear (self);
+}
+
+static void
+foyer_lead_page_page_reset (FoyerPage *page)
+{
+  foyer_lead_page_clear (FOYER_LEAD_PAGE (page));
+}
+
+static gboolean
+foyer_lead_page_holds_visitor_data (FoyerPage *page)
+{
+  FoyerLeadPage *self = FOYER_LEAD_PAGE (page);
+
+  return self->lead != NULL || self->badge_code != NULL || self->visitor != NULL;
+}
+
+static void
+foyer_lead_page_page_init (FoyerPageInterface *iface)
+{
+  iface->reset = foyer_lead_page_page_reset;
+  iface->holds_visitor_data = foyer_lead_page_holds_visitor_data;
 }
 
 GtkWidget *

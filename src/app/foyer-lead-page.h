@@ -25,6 +25,12 @@ gboolean    foyer_lead_page_open_badge    (FoyerLeadPage *self,
                                            const char    *badge_code,
                                            GBytes        *raw_payload,
                                            GError       **error);
+/* A business card scanned at the booth: a new lead for the visitor it describes (stored with
+ * the lead on save). */
+gboolean    foyer_lead_page_open_contact  (FoyerLeadPage *self,
+                                           const FoyerRegistration *visitor,
+                                           GBytes        *raw_payload,
+                                           GError       **error);
 /* An existing lead, from the leads list. */
 gboolean    foyer_lead_page_open_lead     (FoyerLeadPage *self,
                                            const char    *lead_id,

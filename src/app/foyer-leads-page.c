@@ -9,6 +9,8 @@
 
 #include "foyer-booth-util.h"
 #include "foyer-leads-page.h"
+#include "foyer-page.h"
+#include "foyer-window.h"
 
 struct _FoyerLeadsPage {
   GtkWidget       parent_instance;
@@ -33,7 +35,10 @@ struct _FoyerLeadsPage {
   guint           counts[4];   /* hot, warm, cold, all */
 };
 
-G_DEFINE_FINAL_TYPE (FoyerLeadsPage, foyer_leads_page, GTK_TYPE_WIDGET)
+static void foyer_leads_page_page_init (FoyerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerLeadsPage, foyer_leads_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_leads_page_page_init))
 
 enum { SIGNAL_LEAD_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -141,8 +146,19 @@ foyer_leads_page_refresh (FoyerLeadsPage *self)
   remove_rows (self);
   memset (self->counts, 0, sizeof self->counts);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  if (self->store == NULL || self->config == NULL)
+  {
+    FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
+
+    if (window != NULL && self->store == NULL && foyer_window_get_store (window) != NULL)
+      self->store = g_object_ref (foyer_window_get_store (window));
+    if (window != NULL && self->config == NULL && foyer_window_get_config (window) != NULL)
+      self->config = g_object_ref (foyer_window_get_config (window));
+  }
+  if (self->store == NULL || self->config == NULL) {
+    gtk_label_set_label (self->error_label, _("Leads cannot be read on this tablet right now."));
+    gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
     return;
+  }
 
   event = foyer_config_get_string (self->config, "kiosk", "event");
   since = foyer_booth_start_of_today ();
@@ -221,8 +237,12 @@ row_activated_cb (GtkListBox     *list,
 {
   const char *id = g_object_get_data (G_OBJECT (row), "lead-id");
 
-  if (id != NULL)
-    g_signal_emit (self, signals[SIGNAL_LEAD_ACTIVATED], 0, id);
+  if (id != NULL) {
+    g_autofree char *lead_id = g_strdup (id);   /* the row may go when the window acts */
+
+    g_signal_emit (self, signals[SIGNAL_LEAD_ACTIVATED], 0, lead_id);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-lead", "s", lead_id);
+  }
 }
 
 guint
@@ -304,6 +324,25 @@ static void
 foyer_leads_page_init (FoyerLeadsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static void
+foyer_leads_page_page_reset (FoyerPage *page)
+{
+  foyer_leads_page_clear (FOYER_LEADS_PAGE (page));
+}
+
+static gboolean
+foyer_leads_page_holds_visitor_data (FoyerPage *page)
+{
+  return FOYER_LEADS_PAGE (page)->n_shown > 0;
+}
+
+static void
+foyer_leads_page_page_init (FoyerPageInterface *iface)
+{
+  iface->reset = foyer_leads_page_page_reset;
+  iface->holds_visitor_data = foyer_leads_page_holds_visitor_data;
 }
 
 GtkWidget *

@@ -6,7 +6,9 @@
 
 #include <glib/gi18n.h>
 
+#include "foyer-page.h"
 #include "foyer-pin-page.h"
+#include "foyer-window-staff.h"
 
 struct _FoyerPinPage {
   GtkWidget      parent_instance;
@@ -25,7 +27,10 @@ struct _FoyerPinPage {
   gboolean       was_locked;
 };
 
-G_DEFINE_FINAL_TYPE (FoyerPinPage, foyer_pin_page, GTK_TYPE_WIDGET)
+static void foyer_pin_page_page_init (FoyerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerPinPage, foyer_pin_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_pin_page_page_init))
 
 enum { PROP_0, PROP_GUARD, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -34,6 +39,19 @@ enum { SIGNAL_UNLOCKED, SIGNAL_CANCELLED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void update_lock_state (FoyerPinPage *self);
+
+/* The window's guard unless a test gave this page its own: a page recreated by a language
+ * switch must not forget a lockout. */
+static FoyerPinGuard *
+guard_of (FoyerPinPage *self)
+{
+  FoyerWindow *window;
+
+  if (self->guard != NULL)
+    return self->guard;
+  window = foyer_window_from_widget (GTK_WIDGET (self));
+  return window != NULL ? foyer_window_get_pin_guard (window) : NULL;
+}
 
 static void
 wipe_entered (FoyerPinPage *self)
@@ -80,7 +98,7 @@ countdown_cb (gpointer user_data)
   FoyerPinPage *self = user_data;
 
   update_lock_state (self);
-  if (self->guard == NULL || foyer_pin_guard_lock_remaining (self->guard) == 0) {
+  if (guard_of (self) == NULL || foyer_pin_guard_lock_remaining (guard_of (self)) == 0) {
     self->countdown_id = 0;
     return G_SOURCE_REMOVE;
   }
@@ -90,7 +108,8 @@ countdown_cb (gpointer user_data)
 static void
 update_lock_state (FoyerPinPage *self)
 {
-  int remaining = self->guard != NULL ? foyer_pin_guard_lock_remaining (self->guard) : 0;
+  FoyerPinGuard *guard = guard_of (self);
+  int remaining = guard != NULL ? foyer_pin_guard_lock_remaining (guard) : 0;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->pad), remaining == 0);
   if (remaining > 0) {
@@ -116,7 +135,7 @@ foyer_pin_page_type (FoyerPinPage *self,
 {
   g_return_if_fail (FOYER_IS_PIN_PAGE (self));
 
-  if (self->guard != NULL && foyer_pin_guard_lock_remaining (self->guard) > 0)
+  if (guard_of (self) != NULL && foyer_pin_guard_lock_remaining (guard_of (self)) > 0)
     return;
   for (const char *p = digits; p != NULL && *p != '\0'; p++)
     if (g_ascii_isdigit (*p) && self->entered->len < FOYER_PIN_MAX_DIGITS)
@@ -128,19 +147,22 @@ void
 foyer_pin_page_submit (FoyerPinPage *self)
 {
   g_autoptr(GError) error = NULL;
+  FoyerPinGuard *guard;
 
   g_return_if_fail (FOYER_IS_PIN_PAGE (self));
 
-  if (self->guard == NULL)
+  if ((guard = guard_of (self)) == NULL)
     return;
-  if (self->entered->len == 0 && foyer_pin_guard_lock_remaining (self->guard) == 0)
+  if (self->entered->len == 0 && foyer_pin_guard_lock_remaining (guard) == 0 &&
+      foyer_pin_guard_has_pin (guard))
     return;
 
-  if (foyer_pin_guard_check (self->guard, self->entered->str, &error)) {
+  if (foyer_pin_guard_check (guard, self->entered->str, &error)) {
     wipe_entered (self);
     update_dots (self);
     set_message (self, NULL, FALSE);
     g_signal_emit (self, signals[SIGNAL_UNLOCKED], 0);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.staff-unlocked", NULL);
     return;
   }
 
@@ -148,7 +170,7 @@ foyer_pin_page_submit (FoyerPinPage *self)
   update_dots (self);
 
   if (g_error_matches (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_WRONG)) {
-    int left = foyer_pin_guard_attempts_left (self->guard);
+    int left = foyer_pin_guard_attempts_left (guard);
     g_autofree char *msg =
       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                     "Wrong PIN. %d attempt left before a one-minute lock.",
@@ -184,7 +206,10 @@ foyer_pin_page_reset (FoyerPinPage *self,
   update_dots (self);
   gtk_label_set_label (self->purpose_label,
                        purpose != NULL ? purpose : _("Staff only"));
-  set_message (self, _("Enter the staff PIN."), FALSE);
+  if (guard_of (self) != NULL && !foyer_pin_guard_has_pin (guard_of (self)))
+    set_message (self, _("No staff PIN is set. Set one with “foyerctl set-pin”."), TRUE);
+  else
+    set_message (self, _("Enter the staff PIN."), FALSE);
   update_lock_state (self);
 }
 
@@ -247,6 +272,7 @@ cancel_action (GtkWidget  *widget,
   wipe_entered (self);
   update_dots (self);
   g_signal_emit (self, signals[SIGNAL_CANCELLED], 0);
+  gtk_widget_activate_action (widget, "win.go-home", NULL);
 }
 
 static gboolean
@@ -400,6 +426,29 @@ foyer_pin_page_init (FoyerPinPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   update_dots (self);
+}
+
+static void
+foyer_pin_page_page_reset (FoyerPage *page)
+{
+  FoyerPinPage *self = FOYER_PIN_PAGE (page);
+
+  wipe_entered (self);
+  update_dots (self);
+}
+
+/* An abandoned PIN prompt goes home with the idle timeout like any visitor page. */
+static gboolean
+foyer_pin_page_holds_visitor_data (FoyerPage *page)
+{
+  return TRUE;
+}
+
+static void
+foyer_pin_page_page_init (FoyerPageInterface *iface)
+{
+  iface->reset = foyer_pin_page_page_reset;
+  iface->holds_visitor_data = foyer_pin_page_holds_visitor_data;
 }
 
 GtkWidget *
