@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <locale.h>
+#include <unistd.h>
 #include <libintl.h>
 #include <glib/gstdio.h>
 
 #include "foyer-admin-test-util.h"
+#include "foyer-application.h"
 
 extern int _nl_msg_cat_cntr;
 
@@ -21,6 +23,20 @@ foyer_admin_test_setup_display (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+gpointer
+foyer_admin_test_new_app (void)
+{
+  static guint serial;
+  g_autofree char *id = g_strdup_printf ("io.github.foyer.Foyer.AdminTest%u_%u", getpid (),
+                                         ++serial);
+
+  return g_object_new (FOYER_TYPE_APPLICATION,
+                       "application-id", id,
+                       "resource-base-path", "/io/github/foyer/Foyer",
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
 void
 foyer_admin_test_spin (guint ms)
 {
@@ -29,6 +45,36 @@ foyer_admin_test_spin (guint ms)
   while (g_get_monotonic_time () < end)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
+}
+
+gboolean
+foyer_admin_test_wait (gboolean (*cond) (gpointer data),
+                       gpointer   data,
+                       guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (!cond (data)) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  }
+  return TRUE;
+}
+
+static gboolean
+drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+void
+foyer_admin_test_present (GtkWidget *window)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (foyer_admin_test_wait (drawn, window, 20000));
+  foyer_admin_test_spin (100);
 }
 
 GtkWidget *
@@ -80,13 +126,13 @@ char *
 foyer_admin_test_screenshot (GtkWidget  *widget,
                              const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  const char *env = g_getenv ("FOYER_SCREENSHOT_DIR");
   const char *build = g_getenv ("FOYER_BUILD_ROOT");
-  g_autofree char *dir = g_build_filename (build != NULL ? build : g_get_tmp_dir (), "meson-logs",
-                                           "screenshots", NULL);
+  g_autofree char *dir = env != NULL ? g_strdup (env)
+                                     : g_build_filename (build != NULL ? build : g_get_tmp_dir (),
+                                                         "meson-logs", "screenshots", NULL);
   g_autofree char *file = g_strdup_printf ("%s.png", name);
   char *path = g_build_filename (dir, file, NULL);
   int w = gtk_widget_get_width (widget);
@@ -94,9 +140,20 @@ foyer_admin_test_screenshot (GtkWidget  *widget,
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
   g_mkdir_with_parents (dir, 0755);
-  g_assert_cmpint (w, >, 0);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-  node = gtk_snapshot_to_node (snapshot);
+  g_assert_true (foyer_admin_test_wait (drawn, widget, 20000));
+  w = gtk_widget_get_width (widget);
+  h = gtk_widget_get_height (widget);
+
+  /* The paintable shows the last frame drawn: make sure there is one after the last change. */
+  for (int attempt = 0; attempt < 20 && node == NULL; attempt++) {
+    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+    GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+    gtk_widget_queue_draw (widget);
+    foyer_admin_test_spin (50);
+    gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+    node = gtk_snapshot_free_to_node (snapshot);
+  }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_true (gdk_texture_save_to_png (texture, path));

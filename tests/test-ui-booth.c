@@ -11,6 +11,9 @@
 #include "foyer-leads-page.h"
 #include "foyer-admin-test-util.h"
 #include "foyer-test-util.h"
+#include "foyer-test-util-ui.h"
+#include "foyer-application.h"
+#include "foyer-window.h"
 
 static const char *config_text =
   "[kiosk]\n"
@@ -105,7 +108,7 @@ show_lead_page (Fixture *f)
   foyer_lead_page_set_store (page, f->store);
   foyer_lead_page_set_config (page, f->config);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (f->window));
+  foyer_admin_test_present (f->window);
   foyer_admin_test_spin (200);
   return page;
 }
@@ -322,6 +325,12 @@ save_lead (Fixture    *f,
   g_object_unref (page);
 }
 
+static gboolean
+one_shown (gpointer data)
+{
+  return foyer_leads_page_get_n_shown (data) == 1;
+}
+
 static void
 test_leads_list (Fixture       *f,
                  gconstpointer  data)
@@ -333,7 +342,7 @@ test_leads_list (Fixture       *f,
   foyer_leads_page_set_store (list, f->store);
   foyer_leads_page_set_config (list, f->config);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (list));
-  gtk_window_present (GTK_WINDOW (f->window));
+  foyer_admin_test_present (f->window);
   foyer_leads_page_refresh (list);
   foyer_admin_test_spin (200);
   g_assert_cmpuint (foyer_leads_page_get_count (list, NULL), ==, 0);
@@ -361,8 +370,8 @@ test_leads_list (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (foyer_admin_test_find_type (GTK_WIDGET (list),
                                                                    GTK_TYPE_SEARCH_ENTRY)),
                          "EXPO-0004");
-  foyer_admin_test_spin (400);   /* the search entry waits a moment before searching */
-  g_assert_cmpuint (foyer_leads_page_get_n_shown (list), ==, 1);
+  /* The search entry waits a moment after typing before it searches. */
+  g_assert_true (foyer_admin_test_wait (one_shown, list, 20000));
   /* Counts stay the day's totals while searching. */
   g_assert_cmpuint (foyer_leads_page_get_count (list, "warm"), ==, 2);
   foyer_leads_page_set_search (list, "nobody-by-that-name");
@@ -403,7 +412,7 @@ test_screenshots_zh (Fixture       *f,
   foyer_lead_page_set_store (page, f->store);
   foyer_lead_page_set_config (page, f->config);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (f->window));
+  foyer_admin_test_present (f->window);
   g_assert_true (foyer_lead_page_open_badge (page, "EXPO-0001", NULL, &error));
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (page), "lead.rate", "s", "hot");
@@ -430,6 +439,119 @@ test_screenshots_zh (Fixture       *f,
   foyer_admin_test_use_language ("en");
 }
 
+/* Lets the page transition finish before the picture is taken. */
+static void
+window_shot (FoyerWindow *window,
+             const char  *name)
+{
+  foyer_test_ui_spin (400);
+  g_free (foyer_test_ui_screenshot (GTK_WIDGET (window), name));
+}
+
+/* --- the whole window in booth mode: scan → lead card → save → list; both languages --- */
+
+static void
+test_window_booth (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (f->dir, "foyer.db", NULL);
+  g_autofree char *text = g_strdup_printf ("%s\n[storage]\ndatabase=%s\n", config_text, db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = foyer_config_load_from_data (text, "booth.conf", &error);
+  g_autoptr(FoyerApplication) app = foyer_admin_test_new_app ();
+  FoyerWindow *window;
+  GtkWidget *page;
+  g_autoptr(GBytes) code = g_bytes_new_static ("EXPO-0001", 9);
+  g_autoptr(GVariant) bytes = NULL;
+
+  g_assert_no_error (error);
+  /* The fixture's store is the same file; the app opens its own connection. */
+  window = foyer_test_ui_start (app, config);
+  window_shot (window, "booth-window-home-en");
+
+  bytes = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, code, TRUE));
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.scan-code", bytes);
+  foyer_test_ui_wait_page (window, "lead");
+  page = foyer_window_get_page (window, "lead");
+  {
+    g_autofree char *shown = foyer_test_ui_visible_text (page);
+    g_assert_nonnull (strstr (shown, "张伟"));
+  }
+  gtk_widget_activate_action (page, "lead.rate", "s", "hot");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (named (page, "question-budget-0")), TRUE);
+  window_shot (window, "booth-window-lead-en");
+  gtk_widget_activate_action (page, "lead.save", NULL);
+  foyer_test_ui_wait_page (window, foyer_window_get_home_page_name (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-leads", NULL);
+  foyer_test_ui_wait_page (window, "leads");
+  page = foyer_window_get_page (window, "leads");
+  g_assert_cmpuint (foyer_leads_page_get_count (FOYER_LEADS_PAGE (page), "hot"), ==, 1);
+  window_shot (window, "booth-window-leads-en");
+
+  /* Tap the lead: its card opens for editing. */
+  {
+    GtkWidget *row = foyer_admin_test_find_type (page, GTK_TYPE_LIST_BOX_ROW);
+    g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  }
+  foyer_test_ui_wait_page (window, "lead");
+  g_assert_nonnull (foyer_lead_page_get_lead_id (FOYER_LEAD_PAGE (foyer_window_get_page (window, "lead"))));
+
+  /* A business card at the booth: a lead for the visitor it names, stored with the lead. */
+  {
+    static const char vcard[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Maria Rossi\r\n"
+                                "ORG:Rossi Automazione\r\nEMAIL:maria@rossi.example\r\n"
+                                "END:VCARD\r\n";
+    g_autoptr(GBytes) card = g_bytes_new_static (vcard, sizeof vcard - 1);
+    g_autoptr(GVariant) card_bytes =
+      g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, card, TRUE));
+    g_autoptr(GPtrArray) found = NULL;
+    g_autoptr(FoyerRegistration) visitor = NULL;
+    FoyerStore *store = foyer_window_get_store (window);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.go-home", NULL);
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.scan-code", card_bytes);
+    foyer_test_ui_wait_page (window, "lead");
+    page = foyer_window_get_page (window, "lead");
+    {
+      g_autofree char *shown = foyer_test_ui_visible_text (page);
+      g_assert_nonnull (strstr (shown, "Maria Rossi"));
+      g_assert_nonnull (strstr (shown, "Rossi Automazione"));
+    }
+    gtk_widget_activate_action (page, "lead.rate", "s", "warm");
+    window_shot (window, "booth-window-card-lead-en");
+    gtk_widget_activate_action (page, "lead.save", NULL);
+    foyer_test_ui_wait_page (window, foyer_window_get_home_page_name (window));
+
+    found = foyer_store_list_leads (store, "expo-test", NULL, "Rossi", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+    visitor = foyer_store_get_registration (store,
+                                            ((FoyerLead *)g_ptr_array_index (found, 0))->registration_id,
+                                            &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (visitor->kind, ==, FOYER_KIND_LEAD);
+    g_assert_cmpstr (visitor->source, ==, FOYER_SOURCE_VCARD);
+    g_assert_cmpstr (visitor->emails[0], ==, "maria@rossi.example");
+  }
+
+  /* Chinese: the pages are rebuilt; scan again, the same lead opens in Chinese. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.set-language", "s", "zh_CN");
+  foyer_test_ui_spin (100);
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.scan-code", bytes);
+  foyer_test_ui_wait_page (window, "lead");
+  window_shot (window, "booth-window-lead-zh_CN");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.go-home", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-leads", NULL);
+  foyer_test_ui_wait_page (window, "leads");
+  window_shot (window, "booth-window-leads-zh_CN");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-admin", NULL);
+  foyer_test_ui_wait_page (window, "admin");
+  window_shot (window, "admin-window-admin-zh_CN");
+
+  foyer_test_ui_stop (app);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -452,6 +574,7 @@ main (int argc, char **argv)
   ADD ("/ui-booth/capture-unknown-visitor", test_capture_unknown_visitor);
   ADD ("/ui-booth/leads-list", test_leads_list);
   ADD ("/ui-booth/screenshots-zh", test_screenshots_zh);
+  ADD ("/ui-booth/window-booth", test_window_booth);
 #undef ADD
 
   return g_test_run ();
