@@ -333,6 +333,20 @@ test_window_kiosk_pin (void)
   foyer_pin_page_submit (pin);
   foyer_test_ui_wait_page (window, "admin");
 
+  /* Chinese: the pages are rebuilt, the lockout count is the window's and survives. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.set-language", "s", "zh_CN");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-admin", NULL);
+  foyer_test_ui_wait_page (window, "pin");
+  pin = FOYER_PIN_PAGE (foyer_window_get_page (window, "pin"));
+  foyer_pin_page_type (pin, "1111");
+  foyer_pin_page_submit (pin);
+  g_assert_nonnull (strstr (foyer_pin_page_get_message (pin), "密码错误"));
+  window_shot (window, "admin-window-pin-zh_CN");
+  foyer_pin_page_type (pin, "2468");
+  foyer_pin_page_submit (pin);
+  foyer_test_ui_wait_page (window, "admin");
+  window_shot (window, "admin-window-admin-kiosk-zh_CN");
+
   /* Leaving fullscreen from Admin needs no second PIN and brings the controls back. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-fullscreen", NULL);
   g_assert_false (foyer_window_get_kiosk_locked (window));
