@@ -24,4 +24,7 @@ void   _foyer_window_set_idle_timeout_ms   (FoyerWindow *self,
                                             gint64       timeout_ms);
 gint64 _foyer_window_get_idle_remaining_ms (FoyerWindow *self);
 
+/* Stops the camera and starts it again from [camera] source (Admin's camera choice). */
+void   _foyer_window_restart_camera        (FoyerWindow *self);
+
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "foyer-scan-page.h"
 #include "foyer-welcome-page.h"
 #include "foyer-window-private.h"
+#include "foyer-window-staff.h"
 #include "foyer-window.h"
 
 /* The countdown shows for the last seconds before the idle timeout clears the screen. */
@@ -488,6 +489,7 @@ foyer_window_translate_chrome (FoyerWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->idle_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Idle countdown"), -1);
 
+  _foyer_window_staff_translate_chrome (self);
   gtk_widget_remove_css_class (GTK_WIDGET (self), "lang-en");
   gtk_widget_remove_css_class (GTK_WIDGET (self), "lang-zh");
   gtk_widget_add_css_class (GTK_WIDGET (self),
@@ -678,6 +680,8 @@ foyer_window_handle_code (FoyerWindow *self,
 
   /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
   visible = gtk_stack_get_visible_child_name (self->stack);
+  if (_foyer_window_staff_keeps_page (self))
+    return;
   if (g_strcmp0 (visible, "form") == 0) {
     g_debug ("code scanned while the form is open: ignored");
     return;
@@ -710,10 +714,13 @@ foyer_window_handle_code (FoyerWindow *self,
   if (g_strcmp0 (contact->format, FOYER_FORMAT_FOYER_BADGE) == 0) {
     if (!contact->badge_verified || contact->badge_code == NULL)
       foyer_window_show_notice (self, FOYER_NOTICE_INVALID_BADGE, NULL);
-    else
+    else if (!_foyer_window_staff_handle_code (self, contact->badge_code, raw))
       foyer_window_check_in (self, contact->badge_code, raw);
   } else if (g_strcmp0 (contact->format, FOYER_FORMAT_BADGE) == 0 && contact->badge_code != NULL) {
-    foyer_window_check_in (self, contact->badge_code, raw);
+    if (!_foyer_window_staff_handle_code (self, contact->badge_code, raw))
+      foyer_window_check_in (self, contact->badge_code, raw);
+  } else if (_foyer_window_staff_handle_contact (self, contact, raw)) {
+    /* booth mode: a lead card for the visitor on the business card */
   } else if (contact->is_contact_link) {
     foyer_window_show_notice (self, FOYER_NOTICE_CONTACT_LINK, NULL);
   } else if (g_strcmp0 (contact->format, FOYER_FORMAT_VCARD) == 0 ||
@@ -951,6 +958,7 @@ foyer_window_application_cb (FoyerWindow *self)
   foyer_window_show_store_state (self);
   _foyer_window_refresh_status (self);
   self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
+  _foyer_window_staff_init (self, self->header_bar, self->menu_button);
 
   if (config != NULL) {
     g_autoptr(GError) error = NULL;
@@ -973,6 +981,20 @@ foyer_window_application_cb (FoyerWindow *self)
   }
 
   /* One camera for the window's life: pages come and go with the language. */
+  _foyer_window_restart_camera (self);
+}
+
+/* (Re)starts the camera from [camera] source, e.g. after staff chose another one in Admin. */
+void
+_foyer_window_restart_camera (FoyerWindow *self)
+{
+  FoyerConfig *config = foyer_window_get_config (self);
+
+  if (self->camera != NULL) {
+    g_signal_handlers_disconnect_by_data (self->camera, self);
+    foyer_camera_stop (self->camera);
+    g_clear_object (&self->camera);
+  }
   if (config != NULL) {
     self->camera = foyer_camera_new (config);
     g_signal_connect (self->camera, "scanned", G_CALLBACK (foyer_window_camera_scanned_cb), self);
@@ -1073,6 +1095,7 @@ foyer_window_class_init (FoyerWindowClass *klass)
                                    foyer_window_scan_code_action);
   gtk_widget_class_install_action (widget_class, "win.print-badge", NULL,
                                    foyer_window_print_badge_action);
+  _foyer_window_staff_class_init (widget_class);
 }
 
 static void
