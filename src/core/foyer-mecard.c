@@ -107,44 +107,6 @@ unescape_commas (const char *value)
   return g_strjoinv (",", parts);
 }
 
-static char *
-join_nonblank (char **parts)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; parts[i] != NULL; i++) {
-    g_autofree char *part = _foyer_str_trim (parts[i]);
-
-    if (*part == '\0')
-      continue;
-    if (out->len > 0)
-      g_string_append (out, ", ");
-    g_string_append (out, part);
-  }
-  if (out->len == 0) {
-    g_string_free (out, TRUE);
-    return NULL;
-  }
-  return g_string_free (out, FALSE);
-}
-
-static void
-append_note (FoyerContact *c,
-             const char   *value)
-{
-  char *joined;
-
-  if (_foyer_str_is_blank (value))
-    return;
-  if (c->note == NULL) {
-    c->note = _foyer_str_trim (value);
-    return;
-  }
-  joined = g_strconcat (c->note, "\n", value, NULL);
-  g_free (c->note);
-  c->note = joined;
-}
-
 gboolean
 _foyer_mecard_parse (const char          *text,
                      FoyerContactBuilder *b)
@@ -178,10 +140,10 @@ _foyer_mecard_parse (const char          *text,
     } else if (strcmp (f->key, "TITLE") == 0) {
       _foyer_contact_set_field (&c->title, value);
     } else if (strcmp (f->key, "NOTE") == 0 || strcmp (f->key, "MEMORY") == 0) {
-      append_note (c, value);
+      _foyer_contact_append_note (c, value);
     } else if (strcmp (f->key, "ADR") == 0) {
       g_auto(GStrv) parts = split_components (f->value);
-      g_autofree char *address = join_nonblank (parts);
+      g_autofree char *address = _foyer_join_nonblank (parts);
 
       _foyer_contact_set_field (&c->address, address);
     } else {

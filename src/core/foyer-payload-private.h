@@ -43,6 +43,11 @@ void          _foyer_contact_add_warning       (FoyerContactBuilder *b,
 /* Sets *field to a trimmed copy of value unless it is already set or value is blank. */
 void          _foyer_contact_set_field         (char               **field,
                                                 const char          *value);
+/* Appends value (unless blank) to the contact's note on a new line. */
+void          _foyer_contact_append_note       (FoyerContact        *c,
+                                                const char          *value);
+/* The trimmed non-blank parts joined with ", " (address components); NULL when all are blank. */
+char         *_foyer_join_nonblank             (char               **parts);
 
 /* TRUE when text is non-empty and made only of whitespace. */
 gboolean      _foyer_str_is_blank              (const char          *text);

@@ -211,6 +211,44 @@ _foyer_contact_set_field (char       **field,
   *field = _foyer_str_trim (value);
 }
 
+void
+_foyer_contact_append_note (FoyerContact *c,
+                            const char   *value)
+{
+  char *joined;
+
+  if (_foyer_str_is_blank (value))
+    return;
+  if (c->note == NULL) {
+    c->note = _foyer_str_trim (value);
+    return;
+  }
+  joined = g_strconcat (c->note, "\n", value, NULL);
+  g_free (c->note);
+  c->note = joined;
+}
+
+char *
+_foyer_join_nonblank (char **parts)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++) {
+    g_autofree char *part = _foyer_str_trim (parts[i]);
+
+    if (*part == '\0')
+      continue;
+    if (out->len > 0)
+      g_string_append (out, ", ");
+    g_string_append (out, part);
+  }
+  if (out->len == 0) {
+    g_string_free (out, TRUE);
+    return NULL;
+  }
+  return g_string_free (out, FALSE);
+}
+
 /* ---- contact builder ---- */
 
 void

@@ -267,44 +267,6 @@ unescape_text (const char *value)
   return g_strdup (parts[0]);
 }
 
-static char *
-join_nonblank (char **parts)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; parts[i] != NULL; i++) {
-    g_autofree char *part = _foyer_str_trim (parts[i]);
-
-    if (*part == '\0')
-      continue;
-    if (out->len > 0)
-      g_string_append (out, ", ");
-    g_string_append (out, part);
-  }
-  if (out->len == 0) {
-    g_string_free (out, TRUE);
-    return NULL;
-  }
-  return g_string_free (out, FALSE);
-}
-
-static void
-append_note (FoyerContact *c,
-             const char   *value)
-{
-  char *joined;
-
-  if (_foyer_str_is_blank (value))
-    return;
-  if (c->note == NULL) {
-    c->note = _foyer_str_trim (value);
-    return;
-  }
-  joined = g_strconcat (c->note, "\n", value, NULL);
-  g_free (c->note);
-  c->note = joined;
-}
-
 static void
 apply_property (const Property      *prop,
                 FoyerContactBuilder *b)
@@ -359,13 +321,13 @@ apply_property (const Property      *prop,
     _foyer_contact_add_url (b, text);
   } else if (strcmp (name, "ADR") == 0) {
     g_auto(GStrv) parts = split_structured (value, TRUE);
-    g_autofree char *address = join_nonblank (parts);
+    g_autofree char *address = _foyer_join_nonblank (parts);
 
     _foyer_contact_set_field (&c->address, address);
   } else if (strcmp (name, "NOTE") == 0) {
     g_autofree char *text = unescape_text (value);
 
-    append_note (c, text);
+    _foyer_contact_append_note (c, text);
   } else {
     g_debug ("vCard property %s ignored", name);
   }
