@@ -265,6 +265,38 @@ flush_buffer (ExportState *state)
   return TRUE;
 }
 
+/* Flushes what is left and the stream; the first error met while exporting wins. */
+static gboolean
+finish_export (ExportState  *state,
+               guint64      *n_written,
+               GError      **error)
+{
+  if (state->error != NULL || !flush_buffer (state) ||
+      !g_output_stream_flush (state->out, NULL, &state->error)) {
+    g_propagate_error (error, state->error);
+    return FALSE;
+  }
+  if (n_written != NULL)
+    *n_written = state->n;
+  return TRUE;
+}
+
+/* The optional UTF-8 BOM (Excel) and the header row. */
+static void
+append_csv_header (GString            *buffer,
+                   FoyerExportFlags    flags,
+                   const char * const *columns)
+{
+  if (flags & FOYER_EXPORT_FLAG_EXCEL_BOM)
+    g_string_append (buffer, "\xEF\xBB\xBF");
+  for (guint i = 0; columns[i] != NULL; i++) {
+    if (i > 0)
+      g_string_append_c (buffer, ',');
+    g_string_append (buffer, columns[i]);
+  }
+  g_string_append (buffer, "\r\n");
+}
+
 static gboolean
 export_one_cb (const FoyerRegistration *reg,
                gpointer                 user_data)
@@ -315,29 +347,14 @@ foyer_store_export (FoyerStore         *store,
   g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
 
-  if (format == FOYER_EXPORT_CSV) {
-    if (flags & FOYER_EXPORT_FLAG_EXCEL_BOM)
-      g_string_append (buffer, "\xEF\xBB\xBF");
-    for (guint i = 0; csv_columns[i] != NULL; i++) {
-      if (i > 0)
-        g_string_append_c (buffer, ',');
-      g_string_append (buffer, csv_columns[i]);
-    }
-    g_string_append (buffer, "\r\n");
-  }
+  if (format == FOYER_EXPORT_CSV)
+    append_csv_header (buffer, flags, csv_columns);
 
   if (!foyer_store_foreach_registration (store, event, since, export_one_cb, &state, error)) {
     g_clear_error (&state.error);
     return FALSE;
   }
-  if (state.error != NULL || !flush_buffer (&state) ||
-      !g_output_stream_flush (out, NULL, &state.error)) {
-    g_propagate_error (error, state.error);
-    return FALSE;
-  }
-  if (n_written != NULL)
-    *n_written = state.n;
-  return TRUE;
+  return finish_export (&state, n_written, error);
 }
 
 /* --- leads --- */
@@ -402,16 +419,8 @@ foyer_store_export_leads (FoyerStore         *store,
   if ((leads = foyer_store_list_leads (store, event, since, NULL, error)) == NULL)
     return FALSE;
 
-  if (format == FOYER_EXPORT_CSV) {
-    if (flags & FOYER_EXPORT_FLAG_EXCEL_BOM)
-      g_string_append (buffer, "\xEF\xBB\xBF");
-    for (guint i = 0; lead_csv_columns[i] != NULL; i++) {
-      if (i > 0)
-        g_string_append_c (buffer, ',');
-      g_string_append (buffer, lead_csv_columns[i]);
-    }
-    g_string_append (buffer, "\r\n");
-  }
+  if (format == FOYER_EXPORT_CSV)
+    append_csv_header (buffer, flags, lead_csv_columns);
 
   /* listed newest first; exported oldest first like registrations */
   for (guint i = leads->len; i > 0; i--) {
@@ -445,12 +454,5 @@ foyer_store_export_leads (FoyerStore         *store,
     if (buffer->len >= 64 * 1024 && !flush_buffer (&state))
       break;
   }
-  if (state.error != NULL || !flush_buffer (&state) ||
-      !g_output_stream_flush (out, NULL, &state.error)) {
-    g_propagate_error (error, state.error);
-    return FALSE;
-  }
-  if (n_written != NULL)
-    *n_written = state.n;
-  return TRUE;
+  return finish_export (&state, n_written, error);
 }
