@@ -403,10 +403,10 @@ strv_array_to_json (const char * const *ids)
 #define REG_N_COLUMNS 25
 
 static FoyerRegistration *
-read_registration (sqlite3_stmt *stmt, int first)
+read_registration (sqlite3_stmt *stmt)
 {
   FoyerRegistration *reg = foyer_registration_new ();
-  int i = first;
+  int i = 0;
   g_autofree char *emails = NULL;
   g_autofree char *phones = NULL;
   g_autofree char *interests = NULL;
@@ -439,7 +439,7 @@ read_registration (sqlite3_stmt *stmt, int first)
   reg->notes = column_text (stmt, i++);
   reg->possible_duplicate = sqlite3_column_int (stmt, i++) != 0;
   reg->purged = sqlite3_column_int (stmt, i++) != 0;
-  g_assert (i == first + REG_N_COLUMNS);
+  g_assert (i == REG_N_COLUMNS);
 
   reg->emails = strv_from_json (emails);
   reg->phones = strv_from_json (phones);
@@ -1039,6 +1039,33 @@ normalize_name (const char *name)
   return g_string_free (out, FALSE);
 }
 
+/* The row sql (?1 event, ?2 badge code) selects, read by read_row; *out is
+ * NULL when there is none. */
+static gboolean
+lookup_badge_in (FoyerStore          *self,
+                 const char          *sql,
+                 FoyerRegistration *(*read_row) (sqlite3_stmt *stmt),
+                 const char          *event,
+                 const char          *badge_code,
+                 FoyerRegistration  **out,
+                 GError             **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
+
+  *out = NULL;
+  if ((stmt = get_stmt (self, sql, error)) == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event);
+  bind_text (stmt, 2, badge_code);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = read_row (stmt);
+  else if (rc != SQLITE_DONE)
+    return set_error_from_db (self, rc, error);
+  return TRUE;
+}
+
 static gboolean
 lookup_badge (FoyerStore         *self,
               const char         *event,
@@ -1046,21 +1073,9 @@ lookup_badge (FoyerStore         *self,
               FoyerRegistration **out,
               GError            **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  *out = NULL;
-  if ((stmt = get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations "
-                        "WHERE event = ?1 AND badge_code = ?2", error)) == NULL)
-    return FALSE;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, badge_code);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out = read_registration (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
-  return TRUE;
+  return lookup_badge_in (self, "SELECT " REG_COLUMNS " FROM registrations "
+                          "WHERE event = ?1 AND badge_code = ?2", read_registration,
+                          event, badge_code, out, error);
 }
 
 static gboolean
@@ -1245,7 +1260,7 @@ foyer_store_get_registration (FoyerStore  *self,
   bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return read_registration (stmt, 0);
+    return read_registration (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
                  "There is no record %s on this kiosk.", id);
@@ -1311,21 +1326,9 @@ lookup_preregistration (FoyerStore         *self,
                         FoyerRegistration **out,
                         GError            **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  *out = NULL;
-  if ((stmt = get_stmt (self, "SELECT " PREREG_COLUMNS " FROM preregistrations "
-                        "WHERE event = ?1 AND badge_code = ?2", error)) == NULL)
-    return FALSE;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, badge_code);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out = read_preregistration (stmt);
-  else if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
-  return TRUE;
+  return lookup_badge_in (self, "SELECT " PREREG_COLUMNS " FROM preregistrations "
+                          "WHERE event = ?1 AND badge_code = ?2", read_preregistration,
+                          event, badge_code, out, error);
 }
 
 FoyerRegistration *
@@ -2197,7 +2200,7 @@ foyer_store_foreach_registration (FoyerStore            *self,
   bind_text (stmt, 1, event);
   bind_text (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    g_autoptr(FoyerRegistration) reg = read_registration (stmt, 0);
+    g_autoptr(FoyerRegistration) reg = read_registration (stmt);
 
     if (!func (reg, user_data)) {
       rc = SQLITE_DONE;
