@@ -7,10 +7,12 @@
 #include <glib/gi18n.h>
 
 #include "foyerctl-commands.h"
+#include "foyerctl-store-util.h"
 
 /* The record and the payload its badge carries (signed when a signing key is configured). */
 static gboolean
-load_badge (FoyerConfig        *config,
+load_badge (FoyerctlContext    *ctx,
+            FoyerConfig        *config,
             const char         *command,
             const char         *record_id,
             FoyerStore        **out_store,
@@ -18,26 +20,14 @@ load_badge (FoyerConfig        *config,
             char              **out_payload,
             int                *status)
 {
-  g_autofree char *db = NULL;
   g_autoptr(FoyerStore) store = NULL;
   g_autoptr(FoyerRegistration) reg = NULL;
   g_autoptr(FoyerBadgeCode) signer = NULL;
   g_autoptr(GError) error = NULL;
   char *payload;
 
-  db = foyer_config_get_path_value (config, "storage", "database");
-  if (db == NULL)
-    db = foyer_config_default_database_path ();
-  if (!g_file_test (db, G_FILE_TEST_EXISTS)) {
-    g_printerr (_("foyerctl %s: no database at %s ([storage] database)\n"), command, db);
-    *status = FOYERCTL_EXIT_FAILURE;
+  if ((store = foyerctl_open_store (ctx, TRUE, status)) == NULL)
     return FALSE;
-  }
-  if ((store = foyer_store_open (db, &error)) == NULL) {
-    g_printerr ("foyerctl %s: %s\n", command, error->message);
-    *status = FOYERCTL_EXIT_FAILURE;
-    return FALSE;
-  }
   if ((reg = foyer_store_get_registration (store, record_id, &error)) == NULL) {
     if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND) || error == NULL) {
       g_printerr (_("foyerctl %s: no record with id %s\n"), command, record_id);
@@ -113,7 +103,7 @@ foyerctl_cmd_badge (FoyerctlContext *ctx, int argc, char **argv)
     g_set_object (&renderer, other);
   }
 
-  if (!load_badge (config, "badge", argv[1], &store, &reg, &payload, &status))
+  if (!load_badge (ctx, config, "badge", argv[1], &store, &reg, &payload, &status))
     return status;
   if (!foyer_badge_renderer_render_to_file (renderer, reg, payload, output, &error)) {
     g_printerr ("foyerctl badge: %s\n", error->message);
@@ -165,7 +155,7 @@ foyerctl_cmd_print_badge (FoyerctlContext *ctx, int argc, char **argv)
     return FOYERCTL_EXIT_USAGE;
   }
 
-  if (!load_badge (config, "print-badge", argv[1], &store, &reg, &payload, &status))
+  if (!load_badge (ctx, config, "print-badge", argv[1], &store, &reg, &payload, &status))
     return status;
 
   foyer_badge_printer_print (printer, reg, payload, NULL, &error);
