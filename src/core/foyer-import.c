@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "foyer-import.h"
+#include "foyer-payload.h"
 
 G_DEFINE_QUARK (foyer-import-error-quark, foyer_import_error)
 
@@ -253,41 +254,6 @@ normalize_category (const char *value, gboolean *ok)
   return NULL;
 }
 
-/* "+86 138-0013-8000", "0086 13800138000", "13800138000" (CN) → "+8613800138000". */
-static char *
-normalize_phone (const char *value, const char *default_region)
-{
-  g_autoptr(GString) digits = g_string_new (NULL);
-  gboolean plus = FALSE;
-
-  for (const char *p = value; *p != '\0'; p++) {
-    if (g_ascii_isdigit (*p))
-      g_string_append_c (digits, *p);
-    else if (*p == '+' && digits->len == 0 && !plus)
-      plus = TRUE;
-    else if (strchr (" -().\t/", *p) == NULL)
-      return NULL;
-  }
-  if (!plus && g_str_has_prefix (digits->str, "00")) {
-    g_string_erase (digits, 0, 2);
-    plus = TRUE;
-  }
-  if (!plus && g_strcmp0 (default_region, "CN") == 0) {
-    if (digits->len == 11 && digits->str[0] == '1')
-      g_string_prepend (digits, "86");
-    else if (digits->len >= 10 && digits->len <= 12 && digits->str[0] == '0') {
-      /* a landline with its area code: 021-6888 1234 → +86 21 6888 1234 */
-      g_string_erase (digits, 0, 1);
-      g_string_prepend (digits, "86");
-    } else
-      return NULL;
-    plus = TRUE;
-  }
-  if (!plus || digits->len < 3 || digits->len > 15 || digits->str[0] == '0')
-    return NULL;
-  return g_strconcat ("+", digits->str, NULL);
-}
-
 static char **
 split_list (const char *value)
 {
@@ -378,7 +344,7 @@ build_registration (char       **values,
 
   phones = split_list (values[F_PHONE]);
   for (guint i = 0; phones != NULL && phones[i] != NULL; i++) {
-    char *e164 = normalize_phone (phones[i], default_region);
+    char *e164 = foyer_phone_normalize (phones[i], default_region);
     if (e164 == NULL) {
       *reason = g_strdup_printf ("phone “%s” is not a number in international form (+86…)",
                                  phones[i]);
