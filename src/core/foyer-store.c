@@ -1760,11 +1760,14 @@ foyer_store_outbox_take (FoyerStore  *self,
   for (guint i = 0; i < rows->len; i += 2) {
     const char *id = g_ptr_array_index (rows, i);
     const char *type = g_ptr_array_index (rows, i + 1);
-    JsonObject *object = load_wire_record (self, id, type, error);
+    g_autoptr(GError) load_error = NULL;
+    JsonObject *object = load_wire_record (self, id, type, &load_error);
 
     if (object == NULL) {
-      if (error != NULL && *error != NULL)
+      if (load_error != NULL) {
+        g_propagate_error (error, g_steal_pointer (&load_error));
         goto fail;
+      }
       g_ptr_array_add (missing, g_strdup (id));
       continue;
     }
