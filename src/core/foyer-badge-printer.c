@@ -203,6 +203,17 @@ strings_of (ipp_t      *response,
   return (char **)g_ptr_array_free (out, FALSE);
 }
 
+/* A copy of the first value of a text attribute, NULL when it is missing or empty. */
+static char *
+text_of (ipp_t      *response,
+         const char *name)
+{
+  ipp_attribute_t *attr = ippFindAttribute (response, name, IPP_TAG_TEXT);
+  const char *value = attr != NULL ? ippGetString (attr, 0, NULL) : NULL;
+
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
 static gboolean
 get_printer_status (http_t         *http,
                     const char     *queue,
@@ -234,10 +245,7 @@ get_printer_status (http_t         *http,
   attr = ippFindAttribute (response, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
   status->accepting = attr != NULL ? ippGetBoolean (attr, 0) : TRUE;
   status->reasons = strings_of (response, "printer-state-reasons");
-  attr = ippFindAttribute (response, "printer-state-message", IPP_TAG_TEXT);
-  status->message = attr != NULL && ippGetString (attr, 0, NULL) != NULL &&
-                    *ippGetString (attr, 0, NULL) != '\0'
-                      ? g_strdup (ippGetString (attr, 0, NULL)) : NULL;
+  status->message = text_of (response, "printer-state-message");
   ippDelete (response);
   return TRUE;
 }
@@ -399,10 +407,7 @@ get_job_status (http_t      *http,
   job->state = attr != NULL ? (ipp_jstate_t)ippGetInteger (attr, 0) : IPP_JSTATE_PENDING;
   reasons = strings_of (response, "job-state-reasons");
   job->reasons = g_strjoinv (", ", reasons);
-  attr = ippFindAttribute (response, "job-printer-state-message", IPP_TAG_TEXT);
-  job->message = attr != NULL && ippGetString (attr, 0, NULL) != NULL &&
-                 *ippGetString (attr, 0, NULL) != '\0'
-                   ? g_strdup (ippGetString (attr, 0, NULL)) : NULL;
+  job->message = text_of (response, "job-printer-state-message");
   ippDelete (response);
   return TRUE;
 }
