@@ -1053,6 +1053,15 @@ test_foyerctl_sync_and_outbox (void)
     g_clear_pointer (&err, g_free);
   }
   {
+    /* Without --once it retries, but not forever. */
+    const char *argv[] = { "--config", conf, "sync", "--max-wait", "1", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 75);
+    g_assert_nonnull (strstr (err, "giving up"));
+    g_assert_nonnull (strstr (out, "0 records sent, 30 pending"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
     const char *argv[] = { "--config", conf, "sync", "--progress", NULL };
     foyer_test_receiver_control (f.receiver, "{\"mode\":\"reject\",\"how\":\"record\","
                                  "\"ids\":[\"%s\"]}", (char *)ids->pdata[0]);
