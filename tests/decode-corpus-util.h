@@ -22,7 +22,14 @@ gboolean   corpus_decode     (FoyerDecoder *decoder,
                               CorpusImage  *image,
                               char        **pass,
                               double       *ms);
+gboolean   corpus_decode_full (FoyerDecoder *decoder,
+                               CorpusImage  *image,
+                               char        **pass,
+                               double       *ms,
+                               gboolean     *payload_text_ok);
 gboolean   corpus_text_matches (GBytes     *symbol_bytes,
                                 GBytes     *expected);
+gboolean   corpus_payload_text_matches (GBytes *symbol_bytes,
+                                        GBytes *expected);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ main (int argc, char **argv)
 {
   int budget = 0;
   gboolean matrix = FALSE;
+  gboolean find_all = FALSE;
   g_autofree char *passes = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("[DIR]");
@@ -28,6 +29,7 @@ main (int argc, char **argv)
     { "budget", 'b', 0, G_OPTION_ARG_INT, &budget, "Second-chance budget per image (0: none)", "MS" },
     { "passes", 'p', 0, G_OPTION_ARG_STRING, &passes, "Comma-separated passes", "LIST" },
     { "matrix", 'm', 0, G_OPTION_ARG_NONE, &matrix, "Each pass alone on each image", NULL },
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &find_all, "Every code in the image (as foyerctl decode)", NULL },
     { NULL }
   };
   g_autoptr(GPtrArray) images = NULL;
@@ -55,24 +57,29 @@ main (int argc, char **argv)
   if (!matrix) {
     g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
     g_auto(GStrv) names = passes != NULL ? g_strsplit (passes, ",", -1) : NULL;
-    guint found = 0;
+    guint found = 0, payload_found = 0;
     double total_ms = 0;
 
     foyer_decoder_set_budget_ms (decoder, budget);
+    foyer_decoder_set_find_all (decoder, find_all);
     if (names != NULL)
       foyer_decoder_set_passes (decoder, (const char * const *)names);
     for (guint i = 0; i < images->len; i++) {
       CorpusImage *image = g_ptr_array_index (images, i);
       double ms = 0;
       g_autofree char *pass = NULL;
-      gboolean ok = corpus_decode (decoder, image, &pass, &ms);
+      gboolean payload_ok = FALSE;
+      gboolean ok = corpus_decode_full (decoder, image, &pass, &ms, &payload_ok);
 
       found += ok;
+      payload_found += payload_ok;
       total_ms += ms;
-      g_print ("%-4s %-45s %-14s %7.1f ms  %ux%u\n", ok ? "ok" : "--", image->name,
-               pass != NULL ? pass : "-", ms, image->width, image->height);
+      g_print ("%-4s %-45s %-14s %7.1f ms  %ux%u%s\n", ok ? "ok" : "--", image->name,
+               pass != NULL ? pass : "-", ms, image->width, image->height,
+               ok && !payload_ok ? "  (bytes are Shift_JIS; payload text differs)" : "");
     }
-    g_print ("found %u/%u, %.0f ms total\n", found, images->len, total_ms);
+    g_print ("found %u/%u (%u/%u with the payload layer's text), %.0f ms total\n", found,
+             images->len, payload_found, images->len, total_ms);
     return 0;
   }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <gst/gst.h>
 
 #include "foyer-camera.h"
 #include "foyer-config.h"
@@ -280,6 +281,51 @@ test_recovers (void)
   counts_clear (&counts);
 }
 
+/* A video file plays in a loop (demos, tests): more frames arrive than the file holds. */
+static void
+test_video_loops (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("camera");
+  g_autofree char *path = g_build_filename (dir, "demo.ogv", NULL);
+  g_autofree char *description = NULL;
+  g_autofree char *source = g_strconcat ("file:", path, NULL);
+  g_autoptr(GstElement) writer = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerCamera) camera = NULL;
+  Counts counts = { 0 };
+
+  /* 10 frames at 25 fps: 0.4 s of video */
+  description = g_strdup_printf ("videotestsrc num-buffers=10 ! "
+                                 "video/x-raw,width=320,height=240,framerate=25/1 ! "
+                                 "theoraenc ! oggmux ! filesink location=\"%s\"", path);
+  writer = gst_parse_launch (description, &error);
+  if (writer == NULL) {
+    g_test_skip (error->message);
+    return;
+  }
+  gst_element_set_state (writer, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (writer);
+  message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (writer, GST_STATE_NULL);
+
+  camera = foyer_camera_new_for_source (source);
+  counts.scanned = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_signal_connect (camera, "frame", G_CALLBACK (frame_cb), &counts);
+  foyer_camera_start (camera);
+  wait_for_state (camera, FOYER_CAMERA_STATE_RUNNING, 10000);
+  run_for (1500, NULL);
+  g_test_message ("%u frames from a 10-frame video", counts.frames);
+  g_assert_cmpuint (counts.frames, >, 12);
+  g_assert_cmpint (foyer_camera_get_state (camera), ==, FOYER_CAMERA_STATE_RUNNING);
+  g_assert_cmpuint (counts.last_width, ==, 320);
+  stop_promptly (camera);
+  counts_clear (&counts);
+}
+
 static void
 test_config (void)
 {
@@ -310,12 +356,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gst_init (&argc, &argv);
 
   g_test_add_func ("/camera/file-image-scans-once", test_file_image_scans_once);
   g_test_add_func ("/camera/repeat-after-interval", test_repeat_after_interval);
   g_test_add_func ("/camera/test-source", test_test_source);
   g_test_add_func ("/camera/unavailable", test_unavailable);
   g_test_add_func ("/camera/recovers", test_recovers);
+  g_test_add_func ("/camera/video-loops", test_video_loops);
   g_test_add_func ("/camera/config", test_config);
   g_test_add_func ("/camera/unref-while-running", test_unref_while_running);
   return g_test_run ();

@@ -275,6 +275,10 @@ static const FormatCase format_cases[] = {
   { "  EXPO2026-V-000123\r\n", FOYER_FORMAT_BADGE },
   { "https://example.com/a?b=c", FOYER_FORMAT_URL },
   { "HTTP://EXAMPLE.COM", FOYER_FORMAT_URL },
+  { "www.expo.example.cn/booth/12", FOYER_FORMAT_URL },
+  { "weixin://dl/business/?t=abc", FOYER_FORMAT_URL },
+  { "https://", FOYER_FORMAT_BADGE },                             /* no address: a token */
+  { "https://example.com/a b", FOYER_FORMAT_UNKNOWN },
   { "https://u.wechat.com/EFeq6Nbz4Y0xVbq8sTSqbDQ", FOYER_FORMAT_URL },
   { "mailto:someone@example.com", FOYER_FORMAT_EMAIL },
   { "MATMSG:TO:someone@example.com;SUB:Hi;BODY:Hello;;", FOYER_FORMAT_EMAIL },
@@ -318,7 +322,7 @@ test_vcard21 (void)
     "TEL;CELL;PREF:139 1234 5678\r\n"
     "TEL;WORK;VOICE:+49 (0)69 7575-0\r\n"
     "EMAIL;PREF;INTERNET:Li.Na@Example.COM\r\n"
-    "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile 2\r\n"
+    "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile=\r\n 2\r\n"
     "END:VCARD\r\n";
   g_autoptr(FoyerContact) c = parse (card);
 
@@ -826,6 +830,37 @@ test_regressions (void)
   }
 }
 
+static void
+test_options_from_config (void)
+{
+  g_autoptr(FoyerConfig) defaults = foyer_config_new_default ();
+  g_autoptr(FoyerConfig) event = NULL;
+  g_autoptr(FoyerPayloadOptions) a = NULL;
+  g_autoptr(FoyerPayloadOptions) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerContact) c = NULL;
+
+  a = foyer_payload_options_new_from_config (defaults);
+  g_assert_cmpstr (a->default_region, ==, "CN");
+  g_assert_null (a->badge_pattern);
+  g_assert_null (a->verify_key_path);
+
+  event = foyer_config_load_from_data ("[kiosk]\ndefault-region=DE\n"
+                                       "[badge]\npattern=^V[0-9]{3}$\n"
+                                       "verify-key=/etc/foyer/badge-verify.pem\n",
+                                       "event.conf", &error);
+  g_assert_no_error (error);
+  b = foyer_payload_options_new_from_config (event);
+  g_assert_cmpstr (b->default_region, ==, "DE");
+  g_assert_cmpstr (b->badge_pattern, ==, "^V[0-9]{3}$");
+  g_assert_cmpstr (b->verify_key_path, ==, "/etc/foyer/badge-verify.pem");
+
+  c = foyer_payload_parse ((const guint8 *) "MECARD:N:A,B;TEL:030 1234567;;", 30, b, &error);
+  g_assert_no_error (error);
+  assert_strv (c->phones, "+49301234567", NULL);
+  g_assert_cmpstr (c->default_region, ==, "DE");
+}
+
 /* ---- foyerctl parse ---- */
 
 static JsonObject *
@@ -1038,6 +1073,7 @@ main (int argc, char **argv)
   g_test_add_func ("/payload/regressions", test_regressions);
   g_test_add_func ("/payload/corpus", test_corpus);
   g_test_add_func ("/payload/foyerctl-parse", test_foyerctl_parse);
+  g_test_add_func ("/payload/options-from-config", test_options_from_config);
 
   return g_test_run ();
 }

@@ -132,6 +132,7 @@ test_add_and_get (void)
   reg->interests = g_strdupv ((char **)interests);
   reg->raw_payload = g_bytes_new ("\x00\xffRAW", 5);
   reg->notes = g_strdup ("line 1\nline \"2\"");
+  g_free (reg->source);
   reg->source = g_strdup (FOYER_SOURCE_BADGE);
 
   g_assert_true (foyer_store_add_registration (store, reg, &existing, &error));

@@ -6,6 +6,9 @@
 G_BEGIN_DECLS
 
 int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_badge_keygen (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_badge (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_print_badge (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv);
@@ -15,5 +18,6 @@ int foyerctl_cmd_purge (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

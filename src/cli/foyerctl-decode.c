@@ -20,13 +20,10 @@ symbol_text (GBytes *bytes)
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
-#ifdef HAVE_FOYER_PAYLOAD
   char *text = foyer_payload_decode_text ((const guint8 *)data, len, NULL, NULL, NULL);
 
-  if (text != NULL)
-    return text;
-#endif
-  return g_utf8_make_valid (data, len);
+  /* The payload layer rejects oversized and empty codes; show their bytes anyway. */
+  return text != NULL ? text : g_utf8_make_valid (data, len);
 }
 
 static JsonNode *
@@ -73,7 +70,6 @@ decode_file (FoyerDecoder              *decoder,
     json_builder_add_string_value (builder, text);
     json_builder_set_member_name (builder, "bytes_base64");
     json_builder_add_string_value (builder, base64);
-#ifdef HAVE_FOYER_PAYLOAD
     if (parse) {
       g_autoptr(GError) local = NULL;
       g_autoptr(FoyerContact) contact = foyer_payload_parse (data, len, options, &local);
@@ -91,10 +87,6 @@ decode_file (FoyerDecoder              *decoder,
         json_builder_add_string_value (builder, local->message);
       }
     }
-#else
-    (void)parse;
-    (void)options;
-#endif
     json_builder_end_object (builder);
   }
   json_builder_end_array (builder);
@@ -145,6 +137,8 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
 
   decoder = foyer_decoder_new ();
   foyer_decoder_set_budget_ms (decoder, budget_ms);
+  /* a file may hold several codes (a sheet of badges, a code printed inside another) */
+  foyer_decoder_set_find_all (decoder, TRUE);
 
   for (int i = 1; i < argc; i++) {
     g_autoptr(GError) error = NULL;

@@ -92,7 +92,8 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
     return FOYERCTL_EXIT_FAILURE;
   }
   if (file != NULL)
-    g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GUINT64_FORMAT " record to %s\n",
-                             "Exported %" G_GUINT64_FORMAT " records to %s\n", n), n, output);
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exported %llu record to %s\n",
+                             "Exported %llu records to %s\n", (gulong)MIN (n, G_MAXULONG)),
+                (unsigned long long)n, output);
   return FOYERCTL_EXIT_OK;
 }

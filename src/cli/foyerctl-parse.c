@@ -38,14 +38,13 @@ foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv)
 {
   g_autofree char *region = NULL;
   g_autofree char *pattern = NULL;
-  g_autofree char *verify_key = NULL;
   g_autoptr(GByteArray) data = NULL;
   g_autoptr(FoyerContact) contact = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;
-  FoyerPayloadOptions options = { NULL, NULL, NULL };
+  g_autoptr(FoyerPayloadOptions) options = NULL;
   FoyerConfig *config;
   gboolean truncated;
   const GOptionEntry entries[] = {
@@ -71,15 +70,15 @@ foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv)
 
   if ((config = foyerctl_get_config (ctx)) == NULL)
     return FOYERCTL_EXIT_FAILURE;
-  if (region == NULL)
-    region = g_strdup (foyer_config_get_string (config, "kiosk", "default-region"));
-  if (pattern == NULL)
-    pattern = g_strdup (foyer_config_get_string (config, "badge", "pattern"));
-  verify_key = foyer_config_get_path_value (config, "badge", "verify-key");
-
-  options.default_region = region;
-  options.badge_pattern = pattern;
-  options.verify_key_path = verify_key;
+  options = foyer_payload_options_new_from_config (config);
+  if (region != NULL) {
+    g_free ((char *) options->default_region);
+    options->default_region = g_steal_pointer (&region);
+  }
+  if (pattern != NULL) {
+    g_free ((char *) options->badge_pattern);
+    options->badge_pattern = g_steal_pointer (&pattern);
+  }
 
   data = read_stdin (&truncated);
   if (truncated) {
@@ -88,7 +87,7 @@ foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv)
     return FOYERCTL_EXIT_DATAERR;
   }
 
-  contact = foyer_payload_parse (data->data, data->len, &options, &error);
+  contact = foyer_payload_parse (data->data, data->len, options, &error);
   if (contact == NULL) {
     g_printerr ("foyerctl parse: %s\n", error->message);
     return FOYERCTL_EXIT_DATAERR;

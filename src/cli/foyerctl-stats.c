@@ -78,22 +78,20 @@ foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv)
   totals = json_object_get_object_member (stats, "totals");
   outbox = json_object_get_object_member (stats, "outbox");
   g_print (_("Event: %s\n"), event != NULL ? event : _("(all events)"));
-  g_print (_("Registrations: %" G_GINT64_FORMAT " (possible duplicates %" G_GINT64_FORMAT
-             ", purged %" G_GINT64_FORMAT ")\n"),
-           json_object_get_int_member (totals, "registrations"),
-           json_object_get_int_member (totals, "possible_duplicates"),
-           json_object_get_int_member (totals, "purged"));
-  g_print (_("Leads: %" G_GINT64_FORMAT "   Pre-registered: %" G_GINT64_FORMAT "\n"),
-           json_object_get_int_member (totals, "leads"),
-           json_object_get_int_member (totals, "preregistrations"));
+  g_print (_("Registrations: %lld (possible duplicates %lld, purged %lld)\n"),
+           (long long)json_object_get_int_member (totals, "registrations"),
+           (long long)json_object_get_int_member (totals, "possible_duplicates"),
+           (long long)json_object_get_int_member (totals, "purged"));
+  g_print (_("Leads: %lld   Pre-registered: %lld\n"),
+           (long long)json_object_get_int_member (totals, "leads"),
+           (long long)json_object_get_int_member (totals, "preregistrations"));
   print_group (stats, "by_kind", _("By kind:"));
   print_group (stats, "by_category", _("By category:"));
   print_group (stats, "by_hour", _("By hour (UTC):"));
-  g_print (_("Outbox: %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT " in flight, %"
-             G_GINT64_FORMAT " done, %" G_GINT64_FORMAT " dead\n"),
-           json_object_get_int_member (outbox, "pending"),
-           json_object_get_int_member (outbox, "in_flight"),
-           json_object_get_int_member (outbox, "done"),
-           json_object_get_int_member (outbox, "dead"));
+  g_print (_("Outbox: %lld pending, %lld in flight, %lld done, %lld dead\n"),
+           (long long)json_object_get_int_member (outbox, "pending"),
+           (long long)json_object_get_int_member (outbox, "in_flight"),
+           (long long)json_object_get_int_member (outbox, "done"),
+           (long long)json_object_get_int_member (outbox, "dead"));
   return FOYERCTL_EXIT_OK;
 }

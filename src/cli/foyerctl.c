@@ -18,6 +18,9 @@ static int cmd_help (FoyerctlContext *ctx, int argc, char **argv);
 static const FoyerctlCommand commands[] = {
   { "help", N_("Show the commands and what they do"), cmd_help },
   { "config", N_("Show the effective configuration or check a file"), foyerctl_cmd_config },
+  { "badge-keygen", N_("Create the key pair that signs and verifies badges"), foyerctl_cmd_badge_keygen },
+  { "badge", N_("Render a record's badge to PDF or PNG"), foyerctl_cmd_badge },
+  { "print-badge", N_("Print or reprint a record's badge"), foyerctl_cmd_print_badge },
   { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
   { "export", N_("Write registrations as CSV, vCard or JSON lines"), foyerctl_cmd_export },
   { "import", N_("Load pre-registered attendees from CSV or JSON lines"), foyerctl_cmd_import },
@@ -27,6 +30,7 @@ static const FoyerctlCommand commands[] = {
   { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
   { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
   { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
+  { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
 };
 
 static void

@@ -91,6 +91,8 @@ static const KeySpec schema[] = {
   { "badge", "printer", KEY_STRING, NULL, NULL, 0, 0 },
   { "badge", "auto-print", KEY_BOOL, "false", NULL, 0, 0 },
   { "badge", "media", KEY_ENUM, "label-100x70", "label-100x70|4x3in|a6", 0, 0 },
+  { "badge", "event-name", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
+  { "badge", "print-timeout", KEY_INT, "60", NULL, 5, 3600 },
 };
 
 struct _FoyerConfig {

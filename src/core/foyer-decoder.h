@@ -58,6 +58,10 @@ void          foyer_decoder_set_passes       (FoyerDecoder       *self,
  * turn, so that consecutive frames share the work and no frame takes the whole budget. */
 void          foyer_decoder_set_stream_mode  (FoyerDecoder  *self,
                                               gboolean       stream);
+/* Still images: run every pass (within the budget) even after a code was found, to list every
+ * code in the image (a small code printed inside a larger one, a sheet of badges). */
+void          foyer_decoder_set_find_all     (FoyerDecoder  *self,
+                                              gboolean       find_all);
 /* Every pass name the decoder knows (for the measuring tools). */
 const char * const *foyer_decoder_list_passes (void);
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "foyer-badge-code.h"
 #include "foyer-payload-private.h"
 
 G_DEFINE_QUARK (foyer-payload-error-quark, foyer_payload_error)
@@ -391,7 +392,50 @@ try_foyer_badge (const char                *text,
                  FoyerContactBuilder       *b,
                  GError                   **error)
 {
-  return FALSE;
+  g_autoptr(FoyerBadgeCode) verifier = NULL;
+  g_autoptr(FoyerBadgeCodeInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean verified = FALSE;
+
+  if (!foyer_badge_code_looks_like (text, -1))
+    return FALSE;
+
+  if (options != NULL && options->verify_key_path != NULL)
+    verifier = foyer_badge_code_new (NULL, options->verify_key_path, &local_error);
+
+  if (verifier != NULL) {
+    /* Forged, altered, truncated or another key's: invalid, never a registration. */
+    verified = foyer_badge_code_verify (verifier, text, -1, NULL, &info, &local_error);
+    if (!verified) {
+      g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID,
+                           local_error->message);
+      return FALSE;
+    }
+  } else {
+    /* No usable key: the code is read but stays unverified, and staff are told why. */
+    g_autoptr(GError) parse_error = NULL;
+
+    info = foyer_badge_code_parse (text, -1, &parse_error);
+    if (info == NULL) {
+      g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID,
+                           parse_error->message);
+      return FALSE;
+    }
+    if (local_error != NULL)
+      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: %s",
+                                  local_error->message);
+    else
+      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: no verify key is "
+                                  "configured ([badge] verify-key)");
+  }
+
+  b->contact->format = g_strdup (FOYER_FORMAT_FOYER_BADGE);
+  /* The canonical spelling, so that a lower-casing scanner does not make a second visitor. */
+  b->contact->badge_code = g_ascii_strup (text, -1);
+  b->contact->badge_event = g_strdup (info->event);
+  b->contact->badge_record = g_strdup (info->short_id);
+  b->contact->badge_verified = verified;
+  return TRUE;
 }
 
 static gboolean
@@ -409,14 +453,28 @@ is_wechat_contact_link (const char *url)
            g_ascii_strcasecmp (host, "wx.qq.com") == 0) && g_str_has_prefix (path, "/r/"));
 }
 
+/* http(s) links, other "scheme://" links (app deep links) and bare www. addresses. */
+static gboolean
+looks_like_url (const char *text)
+{
+  const char *p = text;
+
+  if (strpbrk (text, " \t\r\n") != NULL)
+    return FALSE;
+  if (_foyer_str_has_prefix_ascii_ci (text, "www.") && strchr (text + 4, '.') != NULL)
+    return TRUE;
+  if (!g_ascii_isalpha (*p))
+    return FALSE;
+  while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return g_str_has_prefix (p, "://") && p[3] != '\0';
+}
+
 static gboolean
 try_url (const char          *text,
          FoyerContactBuilder *b)
 {
-  if (!_foyer_str_has_prefix_ascii_ci (text, "http://") &&
-      !_foyer_str_has_prefix_ascii_ci (text, "https://"))
-    return FALSE;
-  if (strpbrk (text, " \t\r\n") != NULL)
+  if (!looks_like_url (text))
     return FALSE;
 
   b->contact->format = g_strdup (FOYER_FORMAT_URL);
@@ -532,6 +590,34 @@ try_badge (const char          *text,
   b->contact->format = g_strdup (FOYER_FORMAT_BADGE);
   b->contact->badge_code = g_strdup (text);
   return TRUE;
+}
+
+FoyerPayloadOptions *
+foyer_payload_options_new_from_config (FoyerConfig *config)
+{
+  FoyerPayloadOptions *options;
+  const char *pattern;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+
+  options = g_new0 (FoyerPayloadOptions, 1);
+  options->default_region = g_strdup (foyer_config_get_string (config, "kiosk",
+                                                               "default-region"));
+  pattern = foyer_config_get_string (config, "badge", "pattern");
+  options->badge_pattern = pattern != NULL && *pattern != '\0' ? g_strdup (pattern) : NULL;
+  options->verify_key_path = foyer_config_get_path_value (config, "badge", "verify-key");
+  return options;
+}
+
+void
+foyer_payload_options_free (FoyerPayloadOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free ((char *) options->default_region);
+  g_free ((char *) options->badge_pattern);
+  g_free ((char *) options->verify_key_path);
+  g_free (options);
 }
 
 FoyerContact *

@@ -9,6 +9,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "foyer-config.h"
+
 G_BEGIN_DECLS
 
 #define FOYER_PAYLOAD_ERROR (foyer_payload_error_quark ())
@@ -71,7 +73,9 @@ GType         foyer_contact_get_type (void) G_GNUC_CONST;
 FoyerContact *foyer_contact_new      (void);
 FoyerContact *foyer_contact_copy     (const FoyerContact *contact);
 void          foyer_contact_free     (FoyerContact       *contact);
-/* The keys of ../shared/corpus/cards/NAME.json (absent = no value) plus "warnings". */
+/* The keys of ../shared/corpus/cards/NAME.json (absent = no value) plus "warnings" (absent when
+ * there are none; shown to staff). A FOYER_FORMAT_FOYER_BADGE adds badge_event, badge_record
+ * and badge_verified. */
 JsonObject   *foyer_contact_to_json  (const FoyerContact *contact);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerContact, foyer_contact_free)
 
@@ -80,6 +84,12 @@ typedef struct {
   const char *badge_pattern;    /* a GRegex; NULL = printable ASCII token, 4–64 chars, no spaces */
   const char *verify_key_path;  /* Ed25519 public key (PEM) for Foyer badges; NULL = cannot verify */
 } FoyerPayloadOptions;
+
+/* Options as the kiosk configures them: [kiosk] default-region, [badge] pattern and
+ * [badge] verify-key (resolved to a path). Free with foyer_payload_options_free(). */
+FoyerPayloadOptions *foyer_payload_options_new_from_config (FoyerConfig         *config);
+void                 foyer_payload_options_free            (FoyerPayloadOptions *options);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerPayloadOptions, foyer_payload_options_free)
 
 /* Bytes → text by ECI → BOM → strict UTF-8 → GB18030 → Big5 → Shift_JIS, control characters and
  * scanner ECI prefixes stripped. Returns NULL with FOYER_PAYLOAD_ERROR on rejection. */

@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "foyer-record.h"
 #include "foyer-store.h"
@@ -107,6 +109,29 @@ timestamp_is_valid (const char *text)
     return TRUE;
   dt = g_date_time_new_from_iso8601 (text, NULL);
   return dt != NULL;
+}
+
+char *
+foyer_record_id_new (void)
+{
+  guint8 b[16];
+  gsize got = 0;
+
+  while (got < sizeof b) {
+    gssize n = getrandom (b + got, sizeof b - got, 0);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      /* no kernel randomness (very old kernel): GLib's generator, better than nothing */
+      return g_uuid_string_random ();
+    }
+    got += n;
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;   /* version 4 */
+  b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+                          b[11], b[12], b[13], b[14], b[15]);
 }
 
 /* --- FoyerRegistration --- */

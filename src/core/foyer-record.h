@@ -131,6 +131,9 @@ gboolean    foyer_lead_validate         (const FoyerLead         *lead,
  * "answers_json" carries the answers as a JSON object, not as a string. */
 JsonObject *foyer_lead_to_json_with_visitor (const FoyerLead         *lead,
                                              const FoyerRegistration *visitor);
+/* A new record id: a UUID v4 from the kernel's random source (getrandom), so that ids stay unique
+ * across forked processes and restarts, unlike g_uuid_string_random()'s seeded PRNG. */
+char       *foyer_record_id_new         (void);
 /* Normalizes a user-given time (RFC 3339 with any offset, or a date YYYY-MM-DD meaning its UTC
  * midnight) to the stored form (UTC, ms, "Z"). NULL when it cannot be parsed. */
 char       *foyer_timestamp_normalize   (const char              *text);

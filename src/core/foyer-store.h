@@ -140,7 +140,10 @@ JsonArray         *foyer_store_outbox_take         (FoyerStore         *self,
                                                     guint               max,
                                                     GError            **error);
 /* mark_done, mark_retry and release act on in_flight rows only: a lead edited while its old
- * version was in flight is pending again and must be sent again. One statement per call. */
+ * version was in flight is pending again and must be sent again. One statement per call.
+ * take, mark_done, mark_retry and release commit without an fsync (synchronous=NORMAL): a power
+ * cut may undo the last outbox state changes, which only sends those records again (head office
+ * deduplicates by record id). Records themselves are always committed with synchronous=FULL. */
 gboolean           foyer_store_outbox_mark_done    (FoyerStore         *self,
                                                     const char * const *ids,
                                                     GError            **error);

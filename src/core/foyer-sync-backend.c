@@ -5,6 +5,7 @@
 
 #include "foyer-sync-backend.h"
 #include "foyer-http-backend.h"
+#include "foyer-tryton-backend.h"
 
 G_DEFINE_QUARK (foyer-sync-error-quark, foyer_sync_error)
 G_DEFINE_INTERFACE (FoyerSyncBackend, foyer_sync_backend, G_TYPE_OBJECT)
@@ -80,13 +81,8 @@ foyer_sync_backend_new_for_config (FoyerConfig  *config,
   if (strcmp (name, "http-json") == 0)
     return FOYER_SYNC_BACKEND (foyer_http_backend_new (config, error));
 
-  if (strcmp (name, "tryton") == 0) {
-    /* The Tryton backend (issue 9) plugs in here:
-     *   return FOYER_SYNC_BACKEND (foyer_tryton_backend_new (config, error)); */
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-                 "[sync] backend=tryton: tryton backend not built into this version of Foyer");
-    return NULL;
-  }
+  if (strcmp (name, "tryton") == 0)
+    return FOYER_SYNC_BACKEND (foyer_tryton_backend_new (config, error));
 
   g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
                "[sync] backend “%s” is not known: use none, http-json or tryton", name);

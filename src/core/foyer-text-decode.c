@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "foyer-payload-private.h"
@@ -26,7 +27,7 @@ static const struct {
 /* Minimum average score per non-ASCII character for a legacy candidate to count as text. */
 #define PLAUSIBLE_SCORE 2.0
 /* Scoring looks at this many non-ASCII characters at most (enough to decide, bounded cost). */
-#define MAX_SCORED_CHARS 512
+#define MAX_SCORED_CHARS 160
 
 /* The most frequent characters of Chinese given names, surnames and company names (simplified
  * and traditional forms). Short strings such as a two-character name decode cleanly in several
@@ -59,22 +60,34 @@ typedef struct {
 } Scorer;
 
 static void
-scorer_init (Scorer *s)
+scorer_free (gpointer data)
 {
-  s->to_gb2312 = g_iconv_open ("GB2312", "UTF-8");
-  s->to_big5 = g_iconv_open ("BIG5", "UTF-8");
-  s->to_sjis = g_iconv_open ("SHIFT_JIS", "UTF-8");
-}
+  Scorer *s = data;
 
-static void
-scorer_clear (Scorer *s)
-{
   if (s->to_gb2312 != (GIConv) -1)
     g_iconv_close (s->to_gb2312);
   if (s->to_big5 != (GIConv) -1)
     g_iconv_close (s->to_big5);
   if (s->to_sjis != (GIConv) -1)
     g_iconv_close (s->to_sjis);
+  g_free (s);
+}
+
+/* Opening converters costs more than scoring a card, so each thread keeps its own set. */
+static Scorer *
+scorer_get (void)
+{
+  static GPrivate scorer_key = G_PRIVATE_INIT (scorer_free);
+  Scorer *s = g_private_get (&scorer_key);
+
+  if (s == NULL) {
+    s = g_new0 (Scorer, 1);
+    s->to_gb2312 = g_iconv_open ("GB2312", "UTF-8");
+    s->to_big5 = g_iconv_open ("BIG5", "UTF-8");
+    s->to_sjis = g_iconv_open ("SHIFT_JIS", "UTF-8");
+    g_private_set (&scorer_key, s);
+  }
+  return s;
 }
 
 /* Encodes one character with cd; returns the two-byte code or 0 when it has none. */
@@ -101,14 +114,29 @@ encode_char (GIConv      cd,
   return ((guint) (guchar) out_buf[0] << 8) | (guchar) out_buf[1];
 }
 
+static int
+compare_unichar (gconstpointer a,
+                 gconstpointer b)
+{
+  gunichar x = *(const gunichar *) a;
+  gunichar y = *(const gunichar *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static gboolean
 is_frequent_hanzi (gunichar c)
 {
-  char buf[7];
-  int n = g_unichar_to_utf8 (c, buf);
+  static gunichar *sorted;
+  static glong n_sorted;
 
-  buf[n] = '\0';
-  return strstr (frequent_hanzi, buf) != NULL;
+  if (g_once_init_enter (&sorted)) {
+    gunichar *chars = g_utf8_to_ucs4_fast (frequent_hanzi, -1, &n_sorted);
+
+    qsort (chars, n_sorted, sizeof *chars, compare_unichar);
+    g_once_init_leave (&sorted, chars);
+  }
+  return bsearch (&c, sorted, n_sorted, sizeof c, compare_unichar) != NULL;
 }
 
 static int
@@ -345,7 +373,7 @@ decode_by_candidates (const guint8    *data,
                       const char     **encoding,
                       FoyerTextFlags  *flags)
 {
-  Scorer scorer;
+  Scorer *scorer;
   g_autofree char *best = NULL;
   const char *best_name = NULL;
   double best_score = -G_MAXDOUBLE;
@@ -355,14 +383,14 @@ decode_by_candidates (const guint8    *data,
     return len > 0 ? g_strndup ((const char *) data, len) : g_strdup ("");
   }
 
-  scorer_init (&scorer);
+  scorer = scorer_get ();
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
     g_autofree char *text = convert_strict (data, len, candidates[i].iconv_name);
     double score;
 
     if (text == NULL)
       continue;
-    score = score_text (&scorer, text);
+    score = score_text (scorer, text);
     g_debug ("charset candidate %s scores %.2f", candidates[i].name, score);
     if (score > best_score) {
       best_score = score;
@@ -371,7 +399,6 @@ decode_by_candidates (const guint8    *data,
       best_name = candidates[i].name;
     }
   }
-  scorer_clear (&scorer);
 
   if (best != NULL && best_score >= PLAUSIBLE_SCORE) {
     *encoding = best_name;

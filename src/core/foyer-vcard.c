@@ -172,6 +172,8 @@ decode_qp (const char *value)
       }
       if (p[1] == '\0')
         break;                                   /* soft break at the very end */
+      if (p[1] == ' ' || p[1] == '\t')
+        continue;                                /* soft break whose next line was indented */
     }
     byte = (guint8) *p;
     g_byte_array_append (out, &byte, 1);

@@ -19,7 +19,8 @@ mkdir -p "$artifacts"
 
 # Any UBSan finding is fatal; leaks are checked at every input (libFuzzer -detect_leaks).
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+# FOYER_FUZZ_ASAN_OPTIONS: per-target additions from tests/fuzz/meson.build.
+export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}${FOYER_FUZZ_ASAN_OPTIONS:+:$FOYER_FUZZ_ASAN_OPTIONS}"
 
 echo "fuzzing $(basename "$target") for ${seconds}s over $(ls "$seeds" | wc -l) seeds"
 exec "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

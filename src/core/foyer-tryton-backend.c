@@ -1,0 +1,1752 @@
+/* foyer-tryton-backend.c: delivers Foyer's records into Tryton 6.0 over JSON-RPC.
+ *
+ * One batch costs a handful of requests whatever its size: search the markers already in Tryton
+ * (party identifiers, opportunity references), search the contact mechanisms that may name an
+ * existing party, then one create (or write) per model with the whole list. A list that Tryton
+ * rejects with a UserError is halved until the offending records are found; they alone come back
+ * REJECTED with Tryton's message, the rest goes through.
+ */
+#define G_LOG_DOMAIN "foyer-tryton"
+
+#include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "foyer-record.h"
+#include "foyer-tryton-backend.h"
+
+/* Why an RPC failed, before it is mapped to FOYER_SYNC_ERROR for the engine. */
+typedef enum {
+  RPC_OK,
+  RPC_TRANSPORT,     /* no answer, 5xx, garbage */
+  RPC_UNAUTHORIZED,  /* 401/403: session expired or login refused */
+  RPC_NOT_FOUND,     /* 404: no such database */
+  RPC_RATE_LIMITED,  /* 429 */
+  RPC_TOO_LARGE,     /* 413: above Tryton's [request] max_size */
+  RPC_USER_ERROR,    /* Tryton refused the data: UserError, UserWarning */
+  RPC_SERVER_ERROR,  /* any other exception inside Tryton, ConcurrencyException */
+  RPC_CANCELLED,
+} RpcStatus;
+
+struct _FoyerTrytonBackend {
+  GObject parent_instance;
+
+  /* settings, fixed at construction */
+  char    *url;            /* ends with '/' */
+  char    *database;
+  char    *user;
+  char    *password_file;
+  int      company;
+  char    *ca_file;
+  gboolean insecure;
+  long     connect_timeout;
+  long     timeout;
+
+  /* session, under lock: check_health may run beside send_batch */
+  GMutex      lock;
+  char       *authorization;  /* "Session base64(login:id:key)", NULL when logged out */
+  JsonObject *context;        /* company, language from res.user.get_preferences */
+  guint64     request_count;
+  gint64      next_id;
+
+  /* sync thread only */
+  gint64      retry_after_ms;  /* what the failure of the current batch asks the engine to wait */
+};
+
+static void     foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface);
+static gboolean member_true                     (JsonObject                *object,
+                                                 const char                *name);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerTrytonBackend, foyer_tryton_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_SYNC_BACKEND,
+                                                      foyer_tryton_backend_iface_init))
+
+static void
+foyer_tryton_backend_finalize (GObject *object)
+{
+  FoyerTrytonBackend *self = FOYER_TRYTON_BACKEND (object);
+
+  g_free (self->url);
+  g_free (self->database);
+  g_free (self->user);
+  g_free (self->password_file);
+  g_free (self->ca_file);
+  g_free (self->authorization);
+  g_clear_pointer (&self->context, json_object_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (foyer_tryton_backend_parent_class)->finalize (object);
+}
+
+static void
+foyer_tryton_backend_class_init (FoyerTrytonBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = foyer_tryton_backend_finalize;
+}
+
+static void
+foyer_tryton_backend_init (FoyerTrytonBackend *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+FoyerTrytonBackend *
+foyer_tryton_backend_new (FoyerConfig  *config,
+                          GError      **error)
+{
+  g_autoptr (FoyerTrytonBackend) self = NULL;
+  const char *url;
+  const char *database;
+  const char *user;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+
+  url = foyer_config_get_string (config, "tryton", "url");
+  database = foyer_config_get_string (config, "tryton", "database");
+  user = foyer_config_get_string (config, "tryton", "user");
+  if (url == NULL || *url == '\0' || database == NULL || *database == '\0' || user == NULL ||
+      *user == '\0') {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "backend=tryton needs url, database and user in the [tryton] section");
+    return NULL;
+  }
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://")) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "[tryton] url must start with http:// or https://, not “%s”", url);
+    return NULL;
+  }
+
+  self = g_object_new (FOYER_TYPE_TRYTON_BACKEND, NULL);
+  self->url = g_str_has_suffix (url, "/") ? g_strdup (url) : g_strconcat (url, "/", NULL);
+  self->database = g_strdup (database);
+  self->user = g_strdup (user);
+  self->password_file = foyer_config_get_path_value (config, "tryton", "password-file");
+  self->company = foyer_config_get_int (config, "tryton", "company");
+  self->ca_file = foyer_config_get_path_value (config, "sync", "ca-file");
+  self->insecure = foyer_config_get_boolean (config, "sync", "insecure");
+  self->connect_timeout = foyer_config_get_int (config, "sync", "connect-timeout");
+  self->timeout = foyer_config_get_int (config, "sync", "timeout");
+  if (self->ca_file != NULL && g_access (self->ca_file, R_OK) != 0) {
+    int saved = errno;
+
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "cannot read the certificate authority file %s ([sync] ca-file): %s",
+                 self->ca_file, g_strerror (saved));
+    return NULL;
+  }
+  return g_steal_pointer (&self);
+}
+
+guint64
+foyer_tryton_backend_get_request_count (FoyerTrytonBackend *self)
+{
+  guint64 count;
+
+  g_return_val_if_fail (FOYER_IS_TRYTON_BACKEND (self), 0);
+  g_mutex_lock (&self->lock);
+  count = self->request_count;
+  g_mutex_unlock (&self->lock);
+  return count;
+}
+
+/* ---- HTTP and JSON-RPC ------------------------------------------------------------------- */
+
+static size_t
+write_cb (char   *data,
+          size_t  size,
+          size_t  nmemb,
+          void   *user_data)
+{
+  g_byte_array_append (user_data, (const guint8 *) data, size * nmemb);
+  return size * nmemb;
+}
+
+static int
+progress_cb (void       *user_data,
+             curl_off_t  dltotal,
+             curl_off_t  dlnow,
+             curl_off_t  ultotal,
+             curl_off_t  ulnow)
+{
+  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+}
+
+static void
+ensure_curl (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once)) {
+    curl_global_init (CURL_GLOBAL_DEFAULT);
+    g_once_init_leave (&once, 1);
+  }
+}
+
+/* One POST. On RPC_OK *result holds the "result" member (may be a null node). Otherwise
+ * *message says what went wrong in words a person can act on. */
+static RpcStatus
+rpc_post (FoyerTrytonBackend  *self,
+          const char          *path,
+          const char          *authorization,
+          const char          *method,
+          JsonArray           *params,
+          GCancellable        *cancellable,
+          JsonNode           **result,
+          char               **message)
+{
+  g_autoptr (JsonObject) request = json_object_new ();
+  g_autoptr (JsonNode) request_node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GByteArray) body = g_byte_array_new ();
+  g_autoptr (GError) parse_error = NULL;
+  g_autofree char *url = g_strconcat (self->url, path, NULL);
+  g_autofree char *payload = NULL;
+  g_autofree char *auth_header = NULL;
+  char curl_error[CURL_ERROR_SIZE] = "";
+  struct curl_slist *headers = NULL;
+  JsonObject *response;
+  JsonNode *error_node;
+  CURL *curl;
+  CURLcode code;
+  long status = 0;
+  gint64 started;
+  gint64 id;
+
+  *result = NULL;
+  *message = NULL;
+  if (g_cancellable_is_cancelled (cancellable))
+    return RPC_CANCELLED;
+
+  g_mutex_lock (&self->lock);
+  id = ++self->next_id;
+  self->request_count++;
+  g_mutex_unlock (&self->lock);
+
+  /* Exactly id, method and params: only then does Tryton wrap errors in a JSON-RPC answer. */
+  json_object_set_int_member (request, "id", id);
+  json_object_set_string_member (request, "method", method);
+  json_object_set_array_member (request, "params", json_array_ref (params));
+  json_node_set_object (request_node, request);
+  payload = json_to_string (request_node, FALSE);
+
+  ensure_curl ();
+  curl = curl_easy_init ();
+  if (curl == NULL) {
+    *message = g_strdup ("could not initialise libcurl");
+    return RPC_TRANSPORT;
+  }
+  headers = curl_slist_append (headers, "Content-Type: application/json");
+  headers = curl_slist_append (headers, "Accept: application/json");
+  headers = curl_slist_append (headers, "Expect:");
+  if (authorization != NULL) {
+    auth_header = g_strconcat ("Authorization: ", authorization, NULL);
+    headers = curl_slist_append (headers, auth_header);
+  }
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, payload);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) strlen (payload));
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, body);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, curl_error);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, self->connect_timeout);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, self->timeout);
+  curl_easy_setopt (curl, CURLOPT_USERAGENT, "Foyer/" PACKAGE_VERSION);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (self->ca_file != NULL)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
+  if (self->insecure) {
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (cancellable != NULL) {
+    curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    curl_easy_setopt (curl, CURLOPT_XFERINFODATA, cancellable);
+    curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  }
+
+  started = g_get_monotonic_time ();
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
+
+  if (code == CURLE_ABORTED_BY_CALLBACK || g_cancellable_is_cancelled (cancellable))
+    return RPC_CANCELLED;
+  if (code != CURLE_OK) {
+    *message = g_strdup_printf ("cannot reach Tryton at %s: %s", self->url,
+                                *curl_error != '\0' ? curl_error : curl_easy_strerror (code));
+    return RPC_TRANSPORT;
+  }
+  g_debug ("%s -> HTTP %ld, %u bytes in %" G_GINT64_FORMAT " ms", method, status, body->len,
+           (g_get_monotonic_time () - started) / 1000);
+  switch (status) {
+  case 200:
+    break;
+  case 401:
+  case 403:
+    *message = g_strdup_printf ("Tryton answered %ld to %s", status, method);
+    return RPC_UNAUTHORIZED;
+  case 404:
+    *message = g_strdup_printf ("Tryton at %s has no database “%s”", self->url, self->database);
+    return RPC_NOT_FOUND;
+  case 429:
+    *message = g_strdup ("Tryton refuses logins for now: too many failed attempts");
+    return RPC_RATE_LIMITED;
+  case 413:
+    *message = g_strdup_printf ("the batch is larger than Tryton accepts ([request] max_size)");
+    return RPC_TOO_LARGE;
+  default:
+    *message = g_strdup_printf ("Tryton answered HTTP %ld to %s", status, method);
+    return RPC_TRANSPORT;
+  }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, &parse_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+    *message = g_strdup_printf ("Tryton's answer to %s is not JSON-RPC: %s", method,
+                                parse_error != NULL ? parse_error->message : "not an object");
+    return RPC_TRANSPORT;
+  }
+  response = json_node_get_object (json_parser_get_root (parser));
+  error_node = json_object_get_member (response, "error");
+  if (error_node != NULL && !JSON_NODE_HOLDS_NULL (error_node)) {
+    /* TrytonException: ["UserError", [message, description, domain]]; others: [str, traceback] */
+    JsonArray *error = JSON_NODE_HOLDS_ARRAY (error_node) ? json_node_get_array (error_node) : NULL;
+    const char *kind = NULL;
+    JsonNode *args = NULL;
+
+    if (error != NULL && json_array_get_length (error) >= 2) {
+      kind = json_array_get_string_element (error, 0);
+      args = json_array_get_element (error, 1);
+    }
+    if (kind != NULL && (strcmp (kind, "UserError") == 0 || strcmp (kind, "UserWarning") == 0) &&
+        args != NULL && JSON_NODE_HOLDS_ARRAY (args)) {
+      JsonArray *a = json_node_get_array (args);
+      guint first = strcmp (kind, "UserWarning") == 0 ? 1 : 0;  /* (name, message, description) */
+      const char *text = json_array_get_length (a) > first ?
+        json_array_get_string_element (a, first) : NULL;
+      const char *description = json_array_get_length (a) > first + 1 ?
+        json_array_get_string_element (a, first + 1) : NULL;
+
+      if (description != NULL && *description != '\0')
+        *message = g_strdup_printf ("%s %s", text != NULL ? text : kind, description);
+      else
+        *message = g_strdup (text != NULL ? text : kind);
+      return RPC_USER_ERROR;
+    }
+    if (kind != NULL && strcmp (kind, "LoginException") == 0) {
+      *message = g_strdup ("Tryton asks for more than a password to log in");
+      return RPC_UNAUTHORIZED;
+    }
+    *message = g_strdup_printf ("Tryton failed on %s: %s", method,
+                                kind != NULL ? kind : "unknown error");
+    return RPC_SERVER_ERROR;
+  }
+  if (!json_object_has_member (response, "result")) {
+    *message = g_strdup_printf ("Tryton's answer to %s has no result", method);
+    return RPC_TRANSPORT;
+  }
+  *result = json_node_copy (json_object_get_member (response, "result"));
+  return RPC_OK;
+}
+
+static void
+set_error_from_status (GError     **error,
+                       RpcStatus    status,
+                       const char  *message)
+{
+  switch (status) {
+  case RPC_OK:
+    g_assert_not_reached ();
+  case RPC_CANCELLED:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED, "cancelled");
+    break;
+  case RPC_UNAUTHORIZED:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH, message);
+    break;
+  case RPC_NOT_FOUND:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG, message);
+    break;
+  case RPC_USER_ERROR:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_BAD_BATCH, message);
+    break;
+  case RPC_TOO_LARGE:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TOO_LARGE, message);
+    break;
+  case RPC_TRANSPORT:
+  case RPC_RATE_LIMITED:
+  case RPC_SERVER_ERROR:
+  default:
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT, message);
+    break;
+  }
+}
+
+static char *
+read_password (FoyerTrytonBackend  *self,
+               GError             **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+
+  if (self->password_file == NULL) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "[tryton] password-file is not set: Foyer cannot log in as “%s”", self->user);
+    return NULL;
+  }
+  if (!g_file_get_contents (self->password_file, &contents, NULL, &local_error)) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "cannot read the Tryton password file: %s", local_error->message);
+    return NULL;
+  }
+  g_strchomp (contents);
+  return g_steal_pointer (&contents);
+}
+
+/* common.db.login, then res.user.get_preferences for the company the user works in. */
+static gboolean
+login (FoyerTrytonBackend  *self,
+       GCancellable        *cancellable,
+       GError             **error)
+{
+  g_autofree char *password = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *authorization = NULL;
+  g_autoptr (JsonArray) params = json_array_new ();
+  g_autoptr (JsonArray) pref_params = json_array_new ();
+  g_autoptr (JsonObject) parameters = json_object_new ();
+  g_autoptr (JsonNode) result = NULL;
+  g_autoptr (JsonNode) prefs = NULL;
+  g_autoptr (JsonObject) context = json_object_new ();
+  JsonArray *pair;
+  RpcStatus status;
+
+  password = read_password (self, error);
+  if (password == NULL)
+    return FALSE;
+
+  {
+    g_autofree char *escaped = g_uri_escape_string (self->database, NULL, FALSE);
+    path = g_strconcat (escaped, "/", NULL);
+  }
+  json_object_set_string_member (parameters, "password", password);
+  json_array_add_string_element (params, self->user);
+  json_array_add_object_element (params, json_object_ref (parameters));
+  status = rpc_post (self, path, NULL, "common.db.login", params, cancellable, &result, &message);
+  if (status == RPC_UNAUTHORIZED) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH,
+                 "Tryton refused the login of “%s” on database “%s”: wrong user or password "
+                 "(check %s)", self->user, self->database, self->password_file);
+    return FALSE;
+  }
+  if (status == RPC_RATE_LIMITED) {
+    /* Tryton forgets failed attempts by itself: not a pause, a wait */
+    self->retry_after_ms = 60 * 1000;
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                 "Tryton blocks the login of “%s” for now after too many failed attempts",
+                 self->user);
+    return FALSE;
+  }
+  if (status != RPC_OK) {
+    set_error_from_status (error, status, message);
+    return FALSE;
+  }
+  if (!JSON_NODE_HOLDS_ARRAY (result) || json_array_get_length (json_node_get_array (result)) != 2) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                 "Tryton's answer to common.db.login is not [user id, session]");
+    return FALSE;
+  }
+  pair = json_node_get_array (result);
+  credentials = g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%s", self->user,
+                                 json_array_get_int_element (pair, 0),
+                                 json_array_get_string_element (pair, 1));
+  encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  authorization = g_strconcat ("Session ", encoded, NULL);
+
+  json_array_add_boolean_element (pref_params, TRUE);
+  json_array_add_object_element (pref_params, json_object_new ());
+  g_clear_pointer (&message, g_free);
+  status = rpc_post (self, path, authorization, "model.res.user.get_preferences", pref_params,
+                     cancellable, &prefs, &message);
+  if (status != RPC_OK) {
+    set_error_from_status (error, status, message);
+    return FALSE;
+  }
+  /* Without the groups every create would come back as a refused record and fill the dead
+   * letters; say so once, as a pause, instead. */
+  {
+    static const struct { const char *model, *what, *group; } needs[] = {
+      { "party.party", "parties", "Party Administration" },
+      { "sale.opportunity", "opportunities", "Sales Opportunity" },
+    };
+    g_autoptr (JsonArray) access_params = json_array_new ();
+    g_autoptr (JsonNode) access = NULL;
+    JsonArray *models = json_array_new ();
+
+    for (gsize i = 0; i < G_N_ELEMENTS (needs); i++)
+      json_array_add_string_element (models, needs[i].model);
+    json_array_add_array_element (access_params, models);
+    json_array_add_object_element (access_params, json_object_new ());
+    g_clear_pointer (&message, g_free);
+    status = rpc_post (self, path, authorization, "model.ir.model.access.get_access",
+                       access_params, cancellable, &access, &message);
+    if (status != RPC_OK) {
+      set_error_from_status (error, status, message);
+      return FALSE;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS (needs); i++) {
+      JsonObject *perms = JSON_NODE_HOLDS_OBJECT (access) ?
+        json_object_get_object_member (json_node_get_object (access), needs[i].model) : NULL;
+
+      if (perms == NULL || !member_true (perms, "create") || !member_true (perms, "write") ||
+          !member_true (perms, "read")) {
+        g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH,
+                     "Tryton user “%s” may not create %s: add it to the “%s” group",
+                     self->user, needs[i].what, needs[i].group);
+        return FALSE;
+      }
+    }
+  }
+
+  if (JSON_NODE_HOLDS_OBJECT (prefs)) {
+    JsonObject *p = json_node_get_object (prefs);
+
+    if (json_object_has_member (p, "language"))
+      json_object_set_member (context, "language",
+                              json_node_copy (json_object_get_member (p, "language")));
+    if (json_object_has_member (p, "company"))
+      json_object_set_member (context, "company",
+                              json_node_copy (json_object_get_member (p, "company")));
+  }
+  if (self->company > 0)
+    json_object_set_int_member (context, "company", self->company);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->authorization);
+  self->authorization = g_steal_pointer (&authorization);
+  g_clear_pointer (&self->context, json_object_unref);
+  self->context = g_steal_pointer (&context);
+  g_mutex_unlock (&self->lock);
+  g_debug ("logged in to Tryton database %s", self->database);
+  return TRUE;
+}
+
+/* A call on the database with the session, logging in first or again once when Tryton says the
+ * session is gone. Returns the status; on RPC_OK *result is set, else *message. */
+static RpcStatus
+call (FoyerTrytonBackend  *self,
+      const char          *method,
+      JsonArray           *params,
+      GCancellable        *cancellable,
+      JsonNode           **result,
+      GError             **error)
+{
+  g_autofree char *escaped = g_uri_escape_string (self->database, NULL, FALSE);
+  g_autofree char *path = g_strconcat (escaped, "/", NULL);
+
+  for (int attempt = 0; attempt < 2; attempt++) {
+    g_autoptr (JsonArray) full = json_array_new ();
+    g_autofree char *authorization = NULL;
+    g_autofree char *message = NULL;
+    JsonObject *context;
+    RpcStatus status;
+
+    g_mutex_lock (&self->lock);
+    authorization = g_strdup (self->authorization);
+    context = self->context != NULL ? json_object_ref (self->context) : NULL;
+    g_mutex_unlock (&self->lock);
+    if (authorization == NULL) {
+      g_clear_pointer (&context, json_object_unref);
+      if (!login (self, cancellable, error))
+        return RPC_UNAUTHORIZED;
+      g_mutex_lock (&self->lock);
+      authorization = g_strdup (self->authorization);
+      context = json_object_ref (self->context);
+      g_mutex_unlock (&self->lock);
+    }
+
+    for (guint i = 0; i < json_array_get_length (params); i++)
+      json_array_add_element (full, json_node_copy (json_array_get_element (params, i)));
+    json_array_add_object_element (full, context);
+
+    status = rpc_post (self, path, authorization, method, full, cancellable, result, &message);
+    if (status == RPC_UNAUTHORIZED && attempt == 0) {
+      g_debug ("Tryton session expired; logging in again");
+      g_mutex_lock (&self->lock);
+      if (g_strcmp0 (self->authorization, authorization) == 0)
+        g_clear_pointer (&self->authorization, g_free);
+      g_mutex_unlock (&self->lock);
+      continue;
+    }
+    if (status == RPC_UNAUTHORIZED) {
+      g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH,
+                   "Tryton user “%s” may not call %s: give it the Sales Opportunity and Party "
+                   "groups", self->user, method);
+      return status;
+    }
+    if (status != RPC_OK)
+      set_error_from_status (error, status, message);
+    return status;
+  }
+  g_assert_not_reached ();
+}
+
+JsonNode *
+foyer_tryton_backend_call (FoyerTrytonBackend  *self,
+                           const char          *method,
+                           JsonArray           *params,
+                           GCancellable        *cancellable,
+                           GError             **error)
+{
+  JsonNode *result = NULL;
+
+  g_return_val_if_fail (FOYER_IS_TRYTON_BACKEND (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+
+  if (call (self, method, params, cancellable, &result, error) != RPC_OK)
+    return NULL;
+  return result;
+}
+
+/* ---- the records --------------------------------------------------------------------------- */
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+  node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return *json_node_get_string (node) != '\0' ? json_node_get_string (node) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static gboolean
+member_true (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return FALSE;
+  /* Tryton answers some flags as 0/1 (ir.model.access.get_access) */
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node) != 0;
+  return json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+static char *
+marker (const char *id)
+{
+  return g_strconcat (FOYER_TRYTON_MARKER_PREFIX, id, NULL);
+}
+
+static const char *
+category_label (const char *category)
+{
+  static const struct { const char *id, *label; } labels[] = {
+    { FOYER_CATEGORY_TRADE_VISITOR, "trade visitor" },
+    { FOYER_CATEGORY_PUBLIC, "public visitor" },
+    { FOYER_CATEGORY_MEDIA, "media" },
+    { FOYER_CATEGORY_EXHIBITOR, "exhibitor" },
+    { FOYER_CATEGORY_VIP, "VIP" },
+    { FOYER_CATEGORY_ORGANIZER, "organizer" },
+  };
+
+  for (gsize i = 0; category != NULL && i < G_N_ELEMENTS (labels); i++)
+    if (strcmp (labels[i].id, category) == 0)
+      return labels[i].label;
+  return category;
+}
+
+/* The name Tryton shows: the full name as written (CJK names keep their order), else the parts,
+ * else the organization, else the first e-mail. */
+static char *
+party_name (JsonObject *reg)
+{
+  const char *full = member_string (reg, "full_name");
+  const char *given = member_string (reg, "given_name");
+  const char *family = member_string (reg, "family_name");
+  JsonArray *emails = member_array (reg, "emails");
+
+  if (full != NULL)
+    return g_strdup (full);
+  if (given != NULL && family != NULL)
+    return g_strdup_printf ("%s %s", given, family);
+  if (given != NULL || family != NULL)
+    return g_strdup (given != NULL ? given : family);
+  if (member_string (reg, "organization") != NULL)
+    return g_strdup (member_string (reg, "organization"));
+  if (emails != NULL && json_array_get_length (emails) > 0 &&
+      json_array_get_string_element (emails, 0) != NULL)
+    return g_strdup (json_array_get_string_element (emails, 0));
+  return g_strdup (member_string (reg, "badge_code") != NULL ?
+                   member_string (reg, "badge_code") : "Foyer visitor");
+}
+
+static JsonNode *
+date_node (const char *created_at)
+{
+  g_autoptr (GDateTime) dt = created_at != NULL ? g_date_time_new_from_iso8601 (created_at, NULL)
+                                                : NULL;
+  g_autoptr (JsonObject) date = json_object_new ();
+
+  if (dt == NULL)
+    dt = g_date_time_new_now_utc ();
+  json_object_set_string_member (date, "__class__", "date");
+  json_object_set_int_member (date, "year", g_date_time_get_year (dt));
+  json_object_set_int_member (date, "month", g_date_time_get_month (dt));
+  json_object_set_int_member (date, "day", g_date_time_get_day_of_month (dt));
+  return json_node_init_object (json_node_alloc (), date);
+}
+
+/* A case-insensitive key for e-mails, the number as is for phones. */
+static char *
+contact_key (const char *type,
+             const char *value)
+{
+  if (strcmp (type, "email") == 0)
+    return g_utf8_casefold (value, -1);
+  return g_strdup (value);
+}
+
+static void
+append_answers (GString    *out,
+                JsonObject *lead)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *answers = NULL;
+  JsonNode *node = json_object_get_member (lead, "answers_json");
+  const char *text = member_string (lead, "answers_json");
+  GList *members;
+
+  /* the wire form carries the answers as an object; a string holding one is accepted too */
+  if (node == NULL)
+    node = json_object_get_member (lead, "answers");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)) {
+    answers = json_node_get_object (node);
+  } else if (text != NULL) {
+    parser = json_parser_new ();
+    if (json_parser_load_from_data (parser, text, -1, NULL) &&
+        JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      answers = json_node_get_object (json_parser_get_root (parser));
+  }
+  if (answers == NULL || json_object_get_size (answers) == 0)
+    return;
+
+  g_string_append (out, "Answers:\n");
+  members = json_object_get_members (answers);
+  for (GList *l = members; l != NULL; l = l->next) {
+    JsonNode *value = json_object_get_member (answers, l->data);
+
+    g_string_append_printf (out, "  %s: ", (const char *) l->data);
+    if (JSON_NODE_HOLDS_ARRAY (value)) {
+      JsonArray *a = json_node_get_array (value);
+
+      for (guint i = 0; i < json_array_get_length (a); i++) {
+        JsonNode *e = json_array_get_element (a, i);
+
+        if (i > 0)
+          g_string_append (out, ", ");
+        if (JSON_NODE_TYPE (e) == JSON_NODE_VALUE && json_node_get_value_type (e) == G_TYPE_STRING)
+          g_string_append (out, json_node_get_string (e));
+      }
+    } else if (JSON_NODE_TYPE (value) == JSON_NODE_VALUE &&
+               json_node_get_value_type (value) == G_TYPE_STRING) {
+      g_string_append (out, json_node_get_string (value));
+    } else {
+      g_autofree char *s = json_to_string (value, FALSE);
+      g_string_append (out, s);
+    }
+    g_string_append_c (out, '\n');
+  }
+  g_list_free (members);
+}
+
+static void
+append_line (GString    *out,
+             const char *label,
+             const char *value)
+{
+  if (value != NULL)
+    g_string_append_printf (out, "%s: %s\n", label, value);
+}
+
+/* description, comment, conversion probability, start date of an opportunity.
+ * lead is NULL for a trade visitor's registration. */
+static JsonObject *
+opportunity_values (JsonObject *lead,
+                    JsonObject *visitor,
+                    const char *record_id,
+                    gint64      party,
+                    int         company)
+{
+  JsonObject *values = json_object_new ();
+  g_autoptr (GString) description = g_string_new (NULL);
+  g_autoptr (GString) comment = g_string_new (NULL);
+  JsonObject *source = lead != NULL ? lead : visitor;
+  const char *event = member_string (source, "event");
+  const char *category = member_string (visitor, "category");
+  const char *rating = member_string (lead, "rating");
+  const char *booth = member_string (lead, "booth");
+  JsonArray *interests = member_array (visitor, "interests");
+  double probability = 0.5;
+
+  if (event == NULL)
+    event = member_string (visitor, "event");
+  g_string_append (description, event != NULL ? event : "Foyer");
+  if (lead != NULL) {
+    g_string_append (description, " · lead");
+    if (booth != NULL)
+      g_string_append_printf (description, " at %s", booth);
+  }
+  if (category != NULL)
+    g_string_append_printf (description, " · %s", category_label (category));
+
+  append_line (comment, "Notes", member_string (lead, "notes"));
+  append_line (comment, "Rating", rating);
+  if (lead != NULL)
+    append_answers (comment, lead);
+  append_line (comment, "Organization", member_string (visitor, "organization"));
+  append_line (comment, "Title", member_string (visitor, "title"));
+  if (interests != NULL && json_array_get_length (interests) > 0) {
+    g_string_append (comment, "Interests:");
+    for (guint i = 0; i < json_array_get_length (interests); i++) {
+      const char *s = json_array_get_string_element (interests, i);
+      if (s != NULL)
+        g_string_append_printf (comment, "%s %s", i > 0 ? "," : "", s);
+    }
+    g_string_append_c (comment, '\n');
+  }
+  append_line (comment, "Visitor notes", lead == NULL ? member_string (visitor, "notes") : NULL);
+  append_line (comment, "Badge", member_string (visitor, "badge_code"));
+  append_line (comment, "Staff", member_string (lead, "staff_id"));
+  if (member_true (lead, "follow_up"))
+    g_string_append (comment, "Follow-up requested\n");
+  g_string_append_printf (comment, "Foyer record %s", record_id);
+  if (member_string (source, "kiosk_id") != NULL)
+    g_string_append_printf (comment, " from kiosk %s", member_string (source, "kiosk_id"));
+
+  if (g_strcmp0 (rating, FOYER_RATING_HOT) == 0)
+    probability = 0.8;
+  else if (g_strcmp0 (rating, FOYER_RATING_COLD) == 0)
+    probability = 0.2;
+
+  {
+    g_autofree char *ref = marker (record_id);
+    json_object_set_string_member (values, "reference", ref);
+  }
+  json_object_set_int_member (values, "party", party);
+  json_object_set_string_member (values, "description", description->str);
+  json_object_set_string_member (values, "comment", comment->str);
+  json_object_set_double_member (values, "conversion_probability", probability);
+  json_object_set_member (values, "start_date",
+                          date_node (member_string (source, "created_at")));
+  if (company > 0)
+    json_object_set_int_member (values, "company", company);
+  return values;
+}
+
+/* ---- one batch ----------------------------------------------------------------------------- */
+
+/* A person behind one or more records of the batch (a registration and its leads). */
+typedef struct {
+  char       *id;             /* the registration's id: its marker names the party */
+  JsonObject *reg;            /* borrowed; NULL for a lead that carries no visitor */
+  gint64      party;          /* 0 until known */
+  gboolean    party_found;    /* the marker was in Tryton before this batch */
+  char       *rejected;
+} Visitor;
+
+typedef struct {
+  const char *id;
+  JsonObject *record;         /* borrowed */
+  Visitor    *visitor;        /* borrowed from the batch's table */
+  gboolean    is_lead;
+  gboolean    wants_opportunity;
+  gboolean    opportunity_found;
+  JsonObject *opportunity;    /* borrowed: the row Tryton has, for a lead edited since */
+  gboolean    updated;
+  char       *rejected;
+} Item;
+
+/* A party this batch creates, or an existing one it adds markers and contacts to. */
+typedef struct {
+  gint64      party;          /* 0: to create */
+  JsonObject *values;         /* create: the whole party */
+  JsonArray  *identifiers;
+  JsonArray  *mechanisms;
+  GHashTable *keys;           /* contact keys the party has or will have */
+  GPtrArray  *visitors;       /* borrowed Visitor* */
+} PartyPlan;
+
+static void
+visitor_free (Visitor *v)
+{
+  g_free (v->id);
+  g_free (v->rejected);
+  g_free (v);
+}
+
+static void
+item_clear (Item *item)
+{
+  g_free (item->rejected);
+}
+
+static void
+party_plan_free (PartyPlan *plan)
+{
+  g_clear_pointer (&plan->values, json_object_unref);
+  g_clear_pointer (&plan->identifiers, json_array_unref);
+  g_clear_pointer (&plan->mechanisms, json_array_unref);
+  g_clear_pointer (&plan->keys, g_hash_table_unref);
+  g_clear_pointer (&plan->visitors, g_ptr_array_unref);
+  g_free (plan);
+}
+
+static PartyPlan *
+party_plan_new (gint64 party)
+{
+  PartyPlan *plan = g_new0 (PartyPlan, 1);
+
+  plan->party = party;
+  plan->identifiers = json_array_new ();
+  plan->mechanisms = json_array_new ();
+  plan->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  plan->visitors = g_ptr_array_new ();
+  return plan;
+}
+
+/* Calls every contact (type, value) of reg. */
+typedef void (*ContactFunc) (const char *type, const char *value, gpointer user_data);
+
+static void
+foreach_contact (JsonObject  *reg,
+                 ContactFunc  func,
+                 gpointer     user_data)
+{
+  static const struct { const char *member, *type; } lists[] = {
+    { "emails", "email" },
+    { "phones", "phone" },
+  };
+
+  for (gsize l = 0; l < G_N_ELEMENTS (lists); l++) {
+    JsonArray *values = member_array (reg, lists[l].member);
+
+    for (guint i = 0; values != NULL && i < json_array_get_length (values); i++) {
+      JsonNode *node = json_array_get_element (values, i);
+
+      if (JSON_NODE_TYPE (node) == JSON_NODE_VALUE &&
+          json_node_get_value_type (node) == G_TYPE_STRING &&
+          *json_node_get_string (node) != '\0')
+        func (lists[l].type, json_node_get_string (node), user_data);
+    }
+  }
+}
+
+static void
+collect_value_cb (const char *type,
+                  const char *value,
+                  gpointer    user_data)
+{
+  GHashTable *set = user_data;
+
+  g_hash_table_add (set, g_strdup (value));
+  if (strcmp (type, "email") == 0)
+    g_hash_table_add (set, g_utf8_strdown (value, -1));
+}
+
+static void
+add_mechanism_cb (const char *type,
+                  const char *value,
+                  gpointer    user_data)
+{
+  PartyPlan *plan = user_data;
+  char *key = contact_key (type, value);
+  JsonObject *mechanism;
+
+  if (g_hash_table_contains (plan->keys, key)) {
+    g_free (key);
+    return;
+  }
+  g_hash_table_add (plan->keys, key);
+  mechanism = json_object_new ();
+  json_object_set_string_member (mechanism, "type", type);
+  json_object_set_string_member (mechanism, "value", value);
+  json_array_add_object_element (plan->mechanisms, mechanism);
+}
+
+typedef struct {
+  GHashTable *index;          /* contact key → PartyPlan* (borrowed) or party id */
+  gpointer    found;
+} FindData;
+
+static void
+find_cb (const char *type,
+         const char *value,
+         gpointer    user_data)
+{
+  FindData *data = user_data;
+  g_autofree char *key = NULL;
+
+  if (data->found != NULL)
+    return;
+  key = contact_key (type, value);
+  data->found = g_hash_table_lookup (data->index, key);
+}
+
+static void
+index_cb (const char *type,
+          const char *value,
+          gpointer    user_data)
+{
+  FindData *data = user_data;
+  char *key = contact_key (type, value);
+
+  if (g_hash_table_contains (data->index, key))
+    g_free (key);
+  else
+    g_hash_table_insert (data->index, key, data->found);
+}
+
+static void
+add_marker (PartyPlan *plan,
+            Visitor   *visitor)
+{
+  JsonObject *identifier = json_object_new ();
+  g_autofree char *code = marker (visitor->id);
+
+  json_object_set_string_member (identifier, "code", code);
+  json_array_add_object_element (plan->identifiers, identifier);
+  g_ptr_array_add (plan->visitors, visitor);
+}
+
+/* [["create", [values…]]] */
+static JsonNode *
+create_action (JsonArray *values)
+{
+  JsonArray *action = json_array_new ();
+  JsonArray *actions = json_array_new ();
+
+  json_array_add_string_element (action, "create");
+  json_array_add_array_element (action, json_array_ref (values));
+  json_array_add_array_element (actions, action);
+  return json_node_init_array (json_node_alloc (), actions);
+}
+
+static JsonArray *
+string_list (GHashTable *set)
+{
+  JsonArray *list = json_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    json_array_add_string_element (list, key);
+  return list;
+}
+
+/* model.M.search_read(domain, 0, null, null, fields): every row, as an array of objects. */
+static JsonArray *
+search_read (FoyerTrytonBackend  *self,
+             const char          *model,
+             JsonNode            *domain,
+             const char * const  *fields,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autoptr (JsonArray) params = json_array_new ();
+  g_autoptr (JsonNode) result = NULL;
+  g_autofree char *method = g_strdup_printf ("model.%s.search_read", model);
+  JsonArray *field_list = json_array_new ();
+
+  for (gsize i = 0; fields[i] != NULL; i++)
+    json_array_add_string_element (field_list, fields[i]);
+  json_array_add_element (params, domain);
+  json_array_add_int_element (params, 0);
+  json_array_add_null_element (params);
+  json_array_add_null_element (params);
+  json_array_add_array_element (params, field_list);
+  if (call (self, method, params, cancellable, &result, error) != RPC_OK)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (result)) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                 "Tryton's answer to %s is not a list", method);
+    return NULL;
+  }
+  return json_array_ref (json_node_get_array (result));
+}
+
+/* [field, "in", [values…]] */
+static JsonArray *
+in_clause (const char *field,
+           JsonArray  *values)
+{
+  JsonArray *clause = json_array_new ();
+
+  json_array_add_string_element (clause, field);
+  json_array_add_string_element (clause, "in");
+  json_array_add_array_element (clause, json_array_ref (values));
+  return clause;
+}
+
+/* [[field, "in", [values…]]] */
+static JsonNode *
+in_domain (const char *field,
+           JsonArray  *values)
+{
+  JsonArray *domain = json_array_new ();
+
+  json_array_add_array_element (domain, in_clause (field, values));
+  return json_node_init_array (json_node_alloc (), domain);
+}
+
+static gint64
+row_int (JsonObject *row,
+         const char *name)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+/* Sends units[start, start+len) in one call: create (one values object per unit, returns their
+ * ids) or write (one [[id], values] pair per unit). When Tryton refuses the data, halves the
+ * range until the refused units are alone; their reasons land in reasons[]. FALSE only for a
+ * failure that is not about the data (network, auth…), which ends the batch. */
+static gboolean
+send_units (FoyerTrytonBackend  *self,
+            const char          *model,
+            gboolean             write,
+            GPtrArray           *units,
+            guint                start,
+            guint                len,
+            gint64              *ids,
+            char               **reasons,
+            GCancellable        *cancellable,
+            GError             **error)
+{
+  g_autoptr (JsonArray) params = json_array_new ();
+  g_autoptr (JsonNode) result = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *method = g_strdup_printf ("model.%s.%s", model, write ? "write" : "create");
+  RpcStatus status;
+
+  if (len == 0)
+    return TRUE;
+  if (write) {
+    for (guint i = start; i < start + len; i++) {
+      JsonArray *pair = units->pdata[i];
+      json_array_add_element (params, json_node_copy (json_array_get_element (pair, 0)));
+      json_array_add_element (params, json_node_copy (json_array_get_element (pair, 1)));
+    }
+  } else {
+    JsonArray *list = json_array_new ();
+    for (guint i = start; i < start + len; i++)
+      json_array_add_object_element (list, json_object_ref (units->pdata[i]));
+    json_array_add_array_element (params, list);
+  }
+
+  status = call (self, method, params, cancellable, &result, &local_error);
+  if (status == RPC_OK) {
+    if (!write) {
+      JsonArray *created = JSON_NODE_HOLDS_ARRAY (result) ? json_node_get_array (result) : NULL;
+
+      if (created == NULL || json_array_get_length (created) != len) {
+        g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                     "Tryton's answer to %s does not list the new ids", method);
+        return FALSE;
+      }
+      for (guint i = 0; i < len; i++)
+        ids[start + i] = json_array_get_int_element (created, i);
+    }
+    return TRUE;
+  }
+  if (status != RPC_USER_ERROR) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+  if (len == 1) {
+    g_debug ("Tryton refused one %s: %s", model, local_error->message);
+    reasons[start] = g_strdup_printf ("Tryton refused the %s: %s", model, local_error->message);
+    return TRUE;
+  }
+  return send_units (self, model, write, units, start, len / 2, ids, reasons, cancellable,
+                     error) &&
+         send_units (self, model, write, units, start + len / 2, len - len / 2, ids, reasons,
+                     cancellable, error);
+}
+
+static JsonObject *
+new_party_values (JsonObject *reg,
+                  GHashTable *countries)
+{
+  JsonObject *values = json_object_new ();
+  g_autofree char *name = party_name (reg);
+  const char *city = member_string (reg, "city");
+  const char *country = member_string (reg, "country");
+  gpointer country_id = country != NULL ? g_hash_table_lookup (countries, country) : NULL;
+  JsonArray *addresses = json_array_new ();
+
+  json_object_set_string_member (values, "name", name);
+  /* An explicit address list, so that Tryton does not add an empty default one. */
+  if (city != NULL || country_id != NULL) {
+    JsonObject *address = json_object_new ();
+
+    if (city != NULL)
+      json_object_set_string_member (address, "city", city);
+    if (country_id != NULL)
+      json_object_set_int_member (address, "country", GPOINTER_TO_INT (country_id));
+    json_array_add_object_element (addresses, address);
+    json_object_set_member (values, "addresses", create_action (addresses));
+  } else {
+    json_object_set_array_member (values, "addresses", json_array_new ());
+  }
+  json_array_unref (addresses);
+  return values;
+}
+
+/* Gives every visitor without a party one: an existing party sharing an e-mail or phone (it gets
+ * the marker and the contacts it lacks), a party created earlier in this batch, or a new one. */
+static gboolean
+plan_and_send_parties (FoyerTrytonBackend  *self,
+                       GPtrArray           *visitors,
+                       GCancellable        *cancellable,
+                       GError             **error)
+{
+  g_autoptr (GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) country_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                                NULL);
+  g_autoptr (GHashTable) countries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* contact key → gint64 *party */
+  g_autoptr (GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) existing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                           (GDestroyNotify) party_plan_free);
+  g_autoptr (GHashTable) new_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+  g_autoptr (GPtrArray) new_plans = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                    party_plan_free);
+  g_autoptr (GPtrArray) units = NULL;
+  g_autofree gint64 *ids = NULL;
+  g_autofree char **reasons = NULL;
+  guint n;
+
+  for (guint i = 0; i < visitors->len; i++) {
+    Visitor *v = visitors->pdata[i];
+
+    foreach_contact (v->reg, collect_value_cb, values);
+    if (member_string (v->reg, "country") != NULL)
+      g_hash_table_add (country_codes, g_utf8_strup (member_string (v->reg, "country"), -1));
+  }
+
+  if (g_hash_table_size (values) > 0) {
+    static const char * const fields[] = { "type", "value", "value_compact", "party", NULL };
+    g_autoptr (JsonArray) list = string_list (values);
+    g_autoptr (JsonArray) rows = NULL;
+    JsonArray *domain = json_array_new ();
+
+    json_array_add_string_element (domain, "OR");
+    json_array_add_array_element (domain, in_clause ("value", list));
+    json_array_add_array_element (domain, in_clause ("value_compact", list));
+    rows = search_read (self, "party.contact_mechanism",
+                        json_node_init_array (json_node_alloc (), domain), fields, cancellable,
+                        error);
+    if (rows == NULL)
+      return FALSE;
+    /* the lowest party id wins when several share a value: the oldest, most likely the real one */
+    for (guint r = 0; r < json_array_get_length (rows); r++) {
+      JsonObject *row = json_array_get_object_element (rows, r);
+      const char *type = member_string (row, "type");
+      gint64 party = row_int (row, "party");
+      const char *candidates[] = { member_string (row, "value"),
+                                   member_string (row, "value_compact") };
+
+      if (type == NULL || party == 0)
+        continue;
+      for (gsize c = 0; c < G_N_ELEMENTS (candidates); c++) {
+        char *key;
+        gpointer old;
+
+        if (candidates[c] == NULL)
+          continue;
+        key = contact_key (strcmp (type, "email") == 0 ? "email" : "phone", candidates[c]);
+        old = g_hash_table_lookup (by_key, key);
+        if (old == NULL || *(gint64 *) old > party) {
+          gint64 *p = g_new (gint64, 1);
+          *p = party;
+          g_hash_table_insert (by_key, key, p);
+        } else {
+          g_free (key);
+        }
+      }
+    }
+  }
+
+  if (g_hash_table_size (country_codes) > 0) {
+    static const char * const fields[] = { "code", NULL };
+    g_autoptr (JsonArray) list = string_list (country_codes);
+    g_autoptr (JsonArray) rows = search_read (self, "country.country",
+                                              in_domain ("code", list), fields, cancellable,
+                                              error);
+    if (rows == NULL)
+      return FALSE;
+    for (guint r = 0; r < json_array_get_length (rows); r++) {
+      JsonObject *row = json_array_get_object_element (rows, r);
+      if (member_string (row, "code") != NULL)
+        g_hash_table_insert (countries, g_strdup (member_string (row, "code")),
+                             GINT_TO_POINTER ((int) row_int (row, "id")));
+    }
+  }
+
+  for (guint i = 0; i < visitors->len; i++) {
+    Visitor *v = visitors->pdata[i];
+    FindData found = { by_key, NULL };
+    PartyPlan *plan;
+
+    foreach_contact (v->reg, find_cb, &found);
+    if (found.found != NULL) {
+      gint64 party = *(gint64 *) found.found;
+
+      plan = g_hash_table_lookup (existing, &party);
+      if (plan == NULL) {
+        gint64 *key = g_new (gint64, 1);
+        *key = party;
+        plan = party_plan_new (party);
+        g_hash_table_insert (existing, key, plan);
+        /* what Tryton has already is not added again */
+        {
+          GHashTableIter iter;
+          gpointer contact, owner;
+
+          g_hash_table_iter_init (&iter, by_key);
+          while (g_hash_table_iter_next (&iter, &contact, &owner))
+            if (*(gint64 *) owner == party)
+              g_hash_table_add (plan->keys, g_strdup (contact));
+        }
+      }
+    } else {
+      FindData pending = { new_by_key, NULL };
+
+      foreach_contact (v->reg, find_cb, &pending);
+      plan = pending.found;
+      if (plan == NULL) {
+        plan = party_plan_new (0);
+        plan->values = new_party_values (v->reg, countries);
+        g_ptr_array_add (new_plans, plan);
+      }
+    }
+    add_marker (plan, v);
+    foreach_contact (v->reg, add_mechanism_cb, plan);
+    if (plan->party == 0) {
+      FindData index = { new_by_key, plan };
+      foreach_contact (v->reg, index_cb, &index);
+    }
+  }
+
+  /* new parties: one create for all of them */
+  n = new_plans->len;
+  units = g_ptr_array_new ();
+  ids = g_new0 (gint64, MAX (n, 1));
+  reasons = g_new0 (char *, MAX (n, 1));
+  for (guint i = 0; i < n; i++) {
+    PartyPlan *plan = new_plans->pdata[i];
+
+    json_object_set_member (plan->values, "identifiers", create_action (plan->identifiers));
+    json_object_set_member (plan->values, "contact_mechanisms", create_action (plan->mechanisms));
+    g_ptr_array_add (units, plan->values);
+  }
+  if (!send_units (self, "party.party", FALSE, units, 0, n, ids, reasons, cancellable, error)) {
+    for (guint i = 0; i < n; i++)
+      g_free (reasons[i]);
+    return FALSE;
+  }
+  for (guint i = 0; i < n; i++) {
+    PartyPlan *plan = new_plans->pdata[i];
+
+    for (guint j = 0; j < plan->visitors->len; j++) {
+      Visitor *v = plan->visitors->pdata[j];
+
+      v->party = ids[i];
+      v->rejected = g_strdup (reasons[i]);
+    }
+    g_free (reasons[i]);
+  }
+
+  /* existing parties: one write with a ([id], values) pair each */
+  {
+    g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                  json_array_unref);
+    g_autoptr (GPtrArray) plans = g_ptr_array_new ();
+    g_autofree char **write_reasons = NULL;
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, existing);
+    while (g_hash_table_iter_next (&iter, NULL, &value)) {
+      PartyPlan *plan = value;
+      JsonArray *pair = json_array_new ();
+      JsonArray *party_ids = json_array_new ();
+      JsonObject *write_values = json_object_new ();
+
+      json_array_add_int_element (party_ids, plan->party);
+      json_object_set_member (write_values, "identifiers", create_action (plan->identifiers));
+      if (json_array_get_length (plan->mechanisms) > 0)
+        json_object_set_member (write_values, "contact_mechanisms",
+                                create_action (plan->mechanisms));
+      json_array_add_array_element (pair, party_ids);
+      json_array_add_object_element (pair, write_values);
+      g_ptr_array_add (pairs, pair);
+      g_ptr_array_add (plans, plan);
+    }
+    write_reasons = g_new0 (char *, MAX (pairs->len, 1));
+    if (!send_units (self, "party.party", TRUE, pairs, 0, pairs->len, NULL, write_reasons,
+                     cancellable, error)) {
+      for (guint i = 0; i < pairs->len; i++)
+        g_free (write_reasons[i]);
+      return FALSE;
+    }
+    for (guint i = 0; i < plans->len; i++) {
+      PartyPlan *plan = plans->pdata[i];
+
+      for (guint j = 0; j < plan->visitors->len; j++) {
+        Visitor *v = plan->visitors->pdata[j];
+
+        v->party = plan->party;
+        v->rejected = g_strdup (write_reasons[i]);
+      }
+      g_free (write_reasons[i]);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+foyer_tryton_backend_send_batch (FoyerSyncBackend  *backend,
+                                 const char        *batch_id,
+                                 JsonArray         *records,
+                                 GPtrArray        **results,
+                                 gint64            *retry_after_ms,
+                                 GCancellable      *cancellable,
+                                 GError           **error)
+{
+  FoyerTrytonBackend *self = FOYER_TRYTON_BACKEND (backend);
+  guint n = json_array_get_length (records);
+  g_autofree Item *items = g_new0 (Item, MAX (n, 1));
+  g_autoptr (GHashTable) visitors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                           (GDestroyNotify) visitor_free);
+  g_autoptr (GPtrArray) visitor_order = g_ptr_array_new ();
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                              foyer_sync_item_result_free);
+  g_autoptr (GHashTable) markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) references = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+  g_autoptr (GPtrArray) needing = g_ptr_array_new ();
+  g_autoptr (JsonArray) opportunities = NULL;
+  gboolean ok = FALSE;
+
+  g_debug ("batch %s: %u records", batch_id != NULL ? batch_id : "-", n);
+  self->retry_after_ms = 0;
+
+  /* Who is who: every record names a visitor (itself for a registration). */
+  for (guint i = 0; i < n; i++) {
+    Item *item = &items[i];
+    JsonNode *node = json_array_get_element (records, i);
+    const char *type;
+    const char *visitor_id = NULL;
+    JsonObject *reg = NULL;
+    Visitor *v;
+
+    item->record = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    item->id = member_string (item->record, "id");
+    if (item->id == NULL)
+      continue;  /* nothing to answer for */
+    type = member_string (item->record, "type");
+    if (g_strcmp0 (type, "registration") == 0 || g_strcmp0 (type, "check_in") == 0) {
+      reg = item->record;
+      visitor_id = item->id;
+      item->wants_opportunity = g_strcmp0 (member_string (reg, "category"),
+                                           FOYER_CATEGORY_TRADE_VISITOR) == 0;
+    } else if (g_strcmp0 (type, "lead") == 0) {
+      JsonNode *vn = json_object_get_member (item->record, "visitor");
+
+      item->is_lead = TRUE;
+      item->wants_opportunity = TRUE;
+      reg = vn != NULL && JSON_NODE_HOLDS_OBJECT (vn) ? json_node_get_object (vn) : NULL;
+      visitor_id = member_string (reg, "id");
+      if (visitor_id == NULL)
+        visitor_id = member_string (item->record, "registration_id");
+      if (visitor_id == NULL) {
+        item->rejected = g_strdup ("the lead names no visitor");
+        continue;
+      }
+    } else {
+      item->rejected = g_strdup_printf ("Foyer's Tryton backend does not know records of type "
+                                        "“%s”", type != NULL ? type : "(none)");
+      continue;
+    }
+
+    v = g_hash_table_lookup (visitors, visitor_id);
+    if (v == NULL) {
+      v = g_new0 (Visitor, 1);
+      v->id = g_strdup (visitor_id);
+      g_hash_table_insert (visitors, v->id, v);
+      g_ptr_array_add (visitor_order, v);
+    }
+    if (v->reg == NULL)
+      v->reg = reg;
+    item->visitor = v;
+    g_hash_table_add (markers, marker (v->id));
+    if (item->wants_opportunity)
+      g_hash_table_add (references, marker (item->id));
+  }
+
+  /* What Tryton has already: the parties behind these visitors, the opportunities. */
+  if (g_hash_table_size (markers) > 0) {
+    static const char * const fields[] = { "code", "party", NULL };
+    g_autoptr (JsonArray) list = string_list (markers);
+    g_autoptr (JsonArray) rows = search_read (self, "party.identifier", in_domain ("code", list),
+                                              fields, cancellable, error);
+    if (rows == NULL)
+      goto out;
+    for (guint r = 0; r < json_array_get_length (rows); r++) {
+      JsonObject *row = json_array_get_object_element (rows, r);
+      const char *code = member_string (row, "code");
+      Visitor *v;
+
+      if (code == NULL || !g_str_has_prefix (code, FOYER_TRYTON_MARKER_PREFIX))
+        continue;
+      v = g_hash_table_lookup (visitors, code + strlen (FOYER_TRYTON_MARKER_PREFIX));
+      if (v != NULL && row_int (row, "party") != 0) {
+        v->party = row_int (row, "party");
+        v->party_found = TRUE;
+      }
+    }
+  }
+  if (g_hash_table_size (references) > 0) {
+    static const char * const fields[] = { "reference", "party", "state", "description",
+                                           "comment", "conversion_probability", NULL };
+    g_autoptr (JsonArray) list = string_list (references);
+    g_autoptr (GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
+
+    opportunities = search_read (self, "sale.opportunity", in_domain ("reference", list), fields,
+                                 cancellable, error);
+    if (opportunities == NULL)
+      goto out;
+    for (guint r = 0; r < json_array_get_length (opportunities); r++) {
+      JsonObject *row = json_array_get_object_element (opportunities, r);
+      const char *ref = member_string (row, "reference");
+      if (ref != NULL)
+        g_hash_table_insert (found, (gpointer) ref, row);
+    }
+    for (guint i = 0; i < n; i++) {
+      g_autofree char *ref = NULL;
+
+      if (!items[i].wants_opportunity || items[i].id == NULL)
+        continue;
+      ref = marker (items[i].id);
+      items[i].opportunity = g_hash_table_lookup (found, ref);
+      items[i].opportunity_found = items[i].opportunity != NULL;
+    }
+  }
+
+  /* Parties for the visitors Tryton does not know yet. A lead whose opportunity exists needs
+   * none; a lead without visitor data cannot make one. */
+  for (guint i = 0; i < visitor_order->len; i++) {
+    Visitor *v = visitor_order->pdata[i];
+    gboolean needed = FALSE;
+
+    if (v->party != 0)
+      continue;
+    for (guint j = 0; j < n && !needed; j++)
+      needed = items[j].visitor == v && items[j].rejected == NULL &&
+        (!items[j].is_lead || !items[j].opportunity_found);
+    if (!needed)
+      continue;
+    if (v->reg == NULL)
+      v->rejected = g_strdup ("the lead carries no visitor and Tryton has no party for it");
+    else
+      g_ptr_array_add (needing, v);
+  }
+  if (needing->len > 0 && !plan_and_send_parties (self, needing, cancellable, error))
+    goto out;
+
+  /* Opportunities: one create for the leads and trade visitors that have none yet. */
+  {
+    g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                  json_object_unref);
+    g_autoptr (GArray) owners = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autofree gint64 *ids = NULL;
+    g_autofree char **reasons = NULL;
+
+    for (guint i = 0; i < n; i++) {
+      Item *item = &items[i];
+
+      if (!item->wants_opportunity || item->opportunity_found || item->rejected != NULL ||
+          item->visitor == NULL || item->visitor->rejected != NULL || item->visitor->party == 0)
+        continue;
+      g_ptr_array_add (units, opportunity_values (item->is_lead ? item->record : NULL,
+                                                  item->visitor->reg, item->id,
+                                                  item->visitor->party, self->company));
+      g_array_append_val (owners, i);
+    }
+    ids = g_new0 (gint64, MAX (units->len, 1));
+    reasons = g_new0 (char *, MAX (units->len, 1));
+    if (!send_units (self, "sale.opportunity", FALSE, units, 0, units->len, ids, reasons,
+                     cancellable, error)) {
+      for (guint u = 0; u < units->len; u++)
+        g_free (reasons[u]);
+      goto out;
+    }
+    for (guint u = 0; u < units->len; u++)
+      items[g_array_index (owners, guint, u)].rejected = reasons[u];
+  }
+
+  /* A lead edited at the booth is queued again: bring its opportunity up to date while sales
+   * has not moved it on. A plain resend changes nothing and costs no request. */
+  {
+    g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                  json_array_unref);
+    g_autoptr (GArray) owners = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autofree char **reasons = NULL;
+
+    for (guint i = 0; i < n; i++) {
+      Item *item = &items[i];
+      g_autoptr (JsonObject) values = NULL;
+      const char *state = member_string (item->opportunity, "state");
+      JsonNode *probability;
+      JsonArray *pair;
+      JsonArray *opportunity_ids;
+
+      if (!item->is_lead || item->opportunity == NULL || item->rejected != NULL ||
+          (g_strcmp0 (state, "lead") != 0 && g_strcmp0 (state, "opportunity") != 0))
+        continue;
+      values = opportunity_values (item->record, item->visitor->reg, item->id,
+                                   row_int (item->opportunity, "party"), 0);
+      probability = json_object_get_member (item->opportunity, "conversion_probability");
+      if (g_strcmp0 (member_string (values, "description"),
+                     member_string (item->opportunity, "description")) == 0 &&
+          g_strcmp0 (member_string (values, "comment"),
+                     member_string (item->opportunity, "comment")) == 0 &&
+          probability != NULL && JSON_NODE_TYPE (probability) == JSON_NODE_VALUE &&
+          ABS (json_node_get_double (probability) -
+               json_object_get_double_member (values, "conversion_probability")) < 1e-6)
+        continue;
+      json_object_remove_member (values, "reference");
+      json_object_remove_member (values, "party");
+      json_object_remove_member (values, "start_date");
+      pair = json_array_new ();
+      opportunity_ids = json_array_new ();
+      json_array_add_int_element (opportunity_ids, row_int (item->opportunity, "id"));
+      json_array_add_array_element (pair, opportunity_ids);
+      json_array_add_object_element (pair, g_steal_pointer (&values));
+      g_ptr_array_add (pairs, pair);
+      g_array_append_val (owners, i);
+      item->updated = TRUE;
+    }
+    reasons = g_new0 (char *, MAX (pairs->len, 1));
+    if (!send_units (self, "sale.opportunity", TRUE, pairs, 0, pairs->len, NULL, reasons,
+                     cancellable, error)) {
+      for (guint u = 0; u < pairs->len; u++)
+        g_free (reasons[u]);
+      goto out;
+    }
+    for (guint u = 0; u < pairs->len; u++)
+      items[g_array_index (owners, guint, u)].rejected = reasons[u];
+  }
+
+  /* The answer, record by record. */
+  for (guint i = 0; i < n; i++) {
+    Item *item = &items[i];
+    const char *reason = item->rejected;
+    gboolean duplicate;
+
+    if (item->id == NULL)
+      continue;
+    if (reason == NULL && item->visitor != NULL && item->visitor->rejected != NULL &&
+        (!item->is_lead || !item->opportunity_found))
+      reason = item->visitor->rejected;
+    if (reason != NULL) {
+      g_ptr_array_add (out, foyer_sync_item_result_new (item->id, FOYER_SYNC_ITEM_REJECTED,
+                                                        reason));
+      continue;
+    }
+    if (item->is_lead)
+      duplicate = item->opportunity_found && !item->updated;
+    else
+      duplicate = item->visitor->party_found &&
+        (!item->wants_opportunity || item->opportunity_found);
+    g_ptr_array_add (out, foyer_sync_item_result_new (item->id,
+                                                      duplicate ? FOYER_SYNC_ITEM_DUPLICATE
+                                                                : FOYER_SYNC_ITEM_ACCEPTED,
+                                                      NULL));
+  }
+  *results = g_steal_pointer (&out);
+  ok = TRUE;
+
+out:
+  if (!ok && error != NULL && *error != NULL &&
+      g_error_matches (*error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_BAD_BATCH))
+    (*error)->code = FOYER_SYNC_ERROR_TRANSIENT;  /* a refused search is not the data's fault */
+  if (!ok && retry_after_ms != NULL)
+    *retry_after_ms = self->retry_after_ms;
+  for (guint i = 0; i < n; i++)
+    item_clear (&items[i]);
+  return ok;
+}
+
+static gboolean
+foyer_tryton_backend_check_health (FoyerSyncBackend  *backend,
+                                   GCancellable      *cancellable,
+                                   GError           **error)
+{
+  FoyerTrytonBackend *self = FOYER_TRYTON_BACKEND (backend);
+  g_autoptr (JsonArray) params = json_array_new ();
+  g_autoptr (JsonNode) result = NULL;
+  g_autofree char *message = NULL;
+  RpcStatus status;
+
+  /* The server's version: answered without a database or a login, so it costs Tryton nothing. */
+  status = rpc_post (self, "", NULL, "common.server.version", params, cancellable, &result,
+                     &message);
+  if (status != RPC_OK) {
+    set_error_from_status (error, status, message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface)
+{
+  iface->send_batch = foyer_tryton_backend_send_batch;
+  iface->check_health = foyer_tryton_backend_check_health;
+}

@@ -1,0 +1,42 @@
+/* foyer-tryton-server.h: a throw-away trytond on 127.0.0.1 for test-tryton and bench-tryton.
+ *
+ * Wraps tests/tryton/start-trytond.sh: a private SQLite database copied from a template cached
+ * in the build tree, a "foyer" user with a password file, trytond started, killed and restarted
+ * as a child of the test (it dies with the test).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char       *dir;
+  char       *url;
+  char       *database;
+  char       *user;
+  char       *password_file;
+  char       *db_file;        /* the SQLite file trytond serves */
+  int         port;
+  /* private */
+  GSubprocess *process;
+  guint        starts;
+} FoyerTrytonServer;
+
+/* Sets the database up; NULL with *skip_reason when a Debian package is missing. */
+FoyerTrytonServer *foyer_tryton_server_new      (char              **skip_reason);
+/* Starts trytond and waits until it answers (asserts it does within 20 s). */
+void               foyer_tryton_server_start    (FoyerTrytonServer  *server);
+/* SIGKILL, as a crash or a pulled cable would: nothing is flushed or answered. */
+void               foyer_tryton_server_kill     (FoyerTrytonServer  *server);
+/* foyer.conf text: [sync] backend=tryton and [tryton] for this server (password_file may
+ * override the right one). */
+char              *foyer_tryton_server_config   (FoyerTrytonServer  *server,
+                                                 const char         *password_file);
+/* Deletes every Tryton session, as their expiry would: the next call must log in again. */
+void               foyer_tryton_server_expire_sessions (FoyerTrytonServer *server);
+void               foyer_tryton_server_free     (FoyerTrytonServer  *server);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerTrytonServer, foyer_tryton_server_free)
+
+G_END_DECLS
