@@ -463,6 +463,10 @@ test_retry_after (void)
   g_assert_cmpint (foyer_http_backend_parse_retry_after ("soon", now), ==, 0);
   g_assert_cmpint (foyer_http_backend_parse_retry_after ("Wed, 21 Oct 2015 07:28:00 GMT", now),
                    ==, 0);
+  /* Found by the fuzzer: a year far beyond time_t microseconds must not overflow. */
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("W21 Oct 20152015", now), >=, 0);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("Wed, 21 Oct 99999 07:28:00 GMT", now),
+                   ==, 3600000);
   ms = foyer_http_backend_parse_retry_after (date, now);
   g_assert_cmpint (ms, >, 85000);
   g_assert_cmpint (ms, <=, 90000);
