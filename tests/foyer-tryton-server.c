@@ -180,6 +180,20 @@ foyer_tryton_server_expire_sessions (FoyerTrytonServer *server)
   sqlite3_close (db);
 }
 
+guint
+foyer_tryton_server_count_requests (FoyerTrytonServer *server)
+{
+  g_autofree char *log = g_strdup_printf ("%s/trytond-%u.log", server->dir, server->starts);
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (log, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, "\"POST /")) != NULL; p++)
+    n++;
+  return n;
+}
+
 void
 foyer_tryton_server_free (FoyerTrytonServer *server)
 {

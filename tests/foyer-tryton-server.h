@@ -35,6 +35,8 @@ char              *foyer_tryton_server_config   (FoyerTrytonServer  *server,
                                                  const char         *password_file);
 /* Deletes every Tryton session, as their expiry would: the next call must log in again. */
 void               foyer_tryton_server_expire_sessions (FoyerTrytonServer *server);
+/* HTTP requests trytond has logged since it was last started (werkzeug's access log). */
+guint              foyer_tryton_server_count_requests (FoyerTrytonServer *server);
 void               foyer_tryton_server_free     (FoyerTrytonServer  *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerTrytonServer, foyer_tryton_server_free)

@@ -520,6 +520,58 @@ test_payload_integration (void)
   g_assert_cmpstr (contact->format, ==, FOYER_FORMAT_BADGE);
 }
 
+/* A walk-in prepared with its signed code: scanning the printed badge finds the same record. */
+static void
+test_prepare_registration (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("prepare");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+  g_autoptr(FoyerRegistration) found = NULL;
+  g_autoptr(FoyerRegistration) existing = NULL;
+  g_autoptr(FoyerRegistration) added = NULL;
+  g_autoptr(FoyerContact) contact = NULL;
+  g_autoptr(FoyerBadgeCode) code = signer ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *scanned = NULL;
+
+  store = foyer_store_open (db, &error);
+  g_assert_no_error (error);
+  reg->event = g_strdup (EVENT);
+  reg->kiosk_id = g_strdup ("entrance-01");
+  reg->kind = g_strdup (FOYER_KIND_WALK_IN);
+  reg->full_name = g_strdup ("张伟");
+  reg->source = g_strdup (FOYER_SOURCE_MANUAL);
+  g_assert_true (foyer_badge_code_prepare_registration (code, reg, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (reg->id));
+  g_assert_true (foyer_badge_code_looks_like (reg->badge_code, -1));
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The badge printed for it carries exactly that code. */
+  payload = foyer_badge_payload_for_registration (reg, code, NULL, &error);
+  g_assert_cmpstr (payload, ==, reg->badge_code);
+
+  /* Scanned back (a lower-casing scanner, even): verified, and the store finds the record. */
+  scanned = g_ascii_strdown (payload, -1);
+  contact = parse_payload (scanned, keys.public_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (contact->badge_verified);
+  found = foyer_store_find_by_badge (store, EVENT, contact->badge_code, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->id, ==, reg->id);
+  g_assert_true (foyer_store_check_in_badge (store, EVENT, "entrance-02", contact->badge_code,
+                                             NULL, &added, &existing, &error));
+  g_assert_no_error (error);
+  g_assert_null (added);
+  g_assert_nonnull (existing);
+  g_assert_cmpstr (existing->id, ==, reg->id);
+}
+
 /* --- rendering --- */
 
 static FoyerRegistration
@@ -862,6 +914,7 @@ main (int argc, char **argv)
   g_test_add_func ("/badge/code/event-encoding", test_event_encoding);
   g_test_add_func ("/badge/code/key-errors", test_key_errors);
   g_test_add_func ("/badge/payload/integration", test_payload_integration);
+  g_test_add_func ("/badge/payload/prepare-registration", test_prepare_registration);
   g_test_add_func ("/badge/render/cjk", test_render_cjk);
   g_test_add_func ("/badge/render/long-latin", test_render_long_latin);
   g_test_add_func ("/badge/render/media", test_render_media);

@@ -604,6 +604,27 @@ foyer_badge_code_sign (FoyerBadgeCode  *self,
   return g_string_free (g_steal_pointer (&code), FALSE);
 }
 
+gboolean
+foyer_badge_code_prepare_registration (FoyerBadgeCode     *self,
+                                       FoyerRegistration  *reg,
+                                       GError            **error)
+{
+  g_autofree char *payload = NULL;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_CODE (self), FALSE);
+  g_return_val_if_fail (reg != NULL, FALSE);
+
+  if (reg->id == NULL)
+    reg->id = g_uuid_string_random ();
+  if (self->signing_key == NULL || (reg->badge_code != NULL && *reg->badge_code != '\0'))
+    return TRUE;
+  if ((payload = foyer_badge_code_sign (self, reg->event, reg->id, error)) == NULL)
+    return FALSE;
+  g_free (reg->badge_code);
+  reg->badge_code = g_steal_pointer (&payload);
+  return TRUE;
+}
+
 typedef struct {
   char   *text;           /* the code, upper-cased, trailing white space removed */
   gsize   signed_len;     /* bytes of text covered by the signature */

@@ -8,6 +8,7 @@
 #include <glib-object.h>
 
 #include "foyer-config.h"
+#include "foyer-record.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,15 @@ gboolean            foyer_badge_code_verify        (FoyerBadgeCode      *self,
                                                     const char          *expected_event,
                                                     FoyerBadgeCodeInfo **info,
                                                     GError             **error);
+
+/* For a new walk-in before it is stored: gives reg an id (a random UUID, when it has none) and,
+ * when this object can sign and reg has no badge code yet, sets reg->badge_code to its signed
+ * code, so that the printed badge, scanned again at any kiosk, finds this very record
+ * (foyer_store_find_by_badge / foyer_store_check_in_badge with the payload's badge_code).
+ * Without a signing key it only assigns the id. reg->event must be set. */
+gboolean            foyer_badge_code_prepare_registration (FoyerBadgeCode    *self,
+                                                           FoyerRegistration *reg,
+                                                           GError           **error);
 
 /* Parses without verifying; NULL with an error when it is not a well-formed Foyer badge. */
 FoyerBadgeCodeInfo *foyer_badge_code_parse         (const char          *payload,
