@@ -77,6 +77,22 @@ make_backend (FoyerTestReceiver *receiver,
   return backend;
 }
 
+/* Like make_backend, with timeouts generous enough for a TLS handshake under sanitizers. */
+static FoyerSyncBackend *
+make_slow_backend (FoyerTestReceiver *receiver,
+                   const char        *extra)
+{
+  g_autoptr(FoyerConfig) config = make_config (foyer_test_receiver_url (receiver), NULL, extra);
+  g_autoptr(GError) error = NULL;
+  FoyerSyncBackend *backend;
+
+  foyer_config_set_string (config, "sync", "connect-timeout", "20");
+  foyer_config_set_string (config, "sync", "timeout", "30");
+  backend = foyer_sync_backend_new_for_config (config, &error);
+  g_assert_no_error (error);
+  return backend;
+}
+
 static gboolean
 send (FoyerSyncBackend  *backend,
       JsonArray         *records,
@@ -504,12 +520,13 @@ test_backend_tls (void)
 
   /* Verification is on by default: a certificate nobody vouches for is refused. */
   {
-    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+    g_autoptr(FoyerSyncBackend) backend = make_slow_backend (receiver, NULL);
     g_autoptr(GPtrArray) results = NULL;
 
     g_assert_null (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
     g_assert_false (send (backend, records, &results, NULL, &error));
     g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+    g_test_message ("%s", error->message);
     g_assert_nonnull (strstr (error->message, "ca-file"));
     g_clear_error (&error);
   }
@@ -519,14 +536,14 @@ test_backend_tls (void)
     g_autoptr(GPtrArray) results = NULL;
 
     ca_line = g_strdup_printf ("ca-file=%s\n", cert);
-    backend = make_backend (receiver, NULL, ca_line);
+    backend = make_slow_backend (receiver, ca_line);
     g_assert_true (send (backend, records, &results, NULL, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (results->len, ==, 2);
   }
   /* insecure=true works, with its warning. */
   {
-    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, "insecure=true\n");
+    g_autoptr(FoyerSyncBackend) backend = make_slow_backend (receiver, "insecure=true\n");
     g_autoptr(GPtrArray) results = NULL;
 
     g_assert_nonnull (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
