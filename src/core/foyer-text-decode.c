@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,8 +174,6 @@ score_char (Scorer     *s,
     return 1;                       /* CJK punctuation, full-width forms */
   if (c >= 0xAC00 && c <= 0xD7A3)
     return 1;
-  if (c >= 0xFF61 && c <= 0xFF9F)
-    return -2;                      /* half-width katakana: what stray bytes become in CP932 */
   if ((c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
       (c >= 0x2E80 && c <= 0x2FDF) || c >= 0x20000)
     return -4;                      /* rare ideographs, radicals, compatibility forms */
@@ -182,24 +182,150 @@ score_char (Scorer     *s,
   return -2;                        /* Greek, Cyrillic, box drawing, symbols from the same tables */
 }
 
-/* Average plausibility of the non-ASCII characters of text. */
+/* Half-width katakana (U+FF61–U+FF9F) are single bytes in Shift_JIS, and any even run of the
+ * bytes A1–DF is also valid GB18030 (and often Big5): "ﾃﾞｻﾞｲﾝQR" reads as "棉晦草QR", made of
+ * ordinary hanzi. What tells them apart is the structure of the kana: the voiced marks ﾞ/ﾟ
+ * only follow the kana that take them, ｬｭｮ only follow an i-row kana, ｰ and ｯ only follow a
+ * kana, nothing of that kind starts a word. Real Japanese meets those rules and uses the marks
+ * often; the kana that Chinese bytes turn into break them or carry no marks. */
+static gboolean
+is_hw_kana_letter (gunichar c)
+{
+  return c >= 0xFF66 && c <= 0xFF9D;
+}
+
+static gboolean
+takes_voiced_mark (gunichar c)
+{
+  return c == 0xFF73 || (c >= 0xFF76 && c <= 0xFF84) || (c >= 0xFF8A && c <= 0xFF8E);
+}
+
+static gboolean
+is_i_row (gunichar c)
+{
+  return c == 0xFF77 || c == 0xFF7C || c == 0xFF81 || c == 0xFF86 || c == 0xFF8B ||
+         c == 0xFF90 || c == 0xFF98;
+}
+
+/* The kana a small vowel follows in loanwords: ﾌｧ ﾂｧ ｳﾞｧ, ﾃｨ ﾃﾞｨ ｳｨ ﾌｨ ﾂｨ, ｳｩ ﾄｩ ﾄﾞｩ,
+ * ｼｪ ｼﾞｪ ﾁｪ ｲｪ ｳｪ ﾌｪ ﾂｪ, ｳｫ ﾌｫ ﾂｫ (and the same after ｳﾞ). */
+static gboolean
+takes_small_vowel (gunichar c,
+                   gunichar prev,
+                   gunichar prev2)
+{
+  static const char *const bases[] = {
+    "ﾌﾂ",                           /* ｧ */
+    "ﾃｳﾌﾂ",                         /* ｨ */
+    "ｳﾄﾌﾂ",                         /* ｩ */
+    "ｼﾁｲｳﾌﾂ",                       /* ｪ */
+    "ｳﾌﾂ",                          /* ｫ */
+  };
+  const char *set = bases[c - 0xFF67];
+  gunichar base = prev;
+
+  if (prev == 0xFF9E) {
+    /* ｳﾞ takes every small vowel; ﾃﾞｨ, ﾄﾞｩ, ｼﾞｪ as their plain forms */
+    if (prev2 == 0xFF73)
+      return TRUE;
+    if (prev2 != 0xFF83 && prev2 != 0xFF84 && prev2 != 0xFF7C)
+      return FALSE;
+    base = prev2;
+  }
+  for (const char *p = set; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) == base)
+      return TRUE;
+  return FALSE;
+}
+
+typedef enum {
+  HW_LETTER,      /* ｱ … ﾝ where a letter may stand */
+  HW_MARK,        /* ﾞ ﾟ ｰ ｯ ｬ ｭ ｮ ｧ … ｫ where the rules allow them */
+  HW_PUNCT,       /* ｡｢｣､･ */
+  HW_BAD,         /* a mark or small kana where Japanese never puts one */
+} HwKind;
+
+/* Classifies one half-width katakana c given the character before it (0 or any other
+ * character at a run's start) and the one before that. */
+static HwKind
+classify_hw_kana (gunichar c,
+                  gunichar prev,
+                  gunichar prev2)
+{
+  gboolean after_kana = is_hw_kana_letter (prev) || prev == 0xFF9E || prev == 0xFF9F;
+
+  /* after a small ｯ comes a consonant (not a vowel, a nasal, ﾝ, a mark or a small kana) */
+  if (prev == 0xFF6F && !(c >= 0xFF76 && c <= 0xFF9C && !(c >= 0xFF85 && c <= 0xFF89)))
+    return HW_BAD;
+  if (c >= 0xFF61 && c <= 0xFF65)
+    return HW_PUNCT;
+  if (c == 0xFF9E)                  /* ﾞ */
+    return takes_voiced_mark (prev) ? HW_MARK : HW_BAD;
+  if (c == 0xFF9F)                  /* ﾟ */
+    return prev >= 0xFF8A && prev <= 0xFF8E ? HW_MARK : HW_BAD;
+  if (c >= 0xFF6C && c <= 0xFF6E)   /* ｬｭｮ */
+    return is_i_row (prev) || ((prev == 0xFF9E || prev == 0xFF9F) && is_i_row (prev2)) ? HW_MARK
+                                                                                    : HW_BAD;
+  if (c >= 0xFF67 && c <= 0xFF6B)   /* ｧｨｩｪｫ: loanwords (ﾌｧ, ﾃｨ, ｳｪ, ｼｪ…) */
+    return takes_small_vowel (c, prev, prev2) ? HW_MARK : HW_BAD;
+  if (c == 0xFF6F)                  /* ｯ */
+    return after_kana && prev != 0xFF9D ? HW_MARK : HW_BAD;
+  if (c == 0xFF70)                  /* ｰ */
+    return after_kana ? HW_MARK : HW_BAD;
+  if (c == 0xFF9D || c == 0xFF66)   /* ﾝ, ｦ never start a word */
+    return after_kana ? HW_LETTER : HW_BAD;
+  return HW_LETTER;
+}
+
+/* Per-character scores of half-width katakana (one byte each, so they count as half a
+ * character in the average). A letter alone proves little: Chinese bytes become runs of plain
+ * kana as easily. One mark in the right place is weak evidence (罗 is ﾂﾞ in Shift_JIS); two or
+ * more, with nothing out of place, almost never come from Chinese text. */
+#define HW_LETTER_SCORE 1
+#define HW_PUNCT_SCORE (-1)
+#define HW_BAD_SCORE (-8)
+#define HW_ONE_MARK_SCORE 4
+#define HW_MARKS_SCORE 8
+
+/* Average plausibility of the non-ASCII characters of text (a half-width katakana, one byte,
+ * counts as half a character). */
 static double
 score_text (Scorer     *s,
             const char *text)
 {
   int total = 0;
-  int n = 0;
+  int halves = 0;
+  guint n_marks = 0, n_bad = 0;
+  gunichar prev = 0, prev2 = 0;
 
-  for (const char *p = text; *p != '\0' && n < MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
+  for (const char *p = text; *p != '\0' && halves < 2 * MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
     gunichar c = g_utf8_get_char (p);
     const char *next = g_utf8_next_char (p);
 
-    if (c < 0x80)
-      continue;
-    total += score_char (s, c, p, next - p);
-    n++;
+    if (c >= 0xFF61 && c <= 0xFF9F) {
+      switch (classify_hw_kana (c, prev, prev2)) {
+      case HW_LETTER: total += HW_LETTER_SCORE; break;
+      case HW_PUNCT: total += HW_PUNCT_SCORE; break;
+      case HW_MARK: n_marks++; break;
+      case HW_BAD: n_bad++; break;
+      }
+      halves += 1;
+    } else {
+      if (prev == 0xFF6F)
+        n_bad++;                    /* a word does not end in ｯ */
+      if (c >= 0x80) {
+        total += score_char (s, c, p, next - p);
+        halves += 2;
+      }
+    }
+    prev2 = prev;
+    prev = c;
   }
-  return n > 0 ? (double) total / n : 0.0;
+  if (prev == 0xFF6F)
+    n_bad++;
+  total += n_bad * HW_BAD_SCORE;
+  total += n_marks * (n_marks >= 2 && n_bad == 0 ? HW_MARKS_SCORE : HW_ONE_MARK_SCORE);
+  return halves > 0 ? 2.0 * total / halves : 0.0;
 }
 
 static char *
@@ -213,11 +339,16 @@ convert_strict (const guint8 *data,
 
   if (len == 0)
     return g_strdup ("");
+  /* glibc's UTF-8 decoder lets surrogates and other values through that GLib's stricter
+   * validation (and every consumer of the text) rejects. */
+  if (g_ascii_strcasecmp (from, "UTF-8") == 0)
+    return g_utf8_validate ((const char *) data, len, NULL) ? g_strndup ((const char *) data, len)
+                                                            : NULL;
   out = g_convert ((const char *) data, len, "UTF-8", from, NULL, &written, &error);
   if (out == NULL)
     return NULL;
   /* A charset that maps a byte to U+0000 would truncate the text. */
-  if (strlen (out) != written) {
+  if (strlen (out) != written || !g_utf8_validate (out, written, NULL)) {
     g_free (out);
     return NULL;
   }
@@ -366,6 +497,52 @@ unfold_vcard_bytes (const guint8 *data,
   return out;
 }
 
+static gboolean
+is_single_byte_label (const char *label)
+{
+  static const char *const prefixes[] = {
+    "ISO-8859", "ISO8859", "ISO_8859", "LATIN", "WINDOWS-125", "CP125", "CP437", "KOI8",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_ascii_strncasecmp (label, prefixes[i], strlen (prefixes[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A vCard 2.1 that says CHARSET=BIG5 on its 8-bit lines: the label beats the guess when the
+ * whole payload decodes cleanly with it and reads as text. Returns the first non-UTF-8 label. */
+static char *
+vcard_charset_hint (const guint8 *data,
+                    gsize         len)
+{
+  static const char key[] = "CHARSET=";
+  gsize n = strlen (key);
+
+  for (gsize i = 0; i + n < len; i++) {
+    gsize end;
+
+    if (g_ascii_strncasecmp ((const char *) data + i, key, n) != 0)
+      continue;
+    end = i + n;
+    if (end < len && data[end] == '"')
+      end++;
+    while (end < len && (g_ascii_isalnum (data[end]) || data[end] == '-' || data[end] == '_'))
+      end++;
+    if (end > i + n) {
+      g_autofree char *label = g_strndup ((const char *) data + i + n, end - i - n);
+
+      g_strdelimit (label, "\"", ' ');
+      g_strstrip (label);
+      if (*label != '\0' && g_ascii_strcasecmp (label, "UTF-8") != 0 &&
+          g_ascii_strcasecmp (label, "UTF8") != 0 && g_ascii_strcasecmp (label, "US-ASCII") != 0)
+        return g_steal_pointer (&label);
+    }
+    i = end;
+  }
+  return NULL;
+}
+
 /* The candidate ladder on bytes that carry no reliable charset label. */
 static char *
 decode_by_candidates (const guint8    *data,
@@ -512,6 +689,7 @@ foyer_payload_decode_text (const guint8    *data,
   g_autoptr(GByteArray) undoubled = NULL;
   g_autofree char *raw = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *hint = NULL;
   const char *forced = NULL;
   const char *name = NULL;
   FoyerTextFlags local_flags = FOYER_TEXT_FLAG_NONE;
@@ -530,9 +708,9 @@ foyer_payload_decode_text (const guint8    *data,
 
   if (len > FOYER_PAYLOAD_MAX_BYTES) {
     g_set_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_TOO_LARGE,
-                 "The code holds %" G_GSIZE_FORMAT " bytes; badges and business cards hold at "
-                 "most %d bytes (4 KiB), so it was not read",
-                 len, FOYER_PAYLOAD_MAX_BYTES);
+                 _("The code holds %lu bytes; badges and business cards hold at most %d bytes "
+                   "(4 KiB), so it was not read"),
+                 (unsigned long) len, FOYER_PAYLOAD_MAX_BYTES);
     return NULL;
   }
 
@@ -600,6 +778,21 @@ foyer_payload_decode_text (const guint8    *data,
       g_debug ("payload is not valid %s as labelled; guessing its charset", forced);
     }
   }
+  if (raw == NULL && unfolded != NULL && !g_utf8_validate ((const char *) data, len, NULL)) {
+    const char *display;
+    const char *iconv_name;
+
+    hint = vcard_charset_hint (data, len);
+    iconv_name = hint != NULL ? iconv_name_for (hint, &display) : NULL;
+    if (iconv_name != NULL && (raw = convert_strict (data, len, iconv_name)) != NULL) {
+      /* Multi-byte legacy charsets decode almost any bytes, so a wrong label must still read
+       * as CJK text; single-byte (European) labels are taken at their word. */
+      if (is_single_byte_label (hint) || score_text (scorer_get (), raw) >= PLAUSIBLE_SCORE)
+        name = display;   /* a static name, or hint itself */
+      else
+        g_clear_pointer (&raw, g_free);
+    }
+  }
   if (raw == NULL)
     raw = decode_by_candidates (data, len, &name, &local_flags);
 
@@ -609,7 +802,7 @@ foyer_payload_decode_text (const guint8    *data,
 
   if (_foyer_str_is_blank (text) || *text == '\0') {
     g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY,
-                         "The code holds no readable text");
+                         _("The code holds no readable text"));
     return NULL;
   }
 
