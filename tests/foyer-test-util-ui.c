@@ -88,6 +88,9 @@ foyer_test_ui_start (FoyerApplication *app,
   GtkWindow *window;
 
   foyer_test_ui_fix_icons ();
+  /* Own the main context as g_application_run() does: otherwise g_main_context_invoke() from a
+   * worker (the sync engine's status) runs its callback right there, in the worker thread. */
+  g_assert_true (g_main_context_acquire (NULL));
   foyer_application_set_config (app, config);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
@@ -110,6 +113,10 @@ foyer_test_ui_stop (FoyerApplication *app)
     gtk_window_destroy (GTK_WINDOW (l->data));
   g_list_free (windows);
   foyer_test_ui_spin (50);
+  /* Stop the sync engine while the main context is still ours, so that no late status is
+   * delivered in its worker thread. */
+  foyer_application_stop_services (app);
+  g_main_context_release (NULL);
 }
 
 typedef struct {

@@ -27,7 +27,7 @@ void         foyer_test_ui_spin             (guint        ms);
  * without g_application_run(), so a test can drive it step by step. */
 FoyerWindow *foyer_test_ui_start            (FoyerApplication *app,
                                              FoyerConfig      *config);
-/* Destroys the window and shuts the application down. */
+/* Destroys the window and stops the application's services (the sync engine). */
 void         foyer_test_ui_stop             (FoyerApplication *app);
 
 /* Shows the stack page and waits until it has been drawn. */

@@ -3,6 +3,7 @@
  * retry that recovers, and a prompt stop. */
 #include "config.h"
 
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
@@ -226,7 +227,7 @@ assert_unavailable (const char *source)
   g_assert_nonnull (foyer_camera_get_detail (camera));
   g_test_message ("%s: %s", source, foyer_camera_get_detail (camera));
   /* it keeps retrying without crashing or hanging */
-  run_for (1500, NULL);
+  run_for (1200, NULL);
   g_assert_cmpint (foyer_camera_get_state (camera), ==, FOYER_CAMERA_STATE_UNAVAILABLE);
   stop_promptly (camera);
 }
@@ -241,6 +242,8 @@ test_unavailable (void)
   assert_unavailable ("file:/nonexistent/card.png");
   assert_unavailable (garbage_source);
   assert_unavailable ("v4l2:/dev/video-foyer-missing");
+  /* exists but is no camera: v4l2src fails at start (also without the 720p limit) */
+  assert_unavailable ("v4l2:/dev/null");
   assert_unavailable ("none");
   assert_unavailable ("bogus");
 }
@@ -322,6 +325,23 @@ test_video_loops (void)
   g_assert_cmpuint (counts.frames, >, 12);
   g_assert_cmpint (foyer_camera_get_state (camera), ==, FOYER_CAMERA_STATE_RUNNING);
   g_assert_cmpuint (counts.last_width, ==, 320);
+
+  /* The source breaks mid-run (as an unplugged camera does): the state says so, no crash. */
+  {
+    char *video;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (path, &video, &len, NULL));
+    /* in place: the pipeline holds the file open */
+    g_assert_cmpint (truncate (path, 0), ==, 0);
+    foyer_camera_set_retry_seconds (camera, 1);
+    wait_for_state (camera, FOYER_CAMERA_STATE_UNAVAILABLE, 10000);
+    g_test_message ("broken mid-run: %s", foyer_camera_get_detail (camera));
+    /* and comes back when the source does */
+    g_assert_true (g_file_set_contents (path, video, len, NULL));
+    g_free (video);
+    wait_for_state (camera, FOYER_CAMERA_STATE_RUNNING, 10000);
+  }
   stop_promptly (camera);
   counts_clear (&counts);
 }

@@ -211,6 +211,170 @@ test_stride_and_large_frame (void)
   g_assert_cmpint (ABS (symbol->y - (int)oy), <, (int)ch / 4);
 }
 
+/* Printed badges also carry EAN-13 (ticketing systems): draw one and read it back. */
+static guint8 *
+render_ean13 (const char *digits12,
+              char        out_digits[14],
+              guint      *width,
+              guint      *height)
+{
+  static const char * const l_codes[] = { "0001101", "0011001", "0010011", "0111101", "0100011",
+                                          "0110001", "0101111", "0111011", "0110111", "0001011" };
+  static const char * const g_codes[] = { "0100111", "0110011", "0011011", "0100001", "0011101",
+                                          "0111001", "0000101", "0010001", "0001001", "0010111" };
+  static const char * const parity[] = { "LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
+                                         "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL" };
+  g_autoptr(GString) bits = g_string_new (NULL);
+  const guint module = 3, quiet = 12, h = 90;
+  int sum = 0;
+  guint8 *image;
+
+  for (int i = 0; i < 12; i++)
+    sum += (digits12[i] - '0') * (i % 2 == 0 ? 1 : 3);
+  memcpy (out_digits, digits12, 12);
+  out_digits[12] = '0' + (10 - sum % 10) % 10;
+  out_digits[13] = '\0';
+
+  g_string_append (bits, "101");
+  for (int i = 1; i <= 6; i++) {
+    int d = out_digits[i] - '0';
+    g_string_append (bits, parity[out_digits[0] - '0'][i - 1] == 'L' ? l_codes[d] : g_codes[d]);
+  }
+  g_string_append (bits, "01010");
+  for (int i = 7; i <= 12; i++) {
+    const char *l = l_codes[out_digits[i] - '0'];
+    for (int k = 0; k < 7; k++)
+      g_string_append_c (bits, l[k] == '0' ? '1' : '0');  /* R code: L inverted */
+  }
+  g_string_append (bits, "101");
+
+  *width = (bits->len + 2 * quiet) * module;
+  *height = h;
+  image = g_malloc ((gsize)*width * h);
+  memset (image, 255, (gsize)*width * h);
+  for (guint y = 10; y < h - 10; y++)
+    for (guint b = 0; b < bits->len; b++)
+      if (bits->str[b] == '1')
+        memset (image + (gsize)y * *width + (quiet + b) * module, 0, module);
+  return image;
+}
+
+static void
+test_ean13 (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  char digits[14];
+  guint width, height;
+  g_autofree guint8 *image = render_ean13 ("690123456789", digits, &width, &height);
+  FoyerSymbol *symbol;
+
+  symbols = foyer_decoder_decode_gray (decoder, image, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  symbol = g_ptr_array_index (symbols, 0);
+  g_assert_cmpstr (symbol->type, ==, "EAN-13");
+  g_assert_cmpmem (g_bytes_get_data (symbol->bytes, NULL), g_bytes_get_size (symbol->bytes),
+                   digits, 13);
+}
+
+/* Code 39, the other badge barcode: the standard table of wide (1) and narrow (0) elements,
+ * bar first, most significant bit first. */
+static guint8 *
+render_code39 (const char *text,
+               guint      *width,
+               guint      *height)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%";
+  static const int encodings[] = {
+    0x034, 0x121, 0x061, 0x160, 0x031, 0x130, 0x070, 0x025, 0x124, 0x064, 0x109, 0x049, 0x148,
+    0x019, 0x118, 0x058, 0x00D, 0x10C, 0x04C, 0x01C, 0x103, 0x043, 0x142, 0x013, 0x112, 0x052,
+    0x007, 0x106, 0x046, 0x016, 0x181, 0x0C1, 0x1C0, 0x091, 0x190, 0x0D0, 0x085, 0x184, 0x0C4,
+    0x0A8, 0x0A2, 0x08A, 0x02A,
+  };
+  const int narrow = 3, wide = 8, quiet = 40, h = 80;
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (int));  /* bar, space, bar… */
+  g_autofree char *framed = g_strconcat ("*", text, "*", NULL);
+  int total = 2 * quiet, x = quiet;
+  guint8 *image;
+
+  for (const char *p = framed; *p; p++) {
+    int code = *p == '*' ? 0x094 : encodings[strchr (alphabet, *p) - alphabet];
+    for (int e = 8; e >= 0; e--) {
+      int w = (code >> e) & 1 ? wide : narrow;
+      g_array_append_val (runs, w);
+      total += w;
+    }
+    if (p[1] != '\0') {
+      g_array_append_val (runs, narrow);  /* gap between characters */
+      total += narrow;
+    }
+  }
+  *width = total;
+  *height = h;
+  image = g_malloc ((gsize)total * h);
+  memset (image, 255, (gsize)total * h);
+  for (guint i = 0; i < runs->len; i++) {
+    int w = g_array_index (runs, int, i);
+    if (i % 2 == 0)
+      for (int y = 8; y < h - 8; y++)
+        memset (image + (gsize)y * total + x, 0, w);
+    x += w;
+  }
+  return image;
+}
+
+static void
+test_code39 (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  guint width, height;
+  g_autofree guint8 *image = render_code39 ("BADGE-0042", &width, &height);
+  FoyerSymbol *symbol;
+
+  symbols = foyer_decoder_decode_gray (decoder, image, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  symbol = g_ptr_array_index (symbols, 0);
+  g_assert_cmpstr (symbol->type, ==, "CODE-39");
+  g_assert_cmpmem (g_bytes_get_data (symbol->bytes, NULL), g_bytes_get_size (symbol->bytes),
+                   "BADGE-0042", 10);
+}
+
+/* Stream mode spreads the second chances over frames: a light-on-dark code in a camera frame
+ * is read within a few frames even though no single frame runs every pass. */
+static void
+test_stream_mode (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autofree guint8 *card = NULL;
+  g_autofree guint8 *frame = NULL;
+  guint cw, ch, n;
+  const guint width = 640, height = 480;
+
+  if (foyer_test_shared_dir () == NULL) {
+    g_test_skip ("no shared corpus");
+    return;
+  }
+  card = load_card ("badge-plain", &cw, &ch);
+  frame = g_malloc ((gsize)width * height);
+  memset (frame, 30, (gsize)width * height);
+  for (guint y = 0; y < ch; y++)
+    for (guint x = 0; x < cw; x++)
+      frame[(gsize)(y + 100) * width + x + 200] = 255 - card[(gsize)y * cw + x];
+
+  foyer_decoder_set_stream_mode (decoder, TRUE);
+  foyer_decoder_set_budget_ms (decoder, 0);
+  for (n = 1; n <= 20; n++) {
+    g_autoptr(GPtrArray) symbols = foyer_decoder_decode_gray (decoder, frame, width, height, width);
+    if (symbols->len > 0) {
+      g_assert_cmpstr (((FoyerSymbol *)g_ptr_array_index (symbols, 0))->pass, ==, "inverted");
+      break;
+    }
+  }
+  g_test_message ("read in frame %u", n);
+  g_assert_cmpuint (n, <=, 12);
+}
+
 static void
 test_nothing_found (void)
 {
@@ -289,6 +453,26 @@ test_foyerctl_decode (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* --parse adds the contact the payload layer reads from the code */
+  {
+    const char *argv[] = { "decode", "--parse", png, NULL };
+    g_autoptr(JsonParser) parse_parser = json_parser_new ();
+    JsonObject *contact;
+
+    status = foyer_test_run_foyerctl (argv, NULL, 0, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parse_parser, out, -1, NULL));
+    symbol = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parse_parser)),
+                                    "symbols"), 0);
+    contact = json_object_get_object_member (symbol, "contact");
+    g_assert_nonnull (contact);
+    g_assert_cmpstr (json_object_get_string_member (contact, "format"), ==, "vcard");
+    g_assert_cmpstr (json_object_get_string_member (contact, "full_name"), ==, "李娜");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* an unreadable file and an image without a code: exit 1, a message naming the file */
   {
     g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 64);
@@ -320,6 +504,9 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/qr-photos-ratchet", test_qr_photos_ratchet);
   g_test_add_func ("/decoder/inverted", test_inverted);
   g_test_add_func ("/decoder/stride-and-large-frame", test_stride_and_large_frame);
+  g_test_add_func ("/decoder/ean13", test_ean13);
+  g_test_add_func ("/decoder/code39", test_code39);
+  g_test_add_func ("/decoder/stream-mode", test_stream_mode);
   g_test_add_func ("/decoder/nothing-found", test_nothing_found);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/foyerctl-decode", test_foyerctl_decode);

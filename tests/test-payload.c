@@ -236,6 +236,42 @@ test_gb18030_vcard (void)
   assert_strv (c->phones, "+8675588886666", NULL);
 }
 
+/* A single character is ambiguous between GB18030 and Big5; a vCard's own CHARSET= decides. */
+static void
+test_vcard_charset_label (void)
+{
+  g_autoptr(GBytes) big5 = encode ("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=BIG5:蕭\r\n"
+                                   "END:VCARD\r\n", "BIG5");
+  g_autoptr(GBytes) wrong = encode ("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS:李娜\r\n"
+                                    "END:VCARD\r\n", "GB18030");
+  gsize len;
+  const char *data;
+  g_autoptr(FoyerContact) a = NULL;
+  g_autoptr(FoyerContact) b = NULL;
+
+  data = g_bytes_get_data (big5, &len);
+  a = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (a->encoding, ==, "Big5");
+  g_assert_cmpstr (a->full_name, ==, "蕭");
+
+  /* European single-byte labels are believed. */
+  {
+    const char *latin1 = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1:M\xfcller;J\xfcrgen\r\n"
+                         "END:VCARD\r\n";
+    g_autoptr(FoyerContact) c = parse_full (latin1, strlen (latin1), NULL, NULL);
+
+    g_assert_cmpstr (c->encoding, ==, "ISO-8859-1");
+    g_assert_cmpstr (c->full_name, ==, "Jürgen Müller");
+    g_assert_false (c->text_flags & FOYER_TEXT_FLAG_UNCERTAIN);
+  }
+
+  /* A label the bytes do not fit is ignored: the scoring reads GB18030. */
+  data = g_bytes_get_data (wrong, &len);
+  b = parse_full (data, len, NULL, NULL);
+  g_assert_cmpstr (b->encoding, ==, "GB18030");
+  g_assert_cmpstr (b->full_name, ==, "李娜");
+}
+
 static void
 test_big5_and_sjis_mecard (void)
 {
@@ -320,6 +356,7 @@ test_vcard21 (void)
     "edarf;Eink=C3=A4ufe\r\n"
     "TITLE;CHARSET=UTF-8:Einkauf\r\n"
     "TEL;CELL;PREF:139 1234 5678\r\n"
+    "TEL;FAX;WORK:0755-8888-6667\r\n"
     "TEL;WORK;VOICE:+49 (0)69 7575-0\r\n"
     "EMAIL;PREF;INTERNET:Li.Na@Example.COM\r\n"
     "NOTE;ENCODING=QUOTED-PRINTABLE:Zeile 1=0D=0AZeile=\r\n 2\r\n"
@@ -385,6 +422,8 @@ test_vcard40 (void)
     "\t\x9f;;;\r\n"
     "TEL;VALUE=uri;TYPE=\"voice,cell\":tel:+86-138-0013-8000\r\n"
     "TEL;VALUE=uri:tel:+1-202-555-0123;ext=5\r\n"
+    "TEL;TYPE=fax:+1-202-555-0199\r\n"
+    "TEL;TYPE=\"fax,voice\":+1-202-555-0124\r\n"
     "TEL:tel:010-6552-9988\r\n"
     "EMAIL:zhang@EXAMPLE.cn\r\n";
   g_autoptr(FoyerContact) c = parse (card);
@@ -394,7 +433,8 @@ test_vcard40 (void)
   g_assert_cmpstr (c->full_name, ==, "张伟");
   g_assert_cmpstr (c->family_name, ==, "张");
   g_assert_cmpstr (c->given_name, ==, "伟");
-  assert_strv (c->phones, "+8613800138000", "+12025550123", "+861065529988", NULL);
+  assert_strv (c->phones, "+8613800138000", "+12025550123", "+12025550124", "+861065529988",
+               NULL);
   assert_strv (c->emails, "zhang@example.cn", NULL);
 }
 
@@ -782,6 +822,9 @@ static const struct {
   /* fuzz-payload: percent-decoding made a warning that was not UTF-8 */
   { "tel:+B;CHARSET=UTF%886IZCAR-D", 29 },
   { "mailto:%C3%28@example.com", 25 },
+  /* fuzz-payload: glibc's UTF-8 decoder took \xf6\xab\xba\xb7 (beyond U+10FFFF) under ECI 26 */
+  { "\\000026BEGIN:VCARD\x0d\x0aVERSION:4.0\x0d\x0aVERSION:2.1\x0d\x0aTEL;VA\x00\x00\x00\x00\x00\x00\x00\x00;CHA02-555-0121\x0d\xf6\xab\xba\xb7;VALUE:;;1 Main St;Springfield;;;USA\x0d\x0a", 118 },
+  { "\\000026A\xed\xa0\x80" "B", 12 },
 };
 
 static void
@@ -1054,6 +1097,7 @@ main (int argc, char **argv)
   g_test_add_func ("/payload/decode/uncertain", test_decode_uncertain_warns);
   g_test_add_func ("/payload/decode/gb18030-vcard", test_gb18030_vcard);
   g_test_add_func ("/payload/decode/big5-sjis-mecard", test_big5_and_sjis_mecard);
+  g_test_add_func ("/payload/decode/vcard-charset-label", test_vcard_charset_label);
   g_test_add_func ("/payload/format/table", test_format_table);
   g_test_add_func ("/payload/format/vcard21", test_vcard21);
   g_test_add_func ("/payload/format/vcard30", test_vcard30);

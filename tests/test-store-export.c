@@ -431,6 +431,73 @@ test_import_jsonl (void)
   g_assert_cmpstr (r->full_name, ==, "By Map");
 }
 
+static void
+test_export_leads (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(FoyerStore) store = new_store (&path);
+  g_autoptr(FoyerRegistration) visitor = foyer_registration_new ();
+  g_autoptr(FoyerLead) lead = foyer_lead_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *vcf = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  const char *emails[] = { "li.na@example.com.cn", NULL };
+  guint64 n = 0;
+
+  visitor->event = g_strdup (EVENT);
+  visitor->kiosk_id = g_strdup ("booth-b12");
+  visitor->kind = g_strdup (FOYER_KIND_LEAD);
+  visitor->full_name = g_strdup ("李娜");
+  visitor->organization = g_strdup ("广州国际展览公司");
+  visitor->emails = g_strdupv ((char **)emails);
+  g_assert_true (foyer_store_add_registration (store, visitor, NULL, &error));
+  lead->registration_id = g_strdup (visitor->id);
+  lead->event = g_strdup (EVENT);
+  lead->kiosk_id = g_strdup ("booth-b12");
+  lead->booth = g_strdup ("B12");
+  lead->rating = g_strdup (FOYER_RATING_HOT);
+  lead->notes = g_strdup ("=cmd|' /C calc'!A0");
+  lead->answers_json = g_strdup ("{\"budget\":\"100k\"}");
+  lead->follow_up = TRUE;
+  g_assert_true (foyer_store_save_lead (store, lead, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (foyer_store_export_leads (store, FOYER_EXPORT_CSV, 0, EVENT, NULL, out, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  csv = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+  g_assert_true (g_str_has_prefix (csv, "id,created_at,updated_at,event,kiosk_id,booth,staff_id,rating"));
+  g_assert_nonnull (strstr (csv, ",hot,true,'=cmd|' /C calc'!A0,"));
+  g_assert_nonnull (strstr (csv, ",李娜,广州国际展览公司,,li.na@example.com.cn,"));
+
+  g_clear_object (&out);
+  out = g_memory_output_stream_new_resizable ();
+  g_assert_true (foyer_store_export_leads (store, FOYER_EXPORT_VCARD, 0, EVENT, NULL, out, &n, &error));
+  g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  vcf = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+  g_assert_nonnull (strstr (vcf, "FN:李娜\r\n"));
+  g_assert_nonnull (strstr (vcf, "X-FOYER-LEAD-RATING:hot\r\n"));
+
+  /* and through foyerctl */
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *conf_text = g_strdup_printf ("[kiosk]\nevent=" EVENT "\n[storage]\ndatabase=%s\n",
+                                                  path);
+    g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", conf_text);
+    g_autofree char *stdout_text = NULL;
+    const char *argv[] = { "--config", conf, "export", "--leads", "--format", "jsonl", NULL };
+
+    g_clear_object (&store);
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &stdout_text, NULL), ==, 0);
+    g_assert_nonnull (strstr (stdout_text, "\"type\":\"lead\""));
+    g_assert_nonnull (strstr (stdout_text, "\"visitor\":{"));
+  }
+}
+
 /* --- foyerctl --- */
 
 typedef struct {
@@ -654,6 +721,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/csv", test_export_csv);
   g_test_add_func ("/export/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/export/vcard-and-jsonl", test_export_vcard_and_jsonl);
+  g_test_add_func ("/export/leads", test_export_leads);
   g_test_add_func ("/import/csv-mapping-and-bad-rows", test_import_csv_mapping_and_bad_rows);
   g_test_add_func ("/import/chinese-headers-gb18030-update", test_import_chinese_headers_gb18030_and_update);
   g_test_add_func ("/import/errors", test_import_errors);

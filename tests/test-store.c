@@ -657,15 +657,21 @@ test_outbox_in_flight_recovery (void)
   g_assert_cmpint (counts.in_flight, ==, 1);
   g_clear_object (&other);
 
-  /* a crashed process's rows (a pid that is not running) */
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE outbox SET state = 'in_flight', claimed_by = '999999999:1' "
-                                 "WHERE state = 'pending'", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-  other = foyer_store_open (path, &error);
-  g_assert_true (foyer_store_outbox_counts (other, &counts, &error));
-  g_assert_cmpint (counts.in_flight, ==, 1);
-  g_assert_cmpint (counts.pending, ==, 1);
+  /* a crashed process's rows: a pid that is not running, or one reused by another process
+   * (the parent test runner here, which started at another moment) */
+  for (guint i = 0; i < 2; i++) {
+    g_autofree char *sql = g_strdup_printf ("UPDATE outbox SET state = 'in_flight', claimed_by = "
+                                            "'%ld:1:1' WHERE state = 'pending'",
+                                            i == 0 ? 999999999L : (long)getppid ());
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_clear_object (&other);
+    other = foyer_store_open (path, &error);
+    g_assert_true (foyer_store_outbox_counts (other, &counts, &error));
+    g_assert_cmpint (counts.in_flight, ==, 1);
+    g_assert_cmpint (counts.pending, ==, 1);
+  }
 
   /* closing the sync store releases its rows */
   g_clear_object (&sync);
@@ -844,6 +850,11 @@ test_record_json (void)
   g_assert_cmpstr (back->phones[0], ==, "+8613912345678");
   g_assert_true (g_bytes_equal (back->raw_payload, reg->raw_payload));
   g_assert_true (back->consent_given);
+  g_assert_cmpstr (back->kind, ==, FOYER_KIND_CHECK_IN);
+  json_object_remove_member (json, "kind");
+  g_clear_pointer (&back, foyer_registration_free);
+  back = foyer_registration_from_json (json, &error);
+  g_assert_cmpstr (back->kind, ==, FOYER_KIND_CHECK_IN);   /* from "type" */
 
   if (foyer_test_shared_dir () != NULL) {
     card_path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards", "mecard-en.json", NULL);
@@ -1484,6 +1495,59 @@ test_io_error (void)
   g_assert_cmpint (foyer_store_count_registrations (store, NULL, &error), ==, 2);
 }
 
+static void
+test_outbox_missing_record (void)
+{
+  g_autofree char *path = db_path ("missing");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autofree char *gone = add (store, "Gone", NULL, "gone@example.com", NULL);
+  g_autofree char *kept = add (store, "Kept", NULL, NULL, NULL);
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM contact_keys WHERE registration_id = '%s';"
+                                          "DELETE FROM registrations WHERE id = '%s'", gone, gone);
+  g_autoptr(JsonArray) batch = NULL;
+  g_autoptr(GPtrArray) dead = NULL;
+
+  exec_sql (path, sql);
+  batch = foyer_store_outbox_take (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (batch), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (batch, 0), "id"),
+                   ==, kept);
+  dead = foyer_store_outbox_list (store, FOYER_OUTBOX_DEAD, 0, &error);
+  g_assert_cmpuint (dead->len, ==, 1);
+  g_assert_cmpstr (((FoyerOutboxEntry *)g_ptr_array_index (dead, 0))->record_id, ==, gone);
+  g_assert_nonnull (strstr (((FoyerOutboxEntry *)g_ptr_array_index (dead, 0))->last_error, "missing"));
+}
+
+static void
+test_open_bad_folder (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("badfolder");
+  g_autofree char *file = foyer_test_write_file (dir, "not-a-folder", "x");
+  g_autofree char *path = g_build_filename (file, "sub", "foyer.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_assert_nonnull (strstr (error->message, "[storage] database"));
+}
+
+static void
+test_readonly_old_schema (void)
+{
+  g_autofree char *path = db_path ("ro-old");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+
+  build_old_database (path, 1);
+  store = foyer_store_open_with_flags (path, FOYER_STORE_OPEN_READONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY);
+  g_assert_nonnull (strstr (error->message, "older layout"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1516,6 +1580,9 @@ main (int argc, char **argv)
   g_test_add_func ("/store/error/readonly", test_readonly);
   g_test_add_func ("/store/error/full", test_full);
   g_test_add_func ("/store/error/io", test_io_error);
+  g_test_add_func ("/store/error/bad-folder", test_open_bad_folder);
+  g_test_add_func ("/store/error/readonly-old-schema", test_readonly_old_schema);
+  g_test_add_func ("/store/outbox-missing-record", test_outbox_missing_record);
 
   return g_test_run ();
 }

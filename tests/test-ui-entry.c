@@ -1072,6 +1072,43 @@ test_store_unavailable (Fixture       *f,
   shot (f, "store-unavailable", "badge");
 }
 
+/* A database file that is not a database: the store moves it aside and starts afresh, and the
+ * kiosk tells staff where the old one went. */
+static void
+fixture_set_up_corrupt (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *junk = g_strnfill (8192, 'x');
+  g_autofree char *path = NULL;
+
+  f->dir = foyer_test_make_tmpdir ("ui-corrupt");
+  path = foyer_test_write_file (f->dir, "foyer.db", junk);
+  fixture_start (f, data, NULL);
+}
+
+static void
+test_store_recovered (Fixture       *f,
+                      gconstpointer  data)
+{
+  FoyerStore *store = foyer_application_get_store (f->app);
+
+  g_assert_nonnull (store);
+  g_assert_nonnull (foyer_store_get_recovered_from (store));
+  foyer_test_ui_wait_page (f->window, "scan");
+  assert_visible_text (f, is_zh (f) ? "数据库已损坏" : "The database was damaged");
+  assert_visible_text (f, foyer_store_get_recovered_from (store));
+  shot (f, "store-recovered", "scan");
+
+  /* And registering works on the fresh database. */
+  activate (f, "win.register-manually", NULL);
+  foyer_test_ui_wait_page (f->window, "form");
+  set_field (f, "name", "Lucas Martin");
+  set_field (f, "email", "lucas.martin@example.fr");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+}
+
 static void
 add_both (const char *path,
           void      (*func) (Fixture *, gconstpointer))
@@ -1115,6 +1152,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/print-badge/en", test_print_badge);
   g_test_add ("/ui/camera-scan/en", Fixture, "en", fixture_set_up_camera,
               test_camera_scan, fixture_tear_down);
+  g_test_add ("/ui/store-recovered/en", Fixture, "en", fixture_set_up_corrupt,
+              test_store_recovered, fixture_tear_down);
+  g_test_add ("/ui/store-recovered/zh_CN", Fixture, "zh_CN", fixture_set_up_corrupt,
+              test_store_recovered, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/en", Fixture, "en", fixture_set_up_broken,
               test_store_unavailable, fixture_tear_down);
   g_test_add ("/ui/store-unavailable/zh_CN", Fixture, "zh_CN", fixture_set_up_broken,

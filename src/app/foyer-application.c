@@ -181,6 +181,13 @@ foyer_application_stop_sync (FoyerApplication *self)
   g_clear_object (&self->sync);
 }
 
+void
+foyer_application_stop_services (FoyerApplication *self)
+{
+  g_return_if_fail (FOYER_IS_APPLICATION (self));
+  foyer_application_stop_sync (self);
+}
+
 static void
 foyer_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,

@@ -18,6 +18,7 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
   g_autofree char *output = NULL;
   gboolean excel = FALSE;
   gboolean all_events = FALSE;
+  gboolean leads = FALSE;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
       N_("csv (default), vcard or jsonl"), N_("FORMAT") },
@@ -29,6 +30,9 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
       N_("CSV: start with a byte-order mark so Excel reads UTF-8 (Chinese names)"), NULL },
     { "all-events", 0, 0, G_OPTION_ARG_NONE, &all_events,
       N_("Include the records of every event, not only [kiosk] event"), NULL },
+    { "leads", 0, 0, G_OPTION_ARG_NONE, &leads,
+      N_("Booth mode: export the leads (rating, notes, answers) with their visitors' contacts"),
+      NULL },
     { NULL }
   };
   g_autoptr(FoyerStore) store = NULL;
@@ -60,6 +64,10 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
                   "2026-11-24T10:00:00+08:00\n"), since_text);
     return FOYERCTL_EXIT_USAGE;
   }
+  if (leads && all_events) {
+    g_printerr (_("foyerctl export: --leads exports one event's leads; leave out --all-events\n"));
+    return FOYERCTL_EXIT_USAGE;
+  }
   if ((config = foyerctl_get_config (ctx)) == NULL)
     return FOYERCTL_EXIT_FAILURE;
   if (!all_events)
@@ -79,8 +87,9 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
     out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
   }
 
-  if (!foyer_store_export (store, format, excel ? FOYER_EXPORT_FLAG_EXCEL_BOM : 0, event, since,
-                           out, &n, &error)) {
+  if (!(leads ? foyer_store_export_leads : foyer_store_export) (store, format,
+                                                               excel ? FOYER_EXPORT_FLAG_EXCEL_BOM : 0,
+                                                               event, since, out, &n, &error)) {
     g_printerr ("foyerctl export: %s\n", error->message);
     if (file != NULL)
       g_output_stream_close (out, g_cancellable_get_current (), NULL);

@@ -31,8 +31,6 @@
 /* A camera that is opened but delivers nothing (held by another program on some drivers) */
 #define START_TIMEOUT_SECONDS 10
 
-G_DEFINE_QUARK (foyer-camera-error-quark, foyer_camera_error)
-
 GType
 foyer_camera_state_get_type (void)
 {
@@ -67,6 +65,7 @@ typedef struct {
   guint8        *pending;
   guint          pending_width;
   guint          pending_height;
+  gint64         pending_arrival;   /* monotonic µs when the appsink got the frame */
   gboolean       busy;
   gboolean       quit;
   /* preview branch: a frame is on its way to the main thread, under lock */
@@ -127,7 +126,12 @@ struct _FoyerCamera {
   GSource          *watchdog_source;
   Shared           *shared;
   gboolean          loop_on_eos;   /* a video file */
+  guint             frames_since_loop;
+  gboolean          filtered;      /* this run limits the camera's modes to 720p */
+  gboolean          unfiltered;    /* the limit failed once: use the camera's own modes */
+  gboolean          not_negotiated; /* the error being handled is a caps negotiation failure */
   gboolean          wanted;        /* between start() and stop() */
+  gint64            last_scan_latency_us;
 };
 
 G_DEFINE_FINAL_TYPE (FoyerCamera, foyer_camera, G_TYPE_OBJECT)
@@ -211,6 +215,18 @@ static void
 become_unavailable (FoyerCamera *self,
                     const char  *detail)
 {
+  /* A camera with no mode at 720p or below fails to negotiate with the limit: try once more
+   * at once, without it, before telling anyone. (Not for other errors: a busy camera must
+   * keep the limit for when it comes free.) */
+  if (self->filtered && self->not_negotiated && !self->unfiltered && self->wanted &&
+      self->state != FOYER_CAMERA_STATE_RUNNING) {
+    g_debug ("camera %s: %s; retrying without the 720p limit", self->source, detail);
+    self->unfiltered = TRUE;
+    teardown (self);
+    try_start (self);
+    return;
+  }
+
   if (self->state != FOYER_CAMERA_STATE_UNAVAILABLE)
     g_message ("camera %s unavailable: %s", self->source, detail);
   else
@@ -283,6 +299,7 @@ deliver_preview_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   mark_running (self);
+  self->frames_since_loop++;
   g_signal_emit (self, signals[SIGNAL_FRAME], 0, delivery->rgba, delivery->width,
                  delivery->height, delivery->stride);
   return G_SOURCE_REMOVE;
@@ -292,6 +309,7 @@ typedef struct {
   Shared  *shared;
   char    *type;
   GBytes  *bytes;
+  gint64   arrival;
 } ScanDelivery;
 
 static void
@@ -315,6 +333,7 @@ deliver_scan_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   mark_running (self);
+  self->last_scan_latency_us = g_get_monotonic_time () - delivery->arrival;
   g_signal_emit (self, signals[SIGNAL_SCANNED], 0, delivery->type, delivery->bytes);
   return G_SOURCE_REMOVE;
 }
@@ -384,6 +403,7 @@ decode_sample_cb (GstAppSink *sink,
   guint width, height, stride;
   guint8 *copy;
   gboolean busy;
+  gint64 arrival = g_get_monotonic_time ();
 
   if (sample == NULL)
     return GST_FLOW_OK;
@@ -411,6 +431,7 @@ decode_sample_cb (GstAppSink *sink,
   g_mutex_lock (&shared->lock);
   g_free (shared->pending);
   shared->pending = copy;
+  shared->pending_arrival = arrival;
   shared->pending_width = width;
   shared->pending_height = height;
   g_cond_signal (&shared->cond);
@@ -443,7 +464,7 @@ worker_main (gpointer user_data)
     g_autofree guint8 *frame = NULL;
     g_autoptr(GPtrArray) symbols = NULL;
     guint width, height;
-    gint64 now;
+    gint64 now, arrival;
 
     g_mutex_lock (&shared->lock);
     while (shared->pending == NULL && !shared->quit)
@@ -453,6 +474,7 @@ worker_main (gpointer user_data)
       break;
     }
     frame = g_steal_pointer (&shared->pending);
+    arrival = shared->pending_arrival;
     width = shared->pending_width;
     height = shared->pending_height;
     shared->busy = TRUE;
@@ -482,6 +504,7 @@ worker_main (gpointer user_data)
       delivery->shared = shared_ref (shared);
       delivery->type = g_strdup (symbol->type);
       delivery->bytes = g_bytes_ref (symbol->bytes);
+      delivery->arrival = arrival;
       g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_scan_cb, delivery,
                                   (GDestroyNotify)scan_delivery_free);
     }
@@ -662,14 +685,22 @@ bus_cb (GstBus     *bus,
     gst_message_parse_error (message, &error, &debug);
     g_debug ("camera error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
              error->message, debug ? debug : "");
+    self->not_negotiated = g_error_matches (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT) ||
+                           (debug != NULL && strstr (debug, "not-negotiated") != NULL);
     /* teardown() removes this watch: the source is destroyed, not just this dispatch */
     become_unavailable (self, error->message);
+    self->not_negotiated = FALSE;
     return G_SOURCE_CONTINUE;
   }
 
   case GST_MESSAGE_EOS:
-    if (self->loop_on_eos && self->pipeline != NULL) {
+    if (self->loop_on_eos && self->pipeline != NULL && self->frames_since_loop == 0) {
+      /* Ended again without a frame (the file was truncated or replaced): seeking again
+       * would spin. */
+      become_unavailable (self, "the video file has no frames");
+    } else if (self->loop_on_eos && self->pipeline != NULL) {
       /* A demo or test video plays forever. */
+      self->frames_since_loop = 0;
       if (!gst_element_seek_simple (self->pipeline, GST_FORMAT_TIME,
                                     GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0))
         become_unavailable (self, "cannot loop the video file");
@@ -712,6 +743,9 @@ decodebin_pad_added_cb (GstElement *decodebin,
     g_debug ("cannot link decodebin's %s pad", GST_PAD_NAME (pad));
 }
 
+#define CAMERA_CAPS \
+  "video/x-raw,width=[1,1280],height=[1,720];image/jpeg,width=[1,1280],height=[1,720]"
+
 #define PIPELINE_TAIL \
   "videoconvert ! videoscale ! " \
   "video/x-raw,width=[16,1280],height=[16,720],pixel-aspect-ratio=1/1 ! tee name=t " \
@@ -736,9 +770,11 @@ try_start (FoyerCamera *self)
   GstElement *tail;
   gboolean image = FALSE;
   gboolean is_file;
+  gboolean linked;
   Shared *shared;
 
   g_assert (self->pipeline == NULL);
+  self->filtered = FALSE;
 
   if (strcmp (self->source, "none") == 0) {
     set_state (self, FOYER_CAMERA_STATE_UNAVAILABLE,
@@ -780,11 +816,25 @@ try_start (FoyerCamera *self)
   self->pipeline = gst_pipeline_new ("foyer-camera");
   gst_bin_add_many (GST_BIN (self->pipeline), source, decodebin, tail, NULL);
   g_signal_connect_object (decodebin, "pad-added", G_CALLBACK (decodebin_pad_added_cb), tail, 0);
-  if (!gst_element_link (source, decodebin)) {
+  self->filtered = !is_file && strcmp (self->source, "test") != 0 && !self->unfiltered;
+  if (self->filtered) {
+    /* Left alone, a webcam offers its largest mode (often 1080p MJPEG), which costs a core
+     * to decode and is scaled down anyway; every webcam has a mode at 720p or below. */
+    g_autoptr(GstCaps) caps = gst_caps_from_string (CAMERA_CAPS);
+    GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+
+    g_object_set (filter, "caps", caps, NULL);
+    gst_bin_add (GST_BIN (self->pipeline), filter);
+    linked = gst_element_link_many (source, filter, decodebin, NULL);
+  } else {
+    linked = gst_element_link (source, decodebin);
+  }
+  if (!linked) {
     become_unavailable (self, "cannot link the camera to the pipeline");
     return;
   }
   self->loop_on_eos = is_file && !image;
+  self->frames_since_loop = 0;
 
   shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&shared->owner, self);
@@ -1062,4 +1112,11 @@ foyer_camera_set_retry_seconds (FoyerCamera *self,
 {
   g_return_if_fail (FOYER_IS_CAMERA (self));
   self->retry_seconds = MAX (seconds, 1);
+}
+
+gint64
+foyer_camera_get_last_scan_latency_us (FoyerCamera *self)
+{
+  g_return_val_if_fail (FOYER_IS_CAMERA (self), 0);
+  return self->last_scan_latency_us;
 }

@@ -13,14 +13,6 @@
 
 G_BEGIN_DECLS
 
-#define FOYER_CAMERA_ERROR (foyer_camera_error_quark ())
-
-typedef enum {
-  FOYER_CAMERA_ERROR_INVALID_SOURCE = 1,  /* a [camera] source value that cannot be used */
-} FoyerCameraError;
-
-GQuark foyer_camera_error_quark (void);
-
 typedef enum {
   FOYER_CAMERA_STATE_STOPPED,
   FOYER_CAMERA_STATE_STARTING,
@@ -55,6 +47,10 @@ const char       *foyer_camera_get_message       (FoyerCamera  *self);
 /* What went wrong, for logs and admins (the GStreamer error), else NULL. */
 const char       *foyer_camera_get_detail        (FoyerCamera  *self);
 const char       *foyer_camera_get_source        (FoyerCamera  *self);
+
+/* For the "scanned" being emitted (or the last one): µs from the frame's arrival at the
+ * decode branch to the signal on the main thread (skipped frames, decoding, the hand-over). */
+gint64            foyer_camera_get_last_scan_latency_us (FoyerCamera *self);
 
 void              foyer_camera_set_repeat_seconds (FoyerCamera *self,
                                                    guint        seconds);

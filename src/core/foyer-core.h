@@ -16,3 +16,7 @@
 #include "foyer-import.h"
 #include "foyer-http-backend.h"
 #include "foyer-sync-engine.h"
+#include "foyer-decoder.h"
+#include "foyer-camera.h"
+#include "foyer-wedge.h"
+#include "foyer-serial-scanner.h"

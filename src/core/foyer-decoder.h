@@ -45,8 +45,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerSymbol, foyer_symbol_free)
 G_DECLARE_FINAL_TYPE (FoyerDecoder, foyer_decoder, FOYER, DECODER, GObject)
 
 FoyerDecoder *foyer_decoder_new              (void);
-/* Time the second chances may use per frame; 0 means no limit (still images, tests). The plain
- * zbar pass always runs. */
+/* CPU time (of the calling thread) the second chances may use per frame, in ms; 0 means no
+ * limit (still images, tests). The first pass always runs. */
 void          foyer_decoder_set_budget_ms    (FoyerDecoder  *self,
                                               guint          budget_ms);
 guint         foyer_decoder_get_budget_ms    (FoyerDecoder  *self);

@@ -165,7 +165,7 @@ vcard_property (GString *out, const char *name, const char *value)
 }
 
 static void
-append_vcard (GString *out, const FoyerRegistration *reg)
+append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
 {
   const char *fn = reg->full_name;
   g_autofree char *joined_name = NULL;
@@ -223,12 +223,23 @@ append_vcard (GString *out, const FoyerRegistration *reg)
     }
     foyer_vcard_append_line (out, line->str);
   }
-  vcard_property (out, "NOTE", reg->notes);
+  if (lead != NULL && lead->notes != NULL) {
+    g_autofree char *both = reg->notes != NULL ? g_strconcat (reg->notes, "\n", lead->notes, NULL)
+                                               : g_strdup (lead->notes);
+    vcard_property (out, "NOTE", both);
+  } else {
+    vcard_property (out, "NOTE", reg->notes);
+  }
   vcard_property (out, "REV", reg->created_at);
   vcard_property (out, "X-FOYER-BADGE", reg->badge_code);
   vcard_property (out, "X-FOYER-CATEGORY", reg->category);
   vcard_property (out, "X-FOYER-KIND", reg->kind);
   vcard_property (out, "X-FOYER-EVENT", reg->event);
+  if (lead != NULL) {
+    vcard_property (out, "X-FOYER-LEAD-RATING", lead->rating);
+    vcard_property (out, "X-FOYER-LEAD-BOOTH", lead->booth);
+    vcard_property (out, "X-FOYER-LEAD-FOLLOW-UP", lead->follow_up ? "true" : "false");
+  }
   foyer_vcard_append_line (out, "END:VCARD");
 }
 
@@ -267,7 +278,7 @@ export_one_cb (const FoyerRegistration *reg,
   case FOYER_EXPORT_VCARD:
     if (reg->purged)
       return TRUE;
-    append_vcard (state->buffer, reg);
+    append_vcard (state->buffer, reg, NULL);
     break;
   case FOYER_EXPORT_JSONL:
     {
@@ -318,6 +329,121 @@ foyer_store_export (FoyerStore         *store,
   if (!foyer_store_foreach_registration (store, event, since, export_one_cb, &state, error)) {
     g_clear_error (&state.error);
     return FALSE;
+  }
+  if (state.error != NULL || !flush_buffer (&state) ||
+      !g_output_stream_flush (out, NULL, &state.error)) {
+    g_propagate_error (error, state.error);
+    return FALSE;
+  }
+  if (n_written != NULL)
+    *n_written = state.n;
+  return TRUE;
+}
+
+/* --- leads --- */
+
+static const char * const lead_csv_columns[] = {
+  "id", "created_at", "updated_at", "event", "kiosk_id", "booth", "staff_id", "rating",
+  "follow_up", "notes", "answers_json", "registration_id", "full_name", "organization", "title",
+  "emails", "phones", "country", "city", "badge_code", "category", "consent_given", NULL
+};
+
+static void
+append_lead_csv_row (GString *out, const FoyerLead *lead, const FoyerRegistration *reg)
+{
+#define CELL(value) G_STMT_START { foyer_csv_append_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
+#define LIST(value) G_STMT_START { append_list_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
+  CELL (lead->id);
+  CELL (lead->created_at);
+  CELL (lead->updated_at);
+  CELL (lead->event);
+  CELL (lead->kiosk_id);
+  CELL (lead->booth);
+  CELL (lead->staff_id);
+  CELL (lead->rating);
+  CELL (lead->follow_up ? "true" : "false");
+  CELL (lead->notes);
+  CELL (lead->answers_json);
+  CELL (lead->registration_id);
+  CELL (reg->full_name);
+  CELL (reg->organization);
+  CELL (reg->title);
+  LIST (reg->emails);
+  LIST (reg->phones);
+  CELL (reg->country);
+  CELL (reg->city);
+  CELL (reg->badge_code);
+  CELL (reg->category);
+  foyer_csv_append_cell (out, reg->consent_given ? "true" : "false");
+  g_string_append (out, "\r\n");
+#undef CELL
+#undef LIST
+}
+
+gboolean
+foyer_store_export_leads (FoyerStore         *store,
+                          FoyerExportFormat   format,
+                          FoyerExportFlags    flags,
+                          const char         *event,
+                          const char         *since,
+                          GOutputStream      *out,
+                          guint64            *n_written,
+                          GError            **error)
+{
+  g_autoptr(GString) buffer = g_string_sized_new (80 * 1024);
+  g_autoptr(GPtrArray) leads = NULL;
+  ExportState state = { format, out, buffer, 0, NULL };
+
+  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+
+  /* a booth takes hundreds of leads, not millions: listing them at once is fine */
+  if ((leads = foyer_store_list_leads (store, event, since, NULL, error)) == NULL)
+    return FALSE;
+
+  if (format == FOYER_EXPORT_CSV) {
+    if (flags & FOYER_EXPORT_FLAG_EXCEL_BOM)
+      g_string_append (buffer, "\xEF\xBB\xBF");
+    for (guint i = 0; lead_csv_columns[i] != NULL; i++) {
+      if (i > 0)
+        g_string_append_c (buffer, ',');
+      g_string_append (buffer, lead_csv_columns[i]);
+    }
+    g_string_append (buffer, "\r\n");
+  }
+
+  /* listed newest first; exported oldest first like registrations */
+  for (guint i = leads->len; i > 0; i--) {
+    FoyerLead *lead = g_ptr_array_index (leads, i - 1);
+    g_autoptr(FoyerRegistration) reg = foyer_store_get_registration (store, lead->registration_id,
+                                                                     error);
+
+    if (reg == NULL)
+      return FALSE;
+    switch (format) {
+    case FOYER_EXPORT_CSV:
+      append_lead_csv_row (buffer, lead, reg);
+      break;
+    case FOYER_EXPORT_VCARD:
+      append_vcard (buffer, reg, lead);
+      break;
+    case FOYER_EXPORT_JSONL:
+      {
+        g_autoptr(JsonObject) object = foyer_lead_to_json_with_visitor (lead, reg);
+        g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+        g_autofree char *text = json_to_string (node, FALSE);
+
+        g_string_append (buffer, text);
+        g_string_append_c (buffer, '\n');
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+    state.n++;
+    if (buffer->len >= 64 * 1024 && !flush_buffer (&state))
+      break;
   }
   if (state.error != NULL || !flush_buffer (&state) ||
       !g_output_stream_flush (out, NULL, &state.error)) {

@@ -35,6 +35,18 @@ gboolean  foyer_store_export        (FoyerStore        *store,
                                      guint64           *n_written,
                                      GError           **error);
 
+/* Booth mode: the leads of event (required) created at or after since, oldest first, each with
+ * its visitor's contact. CSV: one row per lead; vCard: the visitor's card with the lead's rating
+ * and notes; JSON lines: the lead wire form with "visitor". */
+gboolean  foyer_store_export_leads  (FoyerStore        *store,
+                                     FoyerExportFormat  format,
+                                     FoyerExportFlags   flags,
+                                     const char        *event,
+                                     const char        *since,
+                                     GOutputStream     *out,
+                                     guint64           *n_written,
+                                     GError           **error);
+
 /* One CSV cell: quoted when it holds , " CR or LF, and prefixed with ' when it starts with
  * = + - @ TAB or CR so that a spreadsheet shows it instead of running it. */
 void      foyer_csv_append_cell     (GString           *out,

@@ -624,7 +624,9 @@ import_jsonl (const char            *data,
     result->n_rows++;
 
     if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
-      reason = g_strdup_printf ("not JSON (%s)", parse_error->message);
+      /* json-glib cuts the bad token short, sometimes inside a UTF-8 character */
+      g_autofree char *detail = g_utf8_make_valid (parse_error->message, -1);
+      reason = g_strdup_printf ("not JSON (%s)", detail);
     } else if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
       reason = g_strdup ("not a JSON object");
     } else {
@@ -651,29 +653,31 @@ import_jsonl (const char            *data,
 }
 
 gboolean
-foyer_import_data (FoyerStore            *store,
-                   FoyerImportFormat      format,
-                   const char            *data,
-                   gsize                  len,
-                   const char            *event,
-                   const char            *mapping,
-                   const char            *default_region,
-                   FoyerImportBadRowFunc  bad_row,
-                   gpointer               user_data,
-                   FoyerImportResult     *result,
-                   GError               **error)
+foyer_import_parse (FoyerImportFormat       format,
+                    const char             *data,
+                    gsize                   len,
+                    const char             *event,
+                    const char             *mapping,
+                    const char             *default_region,
+                    FoyerImportBadRowFunc   bad_row,
+                    gpointer                user_data,
+                    GPtrArray             **registrations,
+                    FoyerImportResult      *result,
+                    GError                **error)
 {
   g_autoptr(GPtrArray) regs = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
   g_autofree char *converted = NULL;
   gboolean ok;
 
-  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (registrations != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
   memset (result, 0, sizeof *result);
   result->encoding = g_strdup ("UTF-8");
+  if (data == NULL)
+    data = "";
   if (!g_utf8_validate (data, len, NULL)) {
     gsize out_len = 0;
 
@@ -698,7 +702,30 @@ foyer_import_data (FoyerStore            *store,
                        result, error);
   if (!ok)
     return FALSE;
+  *registrations = g_steal_pointer (&regs);
+  return TRUE;
+}
 
+gboolean
+foyer_import_data (FoyerStore            *store,
+                   FoyerImportFormat      format,
+                   const char            *data,
+                   gsize                  len,
+                   const char            *event,
+                   const char            *mapping,
+                   const char            *default_region,
+                   FoyerImportBadRowFunc  bad_row,
+                   gpointer               user_data,
+                   FoyerImportResult     *result,
+                   GError               **error)
+{
+  g_autoptr(GPtrArray) regs = NULL;
+
+  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
+
+  if (!foyer_import_parse (format, data, len, event, mapping, default_region, bad_row, user_data,
+                           &regs, result, error))
+    return FALSE;
   if (regs->len == 0 && result->n_bad > 0) {
     g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_NO_ROWS,
                  "Every one of the %u rows was bad: nothing was imported.", result->n_bad);

@@ -61,6 +61,21 @@ gboolean foyer_import_data         (FoyerStore             *store,
                                     FoyerImportResult      *result,
                                     GError                **error);
 
+/* The parsing half of foyer_import_data(), without the store: *registrations receives the good
+ * rows as FoyerRegistration (kind check_in, event set, category possibly NULL). Fails only on
+ * mapping and format errors; bad rows go to bad_row. */
+gboolean foyer_import_parse        (FoyerImportFormat       format,
+                                    const char             *data,
+                                    gsize                   len,
+                                    const char             *event,
+                                    const char             *mapping,
+                                    const char             *default_region,
+                                    FoyerImportBadRowFunc   bad_row,
+                                    gpointer                user_data,
+                                    GPtrArray             **registrations,
+                                    FoyerImportResult      *result,
+                                    GError                **error);
+
 /* Unescapes a cell written by foyer_csv_append_cell's formula guard: "'=x" → "=x". */
 char    *foyer_csv_unguard         (const char             *cell);
 

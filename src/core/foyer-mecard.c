@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "foyer-payload-private.h"
@@ -238,6 +240,6 @@ _foyer_matmsg_parse (const char          *text,
     }
   }
   if (b->emails->len == 0 && b->warnings->len == 0)
-    _foyer_contact_add_warning (b, "The e-mail message code names no recipient address");
+    _foyer_contact_add_warning (b, _("The e-mail message code names no recipient address"));
   return TRUE;
 }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -331,7 +333,8 @@ _foyer_contact_add_email (FoyerContactBuilder *b,
   }
   normalized = foyer_email_normalize (trimmed);
   if (normalized == NULL)
-    _foyer_contact_add_warning (b, "E-mail “%s” is not a valid address and was not kept", trimmed);
+    _foyer_contact_add_warning (b, _("E-mail “%s” is not a valid address and was not kept"),
+                                trimmed);
   else
     add_unique (b->emails, normalized);
 }
@@ -347,8 +350,8 @@ _foyer_contact_add_phone (FoyerContactBuilder *b,
     return;
   normalized = foyer_phone_normalize (trimmed, b->default_region);
   if (normalized == NULL)
-    _foyer_contact_add_warning (b, "Phone “%s” is not a plausible number (region %s) and was "
-                                "not kept", trimmed,
+    _foyer_contact_add_warning (b, _("Phone “%s” is not a plausible number (region %s) and was "
+                                "not kept"), trimmed,
                                 b->default_region != NULL ? b->default_region : DEFAULT_REGION);
   else
     add_unique (b->phones, normalized);
@@ -364,7 +367,7 @@ _foyer_contact_add_url (FoyerContactBuilder *b,
     return;
   for (const char *p = trimmed; *p != '\0'; p = g_utf8_next_char (p)) {
     if (g_unichar_isspace (g_utf8_get_char (p))) {
-      _foyer_contact_add_warning (b, "Web address “%s” contains spaces and was not kept",
+      _foyer_contact_add_warning (b, _("Web address “%s” contains spaces and was not kept"),
                                   trimmed);
       return;
     }
@@ -383,11 +386,16 @@ _foyer_contact_add_org_unit (FoyerContactBuilder *b,
 /* ---- the short formats ---- */
 
 /* Foyer's own signed badge payload. The badge module defines the format (docs/badge-format.md);
- * this is the single place to wire its parser in: fill b (format FOYER_FORMAT_FOYER_BADGE,
- * badge_code, badge_event, badge_record, badge_verified) and return TRUE, or set error
- * (FOYER_PAYLOAD_ERROR_INVALID) for a Foyer badge that does not verify. */
+ * this is the single place to wire its parser in. It sees the raw symbol bytes and the decoded
+ * text (trimmed), runs before every other format, and either fills b (b->contact->format =
+ * FOYER_FORMAT_FOYER_BADGE, badge_code, badge_event, badge_record, badge_verified, and a warning
+ * when options->verify_key_path is NULL so the signature could not be checked) and returns TRUE,
+ * or sets error (FOYER_PAYLOAD_ERROR_INVALID) for a Foyer badge whose signature does not verify,
+ * or returns FALSE for anything that is not a Foyer badge. */
 static gboolean
-try_foyer_badge (const char                *text,
+try_foyer_badge (const guint8              *data,
+                 gsize                      len,
+                 const char                *text,
                  const FoyerPayloadOptions *options,
                  FoyerContactBuilder       *b,
                  GError                   **error)
@@ -422,11 +430,11 @@ try_foyer_badge (const char                *text,
       return FALSE;
     }
     if (local_error != NULL)
-      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: %s",
+      _foyer_contact_add_warning (b, _("This Foyer badge cannot be checked: %s"),
                                   local_error->message);
     else
-      _foyer_contact_add_warning (b, "This Foyer badge cannot be checked: no verify key is "
-                                  "configured ([badge] verify-key)");
+      _foyer_contact_add_warning (b, _("This Foyer badge cannot be checked: no verify key is "
+                                       "configured ([badge] verify-key)"));
   }
 
   b->contact->format = g_strdup (FOYER_FORMAT_FOYER_BADGE);
@@ -481,8 +489,8 @@ try_url (const char          *text,
   _foyer_contact_add_url (b, text);
   if (is_wechat_contact_link (text)) {
     b->contact->is_contact_link = TRUE;
-    _foyer_contact_add_warning (b, "This is a WeChat contact link: it carries no name, phone or "
-                                "e-mail. Ask the visitor to enter their details.");
+    _foyer_contact_add_warning (b, _("This is a WeChat contact link: it carries no name, phone or "
+                                "e-mail. Ask the visitor to enter their details."));
   }
   return TRUE;
 }
@@ -523,7 +531,7 @@ try_mailto (const char          *text,
     _foyer_contact_add_email (b, unescaped);
   }
   if (b->emails->len == 0 && b->warnings->len == 0)
-    _foyer_contact_add_warning (b, "The mailto: link names no e-mail address");
+    _foyer_contact_add_warning (b, _("The mailto: link names no e-mail address"));
   return TRUE;
 }
 
@@ -568,8 +576,8 @@ compile_badge_pattern (const FoyerPayloadOptions *options,
     return NULL;
   regex = g_regex_new (pattern, 0, 0, &error);
   if (regex == NULL)
-    _foyer_contact_add_warning (b, "The badge pattern of this event is not a valid regular "
-                                "expression (%s); the default badge rule was used",
+    _foyer_contact_add_warning (b, _("The badge pattern of this event is not a valid regular "
+                                "expression (%s); the default badge rule was used"),
                                 error->message);
   return regex;
 }
@@ -655,12 +663,12 @@ foyer_payload_parse (const guint8              *data,
 
   _foyer_contact_builder_init (&b, contact, contact->default_region);
   if (flags & FOYER_TEXT_FLAG_UNCERTAIN)
-    _foyer_contact_add_warning (&b, "Some characters of this code could not be read (unknown "
-                                "character set) and are shown as �");
+    _foyer_contact_add_warning (&b, _("Some characters of this code could not be read (unknown "
+                                "character set) and are shown as �"));
 
   trimmed = _foyer_str_trim (text);
 
-  if (try_foyer_badge (trimmed, options, &b, &badge_error)) {
+  if (try_foyer_badge (data, len, trimmed, options, &b, &badge_error)) {
     parsed = TRUE;
   } else if (badge_error != NULL) {
     _foyer_contact_builder_clear (&b);

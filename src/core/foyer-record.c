@@ -404,6 +404,9 @@ foyer_registration_from_json (JsonObject  *object,
 
   if (reg->notes == NULL)
     reg->notes = g_steal_pointer (&note);
+  if (reg->kind == NULL && json_object_has_member (object, "type") &&
+      g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "check_in") == 0)
+    reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
   if (reg->source == NULL)
     reg->source = g_strdup (source_for_format (format));
   if (raw != NULL) {

@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "foyer-store.h"
@@ -159,34 +160,34 @@ set_error_from_db (FoyerStore *self, int rc, GError **error)
       (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT ||
                                    out_of_space (self)))) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FULL,
-                 "Disk full: registrations are not being saved. Free space on the disk that "
-                 "holds %s, then try again.", self->path);
+                 _("Disk full: registrations are not being saved. Free space on the disk that "
+                 "holds %s, then try again."), self->path);
   } else if (primary == SQLITE_IOERR) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_IO,
-                 "The kiosk cannot read or write its database %s (%s): registrations are not "
-                 "being saved. Check the disk or memory card, then restart Foyer.",
+                 _("The kiosk cannot read or write its database %s (%s): registrations are not "
+                 "being saved. Check the disk or memory card, then restart Foyer."),
                  self->path, msg);
   } else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_CANTOPEN ||
              primary == SQLITE_AUTH) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY,
-                 "The database %s cannot be written (%s): registrations are not being saved. "
+                 _("The database %s cannot be written (%s): registrations are not being saved. "
                  "Check that the disk is not read-only and that Foyer may write the file and "
-                 "its folder.", self->path, msg);
+                 "its folder."), self->path, msg);
   } else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT,
-                 "The database %s is damaged (%s). Restart Foyer: it moves the file aside "
-                 "(nothing is deleted) and starts a fresh one.", self->path, msg);
+                 _("The database %s is damaged (%s). Restart Foyer: it moves the file aside "
+                 "(nothing is deleted) and starts a fresh one."), self->path, msg);
   } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_LOCKED,
-                 "The database %s is locked by another program: registrations are not being "
+                 _("The database %s is locked by another program: registrations are not being "
                  "saved. Close the other program (a backup, another Foyer, foyerctl) and try "
-                 "again.", self->path);
+                 "again."), self->path);
   } else if (primary == SQLITE_CONSTRAINT) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
-                 "The record breaks a rule of the database (%s).", msg);
+                 _("The record breaks a rule of the database (%s)."), msg);
   } else {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
-                 "Database error on %s: %s", self->path, msg);
+                 _("Database error on %s: %s"), self->path, msg);
   }
   return FALSE;
 }
@@ -206,7 +207,7 @@ begin (FoyerStore *self, GError **error)
 {
   if (self->readonly) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY,
-                 "The database %s was opened read-only: nothing can be saved.", self->path);
+                 _("The database %s was opened read-only: nothing can be saved."), self->path);
     return FALSE;
   }
   /* IMMEDIATE takes the write lock up front, so a busy database fails here (after the busy
@@ -487,38 +488,81 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
 
 /* --- opening --- */
 
+/* The start time of a process (clock ticks since boot, /proc/PID/stat field 22), so that a pid
+ * reused after a restart is not taken for the process that claimed the rows. 0 when unknown. */
+static guint64
+process_start_time (long pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%ld/stat", pid);
+  g_autofree char *contents = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  /* the command name (field 2) is in parentheses and may hold spaces: count after its end */
+  if ((p = strrchr (contents, ')')) == NULL)
+    return 0;
+  for (int field = 2; field < 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  return p != NULL ? g_ascii_strtoull (p + 1, NULL, 10) : 0;
+}
+
 static char *
 make_owner_token (void)
 {
+  static guint64 start_time;
   char *token;
 
   G_LOCK (live_owners);
   if (live_owners == NULL)
     live_owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  token = g_strdup_printf ("%ld:%u", (long)getpid (), ++owner_serial);
+  if (start_time == 0)
+    start_time = process_start_time ((long)getpid ());
+  token = g_strdup_printf ("%ld:%" G_GUINT64_FORMAT ":%u", (long)getpid (), start_time,
+                           ++owner_serial);
   g_hash_table_add (live_owners, g_strdup (token));
   G_UNLOCK (live_owners);
   return token;
 }
 
+/* Whether the connection that claimed rows as owner ("pid:start-time:serial") still runs. */
 static gboolean
 owner_is_alive (const char *owner)
 {
+  char *end = NULL;
   long pid;
+  guint64 start_time = 0;
   gboolean alive;
 
   if (owner == NULL)
     return FALSE;
-  pid = strtol (owner, NULL, 10);
+  pid = strtol (owner, &end, 10);
   if (pid <= 0)
     return FALSE;
-  if (pid == (long)getpid ()) {
-    G_LOCK (live_owners);
-    alive = live_owners != NULL && g_hash_table_contains (live_owners, owner);
-    G_UNLOCK (live_owners);
-    return alive;
+  if (end != NULL && *end == ':')
+    start_time = g_ascii_strtoull (end + 1, NULL, 10);
+
+  G_LOCK (live_owners);
+  alive = live_owners != NULL && g_hash_table_contains (live_owners, owner);
+  G_UNLOCK (live_owners);
+  if (alive)
+    return TRUE;
+  if (pid == (long)getpid ())
+    return FALSE;   /* ours, but not a live connection: a closed one, or a pid reused */
+  if (kill ((pid_t)pid, 0) != 0 && errno != EPERM)
+    return FALSE;
+  /* a process with that pid runs: the claimant only if it started at the same moment */
+  return start_time == 0 || process_start_time (pid) == start_time;
+}
+
+static void
+close_db (FoyerStore *self)
+{
+  g_hash_table_remove_all (self->stmts);
+  if (self->db != NULL) {
+    sqlite3_close_v2 (self->db);
+    self->db = NULL;
   }
-  return kill ((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
 /* foyer_fold(text): Unicode case folding for searches (SQLite's lower() folds ASCII only). */
@@ -533,15 +577,6 @@ sql_fold (sqlite3_context *context, int argc, sqlite3_value **argv)
     sqlite3_result_text (context, g_utf8_casefold (text, -1), -1, g_free);
 }
 
-static void
-close_db (FoyerStore *self)
-{
-  g_hash_table_remove_all (self->stmts);
-  if (self->db != NULL) {
-    sqlite3_close_v2 (self->db);
-    self->db = NULL;
-  }
-}
 
 static void
 chmod_if_exists (const char *path, mode_t mode)
@@ -584,8 +619,8 @@ move_aside (FoyerStore *self, GError **error)
   if (g_rename (self->path, target) != 0) {
     int saved = errno;
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT,
-                 "The database %s is damaged and could not be moved aside (%s): registrations "
-                 "are not being saved. Move the file away by hand and restart Foyer.",
+                 _("The database %s is damaged and could not be moved aside (%s): registrations "
+                 "are not being saved. Move the file away by hand and restart Foyer."),
                  self->path, g_strerror (saved));
     return FALSE;
   }
@@ -613,8 +648,8 @@ prepare_file (FoyerStore *self, GError **error)
       int saved = errno;
       g_set_error (error, FOYER_STORE_ERROR,
                    saved == ENOSPC ? FOYER_STORE_ERROR_FULL : FOYER_STORE_ERROR_READONLY,
-                   "Cannot create the folder %s for the database: %s. Check [storage] database "
-                   "in foyer.conf and the folder's permissions.", dir, g_strerror (saved));
+                   _("Cannot create the folder %s for the database: %s. Check [storage] database "
+                   "in foyer.conf and the folder's permissions."), dir, g_strerror (saved));
       return FALSE;
     }
   }
@@ -628,8 +663,8 @@ prepare_file (FoyerStore *self, GError **error)
       g_set_error (error, FOYER_STORE_ERROR,
                    saved == ENOSPC ? FOYER_STORE_ERROR_FULL :
                    saved == EIO ? FOYER_STORE_ERROR_IO : FOYER_STORE_ERROR_READONLY,
-                   "Cannot create the database %s: %s. Check [storage] database in foyer.conf "
-                   "and that Foyer may write the folder.", self->path, g_strerror (saved));
+                   _("Cannot create the database %s: %s. Check [storage] database in foyer.conf "
+                   "and that Foyer may write the folder."), self->path, g_strerror (saved));
       return FALSE;
     }
     if (fd >= 0)
@@ -665,8 +700,8 @@ migrate (FoyerStore *self, GError **error)
   if (version > FOYER_STORE_SCHEMA_VERSION) {
     rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
-                 "The database %s was written by a newer Foyer (schema %d, this one knows %d). "
-                 "Install the newer Foyer again; nothing was changed.",
+                 _("The database %s was written by a newer Foyer (schema %d, this one knows %d). "
+                 "Install the newer Foyer again; nothing was changed."),
                  self->path, version, FOYER_STORE_SCHEMA_VERSION);
     return FALSE;
   }
@@ -935,8 +970,8 @@ recover_at_runtime (FoyerStore *self, GError **error)
   }
   g_clear_error (error);
   g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_CORRUPT,
-               "The database was damaged. It was moved to %s (nothing is deleted) and a fresh "
-               "one was started: repeat the last registration.", self->recovered_from);
+               _("The database was damaged. It was moved to %s (nothing is deleted) and a fresh "
+               "one was started: repeat the last registration."), self->recovered_from);
 }
 
 const char *
@@ -1150,8 +1185,6 @@ foyer_store_add_registration (FoyerStore         *self,
                               GError            **error)
 {
   g_autoptr(FoyerRegistration) found = NULL;
-  g_autofree char *assigned_id = NULL;
-  g_autofree char *assigned_created_at = NULL;
   gboolean id_was_null, created_was_null;
 
   g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
@@ -1443,8 +1476,8 @@ foyer_store_check_in_badge (FoyerStore         *self,
   if (reg == NULL) {
     rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "The badge %s is not pre-registered for this event. Register the visitor "
-                 "at the kiosk instead.", badge_code);
+                 _("The badge %s is not pre-registered for this event. Register the visitor "
+                 "at the kiosk instead."), badge_code);
     return FALSE;
   }
 

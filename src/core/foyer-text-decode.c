@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,11 +215,16 @@ convert_strict (const guint8 *data,
 
   if (len == 0)
     return g_strdup ("");
+  /* glibc's UTF-8 decoder lets surrogates and other values through that GLib's stricter
+   * validation (and every consumer of the text) rejects. */
+  if (g_ascii_strcasecmp (from, "UTF-8") == 0)
+    return g_utf8_validate ((const char *) data, len, NULL) ? g_strndup ((const char *) data, len)
+                                                            : NULL;
   out = g_convert ((const char *) data, len, "UTF-8", from, NULL, &written, &error);
   if (out == NULL)
     return NULL;
   /* A charset that maps a byte to U+0000 would truncate the text. */
-  if (strlen (out) != written) {
+  if (strlen (out) != written || !g_utf8_validate (out, written, NULL)) {
     g_free (out);
     return NULL;
   }
@@ -366,6 +373,52 @@ unfold_vcard_bytes (const guint8 *data,
   return out;
 }
 
+static gboolean
+is_single_byte_label (const char *label)
+{
+  static const char *const prefixes[] = {
+    "ISO-8859", "ISO8859", "ISO_8859", "LATIN", "WINDOWS-125", "CP125", "CP437", "KOI8",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_ascii_strncasecmp (label, prefixes[i], strlen (prefixes[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A vCard 2.1 that says CHARSET=BIG5 on its 8-bit lines: the label beats the guess when the
+ * whole payload decodes cleanly with it and reads as text. Returns the first non-UTF-8 label. */
+static char *
+vcard_charset_hint (const guint8 *data,
+                    gsize         len)
+{
+  static const char key[] = "CHARSET=";
+  gsize n = strlen (key);
+
+  for (gsize i = 0; i + n < len; i++) {
+    gsize end;
+
+    if (g_ascii_strncasecmp ((const char *) data + i, key, n) != 0)
+      continue;
+    end = i + n;
+    if (end < len && data[end] == '"')
+      end++;
+    while (end < len && (g_ascii_isalnum (data[end]) || data[end] == '-' || data[end] == '_'))
+      end++;
+    if (end > i + n) {
+      g_autofree char *label = g_strndup ((const char *) data + i + n, end - i - n);
+
+      g_strdelimit (label, "\"", ' ');
+      g_strstrip (label);
+      if (*label != '\0' && g_ascii_strcasecmp (label, "UTF-8") != 0 &&
+          g_ascii_strcasecmp (label, "UTF8") != 0 && g_ascii_strcasecmp (label, "US-ASCII") != 0)
+        return g_steal_pointer (&label);
+    }
+    i = end;
+  }
+  return NULL;
+}
+
 /* The candidate ladder on bytes that carry no reliable charset label. */
 static char *
 decode_by_candidates (const guint8    *data,
@@ -512,6 +565,7 @@ foyer_payload_decode_text (const guint8    *data,
   g_autoptr(GByteArray) undoubled = NULL;
   g_autofree char *raw = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *hint = NULL;
   const char *forced = NULL;
   const char *name = NULL;
   FoyerTextFlags local_flags = FOYER_TEXT_FLAG_NONE;
@@ -530,9 +584,9 @@ foyer_payload_decode_text (const guint8    *data,
 
   if (len > FOYER_PAYLOAD_MAX_BYTES) {
     g_set_error (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_TOO_LARGE,
-                 "The code holds %" G_GSIZE_FORMAT " bytes; badges and business cards hold at "
-                 "most %d bytes (4 KiB), so it was not read",
-                 len, FOYER_PAYLOAD_MAX_BYTES);
+                 _("The code holds %lu bytes; badges and business cards hold at most %d bytes "
+                   "(4 KiB), so it was not read"),
+                 (unsigned long) len, FOYER_PAYLOAD_MAX_BYTES);
     return NULL;
   }
 
@@ -600,6 +654,21 @@ foyer_payload_decode_text (const guint8    *data,
       g_debug ("payload is not valid %s as labelled; guessing its charset", forced);
     }
   }
+  if (raw == NULL && unfolded != NULL && !g_utf8_validate ((const char *) data, len, NULL)) {
+    const char *display;
+    const char *iconv_name;
+
+    hint = vcard_charset_hint (data, len);
+    iconv_name = hint != NULL ? iconv_name_for (hint, &display) : NULL;
+    if (iconv_name != NULL && (raw = convert_strict (data, len, iconv_name)) != NULL) {
+      /* Multi-byte legacy charsets decode almost any bytes, so a wrong label must still read
+       * as CJK text; single-byte (European) labels are taken at their word. */
+      if (is_single_byte_label (hint) || score_text (scorer_get (), raw) >= PLAUSIBLE_SCORE)
+        name = display;   /* a static name, or hint itself */
+      else
+        g_clear_pointer (&raw, g_free);
+    }
+  }
   if (raw == NULL)
     raw = decode_by_candidates (data, len, &name, &local_flags);
 
@@ -609,7 +678,7 @@ foyer_payload_decode_text (const guint8    *data,
 
   if (_foyer_str_is_blank (text) || *text == '\0') {
     g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY,
-                         "The code holds no readable text");
+                         _("The code holds no readable text"));
     return NULL;
   }
 

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "foyer-payload-private.h"
@@ -25,6 +27,7 @@ typedef struct {
   char          *charset;   /* CHARSET=, or NULL */
   ValueEncoding  encoding;
   gboolean       value_uri; /* VALUE=uri */
+  gboolean       fax_only;  /* TYPE=FAX without VOICE/CELL */
   char          *value;     /* raw, still escaped */
 } Property;
 
@@ -104,6 +107,9 @@ parse_property (const char *line,
   g_strstrip (prop->name);
   prop->value = g_strdup (colon + 1);
 
+  gboolean fax = FALSE;
+  gboolean voice = FALSE;
+
   for (guint i = 1; params[i] != NULL; i++) {
     char *param = g_strstrip (params[i]);
     char *eq = strchr (param, '=');
@@ -134,8 +140,21 @@ parse_property (const char *line,
       prop->charset = g_steal_pointer (&value);
     } else if (strcmp (key, "VALUE") == 0) {
       prop->value_uri = g_ascii_strcasecmp (value, "uri") == 0;
+    } else if (strcmp (key, "TYPE") == 0) {
+      g_auto(GStrv) types = g_strsplit (value, ",", -1);
+
+      for (guint j = 0; types[j] != NULL; j++) {
+        g_strstrip (types[j]);
+        if (g_ascii_strcasecmp (types[j], "FAX") == 0)
+          fax = TRUE;
+        else if (g_ascii_strcasecmp (types[j], "VOICE") == 0 ||
+                 g_ascii_strcasecmp (types[j], "CELL") == 0 ||
+                 g_ascii_strcasecmp (types[j], "TEXT") == 0)
+          voice = TRUE;
+      }
     }
   }
+  prop->fax_only = fax && !voice;
   return TRUE;
 }
 
@@ -322,6 +341,8 @@ apply_property (const Property      *prop,
     g_autofree char *text = unescape_text (value);
 
     _foyer_contact_add_email (b, text);
+  } else if (strcmp (name, "TEL") == 0 && prop->fax_only) {
+    g_debug ("fax number not kept as a phone");
   } else if (strcmp (name, "TEL") == 0) {
     g_autofree char *text = unescape_text (value);
     const char *number = text;
@@ -409,7 +430,7 @@ _foyer_vcard_parse (const char          *text,
     g_debug ("vCard without END:VCARD (truncated or sloppy writer); read what is there");
   if (g_strcmp0 (version, "4.0") == 0 && g_strcmp0 (b->contact->encoding, "UTF-8") != 0 &&
       b->contact->encoding != NULL)
-    _foyer_contact_add_warning (b, "This vCard 4.0 is not UTF-8 as the standard requires; it "
-                                "was read as %s", b->contact->encoding);
+    _foyer_contact_add_warning (b, _("This vCard 4.0 is not UTF-8 as the standard requires; it "
+                                "was read as %s"), b->contact->encoding);
   return TRUE;
 }

@@ -107,7 +107,9 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static const FoyerPayloadOptions with_pattern = { "US", "^[A-Z]{2}[0-9]{4,8}$", NULL };
+  /* A verify key that cannot be read: the unverified Foyer-badge path. */
+  static const FoyerPayloadOptions with_pattern = { "US", "^[A-Z]{2}[0-9]{4,8}$",
+                                                    "/nonexistent/foyer-badge-verify.pem" };
   g_autofree char *string = NULL;
   g_autofree char *text = NULL;
   g_autofree char *encoding = NULL;
