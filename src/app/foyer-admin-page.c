@@ -490,8 +490,9 @@ safe_name (const char *text)
   return s;
 }
 
-/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv in folder: private (0600), never over an existing
- * file, and on the device before this returns, because a USB stick is often pulled right away. */
+/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv (a booth tablet: foyer-leads-…, its leads with their
+ * visitors) in folder: private (0600), never over an existing file, and on the device before
+ * this returns, because a USB stick is often pulled right away. */
 static gboolean
 export_csv (FoyerAdminPage  *self,
             const char      *folder,
@@ -503,7 +504,9 @@ export_csv (FoyerAdminPage  *self,
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *event = safe_name (event_of (self));
   g_autofree char *kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
-  g_autofree char *name = g_strdup_printf ("foyer-%s-%s-%s.csv", event, kiosk, stamp);
+  gboolean booth = g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0;
+  g_autofree char *name = g_strdup_printf ("foyer-%s%s-%s-%s.csv", booth ? "leads-" : "",
+                                           event, kiosk, stamp);
   g_autofree char *path = g_build_filename (folder, name, NULL);
   g_autofree char *part = g_strconcat (path, ".part", NULL);
   g_autoptr(GOutputStream) out = NULL;
@@ -526,8 +529,11 @@ export_csv (FoyerAdminPage  *self,
   }
   out = g_unix_output_stream_new (fd, TRUE);
 
-  if (!foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
-                           event_of (self), NULL, out, &n, &local) ||
+  if (!(booth ? foyer_store_export_leads (self->store, FOYER_EXPORT_CSV,
+                                          FOYER_EXPORT_FLAG_EXCEL_BOM, event_of (self), NULL,
+                                          out, &n, &local)
+              : foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
+                                    event_of (self), NULL, out, &n, &local)) ||
       !g_output_stream_flush (out, NULL, &local) ||
       fsync (fd) != 0 ||
       !g_output_stream_close (out, NULL, &local) ||
