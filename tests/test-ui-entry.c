@@ -253,7 +253,7 @@ test_language_switch (Fixture       *f,
 
   foyer_test_ui_wait_page (f->window, "scan");
   assert_visible_text (f, is_zh (f) ? "请扫描您的胸卡或名片二维码" : "Scan your badge or business card");
-  assert_visible_text (f, is_zh (f) ? "无码登记" : "Register without a code");
+  assert_visible_text (f, is_zh (f) ? "手动登记" : "Register without a code");
   shot (f, "language", "scan");
 
   activate (f, "win.set-language", g_variant_new_string (other));
@@ -720,7 +720,7 @@ test_keyboard_navigation (Fixture       *f,
     focus = gtk_root_get_focus (GTK_ROOT (f->window));
     found = GTK_IS_BUTTON (focus) &&
             g_strcmp0 (gtk_button_get_label (GTK_BUTTON (focus)),
-                       is_zh (f) ? "无码登记" : "Register without a code") == 0;
+                       is_zh (f) ? "手动登记" : "Register without a code") == 0;
   }
   g_assert_true (found);
   g_assert_true (gtk_widget_activate (focus));
