@@ -216,6 +216,7 @@ post_status (FoyerSyncEngine *self,
              gboolean         force)
 {
   StatusMessage *msg;
+  GSource *source;
   gint64 now = g_get_monotonic_time ();
 
   if (!force && now - self->last_status_post < STATUS_INTERVAL_US)
@@ -231,8 +232,15 @@ post_status (FoyerSyncEngine *self,
   g_mutex_lock (&self->mutex);
   msg->seq = ++self->seq;
   g_mutex_unlock (&self->mutex);
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, deliver_status_cb, msg,
-                              status_message_free);
+  /* Always through a source attached to the owner's context, never g_main_context_invoke_full():
+   * that runs the callback right here, on the sync thread, whenever it can acquire a context
+   * nobody is iterating at that moment, and the callback touches widgets. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_status_cb, msg, status_message_free);
+  g_source_set_static_name (source, "[foyer] sync status");
+  g_source_attach (source, self->main_context);
+  g_source_unref (source);
 }
 
 static void
