@@ -328,6 +328,111 @@ score_text (Scorer     *s,
   return halves > 0 ? 2.0 * total / halves : 0.0;
 }
 
+/* Strict UTF-8 is tried first, but short GB18030 text is often valid UTF-8 as well: the two
+ * bytes of a GB2312 hanzi (lead B0–F7, trail A1–FE) with a lead in C2–DF form a two-byte UTF-8
+ * sequence, so 卢平 (C2AC C6BD) is also "¬ƽ" and 印刷 is "ӡˢ". Such readings are made of
+ * isolated Latin-1 symbols, rare Latin-Extended, IPA, Cyrillic-Extended, Hebrew or Arabic
+ * letters in mixed scripts. Real UTF-8 text puts its two-byte letters in words: "Müller",
+ * "Siobhán", "Иван", "Ελένη". So each non-ASCII character of a UTF-8 reading below U+0800
+ * counts as good when it is a letter of a living alphabet next to another letter of the same
+ * script, as bad otherwise; common symbols (© ° · « » £ …) next to ASCII count as neither, and
+ * any character from U+0800 up (CJK, kana, Hangul, emoji…) is good: GB18030 bytes seldom form
+ * three- or four-byte sequences. */
+typedef enum {
+  U8_NONE,
+  U8_LATIN,
+  U8_GREEK,
+  U8_CYRILLIC,
+  U8_ARMENIAN,
+  U8_HEBREW,
+  U8_ARABIC,
+} U8Script;
+
+/* The script of a letter that real words use, or U8_NONE for symbols, modifiers and letters of
+ * the extended blocks (Abkhaz, IPA, African Latin…) that mojibake is made of. */
+static U8Script
+u8_common_letter (gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalpha (c) ? U8_LATIN : U8_NONE;
+  if (c >= 0xC0 && c <= 0x24F) {
+    if (c == 0xD7 || c == 0xF7)
+      return U8_NONE;
+    if (c <= 0x17F)
+      return U8_LATIN;        /* Latin-1 letters and Latin Extended-A: all European alphabets */
+    /* Latin Extended-B: Vietnamese ơ ư, pinyin ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ, Romanian ș ț, Croatian digraphs */
+    if (c == 0x1A0 || c == 0x1A1 || c == 0x1AF || c == 0x1B0 || (c >= 0x1C4 && c <= 0x1DC) ||
+        (c >= 0x218 && c <= 0x21B))
+      return U8_LATIN;
+    return U8_NONE;
+  }
+  if ((c >= 0x386 && c <= 0x3CE) && c != 0x387 && c != 0x38B && c != 0x38D)
+    return U8_GREEK;
+  if ((c >= 0x400 && c <= 0x45F) || c == 0x490 || c == 0x491)
+    return U8_CYRILLIC;       /* Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian */
+  if ((c >= 0x531 && c <= 0x556) || (c >= 0x561 && c <= 0x587))
+    return U8_ARMENIAN;
+  if (c >= 0x5D0 && c <= 0x5EA)
+    return U8_HEBREW;
+  if ((c >= 0x621 && c <= 0x64A) || c == 0x67E || c == 0x686 || c == 0x698 || c == 0x6A9 ||
+      c == 0x6AF || c == 0x6CC)
+    return U8_ARABIC;         /* Arabic and the Persian/Urdu letters */
+  return U8_NONE;
+}
+
+/* Latin-1 symbols that real text uses between words and numbers (© 2024, 25 °C, A · B, « … »). */
+static gboolean
+u8_common_symbol (gunichar c)
+{
+  return c == 0xA0 || c == 0xA3 || c == 0xA5 || c == 0xA7 || c == 0xA9 || c == 0xAB ||
+         c == 0xAE || c == 0xB0 || c == 0xB1 || c == 0xB2 || c == 0xB3 || c == 0xB5 ||
+         c == 0xB7 || c == 0xBA || c == 0xAA || c == 0xBB || c == 0xBF || c == 0xA1 ||
+         c == 0xD7 || c == 0xBD;
+}
+
+/* Whether valid UTF-8 text reads as text: no more bad than good non-ASCII characters (above),
+ * or a single bad one. */
+static gboolean
+utf8_is_plausible (const char *text,
+                   gsize       len,
+                   int        *good_out,
+                   int        *bad_out)
+{
+  const char *end = text + len;
+  gunichar prev = 0;
+  int good = 0, bad = 0;
+
+  for (const char *p = text; p < end && good + bad < MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    const char *q = g_utf8_next_char (p);
+    gunichar next = q < end ? g_utf8_get_char (q) : 0;
+
+    if (c >= 0x80 && c < 0x800) {
+      U8Script script = u8_common_letter (c);
+
+      if (script != U8_NONE && (u8_common_letter (prev) == script ||
+                                u8_common_letter (next) == script))
+        good++;
+      else if (u8_common_symbol (c) && (prev < 0x80 || next < 0x80))
+        ;                     /* neither */
+      else
+        bad++;
+    } else if (c >= 0x800) {
+      if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000)
+        bad++;
+      else
+        good += 4;
+    }
+    prev = c;
+  }
+  if (good_out != NULL)
+    *good_out = good;
+  if (bad_out != NULL)
+    *bad_out = bad;
+  /* One lone character (é, or 茅 in GB18030) is too little to overrule UTF-8. */
+  return bad <= good || bad < 2;
+}
+
 static char *
 convert_strict (const guint8 *data,
                 gsize         len,
@@ -554,11 +659,15 @@ decode_by_candidates (const guint8    *data,
   g_autofree char *best = NULL;
   const char *best_name = NULL;
   double best_score = -G_MAXDOUBLE;
+  gboolean utf8_valid = len == 0 || g_utf8_validate ((const char *) data, len, NULL);
+  int good = 0, bad = 0;
 
-  if (len == 0 || g_utf8_validate ((const char *) data, len, NULL)) {
+  if (utf8_valid && utf8_is_plausible ((const char *) data, len, &good, &bad)) {
     *encoding = "UTF-8";
     return len > 0 ? g_strndup ((const char *) data, len) : g_strdup ("");
   }
+  if (utf8_valid)
+    g_debug ("charset candidate UTF-8 scores %d good %d bad", good, bad);
 
   scorer = scorer_get ();
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
@@ -580,6 +689,12 @@ decode_by_candidates (const guint8    *data,
   if (best != NULL && best_score >= PLAUSIBLE_SCORE) {
     *encoding = best_name;
     return g_steal_pointer (&best);
+  }
+
+  /* Valid UTF-8 that no legacy charset reads better stays UTF-8, odd as it looks. */
+  if (utf8_valid) {
+    *encoding = "UTF-8";
+    return g_strndup ((const char *) data, len);
   }
 
   /* Nothing reads as text: keep what UTF-8 can give and say so. */
