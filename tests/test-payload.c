@@ -94,6 +94,21 @@ static const DecodeCase decode_cases[] = {
   { "utf16le-bom", "\xff\xfe\x20\x5f\x1f\x4f", 6, NULL, NULL, "张伟", "UTF-16LE", 0 },
   { "utf16be-bom", "\xfe\xff\x5f\x20\x4f\x1f", 6, NULL, NULL, "张伟", "UTF-16BE", 0 },
   { "gb18030-name", "李娜", -1, "GB18030", NULL, "李娜", "GB18030", 0 },
+  /* GB18030 bytes that are valid UTF-8 too (卢平 is "¬ƽ", 印刷 "ӡˢ"): the UTF-8 reading has no
+   * word in it, so it loses to the hanzi. UTF-8 letters in words keep UTF-8, even where the
+   * bytes read as common hanzi (á is 谩, ü is 眉 in GB18030). */
+  { "gb18030-valid-utf8-name", "卢平", -1, "GB18030", NULL, "卢平", "GB18030", 0 },
+  { "gb18030-valid-utf8-word", "印刷", -1, "GB18030", NULL, "印刷", "GB18030", 0 },
+  { "gb18030-valid-utf8-mecard", "MECARD:N:卢,平;TEL:13912345678;;", -1, "GB18030", NULL,
+    "MECARD:N:卢,平;TEL:13912345678;;", "GB18030", 0 },
+  { "utf8-siobhan", "Siobh\xc3\xa1n", -1, NULL, NULL, "Siobhán", "UTF-8", 0 },
+  { "utf8-muller", "M\xc3\xbcller", -1, NULL, NULL, "Müller", "UTF-8", 0 },
+  { "utf8-jose", "Jos\xc3\xa9", -1, NULL, NULL, "José", "UTF-8", 0 },
+  { "utf8-cyrillic", "Иван Петров", -1, NULL, NULL, "Иван Петров", "UTF-8", 0 },
+  { "utf8-lone-letter", "\xc3\xa9", -1, NULL, NULL, "é", "UTF-8", 0 },
+  { "utf8-symbols", "\xc2\xa9 2024 \xc2\xb7 25 \xc2\xb0" "C", -1, NULL, NULL, "© 2024 · 25 °C",
+    "UTF-8", 0 },
+  { "utf8-emoji", "Anna \xf0\x9f\x98\x80", -1, NULL, NULL, "Anna 😀", "UTF-8", 0 },
   { "gb18030-org", "广州国际展览公司", -1, "GB18030", NULL, "广州国际展览公司", "GB18030", 0 },
   { "gb18030-mixed", "N:王;芳\r\nTEL:13912345678", -1, "GB18030", NULL,
     "N:王;芳\r\nTEL:13912345678", "GB18030", 0 },
@@ -204,8 +219,9 @@ test_decode_table (void)
 /* The sample lists behind the charset scoring (tests/charset-samples/, printed with every
  * candidate's score by the charset-eval tool): a ratchet on how many read right, and the
  * mistakes that must never happen — Chinese read as Japanese, a corpus code misread. The
- * Chinese misses left are short names whose GB18030 bytes are also valid UTF-8 or score
- * higher as Big5 (an older, separate limit). */
+ * Chinese misses left are short names that score higher as Big5; the only random string read
+ * as UTF-8 mixes Greek and Latin-Extended letters in words. utf8-eu.txt: real UTF-8 names and
+ * words in European languages, all of which must stay UTF-8. */
 static void
 test_decode_samples (void)
 {
@@ -216,10 +232,11 @@ test_decode_samples (void)
   } lists[] = {
     { "qr-photos.txt", 13, NULL },
     { "sjis-ja.txt", 177, NULL },
-    { "gb18030-zh.txt", 734, "Shift_JIS" },
+    { "gb18030-zh.txt", 743, "Shift_JIS" },
     { "big5-zh.txt", 57, "Shift_JIS" },
     /* 2 of 3000 read as Shift_JIS: uncommon hanzi whose bytes make kana with one mark */
-    { "gb18030-random.txt", 2939, NULL },
+    { "gb18030-random.txt", 2970, NULL },
+    { "utf8-eu.txt", 208, NULL },
   };
 
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
