@@ -25,11 +25,19 @@ static const struct {
   { "BIG5", "Big5" },
   { "CP932", "Shift_JIS" },
 };
+enum { CANDIDATE_GB18030, CANDIDATE_BIG5, CANDIDATE_SJIS };
 
 /* Minimum average score per non-ASCII character for a legacy candidate to count as text. */
 #define PLAUSIBLE_SCORE 2.0
 /* Scoring looks at this many non-ASCII characters at most (enough to decide, bounded cost). */
 #define MAX_SCORED_CHARS 160
+/* GB18030 against Big5: a simplified character (GB2312 level 1, absent from Big5) cannot earn
+ * the Big5 point that a shared or traditional character earns, so 陈龙 (5.0 as GB18030) lost to
+ * its Big5 reading 麻韓 (6.5). In that comparison each simplified character counts this much
+ * more, and Big5 must win by more than BIG5_MARGIN: most of Foyer's users are mainland Chinese,
+ * and on the samples real Big5 text beats its GB18030 reading by 1.0 or more. */
+#define SIMPLIFIED_BONUS 2.0
+#define BIG5_MARGIN 0.5
 
 /* The most frequent characters of Chinese given names, surnames and company names (simplified
  * and traditional forms). Short strings such as a two-character name decode cleanly in several
@@ -145,7 +153,8 @@ static int
 score_char (Scorer     *s,
             gunichar    c,
             const char *utf8,
-            gsize       utf8_len)
+            gsize       utf8_len,
+            gboolean   *simplified)
 {
   int score = 0;
   guint code;
@@ -158,11 +167,15 @@ score_char (Scorer     *s,
     /* Frequent sets of the three national standards: GB2312 level 1, Big5 "frequently used"
      * and JIS X 0208 level 1. A real character tends to be in several; mojibake in at most one. */
     code = encode_char (s->to_gb2312, utf8, utf8_len);
-    if (code >= 0xB0A1 && code <= 0xD7FE)
+    gboolean gb_level1 = code >= 0xB0A1 && code <= 0xD7FE;
+
+    if (gb_level1)
       score += 2;
     code = encode_char (s->to_big5, utf8, utf8_len);
     if (code >= 0xA440 && code <= 0xC67E)
       score += 2;
+    else if (code == 0 && gb_level1)
+      *simplified = TRUE;
     code = encode_char (s->to_sjis, utf8, utf8_len);
     if (code >= 0x889F && code <= 0x9872)
       score += 2;
@@ -288,11 +301,14 @@ classify_hw_kana (gunichar c,
 #define HW_MARKS_SCORE 8
 
 /* Average plausibility of the non-ASCII characters of text (a half-width katakana, one byte,
- * counts as half a character). */
+ * counts as half a character); simplified_out (may be NULL) gets the average bonus of its
+ * simplified characters (SIMPLIFIED_BONUS each). */
 static double
 score_text (Scorer     *s,
-            const char *text)
+            const char *text,
+            double     *simplified_out)
 {
+  int n_simplified = 0;
   int total = 0;
   int halves = 0;
   guint n_marks = 0, n_bad = 0;
@@ -314,7 +330,10 @@ score_text (Scorer     *s,
       if (prev == 0xFF6F)
         n_bad++;                    /* a word does not end in ｯ */
       if (c >= 0x80) {
-        total += score_char (s, c, p, next - p);
+        gboolean simplified = FALSE;
+
+        total += score_char (s, c, p, next - p, &simplified);
+        n_simplified += simplified;
         halves += 2;
       }
     }
@@ -325,6 +344,8 @@ score_text (Scorer     *s,
     n_bad++;
   total += n_bad * HW_BAD_SCORE;
   total += n_marks * (n_marks >= 2 && n_bad == 0 ? HW_MARKS_SCORE : HW_ONE_MARK_SCORE);
+  if (simplified_out != NULL)
+    *simplified_out = halves > 0 ? 2.0 * SIMPLIFIED_BONUS * n_simplified / halves : 0.0;
   return halves > 0 ? 2.0 * total / halves : 0.0;
 }
 
@@ -656,9 +677,11 @@ decode_by_candidates (const guint8    *data,
                       FoyerTextFlags  *flags)
 {
   Scorer *scorer;
-  g_autofree char *best = NULL;
-  const char *best_name = NULL;
-  double best_score = -G_MAXDOUBLE;
+  char *texts[G_N_ELEMENTS (candidates)] = { NULL, };
+  double scores[G_N_ELEMENTS (candidates)];
+  double gb_simplified = 0.0;
+  char *chosen = NULL;
+  int best = -1;
   gboolean utf8_valid = len == 0 || g_utf8_validate ((const char *) data, len, NULL);
   int good = 0, bad = 0;
 
@@ -671,25 +694,31 @@ decode_by_candidates (const guint8    *data,
 
   scorer = scorer_get ();
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
-    g_autofree char *text = convert_strict (data, len, candidates[i].iconv_name);
-    double score;
-
-    if (text == NULL)
+    texts[i] = convert_strict (data, len, candidates[i].iconv_name);
+    if (texts[i] == NULL)
       continue;
-    score = score_text (scorer, text);
-    g_debug ("charset candidate %s scores %.2f", candidates[i].name, score);
-    if (score > best_score) {
-      best_score = score;
-      g_free (best);
-      best = g_steal_pointer (&text);
-      best_name = candidates[i].name;
-    }
+    scores[i] = score_text (scorer, texts[i], i == CANDIDATE_GB18030 ? &gb_simplified : NULL);
+    if (i == CANDIDATE_GB18030 && gb_simplified > 0.0)
+      g_debug ("charset candidate %s scores %.2f (+%.2f against Big5)", candidates[i].name,
+               scores[i], gb_simplified);
+    else
+      g_debug ("charset candidate %s scores %.2f", candidates[i].name, scores[i]);
+    if (best < 0 || scores[i] > scores[best])
+      best = i;             /* ties go to the earlier candidate */
   }
+  if (best == CANDIDATE_BIG5 && texts[CANDIDATE_GB18030] != NULL &&
+      scores[CANDIDATE_GB18030] + gb_simplified + BIG5_MARGIN >= scores[CANDIDATE_BIG5] &&
+      (texts[CANDIDATE_SJIS] == NULL || scores[CANDIDATE_GB18030] >= scores[CANDIDATE_SJIS]))
+    best = CANDIDATE_GB18030;
 
-  if (best != NULL && best_score >= PLAUSIBLE_SCORE) {
-    *encoding = best_name;
-    return g_steal_pointer (&best);
+  if (best >= 0 && scores[best] >= PLAUSIBLE_SCORE) {
+    *encoding = candidates[best].name;
+    chosen = g_steal_pointer (&texts[best]);
   }
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    g_free (texts[i]);
+  if (chosen != NULL)
+    return chosen;
 
   /* Valid UTF-8 that no legacy charset reads better stays UTF-8, odd as it looks. */
   if (utf8_valid) {
@@ -902,7 +931,7 @@ foyer_payload_decode_text (const guint8    *data,
     if (iconv_name != NULL && (raw = convert_strict (data, len, iconv_name)) != NULL) {
       /* Multi-byte legacy charsets decode almost any bytes, so a wrong label must still read
        * as CJK text; single-byte (European) labels are taken at their word. */
-      if (is_single_byte_label (hint) || score_text (scorer_get (), raw) >= PLAUSIBLE_SCORE)
+      if (is_single_byte_label (hint) || score_text (scorer_get (), raw, NULL) >= PLAUSIBLE_SCORE)
         name = display;   /* a static name, or hint itself */
       else
         g_clear_pointer (&raw, g_free);
