@@ -420,24 +420,41 @@ utf8_is_plausible (const char *text,
                    int        *bad_out)
 {
   const char *end = text + len;
-  gunichar prev = 0;
+  gunichar prev = 0;          /* the last character that is not a combining mark */
+  gboolean prev_in_word = FALSE;
   int good = 0, bad = 0;
 
   for (const char *p = text; p < end && good + bad < MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
     gunichar c = g_utf8_get_char (p);
     const char *q = g_utf8_next_char (p);
-    gunichar next = q < end ? g_utf8_get_char (q) : 0;
+    gunichar next = 0;
+    gboolean in_word = c < 0x80 && g_ascii_isalpha (c);
 
+    /* the next character that is not a combining mark */
+    while (q < end && (next = g_utf8_get_char (q)) < 0x800 && g_unichar_ismark (next))
+      q = g_utf8_next_char (q);
+    if (q >= end)
+      next = 0;
+
+    if (c >= 0x80 && c < 0x800 && g_unichar_ismark (c)) {
+      /* é written e + U+0301, vowelled Hebrew and Arabic: a mark on a letter of a word is
+       * neither good nor bad; a mark on anything else (太 is CC AB, the UTF-8 of U+032B) is bad */
+      if (!prev_in_word)
+        bad++;
+      continue;
+    }
     if (c >= 0x80 && c < 0x800) {
       U8Script script = u8_common_letter (c);
 
       if (script != U8_NONE && (u8_common_letter (prev) == script ||
-                                u8_common_letter (next) == script))
+                                u8_common_letter (next) == script)) {
         good++;
-      else if (u8_common_symbol (c) && (prev < 0x80 || next < 0x80))
-        ;                     /* neither */
-      else
+        in_word = TRUE;
+      } else if (u8_common_symbol (c) && (prev < 0x80 || next < 0x80)) {
+        /* neither */
+      } else {
         bad++;
+      }
     } else if (c >= 0x800) {
       if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000)
         bad++;
@@ -445,6 +462,7 @@ utf8_is_plausible (const char *text,
         good += 4;
     }
     prev = c;
+    prev_in_word = in_word;
   }
   if (good_out != NULL)
     *good_out = good;
