@@ -919,6 +919,9 @@ static const struct {
   gsize       len;
 } regression_inputs[] = {
   { "BEGIN:VCARD", 11 },
+  /* only control bytes: nothing left to score (UBSan: offset on a NULL pointer) */
+  { "\x01\x02\x7f", 3 },
+  { "]Q1\\000026\x01", 11 },
   { "BEGIN:VCARD\n", 12 },
   { "BEGIN:VCARD\n ", 13 },
   { "BEGIN:VCARD\r\n\t", 14 },

@@ -703,9 +703,13 @@ decode_by_candidates (const guint8    *data,
   gboolean utf8_valid = len == 0 || g_utf8_validate ((const char *) data, len, NULL);
   int good = 0, bad = 0;
 
+  if (len == 0) {
+    *encoding = "UTF-8";
+    return g_strdup ("");
+  }
   if (utf8_valid && utf8_is_plausible ((const char *) data, len, &good, &bad)) {
     *encoding = "UTF-8";
-    return len > 0 ? g_strndup ((const char *) data, len) : g_strdup ("");
+    return g_strndup ((const char *) data, len);
   }
   if (utf8_valid)
     g_debug ("charset candidate UTF-8 scores %d good %d bad", good, bad);
