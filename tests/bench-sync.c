@@ -202,6 +202,8 @@ run_child (guint       n,
            G_GUINT64_FORMAT ",\"hwm_drain_kb\":%ld,\"hwm_fill_kb\":%ld,\"rss_kb\":%ld",
            n, fill_s, drain_s, n / drain_s, st->requests, hwm_kb, hwm_before_kb,
            proc_status_kb ("VmRSS:"));
+  g_print (",\"rss_anon_kb\":%ld,\"rss_file_kb\":%ld,\"rss_shmem_kb\":%ld",
+           proc_status_kb ("RssAnon:"), proc_status_kb ("RssFile:"), proc_status_kb ("RssShmem:"));
   foyer_sync_engine_stop (engine);
 
   if (ceiling) {

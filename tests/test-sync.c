@@ -29,7 +29,7 @@ make_config (const char *url,
   g_autoptr(GError) error = NULL;
   g_autofree char *data = g_strdup_printf ("[kiosk]\nid=test-kiosk\nevent=expo-2026\n"
                                            "[sync]\nbackend=http-json\nurl=%s\n%s%s%s"
-                                           "connect-timeout=1\ntimeout=1\n"
+                                           "connect-timeout=2\ntimeout=3\n"
                                            "backoff-min-ms=20\nbackoff-max-ms=200\n%s",
                                            url,
                                            token_file != NULL ? "token-file=" : "",
@@ -74,6 +74,22 @@ make_backend (FoyerTestReceiver *receiver,
 
   g_assert_no_error (error);
   g_assert_true (FOYER_IS_HTTP_BACKEND (backend));
+  return backend;
+}
+
+/* Like make_backend, with timeouts generous enough for a TLS handshake under sanitizers. */
+static FoyerSyncBackend *
+make_slow_backend (FoyerTestReceiver *receiver,
+                   const char        *extra)
+{
+  g_autoptr(FoyerConfig) config = make_config (foyer_test_receiver_url (receiver), NULL, extra);
+  g_autoptr(GError) error = NULL;
+  FoyerSyncBackend *backend;
+
+  foyer_config_set_string (config, "sync", "connect-timeout", "20");
+  foyer_config_set_string (config, "sync", "timeout", "30");
+  backend = foyer_sync_backend_new_for_config (config, &error);
+  g_assert_no_error (error);
   return backend;
 }
 
@@ -228,7 +244,7 @@ test_backend_status_mapping (void)
     { "{\"mode\":\"garbage\",\"body\":\"{\\\"results\\\":7}\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
     { "{\"mode\":\"close\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
     { "{\"mode\":\"reset\"}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
-    { "{\"mode\":\"stall\",\"seconds\":3}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
+    { "{\"mode\":\"stall\",\"seconds\":5}", FOYER_SYNC_ERROR_TRANSIENT, 0, 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -463,6 +479,10 @@ test_retry_after (void)
   g_assert_cmpint (foyer_http_backend_parse_retry_after ("soon", now), ==, 0);
   g_assert_cmpint (foyer_http_backend_parse_retry_after ("Wed, 21 Oct 2015 07:28:00 GMT", now),
                    ==, 0);
+  /* Found by the fuzzer: a year far beyond time_t microseconds must not overflow. */
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("W21 Oct 20152015", now), >=, 0);
+  g_assert_cmpint (foyer_http_backend_parse_retry_after ("Wed, 21 Oct 99999 07:28:00 GMT", now),
+                   ==, 3600000);
   ms = foyer_http_backend_parse_retry_after (date, now);
   g_assert_cmpint (ms, >, 85000);
   g_assert_cmpint (ms, <=, 90000);
@@ -500,12 +520,13 @@ test_backend_tls (void)
 
   /* Verification is on by default: a certificate nobody vouches for is refused. */
   {
-    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+    g_autoptr(FoyerSyncBackend) backend = make_slow_backend (receiver, NULL);
     g_autoptr(GPtrArray) results = NULL;
 
     g_assert_null (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
     g_assert_false (send (backend, records, &results, NULL, &error));
     g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT);
+    g_test_message ("%s", error->message);
     g_assert_nonnull (strstr (error->message, "ca-file"));
     g_clear_error (&error);
   }
@@ -515,14 +536,14 @@ test_backend_tls (void)
     g_autoptr(GPtrArray) results = NULL;
 
     ca_line = g_strdup_printf ("ca-file=%s\n", cert);
-    backend = make_backend (receiver, NULL, ca_line);
+    backend = make_slow_backend (receiver, ca_line);
     g_assert_true (send (backend, records, &results, NULL, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (results->len, ==, 2);
   }
   /* insecure=true works, with its warning. */
   {
-    g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, "insecure=true\n");
+    g_autoptr(FoyerSyncBackend) backend = make_slow_backend (receiver, "insecure=true\n");
     g_autoptr(GPtrArray) results = NULL;
 
     g_assert_nonnull (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
@@ -599,6 +620,14 @@ static gboolean
 drained (const FoyerSyncStatus *st, gpointer data)
 {
   return st->state == FOYER_SYNC_STATE_IDLE && st->pending == 0;
+}
+
+/* Drained after at least n records were acknowledged or refused: a status posted before records
+ * were added may still be on its way, so "idle with nothing pending" alone can be stale. */
+static gboolean
+drained_after (const FoyerSyncStatus *st, gpointer data)
+{
+  return drained (st, NULL) && st->sent + st->rejected >= GPOINTER_TO_UINT (data);
 }
 
 static gboolean
@@ -725,7 +754,8 @@ test_engine_exactly_once_random_faults (void)
   for (guint i = 0; i < more->len; i++)
     g_ptr_array_add (ids, g_strdup (g_ptr_array_index (more, i)));
 
-  wait_status (f.engine, drained, NULL, 60, "all records acknowledged under random faults");
+  wait_status (f.engine, drained_after, GUINT_TO_POINTER (500), 60,
+               "all records acknowledged under random faults");
   assert_outbox (f.store, 0, 500, 0);
   assert_exactly_once (f.receiver, ids);
 
@@ -783,16 +813,19 @@ test_engine_dead_letter_and_split (void)
 
   /* Per-record rejection in a 200 answer: dead with head office's reason, the rest done. */
   {
-    g_autoptr(GPtrArray) more = add_records (f.store, 10);
+    g_autoptr(GPtrArray) more = NULL;
     g_autoptr(GPtrArray) dead2 = NULL;
     gboolean found = FALSE;
 
+    /* The receiver must know which id to refuse before the engine hears of the records. */
+    g_signal_handlers_block_by_func (f.store, foyer_sync_engine_wake, f.engine);
+    more = add_records (f.store, 10);
     foyer_test_receiver_control (f.receiver,
                                  "{\"mode\":\"reject\",\"how\":\"record\",\"ids\":[\"%s\"]}",
                                  (char *)more->pdata[3]);
+    g_signal_handlers_unblock_by_func (f.store, foyer_sync_engine_wake, f.engine);
     foyer_sync_engine_wake (f.engine);
-    run_for (100);
-    wait_status (f.engine, drained, NULL, 30, "second round");
+    wait_status (f.engine, drained_after, GUINT_TO_POINTER (64 + 10), 30, "second round");
     assert_outbox (f.store, 0, 71, 3);
     dead2 = foyer_store_outbox_list (f.store, FOYER_OUTBOX_DEAD, 10, &error);
     for (guint i = 0; i < dead2->len; i++) {
@@ -1053,7 +1086,16 @@ test_foyerctl_sync_and_outbox (void)
     g_clear_pointer (&err, g_free);
   }
   {
-    const char *argv[] = { "--config", conf, "sync", "--progress", NULL };
+    /* Without --once it retries, but not forever. */
+    const char *argv[] = { "--config", conf, "sync", "--max-wait", "1", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 75);
+    g_assert_nonnull (strstr (err, "giving up"));
+    g_assert_nonnull (strstr (out, "0 records sent, 30 pending"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { "--config", conf, "sync", "--progress", "--max-wait", "30", NULL };
     foyer_test_receiver_control (f.receiver, "{\"mode\":\"reject\",\"how\":\"record\","
                                  "\"ids\":[\"%s\"]}", (char *)ids->pdata[0]);
     g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
@@ -1081,7 +1123,7 @@ test_foyerctl_sync_and_outbox (void)
   }
   {
     const char *argv[] = { "--config", conf, "outbox", "--requeue", ids->pdata[0], NULL };
-    const char *sync[] = { "--config", conf, "sync", NULL };
+    const char *sync[] = { "--config", conf, "sync", "--max-wait", "30", NULL };
     g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "1 record requeued"));
     g_clear_pointer (&out, g_free);
@@ -1136,7 +1178,7 @@ test_foyerctl_kill_9 (void)
 
   foyer_test_receiver_control (f.receiver, "{\"mode\":\"ok\"}");
   {
-    const char *argv[] = { "--config", conf, "sync", NULL };
+    const char *argv[] = { "--config", conf, "sync", "--max-wait", "30", NULL };
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);

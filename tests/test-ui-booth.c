@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "foyer-core.h"
+#include "foyer-admin-page.h"
 #include "foyer-lead-page.h"
 #include "foyer-leads-page.h"
 #include "foyer-admin-test-util.h"
@@ -548,6 +549,23 @@ test_window_booth (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-admin", NULL);
   foyer_test_ui_wait_page (window, "admin");
   window_shot (window, "admin-window-admin-zh_CN");
+
+  /* A booth tablet's export holds its leads, each with the visitor. */
+  {
+    g_autofree char *usb = foyer_test_make_tmpdir ("usb");
+    g_autoptr(GFile) folder = g_file_new_for_path (usb);
+    g_autofree char *path = NULL;
+    g_autofree char *csv = NULL;
+
+    g_assert_true (foyer_admin_page_export_to (FOYER_ADMIN_PAGE (foyer_window_get_page (window,
+                                                                                         "admin")),
+                                               folder, &path, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (path, "foyer-leads-expo-test-"));
+    g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
+    g_assert_nonnull (strstr (csv, "Maria Rossi"));
+    g_assert_nonnull (strstr (csv, "张伟"));
+  }
 
   foyer_test_ui_stop (app);
 }

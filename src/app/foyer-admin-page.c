@@ -60,8 +60,11 @@ struct _FoyerAdminPage {
   GPtrArray         *volume_rows;     /* GtkWidget (borrowed, in export_group) */
   GPtrArray         *stat_rows;       /* GtkWidget (borrowed, in categories/hours groups) */
   GPtrArray         *camera_sources;  /* char *: [camera] source value per camera_row item */
-  FoyerSyncEngine   *engine;          /* while mapped: the application's, for ::status-changed */
-  gulong             status_handler;
+  FoyerSyncEngine   *engine;          /* while mapped: the application's */
+  guint              status_poll;
+  gint64             seen_pending;     /* outbox figures last shown, -1 = none */
+  gint64             seen_dead;
+  gint64             seen_done;
   gboolean           pin_set;
   gboolean           updating;        /* combo rows are being filled, not chosen by staff */
 };
@@ -275,14 +278,30 @@ show_sync_status (FoyerAdminPage        *self,
                                status->last_error != NULL ? status->last_error : _("None"));
 }
 
-static void
-status_changed_cb (FoyerSyncEngine       *engine,
-                   const FoyerSyncStatus *status,
-                   FoyerAdminPage        *self)
+/* The engine's ::status-changed may be emitted on its worker thread (it delivers with
+ * g_main_context_invoke_full(), which runs the callback in the calling thread whenever that
+ * thread can acquire the main context), and widgets must only be touched from the main thread.
+ * So the page reads the engine's latest status on the main thread instead, once a second while
+ * it is shown, and rebuilds the refused-records list only when the figures change. */
+static gboolean
+status_poll_cb (gpointer user_data)
 {
+  FoyerAdminPage *self = user_data;
+  const FoyerSyncStatus *status;
+
+  if (self->engine == NULL)
+    return G_SOURCE_CONTINUE;
+  status = foyer_sync_engine_get_status (self->engine);
   show_sync_status (self, status);
-  if (self->store != NULL && self->config != NULL)
+  if (self->store != NULL && self->config != NULL &&
+      (status->pending != self->seen_pending || status->dead != self->seen_dead ||
+       status->done != self->seen_done)) {
+    self->seen_pending = status->pending;
+    self->seen_dead = status->dead;
+    self->seen_done = status->done;
     refresh_outbox (self);
+  }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -310,10 +329,11 @@ foyer_admin_page_map (GtkWidget *widget)
   /* Follow the engine only while staff look at the page. */
   if (self->engine == NULL && (self->engine = find_engine (self)) != NULL) {
     g_object_ref (self->engine);
-    self->status_handler = g_signal_connect (self->engine, "status-changed",
-                                             G_CALLBACK (status_changed_cb), self);
+    self->seen_pending = self->seen_dead = self->seen_done = -1;
     show_sync_status (self, foyer_sync_engine_get_status (self->engine));
   }
+  if (self->status_poll == 0)
+    self->status_poll = g_timeout_add_seconds (1, status_poll_cb, self);
 }
 
 static void
@@ -321,10 +341,8 @@ foyer_admin_page_unmap (GtkWidget *widget)
 {
   FoyerAdminPage *self = FOYER_ADMIN_PAGE (widget);
 
-  if (self->engine != NULL) {
-    g_clear_signal_handler (&self->status_handler, self->engine);
-    g_clear_object (&self->engine);
-  }
+  g_clear_handle_id (&self->status_poll, g_source_remove);
+  g_clear_object (&self->engine);
   GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->unmap (widget);
 }
 
@@ -472,8 +490,9 @@ safe_name (const char *text)
   return s;
 }
 
-/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv in folder: private (0600), never over an existing
- * file, and on the device before this returns, because a USB stick is often pulled right away. */
+/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv (a booth tablet: foyer-leads-…, its leads with their
+ * visitors) in folder: private (0600), never over an existing file, and on the device before
+ * this returns, because a USB stick is often pulled right away. */
 static gboolean
 export_csv (FoyerAdminPage  *self,
             const char      *folder,
@@ -485,7 +504,9 @@ export_csv (FoyerAdminPage  *self,
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *event = safe_name (event_of (self));
   g_autofree char *kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
-  g_autofree char *name = g_strdup_printf ("foyer-%s-%s-%s.csv", event, kiosk, stamp);
+  gboolean booth = g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0;
+  g_autofree char *name = g_strdup_printf ("foyer-%s%s-%s-%s.csv", booth ? "leads-" : "",
+                                           event, kiosk, stamp);
   g_autofree char *path = g_build_filename (folder, name, NULL);
   g_autofree char *part = g_strconcat (path, ".part", NULL);
   g_autoptr(GOutputStream) out = NULL;
@@ -508,8 +529,11 @@ export_csv (FoyerAdminPage  *self,
   }
   out = g_unix_output_stream_new (fd, TRUE);
 
-  if (!foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
-                           event_of (self), NULL, out, &n, &local) ||
+  if (!(booth ? foyer_store_export_leads (self->store, FOYER_EXPORT_CSV,
+                                          FOYER_EXPORT_FLAG_EXCEL_BOM, event_of (self), NULL,
+                                          out, &n, &local)
+              : foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
+                                    event_of (self), NULL, out, &n, &local)) ||
       !g_output_stream_flush (out, NULL, &local) ||
       fsync (fd) != 0 ||
       !g_output_stream_close (out, NULL, &local) ||
@@ -965,10 +989,8 @@ foyer_admin_page_dispose (GObject *object)
 {
   FoyerAdminPage *self = (FoyerAdminPage *)object;
 
-  if (self->engine != NULL) {
-    g_clear_signal_handler (&self->status_handler, self->engine);
-    g_clear_object (&self->engine);
-  }
+  g_clear_handle_id (&self->status_poll, g_source_remove);
+  g_clear_object (&self->engine);
   if (self->volume_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->volume_monitor, self);
   if (self->chooser != NULL) {

@@ -43,6 +43,7 @@ foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv)
   g_autoptr(FoyerStore) store = NULL;
   g_autofree char *db_path = NULL;
   FoyerOutboxCounts counts = { 0 };
+  gboolean header_done = FALSE;
   const char *states[] = { FOYER_OUTBOX_PENDING, FOYER_OUTBOX_IN_FLIGHT, FOYER_OUTBOX_DEAD };
 
   if (!foyerctl_parse_options (ctx, "outbox", NULL,
@@ -101,6 +102,11 @@ foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv)
     if (list == NULL) {
       g_printerr ("foyerctl outbox: %s\n", error->message);
       return FOYERCTL_EXIT_FAILURE;
+    }
+    if (list->len > 0 && !header_done) {
+      g_print ("%-36s  %-12s  %-9s  %8s  %-24s  %s\n", _("ID"), _("TYPE"), _("STATE"),
+               _("ATTEMPTS"), _("CREATED"), _("LAST ERROR"));
+      header_done = TRUE;
     }
     print_entries (list);
   }

@@ -23,7 +23,9 @@ typedef struct {
   int              status;
   gint64           started;
   gint64           last_line;
-  guint64          last_sent_shown;
+  gint64           last_progress;
+  guint64          last_acked;
+  int              max_wait;
   char            *message;
 } SyncRun;
 
@@ -98,6 +100,10 @@ status_changed_cb (FoyerSyncEngine       *engine,
                    SyncRun               *run)
 {
   show_progress (run, status, FALSE);
+  if (status->sent + status->rejected != run->last_acked) {
+    run->last_acked = status->sent + status->rejected;
+    run->last_progress = g_get_monotonic_time ();
+  }
 
   switch (status->state) {
   case FOYER_SYNC_STATE_IDLE:
@@ -128,6 +134,22 @@ status_changed_cb (FoyerSyncEngine       *engine,
   }
 }
 
+/* Head office down for good: give the script its exit status instead of retrying forever. */
+static gboolean
+watchdog_cb (gpointer data)
+{
+  SyncRun *run = data;
+  const FoyerSyncStatus *status = foyer_sync_engine_get_status (run->engine);
+  g_autofree char *message = NULL;
+
+  if (g_get_monotonic_time () - run->last_progress < (gint64)run->max_wait * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+  message = g_strdup_printf (_("no record acknowledged for %d s; giving up: %s"), run->max_wait,
+                             status->last_error != NULL ? status->last_error : _("no answer"));
+  finish (run, FOYERCTL_EXIT_TEMPFAIL, message);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 interrupted_cb (gpointer data)
 {
@@ -142,11 +164,14 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
 {
   gboolean once = FALSE;
   gboolean progress = FALSE;
+  int max_wait = 300;
   const GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &once,
       N_("One pass: stop at the first network or server failure instead of retrying"), NULL },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
       N_("Show progress (records sent / total, rate, time left)"), NULL },
+    { "max-wait", 0, 0, G_OPTION_ARG_INT, &max_wait,
+      N_("Give up after SECONDS without any record acknowledged (default 300)"), N_("SECONDS") },
     { NULL }
   };
   FoyerConfig *config;
@@ -155,7 +180,7 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
   g_autoptr(GMainLoop) loop = NULL;
   const FoyerSyncStatus *status;
   SyncRun run = { 0 };
-  guint sigint, sigterm;
+  guint sigint, sigterm, watchdog;
   const char *backend;
 
   if (!foyerctl_parse_options (ctx, "sync", NULL,
@@ -164,6 +189,10 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
                                  "configuration error."),
                                entries, &argc, &argv))
     return FOYERCTL_EXIT_USAGE;
+  if (max_wait <= 0) {
+    g_printerr (_("foyerctl sync: --max-wait must be a positive number of seconds\n"));
+    return FOYERCTL_EXIT_USAGE;
+  }
   if ((config = foyerctl_get_config (ctx)) == NULL)
     return FOYERCTL_EXIT_FAILURE;
 
@@ -188,6 +217,8 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
   run.tty = isatty (STDERR_FILENO);
   run.status = -1;
   run.started = g_get_monotonic_time ();
+  run.last_progress = run.started;
+  run.max_wait = max_wait;
 
   status = foyer_sync_engine_get_status (engine);
   if (status->insecure_warning != NULL)
@@ -196,11 +227,13 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
   g_signal_connect (engine, "status-changed", G_CALLBACK (status_changed_cb), &run);
   sigint = g_unix_signal_add (SIGINT, interrupted_cb, &run);
   sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, &run);
+  watchdog = g_timeout_add_seconds (1, watchdog_cb, &run);
 
   foyer_sync_engine_start (engine);
   g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (watchdog);
 
   /* Leaves an unanswered batch pending; the final status carries the counts. */
   g_signal_handlers_disconnect_by_func (engine, status_changed_cb, &run);

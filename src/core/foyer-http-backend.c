@@ -325,6 +325,9 @@ foyer_http_backend_parse_retry_after (const char *value,
 
     if (when == (time_t)-1)
       return 0;
+    /* Far-future dates (year 20152015…) would overflow in microseconds: cap in seconds first. */
+    if ((gint64)when > now_us / G_USEC_PER_SEC + MAX_RETRY_AFTER_MS / 1000)
+      return MAX_RETRY_AFTER_MS;
     delta_us = (gint64)when * G_USEC_PER_SEC - now_us;
     if (delta_us <= 0)
       return 0;

@@ -58,6 +58,7 @@ struct _FoyerSyncEngine {
   FoyerConfig      *config;
   FoyerSyncBackend *backend;
   FoyerStore       *store;
+  struct _Sender   *sender;
   guint             configured_batch_size;
   guint             batch_size;
   guint             failures;          /* consecutive transient failures */
@@ -215,6 +216,7 @@ post_status (FoyerSyncEngine *self,
              gboolean         force)
 {
   StatusMessage *msg;
+  GSource *source;
   gint64 now = g_get_monotonic_time ();
 
   if (!force && now - self->last_status_post < STATUS_INTERVAL_US)
@@ -230,8 +232,15 @@ post_status (FoyerSyncEngine *self,
   g_mutex_lock (&self->mutex);
   msg->seq = ++self->seq;
   g_mutex_unlock (&self->mutex);
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, deliver_status_cb, msg,
-                              status_message_free);
+  /* Always through a source attached to the owner's context, never g_main_context_invoke_full():
+   * that runs the callback right here, on the sync thread, whenever it can acquire a context
+   * nobody is iterating at that moment, and the callback touches widgets. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_status_cb, msg, status_message_free);
+  g_source_set_static_name (source, "[foyer] sync status");
+  g_source_attach (source, self->main_context);
+  g_source_unref (source);
 }
 
 static void
@@ -477,6 +486,8 @@ apply_results (FoyerSyncEngine  *self,
 
 /* One request, possibly performed on a short-lived thread while the worker reads the next
  * batch from the outbox (the backend is still used by one thread at a time). */
+typedef struct _Sender Sender;
+
 typedef struct {
   FoyerSyncBackend *backend;
   GCancellable     *cancellable;
@@ -528,11 +539,51 @@ send_job_run (SendJob *job)
                  "the sync backend failed without saying why");
 }
 
+/* The sender: one thread for the worker's life (a thread per batch would leave malloc arenas
+ * behind that grow with the queue). A NULL-records job stops it. */
+struct _Sender {
+  GAsyncQueue *jobs;
+  GAsyncQueue *done;
+  GThread     *thread;
+};
+
 static gpointer
-send_job_thread (gpointer data)
+sender_main (gpointer data)
 {
-  send_job_run (data);
-  return data;
+  Sender *sender = data;
+
+  for (;;) {
+    SendJob *job = g_async_queue_pop (sender->jobs);
+
+    if (job->records == NULL) {
+      g_free (job);
+      break;
+    }
+    send_job_run (job);
+    g_async_queue_push (sender->done, job);
+  }
+  return NULL;
+}
+
+static Sender *
+sender_new (void)
+{
+  Sender *sender = g_new0 (Sender, 1);
+
+  sender->jobs = g_async_queue_new ();
+  sender->done = g_async_queue_new ();
+  sender->thread = g_thread_new ("foyer-sync-send", sender_main, sender);
+  return sender;
+}
+
+static void
+sender_free (Sender *sender)
+{
+  g_async_queue_push (sender->jobs, g_new0 (SendJob, 1));
+  g_thread_join (sender->thread);
+  g_async_queue_unref (sender->jobs);
+  g_async_queue_unref (sender->done);
+  g_free (sender);
 }
 
 /* Sends one batch taken from the outbox, splitting it on 400/422/413. Every record of the batch
@@ -687,7 +738,6 @@ drain (FoyerSyncEngine *self,
     g_autoptr(JsonArray) next = NULL;
     g_autoptr(GError) next_error = NULL;
     SendJob *job;
-    GThread *sender;
     Outcome outcome;
 
     if (g_cancellable_is_cancelled (self->cancellable)) {
@@ -699,9 +749,9 @@ drain (FoyerSyncEngine *self,
       set_state (self, FOYER_SYNC_STATE_SENDING);
 
     job = send_job_new (self, batch);
-    sender = g_thread_new ("foyer-sync-send", send_job_thread, job);
+    g_async_queue_push (self->sender->jobs, job);
     next = foyer_store_outbox_take (self->store, self->batch_size, &next_error);
-    g_thread_join (sender);
+    job = g_async_queue_pop (self->sender->done);
 
     outcome = process_batch (self, batch, job);
     if (outcome != OUTCOME_OK) {
@@ -814,6 +864,7 @@ worker_main (gpointer data)
   FoyerSyncEngine *self = data;
 
   set_state (self, FOYER_SYNC_STATE_STARTING);
+  self->sender = sender_new ();
   open_store (self);
 
   for (;;) {
@@ -865,6 +916,7 @@ worker_main (gpointer data)
       break;
   }
 
+  g_clear_pointer (&self->sender, sender_free);
   g_clear_object (&self->store);
   return NULL;
 }
