@@ -94,6 +94,29 @@ static const DecodeCase decode_cases[] = {
   { "utf16le-bom", "\xff\xfe\x20\x5f\x1f\x4f", 6, NULL, NULL, "张伟", "UTF-16LE", 0 },
   { "utf16be-bom", "\xfe\xff\x5f\x20\x4f\x1f", 6, NULL, NULL, "张伟", "UTF-16BE", 0 },
   { "gb18030-name", "李娜", -1, "GB18030", NULL, "李娜", "GB18030", 0 },
+  /* GB18030 bytes that are valid UTF-8 too (卢平 is "¬ƽ", 印刷 "ӡˢ"): the UTF-8 reading has no
+   * word in it, so it loses to the hanzi. UTF-8 letters in words keep UTF-8, even where the
+   * bytes read as common hanzi (á is 谩, ü is 眉 in GB18030). */
+  { "gb18030-valid-utf8-name", "卢平", -1, "GB18030", NULL, "卢平", "GB18030", 0 },
+  { "gb18030-valid-utf8-word", "印刷", -1, "GB18030", NULL, "印刷", "GB18030", 0 },
+  /* Short simplified names whose bytes read as Big5 traditional characters scoring higher
+   * (陈龙 is 麻韓, 单娟 is 等樽 in Big5). */
+  { "gb18030-not-big5-chen", "陈龙", -1, "GB18030", NULL, "陈龙", "GB18030", 0 },
+  { "gb18030-not-big5-shan", "单娟", -1, "GB18030", NULL, "单娟", "GB18030", 0 },
+  { "gb18030-valid-utf8-mecard", "MECARD:N:卢,平;TEL:13912345678;;", -1, "GB18030", NULL,
+    "MECARD:N:卢,平;TEL:13912345678;;", "GB18030", 0 },
+  { "utf8-siobhan", "Siobh\xc3\xa1n", -1, NULL, NULL, "Siobhán", "UTF-8", 0 },
+  { "utf8-muller", "M\xc3\xbcller", -1, NULL, NULL, "Müller", "UTF-8", 0 },
+  { "utf8-jose", "Jos\xc3\xa9", -1, NULL, NULL, "José", "UTF-8", 0 },
+  { "utf8-cyrillic", "Иван Петров", -1, NULL, NULL, "Иван Петров", "UTF-8", 0 },
+  /* 太 is CC AB: U+032B, a combining mark on nothing */
+  { "gb18030-valid-utf8-mark", "太平", -1, "GB18030", NULL, "太平", "GB18030", 0 },
+  { "utf8-decomposed", "Rene\xcc\x81" "e Mu\xcc\x88ller", -1, NULL, NULL,
+    "Rene\xcc\x81" "e Mu\xcc\x88ller", "UTF-8", 0 },
+  { "utf8-lone-letter", "\xc3\xa9", -1, NULL, NULL, "é", "UTF-8", 0 },
+  { "utf8-symbols", "\xc2\xa9 2024 \xc2\xb7 25 \xc2\xb0" "C", -1, NULL, NULL, "© 2024 · 25 °C",
+    "UTF-8", 0 },
+  { "utf8-emoji", "Anna \xf0\x9f\x98\x80", -1, NULL, NULL, "Anna 😀", "UTF-8", 0 },
   { "gb18030-org", "广州国际展览公司", -1, "GB18030", NULL, "广州国际展览公司", "GB18030", 0 },
   { "gb18030-mixed", "N:王;芳\r\nTEL:13912345678", -1, "GB18030", NULL,
     "N:王;芳\r\nTEL:13912345678", "GB18030", 0 },
@@ -204,8 +227,10 @@ test_decode_table (void)
 /* The sample lists behind the charset scoring (tests/charset-samples/, printed with every
  * candidate's score by the charset-eval tool): a ratchet on how many read right, and the
  * mistakes that must never happen — Chinese read as Japanese, a corpus code misread. The
- * Chinese misses left are short names whose GB18030 bytes are also valid UTF-8 or score
- * higher as Big5 (an older, separate limit). */
+ * Chinese misses left are names with an uncommon character (柳丹璇, 翟焱菲) that score higher as
+ * Big5 even against the simplified-character bonus; the only random string read
+ * as UTF-8 mixes Greek and Latin-Extended letters in words. utf8-eu.txt: real UTF-8 names and
+ * words in European languages, all of which must stay UTF-8. */
 static void
 test_decode_samples (void)
 {
@@ -216,10 +241,11 @@ test_decode_samples (void)
   } lists[] = {
     { "qr-photos.txt", 13, NULL },
     { "sjis-ja.txt", 177, NULL },
-    { "gb18030-zh.txt", 734, "Shift_JIS" },
+    { "gb18030-zh.txt", 754, "Shift_JIS" },
     { "big5-zh.txt", 57, "Shift_JIS" },
     /* 2 of 3000 read as Shift_JIS: uncommon hanzi whose bytes make kana with one mark */
-    { "gb18030-random.txt", 2939, NULL },
+    { "gb18030-random.txt", 2989, NULL },
+    { "utf8-eu.txt", 215, NULL },
   };
 
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
@@ -893,6 +919,9 @@ static const struct {
   gsize       len;
 } regression_inputs[] = {
   { "BEGIN:VCARD", 11 },
+  /* only control bytes: nothing left to score (UBSan: offset on a NULL pointer) */
+  { "\x01\x02\x7f", 3 },
+  { "]Q1\\000026\x01", 11 },
   { "BEGIN:VCARD\n", 12 },
   { "BEGIN:VCARD\n ", 13 },
   { "BEGIN:VCARD\r\n\t", 14 },

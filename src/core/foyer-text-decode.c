@@ -25,11 +25,19 @@ static const struct {
   { "BIG5", "Big5" },
   { "CP932", "Shift_JIS" },
 };
+enum { CANDIDATE_GB18030, CANDIDATE_BIG5, CANDIDATE_SJIS };
 
 /* Minimum average score per non-ASCII character for a legacy candidate to count as text. */
 #define PLAUSIBLE_SCORE 2.0
 /* Scoring looks at this many non-ASCII characters at most (enough to decide, bounded cost). */
 #define MAX_SCORED_CHARS 160
+/* GB18030 against Big5: a simplified character (GB2312 level 1, absent from Big5) cannot earn
+ * the Big5 point that a shared or traditional character earns, so 陈龙 (5.0 as GB18030) lost to
+ * its Big5 reading 麻韓 (6.5). In that comparison each simplified character counts this much
+ * more, and Big5 must win by more than BIG5_MARGIN: most of Foyer's users are mainland Chinese,
+ * and on the samples real Big5 text beats its GB18030 reading by 1.0 or more. */
+#define SIMPLIFIED_BONUS 2.0
+#define BIG5_MARGIN 0.5
 
 /* The most frequent characters of Chinese given names, surnames and company names (simplified
  * and traditional forms). Short strings such as a two-character name decode cleanly in several
@@ -145,7 +153,8 @@ static int
 score_char (Scorer     *s,
             gunichar    c,
             const char *utf8,
-            gsize       utf8_len)
+            gsize       utf8_len,
+            gboolean   *simplified)
 {
   int score = 0;
   guint code;
@@ -158,11 +167,15 @@ score_char (Scorer     *s,
     /* Frequent sets of the three national standards: GB2312 level 1, Big5 "frequently used"
      * and JIS X 0208 level 1. A real character tends to be in several; mojibake in at most one. */
     code = encode_char (s->to_gb2312, utf8, utf8_len);
-    if (code >= 0xB0A1 && code <= 0xD7FE)
+    gboolean gb_level1 = code >= 0xB0A1 && code <= 0xD7FE;
+
+    if (gb_level1)
       score += 2;
     code = encode_char (s->to_big5, utf8, utf8_len);
     if (code >= 0xA440 && code <= 0xC67E)
       score += 2;
+    else if (code == 0 && gb_level1)
+      *simplified = TRUE;
     code = encode_char (s->to_sjis, utf8, utf8_len);
     if (code >= 0x889F && code <= 0x9872)
       score += 2;
@@ -288,11 +301,14 @@ classify_hw_kana (gunichar c,
 #define HW_MARKS_SCORE 8
 
 /* Average plausibility of the non-ASCII characters of text (a half-width katakana, one byte,
- * counts as half a character). */
+ * counts as half a character); simplified_out (may be NULL) gets the average bonus of its
+ * simplified characters (SIMPLIFIED_BONUS each). */
 static double
 score_text (Scorer     *s,
-            const char *text)
+            const char *text,
+            double     *simplified_out)
 {
+  int n_simplified = 0;
   int total = 0;
   int halves = 0;
   guint n_marks = 0, n_bad = 0;
@@ -314,7 +330,10 @@ score_text (Scorer     *s,
       if (prev == 0xFF6F)
         n_bad++;                    /* a word does not end in ｯ */
       if (c >= 0x80) {
-        total += score_char (s, c, p, next - p);
+        gboolean simplified = FALSE;
+
+        total += score_char (s, c, p, next - p, &simplified);
+        n_simplified += simplified;
         halves += 2;
       }
     }
@@ -325,7 +344,132 @@ score_text (Scorer     *s,
     n_bad++;
   total += n_bad * HW_BAD_SCORE;
   total += n_marks * (n_marks >= 2 && n_bad == 0 ? HW_MARKS_SCORE : HW_ONE_MARK_SCORE);
+  if (simplified_out != NULL)
+    *simplified_out = halves > 0 ? 2.0 * SIMPLIFIED_BONUS * n_simplified / halves : 0.0;
   return halves > 0 ? 2.0 * total / halves : 0.0;
+}
+
+/* Strict UTF-8 is tried first, but short GB18030 text is often valid UTF-8 as well: the two
+ * bytes of a GB2312 hanzi (lead B0–F7, trail A1–FE) with a lead in C2–DF form a two-byte UTF-8
+ * sequence, so 卢平 (C2AC C6BD) is also "¬ƽ" and 印刷 is "ӡˢ". Such readings are made of
+ * isolated Latin-1 symbols, rare Latin-Extended, IPA, Cyrillic-Extended, Hebrew or Arabic
+ * letters in mixed scripts. Real UTF-8 text puts its two-byte letters in words: "Müller",
+ * "Siobhán", "Иван", "Ελένη". So each non-ASCII character of a UTF-8 reading below U+0800
+ * counts as good when it is a letter of a living alphabet next to another letter of the same
+ * script, as bad otherwise; common symbols (© ° · « » £ …) next to ASCII count as neither, and
+ * any character from U+0800 up (CJK, kana, Hangul, emoji…) is good: GB18030 bytes seldom form
+ * three- or four-byte sequences. */
+typedef enum {
+  U8_NONE,
+  U8_LATIN,
+  U8_GREEK,
+  U8_CYRILLIC,
+  U8_ARMENIAN,
+  U8_HEBREW,
+  U8_ARABIC,
+} U8Script;
+
+/* The script of a letter that real words use, or U8_NONE for symbols, modifiers and letters of
+ * the extended blocks (Abkhaz, IPA, African Latin…) that mojibake is made of. */
+static U8Script
+u8_common_letter (gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalpha (c) ? U8_LATIN : U8_NONE;
+  if (c >= 0xC0 && c <= 0x24F) {
+    if (c == 0xD7 || c == 0xF7)
+      return U8_NONE;
+    if (c <= 0x17F)
+      return U8_LATIN;        /* Latin-1 letters and Latin Extended-A: all European alphabets */
+    /* Latin Extended-B: Vietnamese ơ ư, pinyin ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ, Romanian ș ț, Croatian digraphs */
+    if (c == 0x1A0 || c == 0x1A1 || c == 0x1AF || c == 0x1B0 || (c >= 0x1C4 && c <= 0x1DC) ||
+        (c >= 0x218 && c <= 0x21B))
+      return U8_LATIN;
+    return U8_NONE;
+  }
+  if ((c >= 0x386 && c <= 0x3CE) && c != 0x387 && c != 0x38B && c != 0x38D)
+    return U8_GREEK;
+  if ((c >= 0x400 && c <= 0x45F) || c == 0x490 || c == 0x491)
+    return U8_CYRILLIC;       /* Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian */
+  if ((c >= 0x531 && c <= 0x556) || (c >= 0x561 && c <= 0x587))
+    return U8_ARMENIAN;
+  if (c >= 0x5D0 && c <= 0x5EA)
+    return U8_HEBREW;
+  if ((c >= 0x621 && c <= 0x64A) || c == 0x67E || c == 0x686 || c == 0x698 || c == 0x6A9 ||
+      c == 0x6AF || c == 0x6CC)
+    return U8_ARABIC;         /* Arabic and the Persian/Urdu letters */
+  return U8_NONE;
+}
+
+/* Latin-1 symbols that real text uses between words and numbers (© 2024, 25 °C, A · B, « … »). */
+static gboolean
+u8_common_symbol (gunichar c)
+{
+  return c == 0xA0 || c == 0xA3 || c == 0xA5 || c == 0xA7 || c == 0xA9 || c == 0xAB ||
+         c == 0xAE || c == 0xB0 || c == 0xB1 || c == 0xB2 || c == 0xB3 || c == 0xB5 ||
+         c == 0xB7 || c == 0xBA || c == 0xAA || c == 0xBB || c == 0xBF || c == 0xA1 ||
+         c == 0xD7 || c == 0xBD;
+}
+
+/* Whether valid UTF-8 text reads as text: no more bad than good non-ASCII characters (above),
+ * or a single bad one. */
+static gboolean
+utf8_is_plausible (const char *text,
+                   gsize       len,
+                   int        *good_out,
+                   int        *bad_out)
+{
+  const char *end = text + len;
+  gunichar prev = 0;          /* the last character that is not a combining mark */
+  gboolean prev_in_word = FALSE;
+  int good = 0, bad = 0;
+
+  for (const char *p = text; p < end && good + bad < MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    const char *q = g_utf8_next_char (p);
+    gunichar next = 0;
+    gboolean in_word = c < 0x80 && g_ascii_isalpha (c);
+
+    /* the next character that is not a combining mark */
+    while (q < end && (next = g_utf8_get_char (q)) < 0x800 && g_unichar_ismark (next))
+      q = g_utf8_next_char (q);
+    if (q >= end)
+      next = 0;
+
+    if (c >= 0x80 && c < 0x800 && g_unichar_ismark (c)) {
+      /* é written e + U+0301, vowelled Hebrew and Arabic: a mark on a letter of a word is
+       * neither good nor bad; a mark on anything else (太 is CC AB, the UTF-8 of U+032B) is bad */
+      if (!prev_in_word)
+        bad++;
+      continue;
+    }
+    if (c >= 0x80 && c < 0x800) {
+      U8Script script = u8_common_letter (c);
+
+      if (script != U8_NONE && (u8_common_letter (prev) == script ||
+                                u8_common_letter (next) == script)) {
+        good++;
+        in_word = TRUE;
+      } else if (u8_common_symbol (c) && (prev < 0x80 || next < 0x80)) {
+        /* neither */
+      } else {
+        bad++;
+      }
+    } else if (c >= 0x800) {
+      if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000)
+        bad++;
+      else
+        good += 4;
+    }
+    prev = c;
+    prev_in_word = in_word;
+  }
+  if (good_out != NULL)
+    *good_out = good;
+  if (bad_out != NULL)
+    *bad_out = bad;
+  /* One lone character (é, or 茅 in GB18030) is too little to overrule UTF-8. */
+  return bad <= good || bad < 2;
 }
 
 static char *
@@ -551,35 +695,57 @@ decode_by_candidates (const guint8    *data,
                       FoyerTextFlags  *flags)
 {
   Scorer *scorer;
-  g_autofree char *best = NULL;
-  const char *best_name = NULL;
-  double best_score = -G_MAXDOUBLE;
+  char *texts[G_N_ELEMENTS (candidates)] = { NULL, };
+  double scores[G_N_ELEMENTS (candidates)];
+  double gb_simplified = 0.0;
+  char *chosen = NULL;
+  int best = -1;
+  gboolean utf8_valid = len == 0 || g_utf8_validate ((const char *) data, len, NULL);
+  int good = 0, bad = 0;
 
-  if (len == 0 || g_utf8_validate ((const char *) data, len, NULL)) {
+  if (len == 0) {
     *encoding = "UTF-8";
-    return len > 0 ? g_strndup ((const char *) data, len) : g_strdup ("");
+    return g_strdup ("");
   }
+  if (utf8_valid && utf8_is_plausible ((const char *) data, len, &good, &bad)) {
+    *encoding = "UTF-8";
+    return g_strndup ((const char *) data, len);
+  }
+  if (utf8_valid)
+    g_debug ("charset candidate UTF-8 scores %d good %d bad", good, bad);
 
   scorer = scorer_get ();
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
-    g_autofree char *text = convert_strict (data, len, candidates[i].iconv_name);
-    double score;
-
-    if (text == NULL)
+    texts[i] = convert_strict (data, len, candidates[i].iconv_name);
+    if (texts[i] == NULL)
       continue;
-    score = score_text (scorer, text);
-    g_debug ("charset candidate %s scores %.2f", candidates[i].name, score);
-    if (score > best_score) {
-      best_score = score;
-      g_free (best);
-      best = g_steal_pointer (&text);
-      best_name = candidates[i].name;
-    }
+    scores[i] = score_text (scorer, texts[i], i == CANDIDATE_GB18030 ? &gb_simplified : NULL);
+    if (i == CANDIDATE_GB18030 && gb_simplified > 0.0)
+      g_debug ("charset candidate %s scores %.2f (+%.2f against Big5)", candidates[i].name,
+               scores[i], gb_simplified);
+    else
+      g_debug ("charset candidate %s scores %.2f", candidates[i].name, scores[i]);
+    if (best < 0 || scores[i] > scores[best])
+      best = i;             /* ties go to the earlier candidate */
   }
+  if (best == CANDIDATE_BIG5 && texts[CANDIDATE_GB18030] != NULL &&
+      scores[CANDIDATE_GB18030] + gb_simplified + BIG5_MARGIN >= scores[CANDIDATE_BIG5] &&
+      (texts[CANDIDATE_SJIS] == NULL || scores[CANDIDATE_GB18030] >= scores[CANDIDATE_SJIS]))
+    best = CANDIDATE_GB18030;
 
-  if (best != NULL && best_score >= PLAUSIBLE_SCORE) {
-    *encoding = best_name;
-    return g_steal_pointer (&best);
+  if (best >= 0 && scores[best] >= PLAUSIBLE_SCORE) {
+    *encoding = candidates[best].name;
+    chosen = g_steal_pointer (&texts[best]);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    g_free (texts[i]);
+  if (chosen != NULL)
+    return chosen;
+
+  /* Valid UTF-8 that no legacy charset reads better stays UTF-8, odd as it looks. */
+  if (utf8_valid) {
+    *encoding = "UTF-8";
+    return g_strndup ((const char *) data, len);
   }
 
   /* Nothing reads as text: keep what UTF-8 can give and say so. */
@@ -787,7 +953,7 @@ foyer_payload_decode_text (const guint8    *data,
     if (iconv_name != NULL && (raw = convert_strict (data, len, iconv_name)) != NULL) {
       /* Multi-byte legacy charsets decode almost any bytes, so a wrong label must still read
        * as CJK text; single-byte (European) labels are taken at their word. */
-      if (is_single_byte_label (hint) || score_text (scorer_get (), raw) >= PLAUSIBLE_SCORE)
+      if (is_single_byte_label (hint) || score_text (scorer_get (), raw, NULL) >= PLAUSIBLE_SCORE)
         name = display;   /* a static name, or hint itself */
       else
         g_clear_pointer (&raw, g_free);
