@@ -76,7 +76,7 @@ main (int argc, char **argv)
       total_ms += ms;
       g_print ("%-4s %-45s %-14s %7.1f ms  %ux%u%s\n", ok ? "ok" : "--", image->name,
                pass != NULL ? pass : "-", ms, image->width, image->height,
-               ok && !payload_ok ? "  (bytes are Shift_JIS; payload text differs)" : "");
+               ok && !payload_ok ? "  (bytes match; the payload layer's text differs)" : "");
     }
     g_print ("found %u/%u (%u/%u with the payload layer's text), %.0f ms total\n", found,
              images->len, payload_found, images->len, total_ms);

@@ -4,6 +4,7 @@
 
 #include "foyer-application.h"
 #include "foyer-test-util.h"
+#include "foyer-test-util-ui.h"
 
 typedef struct {
   gboolean window_shown;
@@ -42,6 +43,7 @@ test_start_and_quit (void)
   char *argv[] = { (char *)"foyer", NULL };
   int status;
 
+  foyer_test_ui_fix_icons ();
   foyer_application_set_config (app, config);
   g_object_set_data (G_OBJECT (app), "state", &state);
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
@@ -66,7 +68,7 @@ main (int argc, char **argv)
     return 1;
   }
 
-  gtk_init ();
+  foyer_test_ui_init ();
   g_test_add_func ("/app/start-and-quit", test_start_and_quit);
   return g_test_run ();
 }

@@ -103,6 +103,40 @@ static const DecodeCase decode_cases[] = {
   { "sjis-name", "山田太郎", -1, "SHIFT_JIS", NULL, "山田太郎", "Shift_JIS", 0 },
   { "sjis-kana", "タナカ", -1, "SHIFT_JIS", NULL, "タナカ", "Shift_JIS", 0 },
   { "sjis-company", "株式会社 営業部長", -1, "SHIFT_JIS", NULL, "株式会社 営業部長", "Shift_JIS", 0 },
+  /* Half-width katakana are one byte each in Shift_JIS, and their bytes are often valid GB18030
+   * too ("ﾃﾞｻﾞｲﾝQR" is "棉晦草QR"): the kana's structure (voiced marks where they belong)
+   * decides. The first two are the qr-photos corpus codes (../shared/corpus/qr-photos/qrcode-2). */
+  { "sjis-halfwidth-corpus-17", "ﾃﾞｻﾞｲﾝQR\r\nhttp://d-qr.net/ex/", -1, "CP932", NULL,
+    "ﾃﾞｻﾞｲﾝQR\r\nhttp://d-qr.net/ex/", "Shift_JIS", 0 },
+  { "sjis-halfwidth-corpus-26", "<ﾃﾞｻﾞｲﾝQR> \r\nｲﾗｽﾄ入りｶﾗｰQRｺｰﾄﾞ\r\nhttp://d-qr.net/ex/ ", -1,
+    "CP932", NULL, "<ﾃﾞｻﾞｲﾝQR> \r\nｲﾗｽﾄ入りｶﾗｰQRｺｰﾄﾞ\r\nhttp://d-qr.net/ex/ ", "Shift_JIS", 0 },
+  { "sjis-halfwidth-company", "ｶﾌﾞｼｷｶﾞｲｼｬ", -1, "CP932", NULL, "ｶﾌﾞｼｷｶﾞｲｼｬ", "Shift_JIS", 0 },
+  { "sjis-halfwidth-download", "ﾀﾞｳﾝﾛｰﾄﾞ", -1, "CP932", NULL, "ﾀﾞｳﾝﾛｰﾄﾞ", "Shift_JIS", 0 },
+  { "sjis-halfwidth-yoon", "ﾆｭｰｽ ｷｬﾝﾍﾟｰﾝ", -1, "CP932", NULL, "ﾆｭｰｽ ｷｬﾝﾍﾟｰﾝ", "Shift_JIS", 0 },
+  { "sjis-halfwidth-plain", "ﾀﾅｶ", -1, "CP932", NULL, "ﾀﾅｶ", "Shift_JIS", 0 },
+  { "sjis-halfwidth-mecard", "MECARD:N:山田,太郎;SOUND:ﾔﾏﾀﾞ,ﾀﾛｳ;;", -1, "CP932", NULL,
+    "MECARD:N:山田,太郎;SOUND:ﾔﾏﾀﾞ,ﾀﾛｳ;;", "Shift_JIS", 0 },
+  /* kana with kanji */
+  { "sjis-kana-kanji-sentence", "今度のバージョンでは文章の暗号化ができます。", -1, "SHIFT_JIS",
+    NULL, "今度のバージョンでは文章の暗号化ができます。", "Shift_JIS", 0 },
+  { "sjis-kana-kanji-corpus-16", "[内側QRコード]\r\n\r\n*ダブルQR*\r\nhttp://d-qr.net/ex/", -1,
+    "SHIFT_JIS", NULL, "[内側QRコード]\r\n\r\n*ダブルQR*\r\nhttp://d-qr.net/ex/", "Shift_JIS", 0 },
+  { "sjis-kana-kanji-org", "ソフトウェア開発部 東京都港区", -1, "SHIFT_JIS", NULL,
+    "ソフトウェア開発部 東京都港区", "Shift_JIS", 0 },
+  /* Chinese whose GB18030 bytes are also valid Shift_JIS half-width katakana, marks included:
+   * 罗建强 is ﾂﾞｽｨﾇｿ, 付薇 ｸｶﾞｱ, 于涛安 ﾓﾚﾌﾎｰｲ, 龚馨航 ｹｨﾜｰｺｽ, 张伟 ﾕﾅﾎｰ, 陈静 ｳﾂｾｲ (plain
+   * kana: a tie, and ties go to GB18030). They stay Chinese. */
+  { "gb18030-not-katakana-luo", "罗建强", -1, "GB18030", NULL, "罗建强", "GB18030", 0 },
+  { "gb18030-not-katakana-fu", "付薇", -1, "GB18030", NULL, "付薇", "GB18030", 0 },
+  { "gb18030-not-katakana-yu", "于涛安", -1, "GB18030", NULL, "于涛安", "GB18030", 0 },
+  { "gb18030-not-katakana-gong", "龚馨航", -1, "GB18030", NULL, "龚馨航", "GB18030", 0 },
+  { "gb18030-not-katakana-zhang", "张伟", -1, "GB18030", NULL, "张伟", "GB18030", 0 },
+  { "gb18030-not-katakana-chen", "陈静", -1, "GB18030", NULL, "陈静", "GB18030", 0 },
+  { "gb18030-not-katakana-mecard", "MECARD:N:罗,远博;TEL:13912345678;;", -1, "GB18030", NULL,
+    "MECARD:N:罗,远博;TEL:13912345678;;", "GB18030", 0 },
+  { "gb18030-not-katakana-vcard", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:汤婷馨\r\nORG:平安保险\r\n"
+    "END:VCARD\r\n", -1, "GB18030", NULL, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:汤婷馨\r\n"
+    "ORG:平安保险\r\nEND:VCARD\r\n", "GB18030", 0 },
   { "eci-utf8", "Siobh\xc3\xa1n", -1, NULL, "\\000026", "Siobhán", "UTF-8",
     FOYER_TEXT_FLAG_ECI | FOYER_TEXT_FLAG_STRIPPED },
   { "eci-latin1", "M\xfcller", -1, NULL, "\\000003", "Müller", "ISO-8859-1",
@@ -164,6 +198,77 @@ test_decode_table (void)
       g_assert_nonnull (strstr (text, "\xef\xbf\xbd"));    /* U+FFFD */
     g_assert_cmpstr (encoding, ==, t->encoding);
     g_assert_cmpint (flags, ==, t->flags);
+  }
+}
+
+/* The sample lists behind the charset scoring (tests/charset-samples/, printed with every
+ * candidate's score by the charset-eval tool): a ratchet on how many read right, and the
+ * mistakes that must never happen — Chinese read as Japanese, a corpus code misread. The
+ * Chinese misses left are short names whose GB18030 bytes are also valid UTF-8 or score
+ * higher as Big5 (an older, separate limit). */
+static void
+test_decode_samples (void)
+{
+  static const struct {
+    const char *file;
+    guint       min_right;
+    const char *never;     /* an encoding no sample of this list may be read as */
+  } lists[] = {
+    { "qr-photos.txt", 13, NULL },
+    { "sjis-ja.txt", 177, NULL },
+    { "gb18030-zh.txt", 734, "Shift_JIS" },
+    { "big5-zh.txt", 57, "Shift_JIS" },
+    /* 2 of 3000 read as Shift_JIS: uncommon hanzi whose bytes make kana with one mark */
+    { "gb18030-random.txt", 2939, NULL },
+  };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
+    g_autofree char *path = g_test_build_filename (G_TEST_DIST, "charset-samples", lists[l].file,
+                                                   NULL);
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint right = 0, total = 0;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++) {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", 3);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *encoding = NULL;
+      const char *expected;
+
+      if (lines[i][0] == '#' || f[0] == NULL || f[1] == NULL)
+        continue;
+      if (strcmp (f[0], "HEX") == 0) {
+        gsize n = strlen (f[2]) / 2;
+        guint8 *raw = g_malloc (n);
+
+        for (gsize k = 0; k < n; k++)
+          raw[k] = (g_ascii_xdigit_value (f[2][2 * k]) << 4) | g_ascii_xdigit_value (f[2][2 * k + 1]);
+        bytes = g_bytes_new_take (raw, n);
+        expected = f[1];
+      } else {
+        g_autofree char *sample = g_strcompress (f[1]);
+
+        bytes = encode (sample, f[0]);
+        expected = strcmp (f[0], "BIG5") == 0 ? "Big5" : strcmp (f[0], "CP932") == 0 ? "Shift_JIS"
+                                                                                      : f[0];
+      }
+      text = foyer_payload_decode_text (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                        &encoding, NULL, NULL);
+      g_assert_nonnull (text);
+      total++;
+      if (g_strcmp0 (encoding, expected) == 0)
+        right++;
+      else
+        g_test_message ("%s line %u: %s read as %s: %s", lists[l].file, i + 1, expected, encoding,
+                        text);
+      if (lists[l].never != NULL)
+        g_assert_cmpstr (encoding, !=, lists[l].never);
+    }
+    g_test_message ("%s: %u/%u read in the right charset", lists[l].file, right, total);
+    g_assert_cmpuint (right, >=, lists[l].min_right);
   }
 }
 
@@ -1093,6 +1198,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/payload/decode/table", test_decode_table);
+  g_test_add_func ("/payload/decode/samples", test_decode_samples);
   g_test_add_func ("/payload/decode/limits", test_decode_limits);
   g_test_add_func ("/payload/decode/uncertain", test_decode_uncertain_warns);
   g_test_add_func ("/payload/decode/gb18030-vcard", test_gb18030_vcard);

@@ -3,10 +3,16 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <glib/gi18n.h>
 
 #include "foyer-application.h"
+#include "foyer-window-private.h"
 #include "foyer-window.h"
+
+/* gettext caches translations; bumping this counter makes it look them up again after LANGUAGE
+ * changes (the documented way, used by GNU gettext's own tests and many kiosk programs). */
+extern int _nl_msg_cat_cntr;
 
 struct _FoyerApplication {
   AdwApplication  parent_instance;
@@ -14,6 +20,10 @@ struct _FoyerApplication {
   /* owned */
   FoyerConfig    *config;
   char           *config_path;
+  FoyerStore     *store;
+  GError         *store_error;
+  FoyerSyncEngine *sync;
+  char           *language;
   gboolean        kiosk;
 };
 
@@ -41,6 +51,141 @@ foyer_application_set_config (FoyerApplication *self,
 {
   g_return_if_fail (FOYER_IS_APPLICATION (self));
   g_set_object (&self->config, config);
+}
+
+/* The store lives as long as the application; a store that cannot be opened leaves the kiosk
+ * running with an explanation on screen instead of a crash. */
+FoyerStore *
+foyer_application_get_store (FoyerApplication *self)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+const GError *
+foyer_application_get_store_error (FoyerApplication *self)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), NULL);
+  return self->store_error;
+}
+
+const char *
+foyer_application_get_language (FoyerApplication *self)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), NULL);
+  return self->language != NULL ? self->language : "zh_CN";
+}
+
+/* Switches gettext to language ("zh_CN" or "en") for every string looked up from now on; the
+ * window rebuilds its pages to show them. */
+void
+foyer_application_set_language (FoyerApplication *self,
+                                const char       *language)
+{
+  const char *messages;
+
+  g_return_if_fail (FOYER_IS_APPLICATION (self));
+
+  if (g_strcmp0 (language, "en") != 0)
+    language = "zh_CN";
+
+  /* glibc ignores LANGUAGE in the C locale; C.UTF-8 is always there on Debian. */
+  messages = setlocale (LC_MESSAGES, NULL);
+  if (messages == NULL || strcmp (messages, "C") == 0 || strcmp (messages, "POSIX") == 0)
+    setlocale (LC_MESSAGES, "C.UTF-8");
+
+  /* setenv() is not thread-safe in general; LANGUAGE is first set in startup(), before the
+   * sync and camera threads exist, and glibc then replaces the entry in place without moving
+   * the environment array that another thread's getenv() may be reading. */
+  g_setenv ("LANGUAGE", strcmp (language, "en") == 0 ? "en" : "zh_CN:zh", TRUE);
+  ++_nl_msg_cat_cntr;
+
+  g_free (self->language);
+  self->language = g_strdup (language);
+}
+
+static void
+foyer_application_open_store (FoyerApplication *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL || self->store_error != NULL)
+    return;
+
+  path = foyer_config_get_path_value (self->config, "storage", "database");
+  self->store = foyer_store_open (path, &self->store_error);
+  if (self->store == NULL)
+    g_printerr ("foyer: cannot open the database %s: %s\n", path, self->store_error->message);
+  else if (foyer_store_get_recovered_from (self->store) != NULL)
+    g_printerr ("foyer: the database was damaged and has been moved to %s; "
+                "a new one was started\n", foyer_store_get_recovered_from (self->store));
+}
+
+FoyerSyncEngine *
+foyer_application_get_sync_engine (FoyerApplication *self)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), NULL);
+  return self->sync;
+}
+
+static void
+foyer_application_record_added_cb (FoyerStore      *store,
+                                   const char      *record_id,
+                                   const char      *record_type,
+                                   FoyerSyncEngine *sync)
+{
+  foyer_sync_engine_wake (sync);
+}
+
+static void
+foyer_application_sync_status_cb (FoyerSyncEngine       *sync,
+                                  const FoyerSyncStatus *status,
+                                  FoyerApplication      *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FOYER_IS_WINDOW (l->data))
+      _foyer_window_refresh_status (FOYER_WINDOW (l->data));
+}
+
+/* The sync thread opens its own connection to the same database and drains the outbox in the
+ * background; the kiosk only wakes it and shows its status. */
+static void
+foyer_application_start_sync (FoyerApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || self->sync != NULL)
+    return;
+
+  self->sync = foyer_sync_engine_new (self->config, foyer_store_get_path (self->store), &error);
+  if (self->sync == NULL) {
+    g_printerr ("foyer: records are kept on this kiosk but not sent: %s\n", error->message);
+    return;
+  }
+  g_signal_connect_object (self->store, "record-added",
+                           G_CALLBACK (foyer_application_record_added_cb), self->sync, 0);
+  g_signal_connect (self->sync, "status-changed",
+                    G_CALLBACK (foyer_application_sync_status_cb), self);
+  foyer_sync_engine_start (self->sync);
+}
+
+static void
+foyer_application_stop_sync (FoyerApplication *self)
+{
+  if (self->sync == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->sync, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self->sync);
+  foyer_sync_engine_stop (self->sync);
+  g_clear_object (&self->sync);
+}
+
+void
+foyer_application_stop_services (FoyerApplication *self)
+{
+  g_return_if_fail (FOYER_IS_APPLICATION (self));
+  foyer_application_stop_sync (self);
 }
 
 static void
@@ -138,9 +283,29 @@ foyer_application_startup (GApplication *app)
   if (self->config == NULL)
     self->config = foyer_config_new_default ();
 
+  /* Han characters look different in Chinese and Japanese fonts: prefer the Chinese forms
+   * whatever the interface language (names are often Chinese on an English screen). */
+  g_setenv ("PANGO_LANGUAGE", "zh-cn:en", FALSE);
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") != NULL
+                                   ? g_getenv ("FOYER_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  foyer_application_set_language (self, foyer_config_get_string (self->config, "kiosk", "language"));
+
+  foyer_application_open_store (self);
+  foyer_application_start_sync (self);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+static void
+foyer_application_shutdown (GApplication *app)
+{
+  foyer_application_stop_sync (FOYER_APPLICATION (app));
+
+  G_APPLICATION_CLASS (foyer_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -148,8 +313,12 @@ foyer_application_dispose (GObject *object)
 {
   FoyerApplication *self = (FoyerApplication *)object;
 
+  foyer_application_stop_sync (self);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
   g_clear_object (&self->config);
   g_clear_pointer (&self->config_path, g_free);
+  g_clear_pointer (&self->language, g_free);
 
   G_OBJECT_CLASS (foyer_application_parent_class)->dispose (object);
 }
@@ -164,6 +333,7 @@ foyer_application_class_init (FoyerApplicationClass *klass)
   app_class->handle_local_options = foyer_application_handle_local_options;
   app_class->startup = foyer_application_startup;
   app_class->activate = foyer_application_activate;
+  app_class->shutdown = foyer_application_shutdown;
 }
 
 static void

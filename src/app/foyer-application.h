@@ -14,5 +14,15 @@ FoyerApplication *foyer_application_new        (void);
 FoyerConfig      *foyer_application_get_config (FoyerApplication *self);
 void              foyer_application_set_config (FoyerApplication *self,
                                                 FoyerConfig      *config);
+FoyerStore       *foyer_application_get_store  (FoyerApplication *self);
+const GError     *foyer_application_get_store_error (FoyerApplication *self);
+/* The background sync engine, or NULL (no store, or a sync configuration that cannot work). */
+FoyerSyncEngine  *foyer_application_get_sync_engine (FoyerApplication *self);
+/* Stops the background services (the sync engine): what shutdown does; for code that drives
+ * the application without g_application_run() (tests). */
+void              foyer_application_stop_services (FoyerApplication *self);
+const char       *foyer_application_get_language (FoyerApplication *self);
+void              foyer_application_set_language (FoyerApplication *self,
+                                                  const char       *language);
 
 G_END_DECLS

@@ -1,20 +1,150 @@
-/* foyer-scan-page.c: the home page visitors see first. */
+/* foyer-scan-page.c: the home page visitors see first: the camera with a framing guide, what to
+ * do in large type, the way to register without a code, the language toggle and a status line. */
 #define G_LOG_DOMAIN "foyer"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "foyer-page.h"
 #include "foyer-scan-page.h"
+#include "foyer-window.h"
 
 struct _FoyerScanPage {
-  GtkWidget  parent_instance;
+  GtkWidget       parent_instance;
 
   /* template widgets */
-  GtkWidget *content;
-  GtkLabel  *title_label;
-  GtkLabel  *status_label;
+  GtkWidget      *content;
+  GtkLabel       *event_label;
+  AdwBin         *camera_bin;
+  GtkLabel       *camera_label;
+  GtkDrawingArea *guide;
+  GtkLabel       *title_label;
+  GtkLabel       *status_label;
+
+  /* owned */
+  char           *sync_status;
+  char           *camera_status;
 };
 
-G_DEFINE_FINAL_TYPE (FoyerScanPage, foyer_scan_page, GTK_TYPE_WIDGET)
+static void foyer_scan_page_page_init (FoyerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerScanPage, foyer_scan_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_scan_page_page_init))
+
+static void
+foyer_scan_page_update_status (FoyerScanPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->sync_status != NULL)
+    g_string_append (text, self->sync_status);
+  if (self->camera_status != NULL) {
+    if (text->len > 0)
+      g_string_append (text, "  ·  ");
+    g_string_append (text, self->camera_status);
+  }
+  gtk_label_set_text (self->status_label, text->str);
+}
+
+void
+foyer_scan_page_set_sync_status (FoyerScanPage *self,
+                                 const char    *text)
+{
+  g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
+
+  g_free (self->sync_status);
+  self->sync_status = g_strdup (text);
+  foyer_scan_page_update_status (self);
+}
+
+void
+foyer_scan_page_set_camera_status (FoyerScanPage *self,
+                                   const char    *text)
+{
+  g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
+
+  g_free (self->camera_status);
+  self->camera_status = g_strdup (text);
+  foyer_scan_page_update_status (self);
+}
+
+void
+foyer_scan_page_set_camera_widget (FoyerScanPage *self,
+                                   GtkWidget     *widget)
+{
+  g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
+
+  /* The view draws its own framing guide and says why there is no picture. */
+  adw_bin_set_child (self->camera_bin, widget);
+  gtk_widget_set_visible (GTK_WIDGET (self->guide), widget == NULL);
+}
+
+const char *
+foyer_scan_page_get_status_text (FoyerScanPage *self)
+{
+  g_return_val_if_fail (FOYER_IS_SCAN_PAGE (self), NULL);
+  return gtk_label_get_text (self->status_label);
+}
+
+/* Corner brackets around the middle of the preview: where to hold the code. */
+static void
+draw_guide (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        user_data)
+{
+  double side = MIN (width, height) * 0.62;
+  double x = (width - side) / 2.0;
+  double y = (height - side) / 2.0;
+  double arm = side * 0.22;
+
+  cairo_set_line_width (cr, 6.0);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.95);
+
+  cairo_move_to (cr, x, y + arm);
+  cairo_line_to (cr, x, y);
+  cairo_line_to (cr, x + arm, y);
+
+  cairo_move_to (cr, x + side - arm, y);
+  cairo_line_to (cr, x + side, y);
+  cairo_line_to (cr, x + side, y + arm);
+
+  cairo_move_to (cr, x + side, y + side - arm);
+  cairo_line_to (cr, x + side, y + side);
+  cairo_line_to (cr, x + side - arm, y + side);
+
+  cairo_move_to (cr, x + arm, y + side);
+  cairo_line_to (cr, x, y + side);
+  cairo_line_to (cr, x, y + side - arm);
+  cairo_stroke (cr);
+}
+
+static void
+foyer_scan_page_map_cb (FoyerScanPage *self)
+{
+  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
+  FoyerConfig *config;
+
+  if (window == NULL || (config = foyer_window_get_config (window)) == NULL)
+    return;
+  gtk_label_set_text (self->event_label, foyer_config_get_string (config, "kiosk", "event"));
+}
+
+static void
+foyer_scan_page_reset (FoyerPage *page)
+{
+  /* Nothing of a visitor is shown here. */
+}
+
+static void
+foyer_scan_page_page_init (FoyerPageInterface *iface)
+{
+  iface->reset = foyer_scan_page_reset;
+}
 
 static void
 foyer_scan_page_dispose (GObject *object)
@@ -22,8 +152,26 @@ foyer_scan_page_dispose (GObject *object)
   FoyerScanPage *self = (FoyerScanPage *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FOYER_TYPE_SCAN_PAGE);
+  /* The template's top-level box may not be a bound child: unparent whatever is left. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (foyer_scan_page_parent_class)->dispose (object);
+}
+
+static void
+foyer_scan_page_finalize (GObject *object)
+{
+  FoyerScanPage *self = (FoyerScanPage *)object;
+
+  g_clear_pointer (&self->sync_status, g_free);
+  g_clear_pointer (&self->camera_status, g_free);
+
+  G_OBJECT_CLASS (foyer_scan_page_parent_class)->finalize (object);
 }
 
 static void
@@ -33,11 +181,16 @@ foyer_scan_page_class_init (FoyerScanPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_scan_page_dispose;
+  object_class->finalize = foyer_scan_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/foyer/Foyer/foyer-scan-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, content);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, event_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, camera_bin);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, camera_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, guide);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, status_label);
 }
@@ -46,4 +199,8 @@ static void
 foyer_scan_page_init (FoyerScanPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drawing_area_set_draw_func (self->guide, draw_guide, NULL, NULL);
+  /* On map, not on root: the window only learns its application after its pages are built. */
+  g_signal_connect (self, "map", G_CALLBACK (foyer_scan_page_map_cb), NULL);
 }

@@ -8,4 +8,15 @@ G_BEGIN_DECLS
 #define FOYER_TYPE_SCAN_PAGE (foyer_scan_page_get_type ())
 G_DECLARE_FINAL_TYPE (FoyerScanPage, foyer_scan_page, FOYER, SCAN_PAGE, GtkWidget)
 
+/* The status line: sync state and queue ("Offline · 3 records kept on this kiosk"). */
+void        foyer_scan_page_set_sync_status   (FoyerScanPage *self,
+                                               const char    *text);
+/* The camera half of the status line, e.g. "Camera ready"; NULL hides it. */
+void        foyer_scan_page_set_camera_status (FoyerScanPage *self,
+                                               const char    *text);
+/* Replaces the camera placeholder with the live preview widget. */
+void        foyer_scan_page_set_camera_widget (FoyerScanPage *self,
+                                               GtkWidget     *widget);
+const char *foyer_scan_page_get_status_text   (FoyerScanPage *self);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 int foyerctl_cmd_config (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_set_pin (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_badge_keygen (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_badge (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_print_badge (FoyerctlContext *ctx, int argc, char **argv);

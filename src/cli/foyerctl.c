@@ -22,6 +22,7 @@ static const FoyerctlCommand commands[] = {
   { "badge", N_("Render a record's badge to PDF or PNG"), foyerctl_cmd_badge },
   { "print-badge", N_("Print or reprint a record's badge"), foyerctl_cmd_print_badge },
   { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
+  { "set-pin", N_("Set the staff PIN for Admin and leaving the kiosk"), foyerctl_cmd_set_pin },
   { "export", N_("Write registrations as CSV, vCard or JSON lines"), foyerctl_cmd_export },
   { "import", N_("Load pre-registered attendees from CSV or JSON lines"), foyerctl_cmd_import },
   { "register", N_("Store one visitor given as JSON on standard input"), foyerctl_cmd_register },

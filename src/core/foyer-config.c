@@ -342,7 +342,10 @@ validate (FoyerConfig  *self,
         *bracket = '\0';
       spec = find_spec (groups[i], base);
 
-      if (spec == NULL || (bracket != NULL && spec->type != KEY_LOCALE_STRING)) {
+      /* Lists may be translated too (question options); the untranslated list stays the
+       * value that is stored, the translation is only shown. */
+      if (spec == NULL || (bracket != NULL && spec->type != KEY_LOCALE_STRING &&
+                           spec->type != KEY_LIST)) {
         int line = line_of (self, groups[i], base);
         g_ptr_array_add (self->warnings,
                          g_strdup_printf ("%s:%d: unknown key “%s” in group [%s] ignored",

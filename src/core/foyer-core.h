@@ -7,6 +7,7 @@
 #include "foyer-record.h"
 #include "foyer-store.h"
 #include "foyer-payload.h"
+#include "foyer-pin.h"
 #include "foyer-tryton-backend.h"
 #include "foyer-badge-code.h"
 #include "foyer-badge-renderer.h"

@@ -174,8 +174,6 @@ score_char (Scorer     *s,
     return 1;                       /* CJK punctuation, full-width forms */
   if (c >= 0xAC00 && c <= 0xD7A3)
     return 1;
-  if (c >= 0xFF61 && c <= 0xFF9F)
-    return -2;                      /* half-width katakana: what stray bytes become in CP932 */
   if ((c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
       (c >= 0x2E80 && c <= 0x2FDF) || c >= 0x20000)
     return -4;                      /* rare ideographs, radicals, compatibility forms */
@@ -184,24 +182,150 @@ score_char (Scorer     *s,
   return -2;                        /* Greek, Cyrillic, box drawing, symbols from the same tables */
 }
 
-/* Average plausibility of the non-ASCII characters of text. */
+/* Half-width katakana (U+FF61–U+FF9F) are single bytes in Shift_JIS, and any even run of the
+ * bytes A1–DF is also valid GB18030 (and often Big5): "ﾃﾞｻﾞｲﾝQR" reads as "棉晦草QR", made of
+ * ordinary hanzi. What tells them apart is the structure of the kana: the voiced marks ﾞ/ﾟ
+ * only follow the kana that take them, ｬｭｮ only follow an i-row kana, ｰ and ｯ only follow a
+ * kana, nothing of that kind starts a word. Real Japanese meets those rules and uses the marks
+ * often; the kana that Chinese bytes turn into break them or carry no marks. */
+static gboolean
+is_hw_kana_letter (gunichar c)
+{
+  return c >= 0xFF66 && c <= 0xFF9D;
+}
+
+static gboolean
+takes_voiced_mark (gunichar c)
+{
+  return c == 0xFF73 || (c >= 0xFF76 && c <= 0xFF84) || (c >= 0xFF8A && c <= 0xFF8E);
+}
+
+static gboolean
+is_i_row (gunichar c)
+{
+  return c == 0xFF77 || c == 0xFF7C || c == 0xFF81 || c == 0xFF86 || c == 0xFF8B ||
+         c == 0xFF90 || c == 0xFF98;
+}
+
+/* The kana a small vowel follows in loanwords: ﾌｧ ﾂｧ ｳﾞｧ, ﾃｨ ﾃﾞｨ ｳｨ ﾌｨ ﾂｨ, ｳｩ ﾄｩ ﾄﾞｩ,
+ * ｼｪ ｼﾞｪ ﾁｪ ｲｪ ｳｪ ﾌｪ ﾂｪ, ｳｫ ﾌｫ ﾂｫ (and the same after ｳﾞ). */
+static gboolean
+takes_small_vowel (gunichar c,
+                   gunichar prev,
+                   gunichar prev2)
+{
+  static const char *const bases[] = {
+    "ﾌﾂ",                           /* ｧ */
+    "ﾃｳﾌﾂ",                         /* ｨ */
+    "ｳﾄﾌﾂ",                         /* ｩ */
+    "ｼﾁｲｳﾌﾂ",                       /* ｪ */
+    "ｳﾌﾂ",                          /* ｫ */
+  };
+  const char *set = bases[c - 0xFF67];
+  gunichar base = prev;
+
+  if (prev == 0xFF9E) {
+    /* ｳﾞ takes every small vowel; ﾃﾞｨ, ﾄﾞｩ, ｼﾞｪ as their plain forms */
+    if (prev2 == 0xFF73)
+      return TRUE;
+    if (prev2 != 0xFF83 && prev2 != 0xFF84 && prev2 != 0xFF7C)
+      return FALSE;
+    base = prev2;
+  }
+  for (const char *p = set; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) == base)
+      return TRUE;
+  return FALSE;
+}
+
+typedef enum {
+  HW_LETTER,      /* ｱ … ﾝ where a letter may stand */
+  HW_MARK,        /* ﾞ ﾟ ｰ ｯ ｬ ｭ ｮ ｧ … ｫ where the rules allow them */
+  HW_PUNCT,       /* ｡｢｣､･ */
+  HW_BAD,         /* a mark or small kana where Japanese never puts one */
+} HwKind;
+
+/* Classifies one half-width katakana c given the character before it (0 or any other
+ * character at a run's start) and the one before that. */
+static HwKind
+classify_hw_kana (gunichar c,
+                  gunichar prev,
+                  gunichar prev2)
+{
+  gboolean after_kana = is_hw_kana_letter (prev) || prev == 0xFF9E || prev == 0xFF9F;
+
+  /* after a small ｯ comes a consonant (not a vowel, a nasal, ﾝ, a mark or a small kana) */
+  if (prev == 0xFF6F && !(c >= 0xFF76 && c <= 0xFF9C && !(c >= 0xFF85 && c <= 0xFF89)))
+    return HW_BAD;
+  if (c >= 0xFF61 && c <= 0xFF65)
+    return HW_PUNCT;
+  if (c == 0xFF9E)                  /* ﾞ */
+    return takes_voiced_mark (prev) ? HW_MARK : HW_BAD;
+  if (c == 0xFF9F)                  /* ﾟ */
+    return prev >= 0xFF8A && prev <= 0xFF8E ? HW_MARK : HW_BAD;
+  if (c >= 0xFF6C && c <= 0xFF6E)   /* ｬｭｮ */
+    return is_i_row (prev) || ((prev == 0xFF9E || prev == 0xFF9F) && is_i_row (prev2)) ? HW_MARK
+                                                                                    : HW_BAD;
+  if (c >= 0xFF67 && c <= 0xFF6B)   /* ｧｨｩｪｫ: loanwords (ﾌｧ, ﾃｨ, ｳｪ, ｼｪ…) */
+    return takes_small_vowel (c, prev, prev2) ? HW_MARK : HW_BAD;
+  if (c == 0xFF6F)                  /* ｯ */
+    return after_kana && prev != 0xFF9D ? HW_MARK : HW_BAD;
+  if (c == 0xFF70)                  /* ｰ */
+    return after_kana ? HW_MARK : HW_BAD;
+  if (c == 0xFF9D || c == 0xFF66)   /* ﾝ, ｦ never start a word */
+    return after_kana ? HW_LETTER : HW_BAD;
+  return HW_LETTER;
+}
+
+/* Per-character scores of half-width katakana (one byte each, so they count as half a
+ * character in the average). A letter alone proves little: Chinese bytes become runs of plain
+ * kana as easily. One mark in the right place is weak evidence (罗 is ﾂﾞ in Shift_JIS); two or
+ * more, with nothing out of place, almost never come from Chinese text. */
+#define HW_LETTER_SCORE 1
+#define HW_PUNCT_SCORE (-1)
+#define HW_BAD_SCORE (-8)
+#define HW_ONE_MARK_SCORE 4
+#define HW_MARKS_SCORE 8
+
+/* Average plausibility of the non-ASCII characters of text (a half-width katakana, one byte,
+ * counts as half a character). */
 static double
 score_text (Scorer     *s,
             const char *text)
 {
   int total = 0;
-  int n = 0;
+  int halves = 0;
+  guint n_marks = 0, n_bad = 0;
+  gunichar prev = 0, prev2 = 0;
 
-  for (const char *p = text; *p != '\0' && n < MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
+  for (const char *p = text; *p != '\0' && halves < 2 * MAX_SCORED_CHARS; p = g_utf8_next_char (p)) {
     gunichar c = g_utf8_get_char (p);
     const char *next = g_utf8_next_char (p);
 
-    if (c < 0x80)
-      continue;
-    total += score_char (s, c, p, next - p);
-    n++;
+    if (c >= 0xFF61 && c <= 0xFF9F) {
+      switch (classify_hw_kana (c, prev, prev2)) {
+      case HW_LETTER: total += HW_LETTER_SCORE; break;
+      case HW_PUNCT: total += HW_PUNCT_SCORE; break;
+      case HW_MARK: n_marks++; break;
+      case HW_BAD: n_bad++; break;
+      }
+      halves += 1;
+    } else {
+      if (prev == 0xFF6F)
+        n_bad++;                    /* a word does not end in ｯ */
+      if (c >= 0x80) {
+        total += score_char (s, c, p, next - p);
+        halves += 2;
+      }
+    }
+    prev2 = prev;
+    prev = c;
   }
-  return n > 0 ? (double) total / n : 0.0;
+  if (prev == 0xFF6F)
+    n_bad++;
+  total += n_bad * HW_BAD_SCORE;
+  total += n_marks * (n_marks >= 2 && n_bad == 0 ? HW_MARKS_SCORE : HW_ONE_MARK_SCORE);
+  return halves > 0 ? 2.0 * total / halves : 0.0;
 }
 
 static char *

@@ -1,0 +1,36 @@
+/* foyer-admin-page.h: the staff page: sync state, dead letters, export, today's counts, mode,
+ * camera, reprint and quit. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "foyer-core.h"
+
+G_BEGIN_DECLS
+
+#define FOYER_TYPE_ADMIN_PAGE (foyer_admin_page_get_type ())
+G_DECLARE_FINAL_TYPE (FoyerAdminPage, foyer_admin_page, FOYER, ADMIN_PAGE, GtkWidget)
+
+GtkWidget *foyer_admin_page_new              (void);
+void       foyer_admin_page_set_store        (FoyerAdminPage *self,
+                                              FoyerStore     *store);
+void       foyer_admin_page_set_config       (FoyerAdminPage *self,
+                                              FoyerConfig    *config);
+/* Whether a staff PIN protects this page; without one a banner says how to set it. */
+void       foyer_admin_page_set_pin_set      (FoyerAdminPage *self,
+                                              gboolean        pin_set);
+/* Whether "Leave fullscreen" is offered. */
+void       foyer_admin_page_set_fullscreen   (FoyerAdminPage *self,
+                                              gboolean        fullscreen);
+/* Re-reads the store (outbox, dead letters, today's counts) and the removable drives. */
+void       foyer_admin_page_refresh          (FoyerAdminPage *self);
+/* Writes the CSV export into folder; the message shown on the page is returned too. */
+gboolean   foyer_admin_page_export_to        (FoyerAdminPage *self,
+                                              GFile          *folder,
+                                              char          **out_path,
+                                              GError        **error);
+/* For tests: the dead letters listed, and the status line of the last operation. */
+guint      foyer_admin_page_get_n_dead_shown (FoyerAdminPage *self);
+const char *foyer_admin_page_get_status      (FoyerAdminPage *self);
+
+G_END_DECLS

@@ -1,0 +1,80 @@
+/* foyer-booth-util.c: small helpers the booth and admin pages share (times, labels). */
+#define G_LOG_DOMAIN "foyer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "foyer-booth-util.h"
+#include "foyer-record.h"
+
+char *
+foyer_booth_start_of_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                         g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now),
+                                                         0, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (midnight);
+
+  /* The same shape as foyer_timestamp_now(), so the store can compare them as text. */
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+}
+
+char *
+foyer_booth_format_time (const char *timestamp)
+{
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (timestamp == NULL)
+    return g_strdup ("");
+  parsed = g_date_time_new_from_iso8601 (timestamp, NULL);
+  if (parsed == NULL)
+    return g_strdup (timestamp);
+  local = g_date_time_to_local (parsed);
+  return g_date_time_format (local, "%H:%M");
+}
+
+const char *
+foyer_booth_category_label (const char *category)
+{
+  if (g_strcmp0 (category, FOYER_CATEGORY_TRADE_VISITOR) == 0)
+    return _("Trade visitor");
+  if (g_strcmp0 (category, FOYER_CATEGORY_PUBLIC) == 0)
+    return _("General public");
+  if (g_strcmp0 (category, FOYER_CATEGORY_MEDIA) == 0)
+    return _("Media");
+  if (g_strcmp0 (category, FOYER_CATEGORY_EXHIBITOR) == 0)
+    return _("Exhibitor");
+  if (g_strcmp0 (category, FOYER_CATEGORY_VIP) == 0)
+    return _("VIP");
+  if (g_strcmp0 (category, FOYER_CATEGORY_ORGANIZER) == 0)
+    return _("Organizer");
+  return category != NULL ? category : _("Unknown");
+}
+
+const char *
+foyer_booth_rating_label (const char *rating)
+{
+  if (g_strcmp0 (rating, FOYER_RATING_HOT) == 0)
+    return C_("lead rating", "Hot");
+  if (g_strcmp0 (rating, FOYER_RATING_WARM) == 0)
+    return C_("lead rating", "Warm");
+  if (g_strcmp0 (rating, FOYER_RATING_COLD) == 0)
+    return C_("lead rating", "Cold");
+  return rating != NULL ? rating : "";
+}
+
+const char *
+foyer_booth_record_type_label (const char *type)
+{
+  if (g_strcmp0 (type, "registration") == 0)
+    return _("Registration");
+  if (g_strcmp0 (type, "check_in") == 0)
+    return _("Check-in");
+  if (g_strcmp0 (type, "lead") == 0)
+    return _("Lead");
+  return type != NULL ? type : "";
+}

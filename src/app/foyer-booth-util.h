@@ -1,0 +1,17 @@
+/* foyer-booth-util.h: small helpers the booth and admin pages share (times, labels). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Local midnight of today as a UTC RFC 3339 timestamp, the "since" of today's records. */
+char       *foyer_booth_start_of_today   (void);
+/* "14:05" in local time for an RFC 3339 timestamp; the input itself when it cannot be parsed. */
+char       *foyer_booth_format_time      (const char *timestamp);
+/* Translated names of the record enumerations. */
+const char *foyer_booth_category_label   (const char *category);
+const char *foyer_booth_rating_label     (const char *rating);
+const char *foyer_booth_record_type_label (const char *type);
+
+G_END_DECLS

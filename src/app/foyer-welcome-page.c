@@ -1,0 +1,226 @@
+/* foyer-welcome-page.c: the answer to a badge scan; goes home by itself after a few seconds or
+ * at a tap. */
+#define G_LOG_DOMAIN "foyer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "foyer-page.h"
+#include "foyer-welcome-page.h"
+
+struct _FoyerWelcomePage {
+  GtkWidget  parent_instance;
+
+  /* template widgets */
+  GtkImage  *icon;
+  GtkLabel  *title_label;
+  GtkLabel  *organization_label;
+  GtkLabel  *category_label;
+  GtkLabel  *detail_label;
+
+  /* owned */
+  guint      timeout_source;
+  gboolean   showing;
+};
+
+static void foyer_welcome_page_page_init (FoyerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerWelcomePage, foyer_welcome_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_welcome_page_page_init))
+
+const char *
+foyer_category_display_name (const char *category)
+{
+  if (g_strcmp0 (category, FOYER_CATEGORY_TRADE_VISITOR) == 0)
+    return _("Trade visitor");
+  if (g_strcmp0 (category, FOYER_CATEGORY_PUBLIC) == 0)
+    return _("Public visitor");
+  if (g_strcmp0 (category, FOYER_CATEGORY_MEDIA) == 0)
+    return _("Media");
+  if (g_strcmp0 (category, FOYER_CATEGORY_EXHIBITOR) == 0)
+    return _("Exhibitor");
+  if (g_strcmp0 (category, FOYER_CATEGORY_VIP) == 0)
+    return _("VIP");
+  if (g_strcmp0 (category, FOYER_CATEGORY_ORGANIZER) == 0)
+    return _("Organizer");
+  return NULL;
+}
+
+/* "10:42" today, else "24 Nov 10:42", in local time. */
+static char *
+format_when (const char *rfc3339)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (rfc3339 == NULL || (utc = g_date_time_new_from_iso8601 (rfc3339, NULL)) == NULL)
+    return NULL;
+  local = g_date_time_to_local (utc);
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%H:%M");
+  /* TRANSLATORS: a date and time for g_date_time_format(), e.g. "11-24 10:42" */
+  return g_date_time_format (local, _("%m-%d %H:%M"));
+}
+
+static gboolean
+foyer_welcome_page_timeout_cb (gpointer user_data)
+{
+  FoyerWelcomePage *self = user_data;
+
+  self->timeout_source = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-home", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+foyer_welcome_page_show (FoyerWelcomePage        *self,
+                         const FoyerRegistration *reg,
+                         gboolean                 repeat)
+{
+  const char *name;
+  const char *category;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (FOYER_IS_WELCOME_PAGE (self));
+  g_return_if_fail (reg != NULL);
+
+  name = reg->full_name != NULL && *reg->full_name != '\0' ? reg->full_name : NULL;
+  if (repeat)
+    title = name != NULL ? g_strdup_printf (_("Welcome back, %s"), name)
+                         : g_strdup (_("Welcome back"));
+  else
+    title = name != NULL ? g_strdup_printf (_("Welcome, %s"), name) : g_strdup (_("Welcome"));
+
+  if (repeat) {
+    g_autofree char *when = format_when (reg->created_at);
+
+    if (when != NULL && reg->kiosk_id != NULL)
+      /* TRANSLATORS: first %s is a time like 10:42, second the name of a kiosk */
+      detail = g_strdup_printf (_("You already checked in at %1$s at %2$s."), when, reg->kiosk_id);
+    else if (when != NULL)
+      detail = g_strdup_printf (_("You already checked in at %s."), when);
+    else
+      detail = g_strdup (_("You are already checked in."));
+  } else {
+    detail = g_strdup (_("You are checked in. Enjoy the show!"));
+  }
+
+  category = foyer_category_display_name (reg->category);
+
+  gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->organization_label, reg->organization != NULL ? reg->organization : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->organization_label), reg->organization != NULL);
+  gtk_label_set_text (self->category_label, category != NULL ? category : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->category_label), category != NULL);
+  gtk_label_set_text (self->detail_label, detail);
+  gtk_image_set_from_icon_name (self->icon, repeat ? "emblem-default-symbolic"
+                                                   : "emblem-ok-symbolic");
+  self->showing = TRUE;
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  self->timeout_source = g_timeout_add_seconds (FOYER_WELCOME_PAGE_SECONDS,
+                                                foyer_welcome_page_timeout_cb, self);
+}
+
+const char *
+foyer_welcome_page_get_title (FoyerWelcomePage *self)
+{
+  g_return_val_if_fail (FOYER_IS_WELCOME_PAGE (self), NULL);
+  return gtk_label_get_text (self->title_label);
+}
+
+const char *
+foyer_welcome_page_get_detail (FoyerWelcomePage *self)
+{
+  g_return_val_if_fail (FOYER_IS_WELCOME_PAGE (self), NULL);
+  return gtk_label_get_text (self->detail_label);
+}
+
+static void
+foyer_welcome_page_reset (FoyerPage *page)
+{
+  FoyerWelcomePage *self = FOYER_WELCOME_PAGE (page);
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  gtk_label_set_text (self->title_label, "");
+  gtk_label_set_text (self->organization_label, "");
+  gtk_label_set_text (self->category_label, "");
+  gtk_label_set_text (self->detail_label, "");
+  self->showing = FALSE;
+}
+
+static gboolean
+foyer_welcome_page_holds_visitor_data (FoyerPage *page)
+{
+  return FOYER_WELCOME_PAGE (page)->showing;
+}
+
+static void
+foyer_welcome_page_page_init (FoyerPageInterface *iface)
+{
+  iface->reset = foyer_welcome_page_reset;
+  iface->holds_visitor_data = foyer_welcome_page_holds_visitor_data;
+}
+
+static void
+foyer_welcome_page_pressed_cb (GtkGestureClick *gesture,
+                               int              n_press,
+                               double           x,
+                               double           y,
+                               FoyerWelcomePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-home", NULL);
+}
+
+static void
+foyer_welcome_page_dispose (GObject *object)
+{
+  FoyerWelcomePage *self = (FoyerWelcomePage *)object;
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FOYER_TYPE_WELCOME_PAGE);
+  /* The template's top-level box may not be a bound child: unparent whatever is left. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+      gtk_widget_unparent (child);
+  }
+
+  G_OBJECT_CLASS (foyer_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+foyer_welcome_page_class_init (FoyerWelcomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = foyer_welcome_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/foyer/Foyer/foyer-welcome-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWelcomePage, icon);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWelcomePage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWelcomePage, organization_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWelcomePage, category_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWelcomePage, detail_label);
+}
+
+static void
+foyer_welcome_page_init (FoyerWelcomePage *self)
+{
+  GtkGesture *click;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A tap anywhere is "done". */
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (foyer_welcome_page_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+}

@@ -1,0 +1,25 @@
+/* foyer-welcome-page.h: "Welcome, 张伟 — checked in" after a badge scan. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "foyer-core.h"
+
+G_BEGIN_DECLS
+
+#define FOYER_TYPE_WELCOME_PAGE (foyer_welcome_page_get_type ())
+G_DECLARE_FINAL_TYPE (FoyerWelcomePage, foyer_welcome_page, FOYER, WELCOME_PAGE, GtkWidget)
+
+/* reg: the check-in just taken, or (repeat) the first one, whose time and kiosk are shown. */
+void        foyer_welcome_page_show            (FoyerWelcomePage        *self,
+                                                const FoyerRegistration *reg,
+                                                gboolean                 repeat);
+const char *foyer_welcome_page_get_title       (FoyerWelcomePage        *self);
+const char *foyer_welcome_page_get_detail      (FoyerWelcomePage        *self);
+/* Seconds before the page goes home by itself. */
+#define FOYER_WELCOME_PAGE_SECONDS 6
+
+/* A category code (FOYER_CATEGORY_*) in the visitor's language. */
+const char *foyer_category_display_name        (const char              *category);
+
+G_END_DECLS
