@@ -70,6 +70,9 @@ typedef struct {
   gboolean       quit;
   /* preview branch: a frame is on its way to the main thread, under lock */
   gboolean       preview_in_flight;
+  /* frames that reached the preview sink since the video file last looped (atomic): counted
+   * where they arrive, not where the main thread sees them, which may be after the EOS */
+  gint           frames_since_loop;
 
   GThread       *thread;
   /* worker only */
@@ -126,7 +129,6 @@ struct _FoyerCamera {
   GSource          *watchdog_source;
   Shared           *shared;
   gboolean          loop_on_eos;   /* a video file */
-  guint             frames_since_loop;
   gboolean          filtered;      /* this run limits the camera's modes to 720p */
   gboolean          unfiltered;    /* the limit failed once: use the camera's own modes */
   gboolean          not_negotiated; /* the error being handled is a caps negotiation failure */
@@ -299,7 +301,6 @@ deliver_preview_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   mark_running (self);
-  self->frames_since_loop++;
   g_signal_emit (self, signals[SIGNAL_FRAME], 0, delivery->rgba, delivery->width,
                  delivery->height, delivery->stride);
   return G_SOURCE_REMOVE;
@@ -355,6 +356,7 @@ preview_sample_cb (GstAppSink *sink,
 
   if (sample == NULL)
     return GST_FLOW_OK;
+  g_atomic_int_inc (&shared->frames_since_loop);
 
   /* The UI only ever wants the newest frame: while one is on its way, drop the rest. */
   g_mutex_lock (&shared->lock);
@@ -694,13 +696,15 @@ bus_cb (GstBus     *bus,
   }
 
   case GST_MESSAGE_EOS:
-    if (self->loop_on_eos && self->pipeline != NULL && self->frames_since_loop == 0) {
+    /* Every frame of this pass went through the sinks before the EOS did. */
+    if (self->loop_on_eos && self->pipeline != NULL && self->shared != NULL &&
+        g_atomic_int_get (&self->shared->frames_since_loop) == 0) {
       /* Ended again without a frame (the file was truncated or replaced): seeking again
        * would spin. */
       become_unavailable (self, "the video file has no frames");
-    } else if (self->loop_on_eos && self->pipeline != NULL) {
-      /* A demo or test video plays forever. */
-      self->frames_since_loop = 0;
+    } else if (self->loop_on_eos && self->pipeline != NULL && self->shared != NULL) {
+      /* A demo or test video plays forever. (No frame comes between the EOS and the seek.) */
+      g_atomic_int_set (&self->shared->frames_since_loop, 0);
       if (!gst_element_seek_simple (self->pipeline, GST_FORMAT_TIME,
                                     GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0))
         become_unavailable (self, "cannot loop the video file");
@@ -834,7 +838,6 @@ try_start (FoyerCamera *self)
     return;
   }
   self->loop_on_eos = is_file && !image;
-  self->frames_since_loop = 0;
 
   shared = g_atomic_rc_box_new0 (Shared);
   g_weak_ref_init (&shared->owner, self);
@@ -878,6 +881,91 @@ try_start (FoyerCamera *self)
   }
 }
 
+/* Every element of `bin` (recursively, with a reference each), or NULL after too many resyncs. */
+static GPtrArray *
+list_elements (GstBin *bin)
+{
+  g_autoptr(GPtrArray) elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (bin);
+  GValue item = G_VALUE_INIT;
+  gboolean done = FALSE;
+  guint resyncs = 0;
+
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+    case GST_ITERATOR_OK:
+      g_ptr_array_add (elements, g_value_dup_object (&item));
+      g_value_reset (&item);
+      break;
+    case GST_ITERATOR_RESYNC:
+      /* decodebin changes its children while it goes down */
+      g_ptr_array_set_size (elements, 0);
+      gst_iterator_resync (it);
+      if (++resyncs > 10)
+        done = TRUE;
+      break;
+    case GST_ITERATOR_ERROR:
+    case GST_ITERATOR_DONE:
+    default:
+      done = TRUE;
+      break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return resyncs > 10 ? NULL : g_steal_pointer (&elements);
+}
+
+static gboolean
+is_null (GstElement *element)
+{
+  GstState state;
+
+  GST_OBJECT_LOCK (element);
+  state = GST_STATE (element);
+  GST_OBJECT_UNLOCK (element);
+  return state == GST_STATE_NULL;
+}
+
+/* Brings the pipeline and every element in it to NULL, which GStreamer requires before the last
+ * reference goes. One gst_element_set_state (NULL) is not always enough: when a streaming thread
+ * posts an error while the pipeline goes down (typefind posts two for a file it cannot identify,
+ * and the second can land during our teardown of the first), GstBin marks that child's state
+ * change FAILURE, stops the downward change there and leaves the remaining children in READY or
+ * even PLAYING; disposing the pipeline then disposes them in that state. So check, and finish the
+ * job: again on the whole pipeline, then element by element. By then the streaming threads have
+ * stopped (their pads were deactivated), so nothing races the second attempt. Synchronous: no
+ * element here waits for anything but its own streaming thread. */
+static void
+shut_down (GstElement *pipeline)
+{
+  for (guint attempt = 0; ; attempt++) {
+    GstStateChangeReturn ret = gst_element_set_state (pipeline, GST_STATE_NULL);
+    g_autoptr(GPtrArray) elements = list_elements (GST_BIN (pipeline));
+    gboolean all_null = ret == GST_STATE_CHANGE_SUCCESS && is_null (pipeline) && elements != NULL;
+
+    for (guint i = 0; all_null && i < elements->len; i++)
+      all_null = is_null (g_ptr_array_index (elements, i));
+    if (all_null)
+      return;
+    if (attempt == 3) {
+      /* GStreamer names the element when the pipeline goes */
+      g_warning ("camera pipeline did not stop cleanly (%s)",
+                 gst_element_state_change_return_get_name (ret));
+      return;
+    }
+
+    g_debug ("camera pipeline did not reach NULL at once (%s); setting its elements one by one",
+             gst_element_state_change_return_get_name (ret));
+    for (guint i = 0; elements != NULL && i < elements->len; i++) {
+      GstElement *element = g_ptr_array_index (elements, i);
+
+      if (!is_null (element))
+        gst_element_set_state (element, GST_STATE_NULL);
+    }
+  }
+}
+
 /* Stops the pipeline and the worker of the current run, if any. */
 static void
 teardown (FoyerCamera *self)
@@ -894,7 +982,7 @@ teardown (FoyerCamera *self)
   if (self->pipeline != NULL) {
     /* Streaming threads never wait on us, so this returns as soon as they leave their
      * callbacks. */
-    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+    shut_down (self->pipeline);
     g_clear_object (&self->pipeline);
   }
 
