@@ -720,7 +720,6 @@ foyer_http_backend_new (FoyerConfig  *config,
   g_autoptr(FoyerHttpBackend) self = NULL;
   const char *url;
   g_autofree char *base = NULL;
-  g_autofree char *scheme = NULL;
   g_autoptr(GUri) uri = NULL;
 
   g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
