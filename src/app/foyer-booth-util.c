@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "foyer-booth-util.h"
+#include "foyer-welcome-page.h"
 #include "foyer-record.h"
 
 char *
@@ -37,21 +38,14 @@ foyer_booth_format_time (const char *timestamp)
   return g_date_time_format (local, "%H:%M");
 }
 
+/* The entry pages' names, so a category reads the same on every screen; unknown ones as stored. */
 const char *
 foyer_booth_category_label (const char *category)
 {
-  if (g_strcmp0 (category, FOYER_CATEGORY_TRADE_VISITOR) == 0)
-    return _("Trade visitor");
-  if (g_strcmp0 (category, FOYER_CATEGORY_PUBLIC) == 0)
-    return _("General public");
-  if (g_strcmp0 (category, FOYER_CATEGORY_MEDIA) == 0)
-    return _("Media");
-  if (g_strcmp0 (category, FOYER_CATEGORY_EXHIBITOR) == 0)
-    return _("Exhibitor");
-  if (g_strcmp0 (category, FOYER_CATEGORY_VIP) == 0)
-    return _("VIP");
-  if (g_strcmp0 (category, FOYER_CATEGORY_ORGANIZER) == 0)
-    return _("Organizer");
+  const char *name = foyer_category_display_name (category);
+
+  if (name != NULL)
+    return name;
   return category != NULL ? category : _("Unknown");
 }
 
