@@ -20,6 +20,8 @@ struct _FoyerScanPage {
   GtkLabel       *camera_label;
   GtkDrawingArea *guide;
   GtkLabel       *title_label;
+  GtkLabel       *hint_label;
+  GtkWidget      *manual_button;
   GtkLabel       *status_label;
 
   /* owned */
@@ -67,6 +69,22 @@ foyer_scan_page_set_camera_status (FoyerScanPage *self,
   g_free (self->camera_status);
   self->camera_status = g_strdup (text);
   foyer_scan_page_update_status (self);
+}
+
+void
+foyer_scan_page_set_booth (FoyerScanPage *self,
+                           gboolean       booth)
+{
+  g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
+
+  /* A booth tablet captures leads; registering visitors is the entrance's job. */
+  gtk_label_set_label (self->title_label,
+                       booth ? _("Scan a visitor's badge or business card")
+                             : _("Scan your badge or business card"));
+  gtk_label_set_label (self->hint_label,
+                       booth ? _("The lead card opens as soon as the code is read")
+                             : _("Hold the QR code in front of the camera, or use the scanner"));
+  gtk_widget_set_visible (self->manual_button, !booth);
 }
 
 void
@@ -192,6 +210,8 @@ foyer_scan_page_class_init (FoyerScanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, camera_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, guide);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, manual_button);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, status_label);
 }
 

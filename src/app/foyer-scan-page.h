@@ -18,5 +18,8 @@ void        foyer_scan_page_set_camera_status (FoyerScanPage *self,
 void        foyer_scan_page_set_camera_widget (FoyerScanPage *self,
                                                GtkWidget     *widget);
 const char *foyer_scan_page_get_status_text   (FoyerScanPage *self);
+/* Booth wording (capture a lead) and no "Register without a code"; FALSE: the entrance's. */
+void        foyer_scan_page_set_booth         (FoyerScanPage *self,
+                                               gboolean       booth);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "foyer-lead-page.h"
 #include "foyer-leads-page.h"
 #include "foyer-pin-page.h"
+#include "foyer-scan-page.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
 
@@ -89,22 +90,6 @@ _foyer_window_staff_is_booth (FoyerWindow *self)
          g_strcmp0 (foyer_config_get_string (config, "kiosk", "mode"), "booth") == 0;
 }
 
-static GtkWidget *
-find_actionable (GtkWidget  *root,
-                 const char *action)
-{
-  if (GTK_IS_ACTIONABLE (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    GtkWidget *found = find_actionable (child, action);
-    if (found != NULL)
-      return found;
-  }
-  return NULL;
-}
-
 /* Header buttons follow the mode, the kiosk lock and the page shown. */
 static void
 update_chrome (FoyerWindow *self)
@@ -129,12 +114,10 @@ update_chrome (FoyerWindow *self)
   {
     gboolean booth = _foyer_window_staff_is_booth (self);
     GtkWidget *scan = foyer_window_get_page (self, "scan");
-    GtkWidget *register_button = scan != NULL ? find_actionable (scan, "win.register-manually")
-                                              : NULL;
 
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register-manually", !booth);
-    if (register_button != NULL)
-      gtk_widget_set_visible (register_button, !booth);
+    if (scan != NULL)
+      foyer_scan_page_set_booth (FOYER_SCAN_PAGE (scan), booth);
   }
 }
 
