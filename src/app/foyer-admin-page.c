@@ -19,10 +19,8 @@
 #include <gst/gst.h>
 
 #include "foyer-admin-page.h"
-#include "foyer-application.h"
 #include "foyer-booth-util.h"
 #include "foyer-page.h"
-#include "foyer-window.h"
 
 #define DEAD_LIST_LIMIT 50
 
@@ -60,8 +58,7 @@ struct _FoyerAdminPage {
   GPtrArray         *volume_rows;     /* GtkWidget (borrowed, in export_group) */
   GPtrArray         *stat_rows;       /* GtkWidget (borrowed, in categories/hours groups) */
   GPtrArray         *camera_sources;  /* char *: [camera] source value per camera_row item */
-  FoyerSyncEngine   *engine;          /* while mapped: the application's */
-  guint              status_poll;
+  FoyerSyncEngine   *engine;          /* the application's, or NULL without a server */
   gint64             seen_pending;     /* outbox figures last shown, -1 = none */
   gint64             seen_dead;
   gint64             seen_done;
@@ -73,6 +70,16 @@ static void foyer_admin_page_page_init (FoyerPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerAdminPage, foyer_admin_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_admin_page_page_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CONFIG,
+  PROP_SYNC_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum { SIGNAL_MODE_CHANGED, SIGNAL_CAMERA_CHANGED, SIGNAL_SYNC_NOW, SIGNAL_LEAVE_FULLSCREEN,
        N_SIGNALS };
@@ -208,17 +215,6 @@ foyer_admin_page_get_n_dead_shown (FoyerAdminPage *self)
   return n;
 }
 
-static FoyerSyncEngine *
-find_engine (FoyerAdminPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root))
-                                             : NULL;
-
-  return FOYER_IS_APPLICATION (app) ? foyer_application_get_sync_engine (FOYER_APPLICATION (app))
-                                    : NULL;
-}
-
 static char *
 format_when (gint64 real_time_us)
 {
@@ -278,20 +274,16 @@ show_sync_status (FoyerAdminPage        *self,
                                status->last_error != NULL ? status->last_error : _("None"));
 }
 
-/* The engine's ::status-changed may be emitted on its worker thread (it delivers with
- * g_main_context_invoke_full(), which runs the callback in the calling thread whenever that
- * thread can acquire the main context), and widgets must only be touched from the main thread.
- * So the page reads the engine's latest status on the main thread instead, once a second while
- * it is shown, and rebuilds the refused-records list only when the figures change. */
-static gboolean
-status_poll_cb (gpointer user_data)
+/* The engine delivers ::status-changed on this (the main) thread, from an idle source: the
+ * page follows it while shown, and rebuilds the refused-records list only when the figures
+ * change. */
+static void
+status_changed_cb (FoyerSyncEngine       *engine,
+                   const FoyerSyncStatus *status,
+                   FoyerAdminPage        *self)
 {
-  FoyerAdminPage *self = user_data;
-  const FoyerSyncStatus *status;
-
-  if (self->engine == NULL)
-    return G_SOURCE_CONTINUE;
-  status = foyer_sync_engine_get_status (self->engine);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
   show_sync_status (self, status);
   if (self->store != NULL && self->config != NULL &&
       (status->pending != self->seen_pending || status->dead != self->seen_dead ||
@@ -301,16 +293,13 @@ status_poll_cb (gpointer user_data)
     self->seen_done = status->done;
     refresh_outbox (self);
   }
-  return G_SOURCE_CONTINUE;
 }
 
 static void
 refresh_connection (FoyerAdminPage *self)
 {
-  FoyerSyncEngine *engine = self->engine != NULL ? self->engine : find_engine (self);
-
-  if (engine != NULL) {
-    show_sync_status (self, foyer_sync_engine_get_status (engine));
+  if (self->engine != NULL) {
+    show_sync_status (self, foyer_sync_engine_get_status (self->engine));
     return;
   }
   adw_action_row_set_subtitle (self->connection_row,
@@ -326,24 +315,10 @@ foyer_admin_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->map (widget);
 
-  /* Follow the engine only while staff look at the page. */
-  if (self->engine == NULL && (self->engine = find_engine (self)) != NULL) {
-    g_object_ref (self->engine);
-    self->seen_pending = self->seen_dead = self->seen_done = -1;
-    show_sync_status (self, foyer_sync_engine_get_status (self->engine));
-  }
-  if (self->status_poll == 0)
-    self->status_poll = g_timeout_add_seconds (1, status_poll_cb, self);
-}
-
-static void
-foyer_admin_page_unmap (GtkWidget *widget)
-{
-  FoyerAdminPage *self = FOYER_ADMIN_PAGE (widget);
-
-  g_clear_handle_id (&self->status_poll, g_source_remove);
-  g_clear_object (&self->engine);
-  GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->unmap (widget);
+  /* What changed while the page was hidden. */
+  self->seen_pending = self->seen_dead = self->seen_done = -1;
+  if (self->engine != NULL)
+    status_changed_cb (self->engine, foyer_sync_engine_get_status (self->engine), self);
 }
 
 /* --- today's counts --- */
@@ -924,14 +899,6 @@ foyer_admin_page_refresh (FoyerAdminPage *self)
 {
   g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
 
-  {
-    FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-
-    if (window != NULL && self->store == NULL && foyer_window_get_store (window) != NULL)
-      self->store = g_object_ref (foyer_window_get_store (window));
-    if (window != NULL && self->config == NULL && foyer_window_get_config (window) != NULL)
-      self->config = g_object_ref (foyer_window_get_config (window));
-  }
   set_status (self, NULL, FALSE);
   gtk_widget_set_visible (self->no_pin_banner, !self->pin_set);
   if (self->config != NULL) {
@@ -968,6 +935,21 @@ foyer_admin_page_set_config (FoyerAdminPage *self,
 }
 
 void
+foyer_admin_page_set_sync_engine (FoyerAdminPage  *self,
+                                  FoyerSyncEngine *engine)
+{
+  g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
+
+  if (self->engine == engine)
+    return;
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    g_signal_connect (engine, "status-changed", G_CALLBACK (status_changed_cb), self);
+}
+
+void
 foyer_admin_page_set_pin_set (FoyerAdminPage *self,
                               gboolean        pin_set)
 {
@@ -989,8 +971,7 @@ foyer_admin_page_dispose (GObject *object)
 {
   FoyerAdminPage *self = (FoyerAdminPage *)object;
 
-  g_clear_handle_id (&self->status_poll, g_source_remove);
-  g_clear_object (&self->engine);
+  foyer_admin_page_set_sync_engine (self, NULL);
   if (self->volume_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->volume_monitor, self);
   if (self->chooser != NULL) {
@@ -1011,14 +992,76 @@ foyer_admin_page_dispose (GObject *object)
 }
 
 static void
+foyer_admin_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    g_value_set_object (value, self->store);
+    break;
+  case PROP_CONFIG:
+    g_value_set_object (value, self->config);
+    break;
+  case PROP_SYNC_ENGINE:
+    g_value_set_object (value, self->engine);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_admin_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    foyer_admin_page_set_store (self, g_value_get_object (value));
+    break;
+  case PROP_CONFIG:
+    foyer_admin_page_set_config (self, g_value_get_object (value));
+    break;
+  case PROP_SYNC_ENGINE:
+    foyer_admin_page_set_sync_engine (self, g_value_get_object (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 foyer_admin_page_class_init (FoyerAdminPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_admin_page_dispose;
+  object_class->get_property = foyer_admin_page_get_property;
+  object_class->set_property = foyer_admin_page_set_property;
+
+  /* outbox, counts and export; NULL when the database is not open */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, FOYER_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the kiosk configuration; mode and camera are changed in it */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, FOYER_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the sync engine whose ::status-changed the page follows; NULL without a server */
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL, FOYER_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   widget_class->map = foyer_admin_page_map;
-  widget_class->unmap = foyer_admin_page_unmap;
 
   signals[SIGNAL_MODE_CHANGED] = g_signal_new ("mode-changed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

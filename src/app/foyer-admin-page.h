@@ -16,6 +16,9 @@ void       foyer_admin_page_set_store        (FoyerAdminPage *self,
                                               FoyerStore     *store);
 void       foyer_admin_page_set_config       (FoyerAdminPage *self,
                                               FoyerConfig    *config);
+/* The sync engine the page follows (its ::status-changed); NULL without a server. */
+void       foyer_admin_page_set_sync_engine  (FoyerAdminPage  *self,
+                                              FoyerSyncEngine *engine);
 /* Whether a staff PIN protects this page; without one a banner says how to set it. */
 void       foyer_admin_page_set_pin_set      (FoyerAdminPage *self,
                                               gboolean        pin_set);
