@@ -59,6 +59,7 @@ struct _FoyerAdminPage {
   GPtrArray         *stat_rows;       /* GtkWidget (borrowed, in categories/hours groups) */
   GPtrArray         *camera_sources;  /* char *: [camera] source value per camera_row item */
   FoyerSyncEngine   *engine;          /* the application's, or NULL without a server */
+  GCancellable      *cancellable;     /* an export running when the page goes away */
   gint64             seen_pending;     /* outbox figures last shown, -1 = none */
   gint64             seen_dead;
   gint64             seen_done;
@@ -465,53 +466,87 @@ safe_name (const char *text)
   return s;
 }
 
-/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv (a booth tablet: foyer-leads-…, its leads with their
- * visitors) in folder: private (0600), never over an existing file, and on the device before
- * this returns, because a USB stick is often pulled right away. */
+/* What an export needs, copied on the UI thread, and what came of it: the worker opens its own
+ * read-only connection to the database and never touches the page. */
+typedef struct {
+  char                *db_path;
+  char                *folder;
+  char                *event;
+  char                *kiosk;
+  gboolean             booth;
+  GAsyncReadyCallback  callback;   /* the caller's, after the page has shown the outcome */
+  gpointer             user_data;
+  char                *written;    /* out */
+  guint                n_rows;     /* out */
+  GError              *error;      /* out */
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->folder);
+  g_free (job->event);
+  g_free (job->kiosk);
+  g_free (job->written);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
 static gboolean
-export_csv (FoyerAdminPage  *self,
-            const char      *folder,
-            char           **out_path,
-            guint           *n_rows,
-            GError         **error)
+export_rows (ExportJob      *job,
+             GOutputStream  *out,
+             guint64        *n,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(FoyerStore) store = foyer_store_open_with_flags (job->db_path,
+                                                             FOYER_STORE_OPEN_READONLY, error);
+
+  if (store == NULL)
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (job->booth)
+    return foyer_store_export_leads (store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
+                                     job->event, NULL, out, n, error);
+  return foyer_store_export (store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM, job->event,
+                             NULL, out, n, error);
+}
+
+/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv (a booth tablet: foyer-leads-…, its leads with their
+ * visitors) in the folder: private (0600), never over an existing file, and on the device
+ * before it is reported done, because a USB stick is often pulled right away. Runs in a GTask
+ * thread: fsync on a slow stick takes seconds. */
+static gboolean
+export_csv (ExportJob     *job,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *event = safe_name (event_of (self));
-  g_autofree char *kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
-  gboolean booth = g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0;
-  g_autofree char *name = g_strdup_printf ("foyer-%s%s-%s-%s.csv", booth ? "leads-" : "",
-                                           event, kiosk, stamp);
-  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *name = g_strdup_printf ("foyer-%s%s-%s-%s.csv", job->booth ? "leads-" : "",
+                                           job->event, job->kiosk, stamp);
+  g_autofree char *path = g_build_filename (job->folder, name, NULL);
   g_autofree char *part = g_strconcat (path, ".part", NULL);
   g_autoptr(GOutputStream) out = NULL;
   g_autoptr(GError) local = NULL;
   guint64 n = 0;
   int fd;
 
-  if (self->store == NULL) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
-                 _("the database is not open"));
-    return FALSE;
-  }
-
   fd = g_open (part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     int saved = errno;
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                 _("cannot create a file in %s: %s"), folder, g_strerror (saved));
+                 _("cannot create a file in %s: %s"), job->folder, g_strerror (saved));
     return FALSE;
   }
   out = g_unix_output_stream_new (fd, TRUE);
 
-  if (!(booth ? foyer_store_export_leads (self->store, FOYER_EXPORT_CSV,
-                                          FOYER_EXPORT_FLAG_EXCEL_BOM, event_of (self), NULL,
-                                          out, &n, &local)
-              : foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
-                                    event_of (self), NULL, out, &n, &local)) ||
-      !g_output_stream_flush (out, NULL, &local) ||
+  if (!export_rows (job, out, &n, cancellable, &local) ||
+      !g_output_stream_flush (out, cancellable, &local) ||
       fsync (fd) != 0 ||
-      !g_output_stream_close (out, NULL, &local) ||
+      !g_output_stream_close (out, cancellable, &local) ||
       g_rename (part, path) != 0) {
     int saved = errno;
 
@@ -525,44 +560,126 @@ export_csv (FoyerAdminPage  *self,
     return FALSE;
   }
 
-  *n_rows = (guint)n;
-  *out_path = g_steal_pointer (&path);
+  job->n_rows = (guint)n;
+  job->written = g_steal_pointer (&path);
   return TRUE;
 }
 
-gboolean
-foyer_admin_page_export_to (FoyerAdminPage  *self,
-                            GFile           *folder,
-                            char           **out_path,
-                            GError         **error)
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  g_autofree char *path = g_file_get_path (folder);
-  g_autofree char *written = NULL;
-  g_autoptr(GError) local = NULL;
-  guint n_rows = 0;
+  ExportJob *job = task_data;
 
-  g_return_val_if_fail (FOYER_IS_ADMIN_PAGE (self), FALSE);
+  g_task_return_boolean (task, export_csv (job, cancellable, &job->error));
+}
 
-  if (path == NULL) {
-    g_set_error (&local, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("This place has no local folder; choose a folder or a USB drive"));
-  } else if (export_csv (self, path, &written, &n_rows, &local)) {
+static void
+set_exporting (FoyerAdminPage *self,
+               gboolean        exporting)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "admin.export-to", !exporting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "admin.export-choose", !exporting);
+}
+
+static void
+show_export_outcome (FoyerAdminPage *self,
+                     ExportJob      *job)
+{
+  set_exporting (self, FALSE);
+  if (job->error == NULL) {
     g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                          "Exported %u record to %s",
-                                                         "Exported %u records to %s", n_rows),
-                                            n_rows, written);
+                                                         "Exported %u records to %s", job->n_rows),
+                                            job->n_rows, job->written);
     set_status (self, msg, FALSE);
-    if (out_path != NULL)
-      *out_path = g_steal_pointer (&written);
-    return TRUE;
-  }
-
-  {
-    g_autofree char *msg = g_strdup_printf (_("Export failed: %s"), local->message);
+  } else if (!g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_autofree char *msg = g_strdup_printf (_("Export failed: %s"), job->error->message);
     set_status (self, msg, TRUE);
   }
-  g_propagate_error (error, g_steal_pointer (&local));
-  return FALSE;
+}
+
+/* Back on the UI thread: the page says what happened, then the caller hears of it. */
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+
+  /* A page disposed while the worker ran has nothing left to show it on. */
+  if (self->cancellable != NULL)
+    show_export_outcome (self, job);
+  if (job->callback != NULL)
+    job->callback (source, result, job->user_data);
+}
+
+void
+foyer_admin_page_export_to_async (FoyerAdminPage      *self,
+                                  GFile               *folder,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  job = g_new0 (ExportJob, 1);
+  job->callback = callback;
+  job->user_data = user_data;
+  job->folder = g_file_get_path (folder);
+  task = g_task_new (self, cancellable, export_done_cb, NULL);
+  g_task_set_source_tag (task, foyer_admin_page_export_to_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
+  set_exporting (self, TRUE);
+
+  if (job->folder == NULL) {
+    job->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                      _("This place has no local folder; choose a folder or a "
+                                        "USB drive"));
+  } else if (self->store == NULL || self->config == NULL) {
+    job->error = g_error_new_literal (FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
+                                      _("the database is not open"));
+  }
+  if (job->error != NULL) {
+    g_task_return_boolean (task, FALSE);
+    return;
+  }
+
+  job->db_path = g_strdup (foyer_store_get_path (self->store));
+  job->event = safe_name (event_of (self));
+  job->kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
+  job->booth = g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0;
+  set_status (self, _("Exporting… keep the drive plugged in."), FALSE);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+foyer_admin_page_export_to_finish (FoyerAdminPage  *self,
+                                   GAsyncResult    *result,
+                                   char           **out_path,
+                                   GError         **error)
+{
+  ExportJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == foyer_admin_page_export_to_async,
+                        FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (job->error != NULL) {
+    g_propagate_error (error, g_error_copy (job->error));
+    return FALSE;
+  }
+  if (out_path != NULL)
+    *out_path = g_strdup (job->written);
+  return TRUE;
 }
 
 static void
@@ -573,7 +690,7 @@ chooser_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT) {
     g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
     if (folder != NULL)
-      foyer_admin_page_export_to (self, folder, NULL, NULL);
+      foyer_admin_page_export_to_async (self, folder, self->cancellable, NULL, NULL);
   }
   gtk_native_dialog_destroy (dialog);
   g_clear_object (&self->chooser);
@@ -607,7 +724,8 @@ export_to_action (GtkWidget  *widget,
 {
   g_autoptr(GFile) folder = g_file_new_for_path (g_variant_get_string (parameter, NULL));
 
-  foyer_admin_page_export_to (FOYER_ADMIN_PAGE (widget), folder, NULL, NULL);
+  foyer_admin_page_export_to_async (FOYER_ADMIN_PAGE (widget), folder,
+                                    FOYER_ADMIN_PAGE (widget)->cancellable, NULL, NULL);
 }
 
 /* USB sticks and SD cards that are mounted: one tap exports there. */
@@ -972,6 +1090,8 @@ foyer_admin_page_dispose (GObject *object)
   FoyerAdminPage *self = (FoyerAdminPage *)object;
 
   foyer_admin_page_set_sync_engine (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->volume_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->volume_monitor, self);
   if (self->chooser != NULL) {
@@ -1121,6 +1241,7 @@ foyer_admin_page_init (FoyerAdminPage *self)
   self->volume_rows = g_ptr_array_new ();
   self->stat_rows = g_ptr_array_new ();
   self->camera_sources = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -4,9 +4,10 @@
  * 1280×720) ! tee, with a preview branch (queue ! RGBA appsink max-buffers=1 drop=true) and a
  * decode branch (queue leaky=downstream max-size-buffers=1 ! GRAY8 appsink). Streaming threads
  * never wait for the main thread: the preview keeps at most one frame in flight and the decode
- * branch hands its frame to the worker only when the worker is idle. Results travel back with
- * g_main_context_invoke_full() holding a GWeakRef, so a camera finalized meanwhile is fine, and
- * a GCancellable per run drops what a stopped run still had in flight.
+ * branch hands its frame to the worker only when the worker is idle. Results travel back in an
+ * idle source attached to the camera's context (HACKING.md, "Threads"), holding a GWeakRef, so
+ * a camera finalized meanwhile is fine, and a GCancellable per run drops what a stopped run
+ * still had in flight.
  */
 #define G_LOG_DOMAIN "foyer-camera"
 
@@ -343,6 +344,23 @@ deliver_scan_cb (gpointer user_data)
  * Streaming threads
  */
 
+/* The one way back to the owner's thread: an idle source attached to the camera's context. Not
+ * g_main_context_invoke_full(), which runs the callback right here, on the streaming or decode
+ * thread, whenever no thread owns the context at that moment. */
+static void
+deliver_on_owner (Shared         *shared,
+                  GSourceFunc     func,
+                  gpointer        data,
+                  GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[foyer] camera delivery");
+  g_source_attach (source, shared->context);
+}
+
 static GstFlowReturn
 preview_sample_cb (GstAppSink *sink,
                    gpointer    user_data)
@@ -389,8 +407,7 @@ preview_sample_cb (GstAppSink *sink,
   delivery->rgba = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (&preview->frame, 0),
                                                (gsize)delivery->stride * delivery->height,
                                                (GDestroyNotify)preview_frame_free, preview);
-  g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_preview_cb, delivery,
-                              (GDestroyNotify)preview_delivery_free);
+  deliver_on_owner (shared, deliver_preview_cb, delivery, (GDestroyNotify)preview_delivery_free);
   return GST_FLOW_OK;
 }
 
@@ -507,8 +524,7 @@ worker_main (gpointer user_data)
       delivery->type = g_strdup (symbol->type);
       delivery->bytes = g_bytes_ref (symbol->bytes);
       delivery->arrival = arrival;
-      g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_scan_cb, delivery,
-                                  (GDestroyNotify)scan_delivery_free);
+      deliver_on_owner (shared, deliver_scan_cb, delivery, (GDestroyNotify)scan_delivery_free);
     }
 
     /* Keep the table small on a long show day. */
