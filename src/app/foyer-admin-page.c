@@ -219,15 +219,9 @@ foyer_admin_page_get_n_dead_shown (FoyerAdminPage *self)
 static char *
 format_when (gint64 real_time_us)
 {
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (real_time_us / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  char *text = foyer_time_format_unix_us (real_time_us, FOYER_TIME_PRECISE);
 
-  if (when == NULL)
-    return g_strdup ("");
-  if (g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now) &&
-      g_date_time_get_year (when) == g_date_time_get_year (now))
-    return g_date_time_format (when, "%H:%M:%S");
-  return g_date_time_format (when, "%Y-%m-%d %H:%M");
+  return text != NULL ? text : g_strdup ("");
 }
 
 static void

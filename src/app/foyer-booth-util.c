@@ -8,6 +8,7 @@
 #include "foyer-booth-util.h"
 #include "foyer-welcome-page.h"
 #include "foyer-record.h"
+#include "foyer-time.h"
 
 char *
 foyer_booth_start_of_today (void)
@@ -26,16 +27,11 @@ foyer_booth_start_of_today (void)
 char *
 foyer_booth_format_time (const char *timestamp)
 {
-  g_autoptr(GDateTime) parsed = NULL;
-  g_autoptr(GDateTime) local = NULL;
+  char *text = foyer_time_format_rfc3339 (timestamp, FOYER_TIME_SHORT);
 
-  if (timestamp == NULL)
-    return g_strdup ("");
-  parsed = g_date_time_new_from_iso8601 (timestamp, NULL);
-  if (parsed == NULL)
-    return g_strdup (timestamp);
-  local = g_date_time_to_local (parsed);
-  return g_date_time_format (local, "%H:%M");
+  if (text != NULL)
+    return text;
+  return g_strdup (timestamp != NULL ? timestamp : "");
 }
 
 /* The entry pages' names, so a category reads the same on every screen; unknown ones as stored. */

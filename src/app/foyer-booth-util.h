@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* Local midnight of today as a UTC RFC 3339 timestamp, the "since" of today's records. */
 char       *foyer_booth_start_of_today   (void);
-/* "14:05" in local time for an RFC 3339 timestamp; the input itself when it cannot be parsed. */
+/* foyer_time_format_rfc3339 (FOYER_TIME_SHORT) for lists: "" for NULL and the input itself
+ * when it cannot be parsed. */
 char       *foyer_booth_format_time      (const char *timestamp);
 /* Translated names of the record enumerations. */
 const char *foyer_booth_category_label   (const char *category);

@@ -47,24 +47,6 @@ foyer_category_display_name (const char *category)
   return NULL;
 }
 
-/* "10:42" today, else "24 Nov 10:42", in local time. */
-static char *
-format_when (const char *rfc3339)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  if (rfc3339 == NULL || (utc = g_date_time_new_from_iso8601 (rfc3339, NULL)) == NULL)
-    return NULL;
-  local = g_date_time_to_local (utc);
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
-  /* TRANSLATORS: a date and time for g_date_time_format(), e.g. "11-24 10:42" */
-  return g_date_time_format (local, _("%m-%d %H:%M"));
-}
-
 static gboolean
 foyer_welcome_page_timeout_cb (gpointer user_data)
 {
@@ -96,7 +78,7 @@ foyer_welcome_page_show (FoyerWelcomePage        *self,
     title = name != NULL ? g_strdup_printf (_("Welcome, %s"), name) : g_strdup (_("Welcome"));
 
   if (repeat) {
-    g_autofree char *when = format_when (reg->created_at);
+    g_autofree char *when = foyer_time_format_rfc3339 (reg->created_at, FOYER_TIME_SHORT);
 
     if (when != NULL && reg->kiosk_id != NULL)
       /* TRANSLATORS: first %s is a time like 10:42, second the name of a kiosk */

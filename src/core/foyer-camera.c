@@ -32,24 +32,6 @@
 /* A camera that is opened but delivers nothing (held by another program on some drivers) */
 #define START_TIMEOUT_SECONDS 10
 
-GType
-foyer_camera_state_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type)) {
-    static const GEnumValue values[] = {
-      { FOYER_CAMERA_STATE_STOPPED, "FOYER_CAMERA_STATE_STOPPED", "stopped" },
-      { FOYER_CAMERA_STATE_STARTING, "FOYER_CAMERA_STATE_STARTING", "starting" },
-      { FOYER_CAMERA_STATE_RUNNING, "FOYER_CAMERA_STATE_RUNNING", "running" },
-      { FOYER_CAMERA_STATE_UNAVAILABLE, "FOYER_CAMERA_STATE_UNAVAILABLE", "unavailable" },
-      { 0, NULL, NULL }
-    };
-    g_once_init_leave (&type, g_enum_register_static ("FoyerCameraState", values));
-  }
-  return type;
-}
-
 /* ---------------------------------------------------------------------------------------------
  * What the streaming threads, the worker and the main thread share for one run. Refcounted: the
  * appsink callbacks, the worker and every in-flight delivery hold a reference.

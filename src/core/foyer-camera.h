@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "foyer-config.h"
+#include "foyer-core-enums.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +21,7 @@ typedef enum {
   FOYER_CAMERA_STATE_UNAVAILABLE,   /* see the message property; retried every retry-seconds */
 } FoyerCameraState;
 
-#define FOYER_TYPE_CAMERA_STATE (foyer_camera_state_get_type ())
-GType foyer_camera_state_get_type (void) G_GNUC_CONST;
+/* FOYER_TYPE_CAMERA_STATE: registered by gnome.mkenums_simple (foyer-core-enums.h). */
 
 #define FOYER_TYPE_CAMERA (foyer_camera_get_type ())
 G_DECLARE_FINAL_TYPE (FoyerCamera, foyer_camera, FOYER, CAMERA, GObject)

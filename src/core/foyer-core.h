@@ -22,3 +22,4 @@
 #include "foyer-serial-scanner.h"
 #include "foyer-flow-result.h"
 #include "foyer-kiosk-flow.h"
+#include "foyer-time.h"

@@ -10,6 +10,7 @@
 
 #include <glib-object.h>
 
+#include "foyer-core-enums.h"
 #include "foyer-payload.h"
 #include "foyer-record.h"
 
@@ -31,7 +32,8 @@ typedef enum {
   FOYER_FLOW_STATUS_ERROR,          /* the kiosk could not decide (store missing or failing) */
 } FoyerFlowStatus;
 
-/* A stable lower-case name of a status ("checked-in", "repeat", "wrong-event", …) for logs,
+/* FOYER_TYPE_FLOW_STATUS: registered by gnome.mkenums_simple (foyer-core-enums.h).
+ * A stable lower-case name of a status ("checked-in", "repeat", "wrong-event", …) for logs,
  * JSON and tests. */
 const char *foyer_flow_status_to_nick (FoyerFlowStatus status);
 
