@@ -294,25 +294,13 @@ bench_pipeline (GPtrArray *cards)
 int
 main (int argc, char **argv)
 {
-  const char *shared = foyer_test_shared_dir ();
-  g_autofree char *dir = NULL;
-  g_autoptr(GDir) cards_dir = NULL;
+  g_autoptr(GPtrArray) pngs = foyer_test_corpus_files ("cards", ".png");
   g_autoptr(GPtrArray) cards = g_ptr_array_new ();
-  const char *name;
 
-  if (shared == NULL) {
-    printf ("no shared corpus (FOYER_SHARED_DIR): nothing to measure\n");
-    return 0;
-  }
-  dir = g_build_filename (shared, "corpus", "cards", NULL);
-  cards_dir = g_dir_open (dir, 0, NULL);
-  while (cards_dir != NULL && (name = g_dir_read_name (cards_dir)) != NULL) {
-    g_autofree char *path = g_build_filename (dir, name, NULL);
-    Card *card;
+  for (guint i = 0; i < pngs->len; i++) {
+    const char *path = g_ptr_array_index (pngs, i);
+    Card *card = g_new0 (Card, 1);
 
-    if (!g_str_has_suffix (name, ".png"))
-      continue;
-    card = g_new0 (Card, 1);
     card->data = foyer_decoder_load_gray (path, &card->width, &card->height, NULL);
     if (card->data == NULL) {
       g_free (card);
@@ -321,8 +309,8 @@ main (int argc, char **argv)
     g_ptr_array_add (cards, card);
   }
   if (cards->len == 0) {
-    printf ("no cards in %s\n", dir);
-    return 0;
+    printf ("no cards in tests/data/cards: nothing to measure\n");
+    return 1;
   }
 
   printf ("Decoder benchmark, stream mode, budget %d ms, %d frames per row.\n"

@@ -117,8 +117,7 @@ main (int argc, char **argv)
   config = foyer_config_load_from_data (conf, "bench.conf", &error);
   g_assert_no_error (error);
 
-  card_path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards",
-                                "vcard30-utf8-cn.payload", NULL);
+  card_path = foyer_test_data_path ("cards", "vcard30-utf8-cn.payload", NULL);
   g_file_get_contents (card_path, &card, &card_len, &error);
   g_assert_no_error (error);
 
