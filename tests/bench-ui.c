@@ -128,9 +128,9 @@ main (int argc, char **argv)
   window = foyer_test_ui_start (app, config);
   store = foyer_application_get_store (app);
   if (store == NULL) {
-    g_print ("bench-ui: no store in this build; nothing measured\n");
+    g_printerr ("bench-ui: the kiosk opened no store; nothing measured\n");
     foyer_test_ui_stop (app);
-    return 0;
+    return 1;
   }
 
   for (guint i = 0; i <= ROUNDS; i++) {
