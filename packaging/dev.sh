@@ -126,7 +126,7 @@ cmd_test() {
 
     if command -v clang >/dev/null && [ -d "$ROOT/tests/fuzz" ]; then
         say "fuzz targets for ${FUZZ_SECONDS}s each (clang, libFuzzer, ASan/UBSan): $FUZZ_BUILD"
-        CC=clang setup_fuzz_build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
+        CC=clang CXX=clang++ setup_fuzz_build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
             -Db_lundef=false -Dbuildtype=debug
         FOYER_FUZZ_SECONDS=$FUZZ_SECONDS ASAN_OPTIONS=detect_leaks=1 \
             meson test -C "$FUZZ_BUILD" --no-rebuild --suite fuzz --print-errorlogs --num-processes 2 \
