@@ -449,9 +449,9 @@ typedef struct {
 /* The second engine's pass: zxing-cpp on the frame as it is (see foyer-zxing.h). */
 #define ZXING_PASS "zxing"
 /* zxing-cpp's time per pixel relative to zbar's on the same frame, measured with
- * tests/bench-decoder on 1280×720 and 640×480 frames (see docs/decoder.md): the predictor
- * scales zbar's calibrated cost by it. */
-#define ZXING_COST_FACTOR 1.0
+ * tests/bench-decoder on 1280×720 and 640×480 frames (see docs/decoder.md: 3.4 ms against
+ * 63 ms, 1.0 ms against 20 ms): the predictor scales zbar's calibrated cost by it. */
+#define ZXING_COST_FACTOR 0.06
 
 static Gray *
 op_up2 (const Gray *in)
@@ -548,7 +548,8 @@ static const char * const all_pass_names[] = {
  * after it rescue, best rescues per millisecond first. Passes that rescued nothing in the
  * corpus but address a real condition (glare: sauvola, mean) come last. */
 static const char * const small_frame_passes[] = {
-  "plain",
+  ZXING_PASS,       /* the second engine first: ~1 ms at VGA, a twentieth of a zbar scan */
+  "plain",          /* then exactly zbarimg's scan, on every frame (the floor) */
   "down2-mean",     /* noise, moiré, large modules: 12, n142 (0.8 ms) */
   "pad-up4",        /* tiny codes, 1–2 px per module: 32 (0.2 ms) */
   "inverted",       /* light on dark: qr-inv-1, qr-inv-2 (2.8 ms) */
@@ -563,9 +564,11 @@ static const char * const small_frame_passes[] = {
   NULL
 };
 
-/* The default order above VGA (camera frames): half size first, then the guide's center at
- * full size, then second chances on the half-size copy. */
+/* The default order above VGA (camera frames): zxing-cpp on the whole frame (~3.5 ms at 720p,
+ * where a full zbar scan costs ~60 ms, twice the budget), zbar at half size, then the guide's
+ * center at full size, then second chances on the half-size copy. */
 static const char * const large_frame_passes[] = {
+  ZXING_PASS,
   "down2",
   "center",
   "down2-mean",
@@ -1020,6 +1023,31 @@ try_pass (FoyerDecoder *self,
   return TRUE;
 }
 
+/* A stream's frames are nearly alike. Every frame gets the first two passes (the two engines
+ * on the frame), then one second chance, in turn, so that no frame spends the whole budget. The likeliest remedy (passes[2]: the full-size center of a camera
+ * frame) takes every other turn: 2, 3, 2, 4, 2, 5… */
+static void
+stream_second_chances (FoyerDecoder *self,
+                       GPtrArray    *passes,
+                       const Gray   *frame,
+                       double        us_per_px,
+                       gint64        deadline,
+                       GPtrArray    *symbols)
+{
+  guint n;
+
+  if (symbols->len > 0 || passes->len < 3)
+    return;
+  n = passes->len - 2;
+  for (guint k = 0; k < 2 * n; k++) {
+    guint turn = self->cursor++;
+    guint index = (turn % 2 == 0 || n == 1) ? 2 : 3 + (turn / 2) % (n - 1);
+
+    if (try_pass (self, passes, index, frame, us_per_px, deadline, symbols))
+      break;
+  }
+}
+
 GPtrArray *
 foyer_decoder_decode_gray (FoyerDecoder *self,
                            const guint8 *data,
@@ -1063,24 +1091,21 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
   run_pass (self, g_ptr_array_index (passes, 0), &frame, symbols);
   first_us = cpu_now_us () - start;
   us_per_px = first_us / pass_area (g_ptr_array_index (passes, 0), &frame);
+  if (self->stream && symbols->len == 0 && passes->len > 1) {
+    /* Camera frames: the second pass (the other engine) runs too, and being zbar's it
+     * calibrates the predictor for zbar's second chances better than zxing's time can. */
+    gint64 second = cpu_now_us ();
+
+    run_pass (self, g_ptr_array_index (passes, 1), &frame, symbols);
+    us_per_px = (cpu_now_us () - second) / pass_area (g_ptr_array_index (passes, 1), &frame);
+  }
 
   if (!self->stream) {
     /* Still images: every pass in order while the budget lasts. */
     for (guint i = 1; i < passes->len && (symbols->len == 0 || self->find_all); i++)
       try_pass (self, passes, i, &frame, us_per_px, deadline, symbols);
-  } else if (passes->len > 1 && symbols->len == 0) {
-    /* A stream's frames are nearly alike: each frame gets one second chance, in turn, so
-     * that no frame spends the whole budget. The likeliest remedy (passes[1]: the full-size
-     * center of a camera frame) takes every other turn: 1, 2, 1, 3, 1, 4… */
-    guint n = passes->len - 1;
-
-    for (guint k = 0; k < 2 * n; k++) {
-      guint turn = self->cursor++;
-      guint index = (turn % 2 == 0 || n == 1) ? 1 : 2 + (turn / 2) % (n - 1);
-
-      if (try_pass (self, passes, index, &frame, us_per_px, deadline, symbols))
-        break;
-    }
+  } else {
+    stream_second_chances (self, passes, &frame, us_per_px, deadline, symbols);
   }
 
   g_debug ("decoded %u×%u in %.1f ms of CPU: %u symbols", width, height,
