@@ -270,6 +270,14 @@ test_register_walk_in (void)
   g_assert_nonnull (payload);
   g_assert_true (foyer_badge_code_looks_like (payload, -1));
   g_assert_cmpstr (payload, ==, stored->badge_code);
+  g_assert_cmpstr (foyer_kiosk_flow_badge_payload (stored), ==, payload);
+  /* A record without a badge code (no signing key) carries its id. */
+  {
+    g_autoptr(FoyerRegistration) plain = walk_in ("Han Meimei");
+
+    plain->id = g_strdup ("3f2a9c4e-0b1d-4a57-9d1e-5c6b7a8f9e01");
+    g_assert_cmpstr (foyer_kiosk_flow_badge_payload (plain), ==, plain->id);
+  }
 
   /* The printed badge, scanned at the entrance, finds this very record. */
   rescan = scan (flow, payload);

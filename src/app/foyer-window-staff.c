@@ -301,10 +301,8 @@ reprint_badge_action (GtkWidget  *widget,
       foyer_window_show_toast (self, error->message);
     return;
   }
-  /* The badge carries the same code as the first time: its badge code, else the record id. */
-  foyer_badge_printer_print_async (printer, reg,
-                                   reg->badge_code != NULL && *reg->badge_code != '\0'
-                                   ? reg->badge_code : reg->id,
+  /* The badge carries the same code as the first time. */
+  foyer_badge_printer_print_async (printer, reg, foyer_kiosk_flow_badge_payload (reg),
                                    store, NULL, reprint_done_cb, g_object_ref (self));
   foyer_window_show_toast (self, _("Printing the badge…"));
 }

@@ -332,10 +332,11 @@ foyer_kiosk_flow_scan (FoyerKioskFlow *self,
 
 /* --- submitted forms --------------------------------------------------------------------- */
 
-/* What the badge's QR code carries: the registration's badge code, else its id. */
-static const char *
-badge_payload (const FoyerRegistration *reg)
+const char *
+foyer_kiosk_flow_badge_payload (const FoyerRegistration *reg)
 {
+  g_return_val_if_fail (reg != NULL, NULL);
+
   if (reg->badge_code != NULL && *reg->badge_code != '\0')
     return reg->badge_code;
   return reg->id;
@@ -402,7 +403,7 @@ foyer_kiosk_flow_register (FoyerKioskFlow    *self,
 
   result = _foyer_flow_result_new (FOYER_FLOW_STATUS_REGISTERED, reg->raw_payload);
   _foyer_flow_result_set_badge_code (result, reg->badge_code);
-  _foyer_flow_result_set_badge_payload (result, badge_payload (reg));
+  _foyer_flow_result_set_badge_payload (result, foyer_kiosk_flow_badge_payload (reg));
   _foyer_flow_result_set_auto_print (result, foyer_config_get_boolean (self->config, "badge",
                                                                        "auto-print"));
   _foyer_flow_result_take_registration (result, foyer_registration_copy (reg));

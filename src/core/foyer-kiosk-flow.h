@@ -44,6 +44,10 @@ const GError              *foyer_kiosk_flow_get_signing_error (FoyerKioskFlow *s
 /* Whether [kiosk] mode is booth right now (staff may switch it at runtime). */
 gboolean                   foyer_kiosk_flow_is_booth     (FoyerKioskFlow    *self);
 
+/* What the QR code on reg's badge carries, first print or reprint: its badge code, else its
+ * record id. */
+const char                *foyer_kiosk_flow_badge_payload (const FoyerRegistration *reg);
+
 /* A scanned code's bytes → checked-in, repeat, review, lead, contact-link, unknown,
  * unrecognized, forged, wrong-event or error. Writes a check-in to the store when one is due. */
 FoyerFlowResult           *foyer_kiosk_flow_scan         (FoyerKioskFlow    *self,
