@@ -1,10 +1,14 @@
 /* decode-corpus.c: measures the decoder on tests/data/qr-photos (or DIR), image by image.
  *
  *   decode-corpus [--budget MS] [--passes a,b,c] [--matrix] [DIR]
+ *   decode-corpus --compare [DIR]
  *
  * Default: one line per image (found or not, the pass that found it, ms) and the total.
  * --matrix: every pass alone on every image, then which images only one pass rescues and each
  * pass's payoff per millisecond: the figures that order the decoder's passes.
+ * --compare: Foyer (as foyerctl decode reads stills), zbarimg and ZXingReader side by side on
+ * every corpus of the project (tests/data/qr-photos, tests/data/cards, the generated corpus in
+ * $FOYER_GENERATED_CORPUS) or on DIR, per class (folder): the table in docs/decoder.md.
  */
 #include "config.h"
 
@@ -15,12 +19,51 @@
 #include "foyer-test-util.h"
 #include "decode-corpus-util.h"
 
+static int
+compare_corpora (const char *dir)
+{
+  g_autoptr(GPtrArray) table = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+  const char *generated = g_getenv ("FOYER_GENERATED_CORPUS");
+  g_autofree char *cards = foyer_test_data_path ("cards", NULL);
+  struct { const char *label; const char *dir; } corpora[] = {
+    { "qr-photos", NULL }, { "cards", cards }, { "generated", generated },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (corpora); c++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) images = NULL;
+    GPtrArray *classes;
+
+    if (dir != NULL && c > 0)
+      break;
+    if (dir == NULL && c > 0 && corpora[c].dir == NULL) {
+      g_printerr ("%s: not found (FOYER_GENERATED_CORPUS; meson test builds it)\n", corpora[c].label);
+      return 2;
+    }
+    images = dir != NULL ? corpus_load (dir, &error)
+             : corpora[c].dir != NULL ? corpus_load (corpora[c].dir, &error)
+             : corpus_load_named (corpora[c].label, &error);
+    if (images == NULL) {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+    classes = corpus_compare (images, dir != NULL ? dir : corpora[c].label);
+    g_ptr_array_add (keep, classes);
+    for (guint i = 0; i < classes->len; i++)
+      g_ptr_array_add (table, g_ptr_array_index (classes, i));
+  }
+  corpus_print_table (table);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   int budget = 0;
   gboolean matrix = FALSE;
   gboolean find_all = FALSE;
+  gboolean compare = FALSE;
   g_autofree char *passes = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("[DIR]");
@@ -30,6 +73,7 @@ main (int argc, char **argv)
     { "passes", 'p', 0, G_OPTION_ARG_STRING, &passes, "Comma-separated passes", "LIST" },
     { "matrix", 'm', 0, G_OPTION_ARG_NONE, &matrix, "Each pass alone on each image", NULL },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &find_all, "Every code in the image (as foyerctl decode)", NULL },
+    { "compare", 'c', 0, G_OPTION_ARG_NONE, &compare, "Foyer, zbarimg and ZXingReader per class", NULL },
     { NULL }
   };
   g_autoptr(GPtrArray) images = NULL;
@@ -42,6 +86,8 @@ main (int argc, char **argv)
   if (argc > 1)
     dir = g_strdup (argv[1]);
 
+  if (compare)
+    return compare_corpora (dir);
   images = dir != NULL ? corpus_load (dir, &error) : corpus_load_named ("qr-photos", &error);
   if (images == NULL) {
     g_printerr ("%s\n", error->message);

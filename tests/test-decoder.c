@@ -16,8 +16,8 @@
  * choice included (eight of the codes are Japanese in Shift_JIS, half-width katakana that are
  * also valid GB18030). The one code found but not shown as its .txt is GS1 data whose GS
  * separators the payload layer strips as control characters. */
-#define QR_PHOTOS_RATCHET 54
-#define QR_PHOTOS_TEXT_RATCHET 53
+#define QR_PHOTOS_RATCHET 58
+#define QR_PHOTOS_TEXT_RATCHET 57
 
 static const char * const cards[] = {
   "badge-plain", "bizcard", "mecard-cn", "mecard-en", "vcard21-qp-de", "vcard30-escapes",
@@ -491,6 +491,107 @@ test_foyerctl_decode (void)
   }
 }
 
+/* The second engine gives the code's raw bytes, exactly as zbar's binary mode does: zxing's own
+ * text conversion would turn a GB18030 card or a Shift_JIS code into mojibake before the
+ * payload layer could choose the charset. */
+static void
+assert_engines_agree (const char *path,
+                      GBytes     *expected)
+{
+  const char * const plain[] = { "plain", NULL };
+  const char * const zxing[] = { "zxing", NULL };
+  g_autoptr(FoyerDecoder) by_zbar = foyer_decoder_new ();
+  g_autoptr(FoyerDecoder) by_zxing = foyer_decoder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) from_zbar = NULL;
+  g_autoptr(GPtrArray) from_zxing = NULL;
+  g_autofree guint8 *gray = NULL;
+  guint width, height;
+  FoyerSymbol *a, *b;
+
+  gray = foyer_decoder_load_gray (path, &width, &height, &error);
+  g_assert_no_error (error);
+  foyer_decoder_set_passes (by_zbar, plain);
+  foyer_decoder_set_passes (by_zxing, zxing);
+  from_zbar = foyer_decoder_decode_gray (by_zbar, gray, width, height, width);
+  from_zxing = foyer_decoder_decode_gray (by_zxing, gray, width, height, width);
+  g_assert_cmpuint (from_zbar->len, ==, 1);
+  g_assert_cmpuint (from_zxing->len, ==, 1);
+  a = g_ptr_array_index (from_zbar, 0);
+  b = g_ptr_array_index (from_zxing, 0);
+  g_assert_cmpstr (b->pass, ==, "zxing");
+  g_assert_cmpstr (b->type, ==, a->type);
+  g_assert_cmpmem (g_bytes_get_data (b->bytes, NULL), g_bytes_get_size (b->bytes),
+                   g_bytes_get_data (a->bytes, NULL), g_bytes_get_size (a->bytes));
+  if (expected != NULL)
+    g_assert_true (corpus_text_matches (b->bytes, expected));
+  /* the box is where zbar saw the code */
+  g_assert_cmpint (ABS (b->x - a->x), <, 20);
+  g_assert_cmpint (ABS (b->y - a->y), <, 20);
+}
+
+static void
+test_zxing_raw_bytes (void)
+{
+  g_autofree char *gb_png = corpus_file ("cards", "vcard30-gb18030-cn", ".png");
+  g_autofree char *gb_payload = corpus_file ("cards", "vcard30-gb18030-cn", ".payload");
+  g_autoptr(GBytes) gb = read_bytes (gb_payload);
+  g_autofree char *sjis_png = foyer_test_data_path ("qr-photos", "qrcode-2", "17.png", NULL);
+  g_autofree char *sjis_txt = foyer_test_data_path ("qr-photos", "qrcode-2", "17.txt", NULL);
+  g_autoptr(GBytes) sjis = read_bytes (sjis_txt);
+  /* 17.png: Shift_JIS half-width katakana "ﾃﾞｻﾞｲﾝQR" (see tests/charset-samples/qr-photos.txt) */
+  static const guint8 sjis_raw[] = { 0xc3, 0xde, 0xbb, 0xde, 0xb2, 0xdd, 0x51, 0x52 };
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  const char * const zxing[] = { "zxing", NULL };
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autofree guint8 *gray = NULL;
+  g_autoptr(GError) error = NULL;
+  guint width, height;
+
+  assert_engines_agree (gb_png, gb);
+  assert_engines_agree (sjis_png, sjis);
+
+  /* byte for byte: the GB18030 card's payload, and the Shift_JIS code's raw bytes */
+  foyer_decoder_set_passes (decoder, zxing);
+  gray = foyer_decoder_load_gray (gb_png, &width, &height, &error);
+  g_assert_no_error (error);
+  symbols = foyer_decoder_decode_gray (decoder, gray, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  g_assert_true (g_bytes_equal (((FoyerSymbol *)g_ptr_array_index (symbols, 0))->bytes, gb));
+  g_clear_pointer (&symbols, g_ptr_array_unref);
+  g_clear_pointer (&gray, g_free);
+  gray = foyer_decoder_load_gray (sjis_png, &width, &height, &error);
+  g_assert_no_error (error);
+  symbols = foyer_decoder_decode_gray (decoder, gray, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  {
+    gsize len;
+    const guint8 *data = g_bytes_get_data (((FoyerSymbol *)g_ptr_array_index (symbols, 0))->bytes, &len);
+    g_assert_cmpuint (len, >=, sizeof sjis_raw);
+    g_assert_cmpmem (data, sizeof sjis_raw, sjis_raw, sizeof sjis_raw);
+  }
+}
+
+/* Stills start with exactly zbarimg's scan; camera frames with the cheaper engine. */
+static void
+test_pass_order (void)
+{
+  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autofree guint8 *gray = NULL;
+  guint width, height;
+
+  gray = load_card ("mecard-cn", &width, &height);
+  symbols = foyer_decoder_decode_gray (decoder, gray, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  g_assert_cmpstr (((FoyerSymbol *)g_ptr_array_index (symbols, 0))->pass, ==, "plain");
+  g_clear_pointer (&symbols, g_ptr_array_unref);
+  foyer_decoder_set_stream_mode (decoder, TRUE);
+  symbols = foyer_decoder_decode_gray (decoder, gray, width, height, width);
+  g_assert_cmpuint (symbols->len, ==, 1);
+  g_assert_cmpstr (((FoyerSymbol *)g_ptr_array_index (symbols, 0))->pass, ==, "zxing");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -506,5 +607,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/nothing-found", test_nothing_found);
   g_test_add_func ("/decoder/unreadable", test_unreadable);
   g_test_add_func ("/decoder/foyerctl-decode", test_foyerctl_decode);
+  g_test_add_func ("/decoder/zxing-raw-bytes", test_zxing_raw_bytes);
+  g_test_add_func ("/decoder/pass-order", test_pass_order);
   return g_test_run ();
 }

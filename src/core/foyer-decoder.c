@@ -1,11 +1,13 @@
-/* foyer-decoder.c: zbar plus second chances for frames that bare zbar cannot read.
+/* foyer-decoder.c: zbar and zxing-cpp, plus second chances for frames neither reads.
  *
  * zbar's QR reader is fast and exact but gives up on low contrast, glare, light-on-dark codes,
- * very small codes (a few pixels per module) and noisy high-resolution photos. Each of those has
- * a cheap remedy: a transformed copy of the frame handed to zbar again. The order of the passes
- * below comes from tools/decode-corpus (see tests/test-decoder.c): the passes that rescued most
- * photos of ../shared/corpus/qr-photos per millisecond come first, so that a camera frame with a
- * 30 ms budget tries the likeliest remedies before the budget runs out.
+ * very small codes (a few pixels per module) and noisy high-resolution photos. zxing-cpp (the
+ * second engine, foyer-zxing.h) reads many of those, and costs a twentieth of a zbar scan on a
+ * camera frame. What both miss has a cheap remedy: a transformed copy of the frame handed to
+ * zbar again. Stills start with exactly zbarimg's scan (the floor), camera frames with zxing;
+ * the order of the second chances comes from tests/decode-corpus --matrix, and every change is
+ * checked on classes of images against zbarimg and ZXingReader (docs/decoder.md), so that a
+ * 30 ms camera budget tries the likeliest remedies first.
  */
 #define G_LOG_DOMAIN "foyer-decoder"
 

@@ -1,8 +1,9 @@
 /* foyer-decoder.h: finds QR codes and badge barcodes in 8-bit grayscale frames.
  *
- * zbar does the decoding; when a frame yields nothing, the decoder spends what is left of a
- * per-frame time budget on second chances (inverted, rescaled, contrast-stretched and locally
- * binarized copies), ordered by how often each one paid per millisecond on real photographs.
+ * zbar and zxing-cpp do the decoding (stills: zbarimg's own scan first, then zxing; camera
+ * frames: zxing first, the cheaper); when a frame yields nothing, the decoder spends what is left
+ * of a per-frame time budget on second chances (inverted, rescaled, contrast-stretched and
+ * locally binarized copies), ordered by how often each one paid per millisecond (docs/decoder.md).
  * One decoder is used by one thread at a time (the camera's worker, foyerctl, a test).
  */
 #pragma once
@@ -21,7 +22,8 @@ typedef enum {
 GQuark foyer_decoder_error_quark (void);
 
 /* One decoded symbol: zbar's type name ("QR-Code", "CODE-128", "CODE-39", "EAN-13"), the exact
- * bytes it carries (ZBAR_CFG_BINARY: no charset guessing) and the pass that found it. */
+ * bytes it carries (zbar's ZBAR_CFG_BINARY or zxing's raw bytes: no charset guessing) and the
+ * pass that found it ("zxing" for the second engine). */
 typedef struct {
   char   *type;
   GBytes *bytes;
