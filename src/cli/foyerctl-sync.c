@@ -1,7 +1,9 @@
 /* foyerctl-sync.c: `foyerctl sync`: drain the outbox to head office now.
  *
  * Runs the same FoyerSyncEngine as the kiosk and follows its status: exit 0 once every record
- * is acknowledged, 75 (EX_TEMPFAIL) while records remain, 1 on a configuration error.
+ * is acknowledged, 65 (EX_DATAERR) when every record was answered but head office refused some
+ * (they wait in the dead letters), 75 (EX_TEMPFAIL) while records remain, 1 on a configuration
+ * error (including a pause because head office's configuration refuses the kiosk's user).
  */
 #define G_LOG_DOMAIN "foyerctl"
 
@@ -185,7 +187,8 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
 
   if (!foyerctl_parse_options (ctx, "sync", NULL,
                                _("Send every queued record to head office now. Exit status: 0 "
-                                 "when all are acknowledged, 75 when records remain, 1 on a "
+                                 "when all are acknowledged, 65 when head office refused records "
+                                 "(see “foyerctl outbox --dead”), 75 when records remain, 1 on a "
                                  "configuration error."),
                                entries, &argc, &argv))
     return FOYERCTL_EXIT_USAGE;
@@ -253,6 +256,9 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
                   "see “foyerctl outbox --dead”\n"), status->dead);
   if (run.status == FOYERCTL_EXIT_OK && status->pending > 0)
     run.status = FOYERCTL_EXIT_TEMPFAIL;
+  /* A post-show drain script must notice refused records, not only missing ones. */
+  if (run.status == FOYERCTL_EXIT_OK && status->dead > 0)
+    run.status = FOYERCTL_EXIT_DATAERR;
 
   g_free (run.message);
   return run.status;
