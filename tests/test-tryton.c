@@ -1286,6 +1286,27 @@ test_user_without_company (void)
   g_ptr_array_add (ids, g_strdup (id));
   g_assert_cmpint (count_in (admin_view, "party.party", "identifiers.code", ids), ==, 0);
 
+  /* Tryton's own record rule, met past the login check: an opportunity for a company the user
+   * is not in. A configuration refusal, not the record's fault. */
+  {
+    g_autoptr(JsonNode) created = rpc (admin_view, "model.party.party.create",
+                                       "[[{\"name\":\"Rule Test\",\"addresses\":[]}]]");
+    g_autofree char *params = g_strdup_printf (
+      "[[{\"party\":%" G_GINT64_FORMAT ",\"company\":999,\"description\":\"rule\"}]]",
+      json_array_get_int_element (json_node_get_array (created), 0));
+    g_autoptr(JsonNode) node = json_from_string (params, &error);
+    g_autoptr(JsonNode) refused = NULL;
+
+    g_assert_no_error (error);
+    refused = foyer_tryton_backend_call (admin_view, "model.sale.opportunity.create",
+                                         json_node_get_array (node), NULL, &error);
+    g_assert_null (refused);
+    g_test_message ("%s", error->message);
+    g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+    g_assert_nonnull (strstr (error->message, "User in companies"));
+    g_clear_error (&error);
+  }
+
   /* the kiosk's queue: paused once, every record still pending; foyerctl sync says so */
   {
     g_autoptr(FoyerStore) store = foyer_store_open (db, &error);
