@@ -28,12 +28,12 @@ script_path (void)
 static int
 free_port (void)
 {
-  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                              G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (socket);
   g_socket_bind (socket, any, FALSE, &error);
@@ -53,17 +53,17 @@ die_with_parent (gpointer user_data)
 FoyerTrytonServer *
 foyer_tryton_server_new (char **skip_reason)
 {
-  g_autoptr (FoyerTrytonServer) server = g_new0 (FoyerTrytonServer, 1);
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+  g_autoptr(FoyerTrytonServer) server = g_new0 (FoyerTrytonServer, 1);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GSubprocess) setup = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GSubprocess) setup = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *script = script_path ();
   g_autofree char *port = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *cache = NULL;
-  g_auto (GStrv) lines = NULL;
+  g_auto(GStrv) lines = NULL;
   const char *build_root = g_getenv ("FOYER_BUILD_ROOT");
 
   server->dir = foyer_test_make_tmpdir ("tryton");
@@ -123,10 +123,10 @@ foyer_tryton_server_config (FoyerTrytonServer *server,
 void
 foyer_tryton_server_start (FoyerTrytonServer *server)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FoyerConfig) config = NULL;
-  g_autoptr (FoyerTrytonBackend) backend = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = NULL;
   g_autofree char *script = script_path ();
   g_autofree char *conf = foyer_tryton_server_config (server, NULL);
   g_autofree char *log = g_strdup_printf ("%s/trytond-%u.log", server->dir, ++server->starts);
@@ -145,7 +145,7 @@ foyer_tryton_server_start (FoyerTrytonServer *server)
   backend = foyer_tryton_backend_new (config, &error);
   g_assert_no_error (error);
   for (;;) {
-    g_autoptr (GError) health_error = NULL;
+    g_autoptr(GError) health_error = NULL;
 
     if (foyer_sync_backend_check_health (FOYER_SYNC_BACKEND (backend), NULL, &health_error))
       break;
@@ -162,7 +162,7 @@ foyer_tryton_server_start (FoyerTrytonServer *server)
 void
 foyer_tryton_server_kill (FoyerTrytonServer *server)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (server->process == NULL)
     return;

@@ -888,7 +888,7 @@ static void
 append_answers (GString    *out,
                 JsonObject *lead)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
   JsonObject *answers = NULL;
   JsonNode *node = json_object_get_member (lead, "answers_json");
   const char *text = member_string (lead, "answers_json");
@@ -900,10 +900,10 @@ append_answers (GString    *out,
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)) {
     answers = json_node_get_object (node);
   } else if (text != NULL) {
-    parser = json_parser_new ();
-    if (json_parser_load_from_data (parser, text, -1, NULL) &&
-        JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-      answers = json_node_get_object (json_parser_get_root (parser));
+    /* records may come from other kiosks (foyer-hub): untrusted, so depth-checked */
+    parsed = foyer_json_parse (text, -1, NULL);
+    if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed))
+      answers = json_node_get_object (parsed);
   }
   if (answers == NULL || json_object_get_size (answers) == 0)
     return;
