@@ -60,20 +60,20 @@ run_engine (FoyerTrytonServer *server)
   g_autofree char *tryton = foyer_tryton_server_config (server, NULL);
   g_autofree char *conf = g_strdup_printf ("[kiosk]\nid=bench\nevent=canton-2026\n"
                                            "[storage]\ndatabase=%s\n%s", db, tryton);
-  g_autoptr (FoyerConfig) config = NULL;
-  g_autoptr (FoyerSyncEngine) engine = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
   FoyerSyncStatus *last = NULL;
   guint requests_before;
   gint64 start;
   double seconds;
 
   {
-    g_autoptr (FoyerStore) store = foyer_store_open (db, &error);
+    g_autoptr(FoyerStore) store = foyer_store_open (db, &error);
 
     g_assert_no_error (error);
     for (guint i = 0; i < N_ENGINE; i++) {
-      g_autoptr (FoyerRegistration) reg = foyer_registration_new ();
+      g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
       g_autofree char *email = g_strdup_printf ("engine%u@example.com", i);
       const char *emails[] = { email, NULL };
 
@@ -125,8 +125,8 @@ run (FoyerTrytonBackend *backend,
   double seconds;
 
   for (guint b = 0; b < batches->len; b++) {
-    g_autoptr (GPtrArray) results = NULL;
-    g_autoptr (GError) error = NULL;
+    g_autoptr(GPtrArray) results = NULL;
+    g_autoptr(GError) error = NULL;
 
     if (!foyer_sync_backend_send_batch (FOYER_SYNC_BACKEND (backend), "bench", batches->pdata[b],
                                         &results, NULL, NULL, &error))
@@ -150,12 +150,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (FoyerTrytonServer) server = NULL;
-  g_autoptr (FoyerConfig) config = NULL;
-  g_autoptr (FoyerTrytonBackend) backend = NULL;
-  g_autoptr (GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)
+  g_autoptr(FoyerTrytonServer) server = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = NULL;
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                   json_array_unref);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *skip = NULL;
   g_autofree char *conf = NULL;
   int batch_size;

@@ -6,6 +6,11 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include "foyer-core.h"
 #include "foyer-test-util.h"
@@ -23,12 +28,12 @@ script_path (void)
 static int
 free_port (void)
 {
-  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                              G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (socket);
   g_socket_bind (socket, any, FALSE, &error);
@@ -48,17 +53,17 @@ die_with_parent (gpointer user_data)
 FoyerTrytonServer *
 foyer_tryton_server_new (char **skip_reason)
 {
-  g_autoptr (FoyerTrytonServer) server = g_new0 (FoyerTrytonServer, 1);
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+  g_autoptr(FoyerTrytonServer) server = g_new0 (FoyerTrytonServer, 1);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GSubprocess) setup = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GSubprocess) setup = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *script = script_path ();
   g_autofree char *port = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *cache = NULL;
-  g_auto (GStrv) lines = NULL;
+  g_auto(GStrv) lines = NULL;
   const char *build_root = g_getenv ("FOYER_BUILD_ROOT");
 
   server->dir = foyer_test_make_tmpdir ("tryton");
@@ -118,10 +123,10 @@ foyer_tryton_server_config (FoyerTrytonServer *server,
 void
 foyer_tryton_server_start (FoyerTrytonServer *server)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FoyerConfig) config = NULL;
-  g_autoptr (FoyerTrytonBackend) backend = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = NULL;
   g_autofree char *script = script_path ();
   g_autofree char *conf = foyer_tryton_server_config (server, NULL);
   g_autofree char *log = g_strdup_printf ("%s/trytond-%u.log", server->dir, ++server->starts);
@@ -140,7 +145,7 @@ foyer_tryton_server_start (FoyerTrytonServer *server)
   backend = foyer_tryton_backend_new (config, &error);
   g_assert_no_error (error);
   for (;;) {
-    g_autoptr (GError) health_error = NULL;
+    g_autoptr(GError) health_error = NULL;
 
     if (foyer_sync_backend_check_health (FOYER_SYNC_BACKEND (backend), NULL, &health_error))
       break;
@@ -157,7 +162,7 @@ foyer_tryton_server_start (FoyerTrytonServer *server)
 void
 foyer_tryton_server_kill (FoyerTrytonServer *server)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (server->process == NULL)
     return;
@@ -207,4 +212,152 @@ foyer_tryton_server_free (FoyerTrytonServer *server)
   g_free (server->password_file);
   g_free (server->db_file);
   g_free (server);
+}
+
+/* ---- a hostile fake Tryton ---- */
+
+struct _FoyerHostileServer {
+  FoyerHostileKind kind;
+  int              fd;
+  char            *url;
+  GThread         *thread;
+  gint             stop;
+  gsize            sent;    /* atomic */
+};
+
+static gboolean
+write_all (int         fd,
+           const char *data,
+           gsize       len,
+           guint64    *sent)
+{
+  while (len > 0) {
+    gssize n = send (fd, data, len, MSG_NOSIGNAL);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return FALSE;
+    data += n;
+    len -= (gsize) n;
+    *sent += (guint64) n;
+  }
+  return TRUE;
+}
+
+/* Reads the request head and as much of the body as arrives at once: the answer does not
+ * depend on it. */
+static void
+drain_request (int fd)
+{
+  char buf[65536];
+  g_autoptr(GString) head = g_string_new (NULL);
+
+  while (strstr (head->str, "\r\n\r\n") == NULL) {
+    gssize n = recv (fd, buf, sizeof buf, 0);
+
+    if (n <= 0)
+      return;
+    g_string_append_len (head, buf, n);
+  }
+}
+
+static void
+answer_hostile (FoyerHostileServer *self,
+                int                 fd)
+{
+  guint64 sent = 0;
+
+  drain_request (fd);
+  if (self->kind == FOYER_HOSTILE_HUGE) {
+    static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                               "Connection: close\r\n\r\n{\"id\":1,\"result\":\"";
+    g_autofree char *chunk = g_strnfill (1 << 20, 'a');
+
+    /* 1 GiB at most, which is what the review saw the old code swallow */
+    if (write_all (fd, head, strlen (head), &sent))
+      for (int i = 0; i < 1024 && !g_atomic_int_get (&self->stop); i++)
+        if (!write_all (fd, chunk, 1 << 20, &sent))
+          break;
+  } else {
+    gsize depth = 2 * 1024 * 1024;
+    g_autofree char *body = g_strnfill (depth, '[');
+    g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json"
+                                             "\r\nContent-Length: %zu\r\nConnection: close"
+                                             "\r\n\r\n", depth);
+
+    if (write_all (fd, head, strlen (head), &sent))
+      write_all (fd, body, depth, &sent);
+  }
+  g_atomic_pointer_add (&self->sent, sent);
+}
+
+static gpointer
+hostile_main (gpointer data)
+{
+  FoyerHostileServer *self = data;
+
+  while (!g_atomic_int_get (&self->stop)) {
+    int fd = accept (self->fd, NULL, NULL);
+
+    if (fd < 0)
+      continue;
+    if (!g_atomic_int_get (&self->stop))
+      answer_hostile (self, fd);
+    close (fd);
+  }
+  return NULL;
+}
+
+FoyerHostileServer *
+foyer_hostile_server_start (FoyerHostileKind kind)
+{
+  FoyerHostileServer *self = g_new0 (FoyerHostileServer, 1);
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof addr;
+
+  self->kind = kind;
+  self->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (self->fd, >=, 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (self->fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (self->fd, 8), ==, 0);
+  g_assert_cmpint (getsockname (self->fd, (struct sockaddr *) &addr, &len), ==, 0);
+  self->url = g_strdup_printf ("http://127.0.0.1:%u/", ntohs (addr.sin_port));
+  self->thread = g_thread_new ("hostile-tryton", hostile_main, self);
+  return self;
+}
+
+const char *
+foyer_hostile_server_url (FoyerHostileServer *self)
+{
+  return self->url;
+}
+
+guint64
+foyer_hostile_server_sent (FoyerHostileServer *self)
+{
+  return (guint64) g_atomic_pointer_get (&self->sent);
+}
+
+void
+foyer_hostile_server_stop (FoyerHostileServer *self)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof addr;
+  int wake;
+
+  if (self == NULL)
+    return;
+  g_atomic_int_set (&self->stop, 1);
+  /* accept() does not return on close(): connect once to wake it */
+  getsockname (self->fd, (struct sockaddr *) &addr, &len);
+  wake = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  connect (wake, (struct sockaddr *) &addr, sizeof addr);
+  close (wake);
+  g_thread_join (self->thread);
+  close (self->fd);
+  g_free (self->url);
+  g_free (self);
 }

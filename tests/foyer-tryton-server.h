@@ -41,4 +41,21 @@ void               foyer_tryton_server_free     (FoyerTrytonServer  *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerTrytonServer, foyer_tryton_server_free)
 
+/* A hostile fake Tryton on 127.0.0.1: whatever it is asked, it answers HTTP 200 with */
+typedef enum {
+  FOYER_HOSTILE_HUGE = 1,   /* an endless JSON string, no Content-Length, until the client hangs up */
+  FOYER_HOSTILE_DEEP,       /* 2 MB of '[' */
+} FoyerHostileKind;
+
+typedef struct _FoyerHostileServer FoyerHostileServer;
+
+FoyerHostileServer *foyer_hostile_server_start (FoyerHostileKind    kind);
+/* http://127.0.0.1:PORT/ */
+const char         *foyer_hostile_server_url   (FoyerHostileServer *server);
+/* Bytes it managed to write before the client hung up (all connections so far). */
+guint64             foyer_hostile_server_sent  (FoyerHostileServer *server);
+void                foyer_hostile_server_stop  (FoyerHostileServer *server);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHostileServer, foyer_hostile_server_stop)
+
 G_END_DECLS

@@ -17,7 +17,10 @@ Modes: ok | close (drop the connection unanswered) | reset (store, then reset mi
   too-large {"max_records"} (413 above N records) | reject {"ids", "how": "422"|"record"} |
   garbage {"body"} | partial {"fraction"} (leave some ids out of the results) |
   down {"seconds"} (stop listening, then come back on the same port) |
-  random {"seed", "rate", "stall"} (a seeded mix of the faults above).
+  random {"seed", "rate", "stall"} (a seeded mix of the faults above) |
+  fault {"kind", "code"} (a broken answer on /v1/records and /v1/health alike; kind is one of
+  FAULT_KINDS: empty = no body at all (Content-Length: 0), not-json = plain text, html = an
+  HTML error page, gzip-truncated = Content-Encoding: gzip cut off mid-stream).
 """
 
 import argparse
@@ -71,6 +74,24 @@ class State:
 STATE = State()
 
 FAULTS = ["close", "reset", "500", "503", "429", "garbage", "partial"]
+FAULT_KINDS = ["empty", "not-json", "html", "gzip-truncated"]
+
+
+def fault_body(kind, code):
+    """(body, content type, extra headers) of a broken answer."""
+    if kind == "empty":
+        return b"", "application/json", {}
+    if kind == "not-json":
+        return b"Service temporarily unavailable, try again later\n", "text/plain", {}
+    if kind == "html":
+        page = ("<!DOCTYPE html><html><head><title>%d Error</title></head><body><h1>%d</h1>"
+                "<p>The server encountered an error.</p><hr><address>nginx</address>"
+                "</body></html>\n" % (code, code))
+        return page.encode(), "text/html", {}
+    if kind == "gzip-truncated":
+        packed = gzip.compress(json.dumps({"results": []}).encode() * 50)
+        return packed[: len(packed) // 2], "application/json", {"Content-Encoding": "gzip"}
+    raise ValueError("unknown fault kind %r" % kind)
 
 
 def pick_behaviour():
@@ -138,6 +159,11 @@ class Handler(BaseHTTPRequestHandler):
         with STATE.lock:
             STATE.by_status[str(code)] = STATE.by_status.get(str(code), 0) + 1
 
+    def send_fault(self, behaviour):
+        code = int(behaviour.get("code", 200))
+        body, ctype, extra = fault_body(behaviour.get("kind", "empty"), code)
+        self.send_raw(code, body, ctype, extra)
+
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         data = self.rfile.read(length) if length else b""
@@ -160,6 +186,9 @@ class Handler(BaseHTTPRequestHandler):
                 mode = dict(STATE.mode)
             if mode.get("mode") == "close":
                 self.close_connection = True
+                return
+            if mode.get("mode") == "fault":
+                self.send_fault(mode)
                 return
             if mode.get("mode") == "status" and int(mode.get("code", 500)) >= 500:
                 self.send_json(int(mode["code"]), {"status": "unavailable"})
@@ -242,6 +271,9 @@ class Handler(BaseHTTPRequestHandler):
             if behaviour.get("retry_after") is not None:
                 extra["Retry-After"] = str(behaviour["retry_after"])
             self.send_json(int(behaviour.get("code", 500)), {"error": "fault injected"}, extra)
+            return
+        if mode == "fault":
+            self.send_fault(behaviour)
             return
         if mode == "garbage":
             body = behaviour.get("body", "<html><body>502 Bad Gateway</body></html>")

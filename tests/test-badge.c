@@ -430,11 +430,33 @@ test_key_errors (void)
   PEM_write_PrivateKey (f, ec, NULL, NULL, 0, NULL, NULL);
   fclose (f);
   EVP_PKEY_free (ec);
+  g_assert_cmpint (g_chmod (ec_path, 0600), ==, 0);
   code = foyer_badge_code_new (ec_path, NULL, &error);
   g_assert_null (code);
   g_assert_error (error, FOYER_BADGE_CODE_ERROR, FOYER_BADGE_CODE_ERROR_KEY);
   g_assert_nonnull (strstr (error->message, "Ed25519"));
   g_clear_error (&error);
+
+  /* A signing key other users can read is refused, naming the chmod to run. */
+  {
+    g_autofree char *priv = g_build_filename (dir, "loose.pem", NULL);
+    g_autofree char *pub = g_build_filename (dir, "loose.pub.pem", NULL);
+    g_autofree char *hint = g_strdup_printf ("chmod 600 %s", priv);
+
+    g_assert_true (foyer_badge_code_generate_keys (priv, pub, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_chmod (priv, 0644), ==, 0);
+    code = foyer_badge_code_new (priv, NULL, &error);
+    g_assert_null (code);
+    g_assert_error (error, FOYER_BADGE_CODE_ERROR, FOYER_BADGE_CODE_ERROR_KEY);
+    g_assert_nonnull (strstr (error->message, hint));
+    g_clear_error (&error);
+    /* the public half stays world-readable and verifies */
+    code = foyer_badge_code_new (NULL, pub, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (code);
+    g_clear_object (&code);
+  }
 
   /* No keys: cannot sign, cannot verify, says so. */
   code = foyer_badge_code_new (NULL, NULL, &error);

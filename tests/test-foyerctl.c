@@ -69,6 +69,49 @@ test_bad_config (void)
   g_assert_nonnull (strstr (err, "http-json"));
 }
 
+/* 100k '[' crashed json-glib's recursion in `foyerctl import` (one JSONL line) and
+ * `foyerctl register` (standard input): both go through the depth-checked parser now, report
+ * the input as bad and keep the good rows. */
+static void
+test_deep_json_input (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("ctl");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *conf_text = g_strdup_printf ("[kiosk]\nid=k1\nevent=expo\n"
+                                                "[storage]\ndatabase=%s\n", db);
+  g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", conf_text);
+  g_autofree char *deep = g_strnfill (100000, '[');
+  g_autofree char *jsonl_text = g_strdup_printf ("{\"badge_code\":\"A100001\",\"name\":\"张伟\"}\n"
+                                                 "%s\n"
+                                                 "{\"badge_code\":\"A100002\",\"name\":\"Anna\"}\n",
+                                                 deep);
+  g_autofree char *jsonl = foyer_test_write_file (dir, "list.jsonl", jsonl_text);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  {
+    const char *argv[] = { "--config", conf, "import", jsonl, NULL };
+
+    status = foyer_test_run_foyerctl (argv, NULL, 0, &out, &err);
+    g_test_message ("import: %d\n%s%s", status, out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (err, "list.jsonl:2:"));
+    g_assert_nonnull (strstr (err, "deeper"));
+    g_assert_nonnull (strstr (out, "Imported 2 "));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { "--config", conf, "register", NULL };
+
+    status = foyer_test_run_foyerctl (argv, deep, strlen (deep), &out, &err);
+    g_assert_cmpint (status, ==, 65);
+    g_assert_nonnull (strstr (err, "not JSON"));
+    g_assert_nonnull (strstr (err, "deeper"));
+  }
+}
+
 static void
 test_config_check_and_warnings (void)
 {
@@ -100,6 +143,7 @@ main (int argc, char **argv)
   g_test_add_func ("/foyerctl/unknown-command", test_unknown_command);
   g_test_add_func ("/foyerctl/bad-config", test_bad_config);
   g_test_add_func ("/foyerctl/config-check-and-warnings", test_config_check_and_warnings);
+  g_test_add_func ("/foyerctl/deep-json-input", test_deep_json_input);
 
   return g_test_run ();
 }

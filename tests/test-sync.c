@@ -412,6 +412,133 @@ test_backend_config (void)
   backend = foyer_sync_backend_new_for_config (insecure, &error);
   g_assert_no_error (error);
   g_assert_nonnull (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+  g_assert_nonnull (foyer_sync_backend_get_warnings (backend)[0]);
+  g_assert_null (foyer_sync_backend_get_warnings (backend)[1]);
+}
+
+/* Plain http:// carries the token and visitors' data in clear: only to this machine, unless
+ * allowed explicitly, and then with a warning for staff. Same rule for both backends. */
+static void
+test_backend_plain_http (void)
+{
+  static const char * const loopback[] = { "http://127.0.0.1:1/", "http://localhost:8000/",
+                                           "http://[::1]:8000/", "https://example.com/" };
+  static const char * const tryton_conf =
+    "[sync]\nbackend=tryton\n%s[tryton]\nurl=%s\ndatabase=crm\nuser=foyer\n";
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (loopback); i++) {
+    g_autoptr(FoyerConfig) config = make_config (loopback[i], NULL, NULL);
+    g_autoptr(FoyerSyncBackend) backend = foyer_sync_backend_new_for_config (config, &error);
+
+    g_test_message ("%s", loopback[i]);
+    g_assert_no_error (error);
+    g_assert_null (foyer_sync_backend_get_warnings (backend)[0]);
+  }
+
+  {
+    g_autoptr(FoyerConfig) config = make_config ("http://crm.example.com/foyer", NULL, NULL);
+
+    g_assert_null (foyer_sync_backend_new_for_config (config, &error));
+    g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+    g_assert_nonnull (strstr (error->message, "allow-plain-http"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(FoyerConfig) config = make_config ("http://crm.example.com/foyer", NULL,
+                                                 "allow-plain-http=true\n");
+    g_autoptr(FoyerSyncBackend) backend = foyer_sync_backend_new_for_config (config, &error);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = foyer_sync_backend_dup_warning_text (backend);
+    g_assert_nonnull (strstr (text, "plain http"));
+    g_assert_nonnull (strstr (text, "crm.example.com"));
+  }
+  {
+    g_autofree char *data = g_strdup_printf (tryton_conf, "", "http://crm.example.com:8000/");
+    g_autoptr(FoyerConfig) config = foyer_config_load_from_data (data, "t", &error);
+
+    g_assert_no_error (error);
+    g_assert_null (foyer_sync_backend_new_for_config (config, &error));
+    g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+    g_assert_nonnull (strstr (error->message, "[tryton] url"));
+    g_assert_nonnull (strstr (error->message, "allow-plain-http"));
+    g_clear_error (&error);
+  }
+  {
+    /* Every backend reports its warnings: TLS checks off and plain http, for Tryton too. */
+    g_autofree char *data = g_strdup_printf (tryton_conf, "insecure=true\nallow-plain-http=true\n",
+                                             "http://crm.example.com:8000/");
+    g_autoptr(FoyerConfig) config = foyer_config_load_from_data (data, "t", &error);
+    g_autoptr(FoyerSyncBackend) backend = NULL;
+    const char * const *warnings;
+
+    g_assert_no_error (error);
+    backend = foyer_sync_backend_new_for_config (config, &error);
+    g_assert_no_error (error);
+    g_assert_true (FOYER_IS_TRYTON_BACKEND (backend));
+    warnings = foyer_sync_backend_get_warnings (backend);
+    g_assert_nonnull (warnings[0]);
+    g_assert_nonnull (strstr (warnings[0], "TLS"));
+    g_assert_nonnull (warnings[1]);
+    g_assert_nonnull (strstr (warnings[1], "plain http"));
+    g_assert_null (warnings[2]);
+  }
+}
+
+typedef struct {
+  const char *kind;
+  int         code;
+} FaultCase;
+
+static const char * const fault_kinds[] = { "empty", "not-json", "html", "gzip-truncated" };
+static const int fault_codes[] = { 401, 404, 500, 503, 200 };
+
+/* What staff read for a fault: the status when there is one, else that the answer is
+ * unreadable. */
+static char *
+fault_expectation (int code)
+{
+  if (code == 200)
+    return g_strdup ("cannot read");
+  return g_strdup_printf ("HTTP %d", code);
+}
+
+/* Broken answers (empty bodies, text, HTML error pages, cut-off gzip) on every status: an
+ * error the engine can classify, never a crash. */
+static void
+test_backend_fault_modes (void)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autoptr(FoyerSyncBackend) backend = make_backend (receiver, NULL, NULL);
+
+  for (gsize k = 0; k < G_N_ELEMENTS (fault_kinds); k++) {
+    for (gsize c = 0; c < G_N_ELEMENTS (fault_codes); c++) {
+      g_autoptr(JsonArray) records = make_records (2, 4);
+      g_autoptr(GPtrArray) results = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = fault_expectation (fault_codes[c]);
+      gboolean healthy;
+
+      g_test_message ("fault %s %d", fault_kinds[k], fault_codes[c]);
+      foyer_test_receiver_control (receiver, "{\"mode\":\"fault\",\"kind\":\"%s\",\"code\":%d}",
+                                   fault_kinds[k], fault_codes[c]);
+      g_assert_false (send (backend, records, &results, NULL, &error));
+      g_assert_null (results);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == FOYER_SYNC_ERROR);
+      g_assert_cmpint (error->code, ==, fault_codes[c] == 401 ? FOYER_SYNC_ERROR_AUTH
+                                                               : FOYER_SYNC_ERROR_TRANSIENT);
+      g_assert_nonnull (strstr (error->message, expected));
+      g_clear_error (&error);
+
+      /* The kiosk's start-up check meets the same answers. */
+      healthy = foyer_sync_backend_check_health (backend, NULL, &error);
+      g_assert_true (healthy == (fault_codes[c] == 200));
+      g_assert_true (healthy || error->domain == FOYER_SYNC_ERROR);
+    }
+  }
 }
 
 static void
@@ -1045,6 +1172,159 @@ test_engine_insecure_warning (void)
   g_assert_nonnull (strstr (foyer_sync_engine_get_status (engine)->insecure_warning, "TLS"));
 }
 
+static gboolean
+failed_with (const FoyerSyncStatus *st, gpointer data)
+{
+  return (st->state == FOYER_SYNC_STATE_BACKOFF || st->state == FOYER_SYNC_STATE_PAUSED) &&
+         st->last_error != NULL && strstr (st->last_error, data) != NULL;
+}
+
+static char *write_config (Fixture *f, const char *extra);
+
+/* The sync thread meets every broken answer: it survives, keeps the records pending and says
+ * what happened; `foyerctl sync --once` does not crash either. */
+static void
+test_engine_fault_modes (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *conf = NULL;
+
+  fixture_setup (&f, NULL, NULL, "batch-size=5\n");
+  ids = add_records (f.store, 10);
+  foyer_sync_engine_start (f.engine);
+  for (gsize k = 0; k < G_N_ELEMENTS (fault_kinds); k++) {
+    for (gsize c = 0; c < G_N_ELEMENTS (fault_codes); c++) {
+      g_autofree char *expected = fault_expectation (fault_codes[c]);
+      const FoyerSyncStatus *st;
+
+      g_test_message ("engine fault %s %d", fault_kinds[k], fault_codes[c]);
+      foyer_test_receiver_control (f.receiver, "{\"mode\":\"fault\",\"kind\":\"%s\",\"code\":%d}",
+                                   fault_kinds[k], fault_codes[c]);
+      foyer_sync_engine_retry (f.engine);
+      wait_status (f.engine, failed_with, expected, 20, expected);
+      st = foyer_sync_engine_get_status (f.engine);
+      g_assert_cmpint (st->pending, ==, 10);
+      g_assert_cmpint (st->dead, ==, 0);
+      g_assert_true (st->paused == (fault_codes[c] == 401));
+      assert_outbox (f.store, 10, 0, 0);
+    }
+  }
+  foyer_sync_engine_stop (f.engine);
+
+  conf = write_config (&f, NULL);
+  for (gsize k = 0; k < G_N_ELEMENTS (fault_kinds); k++) {
+    const char *argv[] = { "--config", conf, "sync", "--once", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+
+    foyer_test_receiver_control (f.receiver, "{\"mode\":\"fault\",\"kind\":\"%s\",\"code\":503}",
+                                 fault_kinds[k]);
+    status = foyer_test_run_foyerctl (argv, NULL, 0, &out, &err);
+    g_test_message ("foyerctl sync --once, %s 503: %d %s", fault_kinds[k], status, err);
+    g_assert_cmpint (status, ==, 75);
+    g_assert_nonnull (strstr (err, "503"));
+    g_assert_nonnull (strstr (out, "10 pending"));
+  }
+  assert_outbox (f.store, 10, 0, 0);
+
+  foyer_test_receiver_control (f.receiver, "{\"mode\":\"ok\"}");
+  {
+    const char *argv[] = { "--config", conf, "sync", "--max-wait", "30", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, NULL), ==, 0);
+  }
+  assert_outbox (f.store, 0, 10, 0);
+  assert_exactly_once (f.receiver, ids);
+  fixture_teardown (&f);
+}
+
+/* A token file others can read is refused at every read, with the chmod to run; the sync
+ * pauses and keeps the records. */
+static void
+test_token_file_mode (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *chmod_hint = NULL;
+  g_autofree char *extra = NULL;
+  const FoyerSyncStatus *st;
+
+  fixture_setup (&f, "right", "right", NULL);
+  chmod_hint = g_strdup_printf ("chmod 600 %s", f.kiosk_token);
+  ids = add_records (f.store, 3);
+
+  /* Loosened after the kiosk read it once: refused at the next read all the same. */
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, drained_after, GUINT_TO_POINTER (3), 20, "drained");
+  g_assert_cmpint (g_chmod (f.kiosk_token, 0644), ==, 0);
+  g_ptr_array_extend_and_steal (ids, add_records (f.store, 2));
+  wait_status (f.engine, in_state, GINT_TO_POINTER (FOYER_SYNC_STATE_PAUSED), 20, "paused");
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_cmpint (st->paused_code, ==, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (st->paused_message, chmod_hint));
+  g_assert_cmpint (st->pending, ==, 2);
+  foyer_sync_engine_stop (f.engine);
+
+  extra = g_strdup_printf ("token-file=%s\n", f.kiosk_token);
+  conf = write_config (&f, extra);
+  {
+    const char *argv[] = { "--config", conf, "sync", "--once", NULL };
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, chmod_hint));
+  }
+  g_assert_cmpint (g_chmod (f.kiosk_token, 0600), ==, 0);
+  {
+    const char *argv[] = { "--config", conf, "sync", "--once", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, NULL, NULL), ==, 0);
+  }
+  assert_exactly_once (f.receiver, ids);
+  fixture_teardown (&f);
+}
+
+static void
+test_json_depth (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* 100k brackets crashed json-glib (recursion); refused before it sees them. */
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  g_assert_null (foyer_json_parse (deep->str, deep->len, &error));
+  g_assert_error (error, FOYER_JSON_ERROR, FOYER_JSON_ERROR_TOO_DEEP);
+  g_clear_error (&error);
+
+  /* The limit itself parses; one more does not; brackets inside strings do not count. */
+  g_string_truncate (deep, 0);
+  for (int i = 0; i < FOYER_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  g_string_append (deep, "\"[[[[{{{{\"");
+  for (int i = 0; i < FOYER_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  node = foyer_json_parse (deep->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  g_string_prepend_c (deep, '[');
+  g_string_append_c (deep, ']');
+  g_assert_null (foyer_json_parse (deep->str, -1, &error));
+  g_assert_error (error, FOYER_JSON_ERROR, FOYER_JSON_ERROR_TOO_DEEP);
+  g_clear_error (&error);
+
+  g_assert_null (foyer_json_parse (NULL, 0, &error));
+  g_assert_error (error, FOYER_JSON_ERROR, FOYER_JSON_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (foyer_json_parse ("\xff\xfe{}", -1, &error));
+  g_assert_error (error, FOYER_JSON_ERROR, FOYER_JSON_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (foyer_json_parse ("<html>", -1, &error));
+  g_assert_error (error, FOYER_JSON_ERROR, FOYER_JSON_ERROR_INVALID);
+}
+
 /* ---- foyerctl ---- */
 
 static char *
@@ -1111,7 +1391,8 @@ test_foyerctl_sync_and_outbox (void)
     const char *argv[] = { "--config", conf, "sync", "--progress", "--max-wait", "30", NULL };
     foyer_test_receiver_control (f.receiver, "{\"mode\":\"reject\",\"how\":\"record\","
                                  "\"ids\":[\"%s\"]}", (char *)ids->pdata[0]);
-    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+    /* Everything answered, but one record refused: 65, so a drain script notices. */
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 65);
     g_assert_nonnull (strstr (out, "29 records sent, 0 pending"));
     g_assert_nonnull (strstr (err, "30/30"));   /* progress, not a TTY: plain lines */
     g_assert_nonnull (strstr (err, "outbox --dead"));
@@ -1218,6 +1499,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/backend/cancel", test_backend_cancel);
   g_test_add_func ("/sync/backend/health", test_backend_health);
   g_test_add_func ("/sync/backend/tls", test_backend_tls);
+  g_test_add_func ("/sync/backend/plain-http", test_backend_plain_http);
+  g_test_add_func ("/sync/backend/fault-modes", test_backend_fault_modes);
+  g_test_add_func ("/sync/json/depth", test_json_depth);
   g_test_add_func ("/sync/engine/disabled", test_engine_disabled);
   g_test_add_func ("/sync/engine/insecure-warning", test_engine_insecure_warning);
   g_test_add_func ("/sync/engine/exactly-once-random-faults",
@@ -1227,6 +1511,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/engine/413-halving", test_engine_413_halving);
   g_test_add_func ("/sync/engine/backoff-bounded", test_engine_backoff_bounded);
   g_test_add_func ("/sync/engine/stop-in-flight", test_engine_stop_in_flight);
+  g_test_add_func ("/sync/engine/fault-modes", test_engine_fault_modes);
+  g_test_add_func ("/sync/engine/token-file-mode", test_token_file_mode);
   g_test_add_func ("/sync/foyerctl/sync-and-outbox", test_foyerctl_sync_and_outbox);
   g_test_add_func ("/sync/foyerctl/kill-9", test_foyerctl_kill_9);
 

@@ -227,6 +227,13 @@ _foyer_window_refresh_status (FoyerWindow *self)
     }
   }
 
+  /* TLS checks off or plain http: staff see it on every page, not only on the Admin page */
+  if (sync != NULL && foyer_sync_engine_get_status (sync)->insecure_warning != NULL) {
+    char *with = g_strdup_printf (_("%s · ⚠ connection to head office not secure (see Admin)"),
+                                  text);
+    g_free (text);
+    text = with;
+  }
   foyer_scan_page_set_sync_status (FOYER_SCAN_PAGE (scan), text);
 }
 

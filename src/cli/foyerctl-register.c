@@ -25,13 +25,12 @@ int
 foyerctl_cmd_register (FoyerctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(FoyerStore) store = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(FoyerRegistration) reg = NULL;
   g_autoptr(FoyerRegistration) existing = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) input = g_string_new (NULL);
   FoyerConfig *config;
-  JsonNode *root;
   char buf[4096];
   size_t n;
   int status;
@@ -45,11 +44,12 @@ foyerctl_cmd_register (FoyerctlContext *ctx, int argc, char **argv)
 
   while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
     g_string_append_len (input, buf, n);
-  if (!json_parser_load_from_data (parser, input->str, input->len, &error)) {
+  /* depth-checked: deep nesting would exhaust json-glib's recursion (foyer-json.h) */
+  root = foyer_json_parse (input->str, (gssize)input->len, &error);
+  if (root == NULL) {
     g_printerr (_("foyerctl register: standard input is not JSON: %s\n"), error->message);
     return FOYERCTL_EXIT_DATAERR;
   }
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
     g_printerr (_("foyerctl register: expected one JSON object on standard input\n"));
     return FOYERCTL_EXIT_DATAERR;

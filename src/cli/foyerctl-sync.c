@@ -1,7 +1,9 @@
 /* foyerctl-sync.c: `foyerctl sync`: drain the outbox to head office now.
  *
  * Runs the same FoyerSyncEngine as the kiosk and follows its status: exit 0 once every record
- * is acknowledged, 75 (EX_TEMPFAIL) while records remain, 1 on a configuration error.
+ * is acknowledged, 65 (EX_DATAERR) when every record was answered but head office refused some
+ * (they wait in the dead letters), 75 (EX_TEMPFAIL) while records remain, 1 on a configuration
+ * error (including a pause because head office's configuration refuses the kiosk's user).
  */
 #define G_LOG_DOMAIN "foyerctl"
 
@@ -159,6 +161,28 @@ interrupted_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The summary line, the reason, and the exit status a script can act on. */
+static void
+report_outcome (SyncRun               *run,
+                const FoyerSyncStatus *status)
+{
+  g_print (_("%" G_GUINT64_FORMAT " records sent, %" G_GINT64_FORMAT " pending, %"
+             G_GINT64_FORMAT " refused by head office\n"),
+           status->sent, status->pending, status->dead);
+  if (run->message != NULL)
+    g_printerr ("foyerctl sync: %s\n", run->message);
+  else if (run->status == FOYERCTL_EXIT_TEMPFAIL && status->last_error != NULL)
+    g_printerr ("foyerctl sync: %s\n", status->last_error);
+  if (status->dead > 0)
+    g_printerr (_("foyerctl sync: %" G_GINT64_FORMAT " records were refused by head office; "
+                  "see “foyerctl outbox --dead”\n"), status->dead);
+  if (run->status == FOYERCTL_EXIT_OK && status->pending > 0)
+    run->status = FOYERCTL_EXIT_TEMPFAIL;
+  /* A post-show drain script must notice refused records, not only missing ones. */
+  if (run->status == FOYERCTL_EXIT_OK && status->dead > 0)
+    run->status = FOYERCTL_EXIT_DATAERR;
+}
+
 int
 foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
 {
@@ -185,7 +209,8 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
 
   if (!foyerctl_parse_options (ctx, "sync", NULL,
                                _("Send every queued record to head office now. Exit status: 0 "
-                                 "when all are acknowledged, 75 when records remain, 1 on a "
+                                 "when all are acknowledged, 65 when head office refused records "
+                                 "(see “foyerctl outbox --dead”), 75 when records remain, 1 on a "
                                  "configuration error."),
                                entries, &argc, &argv))
     return FOYERCTL_EXIT_USAGE;
@@ -241,19 +266,7 @@ foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv)
   status = foyer_sync_engine_get_status (engine);
   show_progress (&run, status, TRUE);
 
-  g_print (_("%" G_GUINT64_FORMAT " records sent, %" G_GINT64_FORMAT " pending, %"
-             G_GINT64_FORMAT " refused by head office\n"),
-           status->sent, status->pending, status->dead);
-  if (run.message != NULL)
-    g_printerr ("foyerctl sync: %s\n", run.message);
-  else if (run.status == FOYERCTL_EXIT_TEMPFAIL && status->last_error != NULL)
-    g_printerr ("foyerctl sync: %s\n", status->last_error);
-  if (status->dead > 0)
-    g_printerr (_("foyerctl sync: %" G_GINT64_FORMAT " records were refused by head office; "
-                  "see “foyerctl outbox --dead”\n"), status->dead);
-  if (run.status == FOYERCTL_EXIT_OK && status->pending > 0)
-    run.status = FOYERCTL_EXIT_TEMPFAIL;
-
+  report_outcome (&run, status);
   g_free (run.message);
   return run.status;
 }

@@ -20,6 +20,7 @@
 #include <openssl/pem.h>
 
 #include "foyer-badge-code.h"
+#include "foyer-secret.h"
 
 G_DEFINE_QUARK (foyer-badge-code-error-quark, foyer_badge_code_error)
 
@@ -174,7 +175,11 @@ load_key (const char *path,
   EVP_PKEY *key = NULL;
   BIO *bio;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error)) {
+  /* The private key is a secret: refused while other users can read it (foyer-secret.h). */
+  if (want_private
+      ? !foyer_secret_read_file (path, _("the badge signing key ([badge] signing-key)"),
+                                 &contents, &length, &local_error)
+      : !g_file_get_contents (path, &contents, &length, &local_error)) {
     g_set_error (error, FOYER_BADGE_CODE_ERROR, FOYER_BADGE_CODE_ERROR_KEY,
                  _("Cannot read the badge key %s: %s"), path, local_error->message);
     return NULL;

@@ -66,6 +66,7 @@ static const KeySpec schema[] = {
   { "sync", "batch-size", KEY_INT, "200", NULL, 1, 10000 },
   { "sync", "ca-file", KEY_PATH, NULL, NULL, 0, 0 },
   { "sync", "insecure", KEY_BOOL, "false", NULL, 0, 0 },
+  { "sync", "allow-plain-http", KEY_BOOL, "false", NULL, 0, 0 },
   { "sync", "connect-timeout", KEY_INT, "5", NULL, 1, 600 },
   { "sync", "timeout", KEY_INT, "30", NULL, 1, 3600 },
   { "sync", "health-interval", KEY_INT, "30", NULL, 1, 86400 },

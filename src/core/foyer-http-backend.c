@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-http-backend.c: Foyer's own http-json v1 protocol over libcurl (docs/sync-protocol.md).
  *
  * Everything here runs on the sync thread. One easy handle is reused so that libcurl keeps the
@@ -14,41 +15,32 @@
 #include <glib/gstdio.h>
 #include <zlib.h>
 
+#include "foyer-curl.h"
 #include "foyer-http-backend.h"
-#include "foyer-version.h"
+#include "foyer-json.h"
+#include "foyer-secret.h"
 
-/* An answer larger than this is not a results list for one batch: refuse it. */
-#define MAX_RESPONSE_BYTES (16 * 1024 * 1024)
-/* json-glib recurses per nesting level; a hostile answer must not exhaust the stack. */
-#define MAX_JSON_DEPTH 64
 #define MAX_RETRY_AFTER_MS (3600 * G_GINT64_CONSTANT (1000))
 
 struct _FoyerHttpBackend {
-  GObject     parent_instance;
+  GObject            parent_instance;
 
-  CURL       *curl;
-  char       *records_url;
-  char       *health_url;
-  char       *host;          /* for messages */
-  char       *user_agent;
-  char       *kiosk;
-  char       *event;
-  char       *ca_file;
-  gboolean    insecure;
-  char       *warning;
-  long        connect_timeout_ms;
-  long        timeout_ms;
+  CURL              *curl;
+  FoyerCurlSettings *settings;
+  char              *records_url;
+  char              *health_url;
+  char              *peer;          /* "head office at HOST", for messages */
+  char              *kiosk;
+  char              *event;
 
   /* The token is re-read whenever the file changes, so staff can rotate it without restart. */
-  char       *token_path;
-  char       *token;
-  struct stat token_stat;
+  char              *token_path;
+  char              *token;
+  struct stat        token_stat;
 
   /* Per request */
-  GByteArray *response;
-  char       *retry_after;
-  char        errbuf[CURL_ERROR_SIZE];
-  guint64     n_requests;
+  FoyerCurlResponse *response;
+  gsize              n_requests;   /* atomic: read from the engine's worker */
 };
 
 static void foyer_http_backend_iface_init (FoyerSyncBackendInterface *iface);
@@ -68,12 +60,14 @@ same_file_state (const struct stat *a,
          a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/* The permission check runs at every read (foyer_secret_read_file), so a token file made
+ * readable to others is refused at the next attempt even when its contents did not change. */
 static gboolean
 ensure_token (FoyerHttpBackend  *self,
               GError           **error)
 {
   struct stat st;
-  g_autofree char *contents = NULL;
+  char *contents = NULL;
   g_autoptr(GError) local = NULL;
 
   if (self->token_path == NULL)
@@ -81,30 +75,31 @@ ensure_token (FoyerHttpBackend  *self,
 
   if (g_stat (self->token_path, &st) != 0) {
     int saved = errno;
-    g_clear_pointer (&self->token, g_free);
+    g_clear_pointer (&self->token, foyer_secret_free);
     g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
                  "cannot read the token file %s ([sync] token-file): %s",
                  self->token_path, g_strerror (saved));
     return FALSE;
   }
-  if (self->token != NULL && same_file_state (&st, &self->token_stat))
+  if (self->token != NULL && same_file_state (&st, &self->token_stat) &&
+      (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
     return TRUE;
 
-  g_clear_pointer (&self->token, g_free);
-  if (!g_file_get_contents (self->token_path, &contents, NULL, &local)) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-                 "cannot read the token file %s ([sync] token-file): %s",
-                 self->token_path, local->message);
+  g_clear_pointer (&self->token, foyer_secret_free);
+  if (!foyer_secret_read_file (self->token_path, "the token file ([sync] token-file)",
+                               &contents, NULL, &local)) {
+    g_set_error_literal (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG, local->message);
     return FALSE;
   }
   g_strstrip (contents);
   if (*contents == '\0' || strpbrk (contents, "\r\n") != NULL) {
+    foyer_secret_free (contents);
     g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
                  "the token file %s ([sync] token-file) must hold the token on one line",
                  self->token_path);
     return FALSE;
   }
-  self->token = g_steal_pointer (&contents);
+  self->token = contents;
   self->token_stat = st;
   g_debug ("read the sync token from %s", self->token_path);
   return TRUE;
@@ -182,35 +177,6 @@ foyer_http_backend_build_body (FoyerHttpBackend *self,
 
 /* ---- answer ---- */
 
-/* Rejects nesting deeper than MAX_JSON_DEPTH before json-glib recurses into it. */
-static gboolean
-json_depth_ok (const char *body,
-               gsize       length)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++) {
-    char c = body[i];
-
-    if (in_string) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = FALSE;
-      continue;
-    }
-    if (c == '"')
-      in_string = TRUE;
-    else if (c == '[' || c == '{') {
-      if (++depth > MAX_JSON_DEPTH)
-        return FALSE;
-    } else if (c == ']' || c == '}')
-      depth--;
-  }
-  return TRUE;
-}
-
 static const char *
 string_member (JsonObject *object,
                const char *name)
@@ -229,31 +195,22 @@ foyer_http_backend_parse_results (const char  *body,
                                   GHashTable  *batch_ids,
                                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GHashTable) seen = NULL;
-  JsonNode *root;
   JsonNode *results_node;
   JsonArray *array;
   guint n;
 
-  if (body == NULL || length == 0 || length > G_MAXSSIZE ||
-      !g_utf8_validate (body, (gssize)length, NULL) || !json_depth_ok (body, length)) {
+  if (length > G_MAXSSIZE || (root = foyer_json_parse (body, (gssize)length, &local)) == NULL) {
     g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                 "head office sent an answer the kiosk cannot read (not JSON text)");
+                 "head office sent an answer the kiosk cannot read: %s",
+                 local != NULL ? local->message : "too large");
     return NULL;
   }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, body, (gssize)length, &local)) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                 "head office sent an answer the kiosk cannot read: %s", local->message);
-    return NULL;
-  }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
       (results_node = json_object_get_member (json_node_get_object (root), "results")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (results_node)) {
     g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
@@ -338,95 +295,6 @@ foyer_http_backend_parse_retry_after (const char *value,
 
 /* ---- transport ---- */
 
-static size_t
-write_cb (char   *data,
-          size_t  size,
-          size_t  nmemb,
-          void   *user_data)
-{
-  FoyerHttpBackend *self = user_data;
-  gsize n = size * nmemb;
-
-  if (self->response->len + n > MAX_RESPONSE_BYTES)
-    return 0;   /* CURLE_WRITE_ERROR */
-  g_byte_array_append (self->response, (const guint8 *)data, n);
-  return n;
-}
-
-static size_t
-header_cb (char   *data,
-           size_t  size,
-           size_t  nmemb,
-           void   *user_data)
-{
-  FoyerHttpBackend *self = user_data;
-  gsize n = size * nmemb;
-  static const char name[] = "retry-after:";
-
-  /* A new status line (after 100 Continue, or a redirect) starts a new header set. */
-  if (n >= 5 && strncmp (data, "HTTP/", 5) == 0)
-    g_clear_pointer (&self->retry_after, g_free);
-  else if (n > sizeof name - 1 && g_ascii_strncasecmp (data, name, sizeof name - 1) == 0) {
-    g_free (self->retry_after);
-    self->retry_after = g_strstrip (g_strndup (data + sizeof name - 1, n - (sizeof name - 1)));
-  }
-  return n;
-}
-
-/* libcurl calls this at least about once a second, even while stalled: that is what lets the
- * sync thread stop within its shutdown budget. */
-static int
-xferinfo_cb (void       *user_data,
-             curl_off_t  dltotal,
-             curl_off_t  dlnow,
-             curl_off_t  ultotal,
-             curl_off_t  ulnow)
-{
-  GCancellable *cancellable = user_data;
-
-  return cancellable != NULL && g_cancellable_is_cancelled (cancellable) ? 1 : 0;
-}
-
-static void
-prepare (FoyerHttpBackend *self,
-         const char       *url,
-         GCancellable     *cancellable)
-{
-  CURL *curl = self->curl;
-
-  /* A reset keeps the connection cache, so the connection stays alive across requests. */
-  curl_easy_reset (curl);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_USERAGENT, self->user_agent);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, self->connect_timeout_ms);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, self->timeout_ms);
-  curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, self->errbuf);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, self);
-  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, self);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, cancellable);
-  if (self->insecure) {
-    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  } else {
-    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  }
-  if (self->ca_file != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
-
-  self->errbuf[0] = '\0';
-  g_byte_array_set_size (self->response, 0);
-  g_clear_pointer (&self->retry_after, g_free);
-}
-
 static struct curl_slist *
 common_headers (FoyerHttpBackend *self)
 {
@@ -441,83 +309,57 @@ common_headers (FoyerHttpBackend *self)
   return headers;
 }
 
-/* Maps a failed transfer onto the engine's error classes. */
-static gboolean
-check_transfer (FoyerHttpBackend  *self,
-                CURLcode           rc,
-                GCancellable      *cancellable,
-                GError           **error)
-{
-  const char *detail = self->errbuf[0] != '\0' ? self->errbuf : curl_easy_strerror (rc);
-
-  if (rc == CURLE_OK)
-    return TRUE;
-
-  if (g_cancellable_is_cancelled (cancellable) || rc == CURLE_ABORTED_BY_CALLBACK) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED, "sync stopped");
-    return FALSE;
-  }
-
-  switch (rc) {
-  case CURLE_URL_MALFORMAT:
-  case CURLE_UNSUPPORTED_PROTOCOL:
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-                 "[sync] url is not usable: %s", detail);
-    break;
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_CERTPROBLEM:
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-                 "cannot use the certificate authority file ([sync] ca-file): %s", detail);
-    break;
-  case CURLE_OPERATION_TIMEDOUT:
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                 "head office at %s did not answer in time: %s", self->host, detail);
-    break;
-  case CURLE_PEER_FAILED_VERIFICATION:
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                 "head office's certificate could not be verified (for a private CA set "
-                 "[sync] ca-file): %s", detail);
-    break;
-  case CURLE_WRITE_ERROR:
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                 "head office sent an answer larger than %d MiB", MAX_RESPONSE_BYTES >> 20);
-    break;
-  default:
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                 "cannot reach head office at %s: %s", self->host, detail);
-    break;
-  }
-  return FALSE;
-}
-
 /* A short, single-line excerpt of an error answer for staff (it may end in the dead-letter
- * reason); never logged above debug level since head office may echo record fields. */
+ * reason); never logged above debug level since head office may echo record fields. An empty
+ * answer (Content-Length: 0) has no data at all. */
 static char *
 response_excerpt (FoyerHttpBackend *self)
 {
+  GByteArray *body = self->response->body;
   g_autoptr(GString) s = g_string_new (NULL);
-  gsize n = MIN (self->response->len, 200);
-  g_autofree char *valid = g_utf8_make_valid ((const char *)self->response->data, n);
+  gsize n = MIN (body->len, 200);
+  g_autofree char *valid = NULL;
 
+  if (n == 0 || body->data == NULL)
+    return g_strdup ("");
+  valid = g_utf8_make_valid ((const char *)body->data, n);
   for (const char *p = valid; *p != '\0'; p++)
     g_string_append_c (s, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p);
   g_strstrip (s->str);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* 4xx other than the ones the protocol gives a meaning to */
+static void
+set_unexpected_status_error (FoyerHttpBackend  *self,
+                             long               status,
+                             GError           **error)
+{
+  if (status >= 500)
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                 "head office is unavailable (HTTP %ld)", status);
+  else
+    /* 404 and friends: most likely a wrong [sync] url, but the records must not be lost on a
+     * server being redeployed either, so keep retrying with backoff. */
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+                 "head office answered HTTP %ld at %s: check [sync] url", status,
+                 self->records_url);
+}
+
 static gboolean
 check_status (FoyerHttpBackend  *self,
-              long               status,
               gint64            *retry_after_ms,
               GError           **error)
 {
   g_autofree char *excerpt = NULL;
+  long status = self->response->status;
 
   if (status >= 200 && status < 300)
     return TRUE;
 
   if (retry_after_ms != NULL)
-    *retry_after_ms = foyer_http_backend_parse_retry_after (self->retry_after, g_get_real_time ());
+    *retry_after_ms = foyer_http_backend_parse_retry_after (self->response->retry_after,
+                                                            g_get_real_time ());
   excerpt = response_excerpt (self);
   g_debug ("head office answered HTTP %ld: %s", status, excerpt);
 
@@ -547,18 +389,73 @@ check_status (FoyerHttpBackend  *self,
                  "head office asked the kiosk to slow down (HTTP 429)");
     break;
   default:
-    if (status >= 500)
-      g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                   "head office is unavailable (HTTP %ld)", status);
-    else
-      /* 404 and friends: most likely a wrong [sync] url, but the records must not be lost on a
-       * server being redeployed either, so keep retrying with backoff. */
-      g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-                   "head office answered HTTP %ld at %s: check [sync] url", status,
-                   self->records_url);
+    set_unexpected_status_error (self, status, error);
     break;
   }
   return FALSE;
+}
+
+static gboolean
+check_cancelled (GCancellable  *cancellable,
+                 GError       **error)
+{
+  if (!g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED, "sync stopped");
+  return TRUE;
+}
+
+/* The ids the answer may name: entries for any other id are ignored. */
+static GHashTable *
+batch_ids (JsonArray *records)
+{
+  GHashTable *ids = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = json_array_get_length (records);
+
+  for (guint i = 0; i < n; i++) {
+    JsonNode *element = json_array_get_element (records, i);
+    if (JSON_NODE_HOLDS_OBJECT (element)) {
+      const char *id = string_member (json_node_get_object (element), "id");
+      if (id != NULL)
+        g_hash_table_add (ids, (gpointer)id);
+    }
+  }
+  return ids;
+}
+
+/* POSTs body to /v1/records and waits for the answer. */
+static gboolean
+post_batch (FoyerHttpBackend  *self,
+            const char        *batch_id,
+            GBytes            *body,
+            gboolean           gzipped,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  g_autofree char *idempotency = g_strconcat ("Idempotency-Key: ", batch_id, NULL);
+  struct curl_slist *headers;
+  gsize body_len;
+  gboolean ok;
+
+  foyer_curl_prepare (self->curl, self->settings, self->records_url, self->response, cancellable);
+  headers = common_headers (self);
+  headers = curl_slist_append (headers, "Content-Type: application/json");
+  if (gzipped)
+    headers = curl_slist_append (headers, "Content-Encoding: gzip");
+  headers = curl_slist_append (headers, idempotency);
+
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (self->curl, CURLOPT_POST, 1L);
+  curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, g_bytes_get_data (body, &body_len));
+  curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+
+  g_atomic_pointer_add (&self->n_requests, 1);
+  ok = foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all (headers);
+  g_debug ("batch %s: %zu bytes%s, HTTP %ld", batch_id, body_len, gzipped ? " gzip" : "",
+           self->response->status);
+  return ok;
 }
 
 static gboolean
@@ -573,66 +470,26 @@ foyer_http_backend_send_batch (FoyerSyncBackend  *backend,
   FoyerHttpBackend *self = FOYER_HTTP_BACKEND (backend);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GHashTable) ids = NULL;
-  g_autofree char *idempotency = NULL;
   g_autofree char *fallback_id = NULL;
-  struct curl_slist *headers;
   gboolean gzipped = FALSE;
-  gsize body_len;
-  CURLcode rc;
-  long status = 0;
-  guint n = json_array_get_length (records);
 
   *results = NULL;
-  if (g_cancellable_set_error_if_cancelled (cancellable, NULL)) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED, "sync stopped");
+  if (check_cancelled (cancellable, error))
     return FALSE;
-  }
   if (!ensure_token (self, error))
     return FALSE;
 
   if (batch_id == NULL)
     batch_id = fallback_id = g_uuid_string_random ();
-
-  ids = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < n; i++) {
-    JsonNode *element = json_array_get_element (records, i);
-    if (JSON_NODE_HOLDS_OBJECT (element)) {
-      const char *id = string_member (json_node_get_object (element), "id");
-      if (id != NULL)
-        g_hash_table_add (ids, (gpointer)id);
-    }
-  }
-
+  ids = batch_ids (records);
   body = foyer_http_backend_build_body (self, records, &gzipped);
 
-  prepare (self, self->records_url, cancellable);
-  headers = common_headers (self);
-  headers = curl_slist_append (headers, "Content-Type: application/json");
-  if (gzipped)
-    headers = curl_slist_append (headers, "Content-Encoding: gzip");
-  idempotency = g_strconcat ("Idempotency-Key: ", batch_id, NULL);
-  headers = curl_slist_append (headers, idempotency);
-
-  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (self->curl, CURLOPT_POST, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, g_bytes_get_data (body, &body_len));
-  curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-
-  self->n_requests++;
-  rc = curl_easy_perform (self->curl);
-  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
-  curl_slist_free_all (headers);
-  g_debug ("batch %s: %u records, %zu bytes%s, curl %d", batch_id, n, body_len,
-           gzipped ? " gzip" : "", rc);
-
-  if (!check_transfer (self, rc, cancellable, error))
-    return FALSE;
-  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (!check_status (self, status, retry_after_ms, error))
+  if (!post_batch (self, batch_id, body, gzipped, cancellable, error) ||
+      !check_status (self, retry_after_ms, error))
     return FALSE;
 
-  *results = foyer_http_backend_parse_results ((const char *)self->response->data,
-                                               self->response->len, ids, error);
+  *results = foyer_http_backend_parse_results ((const char *)self->response->body->data,
+                                               self->response->body->len, ids, error);
   return *results != NULL;
 }
 
@@ -643,29 +500,35 @@ foyer_http_backend_check_health (FoyerSyncBackend  *backend,
 {
   FoyerHttpBackend *self = FOYER_HTTP_BACKEND (backend);
   struct curl_slist *headers;
-  CURLcode rc;
-  long status = 0;
+  gboolean ok;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, NULL)) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED, "sync stopped");
+  if (check_cancelled (cancellable, error))
     return FALSE;
-  }
   /* An unreadable token does not make head office unreachable: check without it. */
   ensure_token (self, NULL);
 
-  prepare (self, self->health_url, cancellable);
+  foyer_curl_prepare (self->curl, self->settings, self->health_url, self->response, cancellable);
   headers = common_headers (self);
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (self->curl, CURLOPT_HTTPGET, 1L);
-  self->n_requests++;
-  rc = curl_easy_perform (self->curl);
+  g_atomic_pointer_add (&self->n_requests, 1);
+  ok = foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (headers);
 
-  if (!check_transfer (self, rc, cancellable, error))
-    return FALSE;
-  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
-  return check_status (self, status, NULL, error);
+  return ok && check_status (self, NULL, error);
+}
+
+static const char * const *
+foyer_http_backend_get_warnings (FoyerSyncBackend *backend)
+{
+  return foyer_curl_settings_get_warnings (FOYER_HTTP_BACKEND (backend)->settings);
+}
+
+static guint64
+foyer_http_backend_get_request_count (FoyerSyncBackend *backend)
+{
+  return foyer_http_backend_get_n_requests (FOYER_HTTP_BACKEND (backend));
 }
 
 static void
@@ -673,6 +536,8 @@ foyer_http_backend_iface_init (FoyerSyncBackendInterface *iface)
 {
   iface->send_batch = foyer_http_backend_send_batch;
   iface->check_health = foyer_http_backend_check_health;
+  iface->get_warnings = foyer_http_backend_get_warnings;
+  iface->get_request_count = foyer_http_backend_get_request_count;
 }
 
 static void
@@ -681,20 +546,15 @@ foyer_http_backend_finalize (GObject *object)
   FoyerHttpBackend *self = (FoyerHttpBackend *)object;
 
   g_clear_pointer (&self->curl, curl_easy_cleanup);
+  g_clear_pointer (&self->settings, foyer_curl_settings_free);
   g_free (self->records_url);
   g_free (self->health_url);
-  g_free (self->host);
-  g_free (self->user_agent);
+  g_free (self->peer);
   g_free (self->kiosk);
   g_free (self->event);
-  g_free (self->ca_file);
-  g_free (self->warning);
   g_free (self->token_path);
-  if (self->token != NULL)
-    memset (self->token, 0, strlen (self->token));
-  g_free (self->token);
-  g_byte_array_unref (self->response);
-  g_free (self->retry_after);
+  g_clear_pointer (&self->token, foyer_secret_free);
+  g_clear_pointer (&self->response, foyer_curl_response_free);
 
   G_OBJECT_CLASS (foyer_http_backend_parent_class)->finalize (object);
 }
@@ -703,14 +563,12 @@ static void
 foyer_http_backend_class_init (FoyerHttpBackendClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = foyer_http_backend_finalize;
-  /* Once per process, before any thread uses libcurl (class_init runs once, under a lock). */
-  curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
 static void
 foyer_http_backend_init (FoyerHttpBackend *self)
 {
-  self->response = g_byte_array_new ();
+  self->response = foyer_curl_response_new ();
 }
 
 FoyerHttpBackend *
@@ -718,9 +576,9 @@ foyer_http_backend_new (FoyerConfig  *config,
                         GError      **error)
 {
   g_autoptr(FoyerHttpBackend) self = NULL;
-  const char *url;
   g_autofree char *base = NULL;
-  g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
+  const char *url;
 
   g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
 
@@ -730,45 +588,24 @@ foyer_http_backend_new (FoyerConfig  *config,
                  "[sync] url is not set: head office's address is needed for backend=http-json");
     return NULL;
   }
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
-       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0)) {
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-                 "[sync] url “%s” is not an http:// or https:// address", url);
-    return NULL;
-  }
 
   self = g_object_new (FOYER_TYPE_HTTP_BACKEND, NULL);
+  self->settings = foyer_curl_settings_new (config, error);
+  if (self->settings == NULL)
+    return NULL;
+  host = foyer_curl_settings_check_url (self->settings, url, "[sync] url", error);
+  if (host == NULL)
+    return NULL;
+
   base = g_strdup (url);
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
   self->records_url = g_strconcat (base, "/v1/records", NULL);
   self->health_url = g_strconcat (base, "/v1/health", NULL);
-  self->host = g_strdup (g_uri_get_host (uri));
+  self->peer = g_strdup_printf ("head office at %s", host);
   self->kiosk = g_strdup (foyer_config_get_string (config, "kiosk", "id"));
   self->event = g_strdup (foyer_config_get_string (config, "kiosk", "event"));
-  self->user_agent = g_strdup_printf ("Foyer/%s (%s)", foyer_get_version (), self->kiosk);
-  self->connect_timeout_ms = 1000L * foyer_config_get_int (config, "sync", "connect-timeout");
-  self->timeout_ms = 1000L * foyer_config_get_int (config, "sync", "timeout");
   self->token_path = foyer_config_get_path_value (config, "sync", "token-file");
-  self->ca_file = foyer_config_get_path_value (config, "sync", "ca-file");
-  self->insecure = foyer_config_get_boolean (config, "sync", "insecure");
-
-  if (self->ca_file != NULL && g_access (self->ca_file, R_OK) != 0) {
-    int saved = errno;
-    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-                 "cannot read the certificate authority file %s ([sync] ca-file): %s",
-                 self->ca_file, g_strerror (saved));
-    return NULL;
-  }
-
-  if (self->insecure) {
-    self->warning = g_strdup ("TLS certificate checks are OFF ([sync] insecure=true): anyone "
-                              "on this network can read and alter what the kiosk sends to "
-                              "head office");
-    g_message ("WARNING: %s", self->warning);
-  }
 
   self->curl = curl_easy_init ();
   if (self->curl == NULL) {
@@ -783,12 +620,12 @@ const char *
 foyer_http_backend_get_warning (FoyerHttpBackend *self)
 {
   g_return_val_if_fail (FOYER_IS_HTTP_BACKEND (self), NULL);
-  return self->warning;
+  return foyer_curl_settings_get_warnings (self->settings)[0];
 }
 
 guint64
 foyer_http_backend_get_n_requests (FoyerHttpBackend *self)
 {
   g_return_val_if_fail (FOYER_IS_HTTP_BACKEND (self), 0);
-  return self->n_requests;
+  return (guint64)g_atomic_pointer_get (&self->n_requests);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-http-backend.h: the http-json v1 sync backend (libcurl), see docs/sync-protocol.md.
  *
  * One instance owns one curl easy handle (kept-alive connection) and is used from the sync
@@ -15,14 +16,16 @@ G_BEGIN_DECLS
 #define FOYER_TYPE_HTTP_BACKEND (foyer_http_backend_get_type ())
 G_DECLARE_FINAL_TYPE (FoyerHttpBackend, foyer_http_backend, FOYER, HTTP_BACKEND, GObject)
 
-/* Reads [sync] url, token-file, ca-file, insecure, connect-timeout, timeout and [kiosk] id,
- * event. Fails with FOYER_SYNC_ERROR_CONFIG when the URL is missing or not http(s), or a named
- * ca-file/token-file cannot be read. */
+/* Reads [sync] url, token-file, ca-file, insecure, allow-plain-http, connect-timeout, timeout
+ * and [kiosk] id, event (transport settings through foyer-curl.h). Fails with
+ * FOYER_SYNC_ERROR_CONFIG when the URL is missing, not http(s), plain http to another machine
+ * without allow-plain-http, or a named ca-file cannot be read. The token file is read (and its
+ * mode checked) at each request. */
 FoyerHttpBackend *foyer_http_backend_new              (FoyerConfig       *config,
                                                        GError           **error);
-/* The loud warning to show staff when [sync] insecure=true, else NULL. */
+/* The first of the backend's warnings (foyer_sync_backend_get_warnings()), else NULL. */
 const char       *foyer_http_backend_get_warning      (FoyerHttpBackend  *self);
-/* Number of HTTP requests made (batches and health checks). */
+/* Number of HTTP requests made (batches and health checks); any thread. */
 guint64           foyer_http_backend_get_n_requests   (FoyerHttpBackend  *self);
 
 /* The exact request body send_batch() posts for records; *gzipped tells whether it is

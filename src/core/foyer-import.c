@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "foyer-import.h"
+#include "foyer-json.h"
 #include "foyer-payload.h"
 
 G_DEFINE_QUARK (foyer-import-error-quark, foyer_import_error)
@@ -544,7 +545,6 @@ import_jsonl (const char            *data,
 {
   const char *keys[N_FIELDS];
   g_autoptr(GPtrArray) owned_keys = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   const char *p = data;
   const char *end = data + len;
   guint line = 0;
@@ -581,7 +581,7 @@ import_jsonl (const char            *data,
     g_autofree char *reason = NULL;
     char *values[N_FIELDS] = { NULL };
     FoyerRegistration *reg = NULL;
-    JsonNode *root;
+    g_autoptr(JsonNode) root = NULL;
 
     line++;
     p = nl != NULL ? nl + 1 : end;
@@ -589,11 +589,10 @@ import_jsonl (const char            *data,
       continue;
     result->n_rows++;
 
-    if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
-      /* json-glib cuts the bad token short, sometimes inside a UTF-8 character */
-      g_autofree char *detail = g_utf8_make_valid (parse_error->message, -1);
-      reason = g_strdup_printf ("not JSON (%s)", detail);
-    } else if ((root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    /* depth-checked: 100k '[' on one line crashed json-glib's recursion (foyer-json.h) */
+    if ((root = foyer_json_parse (text, -1, &parse_error)) == NULL) {
+      reason = g_strdup (parse_error->message);
+    } else if (!JSON_NODE_HOLDS_OBJECT (root)) {
       reason = g_strdup ("not a JSON object");
     } else {
       JsonObject *object = json_node_get_object (root);

@@ -1,11 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-sync-backend.c: the backend interface and its per-record result. */
 #define G_LOG_DOMAIN "foyer-sync"
 
 #include "config.h"
 
 #include "foyer-sync-backend.h"
-#include "foyer-http-backend.h"
-#include "foyer-tryton-backend.h"
 
 G_DEFINE_QUARK (foyer-sync-error-quark, foyer_sync_error)
 G_DEFINE_INTERFACE (FoyerSyncBackend, foyer_sync_backend, G_TYPE_OBJECT)
@@ -66,25 +65,35 @@ foyer_sync_backend_check_health (FoyerSyncBackend  *self,
   return FOYER_SYNC_BACKEND_GET_IFACE (self)->check_health (self, cancellable, error);
 }
 
-FoyerSyncBackend *
-foyer_sync_backend_new_for_config (FoyerConfig  *config,
-                                   GError      **error)
+const char * const *
+foyer_sync_backend_get_warnings (FoyerSyncBackend *self)
 {
-  const char *name;
+  static const char * const none[] = { NULL };
+  FoyerSyncBackendInterface *iface;
 
-  g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (FOYER_IS_SYNC_BACKEND (self), none);
+  iface = FOYER_SYNC_BACKEND_GET_IFACE (self);
+  if (iface->get_warnings == NULL || iface->get_warnings (self) == NULL)
+    return none;
+  return iface->get_warnings (self);
+}
 
-  name = foyer_config_get_string (config, "sync", "backend");
-  if (name == NULL || strcmp (name, "none") == 0)
+char *
+foyer_sync_backend_dup_warning_text (FoyerSyncBackend *self)
+{
+  const char * const *warnings = foyer_sync_backend_get_warnings (self);
+
+  if (warnings[0] == NULL)
     return NULL;
+  return g_strjoinv ("; ", (char **)warnings);
+}
 
-  if (strcmp (name, "http-json") == 0)
-    return FOYER_SYNC_BACKEND (foyer_http_backend_new (config, error));
+guint64
+foyer_sync_backend_get_request_count (FoyerSyncBackend *self)
+{
+  FoyerSyncBackendInterface *iface;
 
-  if (strcmp (name, "tryton") == 0)
-    return FOYER_SYNC_BACKEND (foyer_tryton_backend_new (config, error));
-
-  g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
-               "[sync] backend “%s” is not known: use none, http-json or tryton", name);
-  return NULL;
+  g_return_val_if_fail (FOYER_IS_SYNC_BACKEND (self), 0);
+  iface = FOYER_SYNC_BACKEND_GET_IFACE (self);
+  return iface->get_request_count != NULL ? iface->get_request_count (self) : 0;
 }

@@ -1,15 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-sync-backend.h: what the sync engine needs from a head-office backend.
  *
- * The engine (foyer-sync.c) owns batching, retries, backoff, pausing and status; a backend only
- * delivers one batch and says, per record, what head office made of it. Backends: http-json
- * (Foyer's own protocol) and tryton (JSON-RPC). The engine knows nothing backend-specific.
+ * The engine (foyer-sync-engine.c) owns batching, retries, backoff, pausing and status; a
+ * backend only delivers one batch, says per record what head office made of it, and reports
+ * what staff must be warned about and how many requests it made. The interface names no
+ * backend; foyer-sync-backends.h builds the one [sync] backend names.
  */
 #pragma once
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "foyer-config.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,9 @@ G_BEGIN_DECLS
 typedef enum {
   FOYER_SYNC_ERROR_TRANSIENT = 1, /* network, timeout, 408/429/5xx, garbage answer: back off, retry */
   FOYER_SYNC_ERROR_AUTH,          /* 401/403, wrong password: pause until config change or retry */
+  /* CONFIG also covers refusals head office makes because of its own configuration (access
+   * rules, a user without a company, a missing module, a wrong database): the engine pauses and
+   * the records stay pending, rather than each being refused for the same reason. */
   FOYER_SYNC_ERROR_BAD_BATCH,     /* 400/422 for the whole batch: split it to find the bad record */
   FOYER_SYNC_ERROR_TOO_LARGE,     /* 413: halve the batch size */
   FOYER_SYNC_ERROR_CONFIG,        /* missing url, unreadable token file…: nothing to retry */
@@ -68,6 +72,13 @@ struct _FoyerSyncBackendInterface {
   gboolean (*check_health) (FoyerSyncBackend  *self,
                             GCancellable      *cancellable,
                             GError           **error);
+
+  /* What staff must be warned about (TLS checks off, plain http…): a NULL-terminated list,
+   * fixed at construction. Optional: none when unset. */
+  const char * const *(*get_warnings) (FoyerSyncBackend *self);
+
+  /* Requests made since creation (batches, health checks, logins); thread-safe. Optional. */
+  guint64  (*get_request_count) (FoyerSyncBackend *self);
 };
 
 gboolean foyer_sync_backend_send_batch   (FoyerSyncBackend  *self,
@@ -80,11 +91,10 @@ gboolean foyer_sync_backend_send_batch   (FoyerSyncBackend  *self,
 gboolean foyer_sync_backend_check_health (FoyerSyncBackend  *self,
                                           GCancellable      *cancellable,
                                           GError           **error);
-
-/* The backend [sync] backend names: http-json, tryton. Returns NULL with no error for
- * backend=none (records wait in the outbox), NULL with FOYER_SYNC_ERROR_CONFIG when the backend
- * cannot be built from the configuration. */
-FoyerSyncBackend *foyer_sync_backend_new_for_config (FoyerConfig  *config,
-                                                     GError      **error);
+/* Never NULL; an empty list when there is nothing to warn about. */
+const char * const *foyer_sync_backend_get_warnings      (FoyerSyncBackend *self);
+/* The warnings joined into one line for a status bar, or NULL when there are none. */
+char               *foyer_sync_backend_dup_warning_text  (FoyerSyncBackend *self);
+guint64             foyer_sync_backend_get_request_count (FoyerSyncBackend *self);
 
 G_END_DECLS

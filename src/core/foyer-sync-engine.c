@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-sync-engine.c: the sync thread: outbox → backend, with backoff, splitting and pausing.
  *
  * The worker sleeps on a GCond until a record is committed (foyer_sync_engine_wake), its backoff
@@ -12,7 +13,7 @@
 
 #include "foyer-store.h"
 #include "foyer-sync-engine.h"
-#include "foyer-http-backend.h"
+#include "foyer-sync-backends.h"
 
 /* At most this often does the worker count the outbox and post status while draining. */
 #define STATUS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
@@ -223,8 +224,8 @@ post_status (FoyerSyncEngine *self,
     return;
   self->last_status_post = now;
   refresh_counts (self);
-  if (self->backend != NULL && FOYER_IS_HTTP_BACKEND (self->backend))
-    self->work.requests = foyer_http_backend_get_n_requests (FOYER_HTTP_BACKEND (self->backend));
+  if (self->backend != NULL)
+    self->work.requests = foyer_sync_backend_get_request_count (self->backend);
 
   msg = g_new0 (StatusMessage, 1);
   msg->ref = engine_ref_ref (self->ref);
@@ -298,10 +299,8 @@ use_backend (FoyerSyncEngine  *self,
   self->work.batch_size = self->batch_size;
   self->work.online = FALSE;
   g_free (self->work.insecure_warning);
-  self->work.insecure_warning = NULL;
-  if (backend != NULL && FOYER_IS_HTTP_BACKEND (backend))
-    self->work.insecure_warning =
-      g_strdup (foyer_http_backend_get_warning (FOYER_HTTP_BACKEND (backend)));
+  self->work.insecure_warning = backend != NULL ? foyer_sync_backend_dup_warning_text (backend)
+                                                : NULL;
 }
 
 /* ---- outbox helpers (worker) ---- */
@@ -586,6 +585,127 @@ sender_free (Sender *sender)
   g_free (sender);
 }
 
+/* The outbox could not be written: everything of this batch back to pending, back off. */
+static Outcome
+outbox_write_failed (FoyerSyncEngine *self,
+                     JsonArray       *records,
+                     GQueue          *queue,
+                     const GError    *error)
+{
+  g_autofree char *message = g_strdup_printf ("cannot update the outbox: %s", error->message);
+
+  release_all (self, records, queue);
+  set_last_error (self, message);
+  schedule_backoff (self, 0);
+  return OUTCOME_BACKOFF;
+}
+
+static Outcome
+handle_accepted_batch (FoyerSyncEngine *self,
+                       JsonArray       *records,
+                       SendJob         *job,
+                       GQueue          *queue)
+{
+  self->work.online = TRUE;
+  self->work.last_success = g_get_real_time ();
+  self->failures = 0;
+  set_last_error (self, NULL);
+  if (!apply_results (self, records, job->results, &job->error))
+    return outbox_write_failed (self, records, queue, job->error);
+  post_status (self, FALSE);
+  return OUTCOME_OK;
+}
+
+/* Head office refused the batch (400/422) or found it too large (413): halve the batch size,
+ * bisect to find the bad record, or dead-letter a record refused on its own. */
+static Outcome
+handle_refused_batch (FoyerSyncEngine *self,
+                      JsonArray       *records,
+                      const GError    *error,
+                      GQueue          *queue)
+{
+  guint n = json_array_get_length (records);
+  const char *id;
+  g_autoptr(GError) store_error = NULL;
+
+  self->work.online = TRUE;
+  if (error->code == FOYER_SYNC_ERROR_TOO_LARGE && n > 1) {
+    self->batch_size = MAX (1u, MIN (self->batch_size, n / 2));
+    self->work.batch_size = self->batch_size;
+    g_debug ("head office refused %u records as too large: batch size now %u", n,
+             self->batch_size);
+    /* Everything still to send goes out in batches of the new size. */
+    rechunk (queue, records, self->batch_size);
+    return OUTCOME_OK;
+  }
+  if (n > 1) {
+    /* Bisect: the first half goes first, so the outbox order holds as far as it can. */
+    g_queue_push_head (queue, slice (records, n / 2, n));
+    g_queue_push_head (queue, slice (records, 0, n / 2));
+    return OUTCOME_OK;
+  }
+
+  /* A single record head office refuses is never retried: dead letter. */
+  id = record_id (records, 0);
+  if (id != NULL && !foyer_store_outbox_mark_dead (self->store, id, error->message, &store_error))
+    return outbox_write_failed (self, records, queue, store_error);
+  self->work.rejected++;
+  set_last_error (self, error->message);
+  return OUTCOME_OK;
+}
+
+/* Credentials or configuration (the kiosk's or head office's): nothing to retry until staff
+ * act, and every record stays pending. */
+static Outcome
+pause_for (FoyerSyncEngine *self,
+           JsonArray       *records,
+           const GError    *error,
+           GQueue          *queue)
+{
+  release_all (self, records, queue);
+  self->work.online = error->code == FOYER_SYNC_ERROR_AUTH;
+  set_last_error (self, error->message);
+  set_paused (self, error->code, error->message);
+  return OUTCOME_PAUSED;
+}
+
+/* Maps one failed request onto what happens to its records. */
+static Outcome
+handle_failed_batch (FoyerSyncEngine *self,
+                     JsonArray       *records,
+                     SendJob         *job,
+                     GQueue          *queue)
+{
+  const GError *error = job->error;
+
+  g_debug ("batch %s of %u records failed: %s", job->batch_id,
+           json_array_get_length (records), error->message);
+
+  if (error->domain == FOYER_SYNC_ERROR) {
+    switch ((FoyerSyncError)error->code) {
+    case FOYER_SYNC_ERROR_CANCELLED:
+      release_all (self, records, queue);
+      return OUTCOME_CANCELLED;
+    case FOYER_SYNC_ERROR_BAD_BATCH:
+    case FOYER_SYNC_ERROR_TOO_LARGE:
+      return handle_refused_batch (self, records, error, queue);
+    case FOYER_SYNC_ERROR_AUTH:
+    case FOYER_SYNC_ERROR_CONFIG:
+      return pause_for (self, records, error, queue);
+    case FOYER_SYNC_ERROR_TRANSIENT:
+    default:
+      break;
+    }
+  }
+
+  /* Transient (or an error a backend did not classify): back off and retry. */
+  retry_all (self, records, queue, error->message);
+  self->work.online = FALSE;
+  set_last_error (self, error->message);
+  schedule_backoff (self, job->retry_after_ms);
+  return OUTCOME_BACKOFF;
+}
+
 /* Sends one batch taken from the outbox, splitting it on 400/422/413. Every record of the batch
  * leaves in_flight before this returns. first, when given, is the batch's first request already
  * performed (pipelined). */
@@ -594,19 +714,14 @@ process_batch (FoyerSyncEngine *self,
                JsonArray       *batch,
                SendJob         *first)
 {
-  g_autoptr(GQueue) queue = g_queue_new ();
+  GQueue *queue = g_queue_new ();
   Outcome outcome = OUTCOME_OK;
 
   g_queue_push_head (queue, json_array_ref (batch));
 
-  while (!g_queue_is_empty (queue)) {
+  while (outcome == OUTCOME_OK && !g_queue_is_empty (queue)) {
     g_autoptr(JsonArray) records = g_queue_pop_head (queue);
     g_autoptr(SendJob) job = NULL;
-    GPtrArray *results;
-    GError *error;
-    const char *batch_id;
-    gint64 retry_after_ms;
-    guint n = json_array_get_length (records);
 
     if (first != NULL) {
       job = g_steal_pointer (&first);
@@ -614,95 +729,15 @@ process_batch (FoyerSyncEngine *self,
       job = send_job_new (self, records);
       send_job_run (job);
     }
-    results = job->results;
-    error = job->error;
-    batch_id = job->batch_id;
-    retry_after_ms = job->retry_after_ms;
 
-    if (job->ok) {
-      self->work.online = TRUE;
-      self->work.last_success = g_get_real_time ();
-      self->failures = 0;
-      set_last_error (self, NULL);
-      if (!apply_results (self, records, results, &job->error)) {
-        g_autofree char *message = g_strdup_printf ("cannot update the outbox: %s",
-                                                    job->error->message);
-        release_all (self, records, queue);
-        set_last_error (self, message);
-        schedule_backoff (self, 0);
-        outcome = OUTCOME_BACKOFF;
-        break;
-      }
-      post_status (self, FALSE);
-      continue;
-    }
-
-    g_debug ("batch %s of %u records failed: %s", batch_id, n, error->message);
-
-    if (g_error_matches (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CANCELLED)) {
-      release_all (self, records, queue);
-      outcome = OUTCOME_CANCELLED;
-      break;
-    }
-
-    if (g_error_matches (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_BAD_BATCH) ||
-        g_error_matches (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TOO_LARGE)) {
-      gboolean too_large = error->code == FOYER_SYNC_ERROR_TOO_LARGE;
-
-      self->work.online = TRUE;
-      if (too_large && n > 1) {
-        self->batch_size = MAX (1u, MIN (self->batch_size, n / 2));
-        self->work.batch_size = self->batch_size;
-        g_debug ("head office refused %u records as too large: batch size now %u", n,
-                 self->batch_size);
-        /* Everything still to send goes out in batches of the new size. */
-        rechunk (queue, records, self->batch_size);
-        continue;
-      }
-      if (n <= 1) {
-        /* A single record head office refuses is never retried: dead letter. */
-        const char *id = record_id (records, 0);
-        g_autoptr(GError) store_error = NULL;
-
-        if (id != NULL && !foyer_store_outbox_mark_dead (self->store, id, error->message,
-                                                         &store_error)) {
-          g_autofree char *message = g_strdup_printf ("cannot update the outbox: %s",
-                                                      store_error->message);
-          release_all (self, records, queue);
-          set_last_error (self, message);
-          schedule_backoff (self, 0);
-          outcome = OUTCOME_BACKOFF;
-          break;
-        }
-        self->work.rejected++;
-        set_last_error (self, error->message);
-        continue;
-      }
-      /* Bisect: the first half goes first, so the outbox order holds as far as it can. */
-      g_queue_push_head (queue, slice (records, n / 2, n));
-      g_queue_push_head (queue, slice (records, 0, n / 2));
-      continue;
-    }
-
-    if (g_error_matches (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH) ||
-        g_error_matches (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG)) {
-      release_all (self, records, queue);
-      self->work.online = error->code == FOYER_SYNC_ERROR_AUTH;
-      set_last_error (self, error->message);
-      set_paused (self, error->code, error->message);
-      outcome = OUTCOME_PAUSED;
-      break;
-    }
-
-    /* Transient (or an error a backend did not classify): back off and retry. */
-    retry_all (self, records, queue, error->message);
-    self->work.online = FALSE;
-    set_last_error (self, error->message);
-    schedule_backoff (self, retry_after_ms);
-    outcome = OUTCOME_BACKOFF;
-    break;
+    if (job->ok)
+      outcome = handle_accepted_batch (self, records, job, queue);
+    else
+      outcome = handle_failed_batch (self, records, job, queue);
   }
 
+  /* after a failure, the rest was released or marked for retry with it */
+  g_queue_free_full (queue, (GDestroyNotify)json_array_unref);
   return outcome;
 }
 

@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-tryton-backend.h: the sync backend that delivers records into a Tryton 6.0 CRM.
  *
  * Registrations become party.party records, leads and trade visitors sale.opportunity records,
  * over Tryton's JSON-RPC. Foyer's record ids are stored in Tryton ("foyer:<id>" as a party
  * identifier and as the opportunity's reference) and searched before creating, so a resend
- * creates nothing new. Config: [tryton] url, database, user, password-file, company; timeouts and
- * TLS from [sync].
+ * creates nothing new. Config: [tryton] url, database, user, password-file, company; timeouts,
+ * TLS and the plain-http rule from [sync] (foyer-curl.h). It needs no kiosk: config in, records
+ * in, per-record results out (docs/tryton.md).
  */
 #pragma once
 
@@ -20,8 +22,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FoyerTrytonBackend, foyer_tryton_backend, FOYER, TRYTON_BACKEND, GObject)
 
 /* Reads [tryton] and [sync] from config; fails with FOYER_SYNC_ERROR_CONFIG when url, database
- * or user is missing. Nothing is contacted yet; the password file is read at each login, so a
- * fixed file is picked up at the next attempt. */
+ * or user is missing, or the url is plain http to another machine without [sync]
+ * allow-plain-http. Nothing is contacted yet; the password file is read (and its mode checked)
+ * at each login, so a fixed file is picked up at the next attempt. */
 FoyerTrytonBackend *foyer_tryton_backend_new               (FoyerConfig         *config,
                                                             GError             **error);
 

@@ -3,7 +3,7 @@
 # sale_opportunity, give the database what the module needs to take opportunities (a currency, a
 # company whose party is "Foyer Test Fair Ltd.", the admin attached to it) and a "foyer" user in
 # the opportunity group with the password read from PASSWORD-FILE ("foyer-nogroups": the same
-# password, no groups).
+# password, no groups; "foyer-nocompany": the groups, no company).
 import sys
 from decimal import Decimal
 
@@ -60,6 +60,14 @@ with Transaction().start(dbname, 0, context={'active_test': False}):
         'password': password,
         'companies': [('add', [company.id])],
         'company': company.id,
+        }])
+    # a user in the right groups that belongs to no company: Tryton's "User in companies" rule
+    # refuses every opportunity it creates
+    User.create([{
+        'name': 'Foyer without company',
+        'login': 'foyer-nocompany',
+        'password': password,
+        'groups': [('add', groups)],
         }])
     Transaction().commit()
 print('company=%d' % company.id)
