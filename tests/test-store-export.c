@@ -2,6 +2,8 @@
  * library and through foyerctl. */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
@@ -74,6 +76,15 @@ test_csv_cells (void)
     { "say \"hi\"", "\"say \"\"hi\"\"\"" },
     { "张伟", "张伟" },
     { "a=b", "a=b" },
+    /* a ';'-separated locale splits cells at ';' */
+    { "+8613800138000; +4969123456", "\"'+8613800138000; +4969123456\"" },
+    { "a;b", "\"a;b\"" },
+    /* full-width formula starts are formulas too */
+    { "＝1+1", "'＝1+1" },
+    { "＋86 138", "'＋86 138" },
+    { "－1", "'－1" },
+    { "＠SUM(A1)", "'＠SUM(A1)" },
+    { "a＝b", "a＝b" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -86,8 +97,10 @@ test_csv_cells (void)
   {
     g_autofree char *a = foyer_csv_unguard ("'=1");
     g_autofree char *b = foyer_csv_unguard ("'quoted");
+    g_autofree char *c = foyer_csv_unguard ("'＝1");
     g_assert_cmpstr (a, ==, "=1");
     g_assert_cmpstr (b, ==, "'quoted");
+    g_assert_cmpstr (c, ==, "＝1");
   }
 }
 
@@ -711,6 +724,93 @@ test_ctl_import_and_purge (void)
   ctl_clear (&ctl);
 }
 
+/* A file size limit makes the export fail part-way, as a full USB stick would. */
+static void
+limit_file_size_cb (gpointer user_data)
+{
+  /* above the -shm file SQLite creates (32 KiB), below the export */
+  struct rlimit limit = { 64 * 1024, 64 * 1024 };
+
+  signal (SIGXFSZ, SIG_IGN);     /* write() then fails with EFBIG instead of killing */
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static int
+ctl_run_limited (Ctl *ctl, char **err, const char *output)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_set_child_setup (launcher, limit_file_size_cb, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FOYERCTL"), "--config",
+                                      ctl->conf, "export", "--output", output, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, err, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_signaled (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* --output writes OUTPUT.part and renames it: an old loose file ends private, a failed export
+ * leaves the old file as it was and no partial file, a stale .part is never written through. */
+static void
+test_ctl_export_atomic (void)
+{
+  Ctl ctl;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *part = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *first = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  ctl_init (&ctl, NULL);
+  store = foyer_store_open (ctl.db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 600; i++) {
+    g_autofree char *badge = g_strdup_printf ("B-%u", i);
+    g_autoptr(FoyerRegistration) reg = add_reg (store, EVENT, "Visitor With A Rather Long Name "
+                                                "From A Company With An Even Longer Name", badge);
+  }
+  g_clear_object (&store);
+
+  path = g_build_filename (ctl.dir, "out.csv", NULL);
+  part = g_strconcat (path, ".part", NULL);
+  g_assert_true (g_file_set_contents (path, "old export\n", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  g_assert_cmpint (ctl_run (&ctl, NULL, NULL, &err, "export", "--output", path, NULL), ==, 0);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &first, NULL, NULL));
+  g_assert_nonnull (strstr (first, "B-599"));
+  g_assert_cmpuint (strlen (first), >, 64 * 1024);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  /* over 64 KiB: the write fails part-way */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (ctl_run_limited (&ctl, &err, path), !=, 0);
+  g_test_message ("failed export said: %s", err);
+  g_assert_nonnull (strstr (err, "foyerctl export"));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, first);
+
+  /* a leftover .part (or a planted symlink) is refused, not overwritten */
+  g_assert_true (g_file_set_contents (part, "someone else's", -1, NULL));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (ctl_run (&ctl, NULL, NULL, &err, "export", "--output", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, ".part"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (part, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "someone else's");
+  ctl_clear (&ctl);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -728,6 +828,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/jsonl", test_import_jsonl);
   g_test_add_func ("/foyerctl/register-stats-export", test_ctl_register_stats_export);
   g_test_add_func ("/foyerctl/import-and-purge", test_ctl_import_and_purge);
+  g_test_add_func ("/foyerctl/export-atomic", test_ctl_export_atomic);
 
   return g_test_run ();
 }

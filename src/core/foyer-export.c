@@ -7,7 +7,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
 
 #include "foyer-export.h"
 
@@ -28,6 +34,24 @@ foyer_export_format_parse (const char        *name,
 
 /* --- CSV --- */
 
+gboolean
+foyer_csv_starts_formula (const char *value)
+{
+  /* Spreadsheets (LibreOffice, Excel with an East Asian IME) also read the full-width forms
+   * U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠ as the start of a formula. */
+  static const char * const full_width[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D",
+                                             "\xEF\xBC\xA0" };
+
+  if (value == NULL || *value == '\0')
+    return FALSE;
+  if (strchr ("=+-@\t\r", value[0]) != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (full_width); i++)
+    if (g_str_has_prefix (value, full_width[i]))
+      return TRUE;
+  return FALSE;
+}
+
 void
 foyer_csv_append_cell (GString    *out,
                        const char *value)
@@ -37,8 +61,10 @@ foyer_csv_append_cell (GString    *out,
 
   if (value == NULL || *value == '\0')
     return;
-  formula = strchr ("=+-@\t\r", value[0]) != NULL;
-  quote = strpbrk (value, ",\"\r\n") != NULL;
+  formula = foyer_csv_starts_formula (value);
+  /* ';' too: a spreadsheet in a locale whose list separator is ';' (most of Europe) would split
+   * the cell there. */
+  quote = strpbrk (value, ",;\"\r\n") != NULL;
 
   if (quote)
     g_string_append_c (out, '"');
@@ -455,4 +481,109 @@ foyer_store_export_leads (FoyerStore         *store,
       break;
   }
   return finish_export (&state, n_written, error);
+}
+
+/* --- files --- */
+
+static char *
+part_path (const char *path)
+{
+  return g_strconcat (path, ".part", NULL);
+}
+
+GOutputStream *
+foyer_export_file_open (const char  *path,
+                        GError     **error)
+{
+  g_autofree char *part = NULL;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  part = part_path (path);
+  /* O_EXCL: never write through a symlink planted there, never share the file with another
+   * export running at the same time. */
+  fd = g_open (part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    int saved = errno;
+
+    if (saved == EEXIST)
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s exists: another export is writing it, or one was interrupted (remove "
+                     "it and try again)"), part);
+    else
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot create %s: %s"),
+                   part, g_strerror (saved));
+    return NULL;
+  }
+  return g_unix_output_stream_new (fd, TRUE);
+}
+
+static gboolean
+sync_directory_of (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0 || fsync (fd) != 0) {
+    saved = errno;
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot sync %s: %s"), dir,
+                 g_strerror (saved));
+    return FALSE;
+  }
+  close (fd);
+  return TRUE;
+}
+
+gboolean
+foyer_export_file_commit (GOutputStream  *out,
+                          const char     *path,
+                          GError        **error)
+{
+  g_autofree char *part = NULL;
+  int fd;
+
+  g_return_val_if_fail (G_IS_UNIX_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  part = part_path (path);
+  fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (out));
+  if (!g_output_stream_flush (out, NULL, error))
+    goto fail;
+  if (fsync (fd) != 0) {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot write %s: %s"),
+                 part, g_strerror (saved));
+    goto fail;
+  }
+  if (!g_output_stream_close (out, NULL, error))
+    goto fail;
+  if (g_rename (part, path) != 0) {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot rename %s to %s: %s"),
+                 part, path, g_strerror (saved));
+    goto fail;
+  }
+  return sync_directory_of (path, error);
+
+fail:
+  foyer_export_file_discard (out, path);
+  return FALSE;
+}
+
+void
+foyer_export_file_discard (GOutputStream *out,
+                           const char    *path)
+{
+  g_autofree char *part = part_path (path);
+
+  if (out != NULL && !g_output_stream_is_closed (out))
+    g_output_stream_close (out, NULL, NULL);
+  g_unlink (part);
 }
