@@ -753,6 +753,61 @@ ctl_run_limited (Ctl *ctl, char **err, const char *output)
   return g_subprocess_get_exit_status (proc);
 }
 
+/* A number kept as written (no country code, no region explains it) and an extension survive
+ * the store, the wire form and every export, marked as unverified (issue 14, items 17 and 18). */
+static void
+test_export_unverified_and_extension (void)
+{
+  g_autoptr(FoyerStore) store = new_store (NULL);
+  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+  g_autoptr(FoyerRegistration) back = NULL;
+  g_autoptr(FoyerRegistration) wire_back = NULL;
+  g_autoptr(FoyerRegistration) bad = NULL;
+  g_autoptr(JsonObject) wire = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *vcard = NULL;
+  g_autofree char *jsonl = NULL;
+  const char *phones[] = { "+14186569254;ext=102", "06 12 34 56 78", NULL };
+  const char *unverified[] = { "06 12 34 56 78", NULL };
+
+  reg->event = g_strdup (EVENT);
+  reg->kiosk_id = g_strdup ("entrance-01");
+  reg->full_name = g_strdup ("Camille Martin");
+  reg->phones = g_strdupv ((char **) phones);
+  reg->phones_unverified = g_strdupv ((char **) unverified);
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+
+  back = foyer_store_get_registration (store, reg->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (back->phones, phones);
+  g_assert_cmpstrv (back->phones_unverified, unverified);
+
+  wire = foyer_registration_to_json (back);
+  wire_back = foyer_registration_from_json (wire, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (wire_back->phones_unverified, unverified);
+
+  csv = export_to_string (store, FOYER_EXPORT_CSV, 0, EVENT, NULL, NULL);
+  g_assert_nonnull (strstr (csv, ",phones_unverified\r\n"));
+  g_assert_nonnull (strstr (csv, "\"'+14186569254;ext=102; 06 12 34 56 78\""));
+  g_assert_true (g_str_has_suffix (csv, ",06 12 34 56 78\r\n"));
+  vcard = export_to_string (store, FOYER_EXPORT_VCARD, 0, EVENT, NULL, NULL);
+  g_assert_nonnull (strstr (vcard, "\r\nTEL:+14186569254\\;ext=102\r\n"));
+  g_assert_nonnull (strstr (vcard, "\r\nTEL;TYPE=X-UNVERIFIED:06 12 34 56 78\r\n"));
+  jsonl = export_to_string (store, FOYER_EXPORT_JSONL, 0, EVENT, NULL, NULL);
+  g_assert_nonnull (strstr (jsonl, "\"phones_unverified\":[\"06 12 34 56 78\"]"));
+
+  /* a number as written must be flagged: otherwise it is not a stored phone */
+  bad = foyer_registration_copy (reg);
+  g_clear_pointer (&bad->id, g_free);
+  g_clear_pointer (&bad->phones_unverified, g_strfreev);
+  g_assert_false (foyer_store_add_registration (store, bad, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "06 12 34 56 78"));
+}
+
 /* --output writes OUTPUT.part and renames it: an old loose file ends private, a failed export
  * leaves the old file as it was and no partial file, a stale .part is never written through. */
 static void
@@ -822,6 +877,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/export/vcard-and-jsonl", test_export_vcard_and_jsonl);
   g_test_add_func ("/export/leads", test_export_leads);
+  g_test_add_func ("/export/unverified-and-extension", test_export_unverified_and_extension);
   g_test_add_func ("/import/csv-mapping-and-bad-rows", test_import_csv_mapping_and_bad_rows);
   g_test_add_func ("/import/chinese-headers-gb18030-update", test_import_chinese_headers_gb18030_and_update);
   g_test_add_func ("/import/errors", test_import_errors);

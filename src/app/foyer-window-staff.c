@@ -441,6 +441,7 @@ _foyer_window_staff_handle_contact (FoyerWindow        *self,
   visitor->title = g_strdup (contact->title);
   visitor->emails = g_strdupv (contact->emails);
   visitor->phones = g_strdupv (contact->phones);
+  visitor->phones_unverified = g_strdupv (contact->phones_unverified);
   visitor->raw_payload = raw != NULL ? g_bytes_ref (raw) : NULL;
 
   page = foyer_window_get_page (self, "lead");

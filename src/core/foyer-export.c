@@ -83,7 +83,7 @@ static const char * const csv_columns[] = {
   "id", "event", "kiosk_id", "created_at", "kind", "category", "full_name", "family_name",
   "given_name", "organization", "title", "emails", "phones", "country", "city", "interests",
   "badge_code", "source", "consent_given", "consent_version", "consent_at", "notes",
-  "possible_duplicate", "purged", NULL
+  "possible_duplicate", "purged", "phones_unverified", NULL
 };
 
 static void
@@ -125,7 +125,8 @@ append_csv_row (GString *out, const FoyerRegistration *reg)
   CELL (reg->consent_at);
   CELL (reg->notes);
   CELL (reg->possible_duplicate ? "true" : "false");
-  foyer_csv_append_cell (out, reg->purged ? "true" : "false");
+  CELL (reg->purged ? "true" : "false");
+  append_list_cell (out, reg->phones_unverified);
   g_string_append (out, "\r\n");
 #undef CELL
 #undef LIST
@@ -231,8 +232,14 @@ append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
   vcard_property (out, "TITLE", reg->title);
   for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++)
     vcard_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
-  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++)
-    vcard_property (out, "TEL", reg->phones[i]);
+  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++) {
+    /* a number kept as written is exported as written, and says so */
+    gboolean unverified = reg->phones_unverified != NULL &&
+                          g_strv_contains ((const char * const *) reg->phones_unverified,
+                                           reg->phones[i]);
+
+    vcard_property (out, unverified ? "TEL;TYPE=X-UNVERIFIED" : "TEL", reg->phones[i]);
+  }
   if (reg->city != NULL || reg->country != NULL) {
     g_autofree char *city = foyer_vcard_escape (reg->city);
     g_autofree char *country = foyer_vcard_escape (reg->country);
@@ -388,7 +395,8 @@ foyer_store_export (FoyerStore         *store,
 static const char * const lead_csv_columns[] = {
   "id", "created_at", "updated_at", "event", "kiosk_id", "booth", "staff_id", "rating",
   "follow_up", "notes", "answers_json", "registration_id", "full_name", "organization", "title",
-  "emails", "phones", "country", "city", "badge_code", "category", "consent_given", NULL
+  "emails", "phones", "country", "city", "badge_code", "category", "consent_given",
+  "phones_unverified", NULL
 };
 
 static void
@@ -417,7 +425,8 @@ append_lead_csv_row (GString *out, const FoyerLead *lead, const FoyerRegistratio
   CELL (reg->city);
   CELL (reg->badge_code);
   CELL (reg->category);
-  foyer_csv_append_cell (out, reg->consent_given ? "true" : "false");
+  CELL (reg->consent_given ? "true" : "false");
+  append_list_cell (out, reg->phones_unverified);
   g_string_append (out, "\r\n");
 #undef CELL
 #undef LIST

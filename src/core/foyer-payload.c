@@ -20,6 +20,7 @@ G_DEFINE_QUARK (foyer-payload-error-quark, foyer_payload_error)
 G_DEFINE_BOXED_TYPE (FoyerContact, foyer_contact, foyer_contact_copy, foyer_contact_free)
 
 #define DEFAULT_REGION "CN"
+#define DEFAULT_REGION_OF(b) ((b)->default_region != NULL ? (b)->default_region : DEFAULT_REGION)
 /* [badge] pattern when none is configured: one printable ASCII token, 4–64 characters. */
 #define DEFAULT_BADGE_PATTERN "^[!-~]{4,64}$"
 
@@ -59,6 +60,7 @@ foyer_contact_copy (const FoyerContact *contact)
   copy->badge_record = g_strdup (contact->badge_record);
   copy->warnings = g_strdupv (contact->warnings);
   copy->default_region = g_strdup (contact->default_region);
+  copy->phones_unverified = g_strdupv (contact->phones_unverified);
   return copy;
 }
 
@@ -86,6 +88,7 @@ foyer_contact_free (FoyerContact *contact)
   g_free (contact->badge_record);
   g_strfreev (contact->warnings);
   g_free (contact->default_region);
+  g_strfreev (contact->phones_unverified);
   g_free (contact);
 }
 
@@ -129,6 +132,7 @@ foyer_contact_to_json (const FoyerContact *contact)
   set_string (object, "title", contact->title);
   set_list (object, "emails", contact->emails);
   set_list (object, "phones", contact->phones);
+  set_list (object, "phones_unverified", contact->phones_unverified);
   set_list (object, "urls", contact->urls);
   set_string (object, "address", contact->address);
   set_string (object, "note", contact->note);
@@ -264,6 +268,7 @@ _foyer_contact_builder_init (FoyerContactBuilder *b,
   b->org_units = g_ptr_array_new_with_free_func (g_free);
   b->warnings = g_ptr_array_new_with_free_func (g_free);
   b->default_region = default_region;
+  b->raw_phones = g_ptr_array_new_with_free_func (g_free);
 }
 
 void
@@ -274,6 +279,8 @@ _foyer_contact_builder_clear (FoyerContactBuilder *b)
   g_clear_pointer (&b->urls, g_ptr_array_unref);
   g_clear_pointer (&b->org_units, g_ptr_array_unref);
   g_clear_pointer (&b->warnings, g_ptr_array_unref);
+  g_clear_pointer (&b->raw_phones, g_ptr_array_unref);
+  g_clear_pointer (&b->country_hint, g_free);
 }
 
 static char **
@@ -299,10 +306,70 @@ name_from_parts (const char *family,
   return g_strconcat (given, " ", family, NULL);
 }
 
+/* The regions to read national numbers in, in order: the address's country, the kiosk's
+ * default region, then the countries of the card's international numbers (a +1 office number
+ * makes a bare 10-digit cell number American when it is no number of the default region).
+ * Their rules are loose enough (Germany takes 6–13 digits) that they come last. */
+static GPtrArray *
+phone_regions_of_card (FoyerContactBuilder *b)
+{
+  GPtrArray *regions = g_ptr_array_new ();
+  const char *region = _foyer_phone_region_of_country (b->country_hint);
+
+  if (region != NULL)
+    g_ptr_array_add (regions, (gpointer) region);
+  g_ptr_array_add (regions, (gpointer) (b->default_region != NULL ? b->default_region
+                                                                   : DEFAULT_REGION));
+  for (guint i = 0; i < b->raw_phones->len; i++) {
+    region = _foyer_phone_region_of_international (g_ptr_array_index (b->raw_phones, i));
+    if (region != NULL && !g_ptr_array_find_with_equal_func (regions, region, g_str_equal, NULL))
+      g_ptr_array_add (regions, (gpointer) region);
+  }
+  g_ptr_array_add (regions, NULL);
+  return regions;
+}
+
+static gboolean ptr_array_has_string (GPtrArray *array, const char *value);
+static void add_unique (GPtrArray *array, char *value);
+
+/* Never drops a number the visitor gave: one that no hinted region explains is kept as written
+ * and flagged for staff; only text that is no phone number at all becomes a warning. */
+static void
+resolve_phones (FoyerContactBuilder *b,
+                GPtrArray           *unverified)
+{
+  g_autoptr(GPtrArray) regions = phone_regions_of_card (b);
+
+  for (guint i = 0; i < b->raw_phones->len; i++) {
+    const char *written = g_ptr_array_index (b->raw_phones, i);
+    char *normalized = _foyer_phone_normalize_in (written, (const char * const *) regions->pdata);
+
+    if (normalized != NULL) {
+      add_unique (b->phones, normalized);
+    } else if (_foyer_phone_is_number_like (written)) {
+      if (!ptr_array_has_string (b->phones, written)) {
+        g_ptr_array_add (b->phones, g_strdup (written));
+        g_ptr_array_add (unverified, g_strdup (written));
+      }
+      _foyer_contact_add_warning (b, _("Phone “%s” has no country code and is not a number of "
+                                       "region %s: kept as written, please check it"), written,
+                                  DEFAULT_REGION_OF (b));
+    } else {
+      _foyer_contact_add_warning (b, _("Phone “%s” is not a plausible number (region %s) and "
+                                       "was not kept"), written, DEFAULT_REGION_OF (b));
+    }
+  }
+}
+
 void
 _foyer_contact_builder_finish (FoyerContactBuilder *b)
 {
   FoyerContact *c = b->contact;
+  g_autoptr(GPtrArray) unverified = g_ptr_array_new_with_free_func (g_free);
+
+  resolve_phones (b, unverified);
+  g_clear_pointer (&c->phones_unverified, g_strfreev);
+  c->phones_unverified = steal_strv (unverified);
 
   if (c->full_name == NULL && (c->family_name != NULL || c->given_name != NULL))
     c->full_name = name_from_parts (c->family_name, c->given_name);
@@ -382,17 +449,17 @@ _foyer_contact_add_phone (FoyerContactBuilder *b,
                           const char          *value)
 {
   g_autofree char *trimmed = _foyer_str_trim (value);
-  char *normalized;
 
   if (trimmed == NULL || *trimmed == '\0')
     return;
-  normalized = foyer_phone_normalize (trimmed, b->default_region);
-  if (normalized == NULL)
-    _foyer_contact_add_warning (b, _("Phone “%s” is not a plausible number (region %s) and was "
-                                "not kept"), trimmed,
-                                b->default_region != NULL ? b->default_region : DEFAULT_REGION);
-  else
-    add_unique (b->phones, normalized);
+  add_unique (b->raw_phones, g_steal_pointer (&trimmed));
+}
+
+void
+_foyer_contact_set_country_hint (FoyerContactBuilder *b,
+                                 const char          *country)
+{
+  _foyer_contact_set_field (&b->country_hint, country);
 }
 
 void

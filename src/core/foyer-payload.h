@@ -52,7 +52,7 @@ typedef struct {
   char     **org_units;       /* the remaining ORG components */
   char      *title;
   char     **emails;
-  char     **phones;          /* E.164 */
+  char     **phones;          /* E.164 (+ ";ext=N"), or as written when in phones_unverified */
   char     **urls;
   char      *address;
   char      *note;
@@ -66,6 +66,10 @@ typedef struct {
   char      *badge_record;    /* FOYER_FORMAT_FOYER_BADGE: the short record id */
   char     **warnings;        /* one per field that failed validation, human readable */
   char      *default_region;
+  /* Numbers the card gave without a country code that are implausible in every region the
+   * card hints at (ADR country, its other international numbers, default_region): kept as
+   * written, also listed in phones, for staff to check on the review form. */
+  char     **phones_unverified;
 } FoyerContact;
 
 #define FOYER_TYPE_CONTACT (foyer_contact_get_type ())
@@ -106,7 +110,8 @@ FoyerContact *foyer_payload_parse       (const guint8              *data,
                                          GError                   **error);
 
 /* Normalizes a phone number to E.164 with default_region for numbers without a country code;
- * NULL when it is not a plausible number. */
+ * an extension ("ext. 102", "x7", tel-URI ";ext=102") is kept as ";ext=102" after the E.164
+ * number (RFC 3966). NULL when it is not a plausible number. */
 char         *foyer_phone_normalize     (const char                *number,
                                          const char                *default_region);
 /* Validates an e-mail address and lower-cases its domain; NULL when invalid. */

@@ -178,6 +178,7 @@ foyer_registration_copy (const FoyerRegistration *reg)
   copy->notes = g_strdup (reg->notes);
   copy->possible_duplicate = reg->possible_duplicate;
   copy->purged = reg->purged;
+  copy->phones_unverified = g_strdupv (reg->phones_unverified);
   return copy;
 }
 
@@ -199,6 +200,7 @@ foyer_registration_free (FoyerRegistration *reg)
   g_free (reg->title);
   g_strfreev (reg->emails);
   g_strfreev (reg->phones);
+  g_strfreev (reg->phones_unverified);
   g_free (reg->country);
   g_free (reg->city);
   g_strfreev (reg->interests);
@@ -260,6 +262,7 @@ foyer_registration_to_json (const FoyerRegistration *reg)
   set_string (object, "title", reg->title);
   set_strv (object, "emails", reg->emails);
   set_strv (object, "phones", reg->phones);
+  set_strv (object, "phones_unverified", reg->phones_unverified);
   set_string (object, "country", reg->country);
   set_string (object, "city", reg->city);
   set_strv (object, "interests", reg->interests);
@@ -386,6 +389,7 @@ foyer_registration_from_json (JsonObject  *object,
       !read_string (object, "title", &reg->title, error) ||
       !read_strv (object, "emails", &reg->emails, error) ||
       !read_strv (object, "phones", &reg->phones, error) ||
+      !read_strv (object, "phones_unverified", &reg->phones_unverified, error) ||
       !read_string (object, "country", &reg->country, error) ||
       !read_string (object, "city", &reg->city, error) ||
       !read_strv (object, "interests", &reg->interests, error) ||
@@ -461,17 +465,26 @@ check_text (const char *field, const char *value, gboolean required, GError **er
   return TRUE;
 }
 
+/* +E.164, optionally followed by an RFC 3966 extension: +14186569254;ext=102 */
 static gboolean
 phone_is_e164 (const char *phone)
 {
   gsize n = 0;
+  const char *p;
 
   if (phone[0] != '+' || phone[1] < '1' || phone[1] > '9')
     return FALSE;
-  for (const char *p = phone + 1; *p != '\0'; p++, n++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return n >= 2 && n <= 15;
+  for (p = phone + 1; g_ascii_isdigit (*p); p++)
+    n++;
+  if (n < 2 || n > 15)
+    return FALSE;
+  if (*p == '\0')
+    return TRUE;
+  if (!g_str_has_prefix (p, ";ext="))
+    return FALSE;
+  p += strlen (";ext=");
+  n = strspn (p, "0123456789");
+  return n >= 1 && n <= 10 && p[n] == '\0';
 }
 
 static gboolean
@@ -528,6 +541,7 @@ foyer_registration_validate (const FoyerRegistration *reg,
       !check_text ("notes", reg->notes, FALSE, error) ||
       !check_list ("emails", reg->emails, error) ||
       !check_list ("phones", reg->phones, error) ||
+      !check_list ("phones_unverified", reg->phones_unverified, error) ||
       !check_list ("interests", reg->interests, error))
     return FALSE;
 
@@ -539,8 +553,18 @@ foyer_registration_validate (const FoyerRegistration *reg,
       return FALSE;
     }
   }
+  for (guint i = 0; reg->phones_unverified != NULL && reg->phones_unverified[i] != NULL; i++) {
+    if (reg->phones == NULL || !g_strv_contains ((const char * const *) reg->phones,
+                                                 reg->phones_unverified[i])) {
+      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+                   "unverified phone “%s” is not one of the phones", reg->phones_unverified[i]);
+      return FALSE;
+    }
+  }
   for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++) {
-    if (!phone_is_e164 (reg->phones[i])) {
+    if (!phone_is_e164 (reg->phones[i]) &&
+        (reg->phones_unverified == NULL ||
+         !g_strv_contains ((const char * const *) reg->phones_unverified, reg->phones[i]))) {
       g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
                    "phone “%s” is not in international form (+86…)", reg->phones[i]);
       return FALSE;

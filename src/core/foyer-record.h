@@ -55,7 +55,8 @@ typedef struct {
   char      *organization;
   char      *title;
   char     **emails;
-  char     **phones;              /* E.164 */
+  char     **phones;              /* E.164, + ";ext=N" for an extension; as written when listed
+                                   * in phones_unverified */
   char      *country;
   char      *city;
   char     **interests;
@@ -68,6 +69,8 @@ typedef struct {
   char      *notes;
   gboolean   possible_duplicate;  /* set by the store: same e-mail/phone, different name */
   gboolean   purged;              /* personal fields removed by retention */
+  char     **phones_unverified;   /* numbers of phones kept as the visitor wrote them: no country
+                                   * code, and no number of the regions the card hinted at */
 } FoyerRegistration;
 
 #define FOYER_TYPE_REGISTRATION (foyer_registration_get_type ())
@@ -117,7 +120,8 @@ char *foyer_timestamp_now (void);
 
 /* Checks the rules a stored registration must follow: valid kind, category and source, event
  * and kiosk id present, a name, badge code, e-mail or phone to identify the visitor (a check_in
- * needs the badge code), e-mails with an @, phones in E.164, valid RFC 3339 timestamps, UTF-8
+ * needs the badge code), e-mails with an @, phones in E.164 (with an optional ";ext=N") unless
+ * listed in phones_unverified, valid RFC 3339 timestamps, UTF-8
  * text of sane length. Fails with FOYER_STORE_ERROR_INVALID naming the field. */
 gboolean    foyer_registration_validate (const FoyerRegistration *reg,
                                          GError                 **error);

@@ -9,6 +9,6 @@ G_BEGIN_DECLS
 /* _foyer_store_migrations[i] takes a database from PRAGMA user_version i to i + 1. Forward only:
  * a released step is never edited, a change is a new step. */
 extern const char * const _foyer_store_migrations[];
-#define FOYER_STORE_SCHEMA_VERSION 3
+#define FOYER_STORE_SCHEMA_VERSION 4
 
 G_END_DECLS

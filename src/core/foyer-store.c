@@ -399,8 +399,17 @@ strv_array_to_json (const char * const *ids)
 #define REG_COLUMNS \
   "id, event, kiosk_id, created_at, kind, category, full_name, family_name, given_name, " \
   "organization, title, emails, phones, country, city, interests, badge_code, source, " \
-  "raw_payload, consent_given, consent_version, consent_at, notes, possible_duplicate, purged"
-#define REG_N_COLUMNS 25
+  "raw_payload, consent_given, consent_version, consent_at, notes, possible_duplicate, purged, " \
+  "phones_unverified"
+#define REG_N_COLUMNS 26
+
+static char **
+strv_from_json_column (sqlite3_stmt *stmt, int i)
+{
+  g_autofree char *text = column_text (stmt, i);
+
+  return strv_from_json (text);
+}
 
 static FoyerRegistration *
 read_registration (sqlite3_stmt *stmt)
@@ -439,6 +448,7 @@ read_registration (sqlite3_stmt *stmt)
   reg->notes = column_text (stmt, i++);
   reg->possible_duplicate = sqlite3_column_int (stmt, i++) != 0;
   reg->purged = sqlite3_column_int (stmt, i++) != 0;
+  reg->phones_unverified = strv_from_json_column (stmt, i++);
   g_assert (i == REG_N_COLUMNS);
 
   reg->emails = strv_from_json (emails);
@@ -483,6 +493,7 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
   bind_text (stmt, i++, reg->notes);
   sqlite3_bind_int (stmt, i++, reg->possible_duplicate ? 1 : 0);
   sqlite3_bind_int (stmt, i++, reg->purged ? 1 : 0);
+  sqlite3_bind_text (stmt, i++, strv_to_json (reg->phones_unverified), -1, g_free);
   g_assert (i == REG_N_COLUMNS + 1);
 }
 
@@ -1159,7 +1170,7 @@ insert_registration (FoyerStore        *self,
     return FALSE;
 
   if ((stmt = get_stmt (self, "INSERT INTO registrations (" REG_COLUMNS ") VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         error)) == NULL)
     return FALSE;
   bind_registration (stmt, reg);
