@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "foyer-core.h"
@@ -724,6 +725,48 @@ test_ctl_import_and_purge (void)
   ctl_clear (&ctl);
 }
 
+/* purge and stats show the records that retention keeps because head office has not
+ * acknowledged them yet (issue 14, item 11). */
+static void
+test_ctl_purge_keeps_undelivered (void)
+{
+  Ctl ctl;
+  g_autofree char *out = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  ctl_init (&ctl, "retain-days=7\n");
+  store = foyer_store_open (ctl.db, &error);
+  g_assert_no_error (error);
+  reg = add_reg (store, EVENT, "Ophelia Pendingworth", "B-1");
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (ctl.db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE registrations SET created_at = '2026-01-01T10:00:00.000Z';"
+                                 "UPDATE outbox SET created_at = '2026-01-01T10:00:00.000Z';",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (ctl_run (&ctl, NULL, &out, NULL, "purge", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Purged the personal data of 0 records older than 7 days"));
+  g_assert_nonnull (strstr (out, "Kept 1 record older than 7 days that head office has not "
+                                 "acknowledged"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl_run (&ctl, NULL, &out, NULL, "stats", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "not yet delivered, kept: 1"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl_run (&ctl, NULL, &out, NULL, "stats", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"undelivered_kept\" : 1"));
+
+  store = foyer_store_open (ctl.db, &error);
+  g_clear_pointer (&reg, foyer_registration_free);
+  reg = foyer_store_find_by_badge (store, EVENT, "B-1", &error);
+  g_assert_nonnull (reg);
+  g_assert_cmpstr (reg->full_name, ==, "Ophelia Pendingworth");
+  ctl_clear (&ctl);
+}
+
 /* A file size limit makes the export fail part-way, as a full USB stick would. */
 static void
 limit_file_size_cb (gpointer user_data)
@@ -885,6 +928,7 @@ main (int argc, char **argv)
   g_test_add_func ("/foyerctl/register-stats-export", test_ctl_register_stats_export);
   g_test_add_func ("/foyerctl/import-and-purge", test_ctl_import_and_purge);
   g_test_add_func ("/foyerctl/export-atomic", test_ctl_export_atomic);
+  g_test_add_func ("/foyerctl/purge-keeps-undelivered", test_ctl_purge_keeps_undelivered);
 
   return g_test_run ();
 }

@@ -28,17 +28,6 @@
 
 G_DEFINE_QUARK (foyer-store-error-quark, foyer_store_error)
 
-struct _FoyerStore {
-  GObject      parent_instance;
-
-  sqlite3     *db;
-  char        *path;
-  char        *recovered_from;
-  char        *owner;           /* pid:serial, written into claimed_by of taken rows */
-  GHashTable  *stmts;           /* SQL text (static) → sqlite3_stmt */
-  int          schema_version;
-  gboolean     readonly;
-};
 
 G_DEFINE_FINAL_TYPE (FoyerStore, foyer_store, G_TYPE_OBJECT)
 
@@ -74,7 +63,6 @@ cached_stmt_reset (CachedStmt *stmt)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, cached_stmt_reset)
 
-static gboolean set_error_from_db (FoyerStore *self, int rc, GError **error);
 
 static CachedStmt *
 get_stmt (FoyerStore  *self,
@@ -88,15 +76,15 @@ get_stmt (FoyerStore  *self,
     return stmt;
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return NULL;
   }
   g_hash_table_insert (self->stmts, (gpointer)sql, stmt);
   return stmt;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *value)
+void
+_foyer_store_bind_text (sqlite3_stmt *stmt, int i, const char *value)
 {
   if (value != NULL)
     sqlite3_bind_text (stmt, i, value, -1, SQLITE_TRANSIENT);
@@ -146,8 +134,8 @@ out_of_space (FoyerStore *self)
   return FALSE;
 }
 
-static gboolean
-set_error_from_db (FoyerStore *self, int rc, GError **error)
+gboolean
+_foyer_store_set_error_from_db (FoyerStore *self, int rc, GError **error)
 {
   int ext = self->db != NULL ? sqlite3_extended_errcode (self->db) : rc;
   int sys = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
@@ -192,18 +180,18 @@ set_error_from_db (FoyerStore *self, int rc, GError **error)
   return FALSE;
 }
 
-static gboolean
-exec (FoyerStore *self, const char *sql, GError **error)
+gboolean
+_foyer_store_exec (FoyerStore *self, const char *sql, GError **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
-static gboolean
-begin (FoyerStore *self, GError **error)
+gboolean
+_foyer_store_begin (FoyerStore *self, GError **error)
 {
   if (self->readonly) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY,
@@ -212,24 +200,24 @@ begin (FoyerStore *self, GError **error)
   }
   /* IMMEDIATE takes the write lock up front, so a busy database fails here (after the busy
    * timeout) instead of half-way through. */
-  return exec (self, "BEGIN IMMEDIATE", error);
+  return _foyer_store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
-static void
-rollback (FoyerStore *self)
+void
+_foyer_store_rollback (FoyerStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static gboolean
-commit (FoyerStore *self, GError **error)
+gboolean
+_foyer_store_commit (FoyerStore *self, GError **error)
 {
   int rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
-    rollback (self);
+    _foyer_store_set_error_from_db (self, rc, error);
+    _foyer_store_rollback (self);
     return FALSE;
   }
   return TRUE;
@@ -242,7 +230,7 @@ step_done (FoyerStore *self, sqlite3_stmt *stmt, GError **error)
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
@@ -462,24 +450,24 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
 {
   int i = 1;
 
-  bind_text (stmt, i++, reg->id);
-  bind_text (stmt, i++, reg->event);
-  bind_text (stmt, i++, reg->kiosk_id);
-  bind_text (stmt, i++, reg->created_at);
-  bind_text (stmt, i++, reg->kind);
-  bind_text (stmt, i++, reg->category);
-  bind_text (stmt, i++, reg->full_name);
-  bind_text (stmt, i++, reg->family_name);
-  bind_text (stmt, i++, reg->given_name);
-  bind_text (stmt, i++, reg->organization);
-  bind_text (stmt, i++, reg->title);
+  _foyer_store_bind_text (stmt, i++, reg->id);
+  _foyer_store_bind_text (stmt, i++, reg->event);
+  _foyer_store_bind_text (stmt, i++, reg->kiosk_id);
+  _foyer_store_bind_text (stmt, i++, reg->created_at);
+  _foyer_store_bind_text (stmt, i++, reg->kind);
+  _foyer_store_bind_text (stmt, i++, reg->category);
+  _foyer_store_bind_text (stmt, i++, reg->full_name);
+  _foyer_store_bind_text (stmt, i++, reg->family_name);
+  _foyer_store_bind_text (stmt, i++, reg->given_name);
+  _foyer_store_bind_text (stmt, i++, reg->organization);
+  _foyer_store_bind_text (stmt, i++, reg->title);
   sqlite3_bind_text (stmt, i++, strv_to_json (reg->emails), -1, g_free);
   sqlite3_bind_text (stmt, i++, strv_to_json (reg->phones), -1, g_free);
-  bind_text (stmt, i++, reg->country);
-  bind_text (stmt, i++, reg->city);
+  _foyer_store_bind_text (stmt, i++, reg->country);
+  _foyer_store_bind_text (stmt, i++, reg->city);
   sqlite3_bind_text (stmt, i++, strv_to_json (reg->interests), -1, g_free);
-  bind_text (stmt, i++, reg->badge_code);
-  bind_text (stmt, i++, reg->source);
+  _foyer_store_bind_text (stmt, i++, reg->badge_code);
+  _foyer_store_bind_text (stmt, i++, reg->source);
   if (reg->raw_payload != NULL) {
     gsize len;
     const void *data = g_bytes_get_data (reg->raw_payload, &len);
@@ -488,9 +476,9 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
     sqlite3_bind_null (stmt, i++);
   }
   sqlite3_bind_int (stmt, i++, reg->consent_given ? 1 : 0);
-  bind_text (stmt, i++, reg->consent_version);
-  bind_text (stmt, i++, reg->consent_at);
-  bind_text (stmt, i++, reg->notes);
+  _foyer_store_bind_text (stmt, i++, reg->consent_version);
+  _foyer_store_bind_text (stmt, i++, reg->consent_at);
+  _foyer_store_bind_text (stmt, i++, reg->notes);
   sqlite3_bind_int (stmt, i++, reg->possible_duplicate ? 1 : 0);
   sqlite3_bind_int (stmt, i++, reg->purged ? 1 : 0);
   sqlite3_bind_text (stmt, i++, strv_to_json (reg->phones_unverified), -1, g_free);
@@ -693,7 +681,7 @@ migrate (FoyerStore *self, GError **error)
   int version = 0;
   int rc;
 
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
@@ -703,13 +691,13 @@ migrate (FoyerStore *self, GError **error)
   }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
-    rollback (self);
+    _foyer_store_set_error_from_db (self, rc, error);
+    _foyer_store_rollback (self);
     return FALSE;
   }
 
   if (version > FOYER_STORE_SCHEMA_VERSION) {
-    rollback (self);
+    _foyer_store_rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
                  _("The database %s was written by a newer Foyer (schema %d, this one knows %d). "
                  "Install the newer Foyer again; nothing was changed."),
@@ -721,14 +709,14 @@ migrate (FoyerStore *self, GError **error)
     g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
     g_debug ("migrating %s from schema %d to %d", self->path, v, v + 1);
-    if (!exec (self, _foyer_store_migrations[v], error) || !exec (self, set_version, error)) {
+    if (!_foyer_store_exec (self, _foyer_store_migrations[v], error) || !_foyer_store_exec (self, set_version, error)) {
       g_prefix_error (error, "Upgrading the database to schema %d failed: ", v + 1);
-      rollback (self);
+      _foyer_store_rollback (self);
       return FALSE;
     }
   }
   self->schema_version = FOYER_STORE_SCHEMA_VERSION;
-  return commit (self, error);
+  return _foyer_store_commit (self, error);
 }
 
 static int
@@ -800,7 +788,7 @@ release_dead_owners (FoyerStore *self, GError **error)
       g_ptr_array_add (dead, g_strdup (owner));
   }
   if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   g_clear_pointer (&stmt, cached_stmt_reset);
 
   if (dead->len == 0 && !any_null)
@@ -813,7 +801,7 @@ release_dead_owners (FoyerStore *self, GError **error)
                         "WHERE state = 'in_flight' AND (claimed_by IS NULL OR claimed_by IN "
                         "(SELECT value FROM json_each(?1)))", error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, dead_json != NULL ? dead_json : "[]");
+  _foyer_store_bind_text (stmt, 1, dead_json != NULL ? dead_json : "[]");
   if (!step_done (self, stmt, error))
     return FALSE;
   g_debug ("gave back %d records left in flight by a crashed sync", sqlite3_changes (self->db));
@@ -863,7 +851,7 @@ open_once (FoyerStore          *self,
 
   rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     close_db (self);
     return FALSE;
   }
@@ -876,7 +864,7 @@ open_once (FoyerStore          *self,
   version = read_schema_version (self, &rc);
   if (rc != SQLITE_OK) {
     *corrupt = is_corrupt_rc (rc);
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   }
   self->schema_version = version;
 
@@ -884,14 +872,17 @@ open_once (FoyerStore          *self,
     g_autoptr(GError) local_error = NULL;
 
     /* WAL: readers never block the writer; FULL: a commit is on disk when COMMIT returns. */
-    if (!exec (self, "PRAGMA journal_mode = WAL", &local_error)) {
+    if (!_foyer_store_exec (self, "PRAGMA journal_mode = WAL", &local_error)) {
       *corrupt = is_corrupt_error (local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   }
-  if (!exec (self, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error))
+  /* secure_delete: what is deleted or overwritten is zeroed, not left in free space, so that
+   * retention (foyer-store-retention.c) leaves no visitor's data behind in the file. */
+  if (!_foyer_store_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_foyer_store_exec (self, "PRAGMA secure_delete = ON", error) ||
+      !_foyer_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
   if (!self->readonly) {
@@ -912,7 +903,7 @@ open_once (FoyerStore          *self,
   rc = probe (self);
   if (rc != SQLITE_OK) {
     *corrupt = is_corrupt_rc (rc);
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   }
 
   if (!self->readonly) {
@@ -966,8 +957,8 @@ foyer_store_open (const char  *path,
 
 /* A write failed with CORRUPT on an open store: move the file aside now and continue on a fresh
  * database, so the next registration is saved. The error that is returned says so. */
-static void
-recover_at_runtime (FoyerStore *self, GError **error)
+void
+_foyer_store_recover_at_runtime (FoyerStore *self, GError **error)
 {
   gboolean corrupt;
   g_autoptr(GError) local_error = NULL;
@@ -1067,13 +1058,13 @@ lookup_badge_in (FoyerStore          *self,
   *out = NULL;
   if ((stmt = get_stmt (self, sql, error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, badge_code);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, badge_code);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *out = read_row (stmt);
   else if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
@@ -1108,8 +1099,8 @@ check_possible_duplicate (FoyerStore        *self,
                           "JOIN registrations r ON r.id = k.registration_id "
                           "WHERE k.event = ?1 AND k.key = ?2", error)) == NULL)
       return FALSE;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, g_ptr_array_index (keys, i));
+    _foyer_store_bind_text (stmt, 1, reg->event);
+    _foyer_store_bind_text (stmt, 2, g_ptr_array_index (keys, i));
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
       g_autofree char *other = normalize_name ((const char *)sqlite3_column_text (stmt, 0));
       if (strcmp (other, name) != 0) {
@@ -1118,7 +1109,7 @@ check_possible_duplicate (FoyerStore        *self,
       }
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      return set_error_from_db (self, rc, error);
+      return _foyer_store_set_error_from_db (self, rc, error);
   }
   return TRUE;
 }
@@ -1140,10 +1131,10 @@ queue_record (FoyerStore *self,
                         "  next_attempt_at = excluded.next_attempt_at, claimed_by = NULL, "
                         "  acknowledged_at = NULL", error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, record_id);
-  bind_text (stmt, 2, record_type);
+  _foyer_store_bind_text (stmt, 1, record_id);
+  _foyer_store_bind_text (stmt, 2, record_type);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  bind_text (stmt, 4, created_at);
+  _foyer_store_bind_text (stmt, 4, created_at);
   return step_done (self, stmt, error);
 }
 
@@ -1182,9 +1173,9 @@ insert_registration (FoyerStore        *self,
     if ((stmt = get_stmt (self, "INSERT INTO contact_keys (event, key, registration_id) "
                           "VALUES (?1, ?2, ?3)", error)) == NULL)
       return FALSE;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, g_ptr_array_index (keys, i));
-    bind_text (stmt, 3, reg->id);
+    _foyer_store_bind_text (stmt, 1, reg->event);
+    _foyer_store_bind_text (stmt, 2, g_ptr_array_index (keys, i));
+    _foyer_store_bind_text (stmt, 3, reg->id);
     if (!step_done (self, stmt, error))
       return FALSE;
     g_clear_pointer (&stmt, cached_stmt_reset);
@@ -1220,14 +1211,14 @@ foyer_store_add_registration (FoyerStore         *self,
   apply_defaults (reg);
   if (!foyer_registration_validate (reg, error))
     return FALSE;
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   if (reg->badge_code != NULL) {
     if (!lookup_badge (self, reg->event, reg->badge_code, &found, error))
       goto fail;
     if (found != NULL) {
-      rollback (self);
+      _foyer_store_rollback (self);
       if (existing != NULL)
         *existing = g_steal_pointer (&found);
       return TRUE;
@@ -1236,7 +1227,7 @@ foyer_store_add_registration (FoyerStore         *self,
 
   id_was_null = reg->id == NULL;
   created_was_null = reg->created_at == NULL;
-  if (!insert_registration (self, reg, error) || !commit (self, error)) {
+  if (!insert_registration (self, reg, error) || !_foyer_store_commit (self, error)) {
     /* Leave the caller's record as it was: it was not saved. */
     if (id_was_null)
       g_clear_pointer (&reg->id, g_free);
@@ -1249,8 +1240,8 @@ foyer_store_add_registration (FoyerStore         *self,
   return TRUE;
 
 fail:
-  rollback (self);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
   return FALSE;
 }
 
@@ -1268,7 +1259,7 @@ foyer_store_get_registration (FoyerStore  *self,
   if ((stmt = get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
                         error)) == NULL)
     return NULL;
-  bind_text (stmt, 1, id);
+  _foyer_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return read_registration (stmt);
@@ -1276,7 +1267,7 @@ foyer_store_get_registration (FoyerStore  *self,
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
                  "There is no record %s on this kiosk.", id);
   else
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
   return NULL;
 }
 
@@ -1389,7 +1380,7 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     }
   }
 
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   for (guint i = 0; i < registrations->len; i++) {
@@ -1401,11 +1392,11 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     if ((stmt = get_stmt (self, "SELECT 1 FROM preregistrations WHERE event = ?1 AND "
                           "badge_code = ?2", error)) == NULL)
       goto fail;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, reg->badge_code);
+    _foyer_store_bind_text (stmt, 1, reg->event);
+    _foyer_store_bind_text (stmt, 2, reg->badge_code);
     rc = sqlite3_step (stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      set_error_from_db (self, rc, error);
+      _foyer_store_set_error_from_db (self, rc, error);
       goto fail;
     }
     exists = rc == SQLITE_ROW;
@@ -1420,19 +1411,19 @@ foyer_store_import_preregistrations (FoyerStore  *self,
                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
     if (stmt == NULL)
       goto fail;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, reg->badge_code);
-    bind_text (stmt, 3, reg->category);
-    bind_text (stmt, 4, reg->full_name);
-    bind_text (stmt, 5, reg->family_name);
-    bind_text (stmt, 6, reg->given_name);
-    bind_text (stmt, 7, reg->organization);
-    bind_text (stmt, 8, reg->title);
+    _foyer_store_bind_text (stmt, 1, reg->event);
+    _foyer_store_bind_text (stmt, 2, reg->badge_code);
+    _foyer_store_bind_text (stmt, 3, reg->category);
+    _foyer_store_bind_text (stmt, 4, reg->full_name);
+    _foyer_store_bind_text (stmt, 5, reg->family_name);
+    _foyer_store_bind_text (stmt, 6, reg->given_name);
+    _foyer_store_bind_text (stmt, 7, reg->organization);
+    _foyer_store_bind_text (stmt, 8, reg->title);
     sqlite3_bind_text (stmt, 9, strv_to_json (reg->emails), -1, g_free);
     sqlite3_bind_text (stmt, 10, strv_to_json (reg->phones), -1, g_free);
-    bind_text (stmt, 11, reg->country);
-    bind_text (stmt, 12, reg->city);
-    bind_text (stmt, 13, now);
+    _foyer_store_bind_text (stmt, 11, reg->country);
+    _foyer_store_bind_text (stmt, 12, reg->city);
+    _foyer_store_bind_text (stmt, 13, now);
     if (!step_done (self, stmt, error))
       goto fail;
     if (exists)
@@ -1441,7 +1432,7 @@ foyer_store_import_preregistrations (FoyerStore  *self,
       inserted++;
   }
 
-  if (!commit (self, error))
+  if (!_foyer_store_commit (self, error))
     goto fail;
   if (n_inserted != NULL)
     *n_inserted = inserted;
@@ -1450,8 +1441,8 @@ foyer_store_import_preregistrations (FoyerStore  *self,
   return TRUE;
 
 fail:
-  rollback (self);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
   return FALSE;
 }
 
@@ -1473,13 +1464,13 @@ foyer_store_check_in_badge (FoyerStore         *self,
   g_return_val_if_fail (added == NULL || *added == NULL, FALSE);
   g_return_val_if_fail (existing == NULL || *existing == NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   if (!lookup_badge (self, event, badge_code, &found, error))
     goto fail;
   if (found != NULL) {
-    rollback (self);
+    _foyer_store_rollback (self);
     if (existing != NULL)
       *existing = g_steal_pointer (&found);
     return TRUE;
@@ -1488,7 +1479,7 @@ foyer_store_check_in_badge (FoyerStore         *self,
   if (!lookup_preregistration (self, event, badge_code, &reg, error))
     goto fail;
   if (reg == NULL) {
-    rollback (self);
+    _foyer_store_rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
                  _("The badge %s is not pre-registered for this event. Register the visitor "
                  "at the kiosk instead."), badge_code);
@@ -1499,7 +1490,7 @@ foyer_store_check_in_badge (FoyerStore         *self,
   if (raw_payload != NULL)
     reg->raw_payload = g_bytes_ref (raw_payload);
   if (!foyer_registration_validate (reg, error) || !insert_registration (self, reg, error) ||
-      !commit (self, error))
+      !_foyer_store_commit (self, error))
     goto fail;
 
   g_signal_emit (self, signals[RECORD_ADDED], 0, reg->id, foyer_registration_wire_type (reg));
@@ -1508,8 +1499,8 @@ foyer_store_check_in_badge (FoyerStore         *self,
   return TRUE;
 
 fail:
-  rollback (self);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
   return FALSE;
 }
 
@@ -1555,7 +1546,7 @@ foyer_store_save_lead (FoyerStore  *self,
 
   if (!foyer_lead_validate (lead, error))
     return FALSE;
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   id_was_null = lead->id == NULL;
@@ -1576,17 +1567,17 @@ foyer_store_save_lead (FoyerStore  *self,
                         "  notes = excluded.notes, answers_json = excluded.answers_json, "
                         "  follow_up = excluded.follow_up", error)) == NULL)
     goto fail;
-  bind_text (stmt, 1, lead->id);
-  bind_text (stmt, 2, lead->registration_id);
-  bind_text (stmt, 3, lead->event);
-  bind_text (stmt, 4, lead->kiosk_id);
-  bind_text (stmt, 5, lead->created_at);
-  bind_text (stmt, 6, lead->updated_at);
-  bind_text (stmt, 7, lead->booth);
-  bind_text (stmt, 8, lead->staff_id);
-  bind_text (stmt, 9, lead->rating);
-  bind_text (stmt, 10, lead->notes);
-  bind_text (stmt, 11, lead->answers_json);
+  _foyer_store_bind_text (stmt, 1, lead->id);
+  _foyer_store_bind_text (stmt, 2, lead->registration_id);
+  _foyer_store_bind_text (stmt, 3, lead->event);
+  _foyer_store_bind_text (stmt, 4, lead->kiosk_id);
+  _foyer_store_bind_text (stmt, 5, lead->created_at);
+  _foyer_store_bind_text (stmt, 6, lead->updated_at);
+  _foyer_store_bind_text (stmt, 7, lead->booth);
+  _foyer_store_bind_text (stmt, 8, lead->staff_id);
+  _foyer_store_bind_text (stmt, 9, lead->rating);
+  _foyer_store_bind_text (stmt, 10, lead->notes);
+  _foyer_store_bind_text (stmt, 11, lead->answers_json);
   sqlite3_bind_int (stmt, 12, lead->follow_up ? 1 : 0);
   if (!step_done (self, stmt, error)) {
     if (g_error_matches (*error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID)) {
@@ -1597,7 +1588,7 @@ foyer_store_save_lead (FoyerStore  *self,
     goto fail;
   }
 
-  if (!queue_record (self, lead->id, "lead", lead->created_at, error) || !commit (self, error))
+  if (!queue_record (self, lead->id, "lead", lead->created_at, error) || !_foyer_store_commit (self, error))
     goto fail;
 
   g_signal_emit (self, signals[RECORD_ADDED], 0, lead->id, "lead");
@@ -1606,8 +1597,8 @@ foyer_store_save_lead (FoyerStore  *self,
 fail:
   if (id_was_null)
     g_clear_pointer (&lead->id, g_free);
-  rollback (self);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
   return FALSE;
 }
 
@@ -1626,7 +1617,7 @@ foyer_store_get_lead (FoyerStore  *self,
                         "LEFT JOIN registrations r ON r.id = l.registration_id WHERE l.id = ?1",
                         error)) == NULL)
     return NULL;
-  bind_text (stmt, 1, id);
+  _foyer_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return read_lead (stmt);
@@ -1634,7 +1625,7 @@ foyer_store_get_lead (FoyerStore  *self,
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
                  "There is no lead %s on this kiosk.", id);
   else
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
   return NULL;
 }
 
@@ -1666,13 +1657,13 @@ foyer_store_list_leads (FoyerStore  *self,
                         " instr(foyer_fold(l.notes), ?3) > 0) "
                         "ORDER BY l.created_at DESC, l.rowid DESC", error)) == NULL)
     return NULL;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, since);
-  bind_text (stmt, 3, needle);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, since);
+  _foyer_store_bind_text (stmt, 3, needle);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (leads, read_lead (stmt));
   if (rc != SQLITE_DONE) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return NULL;
   }
   return g_steal_pointer (&leads);
@@ -1743,9 +1734,9 @@ foyer_store_outbox_take (FoyerStore  *self,
   /* Marking rows in_flight need not reach the disk before we return: after a power cut they
    * would be given back as pending anyway. Skipping that fsync halves the cost of a batch; the
    * next synchronous=FULL commit (mark_done) syncs these frames too. */
-  exec (self, "PRAGMA synchronous = NORMAL", NULL);
-  if (!begin (self, error)) {
-    exec (self, "PRAGMA synchronous = FULL", NULL);
+  _foyer_store_exec (self, "PRAGMA synchronous = NORMAL", NULL);
+  if (!_foyer_store_begin (self, error)) {
+    _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
     return NULL;
   }
 
@@ -1763,7 +1754,7 @@ foyer_store_outbox_take (FoyerStore  *self,
       g_ptr_array_add (rows, column_text (stmt, 1));
     }
     if (rc != SQLITE_DONE) {
-      set_error_from_db (self, rc, error);
+      _foyer_store_set_error_from_db (self, rc, error);
       goto fail;
     }
   }
@@ -1794,8 +1785,8 @@ foyer_store_outbox_take (FoyerStore  *self,
     if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'in_flight', claimed_by = ?2 "
                           "WHERE record_id IN (SELECT value FROM json_each(?1))", error)) == NULL)
       goto fail;
-    bind_text (stmt, 1, taken_json);
-    bind_text (stmt, 2, self->owner);
+    _foyer_store_bind_text (stmt, 1, taken_json);
+    _foyer_store_bind_text (stmt, 2, self->owner);
     if (!step_done (self, stmt, error))
       goto fail;
   }
@@ -1806,21 +1797,21 @@ foyer_store_outbox_take (FoyerStore  *self,
     if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'dead', last_error = ?2 "
                           "WHERE record_id = ?1", error)) == NULL)
       goto fail;
-    bind_text (stmt, 1, g_ptr_array_index (missing, i));
-    bind_text (stmt, 2, "the record is missing from the database");
+    _foyer_store_bind_text (stmt, 1, g_ptr_array_index (missing, i));
+    _foyer_store_bind_text (stmt, 2, "the record is missing from the database");
     if (!step_done (self, stmt, error))
       goto fail;
   }
 
-  if (!commit (self, error))
+  if (!_foyer_store_commit (self, error))
     goto fail;
-  exec (self, "PRAGMA synchronous = FULL", NULL);
+  _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
   return g_steal_pointer (&records);
 
 fail:
-  rollback (self);
-  exec (self, "PRAGMA synchronous = FULL", NULL);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
+  _foyer_store_recover_at_runtime (self, error);
   return NULL;
 }
 
@@ -1840,22 +1831,22 @@ update_ids (FoyerStore         *self,
   if (ids == NULL || ids[0] == NULL)
     return TRUE;
   if (self->readonly)
-    return begin (self, error);
+    return _foyer_store_begin (self, error);
 
   ids_json = strv_array_to_json ((const char * const *)ids);
   if ((stmt = get_stmt (self, sql, error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, ids_json);
-  bind_text (stmt, 2, text2);
+  _foyer_store_bind_text (stmt, 1, ids_json);
+  _foyer_store_bind_text (stmt, 2, text2);
   sqlite3_bind_int64 (stmt, 3, int3);
   /* A single statement is its own transaction. Without the fsync: a power cut may undo the
    * last state changes, which only sends those records again, and head office deduplicates by
    * id. The records themselves were committed with synchronous=FULL. */
-  exec (self, "PRAGMA synchronous = NORMAL", NULL);
+  _foyer_store_exec (self, "PRAGMA synchronous = NORMAL", NULL);
   ok = step_done (self, stmt, error);
-  exec (self, "PRAGMA synchronous = FULL", NULL);
+  _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
   if (!ok) {
-    recover_at_runtime (self, error);
+    _foyer_store_recover_at_runtime (self, error);
     return FALSE;
   }
   return TRUE;
@@ -1917,14 +1908,14 @@ foyer_store_outbox_mark_dead (FoyerStore  *self,
   g_return_val_if_fail (id != NULL, FALSE);
 
   if (self->readonly)
-    return begin (self, error);
+    return _foyer_store_begin (self, error);
   if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'dead', last_error = ?2, "
                         "claimed_by = NULL WHERE record_id = ?1", error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, reason);
+  _foyer_store_bind_text (stmt, 1, id);
+  _foyer_store_bind_text (stmt, 2, reason);
   if (!step_done (self, stmt, error)) {
-    recover_at_runtime (self, error);
+    _foyer_store_recover_at_runtime (self, error);
     return FALSE;
   }
   if (sqlite3_changes (self->db) == 0) {
@@ -1964,7 +1955,7 @@ foyer_store_outbox_counts (FoyerStore         *self,
       counts->dead = n;
   }
   if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
@@ -1982,7 +1973,7 @@ foyer_store_outbox_next_due (FoyerStore  *self,
     return -1;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return -1;
   }
   if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
@@ -2007,7 +1998,7 @@ foyer_store_outbox_list (FoyerStore  *self,
                         "created_at FROM outbox WHERE ?1 IS NULL OR state = ?1 "
                         "ORDER BY rowid LIMIT ?2", error)) == NULL)
     return NULL;
-  bind_text (stmt, 1, state);
+  _foyer_store_bind_text (stmt, 1, state);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64)limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     FoyerOutboxEntry *entry = g_new0 (FoyerOutboxEntry, 1);
@@ -2021,7 +2012,7 @@ foyer_store_outbox_list (FoyerStore  *self,
     g_ptr_array_add (entries, entry);
   }
   if (rc != SQLITE_DONE) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return NULL;
   }
   return g_steal_pointer (&entries);
@@ -2038,7 +2029,7 @@ foyer_store_outbox_requeue (FoyerStore  *self,
 
   g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
 
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
   {
     g_autoptr(CachedStmt) stmt = NULL;
@@ -2048,18 +2039,18 @@ foyer_store_outbox_requeue (FoyerStore  *self,
                           "WHERE state = 'dead' AND (?1 IS NULL OR record_id = ?1) "
                           "RETURNING record_id, record_type", error)) == NULL)
       goto fail;
-    bind_text (stmt, 1, id);
+    _foyer_store_bind_text (stmt, 1, id);
     sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
       g_ptr_array_add (requeued, column_text (stmt, 0));
       g_ptr_array_add (requeued, column_text (stmt, 1));
     }
     if (rc != SQLITE_DONE) {
-      set_error_from_db (self, rc, error);
+      _foyer_store_set_error_from_db (self, rc, error);
       goto fail;
     }
   }
-  if (!commit (self, error))
+  if (!_foyer_store_commit (self, error))
     goto fail;
 
   if (n != NULL)
@@ -2070,8 +2061,8 @@ foyer_store_outbox_requeue (FoyerStore  *self,
   return TRUE;
 
 fail:
-  rollback (self);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
   return FALSE;
 }
 
@@ -2092,19 +2083,19 @@ foyer_store_record_print (FoyerStore  *self,
   g_return_val_if_fail (record_id != NULL, FALSE);
 
   if (self->readonly)
-    return begin (self, error);
+    return _foyer_store_begin (self, error);
   if ((stmt = get_stmt (self, "INSERT INTO prints (record_id, printed_at, printer, success, "
                         "message) SELECT ?1, ?2, ?3, ?4, ?5 "
                         "WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ?1)",
                         error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, record_id);
-  bind_text (stmt, 2, now);
-  bind_text (stmt, 3, printer);
+  _foyer_store_bind_text (stmt, 1, record_id);
+  _foyer_store_bind_text (stmt, 2, now);
+  _foyer_store_bind_text (stmt, 3, printer);
   sqlite3_bind_int (stmt, 4, success ? 1 : 0);
-  bind_text (stmt, 5, message);
+  _foyer_store_bind_text (stmt, 5, message);
   if (!step_done (self, stmt, error)) {
-    recover_at_runtime (self, error);
+    _foyer_store_recover_at_runtime (self, error);
     return FALSE;
   }
   if (sqlite3_changes (self->db) == 0) {
@@ -2113,80 +2104,6 @@ foyer_store_record_print (FoyerStore  *self,
     return FALSE;
   }
   return TRUE;
-}
-
-/* --- retention --- */
-
-gboolean
-foyer_store_purge_older_than (FoyerStore  *self,
-                              int          days,
-                              guint       *n_purged,
-                              GError     **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) cutoff_dt = NULL;
-  g_autofree char *cutoff = NULL;
-  guint purged = 0;
-  static const char * const purge_sql[] = {
-    /* the contact keys first: they point at the rows being purged */
-    "DELETE FROM contact_keys WHERE registration_id IN (SELECT r.id FROM registrations r "
-    "  JOIN outbox o ON o.record_id = r.id WHERE r.purged = 0 AND o.state = 'done' AND "
-    "  r.created_at < ?1)",
-    /* category, kind, created_at, country and interests stay: they are the anonymous counts */
-    "UPDATE registrations SET full_name = NULL, family_name = NULL, given_name = NULL, "
-    "  organization = NULL, title = NULL, emails = NULL, phones = NULL, city = NULL, "
-    "  badge_code = NULL, raw_payload = NULL, notes = NULL, purged = 1 "
-    "WHERE purged = 0 AND created_at < ?1 AND "
-    "  id IN (SELECT record_id FROM outbox WHERE state = 'done')",
-    "UPDATE leads SET notes = NULL, answers_json = NULL WHERE created_at < ?1 AND "
-    "  (notes IS NOT NULL OR answers_json IS NOT NULL) AND "
-    "  id IN (SELECT record_id FROM outbox WHERE state = 'done')",
-    NULL
-  };
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (days >= 0, FALSE);
-
-  cutoff_dt = g_date_time_add_days (now, -days);
-  cutoff = g_date_time_format (cutoff_dt, "%Y-%m-%dT%H:%M:%S.000Z");
-
-  /* Overwrite what is deleted instead of leaving it in free pages. */
-  if (!exec (self, "PRAGMA secure_delete = ON", error))
-    return FALSE;
-  if (!begin (self, error))
-    goto fail_pragma;
-  for (guint i = 0; purge_sql[i] != NULL; i++) {
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2 (self->db, purge_sql[i], -1, &stmt, NULL);
-
-    if (rc == SQLITE_OK) {
-      bind_text (stmt, 1, cutoff);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-      if (i == 1)
-        purged = sqlite3_changes (self->db);
-    }
-    sqlite3_finalize (stmt);
-    if (rc != SQLITE_OK) {
-      set_error_from_db (self, rc, error);
-      rollback (self);
-      goto fail_pragma;
-    }
-  }
-  if (!commit (self, error))
-    goto fail_pragma;
-  /* The old contents also sit in the WAL until a checkpoint: write them back and empty it. */
-  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-  exec (self, "PRAGMA secure_delete = OFF", NULL);
-  if (n_purged != NULL)
-    *n_purged = purged;
-  return TRUE;
-
-fail_pragma:
-  exec (self, "PRAGMA secure_delete = OFF", NULL);
-  recover_at_runtime (self, error);
-  return FALSE;
 }
 
 /* --- reading many --- */
@@ -2210,9 +2127,9 @@ foyer_store_foreach_registration (FoyerStore            *self,
                            "WHERE (?1 IS NULL OR event = ?1) AND (?2 IS NULL OR created_at >= ?2) "
                            "ORDER BY created_at, rowid", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return set_error_from_db (self, rc, error);
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, since);
+    return _foyer_store_set_error_from_db (self, rc, error);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     g_autoptr(FoyerRegistration) reg = read_registration (stmt);
 
@@ -2222,7 +2139,7 @@ foyer_store_foreach_registration (FoyerStore            *self,
     }
   }
   if (rc != SQLITE_DONE) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     sqlite3_finalize (stmt);
     return FALSE;
   }
@@ -2243,10 +2160,10 @@ foyer_store_count_registrations (FoyerStore  *self,
   if ((stmt = get_stmt (self, "SELECT count(*) FROM registrations WHERE ?1 IS NULL OR event = ?1",
                         error)) == NULL)
     return -1;
-  bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 1, event);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return -1;
   }
   return sqlite3_column_int64 (stmt, 0);
@@ -2264,16 +2181,16 @@ count_grouped (FoyerStore  *self,
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
-    return set_error_from_db (self, rc, error);
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, since);
+    return _foyer_store_set_error_from_db (self, rc, error);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     const char *key = (const char *)sqlite3_column_text (stmt, 0);
     json_object_set_int_member (into, key != NULL ? key : "", sqlite3_column_int64 (stmt, 1));
   }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
@@ -2339,7 +2256,7 @@ foyer_store_finalize (GObject *object)
     if (sqlite3_prepare_v2 (self->db, "UPDATE outbox SET state = 'pending', claimed_by = NULL "
                             "WHERE state = 'in_flight' AND claimed_by = ?1",
                             -1, &stmt, NULL) == SQLITE_OK) {
-      bind_text (stmt, 1, self->owner);
+      _foyer_store_bind_text (stmt, 1, self->owner);
       sqlite3_step (stmt);
     }
     sqlite3_finalize (stmt);

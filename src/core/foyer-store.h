@@ -190,11 +190,39 @@ gboolean           foyer_store_record_print        (FoyerStore         *self,
 
 /* --- retention, statistics --- */
 
-/* Purges personal fields of acknowledged records older than days; returns how many. */
+/* Purges personal fields of acknowledged records older than days; returns how many.
+ * foyer_store_purge() with the registrations' count only. */
 gboolean           foyer_store_purge_older_than    (FoyerStore         *self,
                                                     int                 days,
                                                     guint              *n_purged,
                                                     GError            **error);
+
+typedef struct {
+  guint    registrations;     /* delivered records whose personal fields were removed */
+  guint    leads;             /* delivered leads whose notes, answers and staff were removed */
+  guint    preregistrations;  /* imported attendees deleted (imported before the cutoff) */
+  guint    outbox_errors;     /* delivered rows whose last error message was removed */
+  guint    corrupt_copies;    /* damaged database copies (PATH.corrupt-*) moved aside before
+                               * the cutoff, removed */
+  gint64   undelivered_kept;  /* older than the cutoff but not acknowledged by head office
+                               * (pending, in flight, dead): kept whole, never purged */
+  gboolean wal_clean;         /* the WAL was written back and truncated to 0 bytes */
+} FoyerPurgeResult;
+
+/* Applies retention to every table and file that holds personal data: delivered records,
+ * leads, outbox error messages, pre-registrations, damaged copies; with secure_delete, then a
+ * TRUNCATE checkpoint (retried) so that no old byte stays in the database or its WAL. Records
+ * not yet delivered are never purged: they are counted in result->undelivered_kept. When a
+ * reader keeps an old snapshot open past the retries, the tables are purged but this fails with
+ * FOYER_STORE_ERROR_LOCKED (result is filled, wal_clean FALSE): purge again later. */
+gboolean           foyer_store_purge               (FoyerStore         *self,
+                                                    int                 days,
+                                                    FoyerPurgeResult   *result,
+                                                    GError            **error);
+/* Records older than days that head office has not acknowledged (what purge keeps). */
+gint64             foyer_store_count_undelivered_older_than (FoyerStore *self,
+                                                             int         days,
+                                                             GError    **error);
 /* {"by_kind":{…},"by_category":{…},"by_hour":{"2026-11-24T10":n,…},"outbox":{…}} for event
  * (NULL = all) since (NULL = all) */
 JsonObject        *foyer_store_stats               (FoyerStore         *self,
