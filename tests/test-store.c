@@ -208,7 +208,7 @@ test_invalid (void)
       g_clear_pointer (&reg->full_name, g_free);
 
     g_assert_false (foyer_store_add_registration (store, reg, NULL, &error));
-    g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID);
+    g_assert_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID);
     g_assert_null (reg->id);
     g_clear_error (&error);
   }
@@ -533,7 +533,7 @@ test_leads (void)
   g_clear_error (&error);
   bad->rating = g_strdup ("lukewarm");
   g_assert_false (foyer_store_save_lead (store, bad, &error));
-  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID);
+  g_assert_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID);
 }
 
 static void
@@ -996,6 +996,39 @@ test_purge_everything (void)
 }
 
 static void
+purge_file_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The kiosk's timer purges in a worker, on a connection of its own. */
+static void
+test_purge_file_async (void)
+{
+  g_autofree char *path = db_path ("purge-async");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autofree char *id = add (store, "Asynchronous Ann", "B-A", NULL, NULL);
+  g_autoptr(JsonArray) batch = foyer_store_outbox_take (store, 10, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FoyerRegistration) got = NULL;
+  const char *ids[] = { id, NULL };
+  FoyerPurgeResult purged = { 0 };
+
+  g_assert_true (foyer_store_outbox_mark_done (store, ids, &error));
+  exec_sql (path, "UPDATE registrations SET created_at = '2026-01-01T10:00:00.000Z'");
+  foyer_store_purge_file_async (path, 30, NULL, purge_file_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (foyer_store_purge_file_finish (result, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged.registrations, ==, 1);
+  g_assert_true (purged.wal_clean);
+  got = foyer_store_get_registration (store, id, &error);
+  g_assert_true (got->purged);
+}
+
+static void
 test_stats (void)
 {
   g_autofree char *path = db_path ("stats");
@@ -1086,7 +1119,7 @@ test_record_json (void)
     g_assert_true (json_parser_load_from_data (p, "{\"full_name\":\"X\",\"emails\":7}", -1, NULL));
     r = foyer_registration_from_json (json_node_get_object (json_parser_get_root (p)), &error);
     g_assert_null (r);
-    g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID);
+    g_assert_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID);
   }
 }
 
@@ -1777,6 +1810,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/record-print", test_record_print);
   g_test_add_func ("/store/purge", test_purge);
   g_test_add_func ("/store/purge-everything", test_purge_everything);
+  g_test_add_func ("/store/purge-file-async", test_purge_file_async);
   g_test_add_func ("/store/stats", test_stats);
   g_test_add_func ("/store/record-json", test_record_json);
   g_test_add_func ("/store/migrations-from-every-version", test_migrations_from_every_version);

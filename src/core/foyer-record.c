@@ -12,7 +12,8 @@
 #include <sys/random.h>
 
 #include "foyer-record.h"
-#include "foyer-store.h"
+
+G_DEFINE_QUARK (foyer-record-error-quark, foyer_record_error)
 
 #define MAX_TEXT_CHARS 2048       /* one field: names, notes… */
 #define MAX_LIST_ITEMS 32
@@ -291,7 +292,7 @@ read_string (JsonObject *object, const char *key, char **out, GError **error)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” must be a string", key);
     return FALSE;
   }
@@ -308,7 +309,7 @@ read_bool (JsonObject *object, const char *key, gboolean *out, GError **error)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” must be true or false", key);
     return FALSE;
   }
@@ -335,14 +336,14 @@ read_strv (JsonObject *object, const char *key, char ***out, GError **error)
       JsonNode *item = json_array_get_element (array, i);
 
       if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING) {
-        g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+        g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                      "“%s” must be a list of strings", key);
         return FALSE;
       }
       g_strv_builder_add (builder, json_node_get_string (item));
     }
   } else {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” must be a list of strings", key);
     return FALSE;
   }
@@ -432,7 +433,7 @@ foyer_registration_from_json (JsonObject  *object,
           !read_string (c, "at", &reg->consent_at, error))
         return NULL;
     } else {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "“consent” must be true, false or {\"given\", \"version\", \"at\"}");
       return NULL;
     }
@@ -446,19 +447,19 @@ check_text (const char *field, const char *value, gboolean required, GError **er
 {
   if (value == NULL || *value == '\0') {
     if (required) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "“%s” is missing", field);
       return FALSE;
     }
     return TRUE;
   }
   if (!g_utf8_validate (value, -1, NULL)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” is not valid UTF-8 text", field);
     return FALSE;
   }
   if (g_utf8_strlen (value, -1) > MAX_TEXT_CHARS) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” is longer than %d characters", field, MAX_TEXT_CHARS);
     return FALSE;
   }
@@ -493,7 +494,7 @@ check_list (const char *field, char **values, GError **error)
   if (values == NULL)
     return TRUE;
   if (g_strv_length (values) > MAX_LIST_ITEMS) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” has more than %d entries", field, MAX_LIST_ITEMS);
     return FALSE;
   }
@@ -510,19 +511,19 @@ foyer_registration_validate (const FoyerRegistration *reg,
   g_return_val_if_fail (reg != NULL, FALSE);
 
   if (!foyer_kind_is_valid (reg->kind)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“kind” must be walk_in, check_in or lead, not “%s”",
                  reg->kind != NULL ? reg->kind : "");
     return FALSE;
   }
   if (!foyer_category_is_valid (reg->category)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“category” must be one of trade_visitor, public, media, exhibitor, vip, "
                  "organizer, not “%s”", reg->category != NULL ? reg->category : "");
     return FALSE;
   }
   if (reg->source != NULL && !foyer_source_is_valid (reg->source)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“source” must be one of badge, vcard, mecard, bizcard, manual, url, not “%s”",
                  reg->source);
     return FALSE;
@@ -548,7 +549,7 @@ foyer_registration_validate (const FoyerRegistration *reg,
   for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++) {
     const char *at = strchr (reg->emails[i], '@');
     if (at == NULL || at == reg->emails[i] || at[1] == '\0' || strchr (reg->emails[i], ' ')) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "“%s” is not an e-mail address", reg->emails[i]);
       return FALSE;
     }
@@ -556,7 +557,7 @@ foyer_registration_validate (const FoyerRegistration *reg,
   for (guint i = 0; reg->phones_unverified != NULL && reg->phones_unverified[i] != NULL; i++) {
     if (reg->phones == NULL || !g_strv_contains ((const char * const *) reg->phones,
                                                  reg->phones_unverified[i])) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "unverified phone “%s” is not one of the phones", reg->phones_unverified[i]);
       return FALSE;
     }
@@ -565,25 +566,25 @@ foyer_registration_validate (const FoyerRegistration *reg,
     if (!phone_is_e164 (reg->phones[i]) &&
         (reg->phones_unverified == NULL ||
          !g_strv_contains ((const char * const *) reg->phones_unverified, reg->phones[i]))) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "phone “%s” is not in international form (+86…)", reg->phones[i]);
       return FALSE;
     }
   }
   if (!timestamp_is_valid (reg->created_at) || !timestamp_is_valid (reg->consent_at)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "a time is not in RFC 3339 form (2026-11-24T10:42:00.000Z)");
     return FALSE;
   }
   if (reg->raw_payload != NULL && g_bytes_get_size (reg->raw_payload) > 64 * 1024) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "the scanned payload is larger than 64 KiB");
     return FALSE;
   }
 
   if (g_strcmp0 (reg->kind, FOYER_KIND_CHECK_IN) == 0 &&
       (reg->badge_code == NULL || *reg->badge_code == '\0')) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "a check-in needs the badge code");
     return FALSE;
   }
@@ -591,7 +592,7 @@ foyer_registration_validate (const FoyerRegistration *reg,
       (reg->badge_code == NULL || *reg->badge_code == '\0') &&
       (reg->emails == NULL || reg->emails[0] == NULL) &&
       (reg->phones == NULL || reg->phones[0] == NULL) && !reg->purged) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "the visitor has no name, badge code, e-mail or phone");
     return FALSE;
   }
@@ -715,7 +716,7 @@ foyer_lead_validate (const FoyerLead  *lead,
   g_return_val_if_fail (lead != NULL, FALSE);
 
   if (lead->rating != NULL && !foyer_rating_is_valid (lead->rating)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“rating” must be hot, warm or cold, not “%s”", lead->rating);
     return FALSE;
   }
@@ -730,13 +731,13 @@ foyer_lead_validate (const FoyerLead  *lead,
     g_autoptr(JsonNode) answers = parse_answers (lead->answers_json);
 
     if (answers == NULL) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "the qualifying answers are not a JSON object");
       return FALSE;
     }
   }
   if (!timestamp_is_valid (lead->created_at)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "a time is not in RFC 3339 form (2026-11-24T10:42:00.000Z)");
     return FALSE;
   }

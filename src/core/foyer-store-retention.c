@@ -234,3 +234,75 @@ foyer_store_purge_older_than (FoyerStore  *self,
     *n_purged = result.registrations;
   return TRUE;
 }
+
+/* --- in a worker thread, on its own connection (the kiosk's timer) --- */
+
+typedef struct {
+  char             *path;
+  int               days;
+  FoyerPurgeResult  result;
+} PurgeJob;
+
+static void
+purge_job_free (PurgeJob *job)
+{
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+purge_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PurgeJob *job = task_data;
+  g_autoptr(FoyerStore) store = NULL;
+  GError *error = NULL;
+
+  if ((store = foyer_store_open (job->path, &error)) == NULL ||
+      !foyer_store_purge (store, job->days, &job->result, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+foyer_store_purge_file_async (const char          *path,
+                              int                  days,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PurgeJob *job;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (days >= 0);
+
+  job = g_new0 (PurgeJob, 1);
+  job->path = g_strdup (path);
+  job->days = days;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, foyer_store_purge_file_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) purge_job_free);
+  g_task_run_in_thread (task, purge_thread);
+}
+
+gboolean
+foyer_store_purge_file_finish (GAsyncResult      *result,
+                               FoyerPurgeResult  *purge_result,
+                               GError           **error)
+{
+  PurgeJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == foyer_store_purge_file_async,
+                        FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (purge_result != NULL)
+    *purge_result = job->result;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
