@@ -10,7 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* Builder state for one contact: lists grow in GPtrArrays and are frozen into GStrv at the end. */
+/* The region of numbers written without a country code when none is configured. */
+#define FOYER_DEFAULT_REGION "CN"
+
+/* foyer-contact.c: builder state for one contact: lists grow in GPtrArrays and are frozen into GStrv at the end. */
 typedef struct {
   FoyerContact *contact;
   GPtrArray    *emails;
