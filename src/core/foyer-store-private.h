@@ -28,6 +28,27 @@ struct _FoyerStore {
   gboolean     readonly;
 };
 
+/* Statements prepared once per connection, reset and unbound when the autoptr goes. */
+typedef sqlite3_stmt CachedStmt;
+void        _foyer_store_cached_stmt_reset (CachedStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, _foyer_store_cached_stmt_reset)
+/* The connection's prepared statement for sql (a static string: the cache keys on it). */
+CachedStmt *_foyer_store_get_stmt          (FoyerStore   *self,
+                                            const char   *sql,
+                                            GError      **error);
+/* Steps a statement expected to finish (INSERT/UPDATE). */
+gboolean    _foyer_store_step_done         (FoyerStore   *self,
+                                            sqlite3_stmt *stmt,
+                                            GError      **error);
+char       *_foyer_store_column_text       (sqlite3_stmt *stmt,
+                                            int           i);
+/* ids as a JSON array text, for json_each() in SQL. */
+char       *_foyer_store_strv_array_to_json (const char * const *ids);
+/* ::record-added, after COMMIT. */
+void        _foyer_store_emit_record_added (FoyerStore   *self,
+                                            const char   *record_id,
+                                            const char   *record_type);
+
 /* SQLite result code → FOYER_STORE_ERROR with a message an attendant can act on; FALSE. */
 gboolean _foyer_store_set_error_from_db   (FoyerStore   *self,
                                            int           rc,

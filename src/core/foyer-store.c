@@ -46,26 +46,22 @@ static guint owner_serial;
 
 /* --- statements --- */
 
-typedef sqlite3_stmt CachedStmt;
-
 static void
 stmt_finalize (gpointer stmt)
 {
   sqlite3_finalize (stmt);
 }
 
-static void
-cached_stmt_reset (CachedStmt *stmt)
+void
+_foyer_store_cached_stmt_reset (CachedStmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, cached_stmt_reset)
 
-
-static CachedStmt *
-get_stmt (FoyerStore  *self,
+CachedStmt *
+_foyer_store_get_stmt (FoyerStore  *self,
           const char  *sql,
           GError     **error)
 {
@@ -92,8 +88,8 @@ _foyer_store_bind_text (sqlite3_stmt *stmt, int i, const char *value)
     sqlite3_bind_null (stmt, i);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt, int i)
+char *
+_foyer_store_column_text (sqlite3_stmt *stmt, int i)
 {
   const unsigned char *text = sqlite3_column_text (stmt, i);
 
@@ -224,8 +220,8 @@ _foyer_store_commit (FoyerStore *self, GError **error)
 }
 
 /* Steps a statement expected to finish (INSERT/UPDATE). */
-static gboolean
-step_done (FoyerStore *self, sqlite3_stmt *stmt, GError **error)
+gboolean
+_foyer_store_step_done (FoyerStore *self, sqlite3_stmt *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -376,8 +372,8 @@ strv_from_json (const char *text)
   return g_strv_builder_end (builder);
 }
 
-static char *
-strv_array_to_json (const char * const *ids)
+char *
+_foyer_store_strv_array_to_json (const char * const *ids)
 {
   return strv_to_json ((char **)ids);
 }
@@ -394,7 +390,7 @@ strv_array_to_json (const char * const *ids)
 static char **
 strv_from_json_column (sqlite3_stmt *stmt, int i)
 {
-  g_autofree char *text = column_text (stmt, i);
+  g_autofree char *text = _foyer_store_column_text (stmt, i);
 
   return strv_from_json (text);
 }
@@ -408,32 +404,32 @@ read_registration (sqlite3_stmt *stmt)
   g_autofree char *phones = NULL;
   g_autofree char *interests = NULL;
 
-  reg->id = column_text (stmt, i++);
-  reg->event = column_text (stmt, i++);
-  reg->kiosk_id = column_text (stmt, i++);
-  reg->created_at = column_text (stmt, i++);
-  reg->kind = column_text (stmt, i++);
-  reg->category = column_text (stmt, i++);
-  reg->full_name = column_text (stmt, i++);
-  reg->family_name = column_text (stmt, i++);
-  reg->given_name = column_text (stmt, i++);
-  reg->organization = column_text (stmt, i++);
-  reg->title = column_text (stmt, i++);
-  emails = column_text (stmt, i++);
-  phones = column_text (stmt, i++);
-  reg->country = column_text (stmt, i++);
-  reg->city = column_text (stmt, i++);
-  interests = column_text (stmt, i++);
-  reg->badge_code = column_text (stmt, i++);
-  reg->source = column_text (stmt, i++);
+  reg->id = _foyer_store_column_text (stmt, i++);
+  reg->event = _foyer_store_column_text (stmt, i++);
+  reg->kiosk_id = _foyer_store_column_text (stmt, i++);
+  reg->created_at = _foyer_store_column_text (stmt, i++);
+  reg->kind = _foyer_store_column_text (stmt, i++);
+  reg->category = _foyer_store_column_text (stmt, i++);
+  reg->full_name = _foyer_store_column_text (stmt, i++);
+  reg->family_name = _foyer_store_column_text (stmt, i++);
+  reg->given_name = _foyer_store_column_text (stmt, i++);
+  reg->organization = _foyer_store_column_text (stmt, i++);
+  reg->title = _foyer_store_column_text (stmt, i++);
+  emails = _foyer_store_column_text (stmt, i++);
+  phones = _foyer_store_column_text (stmt, i++);
+  reg->country = _foyer_store_column_text (stmt, i++);
+  reg->city = _foyer_store_column_text (stmt, i++);
+  interests = _foyer_store_column_text (stmt, i++);
+  reg->badge_code = _foyer_store_column_text (stmt, i++);
+  reg->source = _foyer_store_column_text (stmt, i++);
   if (sqlite3_column_type (stmt, i) != SQLITE_NULL)
     reg->raw_payload = g_bytes_new (sqlite3_column_blob (stmt, i),
                                     sqlite3_column_bytes (stmt, i));
   i++;
   reg->consent_given = sqlite3_column_int (stmt, i++) != 0;
-  reg->consent_version = column_text (stmt, i++);
-  reg->consent_at = column_text (stmt, i++);
-  reg->notes = column_text (stmt, i++);
+  reg->consent_version = _foyer_store_column_text (stmt, i++);
+  reg->consent_at = _foyer_store_column_text (stmt, i++);
+  reg->notes = _foyer_store_column_text (stmt, i++);
   reg->possible_duplicate = sqlite3_column_int (stmt, i++) != 0;
   reg->purged = sqlite3_column_int (stmt, i++) != 0;
   reg->phones_unverified = strv_from_json_column (stmt, i++);
@@ -777,7 +773,7 @@ release_dead_owners (FoyerStore *self, GError **error)
   gboolean any_null = FALSE;
   int rc;
 
-  if ((stmt = get_stmt (self, "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'in_flight'",
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'in_flight'",
                         error)) == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
@@ -789,20 +785,20 @@ release_dead_owners (FoyerStore *self, GError **error)
   }
   if (rc != SQLITE_DONE)
     return _foyer_store_set_error_from_db (self, rc, error);
-  g_clear_pointer (&stmt, cached_stmt_reset);
+  g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
 
   if (dead->len == 0 && !any_null)
     return TRUE;
 
   g_ptr_array_add (dead, NULL);
-  dead_json = strv_array_to_json ((const char * const *)dead->pdata);
-  if ((stmt = get_stmt (self,
+  dead_json = _foyer_store_strv_array_to_json ((const char * const *)dead->pdata);
+  if ((stmt = _foyer_store_get_stmt (self,
                         "UPDATE outbox SET state = 'pending', claimed_by = NULL "
                         "WHERE state = 'in_flight' AND (claimed_by IS NULL OR claimed_by IN "
                         "(SELECT value FROM json_each(?1)))", error)) == NULL)
     return FALSE;
   _foyer_store_bind_text (stmt, 1, dead_json != NULL ? dead_json : "[]");
-  if (!step_done (self, stmt, error))
+  if (!_foyer_store_step_done (self, stmt, error))
     return FALSE;
   g_debug ("gave back %d records left in flight by a crashed sync", sqlite3_changes (self->db));
   return TRUE;
@@ -1056,7 +1052,7 @@ lookup_badge_in (FoyerStore          *self,
   int rc;
 
   *out = NULL;
-  if ((stmt = get_stmt (self, sql, error)) == NULL)
+  if ((stmt = _foyer_store_get_stmt (self, sql, error)) == NULL)
     return FALSE;
   _foyer_store_bind_text (stmt, 1, event);
   _foyer_store_bind_text (stmt, 2, badge_code);
@@ -1095,7 +1091,7 @@ check_possible_duplicate (FoyerStore        *self,
   for (guint i = 0; i < keys->len && !reg->possible_duplicate; i++) {
     g_autoptr(CachedStmt) stmt = NULL;
 
-    if ((stmt = get_stmt (self, "SELECT r.full_name FROM contact_keys k "
+    if ((stmt = _foyer_store_get_stmt (self, "SELECT r.full_name FROM contact_keys k "
                           "JOIN registrations r ON r.id = k.registration_id "
                           "WHERE k.event = ?1 AND k.key = ?2", error)) == NULL)
       return FALSE;
@@ -1124,7 +1120,7 @@ queue_record (FoyerStore *self,
   g_autoptr(CachedStmt) stmt = NULL;
 
   /* A re-queued record (an edited lead) starts over: pending, no attempts, due now. */
-  if ((stmt = get_stmt (self,
+  if ((stmt = _foyer_store_get_stmt (self,
                         "INSERT INTO outbox (record_id, record_type, state, attempts, "
                         "  next_attempt_at, created_at) VALUES (?1, ?2, 'pending', 0, ?3, ?4) "
                         "ON CONFLICT (record_id) DO UPDATE SET state = 'pending', attempts = 0, "
@@ -1135,7 +1131,7 @@ queue_record (FoyerStore *self,
   _foyer_store_bind_text (stmt, 2, record_type);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
   _foyer_store_bind_text (stmt, 4, created_at);
-  return step_done (self, stmt, error);
+  return _foyer_store_step_done (self, stmt, error);
 }
 
 /* Inside a transaction: the duplicate check, the row, its contact keys and its outbox row. */
@@ -1160,25 +1156,25 @@ insert_registration (FoyerStore        *self,
   if (!check_possible_duplicate (self, reg, keys, error))
     return FALSE;
 
-  if ((stmt = get_stmt (self, "INSERT INTO registrations (" REG_COLUMNS ") VALUES "
+  if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO registrations (" REG_COLUMNS ") VALUES "
                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         error)) == NULL)
     return FALSE;
   bind_registration (stmt, reg);
-  if (!step_done (self, stmt, error))
+  if (!_foyer_store_step_done (self, stmt, error))
     return FALSE;
-  g_clear_pointer (&stmt, cached_stmt_reset);
+  g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
 
   for (guint i = 0; i < keys->len; i++) {
-    if ((stmt = get_stmt (self, "INSERT INTO contact_keys (event, key, registration_id) "
+    if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO contact_keys (event, key, registration_id) "
                           "VALUES (?1, ?2, ?3)", error)) == NULL)
       return FALSE;
     _foyer_store_bind_text (stmt, 1, reg->event);
     _foyer_store_bind_text (stmt, 2, g_ptr_array_index (keys, i));
     _foyer_store_bind_text (stmt, 3, reg->id);
-    if (!step_done (self, stmt, error))
+    if (!_foyer_store_step_done (self, stmt, error))
       return FALSE;
-    g_clear_pointer (&stmt, cached_stmt_reset);
+    g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
   }
 
   return queue_record (self, reg->id, foyer_registration_wire_type (reg), reg->created_at, error);
@@ -1256,7 +1252,7 @@ foyer_store_get_registration (FoyerStore  *self,
   g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if ((stmt = get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
                         error)) == NULL)
     return NULL;
   _foyer_store_bind_text (stmt, 1, id);
@@ -1302,20 +1298,20 @@ read_preregistration (sqlite3_stmt *stmt)
 
   reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
   reg->source = g_strdup (FOYER_SOURCE_BADGE);
-  reg->event = column_text (stmt, 0);
-  reg->badge_code = column_text (stmt, 1);
-  reg->category = column_text (stmt, 2);
+  reg->event = _foyer_store_column_text (stmt, 0);
+  reg->badge_code = _foyer_store_column_text (stmt, 1);
+  reg->category = _foyer_store_column_text (stmt, 2);
   if (reg->category == NULL)
     reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
-  reg->full_name = column_text (stmt, 3);
-  reg->family_name = column_text (stmt, 4);
-  reg->given_name = column_text (stmt, 5);
-  reg->organization = column_text (stmt, 6);
-  reg->title = column_text (stmt, 7);
-  emails = column_text (stmt, 8);
-  phones = column_text (stmt, 9);
-  reg->country = column_text (stmt, 10);
-  reg->city = column_text (stmt, 11);
+  reg->full_name = _foyer_store_column_text (stmt, 3);
+  reg->family_name = _foyer_store_column_text (stmt, 4);
+  reg->given_name = _foyer_store_column_text (stmt, 5);
+  reg->organization = _foyer_store_column_text (stmt, 6);
+  reg->title = _foyer_store_column_text (stmt, 7);
+  emails = _foyer_store_column_text (stmt, 8);
+  phones = _foyer_store_column_text (stmt, 9);
+  reg->country = _foyer_store_column_text (stmt, 10);
+  reg->city = _foyer_store_column_text (stmt, 11);
   reg->emails = strv_from_json (emails);
   reg->phones = strv_from_json (phones);
   return reg;
@@ -1389,7 +1385,7 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     gboolean exists;
     int rc;
 
-    if ((stmt = get_stmt (self, "SELECT 1 FROM preregistrations WHERE event = ?1 AND "
+    if ((stmt = _foyer_store_get_stmt (self, "SELECT 1 FROM preregistrations WHERE event = ?1 AND "
                           "badge_code = ?2", error)) == NULL)
       goto fail;
     _foyer_store_bind_text (stmt, 1, reg->event);
@@ -1400,9 +1396,9 @@ foyer_store_import_preregistrations (FoyerStore  *self,
       goto fail;
     }
     exists = rc == SQLITE_ROW;
-    g_clear_pointer (&stmt, cached_stmt_reset);
+    g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
 
-    stmt = get_stmt (self, exists
+    stmt = _foyer_store_get_stmt (self, exists
                      ? "UPDATE preregistrations SET category = ?3, full_name = ?4, "
                        "family_name = ?5, given_name = ?6, organization = ?7, title = ?8, "
                        "emails = ?9, phones = ?10, country = ?11, city = ?12, imported_at = ?13 "
@@ -1424,7 +1420,7 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     _foyer_store_bind_text (stmt, 11, reg->country);
     _foyer_store_bind_text (stmt, 12, reg->city);
     _foyer_store_bind_text (stmt, 13, now);
-    if (!step_done (self, stmt, error))
+    if (!_foyer_store_step_done (self, stmt, error))
       goto fail;
     if (exists)
       updated++;
@@ -1515,20 +1511,20 @@ read_lead (sqlite3_stmt *stmt)
 {
   FoyerLead *lead = foyer_lead_new ();
 
-  lead->id = column_text (stmt, 0);
-  lead->registration_id = column_text (stmt, 1);
-  lead->event = column_text (stmt, 2);
-  lead->kiosk_id = column_text (stmt, 3);
-  lead->created_at = column_text (stmt, 4);
-  lead->updated_at = column_text (stmt, 5);
-  lead->booth = column_text (stmt, 6);
-  lead->staff_id = column_text (stmt, 7);
-  lead->rating = column_text (stmt, 8);
-  lead->notes = column_text (stmt, 9);
-  lead->answers_json = column_text (stmt, 10);
+  lead->id = _foyer_store_column_text (stmt, 0);
+  lead->registration_id = _foyer_store_column_text (stmt, 1);
+  lead->event = _foyer_store_column_text (stmt, 2);
+  lead->kiosk_id = _foyer_store_column_text (stmt, 3);
+  lead->created_at = _foyer_store_column_text (stmt, 4);
+  lead->updated_at = _foyer_store_column_text (stmt, 5);
+  lead->booth = _foyer_store_column_text (stmt, 6);
+  lead->staff_id = _foyer_store_column_text (stmt, 7);
+  lead->rating = _foyer_store_column_text (stmt, 8);
+  lead->notes = _foyer_store_column_text (stmt, 9);
+  lead->answers_json = _foyer_store_column_text (stmt, 10);
   lead->follow_up = sqlite3_column_int (stmt, 11) != 0;
-  lead->visitor_name = column_text (stmt, 12);
-  lead->badge_code = column_text (stmt, 13);
+  lead->visitor_name = _foyer_store_column_text (stmt, 12);
+  lead->badge_code = _foyer_store_column_text (stmt, 13);
   return lead;
 }
 
@@ -1557,7 +1553,7 @@ foyer_store_save_lead (FoyerStore  *self,
   g_free (lead->updated_at);
   lead->updated_at = g_strdup (now);
 
-  if ((stmt = get_stmt (self,
+  if ((stmt = _foyer_store_get_stmt (self,
                         "INSERT INTO leads (id, registration_id, event, kiosk_id, created_at, "
                         "  updated_at, booth, staff_id, rating, notes, answers_json, follow_up) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
@@ -1579,7 +1575,7 @@ foyer_store_save_lead (FoyerStore  *self,
   _foyer_store_bind_text (stmt, 10, lead->notes);
   _foyer_store_bind_text (stmt, 11, lead->answers_json);
   sqlite3_bind_int (stmt, 12, lead->follow_up ? 1 : 0);
-  if (!step_done (self, stmt, error)) {
+  if (!_foyer_store_step_done (self, stmt, error)) {
     if (g_error_matches (*error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID)) {
       g_clear_error (error);
       g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
@@ -1613,7 +1609,7 @@ foyer_store_get_lead (FoyerStore  *self,
   g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if ((stmt = get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
                         "LEFT JOIN registrations r ON r.id = l.registration_id WHERE l.id = ?1",
                         error)) == NULL)
     return NULL;
@@ -1648,7 +1644,7 @@ foyer_store_list_leads (FoyerStore  *self,
     needle = g_utf8_casefold (search, -1);
 
   /* instr() over case-folded text rather than LIKE: no wildcards to escape, and Ü matches ü. */
-  if ((stmt = get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
                         "LEFT JOIN registrations r ON r.id = l.registration_id "
                         "WHERE l.event = ?1 AND (?2 IS NULL OR l.created_at >= ?2) AND "
                         "(?3 IS NULL OR instr(foyer_fold(r.full_name), ?3) > 0 OR "
@@ -1669,403 +1665,6 @@ foyer_store_list_leads (FoyerStore  *self,
   return g_steal_pointer (&leads);
 }
 
-/* --- outbox --- */
-
-void
-foyer_outbox_entry_free (FoyerOutboxEntry *entry)
-{
-  if (entry == NULL)
-    return;
-  g_free (entry->record_id);
-  g_free (entry->record_type);
-  g_free (entry->state);
-  g_free (entry->last_error);
-  g_free (entry->created_at);
-  g_free (entry);
-}
-
-static JsonObject *
-load_wire_record (FoyerStore  *self,
-                  const char  *id,
-                  const char  *type,
-                  GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (strcmp (type, "lead") == 0) {
-    g_autoptr(FoyerLead) lead = foyer_store_get_lead (self, id, &local_error);
-    g_autoptr(FoyerRegistration) visitor = NULL;
-
-    if (lead == NULL)
-      goto out;
-    visitor = foyer_store_get_registration (self, lead->registration_id, &local_error);
-    if (visitor == NULL)
-      goto out;
-    return foyer_lead_to_json_with_visitor (lead, visitor);
-  } else {
-    g_autoptr(FoyerRegistration) reg = foyer_store_get_registration (self, id, &local_error);
-
-    if (reg != NULL)
-      return foyer_registration_to_json (reg);
-  }
-
-out:
-  if (!g_error_matches (local_error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND))
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return NULL;
-}
-
-JsonArray *
-foyer_store_outbox_take (FoyerStore  *self,
-                         guint        max,
-                         GError     **error)
-{
-  g_autoptr(JsonArray) records = json_array_new ();
-  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *taken_json = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-
-  if (max == 0)
-    return g_steal_pointer (&records);
-  /* Marking rows in_flight need not reach the disk before we return: after a power cut they
-   * would be given back as pending anyway. Skipping that fsync halves the cost of a batch; the
-   * next synchronous=FULL commit (mark_done) syncs these frames too. */
-  _foyer_store_exec (self, "PRAGMA synchronous = NORMAL", NULL);
-  if (!_foyer_store_begin (self, error)) {
-    _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
-    return NULL;
-  }
-
-  {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    if ((stmt = get_stmt (self, "SELECT record_id, record_type FROM outbox "
-                          "WHERE state = 'pending' AND next_attempt_at <= ?1 "
-                          "ORDER BY next_attempt_at, rowid LIMIT ?2", error)) == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
-    sqlite3_bind_int64 (stmt, 2, max);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-      g_ptr_array_add (rows, column_text (stmt, 0));
-      g_ptr_array_add (rows, column_text (stmt, 1));
-    }
-    if (rc != SQLITE_DONE) {
-      _foyer_store_set_error_from_db (self, rc, error);
-      goto fail;
-    }
-  }
-
-  for (guint i = 0; i < rows->len; i += 2) {
-    const char *id = g_ptr_array_index (rows, i);
-    const char *type = g_ptr_array_index (rows, i + 1);
-    g_autoptr(GError) load_error = NULL;
-    JsonObject *object = load_wire_record (self, id, type, &load_error);
-
-    if (object == NULL) {
-      if (load_error != NULL) {
-        g_propagate_error (error, g_steal_pointer (&load_error));
-        goto fail;
-      }
-      g_ptr_array_add (missing, g_strdup (id));
-      continue;
-    }
-    json_array_add_object_element (records, object);
-    g_ptr_array_add (taken, g_strdup (id));
-  }
-
-  if (taken->len > 0) {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    g_ptr_array_add (taken, NULL);
-    taken_json = strv_array_to_json ((const char * const *)taken->pdata);
-    if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'in_flight', claimed_by = ?2 "
-                          "WHERE record_id IN (SELECT value FROM json_each(?1))", error)) == NULL)
-      goto fail;
-    _foyer_store_bind_text (stmt, 1, taken_json);
-    _foyer_store_bind_text (stmt, 2, self->owner);
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
-  for (guint i = 0; i < missing->len; i++) {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    /* An outbox row whose record vanished cannot be sent: park it where staff can see it. */
-    if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'dead', last_error = ?2 "
-                          "WHERE record_id = ?1", error)) == NULL)
-      goto fail;
-    _foyer_store_bind_text (stmt, 1, g_ptr_array_index (missing, i));
-    _foyer_store_bind_text (stmt, 2, "the record is missing from the database");
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
-
-  if (!_foyer_store_commit (self, error))
-    goto fail;
-  _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
-  return g_steal_pointer (&records);
-
-fail:
-  _foyer_store_rollback (self);
-  _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
-  _foyer_store_recover_at_runtime (self, error);
-  return NULL;
-}
-
-/* One UPDATE over a JSON list of ids, in its own transaction. */
-static gboolean
-update_ids (FoyerStore         *self,
-            const char         *sql,
-            const char * const *ids,
-            const char         *text2,
-            gint64              int3,
-            GError            **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autofree char *ids_json = NULL;
-  gboolean ok;
-
-  if (ids == NULL || ids[0] == NULL)
-    return TRUE;
-  if (self->readonly)
-    return _foyer_store_begin (self, error);
-
-  ids_json = strv_array_to_json ((const char * const *)ids);
-  if ((stmt = get_stmt (self, sql, error)) == NULL)
-    return FALSE;
-  _foyer_store_bind_text (stmt, 1, ids_json);
-  _foyer_store_bind_text (stmt, 2, text2);
-  sqlite3_bind_int64 (stmt, 3, int3);
-  /* A single statement is its own transaction. Without the fsync: a power cut may undo the
-   * last state changes, which only sends those records again, and head office deduplicates by
-   * id. The records themselves were committed with synchronous=FULL. */
-  _foyer_store_exec (self, "PRAGMA synchronous = NORMAL", NULL);
-  ok = step_done (self, stmt, error);
-  _foyer_store_exec (self, "PRAGMA synchronous = FULL", NULL);
-  if (!ok) {
-    _foyer_store_recover_at_runtime (self, error);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-gboolean
-foyer_store_outbox_mark_done (FoyerStore         *self,
-                              const char * const *ids,
-                              GError            **error)
-{
-  g_autofree char *now = foyer_timestamp_now ();
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  return update_ids (self,
-                     "UPDATE outbox SET state = 'done', acknowledged_at = ?2, claimed_by = NULL, "
-                     "  last_error = NULL WHERE state = 'in_flight' AND "
-                     "  record_id IN (SELECT value FROM json_each(?1))",
-                     ids, now, 0, error);
-}
-
-gboolean
-foyer_store_outbox_mark_retry (FoyerStore         *self,
-                               const char * const *ids,
-                               gint64              next_attempt_us,
-                               const char         *error_message,
-                               GError            **error)
-{
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  return update_ids (self,
-                     "UPDATE outbox SET state = 'pending', attempts = attempts + 1, "
-                     "  next_attempt_at = ?3, last_error = coalesce(?2, last_error), "
-                     "  claimed_by = NULL WHERE state = 'in_flight' AND "
-                     "  record_id IN (SELECT value FROM json_each(?1))",
-                     ids, error_message, next_attempt_us, error);
-}
-
-gboolean
-foyer_store_outbox_release (FoyerStore         *self,
-                            const char * const *ids,
-                            GError            **error)
-{
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  return update_ids (self,
-                     "UPDATE outbox SET state = 'pending', claimed_by = NULL "
-                     "WHERE state = 'in_flight' AND record_id IN (SELECT value FROM json_each(?1)) "
-                     "",
-                     ids, NULL, 0, error);
-}
-
-gboolean
-foyer_store_outbox_mark_dead (FoyerStore  *self,
-                              const char  *id,
-                              const char  *reason,
-                              GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  if (self->readonly)
-    return _foyer_store_begin (self, error);
-  if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'dead', last_error = ?2, "
-                        "claimed_by = NULL WHERE record_id = ?1", error)) == NULL)
-    return FALSE;
-  _foyer_store_bind_text (stmt, 1, id);
-  _foyer_store_bind_text (stmt, 2, reason);
-  if (!step_done (self, stmt, error)) {
-    _foyer_store_recover_at_runtime (self, error);
-    return FALSE;
-  }
-  if (sqlite3_changes (self->db) == 0) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "There is no record %s in the queue.", id);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-gboolean
-foyer_store_outbox_counts (FoyerStore         *self,
-                           FoyerOutboxCounts  *counts,
-                           GError            **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (counts != NULL, FALSE);
-
-  memset (counts, 0, sizeof *counts);
-  if ((stmt = get_stmt (self, "SELECT state, count(*) FROM outbox GROUP BY state",
-                        error)) == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    const char *state = (const char *)sqlite3_column_text (stmt, 0);
-    gint64 n = sqlite3_column_int64 (stmt, 1);
-
-    if (g_strcmp0 (state, FOYER_OUTBOX_PENDING) == 0)
-      counts->pending = n;
-    else if (g_strcmp0 (state, FOYER_OUTBOX_IN_FLIGHT) == 0)
-      counts->in_flight = n;
-    else if (g_strcmp0 (state, FOYER_OUTBOX_DONE) == 0)
-      counts->done = n;
-    else if (g_strcmp0 (state, FOYER_OUTBOX_DEAD) == 0)
-      counts->dead = n;
-  }
-  if (rc != SQLITE_DONE)
-    return _foyer_store_set_error_from_db (self, rc, error);
-  return TRUE;
-}
-
-gint64
-foyer_store_outbox_next_due (FoyerStore  *self,
-                             GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), -1);
-
-  if ((stmt = get_stmt (self, "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'",
-                        error)) == NULL)
-    return -1;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW) {
-    _foyer_store_set_error_from_db (self, rc, error);
-    return -1;
-  }
-  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
-    return -1;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-GPtrArray *
-foyer_store_outbox_list (FoyerStore  *self,
-                         const char  *state,
-                         guint        limit,
-                         GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_outbox_entry_free);
-  if ((stmt = get_stmt (self, "SELECT record_id, record_type, state, attempts, last_error, "
-                        "created_at FROM outbox WHERE ?1 IS NULL OR state = ?1 "
-                        "ORDER BY rowid LIMIT ?2", error)) == NULL)
-    return NULL;
-  _foyer_store_bind_text (stmt, 1, state);
-  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64)limit : -1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    FoyerOutboxEntry *entry = g_new0 (FoyerOutboxEntry, 1);
-
-    entry->record_id = column_text (stmt, 0);
-    entry->record_type = column_text (stmt, 1);
-    entry->state = column_text (stmt, 2);
-    entry->attempts = sqlite3_column_int (stmt, 3);
-    entry->last_error = column_text (stmt, 4);
-    entry->created_at = column_text (stmt, 5);
-    g_ptr_array_add (entries, entry);
-  }
-  if (rc != SQLITE_DONE) {
-    _foyer_store_set_error_from_db (self, rc, error);
-    return NULL;
-  }
-  return g_steal_pointer (&entries);
-}
-
-gboolean
-foyer_store_outbox_requeue (FoyerStore  *self,
-                            const char  *id,
-                            guint       *n,
-                            GError     **error)
-{
-  g_autoptr(GPtrArray) requeued = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-
-  if (!_foyer_store_begin (self, error))
-    return FALSE;
-  {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'pending', attempts = 0, "
-                          "next_attempt_at = ?2, claimed_by = NULL "
-                          "WHERE state = 'dead' AND (?1 IS NULL OR record_id = ?1) "
-                          "RETURNING record_id, record_type", error)) == NULL)
-      goto fail;
-    _foyer_store_bind_text (stmt, 1, id);
-    sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-      g_ptr_array_add (requeued, column_text (stmt, 0));
-      g_ptr_array_add (requeued, column_text (stmt, 1));
-    }
-    if (rc != SQLITE_DONE) {
-      _foyer_store_set_error_from_db (self, rc, error);
-      goto fail;
-    }
-  }
-  if (!_foyer_store_commit (self, error))
-    goto fail;
-
-  if (n != NULL)
-    *n = requeued->len / 2;
-  for (guint i = 0; i < requeued->len; i += 2)
-    g_signal_emit (self, signals[RECORD_ADDED], 0, g_ptr_array_index (requeued, i),
-                   g_ptr_array_index (requeued, i + 1));
-  return TRUE;
-
-fail:
-  _foyer_store_rollback (self);
-  _foyer_store_recover_at_runtime (self, error);
-  return FALSE;
-}
-
 /* --- prints --- */
 
 gboolean
@@ -2084,7 +1683,7 @@ foyer_store_record_print (FoyerStore  *self,
 
   if (self->readonly)
     return _foyer_store_begin (self, error);
-  if ((stmt = get_stmt (self, "INSERT INTO prints (record_id, printed_at, printer, success, "
+  if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO prints (record_id, printed_at, printer, success, "
                         "message) SELECT ?1, ?2, ?3, ?4, ?5 "
                         "WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ?1)",
                         error)) == NULL)
@@ -2094,7 +1693,7 @@ foyer_store_record_print (FoyerStore  *self,
   _foyer_store_bind_text (stmt, 3, printer);
   sqlite3_bind_int (stmt, 4, success ? 1 : 0);
   _foyer_store_bind_text (stmt, 5, message);
-  if (!step_done (self, stmt, error)) {
+  if (!_foyer_store_step_done (self, stmt, error)) {
     _foyer_store_recover_at_runtime (self, error);
     return FALSE;
   }
@@ -2157,7 +1756,7 @@ foyer_store_count_registrations (FoyerStore  *self,
 
   g_return_val_if_fail (FOYER_IS_STORE (self), -1);
 
-  if ((stmt = get_stmt (self, "SELECT count(*) FROM registrations WHERE ?1 IS NULL OR event = ?1",
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT count(*) FROM registrations WHERE ?1 IS NULL OR event = ?1",
                         error)) == NULL)
     return -1;
   _foyer_store_bind_text (stmt, 1, event);
@@ -2240,6 +1839,14 @@ foyer_store_stats (FoyerStore  *self,
   json_object_set_int_member (outbox, FOYER_OUTBOX_DONE, counts.done);
   json_object_set_int_member (outbox, FOYER_OUTBOX_DEAD, counts.dead);
   return g_steal_pointer (&stats);
+}
+
+void
+_foyer_store_emit_record_added (FoyerStore *self,
+                                const char *record_id,
+                                const char *record_type)
+{
+  g_signal_emit (self, signals[RECORD_ADDED], 0, record_id, record_type);
 }
 
 /* --- GObject --- */
