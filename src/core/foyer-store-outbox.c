@@ -12,6 +12,32 @@
 
 #include "foyer-store-private.h"
 
+/* --- queueing (inside the transaction that writes the record) --- */
+
+gboolean
+_foyer_store_queue_record (FoyerStore *self,
+                           const char *record_id,
+                           const char *record_type,
+                           const char *created_at,
+                           GError    **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  /* A re-queued record (an edited lead) starts over: pending, no attempts, due now. */
+  if ((stmt = _foyer_store_get_stmt (self,
+                        "INSERT INTO outbox (record_id, record_type, state, attempts, "
+                        "  next_attempt_at, created_at) VALUES (?1, ?2, 'pending', 0, ?3, ?4) "
+                        "ON CONFLICT (record_id) DO UPDATE SET state = 'pending', attempts = 0, "
+                        "  next_attempt_at = excluded.next_attempt_at, claimed_by = NULL, "
+                        "  acknowledged_at = NULL", error)) == NULL)
+    return FALSE;
+  _foyer_store_bind_text (stmt, 1, record_id);
+  _foyer_store_bind_text (stmt, 2, record_type);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  _foyer_store_bind_text (stmt, 4, created_at);
+  return _foyer_store_step_done (self, stmt, error);
+}
+
 /* --- outbox --- */
 
 void

@@ -44,6 +44,13 @@ char       *_foyer_store_column_text       (sqlite3_stmt *stmt,
                                             int           i);
 /* ids as a JSON array text, for json_each() in SQL. */
 char       *_foyer_store_strv_array_to_json (const char * const *ids);
+/* Puts a record in the outbox (pending, due now), or back there after an edit: inside the
+ * transaction that writes the record. foyer-store-outbox.c */
+gboolean    _foyer_store_queue_record      (FoyerStore   *self,
+                                            const char   *record_id,
+                                            const char   *record_type,
+                                            const char   *created_at,
+                                            GError      **error);
 /* ::record-added, after COMMIT. */
 void        _foyer_store_emit_record_added (FoyerStore   *self,
                                             const char   *record_id,
