@@ -51,6 +51,27 @@ gboolean    _foyer_store_queue_record      (FoyerStore   *self,
                                             const char   *record_type,
                                             const char   *created_at,
                                             GError      **error);
+/* String lists as JSON array text (NULL for an empty list) and back. foyer-store.c */
+char       *_foyer_store_strv_to_json      (char        **values);
+char      **_foyer_store_strv_from_json    (const char   *text);
+/* The row sql (?1 event, ?2 badge code) selects, read by read_row; *out is NULL when none. */
+gboolean    _foyer_store_lookup_badge_in   (FoyerStore          *self,
+                                            const char          *sql,
+                                            FoyerRegistration *(*read_row) (sqlite3_stmt *stmt),
+                                            const char          *event,
+                                            const char          *badge_code,
+                                            FoyerRegistration  **out,
+                                            GError             **error);
+/* The registration with this badge code for the event. */
+gboolean    _foyer_store_lookup_badge      (FoyerStore          *self,
+                                            const char          *event,
+                                            const char          *badge_code,
+                                            FoyerRegistration  **out,
+                                            GError             **error);
+/* Inside a transaction: the duplicate check, the row, its contact keys and its outbox row. */
+gboolean    _foyer_store_insert_registration (FoyerStore        *self,
+                                              FoyerRegistration *reg,
+                                              GError           **error);
 /* ::record-added, after COMMIT. */
 void        _foyer_store_emit_record_added (FoyerStore   *self,
                                             const char   *record_id,
