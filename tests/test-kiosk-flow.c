@@ -376,8 +376,8 @@ test_store_failure (void)
   reg->category = g_strdup ("martian");
   result = foyer_kiosk_flow_register (flow, reg);
   assert_status (result, FOYER_FLOW_STATUS_ERROR);
-  g_assert_error (foyer_flow_result_get_error (result), FOYER_STORE_ERROR,
-                  FOYER_STORE_ERROR_INVALID);
+  g_assert_error (foyer_flow_result_get_error (result), FOYER_RECORD_ERROR,
+                  FOYER_RECORD_ERROR_INVALID);
   g_assert_false (foyer_flow_result_get_admitted (result));
 }
 

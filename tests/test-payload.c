@@ -564,7 +564,8 @@ test_vcard40 (void)
   g_assert_cmpstr (c->full_name, ==, "张伟");
   g_assert_cmpstr (c->family_name, ==, "张");
   g_assert_cmpstr (c->given_name, ==, "伟");
-  assert_strv (c->phones, "+8613800138000", "+12025550123", "+12025550124", "+861065529988",
+  /* the extension of a tel: URI is kept (RFC 3966 form) */
+  assert_strv (c->phones, "+8613800138000", "+12025550123;ext=5", "+12025550124", "+861065529988",
                NULL);
   assert_strv (c->emails, "zhang@example.cn", NULL);
 }
@@ -609,8 +610,9 @@ test_mecard (void)
 
   g_assert_cmpstr (c->format, ==, FOYER_FORMAT_MECARD);
   g_assert_cmpstr (c->full_name, ==, "John Smith");
-  assert_strv (c->phones, "+14155550100", NULL);
-  g_assert_true (has_warning_containing (c, "(415) 555-0101"));   /* no country code in CN */
+  /* no country code, and no number in CN: the address says USA */
+  assert_strv (c->phones, "+14155550100", "+14155550101", NULL);
+  g_assert_null (c->phones_unverified);
   assert_strv (c->urls, "https://acme.example.com", NULL);
   g_assert_cmpstr (c->note, ==, "Booth B12; met at demo");
   g_assert_cmpstr (c->address, ==, "1 Main St, Springfield, USA");
@@ -784,7 +786,66 @@ static const PhoneCase phone_cases[] = {
   { "139 1234 5678 or 139 1234 5679", "CN", NULL },
   { "", "CN", NULL },
   { "tel:+86-139-1234-5678;phone-context=x", "CN", "+8613912345678" },
+  /* extensions are kept, in the RFC 3966 form */
+  { "tel:+1-418-656-9254;ext=102", "CN", "+14186569254;ext=102" },
+  { "+1 418 656 9254 ext. 102", "CN", "+14186569254;ext=102" },
+  { "+1 418 656 9254 ext 102", "CN", "+14186569254;ext=102" },
+  { "+1 418 656 9254 x7", "CN", "+14186569254;ext=7" },
+  { "(418) 656-9254 x7", "US", "+14186569254;ext=7" },
+  { "+1 418 656 9254x7", "CN", "+14186569254;ext=7" },
+  { "0755-8888-6666 \xE8\xBD\xAC 8001", "CN", "+8675588886666;ext=8001" },  /* 转 */
+  { "+49 69 7575-0 #12", "CN", "+496975750;ext=12" },
+  { "fax 7", "CN", NULL },
 };
+
+/* Address books' exports (tests/data/cards-extra) with region CN: no number is lost; the card's
+ * own hints choose the region; what nothing explains is kept as written and flagged. */
+static void
+test_phone_address_books (void)
+{
+  static const struct {
+    const char *file;
+    const char *phones[3];
+    const char *unverified;
+  } cases[] = {
+    /* a +1 number on the card makes the bare 10-digit one American */
+    { "android-2.1.vcf", { "+14186569254", "+14186569000;ext=102", NULL }, NULL },
+    { "iphone-3.0.vcf", { "+442079460958", NULL }, NULL },            /* ADR United Kingdom */
+    { "outlook-2.1.vcf", { "+14255550100;ext=7", NULL }, NULL },      /* ADR United States… */
+    { "evolution-3.0.vcf", { "+49301234567", "+14186569254;ext=102", NULL }, NULL },  /* Germany */
+    /* a French mobile with no hint at all: kept as written, for staff to check */
+    { "gmail-3.0.vcf", { "06 12 34 56 78", NULL }, "06 12 34 56 78" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "cards-extra",
+                                                   cases[i].file, NULL);
+    g_autofree char *data = NULL;
+    g_autoptr(FoyerContact) c = NULL;
+    g_autoptr(JsonObject) json = NULL;
+    gsize len;
+    guint n = 0;
+
+    g_test_message ("card %s", cases[i].file);
+    g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+    c = parse_full (data, len, "CN", NULL);
+    g_assert_cmpstr (c->format, ==, FOYER_FORMAT_VCARD);
+    g_assert_nonnull (c->phones);
+    for (; cases[i].phones[n] != NULL; n++)
+      g_assert_cmpstr (c->phones[n], ==, cases[i].phones[n]);
+    g_assert_null (c->phones[n]);
+    json = foyer_contact_to_json (c);
+    if (cases[i].unverified == NULL) {
+      g_assert_null (c->phones_unverified);
+      g_assert_false (json_object_has_member (json, "phones_unverified"));
+    } else {
+      assert_strv (c->phones_unverified, cases[i].unverified, NULL);
+      g_assert_true (has_warning_containing (c, cases[i].unverified));
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (json,
+                       "phones_unverified"), 0), ==, cases[i].unverified);
+    }
+  }
+}
 
 static void
 test_phone_table (void)
@@ -1232,6 +1293,7 @@ main (int argc, char **argv)
   g_test_add_func ("/payload/format/unknown", test_unknown_keeps_text);
   g_test_add_func ("/payload/name-order", test_name_order);
   g_test_add_func ("/payload/phone/table", test_phone_table);
+  g_test_add_func ("/payload/phone/address-books", test_phone_address_books);
   g_test_add_func ("/payload/phone/region-option", test_region_option);
   g_test_add_func ("/payload/email/table", test_email_table);
   g_test_add_func ("/payload/field-warnings", test_field_warnings);

@@ -2,7 +2,10 @@
  * library and through foyerctl. */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "foyer-core.h"
@@ -74,6 +77,15 @@ test_csv_cells (void)
     { "say \"hi\"", "\"say \"\"hi\"\"\"" },
     { "张伟", "张伟" },
     { "a=b", "a=b" },
+    /* a ';'-separated locale splits cells at ';' */
+    { "+8613800138000; +4969123456", "\"'+8613800138000; +4969123456\"" },
+    { "a;b", "\"a;b\"" },
+    /* full-width formula starts are formulas too */
+    { "＝1+1", "'＝1+1" },
+    { "＋86 138", "'＋86 138" },
+    { "－1", "'－1" },
+    { "＠SUM(A1)", "'＠SUM(A1)" },
+    { "a＝b", "a＝b" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -86,8 +98,10 @@ test_csv_cells (void)
   {
     g_autofree char *a = foyer_csv_unguard ("'=1");
     g_autofree char *b = foyer_csv_unguard ("'quoted");
+    g_autofree char *c = foyer_csv_unguard ("'＝1");
     g_assert_cmpstr (a, ==, "=1");
     g_assert_cmpstr (b, ==, "'quoted");
+    g_assert_cmpstr (c, ==, "＝1");
   }
 }
 
@@ -707,6 +721,190 @@ test_ctl_import_and_purge (void)
   ctl_clear (&ctl);
 }
 
+/* purge and stats show the records that retention keeps because head office has not
+ * acknowledged them yet (issue 14, item 11). */
+static void
+test_ctl_purge_keeps_undelivered (void)
+{
+  Ctl ctl;
+  g_autofree char *out = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  ctl_init (&ctl, "retain-days=7\n");
+  store = foyer_store_open (ctl.db, &error);
+  g_assert_no_error (error);
+  reg = add_reg (store, EVENT, "Ophelia Pendingworth", "B-1");
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (ctl.db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE registrations SET created_at = '2026-01-01T10:00:00.000Z';"
+                                 "UPDATE outbox SET created_at = '2026-01-01T10:00:00.000Z';",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (ctl_run (&ctl, NULL, &out, NULL, "purge", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Purged the personal data of 0 records older than 7 days"));
+  g_assert_nonnull (strstr (out, "Kept 1 record older than 7 days that head office has not "
+                                 "acknowledged"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl_run (&ctl, NULL, &out, NULL, "stats", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "not yet delivered, kept: 1"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (ctl_run (&ctl, NULL, &out, NULL, "stats", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"undelivered_kept\" : 1"));
+
+  store = foyer_store_open (ctl.db, &error);
+  g_clear_pointer (&reg, foyer_registration_free);
+  reg = foyer_store_find_by_badge (store, EVENT, "B-1", &error);
+  g_assert_nonnull (reg);
+  g_assert_cmpstr (reg->full_name, ==, "Ophelia Pendingworth");
+  ctl_clear (&ctl);
+}
+
+/* A file size limit makes the export fail part-way, as a full USB stick would. */
+static void
+limit_file_size_cb (gpointer user_data)
+{
+  /* above the -shm file SQLite creates (32 KiB), below the export */
+  struct rlimit limit = { 64 * 1024, 64 * 1024 };
+
+  signal (SIGXFSZ, SIG_IGN);     /* write() then fails with EFBIG instead of killing */
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static int
+ctl_run_limited (Ctl *ctl, char **err, const char *output)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_set_child_setup (launcher, limit_file_size_cb, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("FOYERCTL"), "--config",
+                                      ctl->conf, "export", "--output", output, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, err, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_signaled (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* A number kept as written (no country code, no region explains it) and an extension survive
+ * the store, the wire form and every export, marked as unverified (issue 14, items 17 and 18). */
+static void
+test_export_unverified_and_extension (void)
+{
+  g_autoptr(FoyerStore) store = new_store (NULL);
+  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+  g_autoptr(FoyerRegistration) back = NULL;
+  g_autoptr(FoyerRegistration) wire_back = NULL;
+  g_autoptr(FoyerRegistration) bad = NULL;
+  g_autoptr(JsonObject) wire = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *vcard = NULL;
+  g_autofree char *jsonl = NULL;
+  const char *phones[] = { "+14186569254;ext=102", "06 12 34 56 78", NULL };
+  const char *unverified[] = { "06 12 34 56 78", NULL };
+
+  reg->event = g_strdup (EVENT);
+  reg->kiosk_id = g_strdup ("entrance-01");
+  reg->full_name = g_strdup ("Camille Martin");
+  reg->phones = g_strdupv ((char **) phones);
+  reg->phones_unverified = g_strdupv ((char **) unverified);
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+
+  back = foyer_store_get_registration (store, reg->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (back->phones, phones);
+  g_assert_cmpstrv (back->phones_unverified, unverified);
+
+  wire = foyer_registration_to_json (back);
+  wire_back = foyer_registration_from_json (wire, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (wire_back->phones_unverified, unverified);
+
+  csv = export_to_string (store, FOYER_EXPORT_CSV, 0, EVENT, NULL, NULL);
+  g_assert_nonnull (strstr (csv, ",phones_unverified\r\n"));
+  g_assert_nonnull (strstr (csv, "\"'+14186569254;ext=102; 06 12 34 56 78\""));
+  g_assert_true (g_str_has_suffix (csv, ",06 12 34 56 78\r\n"));
+  vcard = export_to_string (store, FOYER_EXPORT_VCARD, 0, EVENT, NULL, NULL);
+  g_assert_nonnull (strstr (vcard, "\r\nTEL:+14186569254\\;ext=102\r\n"));
+  g_assert_nonnull (strstr (vcard, "\r\nTEL;TYPE=X-UNVERIFIED:06 12 34 56 78\r\n"));
+  jsonl = export_to_string (store, FOYER_EXPORT_JSONL, 0, EVENT, NULL, NULL);
+  g_assert_nonnull (strstr (jsonl, "\"phones_unverified\":[\"06 12 34 56 78\"]"));
+
+  /* a number as written must be flagged: otherwise it is not a stored phone */
+  bad = foyer_registration_copy (reg);
+  g_clear_pointer (&bad->id, g_free);
+  g_clear_pointer (&bad->phones_unverified, g_strfreev);
+  g_assert_false (foyer_store_add_registration (store, bad, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "06 12 34 56 78"));
+}
+
+/* --output writes OUTPUT.part and renames it: an old loose file ends private, a failed export
+ * leaves the old file as it was and no partial file, a stale .part is never written through. */
+static void
+test_ctl_export_atomic (void)
+{
+  Ctl ctl;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *part = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *first = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  ctl_init (&ctl, NULL);
+  store = foyer_store_open (ctl.db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 600; i++) {
+    g_autofree char *badge = g_strdup_printf ("B-%u", i);
+    g_autoptr(FoyerRegistration) reg = add_reg (store, EVENT, "Visitor With A Rather Long Name "
+                                                "From A Company With An Even Longer Name", badge);
+  }
+  g_clear_object (&store);
+
+  path = g_build_filename (ctl.dir, "out.csv", NULL);
+  part = g_strconcat (path, ".part", NULL);
+  g_assert_true (g_file_set_contents (path, "old export\n", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  g_assert_cmpint (ctl_run (&ctl, NULL, NULL, &err, "export", "--output", path, NULL), ==, 0);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &first, NULL, NULL));
+  g_assert_nonnull (strstr (first, "B-599"));
+  g_assert_cmpuint (strlen (first), >, 64 * 1024);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  /* over 64 KiB: the write fails part-way */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (ctl_run_limited (&ctl, &err, path), !=, 0);
+  g_test_message ("failed export said: %s", err);
+  g_assert_nonnull (strstr (err, "foyerctl export"));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, first);
+
+  /* a leftover .part (or a planted symlink) is refused, not overwritten */
+  g_assert_true (g_file_set_contents (part, "someone else's", -1, NULL));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (ctl_run (&ctl, NULL, NULL, &err, "export", "--output", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, ".part"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (part, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "someone else's");
+  ctl_clear (&ctl);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -718,12 +916,15 @@ main (int argc, char **argv)
   g_test_add_func ("/export/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/export/vcard-and-jsonl", test_export_vcard_and_jsonl);
   g_test_add_func ("/export/leads", test_export_leads);
+  g_test_add_func ("/export/unverified-and-extension", test_export_unverified_and_extension);
   g_test_add_func ("/import/csv-mapping-and-bad-rows", test_import_csv_mapping_and_bad_rows);
   g_test_add_func ("/import/chinese-headers-gb18030-update", test_import_chinese_headers_gb18030_and_update);
   g_test_add_func ("/import/errors", test_import_errors);
   g_test_add_func ("/import/jsonl", test_import_jsonl);
   g_test_add_func ("/foyerctl/register-stats-export", test_ctl_register_stats_export);
   g_test_add_func ("/foyerctl/import-and-purge", test_ctl_import_and_purge);
+  g_test_add_func ("/foyerctl/export-atomic", test_ctl_export_atomic);
+  g_test_add_func ("/foyerctl/purge-keeps-undelivered", test_ctl_purge_keeps_undelivered);
 
   return g_test_run ();
 }

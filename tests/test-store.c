@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
@@ -206,7 +208,7 @@ test_invalid (void)
       g_clear_pointer (&reg->full_name, g_free);
 
     g_assert_false (foyer_store_add_registration (store, reg, NULL, &error));
-    g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID);
+    g_assert_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID);
     g_assert_null (reg->id);
     g_clear_error (&error);
   }
@@ -531,7 +533,7 @@ test_leads (void)
   g_clear_error (&error);
   bad->rating = g_strdup ("lukewarm");
   g_assert_false (foyer_store_save_lead (store, bad, &error));
-  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID);
+  g_assert_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID);
 }
 
 static void
@@ -720,6 +722,8 @@ exec_sql (const char *path, const char *sql)
   sqlite3_close (db);
 }
 
+static gboolean mem_contains (const char *haystack, gsize len, const char *needle);
+
 static void
 test_purge (void)
 {
@@ -788,8 +792,240 @@ test_purge (void)
     g_autofree char *contents = NULL;
     gsize len;
     g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-    g_assert_null (g_strstr_len (contents, len, "Old Done"));
+    g_assert_false (mem_contains (contents, len, "Old Done"));
   }
+}
+
+/* memmem is a GNU extension; g_strstr_len stops at the first NUL byte of a binary file */
+static gboolean
+mem_contains (const char *haystack, gsize len, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n <= len && i <= len - n; i++)
+    if (memcmp (haystack + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static sqlite3 *open_raw (const char *path);
+static void raw_exec (sqlite3 *db, const char *sql);
+
+static gboolean
+bytes_contain (const char *path, const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;    /* no WAL file: nothing in it */
+  return mem_contains (contents, len, needle);
+}
+
+static gpointer
+release_reader_later (gpointer data)
+{
+  sqlite3 *reader = data;
+
+  g_usleep (700 * 1000);
+  g_assert_cmpint (sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (reader);
+  return NULL;
+}
+
+/* A reader that started before the purge and still reads its old snapshot. */
+static sqlite3 *
+open_snapshot_reader (const char *path)
+{
+  sqlite3 *reader = open_raw (path);
+  sqlite3_stmt *stmt = NULL;
+
+  raw_exec (reader, "BEGIN");
+  g_assert_cmpint (sqlite3_prepare_v2 (reader, "SELECT count(*) FROM registrations", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sqlite3_finalize (stmt);
+  return reader;
+}
+
+/* Everything an old delivered visitor left: the row, a lead's notes, the outbox's error
+ * message, an imported attendee, a damaged copy. */
+static char *
+add_old_visitor_everywhere (FoyerStore *store, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerRegistration) reg = make_reg ("Zebulon Quartermaine", "B-Z", "zq@example.com",
+                                               "+8613800000001,0612 34 56 78");
+  g_autoptr(FoyerLead) lead = foyer_lead_new ();
+  g_autoptr(GPtrArray) pre = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_registration_free);
+  g_autoptr(JsonArray) batch = NULL;
+  const char *unverified[] = { "0612 34 56 78", NULL };
+  char *id;
+
+  reg->phones_unverified = g_strdupv ((char **) unverified);
+  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+  g_assert_no_error (error);
+  id = g_strdup (reg->id);
+  lead->registration_id = g_strdup (id);
+  lead->event = g_strdup (EVENT);
+  lead->kiosk_id = g_strdup (KIOSK);
+  lead->notes = g_strdup ("Quartermaine wants a quote");
+  g_assert_true (foyer_store_save_lead (store, lead, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (pre, make_reg ("Prudence Preimport", "PRE-9", NULL, NULL));
+  g_assert_true (foyer_store_import_preregistrations (store, pre, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* refused once with the name in the message, then delivered */
+  batch = foyer_store_outbox_take (store, 10, &error);
+  {
+    const char *ids[] = { id, lead->id, NULL };
+    g_assert_true (foyer_store_outbox_mark_retry (store, ids, 0, "422: Zebulon Quartermaine "
+                                                  "is a duplicate", &error));
+    g_clear_pointer (&batch, json_array_unref);
+    batch = foyer_store_outbox_take (store, 10, &error);
+    g_assert_true (foyer_store_outbox_mark_done (store, ids, &error));
+  }
+  {
+    g_autofree char *copy = g_strconcat (path, ".corrupt-20260101-000000", NULL);
+    struct utimbuf old = { 1700000000, 1700000000 };
+
+    g_assert_true (g_file_set_contents (copy, "SQLite format 3 Zebulon Quartermaine", -1, NULL));
+    g_assert_cmpint (utime (copy, &old), ==, 0);
+  }
+  return id;
+}
+
+/* Retention covers every table and file with personal data, keeps what head office has not
+ * acknowledged, and leaves no purged byte in the database or its WAL even though a reader held
+ * an older snapshot when the purge started (issue 14, item 11). */
+static void
+test_purge_everything (void)
+{
+  g_autofree char *path = db_path ("purge-all");
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *recent_copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autofree char *delivered = add_old_visitor_everywhere (store, path);
+  g_autofree char *pending = add (store, "Ophelia Pendingworth", "B-P", NULL, NULL);
+  g_autofree char *dead = add (store, "Desdemona Deadletter", "B-D", NULL, NULL);
+  g_autoptr(JsonArray) batch = NULL;
+  g_autoptr(GThread) releaser = NULL;
+  FoyerPurgeResult result;
+  sqlite3 *reader;
+
+  batch = foyer_store_outbox_take (store, 10, &error);
+  g_assert_true (foyer_store_outbox_mark_dead (store, dead, "400: refused", &error));
+  {
+    const char *ids[] = { pending, NULL };
+    g_assert_true (foyer_store_outbox_release (store, ids, &error));
+  }
+  exec_sql (path, "UPDATE registrations SET created_at = '2026-01-01T10:00:00.000Z';"
+                  "UPDATE leads SET created_at = '2026-01-01T10:00:00.000Z';"
+                  "UPDATE outbox SET created_at = '2026-01-01T10:00:00.000Z';"
+                  "UPDATE preregistrations SET imported_at = '2026-01-01T10:00:00.000Z';"
+                  /* mark_done clears it; a row from an older version or a hand edit may not */
+                  "UPDATE outbox SET last_error = '422: Zebulon Quartermaine is a duplicate' "
+                  "WHERE state = 'done';");
+  recent_copy = g_strconcat (path, ".corrupt-29990101-000000", NULL);
+  g_assert_true (g_file_set_contents (recent_copy, "recent", -1, NULL));
+  g_assert_cmpint (foyer_store_count_undelivered_older_than (store, 30, &error), ==, 2);
+
+  /* blocked: a reader that never lets go is reported, not ignored */
+  foyer_store_set_busy_timeout (store, 100);
+  reader = open_snapshot_reader (path);
+  g_assert_false (foyer_store_purge (store, 30, &result, &error));
+  g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "-wal"));
+  g_assert_cmpuint (result.registrations, ==, 1);
+  g_assert_cmpuint (result.leads, ==, 1);
+  g_assert_cmpuint (result.preregistrations, ==, 1);
+  g_assert_cmpuint (result.outbox_errors, ==, 2);
+  g_assert_cmpuint (result.corrupt_copies, ==, 1);
+  g_assert_false (result.wal_clean);
+  g_clear_error (&error);
+  raw_exec (reader, "COMMIT");
+  sqlite3_close (reader);
+
+  /* a reader that started before and finishes while purge waits */
+  foyer_store_set_busy_timeout (store, 5000);
+  reader = open_snapshot_reader (path);
+  releaser = g_thread_new ("reader", release_reader_later, reader);
+  g_assert_true (foyer_store_purge (store, 30, &result, &error));
+  g_assert_no_error (error);
+  g_thread_join (g_steal_pointer (&releaser));
+  g_assert_true (result.wal_clean);
+  g_assert_cmpint (result.undelivered_kept, ==, 2);
+  g_assert_cmpuint (result.registrations, ==, 0);
+
+  /* kept: the records head office has not acknowledged, and the recent damaged copy */
+  {
+    g_autoptr(FoyerRegistration) got = foyer_store_get_registration (store, pending, &error);
+    g_assert_cmpstr (got->full_name, ==, "Ophelia Pendingworth");
+    g_clear_pointer (&got, foyer_registration_free);
+    got = foyer_store_get_registration (store, dead, &error);
+    g_assert_cmpstr (got->full_name, ==, "Desdemona Deadletter");
+    g_clear_pointer (&got, foyer_registration_free);
+    got = foyer_store_get_registration (store, delivered, &error);
+    g_assert_true (got->purged);
+    g_assert_null (got->phones_unverified);
+  }
+  g_assert_true (g_file_test (recent_copy, G_FILE_TEST_EXISTS));
+
+  /* gone: from the tables and from the bytes of the file and its WAL */
+  {
+    const char *gone[] = { "Zebulon", "Quartermaine", "Prudence", "0612 34 56 78",
+                           "zq@example.com", NULL };
+    g_autofree char *old_copy = g_strconcat (path, ".corrupt-20260101-000000", NULL);
+
+    g_assert_false (g_file_test (old_copy, G_FILE_TEST_EXISTS));
+    for (guint i = 0; gone[i] != NULL; i++) {
+      g_test_message ("looking for %s", gone[i]);
+      g_assert_false (bytes_contain (path, gone[i]));
+      g_assert_false (bytes_contain (wal, gone[i]));
+    }
+    g_assert_true (bytes_contain (path, "Ophelia Pendingworth"));
+  }
+  {
+    g_autoptr(FoyerRegistration) pre = foyer_store_find_preregistration (store, EVENT, "PRE-9",
+                                                                         &error);
+    g_assert_no_error (error);
+    g_assert_null (pre);
+  }
+}
+
+static void
+purge_file_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The kiosk's timer purges in a worker, on a connection of its own. */
+static void
+test_purge_file_async (void)
+{
+  g_autofree char *path = db_path ("purge-async");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (path, &error);
+  g_autofree char *id = add (store, "Asynchronous Ann", "B-A", NULL, NULL);
+  g_autoptr(JsonArray) batch = foyer_store_outbox_take (store, 10, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FoyerRegistration) got = NULL;
+  const char *ids[] = { id, NULL };
+  FoyerPurgeResult purged = { 0 };
+
+  g_assert_true (foyer_store_outbox_mark_done (store, ids, &error));
+  exec_sql (path, "UPDATE registrations SET created_at = '2026-01-01T10:00:00.000Z'");
+  foyer_store_purge_file_async (path, 30, NULL, purge_file_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (foyer_store_purge_file_finish (result, &purged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (purged.registrations, ==, 1);
+  g_assert_true (purged.wal_clean);
+  got = foyer_store_get_registration (store, id, &error);
+  g_assert_true (got->purged);
 }
 
 static void
@@ -883,7 +1119,7 @@ test_record_json (void)
     g_assert_true (json_parser_load_from_data (p, "{\"full_name\":\"X\",\"emails\":7}", -1, NULL));
     r = foyer_registration_from_json (json_node_get_object (json_parser_get_root (p)), &error);
     g_assert_null (r);
-    g_assert_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID);
+    g_assert_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID);
   }
 }
 
@@ -949,6 +1185,11 @@ build_old_database (const char *path, int version)
               "INSERT INTO preregistrations (event, badge_code, full_name, imported_at) VALUES "
               "  ('expo-2026', 'PRE-1', 'Pre Registered', '2026-11-20T00:00:00.000Z');");
   }
+  /* from schema 3 on, the store writes a row's contact keys with it */
+  if (version >= 3)
+    raw_exec (db, "INSERT INTO contact_keys (event, key, registration_id) VALUES "
+              "('expo-2026', 'e:old@example.com', '11111111-1111-4111-8111-111111111111'),"
+              "('expo-2026', 'p:+8613800000001', '11111111-1111-4111-8111-111111111111');");
   sqlite3_close (db);
 }
 
@@ -1568,6 +1809,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/outbox-in-flight-recovery", test_outbox_in_flight_recovery);
   g_test_add_func ("/store/record-print", test_record_print);
   g_test_add_func ("/store/purge", test_purge);
+  g_test_add_func ("/store/purge-everything", test_purge_everything);
+  g_test_add_func ("/store/purge-file-async", test_purge_file_async);
   g_test_add_func ("/store/stats", test_stats);
   g_test_add_func ("/store/record-json", test_record_json);
   g_test_add_func ("/store/migrations-from-every-version", test_migrations_from_every_version);

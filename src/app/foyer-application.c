@@ -24,6 +24,8 @@ struct _FoyerApplication {
   FoyerSyncEngine *sync;
   char           *language;
   gboolean        kiosk;
+  guint           purge_source;     /* [storage] retain-days on a timer */
+  GCancellable   *purge_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (FoyerApplication, foyer_application, ADW_TYPE_APPLICATION)
@@ -259,6 +261,71 @@ foyer_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* --- retention on a timer: [storage] retain-days, a minute after start and then hourly, in a
+ * worker on a connection of its own (foyer_store_purge_file_async) so the screen never waits
+ * on a checkpoint. --- */
+
+#define PURGE_FIRST_S    60
+#define PURGE_INTERVAL_S 3600
+
+static void
+foyer_application_purge_done_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  FoyerPurgeResult purged;
+
+  if (!foyer_store_purge_file_finish (result, &purged, &error)) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_message ("retention: %s", error->message);
+    return;
+  }
+  g_debug ("retention: %u records, %u leads, %u imported attendees purged; %" G_GINT64_FORMAT
+           " undelivered kept", purged.registrations, purged.leads, purged.preregistrations,
+           purged.undelivered_kept);
+}
+
+static gboolean
+foyer_application_purge_cb (gpointer user_data)
+{
+  FoyerApplication *self = user_data;
+  int days = foyer_config_get_int (self->config, "storage", "retain-days");
+
+  if (self->store != NULL && days > 0)
+    foyer_store_purge_file_async (foyer_store_get_path (self->store), days,
+                                  self->purge_cancellable, foyer_application_purge_done_cb, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+foyer_application_first_purge_cb (gpointer user_data)
+{
+  FoyerApplication *self = user_data;
+
+  foyer_application_purge_cb (self);
+  self->purge_source = g_timeout_add_seconds (PURGE_INTERVAL_S, foyer_application_purge_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+foyer_application_start_retention (FoyerApplication *self)
+{
+  if (self->store == NULL || foyer_config_get_int (self->config, "storage", "retain-days") <= 0)
+    return;
+  self->purge_cancellable = g_cancellable_new ();
+  self->purge_source = g_timeout_add_seconds (PURGE_FIRST_S, foyer_application_first_purge_cb,
+                                              self);
+}
+
+static void
+foyer_application_stop_retention (FoyerApplication *self)
+{
+  g_clear_handle_id (&self->purge_source, g_source_remove);
+  g_cancellable_cancel (self->purge_cancellable);
+  g_clear_object (&self->purge_cancellable);
+}
+
 static void
 foyer_application_startup (GApplication *app)
 {
@@ -281,6 +348,7 @@ foyer_application_startup (GApplication *app)
 
   foyer_application_open_store (self);
   foyer_application_start_sync (self);
+  foyer_application_start_retention (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -291,6 +359,7 @@ static void
 foyer_application_shutdown (GApplication *app)
 {
   foyer_application_stop_sync (FOYER_APPLICATION (app));
+  foyer_application_stop_retention (FOYER_APPLICATION (app));
 
   G_APPLICATION_CLASS (foyer_application_parent_class)->shutdown (app);
 }
@@ -301,6 +370,7 @@ foyer_application_dispose (GObject *object)
   FoyerApplication *self = (FoyerApplication *)object;
 
   foyer_application_stop_sync (self);
+  foyer_application_stop_retention (self);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   g_clear_object (&self->config);

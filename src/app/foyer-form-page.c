@@ -43,6 +43,7 @@ struct _FoyerFormPage {
   char             *source;
   GBytes           *raw_payload;
   char            **extra_phones;
+  char            **phones_unverified;  /* the card's numbers kept as written (see FoyerContact) */
   char            **extra_emails;
   char             *badge_code;
   gboolean          active;
@@ -169,6 +170,7 @@ foyer_form_page_clear (FoyerFormPage *self)
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->raw_payload, g_bytes_unref);
   g_clear_pointer (&self->extra_phones, g_strfreev);
+  g_clear_pointer (&self->phones_unverified, g_strfreev);
   g_clear_pointer (&self->extra_emails, g_strfreev);
   g_clear_pointer (&self->badge_code, g_free);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
@@ -242,6 +244,7 @@ foyer_form_page_show_contact (FoyerFormPage      *self,
   self->source = g_strdup (source != NULL ? source : FOYER_SOURCE_MANUAL);
   self->raw_payload = raw != NULL ? g_bytes_ref (raw) : NULL;
   self->extra_phones = rest_of (contact->phones);
+  self->phones_unverified = g_strdupv (contact->phones_unverified);
   self->extra_emails = rest_of (contact->emails);
   self->badge_code = g_strdup (contact->badge_code);
 
@@ -331,6 +334,21 @@ selected_interests (FoyerFormPage *self)
   return list;
 }
 
+/* The numbers of phones that are among the card's unverified ones. */
+static char **
+unverified_of (char **phones,
+               char **unverified)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  for (guint i = 0; phones != NULL && phones[i] != NULL; i++)
+    if (unverified != NULL && g_strv_contains ((const char * const *) unverified, phones[i]))
+      g_strv_builder_add (builder, phones[i]);
+  list = g_strv_builder_end (builder);
+  return list[0] != NULL ? g_steal_pointer (&list) : NULL;
+}
+
 gboolean
 foyer_form_page_submit (FoyerFormPage *self)
 {
@@ -354,7 +372,12 @@ foyer_form_page_submit (FoyerFormPage *self)
     set_error (self->name_error, GTK_WIDGET (self->name_entry), _("Please enter your name."));
     first_invalid = first_invalid ? first_invalid : GTK_WIDGET (self->name_entry);
   }
-  if (phone_in != NULL && (phone = foyer_phone_normalize (phone_in, region)) == NULL) {
+  /* a number from the card that no region explains is kept as the visitor wrote it, flagged */
+  if (phone_in != NULL && self->phones_unverified != NULL &&
+      g_strv_contains ((const char * const *) self->phones_unverified, phone_in))
+    phone = foyer_phone_normalize (phone_in, region) ?: g_strdup (phone_in);
+  if (phone_in != NULL && phone == NULL &&
+      (phone = foyer_phone_normalize (phone_in, region)) == NULL) {
     set_error (self->phone_error, GTK_WIDGET (self->phone_entry),
                _("This is not a mobile number we can use. Please check it, "
                  "e.g. 138 0013 8000 or +49 170 1234567."));
@@ -391,6 +414,7 @@ foyer_form_page_submit (FoyerFormPage *self)
   reg->organization = entry_text (self->organization_entry);
   reg->title = entry_text (self->title_entry);
   reg->phones = prepend (phone, self->extra_phones);
+  reg->phones_unverified = unverified_of (reg->phones, self->phones_unverified);
   reg->emails = prepend (email, self->extra_emails);
   reg->interests = selected_interests (self);
   reg->badge_code = g_strdup (self->badge_code);
@@ -562,6 +586,7 @@ foyer_form_page_dispose (GObject *object)
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->raw_payload, g_bytes_unref);
   g_clear_pointer (&self->extra_phones, g_strfreev);
+  g_clear_pointer (&self->phones_unverified, g_strfreev);
   g_clear_pointer (&self->extra_emails, g_strfreev);
   g_clear_pointer (&self->badge_code, g_free);
   g_clear_object (&self->config);

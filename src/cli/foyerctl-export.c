@@ -37,7 +37,7 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
   };
   g_autoptr(FoyerStore) store = NULL;
   g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(GFile) file = NULL;
+  const char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *since = NULL;
   FoyerExportFormat format = FOYER_EXPORT_CSV;
@@ -76,10 +76,9 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
     return status;
 
   if (output != NULL && strcmp (output, "-") != 0) {
-    file = g_file_new_for_commandline_arg (output);
-    /* replace: written beside and renamed over, so a failed export leaves no half file */
-    out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error));
-    if (out == NULL) {
+    path = output;
+    /* written as OUTPUT.part and renamed over OUTPUT, so a failed export leaves no half file */
+    if ((out = foyer_export_file_open (path, &error)) == NULL) {
       g_printerr (_("foyerctl export: cannot write %s: %s\n"), output, error->message);
       return FOYERCTL_EXIT_FAILURE;
     }
@@ -91,16 +90,17 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
                                                                excel ? FOYER_EXPORT_FLAG_EXCEL_BOM : 0,
                                                                event, since, out, &n, &error)) {
     g_printerr ("foyerctl export: %s\n", error->message);
-    if (file != NULL)
-      g_output_stream_close (out, g_cancellable_get_current (), NULL);
+    if (path != NULL)
+      foyer_export_file_discard (out, path);
     return error->domain == FOYER_STORE_ERROR ? foyerctl_status_for_error (error)
                                               : FOYERCTL_EXIT_FAILURE;
   }
-  if (!g_output_stream_close (out, NULL, &error)) {
+  if (!(path != NULL ? foyer_export_file_commit (out, path, &error)
+                     : g_output_stream_close (out, NULL, &error))) {
     g_printerr ("foyerctl export: %s\n", error->message);
     return FOYERCTL_EXIT_FAILURE;
   }
-  if (file != NULL)
+  if (path != NULL)
     g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exported %llu record to %s\n",
                              "Exported %llu records to %s\n", (gulong)MIN (n, G_MAXULONG)),
                 (unsigned long long)n, output);

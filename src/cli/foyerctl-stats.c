@@ -43,6 +43,8 @@ foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv)
   FoyerConfig *config;
   const char *event = NULL;
   JsonObject *totals, *outbox;
+  gint64 overdue = 0;
+  int days;
   int status;
 
   if (!foyerctl_parse_options (ctx, "stats", NULL,
@@ -63,6 +65,20 @@ foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv)
   if ((stats = foyer_store_stats (store, event, since, &error)) == NULL) {
     g_printerr ("foyerctl stats: %s\n", error->message);
     return foyerctl_status_for_error (error);
+  }
+
+  /* what retention would have purged but keeps because head office has not acknowledged it */
+  if ((days = foyer_config_get_int (config, "storage", "retain-days")) > 0) {
+    JsonObject *retention = json_object_new ();
+
+    if ((overdue = foyer_store_count_undelivered_older_than (store, days, &error)) < 0) {
+      json_object_unref (retention);
+      g_printerr ("foyerctl stats: %s\n", error->message);
+      return foyerctl_status_for_error (error);
+    }
+    json_object_set_int_member (retention, "retain_days", days);
+    json_object_set_int_member (retention, "undelivered_kept", overdue);
+    json_object_set_object_member (stats, "retention", retention);
   }
 
   if (as_json) {
@@ -93,5 +109,8 @@ foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv)
            (long long)json_object_get_int_member (outbox, "in_flight"),
            (long long)json_object_get_int_member (outbox, "done"),
            (long long)json_object_get_int_member (outbox, "dead"));
+  if (overdue > 0)
+    g_print (_("Older than retain-days (%d) but not yet delivered, kept: %lld\n"), days,
+             (long long) overdue);
   return FOYERCTL_EXIT_OK;
 }

@@ -12,7 +12,8 @@ foyerctl_status_for_error (const GError *error)
 {
   if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_LOCKED))
     return FOYERCTL_EXIT_TEMPFAIL;
-  if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID))
+  if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID) ||
+      g_error_matches (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID))
     return FOYERCTL_EXIT_DATAERR;
   return FOYERCTL_EXIT_FAILURE;
 }

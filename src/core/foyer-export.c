@@ -7,7 +7,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
 
 #include "foyer-export.h"
 
@@ -28,6 +34,24 @@ foyer_export_format_parse (const char        *name,
 
 /* --- CSV --- */
 
+gboolean
+foyer_csv_starts_formula (const char *value)
+{
+  /* Spreadsheets (LibreOffice, Excel with an East Asian IME) also read the full-width forms
+   * U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠ as the start of a formula. */
+  static const char * const full_width[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D",
+                                             "\xEF\xBC\xA0" };
+
+  if (value == NULL || *value == '\0')
+    return FALSE;
+  if (strchr ("=+-@\t\r", value[0]) != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (full_width); i++)
+    if (g_str_has_prefix (value, full_width[i]))
+      return TRUE;
+  return FALSE;
+}
+
 void
 foyer_csv_append_cell (GString    *out,
                        const char *value)
@@ -37,8 +61,10 @@ foyer_csv_append_cell (GString    *out,
 
   if (value == NULL || *value == '\0')
     return;
-  formula = strchr ("=+-@\t\r", value[0]) != NULL;
-  quote = strpbrk (value, ",\"\r\n") != NULL;
+  formula = foyer_csv_starts_formula (value);
+  /* ';' too: a spreadsheet in a locale whose list separator is ';' (most of Europe) would split
+   * the cell there. */
+  quote = strpbrk (value, ",;\"\r\n") != NULL;
 
   if (quote)
     g_string_append_c (out, '"');
@@ -57,7 +83,7 @@ static const char * const csv_columns[] = {
   "id", "event", "kiosk_id", "created_at", "kind", "category", "full_name", "family_name",
   "given_name", "organization", "title", "emails", "phones", "country", "city", "interests",
   "badge_code", "source", "consent_given", "consent_version", "consent_at", "notes",
-  "possible_duplicate", "purged", NULL
+  "possible_duplicate", "purged", "phones_unverified", NULL
 };
 
 static void
@@ -99,7 +125,8 @@ append_csv_row (GString *out, const FoyerRegistration *reg)
   CELL (reg->consent_at);
   CELL (reg->notes);
   CELL (reg->possible_duplicate ? "true" : "false");
-  foyer_csv_append_cell (out, reg->purged ? "true" : "false");
+  CELL (reg->purged ? "true" : "false");
+  append_list_cell (out, reg->phones_unverified);
   g_string_append (out, "\r\n");
 #undef CELL
 #undef LIST
@@ -205,8 +232,14 @@ append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
   vcard_property (out, "TITLE", reg->title);
   for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++)
     vcard_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
-  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++)
-    vcard_property (out, "TEL", reg->phones[i]);
+  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++) {
+    /* a number kept as written is exported as written, and says so */
+    gboolean unverified = reg->phones_unverified != NULL &&
+                          g_strv_contains ((const char * const *) reg->phones_unverified,
+                                           reg->phones[i]);
+
+    vcard_property (out, unverified ? "TEL;TYPE=X-UNVERIFIED" : "TEL", reg->phones[i]);
+  }
   if (reg->city != NULL || reg->country != NULL) {
     g_autofree char *city = foyer_vcard_escape (reg->city);
     g_autofree char *country = foyer_vcard_escape (reg->country);
@@ -362,7 +395,8 @@ foyer_store_export (FoyerStore         *store,
 static const char * const lead_csv_columns[] = {
   "id", "created_at", "updated_at", "event", "kiosk_id", "booth", "staff_id", "rating",
   "follow_up", "notes", "answers_json", "registration_id", "full_name", "organization", "title",
-  "emails", "phones", "country", "city", "badge_code", "category", "consent_given", NULL
+  "emails", "phones", "country", "city", "badge_code", "category", "consent_given",
+  "phones_unverified", NULL
 };
 
 static void
@@ -391,7 +425,8 @@ append_lead_csv_row (GString *out, const FoyerLead *lead, const FoyerRegistratio
   CELL (reg->city);
   CELL (reg->badge_code);
   CELL (reg->category);
-  foyer_csv_append_cell (out, reg->consent_given ? "true" : "false");
+  CELL (reg->consent_given ? "true" : "false");
+  append_list_cell (out, reg->phones_unverified);
   g_string_append (out, "\r\n");
 #undef CELL
 #undef LIST
@@ -455,4 +490,109 @@ foyer_store_export_leads (FoyerStore         *store,
       break;
   }
   return finish_export (&state, n_written, error);
+}
+
+/* --- files --- */
+
+static char *
+part_path (const char *path)
+{
+  return g_strconcat (path, ".part", NULL);
+}
+
+GOutputStream *
+foyer_export_file_open (const char  *path,
+                        GError     **error)
+{
+  g_autofree char *part = NULL;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  part = part_path (path);
+  /* O_EXCL: never write through a symlink planted there, never share the file with another
+   * export running at the same time. */
+  fd = g_open (part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    int saved = errno;
+
+    if (saved == EEXIST)
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s exists: another export is writing it, or one was interrupted (remove "
+                     "it and try again)"), part);
+    else
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot create %s: %s"),
+                   part, g_strerror (saved));
+    return NULL;
+  }
+  return g_unix_output_stream_new (fd, TRUE);
+}
+
+static gboolean
+sync_directory_of (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0 || fsync (fd) != 0) {
+    saved = errno;
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot sync %s: %s"), dir,
+                 g_strerror (saved));
+    return FALSE;
+  }
+  close (fd);
+  return TRUE;
+}
+
+gboolean
+foyer_export_file_commit (GOutputStream  *out,
+                          const char     *path,
+                          GError        **error)
+{
+  g_autofree char *part = NULL;
+  int fd;
+
+  g_return_val_if_fail (G_IS_UNIX_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  part = part_path (path);
+  fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (out));
+  if (!g_output_stream_flush (out, NULL, error))
+    goto fail;
+  if (fsync (fd) != 0) {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot write %s: %s"),
+                 part, g_strerror (saved));
+    goto fail;
+  }
+  if (!g_output_stream_close (out, NULL, error))
+    goto fail;
+  if (g_rename (part, path) != 0) {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot rename %s to %s: %s"),
+                 part, path, g_strerror (saved));
+    goto fail;
+  }
+  return sync_directory_of (path, error);
+
+fail:
+  foyer_export_file_discard (out, path);
+  return FALSE;
+}
+
+void
+foyer_export_file_discard (GOutputStream *out,
+                           const char    *path)
+{
+  g_autofree char *part = part_path (path);
+
+  if (out != NULL && !g_output_stream_is_closed (out))
+    g_output_stream_close (out, NULL, NULL);
+  g_unlink (part);
 }

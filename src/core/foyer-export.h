@@ -47,8 +47,24 @@ gboolean  foyer_store_export_leads  (FoyerStore        *store,
                                      guint64           *n_written,
                                      GError           **error);
 
-/* One CSV cell: quoted when it holds , " CR or LF, and prefixed with ' when it starts with
- * = + - @ TAB or CR so that a spreadsheet shows it instead of running it. */
+/* TRUE when a spreadsheet would run value as a formula: it starts with = + - @ TAB CR or a
+ * full-width ＝ ＋ － ＠. */
+gboolean  foyer_csv_starts_formula  (const char        *value);
+/* Export files are written as PATH.part (created exclusively, mode 0600), flushed to disk and
+ * renamed over PATH only when complete: a failed export never leaves a partial PATH, and PATH
+ * ends private (0600) even when an older, looser file was there. */
+GOutputStream *foyer_export_file_open    (const char        *path,
+                                          GError           **error);
+/* fsync, close, rename PATH.part → PATH, fsync the directory. On failure PATH.part is removed. */
+gboolean       foyer_export_file_commit  (GOutputStream     *out,
+                                          const char        *path,
+                                          GError           **error);
+/* Closes and removes PATH.part; PATH is left as it was. */
+void           foyer_export_file_discard (GOutputStream     *out,
+                                          const char        *path);
+
+/* One CSV cell: quoted when it holds , ; " CR or LF, and prefixed with ' when
+ * foyer_csv_starts_formula() so that a spreadsheet shows it instead of running it. */
 void      foyer_csv_append_cell     (GString           *out,
                                      const char        *value);
 /* vCard 3.0 text value escaping (\\ \, \; \n). */

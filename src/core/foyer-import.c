@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "foyer-export.h"
 #include "foyer-import.h"
 #include "foyer-json.h"
 #include "foyer-payload.h"
@@ -101,7 +102,7 @@ foyer_import_format_parse (const char        *name,
 char *
 foyer_csv_unguard (const char *cell)
 {
-  if (cell != NULL && cell[0] == '\'' && cell[1] != '\0' && strchr ("=+-@\t\r", cell[1]) != NULL)
+  if (cell != NULL && cell[0] == '\'' && foyer_csv_starts_formula (cell + 1))
     return g_strdup (cell + 1);
   return g_strdup (cell);
 }

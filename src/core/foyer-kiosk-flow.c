@@ -252,6 +252,7 @@ card_lead_result (const FoyerContact *contact,
   visitor->title = g_strdup (contact->title);
   visitor->emails = g_strdupv (contact->emails);
   visitor->phones = g_strdupv (contact->phones);
+  visitor->phones_unverified = g_strdupv (contact->phones_unverified);
   visitor->raw_payload = raw != NULL ? g_bytes_ref (raw) : NULL;
   _foyer_flow_result_take_registration (result, visitor);
   _foyer_flow_result_take_contact (result, foyer_contact_copy (contact));

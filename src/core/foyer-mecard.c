@@ -144,8 +144,12 @@ _foyer_mecard_parse (const char          *text,
     } else if (strcmp (f->key, "ADR") == 0) {
       g_auto(GStrv) parts = split_components (f->value);
       g_autofree char *address = _foyer_join_nonblank (parts);
+      guint n = g_strv_length (parts);
 
       _foyer_contact_set_field (&c->address, address);
+      /* the last component is the country, as in vCard's ADR */
+      if (n >= 2)
+        _foyer_contact_set_country_hint (b, parts[n - 1]);
     } else {
       g_debug ("MECARD field %s ignored", f->key);
     }

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "foyer-config.h"
+#include "foyer-contact.h"
 
 G_BEGIN_DECLS
 
@@ -36,48 +37,6 @@ GQuark foyer_payload_error_quark (void);
 #define FOYER_FORMAT_PHONE       "phone"        /* tel: */
 #define FOYER_FORMAT_UNKNOWN     "unknown"
 
-typedef enum {
-  FOYER_TEXT_FLAG_NONE        = 0,
-  FOYER_TEXT_FLAG_UNCERTAIN   = 1 << 0,  /* no candidate decoded cleanly: replacement characters */
-  FOYER_TEXT_FLAG_ECI         = 1 << 1,  /* an ECI designator chose the encoding */
-  FOYER_TEXT_FLAG_STRIPPED    = 1 << 2,  /* control characters or scanner ECI prefixes removed */
-} FoyerTextFlags;
-
-typedef struct {
-  char      *format;          /* FOYER_FORMAT_* */
-  char      *full_name;
-  char      *family_name;
-  char      *given_name;
-  char      *organization;    /* first ORG component */
-  char     **org_units;       /* the remaining ORG components */
-  char      *title;
-  char     **emails;
-  char     **phones;          /* E.164 */
-  char     **urls;
-  char      *address;
-  char      *note;
-  char      *badge_code;
-  char      *text;            /* the decoded text, always kept (staff look at unknown codes) */
-  char      *encoding;        /* the charset the text was decoded from, e.g. "UTF-8", "GB18030" */
-  FoyerTextFlags text_flags;
-  gboolean   is_contact_link; /* e.g. a WeChat personal QR: a link, no personal data in it */
-  gboolean   badge_verified;  /* FOYER_FORMAT_FOYER_BADGE with a valid signature */
-  char      *badge_event;     /* FOYER_FORMAT_FOYER_BADGE: the event it was issued for */
-  char      *badge_record;    /* FOYER_FORMAT_FOYER_BADGE: the short record id */
-  char     **warnings;        /* one per field that failed validation, human readable */
-  char      *default_region;
-} FoyerContact;
-
-#define FOYER_TYPE_CONTACT (foyer_contact_get_type ())
-GType         foyer_contact_get_type (void) G_GNUC_CONST;
-FoyerContact *foyer_contact_new      (void);
-FoyerContact *foyer_contact_copy     (const FoyerContact *contact);
-void          foyer_contact_free     (FoyerContact       *contact);
-/* The keys of ../shared/corpus/cards/NAME.json (absent = no value) plus "warnings" (absent when
- * there are none; shown to staff). A FOYER_FORMAT_FOYER_BADGE adds badge_event, badge_record
- * and badge_verified. */
-JsonObject   *foyer_contact_to_json  (const FoyerContact *contact);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerContact, foyer_contact_free)
 
 typedef struct {
   const char *default_region;   /* "CN" when NULL */
@@ -109,7 +68,8 @@ FoyerContact *foyer_payload_parse       (const guint8              *data,
                                          GError                   **error);
 
 /* Normalizes a phone number to E.164 with default_region for numbers without a country code;
- * NULL when it is not a plausible number. */
+ * an extension ("ext. 102", "x7", tel-URI ";ext=102") is kept as ";ext=102" after the E.164
+ * number (RFC 3966). NULL when it is not a plausible number. */
 char         *foyer_phone_normalize     (const char                *number,
                                          const char                *default_region);
 /* Validates an e-mail address and lower-cases its domain; NULL when invalid. */

@@ -165,60 +165,227 @@ plausible_international (const char *digits)
   return TRUE;   /* a country Foyer has no rules for: the generic E.164 length check held */
 }
 
-char *
-foyer_phone_normalize (const char *number,
-                       const char *default_region)
+/* The national digits of a number written without a country code, by region's rules; NULL when
+ * they cannot be a number of that region. */
+static char *
+international_from (const char       *digits,
+                    const RegionInfo *region)
+{
+  const char *national = digits;
+
+  if (region->trunk_prefix != NULL && g_str_has_prefix (national, region->trunk_prefix)) {
+    /* NANP's trunk prefix is 1; only an 11-digit 1… is the trunk form there. */
+    if (strcmp (region->country_code, "1") != 0 || strlen (national) == 11)
+      national += strlen (region->trunk_prefix);
+  }
+
+  if (strcmp (region->region, "CN") == 0) {
+    gboolean had_trunk = national != digits;
+
+    /* Chinese cards often print the country code without a plus: 86 139 1234 5678. */
+    if (!had_trunk && g_str_has_prefix (national, "86") && strlen (national) == 13 &&
+        national[2] == '1')
+      national += 2;
+    /* Written nationally, only mobiles and 400/800 numbers go without the trunk 0; a
+     * landline without it (e.g. a foreign number missing its +) is not a Chinese number. */
+    else if (!had_trunk && national[0] != '1' && !g_str_has_prefix (national, "400") &&
+             !g_str_has_prefix (national, "800"))
+      return NULL;
+  }
+  return g_strconcat (region->country_code, national, NULL);
+}
+
+/* Digits of an extension, from a trailing "ext. 102", "ext 102", "x7", "#12", "分机 12", "转 12"
+ * or a tel-URI ";ext=102" (RFC 3966). The rest of the number goes to *main. NULL when there is
+ * none. Tel-URI parameters other than ext are dropped later by digits_of(). */
+static char *
+split_extension (const char  *number,
+                 char       **main)
+{
+  static const char * const markers[] = { "extension", "extn", "ext", "x", "#",
+                                          "\xE5\x88\x86\xE6\x9C\xBA" /* 分机 */,
+                                          "\xE8\xBD\xAC" /* 转 */ };
+  g_autofree char *lower = g_ascii_strdown (number, -1);
+  const char *param = strstr (lower, ";ext=");
+  gsize end = strlen (lower);
+  gsize digits_start;
+  gsize before;
+
+  *main = NULL;
+  if (param != NULL) {
+    const char *ext = param + strlen (";ext=");
+    gsize n = strspn (ext, "0123456789");
+
+    if (n == 0 || n > 10 || (ext[n] != '\0' && ext[n] != ';'))
+      return NULL;
+    *main = g_strndup (number, param - lower);
+    return g_strndup (ext, n);
+  }
+
+  while (end > 0 && lower[end - 1] == ' ')
+    end--;
+  digits_start = end;
+  while (digits_start > 0 && g_ascii_isdigit (lower[digits_start - 1]))
+    digits_start--;
+  if (digits_start == end || end - digits_start > 10)
+    return NULL;
+  before = digits_start;
+  while (before > 0 && strchr (" .:=", lower[before - 1]) != NULL)
+    before--;
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++) {
+    gsize len = strlen (markers[i]);
+    char prev;
+
+    if (before < len || strncmp (lower + before - len, markers[i], len) != 0)
+      continue;
+    /* the marker stands after the number: "…54 x7", "…54x7", "…54 ext. 7" */
+    prev = before > len ? lower[before - len - 1] : '\0';
+    if (prev != ' ' && prev != ')' && !g_ascii_isdigit (prev))
+      return NULL;
+    *main = g_strndup (number, before - len);
+    return g_strndup (number + digits_start, end - digits_start);
+  }
+  return NULL;
+}
+
+static char *
+normalize_in_region (const char *number,
+                     const char *region_name)
 {
   g_autofree char *digits = NULL;
   g_autofree char *international = NULL;
   const RegionInfo *region;
   gboolean plus;
-  const char *national;
+
+  digits = digits_of (number, &plus);
+  if (digits == NULL || digits[0] == '\0')
+    return NULL;
+
+  region = find_region (region_name != NULL && *region_name != '\0' ? region_name : "CN");
+  if (plus)
+    international = g_strdup (digits);
+  else if (region != NULL && g_str_has_prefix (digits, region->intl_prefix))
+    international = g_strdup (digits + strlen (region->intl_prefix));
+  else if (g_str_has_prefix (digits, "00"))
+    international = g_strdup (digits + 2);        /* the most common international prefix */
+  else if (region == NULL)
+    return NULL;                                  /* no country code and no rules to add one */
+  else if ((international = international_from (digits, region)) == NULL)
+    return NULL;
+
+  if (!plausible_international (international))
+    return NULL;
+  return g_strconcat ("+", international, NULL);
+}
+
+char *
+_foyer_phone_normalize_in (const char         *number,
+                           const char * const *region_names)
+{
+  g_autofree char *main = NULL;
+  g_autofree char *ext = NULL;
 
   g_return_val_if_fail (number != NULL, NULL);
 
   if (!g_utf8_validate (number, -1, NULL))
     return NULL;
-  digits = digits_of (number, &plus);
-  if (digits == NULL || digits[0] == '\0')
-    return NULL;
+  ext = split_extension (number, &main);
+  for (guint i = 0; region_names[i] != NULL; i++) {
+    g_autofree char *e164 = normalize_in_region (main != NULL ? main : number, region_names[i]);
 
-  region = find_region (default_region != NULL && *default_region != '\0' ? default_region
-                                                                          : "CN");
-  if (plus) {
-    international = g_strdup (digits);
-  } else if (region != NULL && g_str_has_prefix (digits, region->intl_prefix)) {
-    international = g_strdup (digits + strlen (region->intl_prefix));
-  } else if (g_str_has_prefix (digits, "00")) {
-    international = g_strdup (digits + 2);        /* the most common international prefix */
-  } else if (region == NULL) {
-    return NULL;                                  /* no country code and no rules to add one */
-  } else {
-    national = digits;
-    if (region->trunk_prefix != NULL && g_str_has_prefix (national, region->trunk_prefix)) {
-      /* NANP's trunk prefix is 1; only an 11-digit 1… is the trunk form there. */
-      if (strcmp (region->country_code, "1") != 0 || strlen (national) == 11)
-        national += strlen (region->trunk_prefix);
-    }
-
-    if (strcmp (region->region, "CN") == 0) {
-      gboolean had_trunk = national != digits;
-
-      /* Chinese cards often print the country code without a plus: 86 139 1234 5678. */
-      if (!had_trunk && g_str_has_prefix (national, "86") && strlen (national) == 13 &&
-          national[2] == '1')
-        national += 2;
-      /* Written nationally, only mobiles and 400/800 numbers go without the trunk 0; a
-       * landline without it (e.g. a foreign number missing its +) is not a Chinese number. */
-      else if (!had_trunk && national[0] != '1' && !g_str_has_prefix (national, "400") &&
-               !g_str_has_prefix (national, "800"))
-        return NULL;
-    }
-
-    international = g_strconcat (region->country_code, national, NULL);
+    if (e164 != NULL)
+      return ext != NULL ? g_strconcat (e164, ";ext=", ext, NULL) : g_steal_pointer (&e164);
   }
+  return NULL;
+}
 
-  if (!plausible_international (international))
+char *
+foyer_phone_normalize (const char *number,
+                       const char *default_region)
+{
+  const char *one[] = { default_region != NULL ? default_region : "CN", NULL };
+
+  g_return_val_if_fail (number != NULL, NULL);
+  return _foyer_phone_normalize_in (number, one);
+}
+
+gboolean
+_foyer_phone_is_number_like (const char *number)
+{
+  g_autofree char *main = NULL;
+  g_autofree char *ext = NULL;
+  g_autofree char *digits = NULL;
+  gboolean plus;
+
+  if (!g_utf8_validate (number, -1, NULL))
+    return FALSE;
+  ext = split_extension (number, &main);
+  digits = digits_of (main != NULL ? main : number, &plus);
+  return digits != NULL && strlen (digits) >= 6 && strlen (digits) <= 17;
+}
+
+const char *
+_foyer_phone_region_of_international (const char *number)
+{
+  g_autofree char *digits = NULL;
+  g_autofree char *main = NULL;
+  g_autofree char *ext = NULL;
+  gboolean plus;
+
+  if (!g_utf8_validate (number, -1, NULL))
     return NULL;
-  return g_strconcat ("+", international, NULL);
+  ext = split_extension (number, &main);
+  if ((digits = digits_of (main != NULL ? main : number, &plus)) == NULL)
+    return NULL;
+  if (!plus && !g_str_has_prefix (digits, "00"))
+    return NULL;
+  if (!plus)
+    memmove (digits, digits + 2, strlen (digits + 2) + 1);
+  /* the first region of the table with this country code: US for +1, RU for +7 */
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    if (g_str_has_prefix (digits, regions[i].country_code))
+      return regions[i].region;
+  return NULL;
+}
+
+/* Country names as address books write them in ADR (English, native, ISO codes). */
+static const struct {
+  const char *name;
+  const char *region;
+} countries[] = {
+  { "china", "CN" }, { "prc", "CN" }, { "people's republic of china", "CN" },
+  { "\xE4\xB8\xAD\xE5\x9B\xBD", "CN" } /* 中国 */,
+  { "usa", "US" }, { "u.s.a.", "US" }, { "united states", "US" },
+  { "united states of america", "US" }, { "canada", "CA" },
+  { "germany", "DE" }, { "deutschland", "DE" }, { "france", "FR" },
+  { "united kingdom", "GB" }, { "uk", "GB" }, { "great britain", "GB" }, { "england", "GB" },
+  { "japan", "JP" }, { "\xE6\x97\xA5\xE6\x9C\xAC", "JP" } /* 日本 */,
+  { "hong kong", "HK" }, { "\xE9\xA6\x99\xE6\xB8\xAF", "HK" } /* 香港 */,
+  { "taiwan", "TW" }, { "\xE5\x8F\xB0\xE6\xB9\xBE", "TW" }, { "\xE5\x8F\xB0\xE7\x81\xA3", "TW" },
+  { "singapore", "SG" }, { "south korea", "KR" }, { "korea", "KR" },
+  { "australia", "AU" }, { "new zealand", "NZ" }, { "india", "IN" },
+  { "italy", "IT" }, { "italia", "IT" }, { "spain", "ES" }, { "espa\xC3\xB1" "a", "ES" },
+  { "netherlands", "NL" }, { "switzerland", "CH" }, { "schweiz", "CH" }, { "suisse", "CH" },
+  { "austria", "AT" }, { "\xC3\xB6sterreich", "AT" }, { "belgium", "BE" }, { "ireland", "IE" },
+  { "sweden", "SE" }, { "poland", "PL" }, { "portugal", "PT" }, { "brazil", "BR" },
+  { "brasil", "BR" }, { "russia", "RU" }, { "malaysia", "MY" }, { "thailand", "TH" },
+  { "vietnam", "VN" }, { "viet nam", "VN" }, { "indonesia", "ID" }, { "philippines", "PH" },
+  { "united arab emirates", "AE" }, { "uae", "AE" },
+};
+
+const char *
+_foyer_phone_region_of_country (const char *country)
+{
+  g_autofree char *folded = NULL;
+
+  if (country == NULL || !g_utf8_validate (country, -1, NULL))
+    return NULL;
+  folded = g_utf8_strdown (country, -1);
+  g_strstrip (folded);
+  if (strlen (folded) == 2 && find_region (folded) != NULL)
+    return find_region (folded)->region;
+  for (guint i = 0; i < G_N_ELEMENTS (countries); i++)
+    if (strcmp (folded, countries[i].name) == 0)
+      return countries[i].region;
+  return NULL;
 }

@@ -12,7 +12,8 @@
 #include <sys/random.h>
 
 #include "foyer-record.h"
-#include "foyer-store.h"
+
+G_DEFINE_QUARK (foyer-record-error-quark, foyer_record_error)
 
 #define MAX_TEXT_CHARS 2048       /* one field: names, notes… */
 #define MAX_LIST_ITEMS 32
@@ -178,6 +179,7 @@ foyer_registration_copy (const FoyerRegistration *reg)
   copy->notes = g_strdup (reg->notes);
   copy->possible_duplicate = reg->possible_duplicate;
   copy->purged = reg->purged;
+  copy->phones_unverified = g_strdupv (reg->phones_unverified);
   return copy;
 }
 
@@ -199,6 +201,7 @@ foyer_registration_free (FoyerRegistration *reg)
   g_free (reg->title);
   g_strfreev (reg->emails);
   g_strfreev (reg->phones);
+  g_strfreev (reg->phones_unverified);
   g_free (reg->country);
   g_free (reg->city);
   g_strfreev (reg->interests);
@@ -260,6 +263,7 @@ foyer_registration_to_json (const FoyerRegistration *reg)
   set_string (object, "title", reg->title);
   set_strv (object, "emails", reg->emails);
   set_strv (object, "phones", reg->phones);
+  set_strv (object, "phones_unverified", reg->phones_unverified);
   set_string (object, "country", reg->country);
   set_string (object, "city", reg->city);
   set_strv (object, "interests", reg->interests);
@@ -288,7 +292,7 @@ read_string (JsonObject *object, const char *key, char **out, GError **error)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” must be a string", key);
     return FALSE;
   }
@@ -305,7 +309,7 @@ read_bool (JsonObject *object, const char *key, gboolean *out, GError **error)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” must be true or false", key);
     return FALSE;
   }
@@ -332,14 +336,14 @@ read_strv (JsonObject *object, const char *key, char ***out, GError **error)
       JsonNode *item = json_array_get_element (array, i);
 
       if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING) {
-        g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+        g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                      "“%s” must be a list of strings", key);
         return FALSE;
       }
       g_strv_builder_add (builder, json_node_get_string (item));
     }
   } else {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” must be a list of strings", key);
     return FALSE;
   }
@@ -386,6 +390,7 @@ foyer_registration_from_json (JsonObject  *object,
       !read_string (object, "title", &reg->title, error) ||
       !read_strv (object, "emails", &reg->emails, error) ||
       !read_strv (object, "phones", &reg->phones, error) ||
+      !read_strv (object, "phones_unverified", &reg->phones_unverified, error) ||
       !read_string (object, "country", &reg->country, error) ||
       !read_string (object, "city", &reg->city, error) ||
       !read_strv (object, "interests", &reg->interests, error) ||
@@ -428,7 +433,7 @@ foyer_registration_from_json (JsonObject  *object,
           !read_string (c, "at", &reg->consent_at, error))
         return NULL;
     } else {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "“consent” must be true, false or {\"given\", \"version\", \"at\"}");
       return NULL;
     }
@@ -442,36 +447,45 @@ check_text (const char *field, const char *value, gboolean required, GError **er
 {
   if (value == NULL || *value == '\0') {
     if (required) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "“%s” is missing", field);
       return FALSE;
     }
     return TRUE;
   }
   if (!g_utf8_validate (value, -1, NULL)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” is not valid UTF-8 text", field);
     return FALSE;
   }
   if (g_utf8_strlen (value, -1) > MAX_TEXT_CHARS) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” is longer than %d characters", field, MAX_TEXT_CHARS);
     return FALSE;
   }
   return TRUE;
 }
 
+/* +E.164, optionally followed by an RFC 3966 extension: +14186569254;ext=102 */
 static gboolean
 phone_is_e164 (const char *phone)
 {
   gsize n = 0;
+  const char *p;
 
   if (phone[0] != '+' || phone[1] < '1' || phone[1] > '9')
     return FALSE;
-  for (const char *p = phone + 1; *p != '\0'; p++, n++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return n >= 2 && n <= 15;
+  for (p = phone + 1; g_ascii_isdigit (*p); p++)
+    n++;
+  if (n < 2 || n > 15)
+    return FALSE;
+  if (*p == '\0')
+    return TRUE;
+  if (!g_str_has_prefix (p, ";ext="))
+    return FALSE;
+  p += strlen (";ext=");
+  n = strspn (p, "0123456789");
+  return n >= 1 && n <= 10 && p[n] == '\0';
 }
 
 static gboolean
@@ -480,7 +494,7 @@ check_list (const char *field, char **values, GError **error)
   if (values == NULL)
     return TRUE;
   if (g_strv_length (values) > MAX_LIST_ITEMS) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“%s” has more than %d entries", field, MAX_LIST_ITEMS);
     return FALSE;
   }
@@ -497,19 +511,19 @@ foyer_registration_validate (const FoyerRegistration *reg,
   g_return_val_if_fail (reg != NULL, FALSE);
 
   if (!foyer_kind_is_valid (reg->kind)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“kind” must be walk_in, check_in or lead, not “%s”",
                  reg->kind != NULL ? reg->kind : "");
     return FALSE;
   }
   if (!foyer_category_is_valid (reg->category)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“category” must be one of trade_visitor, public, media, exhibitor, vip, "
                  "organizer, not “%s”", reg->category != NULL ? reg->category : "");
     return FALSE;
   }
   if (reg->source != NULL && !foyer_source_is_valid (reg->source)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“source” must be one of badge, vcard, mecard, bizcard, manual, url, not “%s”",
                  reg->source);
     return FALSE;
@@ -528,38 +542,49 @@ foyer_registration_validate (const FoyerRegistration *reg,
       !check_text ("notes", reg->notes, FALSE, error) ||
       !check_list ("emails", reg->emails, error) ||
       !check_list ("phones", reg->phones, error) ||
+      !check_list ("phones_unverified", reg->phones_unverified, error) ||
       !check_list ("interests", reg->interests, error))
     return FALSE;
 
   for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++) {
     const char *at = strchr (reg->emails[i], '@');
     if (at == NULL || at == reg->emails[i] || at[1] == '\0' || strchr (reg->emails[i], ' ')) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "“%s” is not an e-mail address", reg->emails[i]);
       return FALSE;
     }
   }
+  for (guint i = 0; reg->phones_unverified != NULL && reg->phones_unverified[i] != NULL; i++) {
+    if (reg->phones == NULL || !g_strv_contains ((const char * const *) reg->phones,
+                                                 reg->phones_unverified[i])) {
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
+                   "unverified phone “%s” is not one of the phones", reg->phones_unverified[i]);
+      return FALSE;
+    }
+  }
   for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++) {
-    if (!phone_is_e164 (reg->phones[i])) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    if (!phone_is_e164 (reg->phones[i]) &&
+        (reg->phones_unverified == NULL ||
+         !g_strv_contains ((const char * const *) reg->phones_unverified, reg->phones[i]))) {
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "phone “%s” is not in international form (+86…)", reg->phones[i]);
       return FALSE;
     }
   }
   if (!timestamp_is_valid (reg->created_at) || !timestamp_is_valid (reg->consent_at)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "a time is not in RFC 3339 form (2026-11-24T10:42:00.000Z)");
     return FALSE;
   }
   if (reg->raw_payload != NULL && g_bytes_get_size (reg->raw_payload) > 64 * 1024) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "the scanned payload is larger than 64 KiB");
     return FALSE;
   }
 
   if (g_strcmp0 (reg->kind, FOYER_KIND_CHECK_IN) == 0 &&
       (reg->badge_code == NULL || *reg->badge_code == '\0')) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "a check-in needs the badge code");
     return FALSE;
   }
@@ -567,7 +592,7 @@ foyer_registration_validate (const FoyerRegistration *reg,
       (reg->badge_code == NULL || *reg->badge_code == '\0') &&
       (reg->emails == NULL || reg->emails[0] == NULL) &&
       (reg->phones == NULL || reg->phones[0] == NULL) && !reg->purged) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "the visitor has no name, badge code, e-mail or phone");
     return FALSE;
   }
@@ -691,7 +716,7 @@ foyer_lead_validate (const FoyerLead  *lead,
   g_return_val_if_fail (lead != NULL, FALSE);
 
   if (lead->rating != NULL && !foyer_rating_is_valid (lead->rating)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "“rating” must be hot, warm or cold, not “%s”", lead->rating);
     return FALSE;
   }
@@ -706,13 +731,13 @@ foyer_lead_validate (const FoyerLead  *lead,
     g_autoptr(JsonNode) answers = parse_answers (lead->answers_json);
 
     if (answers == NULL) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+      g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                    "the qualifying answers are not a JSON object");
       return FALSE;
     }
   }
   if (!timestamp_is_valid (lead->created_at)) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+    g_set_error (error, FOYER_RECORD_ERROR, FOYER_RECORD_ERROR_INVALID,
                  "a time is not in RFC 3339 form (2026-11-24T10:42:00.000Z)");
     return FALSE;
   }

@@ -11,6 +11,16 @@
 
 G_BEGIN_DECLS
 
+/* Validation: a record that breaks a rule (bad category, no way to identify the visitor…). The
+ * message names the field; the store passes these on unchanged. */
+#define FOYER_RECORD_ERROR (foyer_record_error_quark ())
+
+typedef enum {
+  FOYER_RECORD_ERROR_INVALID = 1,
+} FoyerRecordError;
+
+GQuark foyer_record_error_quark (void);
+
 /* kind */
 #define FOYER_KIND_WALK_IN   "walk_in"
 #define FOYER_KIND_CHECK_IN  "check_in"   /* a pre-registered badge arriving */
@@ -55,7 +65,8 @@ typedef struct {
   char      *organization;
   char      *title;
   char     **emails;
-  char     **phones;              /* E.164 */
+  char     **phones;              /* E.164, + ";ext=N" for an extension; as written when listed
+                                   * in phones_unverified */
   char      *country;
   char      *city;
   char     **interests;
@@ -68,6 +79,8 @@ typedef struct {
   char      *notes;
   gboolean   possible_duplicate;  /* set by the store: same e-mail/phone, different name */
   gboolean   purged;              /* personal fields removed by retention */
+  char     **phones_unverified;   /* numbers of phones kept as the visitor wrote them: no country
+                                   * code, and no number of the regions the card hinted at */
 } FoyerRegistration;
 
 #define FOYER_TYPE_REGISTRATION (foyer_registration_get_type ())
@@ -117,14 +130,15 @@ char *foyer_timestamp_now (void);
 
 /* Checks the rules a stored registration must follow: valid kind, category and source, event
  * and kiosk id present, a name, badge code, e-mail or phone to identify the visitor (a check_in
- * needs the badge code), e-mails with an @, phones in E.164, valid RFC 3339 timestamps, UTF-8
- * text of sane length. Fails with FOYER_STORE_ERROR_INVALID naming the field. */
+ * needs the badge code), e-mails with an @, phones in E.164 (with an optional ";ext=N") unless
+ * listed in phones_unverified, valid RFC 3339 timestamps, UTF-8
+ * text of sane length. Fails with FOYER_RECORD_ERROR_INVALID naming the field. */
 gboolean    foyer_registration_validate (const FoyerRegistration *reg,
                                          GError                 **error);
 /* The wire "type" of a registration: "check_in" for kind check_in, else "registration". */
 const char *foyer_registration_wire_type (const FoyerRegistration *reg);
 /* Rating valid (or NULL), registration_id, event, kiosk_id present, answers_json a JSON object
- * (or NULL). FOYER_STORE_ERROR_INVALID. */
+ * (or NULL). FOYER_RECORD_ERROR_INVALID. */
 gboolean    foyer_lead_validate         (const FoyerLead         *lead,
                                          GError                 **error);
 /* foyer_lead_to_json() plus "visitor": the registration's wire form (visitor may be NULL).

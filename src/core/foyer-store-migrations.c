@@ -115,5 +115,9 @@ const char * const _foyer_store_migrations[] = {
   "  SELECT r.event, 'p:' || trim(j.value), r.id"
   "  FROM registrations r, json_each(r.phones) j"
   "  WHERE r.purged = 0 AND r.phones IS NOT NULL AND json_valid(r.phones);",
+
+  /* 3 → 4: phone numbers kept as the visitor wrote them because no region explains them (a
+   * JSON array, a subset of phones), for staff to check. */
+  "ALTER TABLE registrations ADD COLUMN phones_unverified TEXT;",
   NULL
 };

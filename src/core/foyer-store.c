@@ -28,17 +28,6 @@
 
 G_DEFINE_QUARK (foyer-store-error-quark, foyer_store_error)
 
-struct _FoyerStore {
-  GObject      parent_instance;
-
-  sqlite3     *db;
-  char        *path;
-  char        *recovered_from;
-  char        *owner;           /* pid:serial, written into claimed_by of taken rows */
-  GHashTable  *stmts;           /* SQL text (static) → sqlite3_stmt */
-  int          schema_version;
-  gboolean     readonly;
-};
 
 G_DEFINE_FINAL_TYPE (FoyerStore, foyer_store, G_TYPE_OBJECT)
 
@@ -57,27 +46,22 @@ static guint owner_serial;
 
 /* --- statements --- */
 
-typedef sqlite3_stmt CachedStmt;
-
 static void
 stmt_finalize (gpointer stmt)
 {
   sqlite3_finalize (stmt);
 }
 
-static void
-cached_stmt_reset (CachedStmt *stmt)
+void
+_foyer_store_cached_stmt_reset (CachedStmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, cached_stmt_reset)
 
-static gboolean set_error_from_db (FoyerStore *self, int rc, GError **error);
-
-static CachedStmt *
-get_stmt (FoyerStore  *self,
+CachedStmt *
+_foyer_store_get_stmt (FoyerStore  *self,
           const char  *sql,
           GError     **error)
 {
@@ -88,15 +72,15 @@ get_stmt (FoyerStore  *self,
     return stmt;
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return NULL;
   }
   g_hash_table_insert (self->stmts, (gpointer)sql, stmt);
   return stmt;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *value)
+void
+_foyer_store_bind_text (sqlite3_stmt *stmt, int i, const char *value)
 {
   if (value != NULL)
     sqlite3_bind_text (stmt, i, value, -1, SQLITE_TRANSIENT);
@@ -104,8 +88,8 @@ bind_text (sqlite3_stmt *stmt, int i, const char *value)
     sqlite3_bind_null (stmt, i);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt, int i)
+char *
+_foyer_store_column_text (sqlite3_stmt *stmt, int i)
 {
   const unsigned char *text = sqlite3_column_text (stmt, i);
 
@@ -146,8 +130,8 @@ out_of_space (FoyerStore *self)
   return FALSE;
 }
 
-static gboolean
-set_error_from_db (FoyerStore *self, int rc, GError **error)
+gboolean
+_foyer_store_set_error_from_db (FoyerStore *self, int rc, GError **error)
 {
   int ext = self->db != NULL ? sqlite3_extended_errcode (self->db) : rc;
   int sys = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
@@ -192,18 +176,18 @@ set_error_from_db (FoyerStore *self, int rc, GError **error)
   return FALSE;
 }
 
-static gboolean
-exec (FoyerStore *self, const char *sql, GError **error)
+gboolean
+_foyer_store_exec (FoyerStore *self, const char *sql, GError **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
-static gboolean
-begin (FoyerStore *self, GError **error)
+gboolean
+_foyer_store_begin (FoyerStore *self, GError **error)
 {
   if (self->readonly) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_READONLY,
@@ -212,44 +196,44 @@ begin (FoyerStore *self, GError **error)
   }
   /* IMMEDIATE takes the write lock up front, so a busy database fails here (after the busy
    * timeout) instead of half-way through. */
-  return exec (self, "BEGIN IMMEDIATE", error);
+  return _foyer_store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
-static void
-rollback (FoyerStore *self)
+void
+_foyer_store_rollback (FoyerStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static gboolean
-commit (FoyerStore *self, GError **error)
+gboolean
+_foyer_store_commit (FoyerStore *self, GError **error)
 {
   int rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
-    rollback (self);
+    _foyer_store_set_error_from_db (self, rc, error);
+    _foyer_store_rollback (self);
     return FALSE;
   }
   return TRUE;
 }
 
 /* Steps a statement expected to finish (INSERT/UPDATE). */
-static gboolean
-step_done (FoyerStore *self, sqlite3_stmt *stmt, GError **error)
+gboolean
+_foyer_store_step_done (FoyerStore *self, sqlite3_stmt *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
 /* --- lists as JSON text --- */
 
-static char *
-strv_to_json (char **values)
+char *
+_foyer_store_strv_to_json (char **values)
 {
   g_autoptr(GString) out = NULL;
 
@@ -356,8 +340,8 @@ strv_from_json_fast (const char *p, gboolean *ok)
   return g_strv_builder_end (builder);
 }
 
-static char **
-strv_from_json (const char *text)
+char **
+_foyer_store_strv_from_json (const char *text)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GStrvBuilder) builder = NULL;
@@ -388,10 +372,10 @@ strv_from_json (const char *text)
   return g_strv_builder_end (builder);
 }
 
-static char *
-strv_array_to_json (const char * const *ids)
+char *
+_foyer_store_strv_array_to_json (const char * const *ids)
 {
-  return strv_to_json ((char **)ids);
+  return _foyer_store_strv_to_json ((char **)ids);
 }
 
 /* --- registration rows --- */
@@ -399,8 +383,17 @@ strv_array_to_json (const char * const *ids)
 #define REG_COLUMNS \
   "id, event, kiosk_id, created_at, kind, category, full_name, family_name, given_name, " \
   "organization, title, emails, phones, country, city, interests, badge_code, source, " \
-  "raw_payload, consent_given, consent_version, consent_at, notes, possible_duplicate, purged"
-#define REG_N_COLUMNS 25
+  "raw_payload, consent_given, consent_version, consent_at, notes, possible_duplicate, purged, " \
+  "phones_unverified"
+#define REG_N_COLUMNS 26
+
+static char **
+strv_from_json_column (sqlite3_stmt *stmt, int i)
+{
+  g_autofree char *text = _foyer_store_column_text (stmt, i);
+
+  return _foyer_store_strv_from_json (text);
+}
 
 static FoyerRegistration *
 read_registration (sqlite3_stmt *stmt)
@@ -411,39 +404,40 @@ read_registration (sqlite3_stmt *stmt)
   g_autofree char *phones = NULL;
   g_autofree char *interests = NULL;
 
-  reg->id = column_text (stmt, i++);
-  reg->event = column_text (stmt, i++);
-  reg->kiosk_id = column_text (stmt, i++);
-  reg->created_at = column_text (stmt, i++);
-  reg->kind = column_text (stmt, i++);
-  reg->category = column_text (stmt, i++);
-  reg->full_name = column_text (stmt, i++);
-  reg->family_name = column_text (stmt, i++);
-  reg->given_name = column_text (stmt, i++);
-  reg->organization = column_text (stmt, i++);
-  reg->title = column_text (stmt, i++);
-  emails = column_text (stmt, i++);
-  phones = column_text (stmt, i++);
-  reg->country = column_text (stmt, i++);
-  reg->city = column_text (stmt, i++);
-  interests = column_text (stmt, i++);
-  reg->badge_code = column_text (stmt, i++);
-  reg->source = column_text (stmt, i++);
+  reg->id = _foyer_store_column_text (stmt, i++);
+  reg->event = _foyer_store_column_text (stmt, i++);
+  reg->kiosk_id = _foyer_store_column_text (stmt, i++);
+  reg->created_at = _foyer_store_column_text (stmt, i++);
+  reg->kind = _foyer_store_column_text (stmt, i++);
+  reg->category = _foyer_store_column_text (stmt, i++);
+  reg->full_name = _foyer_store_column_text (stmt, i++);
+  reg->family_name = _foyer_store_column_text (stmt, i++);
+  reg->given_name = _foyer_store_column_text (stmt, i++);
+  reg->organization = _foyer_store_column_text (stmt, i++);
+  reg->title = _foyer_store_column_text (stmt, i++);
+  emails = _foyer_store_column_text (stmt, i++);
+  phones = _foyer_store_column_text (stmt, i++);
+  reg->country = _foyer_store_column_text (stmt, i++);
+  reg->city = _foyer_store_column_text (stmt, i++);
+  interests = _foyer_store_column_text (stmt, i++);
+  reg->badge_code = _foyer_store_column_text (stmt, i++);
+  reg->source = _foyer_store_column_text (stmt, i++);
   if (sqlite3_column_type (stmt, i) != SQLITE_NULL)
     reg->raw_payload = g_bytes_new (sqlite3_column_blob (stmt, i),
                                     sqlite3_column_bytes (stmt, i));
   i++;
   reg->consent_given = sqlite3_column_int (stmt, i++) != 0;
-  reg->consent_version = column_text (stmt, i++);
-  reg->consent_at = column_text (stmt, i++);
-  reg->notes = column_text (stmt, i++);
+  reg->consent_version = _foyer_store_column_text (stmt, i++);
+  reg->consent_at = _foyer_store_column_text (stmt, i++);
+  reg->notes = _foyer_store_column_text (stmt, i++);
   reg->possible_duplicate = sqlite3_column_int (stmt, i++) != 0;
   reg->purged = sqlite3_column_int (stmt, i++) != 0;
+  reg->phones_unverified = strv_from_json_column (stmt, i++);
   g_assert (i == REG_N_COLUMNS);
 
-  reg->emails = strv_from_json (emails);
-  reg->phones = strv_from_json (phones);
-  reg->interests = strv_from_json (interests);
+  reg->emails = _foyer_store_strv_from_json (emails);
+  reg->phones = _foyer_store_strv_from_json (phones);
+  reg->interests = _foyer_store_strv_from_json (interests);
   return reg;
 }
 
@@ -452,24 +446,24 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
 {
   int i = 1;
 
-  bind_text (stmt, i++, reg->id);
-  bind_text (stmt, i++, reg->event);
-  bind_text (stmt, i++, reg->kiosk_id);
-  bind_text (stmt, i++, reg->created_at);
-  bind_text (stmt, i++, reg->kind);
-  bind_text (stmt, i++, reg->category);
-  bind_text (stmt, i++, reg->full_name);
-  bind_text (stmt, i++, reg->family_name);
-  bind_text (stmt, i++, reg->given_name);
-  bind_text (stmt, i++, reg->organization);
-  bind_text (stmt, i++, reg->title);
-  sqlite3_bind_text (stmt, i++, strv_to_json (reg->emails), -1, g_free);
-  sqlite3_bind_text (stmt, i++, strv_to_json (reg->phones), -1, g_free);
-  bind_text (stmt, i++, reg->country);
-  bind_text (stmt, i++, reg->city);
-  sqlite3_bind_text (stmt, i++, strv_to_json (reg->interests), -1, g_free);
-  bind_text (stmt, i++, reg->badge_code);
-  bind_text (stmt, i++, reg->source);
+  _foyer_store_bind_text (stmt, i++, reg->id);
+  _foyer_store_bind_text (stmt, i++, reg->event);
+  _foyer_store_bind_text (stmt, i++, reg->kiosk_id);
+  _foyer_store_bind_text (stmt, i++, reg->created_at);
+  _foyer_store_bind_text (stmt, i++, reg->kind);
+  _foyer_store_bind_text (stmt, i++, reg->category);
+  _foyer_store_bind_text (stmt, i++, reg->full_name);
+  _foyer_store_bind_text (stmt, i++, reg->family_name);
+  _foyer_store_bind_text (stmt, i++, reg->given_name);
+  _foyer_store_bind_text (stmt, i++, reg->organization);
+  _foyer_store_bind_text (stmt, i++, reg->title);
+  sqlite3_bind_text (stmt, i++, _foyer_store_strv_to_json (reg->emails), -1, g_free);
+  sqlite3_bind_text (stmt, i++, _foyer_store_strv_to_json (reg->phones), -1, g_free);
+  _foyer_store_bind_text (stmt, i++, reg->country);
+  _foyer_store_bind_text (stmt, i++, reg->city);
+  sqlite3_bind_text (stmt, i++, _foyer_store_strv_to_json (reg->interests), -1, g_free);
+  _foyer_store_bind_text (stmt, i++, reg->badge_code);
+  _foyer_store_bind_text (stmt, i++, reg->source);
   if (reg->raw_payload != NULL) {
     gsize len;
     const void *data = g_bytes_get_data (reg->raw_payload, &len);
@@ -478,11 +472,12 @@ bind_registration (sqlite3_stmt *stmt, const FoyerRegistration *reg)
     sqlite3_bind_null (stmt, i++);
   }
   sqlite3_bind_int (stmt, i++, reg->consent_given ? 1 : 0);
-  bind_text (stmt, i++, reg->consent_version);
-  bind_text (stmt, i++, reg->consent_at);
-  bind_text (stmt, i++, reg->notes);
+  _foyer_store_bind_text (stmt, i++, reg->consent_version);
+  _foyer_store_bind_text (stmt, i++, reg->consent_at);
+  _foyer_store_bind_text (stmt, i++, reg->notes);
   sqlite3_bind_int (stmt, i++, reg->possible_duplicate ? 1 : 0);
   sqlite3_bind_int (stmt, i++, reg->purged ? 1 : 0);
+  sqlite3_bind_text (stmt, i++, _foyer_store_strv_to_json (reg->phones_unverified), -1, g_free);
   g_assert (i == REG_N_COLUMNS + 1);
 }
 
@@ -682,7 +677,7 @@ migrate (FoyerStore *self, GError **error)
   int version = 0;
   int rc;
 
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
@@ -692,13 +687,13 @@ migrate (FoyerStore *self, GError **error)
   }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
-    rollback (self);
+    _foyer_store_set_error_from_db (self, rc, error);
+    _foyer_store_rollback (self);
     return FALSE;
   }
 
   if (version > FOYER_STORE_SCHEMA_VERSION) {
-    rollback (self);
+    _foyer_store_rollback (self);
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
                  _("The database %s was written by a newer Foyer (schema %d, this one knows %d). "
                  "Install the newer Foyer again; nothing was changed."),
@@ -710,14 +705,14 @@ migrate (FoyerStore *self, GError **error)
     g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
     g_debug ("migrating %s from schema %d to %d", self->path, v, v + 1);
-    if (!exec (self, _foyer_store_migrations[v], error) || !exec (self, set_version, error)) {
+    if (!_foyer_store_exec (self, _foyer_store_migrations[v], error) || !_foyer_store_exec (self, set_version, error)) {
       g_prefix_error (error, "Upgrading the database to schema %d failed: ", v + 1);
-      rollback (self);
+      _foyer_store_rollback (self);
       return FALSE;
     }
   }
   self->schema_version = FOYER_STORE_SCHEMA_VERSION;
-  return commit (self, error);
+  return _foyer_store_commit (self, error);
 }
 
 static int
@@ -778,7 +773,7 @@ release_dead_owners (FoyerStore *self, GError **error)
   gboolean any_null = FALSE;
   int rc;
 
-  if ((stmt = get_stmt (self, "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'in_flight'",
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT DISTINCT claimed_by FROM outbox WHERE state = 'in_flight'",
                         error)) == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
@@ -789,21 +784,21 @@ release_dead_owners (FoyerStore *self, GError **error)
       g_ptr_array_add (dead, g_strdup (owner));
   }
   if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
-  g_clear_pointer (&stmt, cached_stmt_reset);
+    return _foyer_store_set_error_from_db (self, rc, error);
+  g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
 
   if (dead->len == 0 && !any_null)
     return TRUE;
 
   g_ptr_array_add (dead, NULL);
-  dead_json = strv_array_to_json ((const char * const *)dead->pdata);
-  if ((stmt = get_stmt (self,
+  dead_json = _foyer_store_strv_array_to_json ((const char * const *)dead->pdata);
+  if ((stmt = _foyer_store_get_stmt (self,
                         "UPDATE outbox SET state = 'pending', claimed_by = NULL "
                         "WHERE state = 'in_flight' AND (claimed_by IS NULL OR claimed_by IN "
                         "(SELECT value FROM json_each(?1)))", error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, dead_json != NULL ? dead_json : "[]");
-  if (!step_done (self, stmt, error))
+  _foyer_store_bind_text (stmt, 1, dead_json != NULL ? dead_json : "[]");
+  if (!_foyer_store_step_done (self, stmt, error))
     return FALSE;
   g_debug ("gave back %d records left in flight by a crashed sync", sqlite3_changes (self->db));
   return TRUE;
@@ -852,7 +847,7 @@ open_once (FoyerStore          *self,
 
   rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
   if (rc != SQLITE_OK) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     close_db (self);
     return FALSE;
   }
@@ -865,7 +860,7 @@ open_once (FoyerStore          *self,
   version = read_schema_version (self, &rc);
   if (rc != SQLITE_OK) {
     *corrupt = is_corrupt_rc (rc);
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   }
   self->schema_version = version;
 
@@ -873,14 +868,17 @@ open_once (FoyerStore          *self,
     g_autoptr(GError) local_error = NULL;
 
     /* WAL: readers never block the writer; FULL: a commit is on disk when COMMIT returns. */
-    if (!exec (self, "PRAGMA journal_mode = WAL", &local_error)) {
+    if (!_foyer_store_exec (self, "PRAGMA journal_mode = WAL", &local_error)) {
       *corrupt = is_corrupt_error (local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   }
-  if (!exec (self, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error))
+  /* secure_delete: what is deleted or overwritten is zeroed, not left in free space, so that
+   * retention (foyer-store-retention.c) leaves no visitor's data behind in the file. */
+  if (!_foyer_store_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_foyer_store_exec (self, "PRAGMA secure_delete = ON", error) ||
+      !_foyer_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return FALSE;
 
   if (!self->readonly) {
@@ -901,7 +899,7 @@ open_once (FoyerStore          *self,
   rc = probe (self);
   if (rc != SQLITE_OK) {
     *corrupt = is_corrupt_rc (rc);
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   }
 
   if (!self->readonly) {
@@ -955,8 +953,8 @@ foyer_store_open (const char  *path,
 
 /* A write failed with CORRUPT on an open store: move the file aside now and continue on a fresh
  * database, so the next registration is saved. The error that is returned says so. */
-static void
-recover_at_runtime (FoyerStore *self, GError **error)
+void
+_foyer_store_recover_at_runtime (FoyerStore *self, GError **error)
 {
   gboolean corrupt;
   g_autoptr(GError) local_error = NULL;
@@ -1041,8 +1039,8 @@ normalize_name (const char *name)
 
 /* The row sql (?1 event, ?2 badge code) selects, read by read_row; *out is
  * NULL when there is none. */
-static gboolean
-lookup_badge_in (FoyerStore          *self,
+gboolean
+_foyer_store_lookup_badge_in (FoyerStore          *self,
                  const char          *sql,
                  FoyerRegistration *(*read_row) (sqlite3_stmt *stmt),
                  const char          *event,
@@ -1054,26 +1052,26 @@ lookup_badge_in (FoyerStore          *self,
   int rc;
 
   *out = NULL;
-  if ((stmt = get_stmt (self, sql, error)) == NULL)
+  if ((stmt = _foyer_store_get_stmt (self, sql, error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, badge_code);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, badge_code);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *out = read_row (stmt);
   else if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
-static gboolean
-lookup_badge (FoyerStore         *self,
+gboolean
+_foyer_store_lookup_badge (FoyerStore         *self,
               const char         *event,
               const char         *badge_code,
               FoyerRegistration **out,
               GError            **error)
 {
-  return lookup_badge_in (self, "SELECT " REG_COLUMNS " FROM registrations "
+  return _foyer_store_lookup_badge_in (self, "SELECT " REG_COLUMNS " FROM registrations "
                           "WHERE event = ?1 AND badge_code = ?2", read_registration,
                           event, badge_code, out, error);
 }
@@ -1093,12 +1091,12 @@ check_possible_duplicate (FoyerStore        *self,
   for (guint i = 0; i < keys->len && !reg->possible_duplicate; i++) {
     g_autoptr(CachedStmt) stmt = NULL;
 
-    if ((stmt = get_stmt (self, "SELECT r.full_name FROM contact_keys k "
+    if ((stmt = _foyer_store_get_stmt (self, "SELECT r.full_name FROM contact_keys k "
                           "JOIN registrations r ON r.id = k.registration_id "
                           "WHERE k.event = ?1 AND k.key = ?2", error)) == NULL)
       return FALSE;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, g_ptr_array_index (keys, i));
+    _foyer_store_bind_text (stmt, 1, reg->event);
+    _foyer_store_bind_text (stmt, 2, g_ptr_array_index (keys, i));
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
       g_autofree char *other = normalize_name ((const char *)sqlite3_column_text (stmt, 0));
       if (strcmp (other, name) != 0) {
@@ -1107,38 +1105,14 @@ check_possible_duplicate (FoyerStore        *self,
       }
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      return set_error_from_db (self, rc, error);
+      return _foyer_store_set_error_from_db (self, rc, error);
   }
   return TRUE;
 }
 
-static gboolean
-queue_record (FoyerStore *self,
-              const char *record_id,
-              const char *record_type,
-              const char *created_at,
-              GError    **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-
-  /* A re-queued record (an edited lead) starts over: pending, no attempts, due now. */
-  if ((stmt = get_stmt (self,
-                        "INSERT INTO outbox (record_id, record_type, state, attempts, "
-                        "  next_attempt_at, created_at) VALUES (?1, ?2, 'pending', 0, ?3, ?4) "
-                        "ON CONFLICT (record_id) DO UPDATE SET state = 'pending', attempts = 0, "
-                        "  next_attempt_at = excluded.next_attempt_at, claimed_by = NULL, "
-                        "  acknowledged_at = NULL", error)) == NULL)
-    return FALSE;
-  bind_text (stmt, 1, record_id);
-  bind_text (stmt, 2, record_type);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  bind_text (stmt, 4, created_at);
-  return step_done (self, stmt, error);
-}
-
 /* Inside a transaction: the duplicate check, the row, its contact keys and its outbox row. */
-static gboolean
-insert_registration (FoyerStore        *self,
+gboolean
+_foyer_store_insert_registration (FoyerStore        *self,
                      FoyerRegistration *reg,
                      GError           **error)
 {
@@ -1158,28 +1132,28 @@ insert_registration (FoyerStore        *self,
   if (!check_possible_duplicate (self, reg, keys, error))
     return FALSE;
 
-  if ((stmt = get_stmt (self, "INSERT INTO registrations (" REG_COLUMNS ") VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO registrations (" REG_COLUMNS ") VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         error)) == NULL)
     return FALSE;
   bind_registration (stmt, reg);
-  if (!step_done (self, stmt, error))
+  if (!_foyer_store_step_done (self, stmt, error))
     return FALSE;
-  g_clear_pointer (&stmt, cached_stmt_reset);
+  g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
 
   for (guint i = 0; i < keys->len; i++) {
-    if ((stmt = get_stmt (self, "INSERT INTO contact_keys (event, key, registration_id) "
+    if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO contact_keys (event, key, registration_id) "
                           "VALUES (?1, ?2, ?3)", error)) == NULL)
       return FALSE;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, g_ptr_array_index (keys, i));
-    bind_text (stmt, 3, reg->id);
-    if (!step_done (self, stmt, error))
+    _foyer_store_bind_text (stmt, 1, reg->event);
+    _foyer_store_bind_text (stmt, 2, g_ptr_array_index (keys, i));
+    _foyer_store_bind_text (stmt, 3, reg->id);
+    if (!_foyer_store_step_done (self, stmt, error))
       return FALSE;
-    g_clear_pointer (&stmt, cached_stmt_reset);
+    g_clear_pointer (&stmt, _foyer_store_cached_stmt_reset);
   }
 
-  return queue_record (self, reg->id, foyer_registration_wire_type (reg), reg->created_at, error);
+  return _foyer_store_queue_record (self, reg->id, foyer_registration_wire_type (reg), reg->created_at, error);
 }
 
 static void
@@ -1209,14 +1183,14 @@ foyer_store_add_registration (FoyerStore         *self,
   apply_defaults (reg);
   if (!foyer_registration_validate (reg, error))
     return FALSE;
-  if (!begin (self, error))
+  if (!_foyer_store_begin (self, error))
     return FALSE;
 
   if (reg->badge_code != NULL) {
-    if (!lookup_badge (self, reg->event, reg->badge_code, &found, error))
+    if (!_foyer_store_lookup_badge (self, reg->event, reg->badge_code, &found, error))
       goto fail;
     if (found != NULL) {
-      rollback (self);
+      _foyer_store_rollback (self);
       if (existing != NULL)
         *existing = g_steal_pointer (&found);
       return TRUE;
@@ -1225,7 +1199,7 @@ foyer_store_add_registration (FoyerStore         *self,
 
   id_was_null = reg->id == NULL;
   created_was_null = reg->created_at == NULL;
-  if (!insert_registration (self, reg, error) || !commit (self, error)) {
+  if (!_foyer_store_insert_registration (self, reg, error) || !_foyer_store_commit (self, error)) {
     /* Leave the caller's record as it was: it was not saved. */
     if (id_was_null)
       g_clear_pointer (&reg->id, g_free);
@@ -1238,8 +1212,8 @@ foyer_store_add_registration (FoyerStore         *self,
   return TRUE;
 
 fail:
-  rollback (self);
-  recover_at_runtime (self, error);
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
   return FALSE;
 }
 
@@ -1254,10 +1228,10 @@ foyer_store_get_registration (FoyerStore  *self,
   g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if ((stmt = get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
                         error)) == NULL)
     return NULL;
-  bind_text (stmt, 1, id);
+  _foyer_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return read_registration (stmt);
@@ -1265,7 +1239,7 @@ foyer_store_get_registration (FoyerStore  *self,
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
                  "There is no record %s on this kiosk.", id);
   else
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
   return NULL;
 }
 
@@ -1281,787 +1255,8 @@ foyer_store_find_by_badge (FoyerStore  *self,
   g_return_val_if_fail (event != NULL, NULL);
   g_return_val_if_fail (badge_code != NULL, NULL);
 
-  lookup_badge (self, event, badge_code, &found, error);
+  _foyer_store_lookup_badge (self, event, badge_code, &found, error);
   return found;
-}
-
-/* --- pre-registrations --- */
-
-#define PREREG_COLUMNS \
-  "event, badge_code, category, full_name, family_name, given_name, organization, title, " \
-  "emails, phones, country, city"
-
-static FoyerRegistration *
-read_preregistration (sqlite3_stmt *stmt)
-{
-  FoyerRegistration *reg = foyer_registration_new ();
-  g_autofree char *emails = NULL;
-  g_autofree char *phones = NULL;
-
-  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
-  reg->source = g_strdup (FOYER_SOURCE_BADGE);
-  reg->event = column_text (stmt, 0);
-  reg->badge_code = column_text (stmt, 1);
-  reg->category = column_text (stmt, 2);
-  if (reg->category == NULL)
-    reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
-  reg->full_name = column_text (stmt, 3);
-  reg->family_name = column_text (stmt, 4);
-  reg->given_name = column_text (stmt, 5);
-  reg->organization = column_text (stmt, 6);
-  reg->title = column_text (stmt, 7);
-  emails = column_text (stmt, 8);
-  phones = column_text (stmt, 9);
-  reg->country = column_text (stmt, 10);
-  reg->city = column_text (stmt, 11);
-  reg->emails = strv_from_json (emails);
-  reg->phones = strv_from_json (phones);
-  return reg;
-}
-
-static gboolean
-lookup_preregistration (FoyerStore         *self,
-                        const char         *event,
-                        const char         *badge_code,
-                        FoyerRegistration **out,
-                        GError            **error)
-{
-  return lookup_badge_in (self, "SELECT " PREREG_COLUMNS " FROM preregistrations "
-                          "WHERE event = ?1 AND badge_code = ?2", read_preregistration,
-                          event, badge_code, out, error);
-}
-
-FoyerRegistration *
-foyer_store_find_preregistration (FoyerStore  *self,
-                                  const char  *event,
-                                  const char  *badge_code,
-                                  GError     **error)
-{
-  FoyerRegistration *found = NULL;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-  g_return_val_if_fail (event != NULL, NULL);
-  g_return_val_if_fail (badge_code != NULL, NULL);
-
-  lookup_preregistration (self, event, badge_code, &found, error);
-  return found;
-}
-
-gboolean
-foyer_store_import_preregistrations (FoyerStore  *self,
-                                     GPtrArray   *registrations,
-                                     guint       *n_inserted,
-                                     guint       *n_updated,
-                                     GError     **error)
-{
-  g_autofree char *now = foyer_timestamp_now ();
-  guint inserted = 0, updated = 0;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (registrations != NULL, FALSE);
-
-  for (guint i = 0; i < registrations->len; i++) {
-    FoyerRegistration *reg = g_ptr_array_index (registrations, i);
-
-    if (reg->event == NULL || *reg->event == '\0' || reg->badge_code == NULL ||
-        *reg->badge_code == '\0') {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
-                   "Pre-registration %u has no event or no badge code; nothing was imported.",
-                   i + 1);
-      return FALSE;
-    }
-    if (reg->category != NULL && !foyer_category_is_valid (reg->category)) {
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
-                   "Pre-registration %u has the unknown category “%s”; nothing was imported.",
-                   i + 1, reg->category);
-      return FALSE;
-    }
-  }
-
-  if (!begin (self, error))
-    return FALSE;
-
-  for (guint i = 0; i < registrations->len; i++) {
-    FoyerRegistration *reg = g_ptr_array_index (registrations, i);
-    g_autoptr(CachedStmt) stmt = NULL;
-    gboolean exists;
-    int rc;
-
-    if ((stmt = get_stmt (self, "SELECT 1 FROM preregistrations WHERE event = ?1 AND "
-                          "badge_code = ?2", error)) == NULL)
-      goto fail;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, reg->badge_code);
-    rc = sqlite3_step (stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      set_error_from_db (self, rc, error);
-      goto fail;
-    }
-    exists = rc == SQLITE_ROW;
-    g_clear_pointer (&stmt, cached_stmt_reset);
-
-    stmt = get_stmt (self, exists
-                     ? "UPDATE preregistrations SET category = ?3, full_name = ?4, "
-                       "family_name = ?5, given_name = ?6, organization = ?7, title = ?8, "
-                       "emails = ?9, phones = ?10, country = ?11, city = ?12, imported_at = ?13 "
-                       "WHERE event = ?1 AND badge_code = ?2"
-                     : "INSERT INTO preregistrations (" PREREG_COLUMNS ", imported_at) VALUES "
-                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
-    if (stmt == NULL)
-      goto fail;
-    bind_text (stmt, 1, reg->event);
-    bind_text (stmt, 2, reg->badge_code);
-    bind_text (stmt, 3, reg->category);
-    bind_text (stmt, 4, reg->full_name);
-    bind_text (stmt, 5, reg->family_name);
-    bind_text (stmt, 6, reg->given_name);
-    bind_text (stmt, 7, reg->organization);
-    bind_text (stmt, 8, reg->title);
-    sqlite3_bind_text (stmt, 9, strv_to_json (reg->emails), -1, g_free);
-    sqlite3_bind_text (stmt, 10, strv_to_json (reg->phones), -1, g_free);
-    bind_text (stmt, 11, reg->country);
-    bind_text (stmt, 12, reg->city);
-    bind_text (stmt, 13, now);
-    if (!step_done (self, stmt, error))
-      goto fail;
-    if (exists)
-      updated++;
-    else
-      inserted++;
-  }
-
-  if (!commit (self, error))
-    goto fail;
-  if (n_inserted != NULL)
-    *n_inserted = inserted;
-  if (n_updated != NULL)
-    *n_updated = updated;
-  return TRUE;
-
-fail:
-  rollback (self);
-  recover_at_runtime (self, error);
-  return FALSE;
-}
-
-gboolean
-foyer_store_check_in_badge (FoyerStore         *self,
-                            const char         *event,
-                            const char         *kiosk_id,
-                            const char         *badge_code,
-                            GBytes             *raw_payload,
-                            FoyerRegistration **added,
-                            FoyerRegistration **existing,
-                            GError            **error)
-{
-  g_autoptr(FoyerRegistration) found = NULL;
-  g_autoptr(FoyerRegistration) reg = NULL;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (event != NULL && kiosk_id != NULL && badge_code != NULL, FALSE);
-  g_return_val_if_fail (added == NULL || *added == NULL, FALSE);
-  g_return_val_if_fail (existing == NULL || *existing == NULL, FALSE);
-
-  if (!begin (self, error))
-    return FALSE;
-
-  if (!lookup_badge (self, event, badge_code, &found, error))
-    goto fail;
-  if (found != NULL) {
-    rollback (self);
-    if (existing != NULL)
-      *existing = g_steal_pointer (&found);
-    return TRUE;
-  }
-
-  if (!lookup_preregistration (self, event, badge_code, &reg, error))
-    goto fail;
-  if (reg == NULL) {
-    rollback (self);
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 _("The badge %s is not pre-registered for this event. Register the visitor "
-                 "at the kiosk instead."), badge_code);
-    return FALSE;
-  }
-
-  reg->kiosk_id = g_strdup (kiosk_id);
-  if (raw_payload != NULL)
-    reg->raw_payload = g_bytes_ref (raw_payload);
-  if (!foyer_registration_validate (reg, error) || !insert_registration (self, reg, error) ||
-      !commit (self, error))
-    goto fail;
-
-  g_signal_emit (self, signals[RECORD_ADDED], 0, reg->id, foyer_registration_wire_type (reg));
-  if (added != NULL)
-    *added = g_steal_pointer (&reg);
-  return TRUE;
-
-fail:
-  rollback (self);
-  recover_at_runtime (self, error);
-  return FALSE;
-}
-
-/* --- leads --- */
-
-#define LEAD_COLUMNS \
-  "l.id, l.registration_id, l.event, l.kiosk_id, l.created_at, l.updated_at, l.booth, " \
-  "l.staff_id, l.rating, l.notes, l.answers_json, l.follow_up, r.full_name, r.badge_code"
-
-static FoyerLead *
-read_lead (sqlite3_stmt *stmt)
-{
-  FoyerLead *lead = foyer_lead_new ();
-
-  lead->id = column_text (stmt, 0);
-  lead->registration_id = column_text (stmt, 1);
-  lead->event = column_text (stmt, 2);
-  lead->kiosk_id = column_text (stmt, 3);
-  lead->created_at = column_text (stmt, 4);
-  lead->updated_at = column_text (stmt, 5);
-  lead->booth = column_text (stmt, 6);
-  lead->staff_id = column_text (stmt, 7);
-  lead->rating = column_text (stmt, 8);
-  lead->notes = column_text (stmt, 9);
-  lead->answers_json = column_text (stmt, 10);
-  lead->follow_up = sqlite3_column_int (stmt, 11) != 0;
-  lead->visitor_name = column_text (stmt, 12);
-  lead->badge_code = column_text (stmt, 13);
-  return lead;
-}
-
-gboolean
-foyer_store_save_lead (FoyerStore  *self,
-                       FoyerLead   *lead,
-                       GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autofree char *now = foyer_timestamp_now ();
-  gboolean id_was_null;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (lead != NULL, FALSE);
-
-  if (!foyer_lead_validate (lead, error))
-    return FALSE;
-  if (!begin (self, error))
-    return FALSE;
-
-  id_was_null = lead->id == NULL;
-  if (id_was_null)
-    lead->id = foyer_record_id_new ();
-  if (lead->created_at == NULL)
-    lead->created_at = g_strdup (now);
-  g_free (lead->updated_at);
-  lead->updated_at = g_strdup (now);
-
-  if ((stmt = get_stmt (self,
-                        "INSERT INTO leads (id, registration_id, event, kiosk_id, created_at, "
-                        "  updated_at, booth, staff_id, rating, notes, answers_json, follow_up) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                        "ON CONFLICT (id) DO UPDATE SET registration_id = excluded.registration_id, "
-                        "  updated_at = excluded.updated_at, booth = excluded.booth, "
-                        "  staff_id = excluded.staff_id, rating = excluded.rating, "
-                        "  notes = excluded.notes, answers_json = excluded.answers_json, "
-                        "  follow_up = excluded.follow_up", error)) == NULL)
-    goto fail;
-  bind_text (stmt, 1, lead->id);
-  bind_text (stmt, 2, lead->registration_id);
-  bind_text (stmt, 3, lead->event);
-  bind_text (stmt, 4, lead->kiosk_id);
-  bind_text (stmt, 5, lead->created_at);
-  bind_text (stmt, 6, lead->updated_at);
-  bind_text (stmt, 7, lead->booth);
-  bind_text (stmt, 8, lead->staff_id);
-  bind_text (stmt, 9, lead->rating);
-  bind_text (stmt, 10, lead->notes);
-  bind_text (stmt, 11, lead->answers_json);
-  sqlite3_bind_int (stmt, 12, lead->follow_up ? 1 : 0);
-  if (!step_done (self, stmt, error)) {
-    if (g_error_matches (*error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID)) {
-      g_clear_error (error);
-      g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
-                   "The lead's visitor (record %s) is not on this kiosk.", lead->registration_id);
-    }
-    goto fail;
-  }
-
-  if (!queue_record (self, lead->id, "lead", lead->created_at, error) || !commit (self, error))
-    goto fail;
-
-  g_signal_emit (self, signals[RECORD_ADDED], 0, lead->id, "lead");
-  return TRUE;
-
-fail:
-  if (id_was_null)
-    g_clear_pointer (&lead->id, g_free);
-  rollback (self);
-  recover_at_runtime (self, error);
-  return FALSE;
-}
-
-FoyerLead *
-foyer_store_get_lead (FoyerStore  *self,
-                      const char  *id,
-                      GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  if ((stmt = get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
-                        "LEFT JOIN registrations r ON r.id = l.registration_id WHERE l.id = ?1",
-                        error)) == NULL)
-    return NULL;
-  bind_text (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return read_lead (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "There is no lead %s on this kiosk.", id);
-  else
-    set_error_from_db (self, rc, error);
-  return NULL;
-}
-
-GPtrArray *
-foyer_store_list_leads (FoyerStore  *self,
-                        const char  *event,
-                        const char  *since,
-                        const char  *search,
-                        GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) leads = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_lead_free);
-  g_autofree char *needle = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-  g_return_val_if_fail (event != NULL, NULL);
-
-  if (search != NULL && *search != '\0')
-    needle = g_utf8_casefold (search, -1);
-
-  /* instr() over case-folded text rather than LIKE: no wildcards to escape, and Ü matches ü. */
-  if ((stmt = get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
-                        "LEFT JOIN registrations r ON r.id = l.registration_id "
-                        "WHERE l.event = ?1 AND (?2 IS NULL OR l.created_at >= ?2) AND "
-                        "(?3 IS NULL OR instr(foyer_fold(r.full_name), ?3) > 0 OR "
-                        " instr(foyer_fold(r.organization), ?3) > 0 OR "
-                        " instr(foyer_fold(r.badge_code), ?3) > 0 OR "
-                        " instr(foyer_fold(l.notes), ?3) > 0) "
-                        "ORDER BY l.created_at DESC, l.rowid DESC", error)) == NULL)
-    return NULL;
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, since);
-  bind_text (stmt, 3, needle);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (leads, read_lead (stmt));
-  if (rc != SQLITE_DONE) {
-    set_error_from_db (self, rc, error);
-    return NULL;
-  }
-  return g_steal_pointer (&leads);
-}
-
-/* --- outbox --- */
-
-void
-foyer_outbox_entry_free (FoyerOutboxEntry *entry)
-{
-  if (entry == NULL)
-    return;
-  g_free (entry->record_id);
-  g_free (entry->record_type);
-  g_free (entry->state);
-  g_free (entry->last_error);
-  g_free (entry->created_at);
-  g_free (entry);
-}
-
-static JsonObject *
-load_wire_record (FoyerStore  *self,
-                  const char  *id,
-                  const char  *type,
-                  GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (strcmp (type, "lead") == 0) {
-    g_autoptr(FoyerLead) lead = foyer_store_get_lead (self, id, &local_error);
-    g_autoptr(FoyerRegistration) visitor = NULL;
-
-    if (lead == NULL)
-      goto out;
-    visitor = foyer_store_get_registration (self, lead->registration_id, &local_error);
-    if (visitor == NULL)
-      goto out;
-    return foyer_lead_to_json_with_visitor (lead, visitor);
-  } else {
-    g_autoptr(FoyerRegistration) reg = foyer_store_get_registration (self, id, &local_error);
-
-    if (reg != NULL)
-      return foyer_registration_to_json (reg);
-  }
-
-out:
-  if (!g_error_matches (local_error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND))
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return NULL;
-}
-
-JsonArray *
-foyer_store_outbox_take (FoyerStore  *self,
-                         guint        max,
-                         GError     **error)
-{
-  g_autoptr(JsonArray) records = json_array_new ();
-  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *taken_json = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-
-  if (max == 0)
-    return g_steal_pointer (&records);
-  /* Marking rows in_flight need not reach the disk before we return: after a power cut they
-   * would be given back as pending anyway. Skipping that fsync halves the cost of a batch; the
-   * next synchronous=FULL commit (mark_done) syncs these frames too. */
-  exec (self, "PRAGMA synchronous = NORMAL", NULL);
-  if (!begin (self, error)) {
-    exec (self, "PRAGMA synchronous = FULL", NULL);
-    return NULL;
-  }
-
-  {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    if ((stmt = get_stmt (self, "SELECT record_id, record_type FROM outbox "
-                          "WHERE state = 'pending' AND next_attempt_at <= ?1 "
-                          "ORDER BY next_attempt_at, rowid LIMIT ?2", error)) == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
-    sqlite3_bind_int64 (stmt, 2, max);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-      g_ptr_array_add (rows, column_text (stmt, 0));
-      g_ptr_array_add (rows, column_text (stmt, 1));
-    }
-    if (rc != SQLITE_DONE) {
-      set_error_from_db (self, rc, error);
-      goto fail;
-    }
-  }
-
-  for (guint i = 0; i < rows->len; i += 2) {
-    const char *id = g_ptr_array_index (rows, i);
-    const char *type = g_ptr_array_index (rows, i + 1);
-    g_autoptr(GError) load_error = NULL;
-    JsonObject *object = load_wire_record (self, id, type, &load_error);
-
-    if (object == NULL) {
-      if (load_error != NULL) {
-        g_propagate_error (error, g_steal_pointer (&load_error));
-        goto fail;
-      }
-      g_ptr_array_add (missing, g_strdup (id));
-      continue;
-    }
-    json_array_add_object_element (records, object);
-    g_ptr_array_add (taken, g_strdup (id));
-  }
-
-  if (taken->len > 0) {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    g_ptr_array_add (taken, NULL);
-    taken_json = strv_array_to_json ((const char * const *)taken->pdata);
-    if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'in_flight', claimed_by = ?2 "
-                          "WHERE record_id IN (SELECT value FROM json_each(?1))", error)) == NULL)
-      goto fail;
-    bind_text (stmt, 1, taken_json);
-    bind_text (stmt, 2, self->owner);
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
-  for (guint i = 0; i < missing->len; i++) {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    /* An outbox row whose record vanished cannot be sent: park it where staff can see it. */
-    if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'dead', last_error = ?2 "
-                          "WHERE record_id = ?1", error)) == NULL)
-      goto fail;
-    bind_text (stmt, 1, g_ptr_array_index (missing, i));
-    bind_text (stmt, 2, "the record is missing from the database");
-    if (!step_done (self, stmt, error))
-      goto fail;
-  }
-
-  if (!commit (self, error))
-    goto fail;
-  exec (self, "PRAGMA synchronous = FULL", NULL);
-  return g_steal_pointer (&records);
-
-fail:
-  rollback (self);
-  exec (self, "PRAGMA synchronous = FULL", NULL);
-  recover_at_runtime (self, error);
-  return NULL;
-}
-
-/* One UPDATE over a JSON list of ids, in its own transaction. */
-static gboolean
-update_ids (FoyerStore         *self,
-            const char         *sql,
-            const char * const *ids,
-            const char         *text2,
-            gint64              int3,
-            GError            **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autofree char *ids_json = NULL;
-  gboolean ok;
-
-  if (ids == NULL || ids[0] == NULL)
-    return TRUE;
-  if (self->readonly)
-    return begin (self, error);
-
-  ids_json = strv_array_to_json ((const char * const *)ids);
-  if ((stmt = get_stmt (self, sql, error)) == NULL)
-    return FALSE;
-  bind_text (stmt, 1, ids_json);
-  bind_text (stmt, 2, text2);
-  sqlite3_bind_int64 (stmt, 3, int3);
-  /* A single statement is its own transaction. Without the fsync: a power cut may undo the
-   * last state changes, which only sends those records again, and head office deduplicates by
-   * id. The records themselves were committed with synchronous=FULL. */
-  exec (self, "PRAGMA synchronous = NORMAL", NULL);
-  ok = step_done (self, stmt, error);
-  exec (self, "PRAGMA synchronous = FULL", NULL);
-  if (!ok) {
-    recover_at_runtime (self, error);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-gboolean
-foyer_store_outbox_mark_done (FoyerStore         *self,
-                              const char * const *ids,
-                              GError            **error)
-{
-  g_autofree char *now = foyer_timestamp_now ();
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  return update_ids (self,
-                     "UPDATE outbox SET state = 'done', acknowledged_at = ?2, claimed_by = NULL, "
-                     "  last_error = NULL WHERE state = 'in_flight' AND "
-                     "  record_id IN (SELECT value FROM json_each(?1))",
-                     ids, now, 0, error);
-}
-
-gboolean
-foyer_store_outbox_mark_retry (FoyerStore         *self,
-                               const char * const *ids,
-                               gint64              next_attempt_us,
-                               const char         *error_message,
-                               GError            **error)
-{
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  return update_ids (self,
-                     "UPDATE outbox SET state = 'pending', attempts = attempts + 1, "
-                     "  next_attempt_at = ?3, last_error = coalesce(?2, last_error), "
-                     "  claimed_by = NULL WHERE state = 'in_flight' AND "
-                     "  record_id IN (SELECT value FROM json_each(?1))",
-                     ids, error_message, next_attempt_us, error);
-}
-
-gboolean
-foyer_store_outbox_release (FoyerStore         *self,
-                            const char * const *ids,
-                            GError            **error)
-{
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  return update_ids (self,
-                     "UPDATE outbox SET state = 'pending', claimed_by = NULL "
-                     "WHERE state = 'in_flight' AND record_id IN (SELECT value FROM json_each(?1)) "
-                     "",
-                     ids, NULL, 0, error);
-}
-
-gboolean
-foyer_store_outbox_mark_dead (FoyerStore  *self,
-                              const char  *id,
-                              const char  *reason,
-                              GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  if (self->readonly)
-    return begin (self, error);
-  if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'dead', last_error = ?2, "
-                        "claimed_by = NULL WHERE record_id = ?1", error)) == NULL)
-    return FALSE;
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, reason);
-  if (!step_done (self, stmt, error)) {
-    recover_at_runtime (self, error);
-    return FALSE;
-  }
-  if (sqlite3_changes (self->db) == 0) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "There is no record %s in the queue.", id);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-gboolean
-foyer_store_outbox_counts (FoyerStore         *self,
-                           FoyerOutboxCounts  *counts,
-                           GError            **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (counts != NULL, FALSE);
-
-  memset (counts, 0, sizeof *counts);
-  if ((stmt = get_stmt (self, "SELECT state, count(*) FROM outbox GROUP BY state",
-                        error)) == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    const char *state = (const char *)sqlite3_column_text (stmt, 0);
-    gint64 n = sqlite3_column_int64 (stmt, 1);
-
-    if (g_strcmp0 (state, FOYER_OUTBOX_PENDING) == 0)
-      counts->pending = n;
-    else if (g_strcmp0 (state, FOYER_OUTBOX_IN_FLIGHT) == 0)
-      counts->in_flight = n;
-    else if (g_strcmp0 (state, FOYER_OUTBOX_DONE) == 0)
-      counts->done = n;
-    else if (g_strcmp0 (state, FOYER_OUTBOX_DEAD) == 0)
-      counts->dead = n;
-  }
-  if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
-  return TRUE;
-}
-
-gint64
-foyer_store_outbox_next_due (FoyerStore  *self,
-                             GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), -1);
-
-  if ((stmt = get_stmt (self, "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'",
-                        error)) == NULL)
-    return -1;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW) {
-    set_error_from_db (self, rc, error);
-    return -1;
-  }
-  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
-    return -1;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-GPtrArray *
-foyer_store_outbox_list (FoyerStore  *self,
-                         const char  *state,
-                         guint        limit,
-                         GError     **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
-
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_outbox_entry_free);
-  if ((stmt = get_stmt (self, "SELECT record_id, record_type, state, attempts, last_error, "
-                        "created_at FROM outbox WHERE ?1 IS NULL OR state = ?1 "
-                        "ORDER BY rowid LIMIT ?2", error)) == NULL)
-    return NULL;
-  bind_text (stmt, 1, state);
-  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64)limit : -1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    FoyerOutboxEntry *entry = g_new0 (FoyerOutboxEntry, 1);
-
-    entry->record_id = column_text (stmt, 0);
-    entry->record_type = column_text (stmt, 1);
-    entry->state = column_text (stmt, 2);
-    entry->attempts = sqlite3_column_int (stmt, 3);
-    entry->last_error = column_text (stmt, 4);
-    entry->created_at = column_text (stmt, 5);
-    g_ptr_array_add (entries, entry);
-  }
-  if (rc != SQLITE_DONE) {
-    set_error_from_db (self, rc, error);
-    return NULL;
-  }
-  return g_steal_pointer (&entries);
-}
-
-gboolean
-foyer_store_outbox_requeue (FoyerStore  *self,
-                            const char  *id,
-                            guint       *n,
-                            GError     **error)
-{
-  g_autoptr(GPtrArray) requeued = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-
-  if (!begin (self, error))
-    return FALSE;
-  {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-    if ((stmt = get_stmt (self, "UPDATE outbox SET state = 'pending', attempts = 0, "
-                          "next_attempt_at = ?2, claimed_by = NULL "
-                          "WHERE state = 'dead' AND (?1 IS NULL OR record_id = ?1) "
-                          "RETURNING record_id, record_type", error)) == NULL)
-      goto fail;
-    bind_text (stmt, 1, id);
-    sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-      g_ptr_array_add (requeued, column_text (stmt, 0));
-      g_ptr_array_add (requeued, column_text (stmt, 1));
-    }
-    if (rc != SQLITE_DONE) {
-      set_error_from_db (self, rc, error);
-      goto fail;
-    }
-  }
-  if (!commit (self, error))
-    goto fail;
-
-  if (n != NULL)
-    *n = requeued->len / 2;
-  for (guint i = 0; i < requeued->len; i += 2)
-    g_signal_emit (self, signals[RECORD_ADDED], 0, g_ptr_array_index (requeued, i),
-                   g_ptr_array_index (requeued, i + 1));
-  return TRUE;
-
-fail:
-  rollback (self);
-  recover_at_runtime (self, error);
-  return FALSE;
 }
 
 /* --- prints --- */
@@ -2081,19 +1276,19 @@ foyer_store_record_print (FoyerStore  *self,
   g_return_val_if_fail (record_id != NULL, FALSE);
 
   if (self->readonly)
-    return begin (self, error);
-  if ((stmt = get_stmt (self, "INSERT INTO prints (record_id, printed_at, printer, success, "
+    return _foyer_store_begin (self, error);
+  if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO prints (record_id, printed_at, printer, success, "
                         "message) SELECT ?1, ?2, ?3, ?4, ?5 "
                         "WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ?1)",
                         error)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, record_id);
-  bind_text (stmt, 2, now);
-  bind_text (stmt, 3, printer);
+  _foyer_store_bind_text (stmt, 1, record_id);
+  _foyer_store_bind_text (stmt, 2, now);
+  _foyer_store_bind_text (stmt, 3, printer);
   sqlite3_bind_int (stmt, 4, success ? 1 : 0);
-  bind_text (stmt, 5, message);
-  if (!step_done (self, stmt, error)) {
-    recover_at_runtime (self, error);
+  _foyer_store_bind_text (stmt, 5, message);
+  if (!_foyer_store_step_done (self, stmt, error)) {
+    _foyer_store_recover_at_runtime (self, error);
     return FALSE;
   }
   if (sqlite3_changes (self->db) == 0) {
@@ -2102,80 +1297,6 @@ foyer_store_record_print (FoyerStore  *self,
     return FALSE;
   }
   return TRUE;
-}
-
-/* --- retention --- */
-
-gboolean
-foyer_store_purge_older_than (FoyerStore  *self,
-                              int          days,
-                              guint       *n_purged,
-                              GError     **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) cutoff_dt = NULL;
-  g_autofree char *cutoff = NULL;
-  guint purged = 0;
-  static const char * const purge_sql[] = {
-    /* the contact keys first: they point at the rows being purged */
-    "DELETE FROM contact_keys WHERE registration_id IN (SELECT r.id FROM registrations r "
-    "  JOIN outbox o ON o.record_id = r.id WHERE r.purged = 0 AND o.state = 'done' AND "
-    "  r.created_at < ?1)",
-    /* category, kind, created_at, country and interests stay: they are the anonymous counts */
-    "UPDATE registrations SET full_name = NULL, family_name = NULL, given_name = NULL, "
-    "  organization = NULL, title = NULL, emails = NULL, phones = NULL, city = NULL, "
-    "  badge_code = NULL, raw_payload = NULL, notes = NULL, purged = 1 "
-    "WHERE purged = 0 AND created_at < ?1 AND "
-    "  id IN (SELECT record_id FROM outbox WHERE state = 'done')",
-    "UPDATE leads SET notes = NULL, answers_json = NULL WHERE created_at < ?1 AND "
-    "  (notes IS NOT NULL OR answers_json IS NOT NULL) AND "
-    "  id IN (SELECT record_id FROM outbox WHERE state = 'done')",
-    NULL
-  };
-
-  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
-  g_return_val_if_fail (days >= 0, FALSE);
-
-  cutoff_dt = g_date_time_add_days (now, -days);
-  cutoff = g_date_time_format (cutoff_dt, "%Y-%m-%dT%H:%M:%S.000Z");
-
-  /* Overwrite what is deleted instead of leaving it in free pages. */
-  if (!exec (self, "PRAGMA secure_delete = ON", error))
-    return FALSE;
-  if (!begin (self, error))
-    goto fail_pragma;
-  for (guint i = 0; purge_sql[i] != NULL; i++) {
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2 (self->db, purge_sql[i], -1, &stmt, NULL);
-
-    if (rc == SQLITE_OK) {
-      bind_text (stmt, 1, cutoff);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-      if (i == 1)
-        purged = sqlite3_changes (self->db);
-    }
-    sqlite3_finalize (stmt);
-    if (rc != SQLITE_OK) {
-      set_error_from_db (self, rc, error);
-      rollback (self);
-      goto fail_pragma;
-    }
-  }
-  if (!commit (self, error))
-    goto fail_pragma;
-  /* The old contents also sit in the WAL until a checkpoint: write them back and empty it. */
-  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-  exec (self, "PRAGMA secure_delete = OFF", NULL);
-  if (n_purged != NULL)
-    *n_purged = purged;
-  return TRUE;
-
-fail_pragma:
-  exec (self, "PRAGMA secure_delete = OFF", NULL);
-  recover_at_runtime (self, error);
-  return FALSE;
 }
 
 /* --- reading many --- */
@@ -2199,9 +1320,9 @@ foyer_store_foreach_registration (FoyerStore            *self,
                            "WHERE (?1 IS NULL OR event = ?1) AND (?2 IS NULL OR created_at >= ?2) "
                            "ORDER BY created_at, rowid", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return set_error_from_db (self, rc, error);
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, since);
+    return _foyer_store_set_error_from_db (self, rc, error);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     g_autoptr(FoyerRegistration) reg = read_registration (stmt);
 
@@ -2211,7 +1332,7 @@ foyer_store_foreach_registration (FoyerStore            *self,
     }
   }
   if (rc != SQLITE_DONE) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     sqlite3_finalize (stmt);
     return FALSE;
   }
@@ -2229,13 +1350,13 @@ foyer_store_count_registrations (FoyerStore  *self,
 
   g_return_val_if_fail (FOYER_IS_STORE (self), -1);
 
-  if ((stmt = get_stmt (self, "SELECT count(*) FROM registrations WHERE ?1 IS NULL OR event = ?1",
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT count(*) FROM registrations WHERE ?1 IS NULL OR event = ?1",
                         error)) == NULL)
     return -1;
-  bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 1, event);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW) {
-    set_error_from_db (self, rc, error);
+    _foyer_store_set_error_from_db (self, rc, error);
     return -1;
   }
   return sqlite3_column_int64 (stmt, 0);
@@ -2253,16 +1374,16 @@ count_grouped (FoyerStore  *self,
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
 
   if (rc != SQLITE_OK)
-    return set_error_from_db (self, rc, error);
-  bind_text (stmt, 1, event);
-  bind_text (stmt, 2, since);
+    return _foyer_store_set_error_from_db (self, rc, error);
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     const char *key = (const char *)sqlite3_column_text (stmt, 0);
     json_object_set_int_member (into, key != NULL ? key : "", sqlite3_column_int64 (stmt, 1));
   }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_error_from_db (self, rc, error);
+    return _foyer_store_set_error_from_db (self, rc, error);
   return TRUE;
 }
 
@@ -2314,6 +1435,14 @@ foyer_store_stats (FoyerStore  *self,
   return g_steal_pointer (&stats);
 }
 
+void
+_foyer_store_emit_record_added (FoyerStore *self,
+                                const char *record_id,
+                                const char *record_type)
+{
+  g_signal_emit (self, signals[RECORD_ADDED], 0, record_id, record_type);
+}
+
 /* --- GObject --- */
 
 static void
@@ -2328,7 +1457,7 @@ foyer_store_finalize (GObject *object)
     if (sqlite3_prepare_v2 (self->db, "UPDATE outbox SET state = 'pending', claimed_by = NULL "
                             "WHERE state = 'in_flight' AND claimed_by = ?1",
                             -1, &stmt, NULL) == SQLITE_OK) {
-      bind_text (stmt, 1, self->owner);
+      _foyer_store_bind_text (stmt, 1, self->owner);
       sqlite3_step (stmt);
     }
     sqlite3_finalize (stmt);

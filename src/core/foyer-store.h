@@ -2,7 +2,9 @@
  *
  * Every call that writes returns only after COMMIT. One FoyerStore is one SQLite connection and
  * must be used from one thread at a time: the UI thread and the sync thread each open their own
- * on the same file. Errors are FOYER_STORE_ERROR with messages a kiosk attendant can act on.
+ * on the same file. Errors are FOYER_STORE_ERROR with messages a kiosk attendant can act on;
+ * a record that fails validation (foyer_registration_validate(), foyer_lead_validate()) is
+ * refused with that FOYER_RECORD_ERROR_INVALID, before anything is written.
  */
 #pragma once
 
@@ -21,7 +23,9 @@ typedef enum {
   FOYER_STORE_ERROR_READONLY,     /* SQLITE_READONLY, EACCES */
   FOYER_STORE_ERROR_CORRUPT,      /* SQLITE_CORRUPT / SQLITE_NOTADB (the file was moved aside) */
   FOYER_STORE_ERROR_LOCKED,       /* SQLITE_BUSY / SQLITE_LOCKED after the busy timeout */
-  FOYER_STORE_ERROR_INVALID,      /* a record that breaks a rule (bad category, missing name…) */
+  FOYER_STORE_ERROR_INVALID,      /* a rule of the database (constraint, unknown visitor of a lead,
+                                   * pre-registration without badge); field rules are
+                                   * FOYER_RECORD_ERROR_INVALID */
   FOYER_STORE_ERROR_NOT_FOUND,
   FOYER_STORE_ERROR_FAILED,       /* anything else SQLite reports */
 } FoyerStoreError;
@@ -190,11 +194,50 @@ gboolean           foyer_store_record_print        (FoyerStore         *self,
 
 /* --- retention, statistics --- */
 
-/* Purges personal fields of acknowledged records older than days; returns how many. */
+/* Purges personal fields of acknowledged records older than days; returns how many.
+ * foyer_store_purge() with the registrations' count only. */
 gboolean           foyer_store_purge_older_than    (FoyerStore         *self,
                                                     int                 days,
                                                     guint              *n_purged,
                                                     GError            **error);
+
+typedef struct {
+  guint    registrations;     /* delivered records whose personal fields were removed */
+  guint    leads;             /* delivered leads whose notes, answers and staff were removed */
+  guint    preregistrations;  /* imported attendees deleted (imported before the cutoff) */
+  guint    outbox_errors;     /* delivered rows whose last error message was removed */
+  guint    corrupt_copies;    /* damaged database copies (PATH.corrupt-*) moved aside before
+                               * the cutoff, removed */
+  gint64   undelivered_kept;  /* older than the cutoff but not acknowledged by head office
+                               * (pending, in flight, dead): kept whole, never purged */
+  gboolean wal_clean;         /* the WAL was written back and truncated to 0 bytes */
+} FoyerPurgeResult;
+
+/* Applies retention to every table and file that holds personal data: delivered records,
+ * leads, outbox error messages, pre-registrations, damaged copies; with secure_delete, then a
+ * TRUNCATE checkpoint (retried) so that no old byte stays in the database or its WAL. Records
+ * not yet delivered are never purged: they are counted in result->undelivered_kept. When a
+ * reader keeps an old snapshot open past the retries, the tables are purged but this fails with
+ * FOYER_STORE_ERROR_LOCKED (result is filled, wal_clean FALSE): purge again later. */
+gboolean           foyer_store_purge               (FoyerStore         *self,
+                                                    int                 days,
+                                                    FoyerPurgeResult   *result,
+                                                    GError            **error);
+/* foyer_store_purge() on a connection of its own, in a worker thread, so that a checkpoint
+ * waiting for a reader never holds up the caller (the kiosk purges on a timer). The result is
+ * filled on success and on FOYER_STORE_ERROR_LOCKED. */
+void               foyer_store_purge_file_async    (const char         *path,
+                                                    int                 days,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean           foyer_store_purge_file_finish   (GAsyncResult       *result,
+                                                    FoyerPurgeResult   *purge_result,
+                                                    GError            **error);
+/* Records older than days that head office has not acknowledged (what purge keeps). */
+gint64             foyer_store_count_undelivered_older_than (FoyerStore *self,
+                                                             int         days,
+                                                             GError    **error);
 /* {"by_kind":{…},"by_category":{…},"by_hour":{"2026-11-24T10":n,…},"outbox":{…}} for event
  * (NULL = all) since (NULL = all) */
 JsonObject        *foyer_store_stats               (FoyerStore         *self,

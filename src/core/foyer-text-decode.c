@@ -843,6 +843,142 @@ undouble_backslashes (const guint8 *data,
   return out;
 }
 
+/* What foyer_payload_decode_text() knows about the bytes as it goes: where they now are (each
+ * step may leave a cleaned copy), the charset they are labelled with and what was done. */
+typedef struct {
+  const guint8   *data;
+  gsize           len;
+  GByteArray     *undoubled;   /* owned copies that data may point into */
+  GByteArray     *clean;
+  GByteArray     *unfolded;
+  const char     *forced;      /* the charset an ECI designator or a BOM names */
+  const char     *name;        /* the charset the text was decoded from (static, or hint) */
+  char           *hint;        /* a vCard's CHARSET= parameter */
+  int             eci;
+  FoyerTextFlags  flags;
+  gboolean        stripped;
+} TextInput;
+
+static void
+text_input_clear (TextInput *in)
+{
+  g_clear_pointer (&in->undoubled, g_byte_array_unref);
+  g_clear_pointer (&in->clean, g_byte_array_unref);
+  g_clear_pointer (&in->unfolded, g_byte_array_unref);
+  g_clear_pointer (&in->hint, g_free);
+}
+
+static void
+text_input_use (TextInput  *in,
+                GByteArray *bytes)
+{
+  in->data = bytes->data;
+  in->len = bytes->len;
+}
+
+/* The AIM ECI prefix of a scanner in "transmit ECI" mode: the charset it names wins. */
+static void
+take_scanner_prefix (TextInput *in)
+{
+  gsize skip = strip_scanner_prefix (in->data, in->len, &in->eci);
+
+  if (skip == 0)
+    return;
+  in->flags |= FOYER_TEXT_FLAG_STRIPPED;
+  in->data += skip;
+  in->len -= skip;
+  if (in->eci < 0)
+    return;
+  if ((in->undoubled = undouble_backslashes (in->data, in->len)) != NULL)
+    text_input_use (in, in->undoubled);
+  in->forced = charset_for_eci ((guint) in->eci);
+  if (in->forced == NULL)
+    g_debug ("unknown ECI %d; guessing the charset", in->eci);
+}
+
+static void
+take_byte_order_mark (TextInput *in)
+{
+  const guint8 *d = in->data;
+
+  if (in->len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+    in->data += 3;
+    in->len -= 3;
+    if (in->forced == NULL)
+      in->forced = "UTF-8";
+  } else if (in->len >= 2 && ((d[0] == 0xFE && d[1] == 0xFF) || (d[0] == 0xFF && d[1] == 0xFE))) {
+    if (in->forced == NULL || g_str_has_prefix (in->forced, "UTF-16"))
+      in->forced = d[0] == 0xFE ? "UTF-16BE" : "UTF-16LE";
+    in->data += 2;
+    in->len -= 2;
+  }
+}
+
+/* Control bytes never occur inside the multi-byte sequences of the byte-oriented charsets, so
+ * they can go before decoding (a NUL would otherwise make UTF-8 validation fail); then vCard
+ * line folding is undone on the bytes. Not for UTF-16, whose code units hold such bytes. */
+static void
+drop_control_bytes_and_unfold (TextInput *in)
+{
+  if (in->forced != NULL && g_str_has_prefix (in->forced, "UTF-16"))
+    return;
+  in->clean = g_byte_array_sized_new (in->len);
+  for (gsize i = 0; i < in->len; i++) {
+    if (is_structural_or_printable_byte (in->data[i]))
+      g_byte_array_append (in->clean, in->data + i, 1);
+    else
+      in->stripped = TRUE;
+  }
+  text_input_use (in, in->clean);
+  if ((in->unfolded = unfold_vcard_bytes (in->data, in->len)) != NULL)
+    text_input_use (in, in->unfolded);
+}
+
+/* The charset an ECI or a BOM named, when the bytes really are valid in it. */
+static char *
+decode_as_labelled (TextInput *in)
+{
+  const char *display;
+  const char *iconv_name;
+  char *raw;
+
+  if (in->forced == NULL)
+    return NULL;
+  iconv_name = iconv_name_for (in->forced, &display);
+  if ((raw = convert_strict (in->data, in->len, iconv_name)) == NULL) {
+    g_debug ("payload is not valid %s as labelled; guessing its charset", in->forced);
+    return NULL;
+  }
+  in->name = display;
+  if (in->eci >= 0)
+    in->flags |= FOYER_TEXT_FLAG_ECI;
+  return raw;
+}
+
+/* A vCard that is not UTF-8 may say its charset in a CHARSET= parameter. */
+static char *
+decode_by_vcard_hint (TextInput *in)
+{
+  const char *display;
+  const char *iconv_name;
+  char *raw;
+
+  if (in->unfolded == NULL || g_utf8_validate ((const char *) in->data, in->len, NULL))
+    return NULL;
+  in->hint = vcard_charset_hint (in->data, in->len);
+  iconv_name = in->hint != NULL ? iconv_name_for (in->hint, &display) : NULL;
+  if (iconv_name == NULL || (raw = convert_strict (in->data, in->len, iconv_name)) == NULL)
+    return NULL;
+  /* Multi-byte legacy charsets decode almost any bytes, so a wrong label must still read as CJK
+   * text; single-byte (European) labels are taken at their word. */
+  if (!is_single_byte_label (in->hint) && score_text (scorer_get (), raw, NULL) < PLAUSIBLE_SCORE) {
+    g_free (raw);
+    return NULL;
+  }
+  in->name = display;   /* a static name, or hint itself */
+  return raw;
+}
+
 char *
 foyer_payload_decode_text (const guint8    *data,
                            gsize            len,
@@ -850,19 +986,9 @@ foyer_payload_decode_text (const guint8    *data,
                            FoyerTextFlags  *flags,
                            GError         **error)
 {
-  g_autoptr(GByteArray) clean = NULL;
-  g_autoptr(GByteArray) unfolded = NULL;
-  g_autoptr(GByteArray) undoubled = NULL;
+  TextInput in = { data, len, NULL, NULL, NULL, NULL, NULL, NULL, -1, FOYER_TEXT_FLAG_NONE, FALSE };
   g_autofree char *raw = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *hint = NULL;
-  const char *forced = NULL;
-  const char *name = NULL;
-  FoyerTextFlags local_flags = FOYER_TEXT_FLAG_NONE;
-  gboolean utf16 = FALSE;
-  gboolean stripped = FALSE;
-  gsize skip;
-  int eci;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -880,101 +1006,27 @@ foyer_payload_decode_text (const guint8    *data,
     return NULL;
   }
 
-  skip = strip_scanner_prefix (data, len, &eci);
-  if (skip > 0) {
-    local_flags |= FOYER_TEXT_FLAG_STRIPPED;
-    data += skip;
-    len -= skip;
-    if (eci >= 0) {
-      undoubled = undouble_backslashes (data, len);
-      if (undoubled != NULL) {
-        data = undoubled->data;
-        len = undoubled->len;
-      }
-      forced = charset_for_eci ((guint) eci);
-      if (forced == NULL)
-        g_debug ("unknown ECI %d; guessing the charset", eci);
-    }
-  }
+  take_scanner_prefix (&in);
+  take_byte_order_mark (&in);
+  drop_control_bytes_and_unfold (&in);
+  if ((raw = decode_as_labelled (&in)) == NULL && (raw = decode_by_vcard_hint (&in)) == NULL)
+    raw = decode_by_candidates (in.data, in.len, &in.name, &in.flags);
 
-  if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
-    data += 3;
-    len -= 3;
-    if (forced == NULL)
-      forced = "UTF-8";
-  } else if (len >= 2 && ((data[0] == 0xFE && data[1] == 0xFF) ||
-                          (data[0] == 0xFF && data[1] == 0xFE))) {
-    if (forced == NULL || g_str_has_prefix (forced, "UTF-16"))
-      forced = data[0] == 0xFE ? "UTF-16BE" : "UTF-16LE";
-    data += 2;
-    len -= 2;
-  }
-  utf16 = forced != NULL && g_str_has_prefix (forced, "UTF-16");
-
-  /* Control bytes never occur inside the multi-byte sequences of the byte-oriented charsets, so
-   * they can go before decoding (a NUL would otherwise make UTF-8 validation fail). */
-  if (!utf16) {
-    clean = g_byte_array_sized_new (len);
-    for (gsize i = 0; i < len; i++) {
-      if (is_structural_or_printable_byte (data[i]))
-        g_byte_array_append (clean, data + i, 1);
-      else
-        stripped = TRUE;
-    }
-    data = clean->data;
-    len = clean->len;
-
-    unfolded = unfold_vcard_bytes (data, len);
-    if (unfolded != NULL) {
-      data = unfolded->data;
-      len = unfolded->len;
-    }
-  }
-
-  if (forced != NULL) {
-    const char *display;
-    const char *iconv_name = iconv_name_for (forced, &display);
-
-    raw = convert_strict (data, len, iconv_name);
-    if (raw != NULL) {
-      name = display;
-      if (eci >= 0)
-        local_flags |= FOYER_TEXT_FLAG_ECI;
-    } else {
-      g_debug ("payload is not valid %s as labelled; guessing its charset", forced);
-    }
-  }
-  if (raw == NULL && unfolded != NULL && !g_utf8_validate ((const char *) data, len, NULL)) {
-    const char *display;
-    const char *iconv_name;
-
-    hint = vcard_charset_hint (data, len);
-    iconv_name = hint != NULL ? iconv_name_for (hint, &display) : NULL;
-    if (iconv_name != NULL && (raw = convert_strict (data, len, iconv_name)) != NULL) {
-      /* Multi-byte legacy charsets decode almost any bytes, so a wrong label must still read
-       * as CJK text; single-byte (European) labels are taken at their word. */
-      if (is_single_byte_label (hint) || score_text (scorer_get (), raw, NULL) >= PLAUSIBLE_SCORE)
-        name = display;   /* a static name, or hint itself */
-      else
-        g_clear_pointer (&raw, g_free);
-    }
-  }
-  if (raw == NULL)
-    raw = decode_by_candidates (data, len, &name, &local_flags);
-
-  text = strip_controls (raw, &stripped);
-  if (stripped)
-    local_flags |= FOYER_TEXT_FLAG_STRIPPED;
+  text = strip_controls (raw, &in.stripped);
+  if (in.stripped)
+    in.flags |= FOYER_TEXT_FLAG_STRIPPED;
 
   if (_foyer_str_is_blank (text) || *text == '\0') {
     g_set_error_literal (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_EMPTY,
                          _("The code holds no readable text"));
+    text_input_clear (&in);
     return NULL;
   }
 
   if (encoding != NULL)
-    *encoding = g_strdup (name);
+    *encoding = g_strdup (in.name);
   if (flags != NULL)
-    *flags = local_flags;
+    *flags = in.flags;
+  text_input_clear (&in);
   return g_steal_pointer (&text);
 }

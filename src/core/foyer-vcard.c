@@ -324,6 +324,9 @@ apply_property (const Property      *prop,
     g_autofree char *address = _foyer_join_nonblank (parts);
 
     _foyer_contact_set_field (&c->address, address);
+    /* ADR: post box; extended; street; locality; region; postal code; country */
+    if (g_strv_length (parts) >= 7)
+      _foyer_contact_set_country_hint (b, parts[6]);
   } else if (strcmp (name, "NOTE") == 0) {
     g_autofree char *text = unescape_text (value);
 

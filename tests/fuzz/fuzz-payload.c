@@ -56,8 +56,21 @@ check_contact (const FoyerContact *c)
   check_string (c->badge_code);
   check_string (c->text);
   check_strv (c->warnings);
-  for (guint i = 0; c->phones != NULL && c->phones[i] != NULL; i++)
-    g_assert (c->phones[i][0] == '+' && strlen (c->phones[i]) <= 16);
+  check_strv (c->phones_unverified);
+  /* E.164 (16 bytes with the +) and an optional ";ext=" of up to 10 digits, or a number kept
+   * as written and listed as unverified */
+  for (guint i = 0; c->phones != NULL && c->phones[i] != NULL; i++) {
+    const char *ext = strstr (c->phones[i], ";ext=");
+    gsize main_len = ext != NULL ? (gsize) (ext - c->phones[i]) : strlen (c->phones[i]);
+
+    g_assert ((c->phones[i][0] == '+' && main_len <= 16 &&
+               (ext == NULL || strlen (ext) <= strlen (";ext=") + 10)) ||
+              (c->phones_unverified != NULL &&
+               g_strv_contains ((const char * const *) c->phones_unverified, c->phones[i])));
+  }
+  for (guint i = 0; c->phones_unverified != NULL && c->phones_unverified[i] != NULL; i++)
+    g_assert (c->phones != NULL &&
+              g_strv_contains ((const char * const *) c->phones, c->phones_unverified[i]));
 
   copy = foyer_contact_copy (c);
   json = foyer_contact_to_json (copy);
