@@ -539,7 +539,8 @@ add_leads (FoyerHubReport *self, FoyerHubReportModel *model)
   g_autoptr(GPtrArray) sorted = NULL;
   FoyerHubReportTable *table = _foyer_hub_report_add_table (
       self, "leads", N_("Leads per exhibitor"), N_("Leads"), FALSE, N_("Exhibitor"), N_("Booth"),
-      N_("Leads"), N_("Hot"), N_("Warm"), N_("Cold"), N_("Not rated"), N_("Follow-up"), NULL);
+      N_("Leads"), NC_("lead rating", "Hot"), NC_("lead rating", "Warm"),
+      NC_("lead rating", "Cold"), N_("Not rated"), N_("Follow-up"), NULL);
 
   for (guint i = 0; i < n; i++) {
     BoothLeads *b = g_hash_table_lookup (booths, leads[i].booth);

@@ -30,7 +30,7 @@ struct _FoyerHubI18n {
 static const char *const hub_strings[] = {
   /* categories and ratings (shared with the kiosk) */
   N_("Trade visitor"), N_("General public"), N_("Media"), N_("Exhibitor"), N_("VIP"),
-  N_("Organizer"), N_("Hot"), N_("Warm"), N_("Cold"),
+  N_("Organizer"),
   /* the report */
   N_("Post-show report"), N_("Compared with %s"), N_("No previous edition to compare with"),
   N_("Totals"), N_("Measure"), N_("Value"), N_("Visitors"), N_("Registrations"), N_("Arrivals"),
@@ -49,6 +49,13 @@ static const char *const hub_strings[] = {
   N_("Name"), N_("Company"), N_("Title"), N_("Mobile"), N_("E-mail"), N_("Rating"),
   N_("Answers"), N_("Notes"), N_("Time"), N_("Badge"), N_("Yes"), N_("No"),
 #include "foyer-hub-dashboard-strings.h"
+};
+
+/* Strings the catalog holds with a context: { context, msgid }, looked up by msgid. */
+static const char *const hub_context_strings[][2] = {
+  { "lead rating", NC_("lead rating", "Hot") },
+  { "lead rating", NC_("lead rating", "Warm") },
+  { "lead rating", NC_("lead rating", "Cold") },
 };
 
 static GMutex lock;
@@ -76,6 +83,10 @@ build_table (FoyerHubI18n *table)
   for (guint i = 0; i < G_N_ELEMENTS (hub_strings); i++)
     g_hash_table_insert (table->strings, (gpointer) hub_strings[i],
                          g_strdup (g_dgettext (GETTEXT_PACKAGE, hub_strings[i])));
+  for (guint i = 0; i < G_N_ELEMENTS (hub_context_strings); i++)
+    g_hash_table_insert (table->strings, (gpointer) hub_context_strings[i][1],
+                         g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, hub_context_strings[i][0],
+                                                 hub_context_strings[i][1])));
   if (saved_language != NULL)
     g_setenv ("LANGUAGE", saved_language, TRUE);
   else
@@ -125,6 +136,11 @@ foyer_hub_i18n_to_json (const FoyerHubI18n *i18n)
     json_builder_set_member_name (builder, hub_strings[i]);
     json_builder_add_string_value (builder, foyer_hub_i18n_text (i18n, hub_strings[i]));
   }
+  for (guint i = 0; i < G_N_ELEMENTS (hub_context_strings); i++) {
+    json_builder_set_member_name (builder, hub_context_strings[i][1]);
+    json_builder_add_string_value (builder,
+                                   foyer_hub_i18n_text (i18n, hub_context_strings[i][1]));
+  }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
@@ -152,10 +168,10 @@ foyer_hub_i18n_rating (const FoyerHubI18n *i18n,
                        const char         *rating)
 {
   if (g_strcmp0 (rating, "hot") == 0)
-    return foyer_hub_i18n_text (i18n, N_("Hot"));
+    return foyer_hub_i18n_text (i18n, NC_("lead rating", "Hot"));
   if (g_strcmp0 (rating, "warm") == 0)
-    return foyer_hub_i18n_text (i18n, N_("Warm"));
+    return foyer_hub_i18n_text (i18n, NC_("lead rating", "Warm"));
   if (g_strcmp0 (rating, "cold") == 0)
-    return foyer_hub_i18n_text (i18n, N_("Cold"));
+    return foyer_hub_i18n_text (i18n, NC_("lead rating", "Cold"));
   return foyer_hub_i18n_text (i18n, N_("Not rated"));
 }
