@@ -63,6 +63,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   /* an erased visitor: the lead stays, without personal data */
   f->entries[2].visitor = NULL;
   f->leads[2]->created_at = g_strdup ("2026-11-24T04:00:00.000Z");
+  f->leads[2]->answers_json = g_strdup ("");   /* an empty document parses with no root */
 }
 
 static void

@@ -101,10 +101,12 @@ answers_text (const char *answers_json)
   g_autoptr(JsonParser) parser = json_parser_new ();
   GString *out = g_string_new (NULL);
 
+  JsonNode *root;
+
+  /* an empty document parses, with no root */
   if (answers_json != NULL && json_parser_load_from_data (parser, answers_json, -1, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    json_object_foreach_member (json_node_get_object (json_parser_get_root (parser)),
-                                append_answer, out);
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    json_object_foreach_member (json_node_get_object (root), append_answer, out);
   return g_string_free (out, FALSE);
 }
 

@@ -79,7 +79,7 @@ foyer_hub_report_model_init (FoyerHubReportModel *self)
 
 FoyerHubReportModel *
 foyer_hub_report_model_new (const char *event,
-                            const char *timezone)
+                            const char *tz_identifier)
 {
   FoyerHubReportModel *self;
 
@@ -87,7 +87,7 @@ foyer_hub_report_model_new (const char *event,
 
   self = g_object_new (FOYER_TYPE_HUB_REPORT_MODEL, NULL);
   self->event = g_strdup (event);
-  self->timezone = timezone != NULL ? g_time_zone_new_identifier (timezone) : NULL;
+  self->timezone = tz_identifier != NULL ? g_time_zone_new_identifier (tz_identifier) : NULL;
   if (self->timezone == NULL)
     self->timezone = g_time_zone_new_local ();
   return self;

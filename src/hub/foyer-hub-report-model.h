@@ -56,10 +56,10 @@ typedef struct {
 #define FOYER_TYPE_HUB_REPORT_MODEL (foyer_hub_report_model_get_type ())
 G_DECLARE_FINAL_TYPE (FoyerHubReportModel, foyer_hub_report_model, FOYER, HUB_REPORT_MODEL, GObject)
 
-/* event: the event id; timezone: the show's local time (IANA id, NULL = the machine's) used for
+/* event: the event id; tz_identifier: the show's local time (IANA id, NULL = the machine's) used for
  * days and hours. */
 FoyerHubReportModel *foyer_hub_report_model_new          (const char                *event,
-                                                          const char                *timezone);
+                                                          const char                *tz_identifier);
 const char          *foyer_hub_report_model_get_event    (FoyerHubReportModel       *self);
 /* The event's display name (default: its id). */
 void                 foyer_hub_report_model_set_name     (FoyerHubReportModel       *self,
