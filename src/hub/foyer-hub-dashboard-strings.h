@@ -9,4 +9,4 @@ N_("By gate and area"), N_("Online"), N_("Offline"), N_("Last seen"), N_("Pendin
 N_("Version"), N_("Revoked"), N_("Device"), N_("Mode"), N_("Silent for 5 minutes or more"),
 N_("Dead letters"), N_("Reason"), N_("Record"), N_("Forwarding to the CRM"), N_("Queued"),
 N_("Failed"), N_("Lead count"), N_("Download link"), N_("Updated"),
-N_("Lists with personal data are for administrators."), N_("Event"), N_("Forwarded"),
+N_("Lists with personal data are for administrators."), N_("Event"), N_("Forwarded"), N_("Status"),
