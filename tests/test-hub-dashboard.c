@@ -88,7 +88,7 @@ source_query (FoyerHubDashboardSource *source, FoyerHubDashboardView view, const
     json = g_strdup ("{\"booths\":[{\"booth\":\"A1\",\"exhibitor\":\"Acme\",\"leads\":2,\"hot\":1,"
                      "\"warm\":1,\"cold\":0,\"follow_up\":1},{\"booth\":\"B2\",\"exhibitor\":"
                      "\"Beta\",\"leads\":1,\"hot\":0,\"warm\":0,\"cold\":1,\"follow_up\":0},"
-                     "{\"booth\":\"C3\",\"exhibitor\":\"Gamma\",\"leads\":0,\"hot\":0,\"warm\":0,"
+                     "{\"booth\":\"C3\",\"exhibitor\":\"Gamma <b>GmbH</b>\",\"leads\":0,\"hot\":0,\"warm\":0,"
                      "\"cold\":0,\"follow_up\":0}]}");
     break;
   }
@@ -525,18 +525,23 @@ show_page (TestBrowser *browser, const char *page, const char *lang)
 }
 
 static void
-sign_in_browser (TestBrowser *browser, const char *base)
+sign_in_browser (TestBrowser *browser, const char *base, const char *user, const char *password,
+                 const char *lang, const char *sign_in_text)
 {
+  g_autofree char *translated = g_strdup_printf ("document.getElementById('sign-in').textContent "
+                                                 "=== '%s'", sign_in_text);
+  g_autofree char *screenshot = g_strdup_printf ("hub-dashboard-login-%s", lang);
   g_autoptr(JsonNode) ignored = NULL;
+  g_autofree char *fill = g_strdup_printf ("document.getElementById('user').value = '%s';"
+                                           "document.getElementById('password').value = '%s';"
+                                           "document.querySelector('form').submit(); true",
+                                           user, password);
 
   test_browser_navigate (browser, base);
   g_assert_true (test_browser_wait (browser, "location.pathname === '/login'", 5000));
-  g_assert_true (test_browser_wait (browser, "document.getElementById('sign-in').textContent "
-                                             "=== '登录'", 5000));
-  test_browser_screenshot (browser, "hub-dashboard-login-zh_CN");
-  ignored = test_browser_eval (browser, "document.getElementById('user').value = 'wang';"
-                                        "document.getElementById('password').value = 'pw-admin';"
-                                        "document.querySelector('form').submit(); true");
+  g_assert_true (test_browser_wait (browser, translated, 5000));
+  test_browser_screenshot (browser, screenshot);
+  ignored = test_browser_eval (browser, fill);
   g_assert_true (test_browser_wait (browser, "location.pathname === '/' && "
                                              "document.body.dataset.loaded === 'overview'", 10000));
 }
@@ -575,6 +580,29 @@ check_device_goes_offline (TestBrowser *browser)
                                              ".classList.contains('silent')", 5000));
 }
 
+/* Sign out through the page's own form, then a viewer sees counts but no dead letters and
+ * cannot hand out links. */
+static void
+check_viewer (TestBrowser *browser, const char *base)
+{
+  g_autoptr(JsonNode) ignored = test_browser_eval (browser, "document.getElementById('logout')"
+                                                            ".submit(); true");
+
+  g_assert_true (test_browser_wait (browser, "location.pathname === '/login'", 5000));
+  sign_in_browser (browser, base, "zhao", "pw-view", "en", "Sign in");
+  check_overview_numbers (browser);
+  g_clear_pointer (&ignored, json_node_unref);
+  ignored = test_browser_eval (browser, "location.hash = '#problems'; true");
+  g_assert_true (test_browser_wait (browser, "!document.getElementById('admin-only').hidden && "
+                                             "document.querySelectorAll('#dead-rows tr')"
+                                             ".length === 0", 5000));
+  test_browser_screenshot (browser, "hub-dashboard-problems-viewer-en");
+  show_page (browser, "leads", "en-viewer");
+  g_assert_true (test_browser_wait (browser, "document.querySelectorAll('#booth-rows tr')"
+                                             ".length === 3 && document.querySelectorAll("
+                                             "'#booth-rows button').length === 0", 100));
+}
+
 static void
 test_browser (void)
 {
@@ -586,7 +614,7 @@ test_browser (void)
   g_autofree char *link = NULL;
   g_autoptr(JsonNode) ignored = NULL;
 
-  sign_in_browser (browser, base);
+  sign_in_browser (browser, base, "wang", "pw-admin", "zh_CN", "登录");
   check_overview_numbers (browser);
   nav = test_browser_eval_string (browser, "document.querySelector('[data-page=overview]')"
                                            ".textContent");
@@ -605,6 +633,11 @@ test_browser (void)
                                              "!== null", 5000));
   link = test_browser_eval_string (browser, "document.querySelector('tr[data-booth=C3] a').href");
   g_assert_nonnull (strstr (link, "/x/"));
+  /* names are data, never markup */
+  g_assert_true (test_browser_wait (browser, "document.querySelector('tr[data-booth=C3]')"
+                                             ".children[1].textContent === 'Gamma <b>GmbH</b>' && "
+                                             "document.querySelector('#booth-rows b') === null",
+                                    100));
 
   /* switch language */
   test_browser_navigate (browser, english);
@@ -616,6 +649,7 @@ test_browser (void)
   check_overview_numbers (browser);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     show_page (browser, pages[i], "en");
+  check_viewer (browser, base);
   test_browser_stop (browser);
 }
 
