@@ -4,7 +4,8 @@
  * and the exhibitors' own download links (a token per link, revocable, expiring).
  *
  * Tokens are handed out once and kept only as SHA-256 hashes, so a copy of the tables lets
- * nobody in. The tables live in memory here; the hub keeps them in its database.
+ * nobody in. The tables live in memory here; the hub keeps them in its database. Not
+ * thread-safe: one thread (the server's) owns a FoyerHubAuth.
  */
 #pragma once
 
@@ -80,6 +81,18 @@ gboolean               foyer_hub_auth_add_user       (FoyerHubAuth  *self,
 char                  *foyer_hub_auth_login          (FoyerHubAuth  *self,
                                                       const char    *name,
                                                       const char    *password,
+                                                      GError       **error);
+/* foyer_hub_auth_login() in steps, so that a server verifies the password (the slow part) in a
+ * worker thread while self stays on its own thread: begin checks the lockout and returns the
+ * Argon2 hash to verify against (a dummy one for an unknown name), or NULL with the error;
+ * finish counts a failure or opens the session. */
+char                  *foyer_hub_auth_login_begin    (FoyerHubAuth  *self,
+                                                      const char    *name,
+                                                      const char    *password,
+                                                      GError       **error);
+char                  *foyer_hub_auth_login_finish   (FoyerHubAuth  *self,
+                                                      const char    *name,
+                                                      gboolean       verified,
                                                       GError       **error);
 /* The live session of token, or NULL (unknown, expired or logged out). Valid until the next
  * call on self. */

@@ -255,30 +255,94 @@ serve_static (SoupServerMessage *msg, const char *path)
 /* --- sign in and out --- */
 
 static void
+redirect_login_error (SoupServerMessage *msg, const char *lang, const GError *error)
+{
+  g_autofree char *location = g_strdup_printf (
+      "/login?lang=%s&error=%s", lang,
+      g_error_matches (error, FOYER_HUB_AUTH_ERROR, FOYER_HUB_AUTH_ERROR_LOCKED) ? "locked"
+                                                                                : "bad");
+  redirect (msg, location);
+}
+
+typedef struct {
+  FoyerHubDashboard *self;
+  SoupServerMessage *msg;
+  char              *name;
+  char              *password;
+  char              *hash;
+  const char        *lang;
+} Login;
+
+static void
+login_free (gpointer data)
+{
+  Login *login = data;
+
+  g_object_unref (login->self);
+  g_object_unref (login->msg);
+  g_free (login->name);
+  if (login->password != NULL)
+    explicit_bzero (login->password, strlen (login->password));
+  g_free (login->password);
+  g_free (login->hash);
+  g_free (login);
+}
+
+/* Argon2 takes tens of milliseconds on purpose: not on the loop that serves the kiosks. */
+static void
+verify_password_thread (GTask *task, gpointer object, gpointer data, GCancellable *cancellable)
+{
+  Login *login = data;
+
+  g_task_return_boolean (task, foyer_hub_auth_verify_password (login->hash, login->password));
+}
+
+static void
+login_verified (GObject *object, GAsyncResult *result, gpointer data)
+{
+  Login *login = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = foyer_hub_auth_login_finish (
+      login->self->auth, login->name, g_task_propagate_boolean (G_TASK (result), NULL), &error);
+
+  if (token == NULL) {
+    redirect_login_error (login->msg, login->lang, error);
+  } else {
+    set_session_cookie (login->self, login->msg, token);
+    redirect (login->msg, "/");
+  }
+  soup_server_message_unpause (login->msg);
+}
+
+static void
 handle_login (FoyerHubDashboard *self, SoupServerMessage *msg)
 {
   g_autoptr(GHashTable) form = read_form (msg);
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  const char *lang;
+  g_autoptr(GTask) task = NULL;
+  const char *lang = foyer_hub_i18n_normalize_language (
+      form != NULL ? g_hash_table_lookup (form, "lang") : NULL);
+  const char *name = form != NULL ? g_hash_table_lookup (form, "user") : NULL;
+  const char *password = form != NULL ? g_hash_table_lookup (form, "password") : NULL;
+  g_autofree char *hash = foyer_hub_auth_login_begin (self->auth, name, password, &error);
+  Login *login;
 
-  if (form == NULL) {
-    redirect (msg, "/login?error=bad");
+  if (hash == NULL) {
+    redirect_login_error (msg, lang, error);
     return;
   }
-  lang = foyer_hub_i18n_normalize_language (g_hash_table_lookup (form, "lang"));
-  token = foyer_hub_auth_login (self->auth, g_hash_table_lookup (form, "user"),
-                                g_hash_table_lookup (form, "password"), &error);
-  if (token == NULL) {
-    g_autofree char *location = g_strdup_printf (
-        "/login?lang=%s&error=%s", lang,
-        g_error_matches (error, FOYER_HUB_AUTH_ERROR, FOYER_HUB_AUTH_ERROR_LOCKED) ? "locked"
-                                                                                  : "bad");
-    redirect (msg, location);
-    return;
-  }
-  set_session_cookie (self, msg, token);
-  redirect (msg, "/");
+  login = g_new0 (Login, 1);
+  login->self = g_object_ref (self);
+  login->msg = g_object_ref (msg);
+  login->name = g_strdup (name);
+  login->password = g_strdup (password);
+  login->hash = g_steal_pointer (&hash);
+  login->lang = lang;
+  task = g_task_new (self, NULL, login_verified, NULL);
+  g_task_set_source_tag (task, handle_login);
+  g_task_set_task_data (task, login, login_free);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, verify_password_thread);
 }
 
 static void
