@@ -285,6 +285,51 @@ test_html (void)
   g_assert_nonnull (strstr (html, "\"canvas\":\"chart-"));
 }
 
+/* A show with no one yet (or a wrong event id): every format still writes, all zeros. */
+static void
+test_empty_event (void)
+{
+  g_autoptr(FoyerHubReportModel) empty = foyer_hub_report_model_new ("expo-2027", NULL);
+  g_autoptr(FoyerHubReportModel) before = previous_edition ();
+  g_autoptr(FoyerHubReport) report = foyer_hub_report_new (empty, before, "en");
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-report");
+  const FoyerHubReportFormat formats[] = { FOYER_HUB_REPORT_PDF, FOYER_HUB_REPORT_HTML,
+                                           FOYER_HUB_REPORT_CSV };
+
+  assert_row (report, "totals", "Visitors", "Visitors|0");
+  assert_row (report, "retention", "All visitors", "All visitors|10|0|0.0%|100.0%");
+  assert_row (report, "data-quality", "Consent given", "Consent given|0|0.0%");
+  g_assert_cmpuint (foyer_hub_report_find_table (report, "per-day")->rows->len, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+    g_autofree char *name = g_strdup_printf ("empty-%u", i);
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true (foyer_hub_report_write (report, formats[i], path, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* Names come from kiosks and booths: the HTML report shows them, never runs them. */
+static void
+test_html_escapes (void)
+{
+  g_autoptr(FoyerHubReportModel) model = foyer_hub_report_model_new ("expo-2026", NULL);
+  const FoyerHubLeadRow lead = { "A1", "<script>alert(1)</script>", "hot", TRUE };
+  g_autoptr(FoyerHubReport) report = NULL;
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-report");
+  g_autofree char *path = g_build_filename (dir, "report.html", NULL);
+  g_autofree char *html = NULL;
+
+  foyer_hub_report_model_add_lead (model, &lead);
+  report = foyer_hub_report_new (model, NULL, "en");
+  g_assert_true (foyer_hub_report_write (report, FOYER_HUB_REPORT_HTML, path, NULL));
+  g_assert_true (g_file_get_contents (path, &html, NULL, NULL));
+  g_assert_nonnull (strstr (html, "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+  /* in the charts' JSON too, as \u003c */
+  g_assert_nonnull (strstr (html, "\\u003cscript>alert(1)\\u003c/script>"));
+  g_assert_null (strstr (html, "<script>alert(1)"));
+}
+
 static void
 test_write_error (void)
 {
@@ -310,6 +355,8 @@ main (int argc, char **argv)
   g_test_add_func ("/hub-report/pdf-zh", test_pdf_zh);
   g_test_add_func ("/hub-report/csv", test_csv);
   g_test_add_func ("/hub-report/html", test_html);
+  g_test_add_func ("/hub-report/empty-event", test_empty_event);
+  g_test_add_func ("/hub-report/html-escapes", test_html_escapes);
   g_test_add_func ("/hub-report/write-error", test_write_error);
   return g_test_run ();
 }
