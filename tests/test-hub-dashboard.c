@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include "foyer-hub-dashboard.h"
+#include "foyer-hub-report.h"
 #include "foyer-hub-report-i18n.h"
 #include "foyer-record.h"
+#include "foyer-hub-report.h"
 #include "foyer-hub-report-i18n.h"
 #include "foyer-test-util.h"
 #include "test-hub-dashboard-cdp.h"
@@ -603,6 +605,35 @@ check_viewer (TestBrowser *browser, const char *base)
                                              "'#booth-rows button').length === 0", 100));
 }
 
+/* The HTML report opened from a file, offline: Chart.js (inlined) draws one chart per canvas. */
+static void
+check_html_report (TestBrowser *browser)
+{
+  g_autoptr(FoyerHubReportModel) model = foyer_hub_report_model_new ("expo-2026", "Asia/Shanghai");
+  const char *const interests[] = { "机床", NULL };
+  const FoyerHubVisitorRow visitors[] = {
+    { "r1", "trade_visitor", 1795482600, "A", "一号馆", interests, "13800000001", NULL, TRUE },
+    { "r2", "media", 1795486200, "B", "二号馆", NULL, NULL, "x@press.cn", TRUE },
+  };
+  const FoyerHubLeadRow lead = { "A1", "上海机械", "hot", TRUE };
+  g_autoptr(FoyerHubReport) report = NULL;
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-report-html");
+  g_autofree char *path = g_build_filename (dir, "report.html", NULL);
+  g_autofree char *url = g_filename_to_uri (path, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (visitors); i++)
+    foyer_hub_report_model_add_visitor (model, &visitors[i]);
+  foyer_hub_report_model_add_lead (model, &lead);
+  report = foyer_hub_report_new (model, NULL, "zh_CN");
+  g_assert_true (foyer_hub_report_write (report, FOYER_HUB_REPORT_HTML, path, NULL));
+  test_browser_navigate (browser, url);
+  g_assert_true (test_browser_wait (browser, "typeof Chart !== 'undefined' && "
+                                             "document.querySelectorAll('canvas').length >= 5 && "
+                                             "Object.keys(Chart.instances).length === "
+                                             "document.querySelectorAll('canvas').length", 5000));
+  test_browser_screenshot (browser, "hub-report-html-zh_CN");
+}
+
 static void
 test_browser (void)
 {
@@ -614,6 +645,7 @@ test_browser (void)
   g_autofree char *link = NULL;
   g_autoptr(JsonNode) ignored = NULL;
 
+  check_html_report (browser);
   sign_in_browser (browser, base, "wang", "pw-admin", "zh_CN", "登录");
   check_overview_numbers (browser);
   nav = test_browser_eval_string (browser, "document.querySelector('[data-page=overview]')"

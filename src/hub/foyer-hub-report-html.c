@@ -105,7 +105,8 @@ static const char charts_script[] =
   "    data: {labels: c.labels, datasets: [{label: c.label, data: c.values,\n"
   "           backgroundColor: '#3a6ea5'}]},\n"
   "    options: {animation: false, maintainAspectRatio: false,\n"
-  "              scales: {y: {beginAtZero: true, max: c.percent ? 100 : undefined}}}});\n"
+  "              scales: {y: {beginAtZero: true, max: c.percent ? 100 : undefined,\n"
+  "                           ticks: {precision: c.percent ? 1 : 0}}}}});\n"
   "}\n";
 
 GBytes *

@@ -59,7 +59,8 @@ function barChart (id, labels, values, label) {
       type: 'bar',
       data: { labels: [], datasets: [{ label: '', data: [], backgroundColor: '#3a6ea5' }] },
       options: { animation: false, maintainAspectRatio: false,
-                 plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+                 plugins: { legend: { display: false } },
+                 scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
   }
   const chart = charts[id];
