@@ -236,7 +236,9 @@ test_pdf_en (void)
 {
   check_pdf ("en", (const char *const[]) {
     "Post-show report — Expo 2026", "Compared with Expo 2025", "Retention and churn by category",
-    "40.0%", "60.0%", "33.3%", "66.7%", "Duplicates found and merged", "Acme Machinery", NULL });
+    "40.0%", "60.0%", "33.3%", "66.7%", "Duplicates found and merged", "Acme Machinery",
+    "Post-show report — Expo 2026 · 1", "Post-show report — Expo 2026 · 2",
+    "Trade visitor · machinery", NULL });
 }
 
 static void

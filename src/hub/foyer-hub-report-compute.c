@@ -469,6 +469,7 @@ add_lost_segments (FoyerHubReport *self, People *previous, const gboolean *again
       self, "lost-segments", N_("Valuable groups that did not come back"),
       N_("Did not come back"), FALSE, N_("Category"), N_("Interest"), N_("Last edition"),
       N_("Did not come back"), N_("Retention"), NULL);
+  table->label_columns = 2;   /* category · interest */
 
   for (guint p = 0; p < previous->n_persons; p++) {
     const FoyerHubVisitor *v = person_visitor (previous, p);

@@ -85,8 +85,10 @@ charts_json (FoyerHubReport *self)
     json_builder_add_boolean_value (builder, table->percent);
     json_builder_set_member_name (builder, "labels");
     json_builder_begin_array (builder);
-    for (guint r = 0; r < table->rows->len; r++)
-      json_builder_add_string_value (builder, ((char **) g_ptr_array_index (table->rows, r))[0]);
+    for (guint r = 0; r < table->rows->len; r++) {
+      g_autofree char *label = _foyer_hub_report_chart_label (table, r);
+      json_builder_add_string_value (builder, label);
+    }
     json_builder_end_array (builder);
     json_builder_set_member_name (builder, "values");
     json_builder_begin_array (builder);

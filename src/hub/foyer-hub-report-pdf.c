@@ -23,9 +23,11 @@
 #define FONT_FAMILY  "Noto Sans CJK SC"
 
 typedef struct {
-  cairo_t    *cr;
-  double      y;
+  cairo_t       *cr;
+  double         y;
   PangoLanguage *language;
+  const char    *footer;     /* the report's title, with the page number, at each page's foot */
+  guint          page;
 } Pen;
 
 static void
@@ -49,13 +51,24 @@ pen_text (Pen *pen, double x, double y, double width, const char *text, double s
   pango_cairo_show_layout (pen->cr, layout);
 }
 
+static void
+pen_finish_page (Pen *pen)
+{
+  g_autofree char *footer = g_strdup_printf ("%s · %u", pen->footer, ++pen->page);
+
+  cairo_set_source_rgb (pen->cr, 0.45, 0.45, 0.45);
+  pen_text (pen, MARGIN, PAGE_HEIGHT - MARGIN + 14, PAGE_WIDTH - 2 * MARGIN, footer, 7.5, FALSE,
+            PANGO_ALIGN_RIGHT);
+  cairo_show_page (pen->cr);
+}
+
 /* Starts a new page when height does not fit below the pen. */
 static void
 pen_need (Pen *pen, double height)
 {
   if (pen->y + height <= PAGE_HEIGHT - MARGIN)
     return;
-  cairo_show_page (pen->cr);
+  pen_finish_page (pen);
   pen->y = MARGIN;
 }
 
@@ -74,9 +87,10 @@ draw_chart (Pen *pen, const FoyerHubReportTable *table)
     double y = pen->y + r * ROW_HEIGHT;
     g_autofree char *text = table->percent ? g_strdup_printf ("%.1f%%", value)
                                            : g_strdup_printf ("%.0f", value);
+    g_autofree char *label = _foyer_hub_report_chart_label (table, r);
+
     cairo_set_source_rgb (pen->cr, 0.13, 0.13, 0.13);
-    pen_text (pen, MARGIN, y, LABEL_WIDTH, ((char **) g_ptr_array_index (table->rows, r))[0],
-              8, FALSE, PANGO_ALIGN_RIGHT);
+    pen_text (pen, MARGIN, y, LABEL_WIDTH, label, 8, FALSE, PANGO_ALIGN_RIGHT);
     cairo_set_source_rgb (pen->cr, 0.23, 0.43, 0.65);
     cairo_rectangle (pen->cr, bar_x, y + 2, max > 0 ? bar_width * value / max : 0, BAR_HEIGHT);
     cairo_fill (pen->cr);
@@ -141,7 +155,8 @@ draw_report (FoyerHubReport *self, cairo_t *cr)
 {
   Pen pen = { cr, MARGIN,
               pango_language_from_string (g_str_has_prefix (foyer_hub_i18n_language (self->i18n),
-                                                            "zh") ? "zh-cn" : "en") };
+                                                            "zh") ? "zh-cn" : "en"),
+              self->title, 0 };
 
   cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
   pen_text (&pen, MARGIN, pen.y, PAGE_WIDTH - 2 * MARGIN, self->title, 18, TRUE,
@@ -152,6 +167,7 @@ draw_report (FoyerHubReport *self, cairo_t *cr)
   pen.y += 20;
   for (guint t = 0; t < self->tables->len; t++)
     draw_table (&pen, g_ptr_array_index (self->tables, t));
+  pen_finish_page (&pen);
 }
 
 gboolean
@@ -172,7 +188,6 @@ _foyer_hub_report_write_pdf (FoyerHubReport  *self,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "foyer-hub");
   cr = cairo_create (surface);
   draw_report (self, cr);
-  cairo_show_page (cr);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);

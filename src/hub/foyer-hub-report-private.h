@@ -34,6 +34,9 @@ void                 _foyer_hub_report_add_row   (FoyerHubReportTable *table,
 void                 _foyer_hub_report_compute   (FoyerHubReport      *self,
                                                   FoyerHubReportModel *model,
                                                   FoyerHubReportModel *previous);
+/* The label of row's bar: its first label_columns cells joined by " · ". */
+char                *_foyer_hub_report_chart_label (const FoyerHubReportTable *table,
+                                                    guint                      row);
 /* "12.5%" of part in whole (0 when whole is 0). */
 char                *_foyer_hub_report_percent   (guint                part,
                                                   guint                whole);

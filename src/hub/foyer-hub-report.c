@@ -141,6 +141,7 @@ _foyer_hub_report_add_table (FoyerHubReport *self,
   table->title = _T (self, title);
   table->value_label = value_label != NULL ? _T (self, value_label) : NULL;
   table->percent = percent;
+  table->label_columns = 1;
   table->columns = g_ptr_array_new ();
   table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   table->values = g_array_new (FALSE, FALSE, sizeof (double));
@@ -172,6 +173,17 @@ _foyer_hub_report_add_row (FoyerHubReportTable *table,
   g_assert (n == table->columns->len);
   g_ptr_array_add (table->rows, cells);
   g_array_append_val (table->values, value);
+}
+
+char *
+_foyer_hub_report_chart_label (const FoyerHubReportTable *table,
+                               guint                      row)
+{
+  char **cells = g_ptr_array_index (table->rows, row);
+
+  if (table->label_columns < 2 || table->columns->len < 2)
+    return g_strdup (cells[0]);
+  return g_strdup_printf ("%s · %s", cells[0], cells[1]);
 }
 
 char *

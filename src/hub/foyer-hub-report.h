@@ -35,6 +35,7 @@ typedef struct {
   GArray      *values;        /* double per row: what the chart shows */
   const char  *value_label;   /* translated: the charted column's name; NULL = no chart */
   gboolean     percent;       /* the charted values are percentages (0–100) */
+  guint        label_columns; /* a bar's label: the first 1 or 2 cells of its row */
 } FoyerHubReportTable;
 
 #define FOYER_TYPE_HUB_REPORT (foyer_hub_report_get_type ())
