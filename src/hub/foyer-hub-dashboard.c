@@ -418,28 +418,35 @@ run_query (GTask *task, gpointer object, gpointer data, GCancellable *cancellabl
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
+static void respond_leads_file (SoupServerMessage *msg, const Query *query, GBytes *bytes);
+
+/* Answers a paused message with what the worker found: JSON for a view, a file for a booth. */
 static void
 query_done (GObject *object, GAsyncResult *result, gpointer data)
 {
   g_autoptr(SoupServerMessage) msg = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = g_task_propagate_pointer (G_TASK (result), &error);
+  const Query *query = g_task_get_task_data (G_TASK (result));
+  gpointer answer = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (node == NULL) {
+  if (answer == NULL) {
     g_warning ("Dashboard query failed: %s", error->message);
     respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+  } else if (query->booth == NULL) {
+    respond_json (msg, answer);
+    json_node_unref (answer);
   } else {
-    respond_json (msg, node);
+    respond_leads_file (msg, query, answer);
+    g_bytes_unref (answer);
   }
   soup_server_message_unpause (msg);
 }
 
 /* Pauses msg and answers it from a worker thread. */
 static void
-start_query (FoyerHubDashboard *self, SoupServerMessage *msg, Query *query, GTaskThreadFunc func,
-             GAsyncReadyCallback done)
+start_query (FoyerHubDashboard *self, SoupServerMessage *msg, Query *query, GTaskThreadFunc func)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, done, g_object_ref (msg));
+  g_autoptr(GTask) task = g_task_new (self, NULL, query_done, g_object_ref (msg));
 
   g_task_set_source_tag (task, start_query);
   query->source = g_object_ref (self->source);
@@ -474,7 +481,7 @@ serve_view (FoyerHubDashboard *self, SoupServerMessage *msg, const char *path,
     }
     query = g_new0 (Query, 1);
     query->view = views[i].view;
-    start_query (self, msg, query, run_query, query_done);
+    start_query (self, msg, query, run_query);
     return TRUE;
   }
   return FALSE;
@@ -544,27 +551,17 @@ run_leads_export (GTask *task, gpointer object, gpointer data, GCancellable *can
 }
 
 static void
-leads_export_done (GObject *object, GAsyncResult *result, gpointer data)
+respond_leads_file (SoupServerMessage *msg, const Query *query, GBytes *bytes)
 {
-  g_autoptr(SoupServerMessage) msg = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_task_propagate_pointer (G_TASK (result), &error);
-  Query *query = g_task_get_task_data (G_TASK (result));
+  /* the booth id may hold anything: keep the file name to safe characters */
+  g_autofree char *booth = g_strcanon (g_strdup (query->booth),
+                                       G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_", '_');
+  g_autofree char *disposition = g_strdup_printf (
+      "attachment; filename=\"leads-%s.%s\"", booth, foyer_hub_leads_extension (query->format));
 
-  if (bytes == NULL) {
-    g_warning ("Lead export failed: %s", error->message);
-    respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
-  } else {
-    /* the booth id may hold anything: keep the file name to safe characters */
-    g_autofree char *booth = g_strcanon (g_strdup (query->booth),
-                                         G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_", '_');
-    g_autofree char *disposition = g_strdup_printf (
-        "attachment; filename=\"leads-%s.%s\"", booth, foyer_hub_leads_extension (query->format));
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "Content-Disposition", disposition);
-    respond_bytes (msg, SOUP_STATUS_OK, foyer_hub_leads_content_type (query->format), bytes);
-  }
-  soup_server_message_unpause (msg);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Disposition", disposition);
+  respond_bytes (msg, SOUP_STATUS_OK, foyer_hub_leads_content_type (query->format), bytes);
 }
 
 static void
@@ -619,7 +616,7 @@ serve_exhibitor (FoyerHubDashboard *self, SoupServerMessage *msg, const char *pa
   query->booth = g_strdup (link->booth);
   query->format = format;
   query->language = g_strdup (language);
-  start_query (self, msg, query, run_leads_export, leads_export_done);
+  start_query (self, msg, query, run_leads_export);
 }
 
 /* --- routing --- */
