@@ -405,6 +405,31 @@ test_csrf_and_roles (void)
   g_assert_nonnull (strstr (viewer_overview.body, "\"registrations\":1234"));
 }
 
+/* A page of another site may not post to the hub, not even to sign in. */
+static void
+test_cross_site_post (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/login", hub.port);
+  g_autofree char *own = g_strdup_printf ("http://127.0.0.1:%u", hub.port);
+  const char *origins[] = { "http://evil.example", own };
+  const guint expected[] = { SOUP_STATUS_FORBIDDEN, SOUP_STATUS_SEE_OTHER };
+
+  for (guint i = 0; i < G_N_ELEMENTS (origins); i++) {
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) form = g_bytes_new_static ("user=wang&password=pw-admin", 27);
+    g_autoptr(GBytes) body = NULL;
+
+    soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin", origins[i]);
+    soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+    body = soup_session_send_and_read (session, msg, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, expected[i]);
+    g_assert_true ((soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                  "Set-Cookie") != NULL) == (i == 1));
+  }
+}
+
 static void
 test_logout (void)
 {
@@ -731,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub-dashboard/redirect-without-session", test_redirect_without_session);
   g_test_add_func ("/hub-dashboard/cookie-flags", test_cookie_flags);
   g_test_add_func ("/hub-dashboard/csrf-and-roles", test_csrf_and_roles);
+  g_test_add_func ("/hub-dashboard/cross-site-post", test_cross_site_post);
   g_test_add_func ("/hub-dashboard/logout", test_logout);
   g_test_add_func ("/hub-dashboard/lockout", test_lockout);
   g_test_add_func ("/hub-dashboard/exhibitor-link", test_exhibitor_link);

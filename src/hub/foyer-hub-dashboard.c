@@ -102,7 +102,9 @@ respond_bytes (SoupServerMessage *msg, guint status, const char *type, GBytes *b
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  /* same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with the
+   * pages' own form posts, which same_origin() must refuse (sandboxed frames send it too) */
+  soup_message_headers_replace (headers, "Referrer-Policy", "same-origin");
   soup_message_headers_replace (headers, "Content-Security-Policy",
                                 "default-src 'self'; style-src 'self'; img-src 'self' data:; "
                                 "frame-ancestors 'none'; form-action 'self'");
@@ -659,6 +661,26 @@ serve_strings (SoupServerMessage *msg, GHashTable *query_params)
   respond_text (msg, SOUP_STATUS_OK, "application/json", json);
 }
 
+/* A browser names the page a POST comes from in Origin: another site's page may not sign anyone
+ * in (login CSRF) or act for a session, whatever its cookies. Clients that send no Origin
+ * (curl, the CLI) are judged by the session and CSRF token alone. */
+static gboolean
+same_origin (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  const char *rest;
+
+  if (origin == NULL)
+    return TRUE;
+  if (host == NULL)
+    return FALSE;
+  rest = g_str_has_prefix (origin, "https://") ? origin + strlen ("https://")
+         : g_str_has_prefix (origin, "http://") ? origin + strlen ("http://") : NULL;
+  return rest != NULL && g_ascii_strcasecmp (rest, host) == 0;
+}
+
 static void
 dashboard_cb (SoupServer        *server,
               SoupServerMessage *msg,
@@ -669,7 +691,9 @@ dashboard_cb (SoupServer        *server,
   FoyerHubDashboard *self = user_data;
   const char *method = soup_server_message_get_method (msg);
 
-  if (strcmp (method, "POST") == 0 && strcmp (path, "/login") == 0)
+  if (strcmp (method, "POST") == 0 && !same_origin (msg))
+    respond_error (msg, SOUP_STATUS_FORBIDDEN, "cross-site request refused");
+  else if (strcmp (method, "POST") == 0 && strcmp (path, "/login") == 0)
     handle_login (self, msg);
   else if (strcmp (method, "GET") == 0 && serve_static (msg, path))
     return;
