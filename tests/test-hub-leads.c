@@ -135,7 +135,8 @@ test_xlsx (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cell (sheet, 0, FOYER_HUB_LEAD_COLUMN_NAME), ==, "姓名");
   g_assert_cmpstr (cell (sheet, 0, FOYER_HUB_LEAD_COLUMN_RATING), ==, "意向评级");
   /* typed cells: the time is a date, follow-up a boolean */
-  g_assert_cmpstr (cell (sheet, 1, FOYER_HUB_LEAD_COLUMN_TIME), ==, "2026-11-24T02:30:00");
+  /* 02:30 UTC is 10:30 on the show's clock (TZ=Asia/Shanghai, set in main) */
+  g_assert_cmpstr (cell (sheet, 1, FOYER_HUB_LEAD_COLUMN_TIME), ==, "2026-11-24T10:30:00");
   g_assert_true (bool_cell (sheet, 1, FOYER_HUB_LEAD_COLUMN_FOLLOW_UP));
   g_assert_false (bool_cell (sheet, 2, FOYER_HUB_LEAD_COLUMN_FOLLOW_UP));
   g_assert_cmpstr (cell (sheet, 1, FOYER_HUB_LEAD_COLUMN_NAME), ==, "李伟");
@@ -215,6 +216,7 @@ test_empty_booth (void)
 int
 main (int argc, char **argv)
 {
+  g_setenv ("TZ", "Asia/Shanghai", TRUE);   /* before GLib reads the local zone */
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

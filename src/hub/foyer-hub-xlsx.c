@@ -26,11 +26,13 @@ typedef struct {
   lxw_format *wrap;
 } Formats;
 
-/* "2026-11-24T10:42:00.123Z" → a datetime cell (UTC); FALSE when it does not parse. */
+/* "2026-11-24T02:42:00.123Z" → a datetime cell in the hub's local time (a spreadsheet date has no
+ * zone, and the exhibitor reads the show's clock, not UTC); FALSE when it does not parse. */
 static gboolean
 write_time (lxw_worksheet *sheet, lxw_row_t row, const char *text, lxw_format *format)
 {
-  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  g_autoptr(GDateTime) utc = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  g_autoptr(GDateTime) time = utc != NULL ? g_date_time_to_local (utc) : NULL;
   lxw_datetime cell;
 
   if (time == NULL)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-hub-xlsx.h: a booth's leads as one XLSX sheet through libxlsxwriter — typed cells (time,
- * follow-up flag), column widths, a frozen header row with a filter. */
+ * follow-up flag), column widths, a frozen header row with a filter. Times are in the hub's local
+ * time zone (set TZ for the show's); the CSV keeps them in UTC with their "Z". */
 #pragma once
 
 #include "foyer-hub-report-leads.h"
