@@ -56,16 +56,18 @@ this_edition (void)
   FoyerHubReportModel *model = foyer_hub_report_model_new ("expo-2026", "Asia/Shanghai");
   const FoyerHubVisitorRow rows[] = {
     { "c1", "trade_visitor", DAY1_0910, "A", "Hall 1", machinery, "+86 138 0000 0001", NULL,
-      TRUE, TRUE, TRUE },
-    { "c2", "trade_visitor", DAY1_0910, "A", "Hall 1", packaging, NULL, "A3@X.COM", TRUE, TRUE },
-    { "c3", "vip", DAY1_0910, "A", "Hall 1", NULL, NULL, "vip5@x.com", TRUE, TRUE },
+      TRUE, TRUE, TRUE, "Shanghai" },
+    { "c2", "trade_visitor", DAY1_0910, "A", "Hall 1", packaging, NULL, "A3@X.COM", TRUE, TRUE,
+      FALSE, "Shanghai" },
+    { "c3", "vip", DAY1_0910, "A", "Hall 1", NULL, NULL, "vip5@x.com", TRUE, TRUE, FALSE,
+      "Beijing" },
     { "c4", "public", DAY1_1020, "B", "Hall 2", NULL, "13800000008", NULL, TRUE },
     { "c5", "trade_visitor", DAY1_1020, "B", "Hall 2", machinery, "13900000005", NULL, TRUE },
     { "c6", "public", DAY1_1020, "B", "Hall 2", NULL, NULL, "new6@x.com", TRUE },
     { "c7", "trade_visitor", DAY1_1020, "B", "Hall 2", machinery, "139 0000 0005" },
     { "c8", "media", DAY1_1430, "A", "Hall 1", NULL, "12345" },
     { "c1", "trade_visitor", DAY2_0905, "A", "Hall 1", machinery, "+86 138 0000 0001", NULL,
-      TRUE, TRUE, TRUE },
+      TRUE, TRUE, TRUE, "Shanghai" },
   };
   const FoyerHubLeadRow leads[] = {
     { "A1", "Acme Machinery", "hot", TRUE },
@@ -135,6 +137,9 @@ test_figures (void)
   assert_row (report, "by-gate", "A", "A|5|55.6%");
   assert_row (report, "by-area", "Hall 2", "Hall 2|4|44.4%");
   assert_row (report, "by-interest", "machinery", "machinery|2|28.6%");
+  assert_row (report, "by-region", "Shanghai", "Shanghai|2|28.6%");
+  assert_row (report, "by-region", "Beijing", "Beijing|1|14.3%");
+  assert_row (report, "by-region", "Unknown", "Unknown|4|57.1%");
   assert_row (report, "new-returning", "Returning visitors", "Returning visitors|4|57.1%");
   assert_row (report, "new-returning", "New visitors", "New visitors|3|42.9%");
   /* retention of last edition's people: trade 2 of 4, VIP 1 of 2, media 0 of 1, public 1 of

@@ -326,12 +326,14 @@ add_structure (FoyerHubReport *self, FoyerHubReportModel *model, People *people)
   const FoyerHubVisitor *rows = foyer_hub_report_model_get_visitors (model, &n);
   g_autoptr(GHashTable) categories = counts_new ();
   g_autoptr(GHashTable) interests = counts_new ();
+  g_autoptr(GHashTable) regions = counts_new ();
   g_autoptr(GHashTable) gates = counts_new ();
   g_autoptr(GHashTable) areas = counts_new ();
 
   for (guint p = 0; p < people->n_persons; p++) {
     const FoyerHubVisitor *v = person_visitor (people, p);
     count_add (categories, v->category != NULL ? v->category : "", 1);
+    count_add (regions, v->region != NULL ? v->region : "", 1);
     for (guint k = 0; v->interests != NULL && v->interests[k] != NULL; k++)
       count_add (interests, v->interests[k], 1);
   }
@@ -347,6 +349,8 @@ add_structure (FoyerHubReport *self, FoyerHubReportModel *model, People *people)
                    N_("Area"), N_("Arrivals"));
   add_share_table (self, interests, people->n_persons, label_plain, FALSE, "by-interest",
                    N_("Visitors by interest"), N_("Interest"), N_("Visitors"));
+  add_share_table (self, regions, people->n_persons, label_plain, FALSE, "by-region",
+                   N_("Visitors by region"), N_("Region"), N_("Visitors"));
 }
 
 static void

@@ -38,6 +38,7 @@ static const char *const hub_strings[] = {
   N_("Visitors per day"), N_("Day"), N_("Arrivals per hour"), N_("Hour"),
   N_("Visitors by category"), N_("Category"), N_("Arrivals by gate"), N_("Gate"),
   N_("Arrivals by area"), N_("Area"), N_("Visitors by interest"), N_("Interest"),
+  N_("Visitors by region"), N_("Region"),
   N_("New and returning visitors"), N_("Group"), N_("New visitors"), N_("Returning visitors"),
   N_("Retention and churn by category"), N_("Last edition"), N_("Came again"), N_("Retention"),
   N_("Churn"), N_("All visitors"), N_("Valuable groups that did not come back"),

@@ -34,6 +34,7 @@ visitor_clear (gpointer data)
   g_strfreev (v->interests);
   g_free (v->mobile);
   g_free (v->email);
+  g_free (v->region);
 }
 
 static void
@@ -166,6 +167,7 @@ foyer_hub_report_model_add_visitor (FoyerHubReportModel      *self,
   v.consent = row->consent;
   v.has_company = row->has_company;
   v.has_title = row->has_title;
+  v.region = g_strdup (row->region);
   g_array_append_val (self->visitors, v);
 }
 

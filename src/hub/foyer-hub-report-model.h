@@ -22,6 +22,7 @@ typedef struct {
   gboolean     consent;
   gboolean     has_company;
   gboolean     has_title;
+  const char  *region;        /* where the visitor comes from (city or province); NULL = unknown */
 } FoyerHubVisitorRow;
 
 typedef struct {
@@ -44,6 +45,7 @@ typedef struct {
   gboolean     consent;
   gboolean     has_company;
   gboolean     has_title;
+  char        *region;
 } FoyerHubVisitor;
 
 typedef struct {
