@@ -130,6 +130,8 @@ test_figures (void)
   assert_row (report, "per-hour", "09:00", "09:00|4|44.4%");
   assert_row (report, "per-hour", "10:00", "10:00|4|44.4%");
   assert_row (report, "per-hour", "14:00", "14:00|1|11.1%");
+  g_assert_cmpuint (foyer_hub_report_find_table (report, "per-day-hour")->rows->len, ==, 4);
+  assert_row (report, "per-day-hour", "2026-11-25", "2026-11-25|09:00|1");
   /* people, by the category of their first registration: c1 c2 c5 trade, c3 VIP, c4 c6 public,
    * c8 media */
   assert_row (report, "by-category", "Trade visitor", "Trade visitor|3|42.9%");

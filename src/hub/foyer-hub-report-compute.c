@@ -301,7 +301,7 @@ add_totals (FoyerHubReport *self, FoyerHubReportModel *model, People *people, gu
 /* Visitors per day (a person counts once a day), arrivals per hour of day. Returns the days. */
 static guint
 add_time_tables (FoyerHubReport *self, FoyerHubReportModel *model, People *people,
-                 GHashTable *per_day, GHashTable *per_hour)
+                 GHashTable *per_day, GHashTable *per_hour, GHashTable *per_day_hour)
 {
   guint n;
   const FoyerHubVisitor *rows = foyer_hub_report_model_get_visitors (model, &n);
@@ -312,11 +312,31 @@ add_time_tables (FoyerHubReport *self, FoyerHubReportModel *model, People *peopl
     g_autofree char *hour = local_format (model, rows[i].seen_at, "%H:00");
     char *seen_key = g_strdup_printf ("%s|%u", day, person_of_row (people, &rows[i]));
 
+    g_autofree char *day_hour = g_strconcat (day, " ", hour, NULL);
+
     if (g_hash_table_add (seen, seen_key))
       count_add (per_day, day, 1);
     count_add (per_hour, hour, 1);
+    count_add (per_day_hour, day_hour, 1);
   }
   return g_hash_table_size (per_day);
+}
+
+/* Every hour of every day, without a chart (a three-day show has too many bars for one). */
+static void
+add_day_hour_table (FoyerHubReport *self, GHashTable *per_day_hour)
+{
+  FoyerHubReportTable *table = _foyer_hub_report_add_table (
+      self, "per-day-hour", N_("Arrivals per day and hour"), NULL, FALSE, N_("Day"), N_("Hour"),
+      N_("Arrivals"), NULL);
+  g_autoptr(GPtrArray) sorted = counts_sorted (per_day_hour, count_by_key);
+
+  for (guint i = 0; i < sorted->len; i++) {
+    const Count *c = g_ptr_array_index (sorted, i);
+    g_auto(GStrv) parts = g_strsplit (c->key, " ", 2);
+    g_autofree char *n = g_strdup_printf ("%u", c->count);
+    _foyer_hub_report_add_row (table, c->count, parts[0], parts[1], n, NULL);
+  }
 }
 
 static void
@@ -615,16 +635,18 @@ _foyer_hub_report_compute (FoyerHubReport      *self,
   People people = { 0 }, before = { 0 };
   g_autoptr(GHashTable) per_day = counts_new ();
   g_autoptr(GHashTable) per_hour = counts_new ();
+  g_autoptr(GHashTable) per_day_hour = counts_new ();
   guint n_rows, n_days;
 
   foyer_hub_report_model_get_visitors (model, &n_rows);
   people_build (&people, model);
-  n_days = add_time_tables (self, model, &people, per_day, per_hour);
+  n_days = add_time_tables (self, model, &people, per_day, per_hour, per_day_hour);
   add_totals (self, model, &people, n_days);
   add_share_table (self, per_day, people.n_persons, label_plain, TRUE, "per-day",
                    N_("Visitors per day"), N_("Day"), N_("Visitors"));
   add_share_table (self, per_hour, n_rows, label_plain, TRUE, "per-hour",
                    N_("Arrivals per hour"), N_("Hour"), N_("Arrivals"));
+  add_day_hour_table (self, per_day_hour);
   add_structure (self, model, &people);
   if (previous != NULL) {
     g_autofree gboolean *again = NULL;

@@ -35,7 +35,7 @@ static const char *const hub_strings[] = {
   N_("Post-show report"), N_("Compared with %s"), N_("No previous edition to compare with"),
   N_("Totals"), N_("Measure"), N_("Value"), N_("Visitors"), N_("Registrations"), N_("Arrivals"),
   N_("Days"), N_("Leads"), N_("Exhibitors with leads"), N_("Share"), N_("Unknown"),
-  N_("Visitors per day"), N_("Day"), N_("Arrivals per hour"), N_("Hour"),
+  N_("Visitors per day"), N_("Day"), N_("Arrivals per hour"), N_("Hour"), N_("Arrivals per day and hour"),
   N_("Visitors by category"), N_("Category"), N_("Arrivals by gate"), N_("Gate"),
   N_("Arrivals by area"), N_("Area"), N_("Visitors by interest"), N_("Interest"),
   N_("Visitors by region"), N_("Region"),
