@@ -949,6 +949,12 @@ build_old_database (const char *path, int version)
               "INSERT INTO preregistrations (event, badge_code, full_name, imported_at) VALUES "
               "  ('expo-2026', 'PRE-1', 'Pre Registered', '2026-11-20T00:00:00.000Z');");
   }
+  /* From schema 3 on, a kiosk kept its registrations' contact keys itself. */
+  if (version >= 3)
+    raw_exec (db,
+              "INSERT INTO contact_keys (event, key, registration_id) VALUES "
+              "('expo-2026', 'e:old@example.com', '11111111-1111-4111-8111-111111111111'),"
+              "('expo-2026', 'p:+8613800000001', '11111111-1111-4111-8111-111111111111');");
   sqlite3_close (db);
 }
 

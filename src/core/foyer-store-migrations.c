@@ -115,5 +115,24 @@ const char * const _foyer_store_migrations[] = {
   "  SELECT r.event, 'p:' || trim(j.value), r.id"
   "  FROM registrations r, json_each(r.phones) j"
   "  WHERE r.purged = 0 AND r.phones IS NOT NULL AND json_valid(r.phones);",
+
+  /* 3 → 4: the staff PIN's lockout outlives a restart (a single row: wrong entries in a row,
+   * lockouts since the last right PIN, end of the lockout in µs since the epoch), and the
+   * wrong entries are kept for the Admin page: when, and the lockout each one started, never
+   * what was typed. */
+  "CREATE TABLE pin_lockout ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  level INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE pin_failures ("
+  "  id INTEGER PRIMARY KEY,"
+  "  failed_at TEXT NOT NULL,"
+  "  lockout_seconds INTEGER NOT NULL DEFAULT 0"
+  ");",
   NULL
 };
+
+/* The schema version is the number of steps: appending one is all a new step needs. */
+const int _foyer_store_schema_version = G_N_ELEMENTS (_foyer_store_migrations) - 1;
