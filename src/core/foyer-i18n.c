@@ -3,8 +3,8 @@
  *
  * Three things made a kiosk started outside the test harness show a mix of languages:
  * - GLib's g_dgettext(), which GtkBuilder (every template's translatable="yes") and the core's
- *   gi18n-lib `_()` go through, decides ONCE, at its first call, whether to translate at all:
- *   it never translates again if at that moment textdomain() had been called, the default
+ *   gi18n-lib underscore macro go through, decides ONCE, at its first call, whether to
+ *   translate at all: it never translates again if at that moment textdomain() had been called, the default
  *   domain had no catalogue for the current locale and that locale is neither "C" nor "en_*".
  *   With LANG=C.UTF-8 (Debian's container default) or LANG unset plus LC_MESSAGES forced to
  *   C.UTF-8, and LANGUAGE not yet set, GTK's start-up made that first call: the templates stayed
