@@ -45,8 +45,9 @@ test_unsigned (void)
 {
   g_autofree char *dir = foyer_test_make_tmpdir ("policy");
   g_autoptr(FoyerStore) store = store_with_list (dir);
-  g_autoptr(FoyerConfig) list = config_with ("");
+  g_autoptr(FoyerConfig) list = config_with ("verify-key=/etc/foyer/badge-verify.pem\n");
   g_autoptr(FoyerConfig) never = config_with ("accept-unsigned=never\n");
+  g_autoptr(FoyerConfig) no_key = config_with ("");
   g_autoptr(GError) error = NULL;
 
   /* list (the default): the ticket sent out works, a guessed neighbour does not. */
@@ -54,6 +55,10 @@ test_unsigned (void)
   g_assert_true (foyer_badge_policy_allows_unsigned (list, store, "EXPO26-000123", &error));
   g_assert_no_error (error);
   g_assert_false (foyer_badge_policy_allows_unsigned (list, store, "EXPO26-000124", &error));
+  g_assert_no_error (error);
+
+  /* Without a key every badge is unsigned: the store decides (a walk-in's badge works). */
+  g_assert_true (foyer_badge_policy_allows_unsigned (no_key, store, "EXPO26-000124", &error));
   g_assert_no_error (error);
 
   /* never: not even the listed ticket. */

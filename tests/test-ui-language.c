@@ -18,6 +18,7 @@
 #include "foyer-pin.h"
 #include "foyer-test-util-ui.h"
 #include "foyer-test-util.h"
+#include "foyer-window-staff.h"
 
 #define STAFF_PIN "246810"
 
@@ -33,7 +34,7 @@ static const char *const data_strings[] = {
   /* the language toggle names each language in itself */
   "中文", "English",
   /* names and formats that Chinese text writes in Latin letters too */
-  "Foyer", "CSV", "vCard", "MECARD", "QR", "USB", "PIN",
+  "foyerctl set-pin", "Foyer", "CSV", "vCard", "MECARD", "QR", "USB", "PIN",
   NULL
 };
 
@@ -152,8 +153,21 @@ assert_shown (Fixture    *f,
 }
 
 static void
+start_with_pin (Fixture    *f,
+                const char *mode_lines,
+                gboolean    with_pin);
+
+static void
 start (Fixture    *f,
        const char *mode_lines)
+{
+  start_with_pin (f, mode_lines, TRUE);
+}
+
+static void
+start_with_pin (Fixture    *f,
+                const char *mode_lines,
+                gboolean    with_pin)
 {
   static guint serial;
   g_autofree char *id = g_strdup_printf ("io.github.foyer.Foyer.LangTest%u_%u", getpid (), ++serial);
@@ -165,7 +179,7 @@ start (Fixture    *f,
   text = g_strdup_printf ("[kiosk]\nevent=expo-2026\nlanguage=%s\nadmin-pin-hash=%s\n"
                           "interests=Electronics;Machinery\n%s\n"
                           "[storage]\ndatabase=%s/foyer.db\n[camera]\nsource=none\n",
-                          f->language, hash, mode_lines, f->dir);
+                          f->language, with_pin ? hash : "", mode_lines, f->dir);
   config = foyer_config_load_from_data (text, "language.conf", &error);
   g_assert_no_error (error);
   f->app = g_object_new (FOYER_TYPE_APPLICATION, "application-id", id,
@@ -254,13 +268,52 @@ gb18030_vcard (void)
 }
 
 static void
-enter_pin (Fixture *f)
+enter_pin_to (Fixture    *f,
+              const char *page)
 {
   FoyerPinPage *pin = FOYER_PIN_PAGE (foyer_window_get_page (f->window, "pin"));
 
   foyer_pin_page_type (pin, STAFF_PIN);
   foyer_pin_page_submit (pin);
-  foyer_test_ui_wait_page (f->window, "admin");
+  foyer_test_ui_wait_page (f->window, page);
+}
+
+static void
+enter_pin (Fixture *f)
+{
+  enter_pin_to (f, "admin");
+}
+
+static gint64 clock_now;
+
+static gint64
+test_clock (gpointer user_data)
+{
+  return clock_now;
+}
+
+/* Five wrong PINs lock the pad for a minute; five more after it lock it for five. */
+static void
+lock_pin_pad_twice (Fixture *f)
+{
+  FoyerPinPage *pin = FOYER_PIN_PAGE (foyer_window_get_page (f->window, "pin"));
+
+  clock_now = g_get_real_time ();
+  foyer_pin_guard_set_clock (foyer_window_get_pin_guard (f->window), test_clock, NULL);
+  for (int run = 0; run < 2; run++) {
+    for (int i = 0; i < FOYER_PIN_MAX_ATTEMPTS; i++) {
+      foyer_pin_page_type (pin, "135790");
+      foyer_pin_page_submit (pin);
+      if (run == 1 && i == 0)
+        check_screen (f, "pin-wrong-next-lock");
+    }
+    if (run == 0)
+      clock_now += 60 * G_USEC_PER_SEC;
+  }
+  g_assert_cmpint (foyer_pin_guard_lock_remaining (foyer_window_get_pin_guard (f->window)), ==, 300);
+  g_assert_cmpstr (foyer_pin_page_get_message (pin), ==,
+                   is_zh (f) ? "密码错误次数过多。请在 5 分钟后重试。"
+                             : "Too many wrong PINs. Try again in 5 minutes.");
 }
 
 static void
@@ -326,11 +379,35 @@ test_entrance (Fixture       *f,
   foyer_test_ui_wait_page (f->window, "notice");
   check_screen (f, "notice");
 
+  /* Someone trying ticket numbers: scanning pauses until staff enter the PIN. */
+  activate_on (window, "win.go-home", NULL);
+  for (int i = 0; i < 10; i++) {
+    g_autofree char *guess = g_strdup_printf ("EXPO26-%06d", 500 + i);
+
+    scan (f, (const guint8 *)guess, strlen (guess));
+  }
+  foyer_test_ui_wait_page (f->window, "pin");
+  assert_shown (f, "Scanning is paused: too many unknown codes in a short time. Staff: enter "
+                   "the PIN to resume.");
+  check_screen (f, "scan-locked");
+  enter_pin_to (f, foyer_window_get_home_page_name (f->window));
+  scan (f, (const guint8 *)"EXPO26-000123", 13);
+  foyer_test_ui_wait_page (f->window, "welcome");
+
   activate_on (window, "win.go-home", NULL);
   activate_on (window, "win.open-admin", NULL);
   foyer_test_ui_wait_page (f->window, "pin");
   check_screen (f, "pin");
+  lock_pin_pad_twice (f);
+  check_screen (f, "pin-locked-minutes");
+  clock_now += G_GINT64_CONSTANT (300) * G_USEC_PER_SEC;
   enter_pin (f);
+  {
+    g_autofree char *text = foyer_test_ui_visible_text (GTK_WIDGET (f->window));
+
+    g_assert_nonnull (strstr (text, is_zh (f) ? "过去 24 小时内有 10 次密码输入错误"
+                                              : "10 wrong PIN entries in the last 24 hours"));
+  }
   check_screen (f, "admin");
   finish (f);
 }
@@ -365,6 +442,19 @@ test_booth (Fixture       *f,
   finish (f);
 }
 
+/* A booth tablet stands unattended: without a PIN, Admin stays shut even when not fullscreen. */
+static void
+test_booth_without_pin (Fixture       *f,
+                        gconstpointer  data)
+{
+  start_with_pin (f, "id=booth-tablet-1\nmode=booth\n", FALSE);
+  activate_on (GTK_WIDGET (f->window), "win.open-admin", NULL);
+  foyer_test_ui_wait_page (f->window, "pin");
+  assert_shown (f, "No staff PIN is set. Set one with “foyerctl set-pin”.");
+  check_screen (f, "booth-admin-needs-pin");
+  finish (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -388,7 +478,12 @@ main (int argc, char **argv)
     g_autofree char *booth = g_strdup_printf ("/ui-language/booth/%s", languages[i]);
 
     g_test_add (entrance, Fixture, languages[i], fixture_set_up, test_entrance, fixture_tear_down);
+    g_autofree char *booth_no_pin = g_strdup_printf ("/ui-language/booth-without-pin/%s",
+                                                     languages[i]);
+
     g_test_add (booth, Fixture, languages[i], fixture_set_up, test_booth, fixture_tear_down);
+    g_test_add (booth_no_pin, Fixture, languages[i], fixture_set_up, test_booth_without_pin,
+                fixture_tear_down);
   }
   return g_test_run ();
 }
