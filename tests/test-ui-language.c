@@ -13,6 +13,7 @@
 #include <libintl.h>
 #include <unistd.h>
 
+#include "foyer-badge-code.h"
 #include "foyer-form-page.h"
 #include "foyer-pin-page.h"
 #include "foyer-pin.h"
@@ -34,7 +35,7 @@ static const char *const data_strings[] = {
   /* the language toggle names each language in itself */
   "中文", "English",
   /* names and formats that Chinese text writes in Latin letters too */
-  "foyerctl set-pin", "Foyer", "CSV", "vCard", "MECARD", "QR", "USB", "PIN",
+  "FAIR2027", "foyerctl set-pin", "Foyer", "CSV", "vCard", "MECARD", "QR", "USB", "PIN",
   NULL
 };
 
@@ -442,6 +443,46 @@ test_booth (Fixture       *f,
   finish (f);
 }
 
+/* A genuine badge of another event, at the entrance and at a booth: the visitor reads that it
+ * is not on the list, staff read both events, in the screen's language. */
+static void
+test_wrong_event (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *private_path = g_build_filename (f->dir, "sign.pem", NULL);
+  g_autofree char *public_path = g_build_filename (f->dir, "verify.pem", NULL);
+  g_autofree char *lines = NULL;
+  g_autofree char *badge = NULL;
+  g_autoptr(FoyerBadgeCode) code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  g_assert_true (foyer_badge_code_generate_keys (private_path, public_path, &error));
+  g_assert_no_error (error);
+  code = foyer_badge_code_new (private_path, public_path, &error);
+  g_assert_no_error (error);
+  badge = foyer_badge_code_sign (code, "FAIR2027", "3f2a9c4e-0b1d-4a57-9d1e-5c6b7a8f9e01", &error);
+  g_assert_no_error (error);
+
+  lines = g_strdup_printf ("id=booth-tablet-1\nmode=booth\n[badge]\nsigning-key=%s\n",
+                           private_path);
+  start (f, lines);
+  scan (f, (const guint8 *)badge, strlen (badge));
+  foyer_test_ui_wait_page (f->window, "notice");
+  reason = g_strdup_printf (is_zh (f) ? dgettext (GETTEXT_PACKAGE, "The badge was issued for the "
+                                                  "event “%s”, this kiosk checks in “%s”.")
+                                      : "The badge was issued for the event “%s”, this kiosk "
+                                        "checks in “%s”.", "FAIR2027", "expo-2026");
+  {
+    g_autofree char *text = foyer_test_ui_visible_text (GTK_WIDGET (f->window));
+
+    if (strstr (text, reason) == NULL)
+      g_error ("“%s” is not on screen; it shows:\n%s", reason, text);
+  }
+  check_screen (f, "booth-wrong-event");
+  finish (f);
+}
+
 /* A booth tablet stands unattended: without a PIN, Admin stays shut even when not fullscreen. */
 static void
 test_booth_without_pin (Fixture       *f,
@@ -482,7 +523,12 @@ main (int argc, char **argv)
                                                      languages[i]);
 
     g_test_add (booth, Fixture, languages[i], fixture_set_up, test_booth, fixture_tear_down);
+    g_autofree char *wrong_event = g_strdup_printf ("/ui-language/booth-wrong-event/%s",
+                                                    languages[i]);
+
     g_test_add (booth_no_pin, Fixture, languages[i], fixture_set_up, test_booth_without_pin,
+                fixture_tear_down);
+    g_test_add (wrong_event, Fixture, languages[i], fixture_set_up, test_wrong_event,
                 fixture_tear_down);
   }
   return g_test_run ();
