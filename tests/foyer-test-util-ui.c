@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "foyer-i18n.h"
 #include "foyer-test-util-ui.h"
 
 void
@@ -25,9 +26,31 @@ foyer_test_ui_fix_icons (void)
   gtk_icon_theme_add_search_path (theme, "/usr/share/icons");
 }
 
+/* The environment of a kiosk started by a user or a service: Debian's default container locale
+ * (LANG=C.UTF-8) or, with FOYER_TEST_LANG=unset, no LANG at all; nothing that picks a
+ * catalogue (no LANGUAGE, LC_ALL, LC_MESSAGES) and no FOYER_LOCALEDIR, so that the catalogue
+ * is found the way `packaging/dev.sh run` finds it in the build tree. Then what main() does
+ * before GTK starts. */
+static void
+start_like_a_user (void)
+{
+  const char *lang = g_getenv ("FOYER_TEST_LANG");
+
+  if (g_strcmp0 (lang, "unset") == 0)
+    g_unsetenv ("LANG");
+  else
+    g_setenv ("LANG", lang != NULL ? lang : "C.UTF-8", TRUE);
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_unsetenv ("LC_MESSAGES");
+  g_unsetenv ("FOYER_LOCALEDIR");
+  foyer_i18n_init ();
+}
+
 void
 foyer_test_ui_init (void)
 {
+  start_like_a_user ();
   gtk_init ();
   foyer_test_ui_fix_icons ();
   /* Screens change at once: no half-faded pages in screenshots. */

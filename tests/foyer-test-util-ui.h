@@ -8,8 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* gtk_init() plus what G_TEST_OPTION_ISOLATE_DIRS hides: the system icon theme. Call after
- * g_test_init(). */
+/* Sets up the locale as a kiosk started by a user has it (LANG=C.UTF-8, or LANG unset when
+ * $FOYER_TEST_LANG is "unset"; no LANGUAGE, no FOYER_LOCALEDIR) and runs the kiosk's own i18n
+ * start-up, then gtk_init() plus what G_TEST_OPTION_ISOLATE_DIRS hides: the system icon theme.
+ * Call after g_test_init(). */
 void         foyer_test_ui_init             (void);
 /* Makes the system icon theme and MIME database visible again after G_TEST_OPTION_ISOLATE_DIRS:
  * call at the start of every test that shows a window. */

@@ -385,13 +385,13 @@ static void
 test_status_nicks (void)
 {
   /* Every status has a stable name; foyerctl and logs print them. */
-  for (int s = FOYER_FLOW_STATUS_CHECKED_IN; s <= FOYER_FLOW_STATUS_ERROR; s++)
+  for (int s = FOYER_FLOW_STATUS_CHECKED_IN; s <= FOYER_FLOW_STATUS_LOCKED; s++)
     g_assert_cmpstr (foyer_flow_status_to_nick (s), !=, "invalid");
   g_assert_cmpstr (foyer_flow_status_to_nick (FOYER_FLOW_STATUS_REVOKED), ==, "revoked");
   g_assert_cmpstr (foyer_flow_status_to_nick (FOYER_FLOW_STATUS_REFUSED), ==, "refused");
   g_assert_cmpstr (foyer_flow_status_to_nick (FOYER_FLOW_STATUS_WRONG_EVENT), ==, "wrong-event");
   g_assert_cmpstr (foyer_flow_status_to_nick (0), ==, "invalid");
-  g_assert_cmpstr (foyer_flow_status_to_nick (FOYER_FLOW_STATUS_ERROR + 1), ==, "invalid");
+  g_assert_cmpstr (foyer_flow_status_to_nick (FOYER_FLOW_STATUS_LOCKED + 1), ==, "invalid");
 }
 
 /* foyerctl parse reads options from the same builder: with only a signing key configured it

@@ -12,6 +12,7 @@
 #include "foyer-leads-page.h"
 #include "foyer-admin-test-util.h"
 #include "foyer-test-util.h"
+#include "foyer-pin-page.h"
 #include "foyer-test-util-ui.h"
 #include "foyer-application.h"
 #include "foyer-window.h"
@@ -456,15 +457,22 @@ test_window_booth (Fixture       *f,
                    gconstpointer  data)
 {
   g_autofree char *db = g_build_filename (f->dir, "foyer.db", NULL);
-  g_autofree char *text = g_strdup_printf ("%s\n[storage]\ndatabase=%s\n", config_text, db);
+  /* A booth tablet stands unattended: its Admin takes the staff PIN, fullscreen or not. */
+  g_autofree char *hash = foyer_pin_hash ("246810", 1000, NULL);
+  g_autofree char *kiosk = g_strdup_printf ("[kiosk]\nadmin-pin-hash=%s\n", hash);
+  g_autoptr(GString) with_pin = g_string_new (config_text);
+  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FoyerConfig) config = foyer_config_load_from_data (text, "booth.conf", &error);
+  g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(FoyerApplication) app = foyer_admin_test_new_app ();
   FoyerWindow *window;
   GtkWidget *page;
   g_autoptr(GBytes) code = g_bytes_new_static ("EXPO-0001", 9);
   g_autoptr(GVariant) bytes = NULL;
 
+  g_string_replace (with_pin, "[kiosk]\n", kiosk, 1);
+  text = g_strdup_printf ("%s\n[storage]\ndatabase=%s\n", with_pin->str, db);
+  config = foyer_config_load_from_data (text, "booth.conf", &error);
   g_assert_no_error (error);
   /* The fixture's store is the same file; the app opens its own connection. */
   window = foyer_test_ui_start (app, config);
@@ -547,6 +555,9 @@ test_window_booth (Fixture       *f,
   foyer_test_ui_wait_page (window, "leads");
   window_shot (window, "booth-window-leads-zh_CN");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-admin", NULL);
+  foyer_test_ui_wait_page (window, "pin");
+  foyer_pin_page_type (FOYER_PIN_PAGE (foyer_window_get_page (window, "pin")), "246810");
+  foyer_pin_page_submit (FOYER_PIN_PAGE (foyer_window_get_page (window, "pin")));
   foyer_test_ui_wait_page (window, "admin");
   window_shot (window, "admin-window-admin-zh_CN");
 

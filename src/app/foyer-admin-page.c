@@ -31,6 +31,7 @@ struct _FoyerAdminPage {
   GtkWidget         *content;
   GtkLabel          *subtitle_label;
   GtkWidget         *no_pin_banner;
+  GtkLabel          *pin_report_label;
   AdwActionRow      *connection_row;
   GtkLabel          *pending_label;
   GtkLabel          *sent_label;
@@ -1071,6 +1072,22 @@ foyer_admin_page_set_pin_set (FoyerAdminPage *self,
 }
 
 void
+foyer_admin_page_set_pin_report (FoyerAdminPage *self,
+                                 const char     *report)
+{
+  g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
+  gtk_label_set_text (self->pin_report_label, report != NULL ? report : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_report_label), report != NULL && *report != '\0');
+}
+
+const char *
+foyer_admin_page_get_pin_report (FoyerAdminPage *self)
+{
+  g_return_val_if_fail (FOYER_IS_ADMIN_PAGE (self), NULL);
+  return gtk_label_get_text (self->pin_report_label);
+}
+
+void
 foyer_admin_page_set_fullscreen (FoyerAdminPage *self,
                                  gboolean        fullscreen)
 {
@@ -1196,6 +1213,7 @@ foyer_admin_page_class_init (FoyerAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, content);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, no_pin_banner);
+  gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, pin_report_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, connection_row);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, pending_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, sent_label);

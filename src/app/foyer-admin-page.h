@@ -23,6 +23,10 @@ void       foyer_admin_page_set_sync_engine  (FoyerAdminPage  *self,
 void       foyer_admin_page_set_pin_set      (FoyerAdminPage *self,
                                               gboolean        pin_set);
 /* Whether "Leave fullscreen" is offered. */
+/* Wrong PIN entries and a PIN that is too short, as the window words them; NULL hides it. */
+void       foyer_admin_page_set_pin_report   (FoyerAdminPage *self,
+                                              const char     *report);
+const char *foyer_admin_page_get_pin_report  (FoyerAdminPage *self);
 void       foyer_admin_page_set_fullscreen   (FoyerAdminPage *self,
                                               gboolean        fullscreen);
 /* Re-reads the store (outbox, dead letters, today's counts) and the removable drives. */

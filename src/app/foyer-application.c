@@ -7,11 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "foyer-application.h"
+#include "foyer-i18n.h"
 #include "foyer-window.h"
-
-/* gettext caches translations; bumping this counter makes it look them up again after LANGUAGE
- * changes (the documented way, used by GNU gettext's own tests and many kiosk programs). */
-extern int _nl_msg_cat_cntr;
 
 struct _FoyerApplication {
   AdwApplication  parent_instance;
@@ -83,23 +80,10 @@ void
 foyer_application_set_language (FoyerApplication *self,
                                 const char       *language)
 {
-  const char *messages;
-
   g_return_if_fail (FOYER_IS_APPLICATION (self));
 
-  if (g_strcmp0 (language, "en") != 0)
-    language = "zh_CN";
-
-  /* glibc ignores LANGUAGE in the C locale; C.UTF-8 is always there on Debian. */
-  messages = setlocale (LC_MESSAGES, NULL);
-  if (messages == NULL || strcmp (messages, "C") == 0 || strcmp (messages, "POSIX") == 0)
-    setlocale (LC_MESSAGES, "C.UTF-8");
-
-  /* setenv() is not thread-safe in general; LANGUAGE is first set in startup(), before the
-   * sync and camera threads exist, and glibc then replaces the entry in place without moving
-   * the environment array that another thread's getenv() may be reading. */
-  g_setenv ("LANGUAGE", strcmp (language, "en") == 0 ? "en" : "zh_CN:zh", TRUE);
-  ++_nl_msg_cat_cntr;
+  /* The language in force: English when the Chinese catalogue is missing (the toggle follows). */
+  language = foyer_i18n_set_language (language);
 
   g_free (self->language);
   self->language = g_strdup (language);
@@ -340,10 +324,9 @@ foyer_application_startup (GApplication *app)
   /* Han characters look different in Chinese and Japanese fonts: prefer the Chinese forms
    * whatever the interface language (names are often Chinese on an English screen). */
   g_setenv ("PANGO_LANGUAGE", "zh-cn:en", FALSE);
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") != NULL
-                                   ? g_getenv ("FOYER_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* main() already did this before GTK started; a program embedding the application (the UI
+   * tests) may not have. */
+  foyer_i18n_init ();
   foyer_application_set_language (self, foyer_config_get_string (self->config, "kiosk", "language"));
 
   foyer_application_open_store (self);

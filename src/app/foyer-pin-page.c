@@ -108,11 +108,18 @@ update_lock_state (FoyerPinPage *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->pad), remaining == 0);
   if (remaining > 0) {
+    /* Seconds for the first lockout, minutes (rounded up) for the longer ones that follow. */
+    int minutes = (remaining + 59) / 60;
     g_autofree char *msg =
-      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                    "Too many wrong PINs. Try again in %d second.",
-                                    "Too many wrong PINs. Try again in %d seconds.", remaining),
-                       remaining);
+      remaining <= 120
+      ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Too many wrong PINs. Try again in %d second.",
+                                      "Too many wrong PINs. Try again in %d seconds.", remaining),
+                         remaining)
+      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Too many wrong PINs. Try again in %d minute.",
+                                      "Too many wrong PINs. Try again in %d minutes.", minutes),
+                         minutes);
     set_message (self, msg, TRUE);
     if (self->countdown_id == 0)
       self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
@@ -166,11 +173,17 @@ foyer_pin_page_submit (FoyerPinPage *self)
 
   if (g_error_matches (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_WRONG)) {
     int left = foyer_pin_guard_attempts_left (guard);
+    int lock_minutes = foyer_pin_guard_next_lockout_seconds (guard) / 60;
     g_autofree char *msg =
-      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                    "Wrong PIN. %d attempt left before a one-minute lock.",
-                                    "Wrong PIN. %d attempts left before a one-minute lock.",
-                                    left), left);
+      lock_minutes <= 1
+      ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Wrong PIN. %d attempt left before a one-minute lock.",
+                                      "Wrong PIN. %d attempts left before a one-minute lock.",
+                                      left), left)
+      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Wrong PIN. %d attempt left before a %d-minute lock.",
+                                      "Wrong PIN. %d attempts left before a %d-minute lock.",
+                                      left), left, lock_minutes);
     set_message (self, msg, TRUE);
   } else if (g_error_matches (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_LOCKED)) {
     update_lock_state (self);

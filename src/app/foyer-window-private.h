@@ -13,6 +13,7 @@ typedef enum {
   FOYER_PIN_FOR_NOTHING = 0,
   FOYER_PIN_FOR_ADMIN,
   FOYER_PIN_FOR_LEAVE_FULLSCREEN,
+  FOYER_PIN_FOR_RESUME_SCANNING,   /* a burst of unknown codes paused scanning */
 } FoyerPinTarget;
 
 struct _FoyerWindow {

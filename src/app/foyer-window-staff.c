@@ -127,11 +127,53 @@ ask_pin (FoyerWindow *self,
   show_page (self, "pin");
 }
 
+void
+_foyer_window_staff_ask_resume_scanning (FoyerWindow *self)
+{
+  ask_pin (self, FOYER_PIN_FOR_RESUME_SCANNING,
+           _("Scanning is paused: too many unknown codes in a short time. Staff: enter the PIN "
+             "to resume."));
+}
+
+/* What Admin says about the PIN: wrong entries of the last day (times only) and a PIN too
+ * short for the current rule; NULL when there is nothing to say. */
+static char *
+pin_report (FoyerPinGuard *guard)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) failures = foyer_pin_guard_list_failures (guard, 1);
+  guint n = foyer_pin_guard_count_failures_since (guard, g_get_real_time () -
+                                                  G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC);
+
+  if (n > 0 && failures->len > 0) {
+    g_autoptr(GDateTime) utc =
+      g_date_time_new_from_unix_utc (g_array_index (failures, FoyerPinFailure, 0).time /
+                                     G_USEC_PER_SEC);
+    g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+    g_autofree char *when = g_date_time_format (local, "%H:%M");
+
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                               "%u wrong PIN entry in the last 24 hours, the "
+                                               "last at %s.",
+                                               "%u wrong PIN entries in the last 24 hours, the "
+                                               "last at %s.", n), n, when);
+  }
+  if (foyer_pin_guard_get_pin_is_short (guard)) {
+    if (text->len > 0)
+      g_string_append_c (text, ' ');
+    g_string_append_printf (text, _("The staff PIN has fewer than %d digits: set a longer one "
+                                    "with “foyerctl set-pin”."), FOYER_PIN_MIN_DIGITS);
+  }
+  return text->len > 0 ? g_strdup (text->str) : NULL;
+}
+
 static void
 show_admin (FoyerWindow *self)
 {
   GtkWidget *page = foyer_window_get_page (self, "admin");
+  g_autofree char *report = pin_report (self->pin_guard);
 
+  foyer_admin_page_set_pin_report (FOYER_ADMIN_PAGE (page), report);
   foyer_admin_page_set_pin_set (FOYER_ADMIN_PAGE (page), foyer_pin_guard_has_pin (self->pin_guard));
   foyer_admin_page_set_fullscreen (FOYER_ADMIN_PAGE (page), self->kiosk_locked);
   foyer_admin_page_refresh (FOYER_ADMIN_PAGE (page));
@@ -156,8 +198,10 @@ open_admin_action (GtkWidget  *widget,
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
 
-  /* Without a PIN, Admin is open only where the window controls are too. */
-  if (!foyer_pin_guard_has_pin (self->pin_guard) && !self->kiosk_locked) {
+  /* Without a PIN, Admin is open only where the window controls are too, and never on a booth
+   * tablet, which is left unattended on a stand. */
+  if (!foyer_pin_guard_has_pin (self->pin_guard) && !self->kiosk_locked &&
+      !_foyer_window_staff_is_booth (self)) {
     show_admin (self);
     return;
   }
@@ -198,6 +242,10 @@ staff_unlocked_action (GtkWidget  *widget,
     show_admin (self);
   } else if (target == FOYER_PIN_FOR_LEAVE_FULLSCREEN) {
     leave_fullscreen_now (self);
+    go_home (self);
+  } else if (target == FOYER_PIN_FOR_RESUME_SCANNING) {
+    if (self->flow != NULL)
+      foyer_kiosk_flow_unlock_scanning (self->flow);
     go_home (self);
   }
 }
@@ -422,6 +470,15 @@ _foyer_window_staff_init (FoyerWindow *self)
                                                                                    "admin-pin-hash")
                                                         : NULL);
   self->kiosk_locked = config != NULL && foyer_config_get_boolean (config, "kiosk", "fullscreen");
+  /* The lockout and the wrong entries live in the store: a restart does not reset them. */
+  if (foyer_window_get_store (self) != NULL) {
+    g_autoptr(GError) error = NULL;
+
+    if (!foyer_pin_guard_set_database (self->pin_guard,
+                                       foyer_store_get_path (foyer_window_get_store (self)),
+                                       &error))
+      g_message ("the PIN lockout is kept in memory only: %s", error->message);
+  }
 
   _foyer_window_staff_translate_chrome (self);
 

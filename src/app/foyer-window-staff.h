@@ -31,6 +31,8 @@ gboolean       _foyer_window_staff_keeps_page  (FoyerWindow    *self);
 void           _foyer_window_staff_show_lead   (FoyerWindow     *self,
                                                 FoyerFlowResult *result);
 gboolean       _foyer_window_staff_is_booth    (FoyerWindow    *self);
+/* The flow paused scanning (a burst of unknown codes): the PIN page resumes it. */
+void           _foyer_window_staff_ask_resume_scanning (FoyerWindow *self);
 
 /* The guard every PIN prompt of this window shares (lockouts hold across prompts). */
 FoyerPinGuard *foyer_window_get_pin_guard      (FoyerWindow    *self);

@@ -717,8 +717,15 @@ foyer_window_show_result (FoyerWindow     *self,
   case FOYER_FLOW_STATUS_CONTACT_LINK:
     foyer_window_show_notice (self, FOYER_NOTICE_CONTACT_LINK, NULL);
     break;
-  case FOYER_FLOW_STATUS_UNKNOWN:
   case FOYER_FLOW_STATUS_WRONG_EVENT:
+    /* The visitor reads that the badge is not for this show; staff read which events. */
+    foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE,
+                              foyer_flow_result_get_staff_reason (result));
+    break;
+  case FOYER_FLOW_STATUS_LOCKED:
+    _foyer_window_staff_ask_resume_scanning (self);
+    break;
+  case FOYER_FLOW_STATUS_UNKNOWN:
   case FOYER_FLOW_STATUS_REVOKED:
   case FOYER_FLOW_STATUS_REFUSED:
     foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);

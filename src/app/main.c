@@ -1,22 +1,17 @@
 /* main.c: the kiosk executable. Everything else lives in foyer-app and foyer-core. */
 #include "config.h"
 
-#include <locale.h>
-#include <glib/gi18n.h>
-
 #include "foyer-application.h"
+#include "foyer-i18n.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(FoyerApplication) app = NULL;
-  const char *localedir = g_getenv ("FOYER_LOCALEDIR");
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* Before GTK translates anything: see foyer-i18n.c. */
+  foyer_i18n_init ();
 
   app = foyer_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -5,8 +5,24 @@
 
 #include <glib/gi18n.h>
 
+#include "foyer-code-entropy.h"
 #include "foyerctl-commands.h"
 #include "foyerctl-store-util.h"
+
+/* Guessable ticket numbers let anyone check in as a visitor ([badge] accept-unsigned=list). */
+static void
+warn_guessable_codes (FoyerStore *store,
+                      const char *event)
+{
+  g_autofree char *warning = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!foyer_code_entropy_check_preregistrations (foyer_store_get_path (store), event,
+                                                  &warning, &error))
+    g_printerr ("foyerctl import: %s\n", error->message);
+  else if (warning != NULL)
+    g_printerr (_("foyerctl import: warning: %s\n"), warning);
+}
 
 static void
 bad_row_cb (guint line, const char *reason, gpointer user_data)
@@ -85,5 +101,6 @@ foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv)
            foyer_config_get_string (config, "kiosk", "event"),
            result.n_inserted, result.n_updated, result.n_bad);
   foyer_import_result_clear (&result);
+  warn_guessable_codes (store, foyer_config_get_string (config, "kiosk", "event"));
   return FOYERCTL_EXIT_OK;
 }

@@ -1,7 +1,10 @@
 /* foyerctl-set-pin.c: `foyerctl set-pin`: hash a new staff PIN into [kiosk] admin-pin-hash.
  *
  * The PIN itself is never stored or printed: only its salted PBKDF2-SHA256 hash goes into the
- * config file, whose comments and layout are kept.
+ * config file, whose comments and layout are kept. A new PIN has 6 to 12 digits; a shorter one
+ * set by an older foyerctl keeps working at the kiosk, which asks staff to change it. The file
+ * is left unreadable by other users (its owner and group keep their rights, so a kiosk service
+ * that reads it through its group still can).
  */
 #define G_LOG_DOMAIN "foyerctl"
 
@@ -80,7 +83,7 @@ read_pin (gboolean *ok)
     return first;
   }
 
-  first = prompt_hidden (_("New staff PIN (4–12 digits): "));
+  first = prompt_hidden (_("New staff PIN (6–12 digits): "));
   if (first == NULL) {
     g_printerr ("\n");
     return NULL;
@@ -120,9 +123,20 @@ target_path (FoyerctlContext *ctx,
   return g_build_filename (g_get_user_config_dir (), "foyer", "foyer.conf", NULL);
 }
 
+/* The mode to write path with: a new file is 0600; an existing one keeps its owner's and
+ * group's rights but loses every right of other users, and *was_open says it had some. */
+static int
+private_mode (int       old_mode,
+              gboolean *was_open)
+{
+  *was_open = (old_mode & 0007) != 0;
+  return old_mode & 07770;
+}
+
 static gboolean
 write_hash (const char  *path,
             const char  *hash,
+            gboolean    *was_open,
             GError     **error)
 {
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
@@ -133,8 +147,9 @@ write_hash (const char  *path,
   int mode = 0600;
   gsize len;
 
+  *was_open = FALSE;
   if (g_stat (path, &st) == 0) {
-    mode = st.st_mode & 07777;
+    mode = private_mode (st.st_mode & 07777, was_open);
     if (!g_key_file_load_from_file (key_file, path,
                                     G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
                                     &local)) {
@@ -152,7 +167,8 @@ write_hash (const char  *path,
   g_key_file_set_string (key_file, "kiosk", "admin-pin-hash", hash);
   data = g_key_file_to_data (key_file, &len, NULL);
 
-  /* g_file_set_contents_full() replaces the file atomically; keep the old file's mode. */
+  /* g_file_set_contents_full() replaces the file atomically, created with mode from the start:
+   * the hash is never readable by other users, not even for a moment. */
   if (!g_file_set_contents_full (path, data, (gssize)len,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
                                  mode, &local)) {
@@ -180,13 +196,15 @@ foyerctl_cmd_set_pin (FoyerctlContext *ctx, int argc, char **argv)
   g_autofree char *hash = NULL;
   g_autofree char *path = NULL;
   gboolean ok;
+  gboolean was_open;
   char *pin;
 
   if (!foyerctl_parse_options (ctx, "set-pin", NULL,
                                _("Set the staff PIN that opens Admin and leaves the fullscreen "
-                                 "kiosk. The PIN (4 to 12 digits) is read from the terminal "
+                                 "kiosk. The PIN (6 to 12 digits) is read from the terminal "
                                  "twice, or once from standard input when it is not a "
-                                 "terminal."),
+                                 "terminal. The config file is made unreadable by other "
+                                 "users."),
                                entries, &argc, &argv))
     return FOYERCTL_EXIT_USAGE;
   if (argc > 1) {
@@ -211,6 +229,9 @@ foyerctl_cmd_set_pin (FoyerctlContext *ctx, int argc, char **argv)
   if (!foyer_pin_validate (pin, &error)) {
     wipe (pin);
     g_printerr (_("foyerctl set-pin: %s; nothing was changed\n"), error->message);
+    if (g_error_matches (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_INVALID))
+      g_printerr (_("A staff PIN needs at least 6 digits: a shorter one is guessed too easily. "
+                    "A shorter PIN set earlier still works until you set a new one.\n"));
     return FOYERCTL_EXIT_DATAERR;
   }
   hash = foyer_pin_hash (pin, (guint)iterations, &error);
@@ -225,10 +246,13 @@ foyerctl_cmd_set_pin (FoyerctlContext *ctx, int argc, char **argv)
     return FOYERCTL_EXIT_OK;
   }
 
-  if (!write_hash (path, hash, &error)) {
+  if (!write_hash (path, hash, &was_open, &error)) {
     g_printerr ("foyerctl set-pin: %s\n", error->message);
     return FOYERCTL_EXIT_FAILURE;
   }
   g_print (_("Staff PIN set in %s\n"), path);
+  if (was_open)
+    g_printerr (_("foyerctl set-pin: %s could be read by every user of this computer; it now "
+                  "holds the PIN hash, so other users may no longer read it\n"), path);
   return FOYERCTL_EXIT_OK;
 }

@@ -89,6 +89,8 @@ static const KeySpec schema[] = {
   { "badge", "pattern", KEY_STRING, NULL, NULL, 0, 0 },
   { "badge", "signing-key", KEY_PATH, NULL, NULL, 0, 0 },
   { "badge", "verify-key", KEY_PATH, NULL, NULL, 0, 0 },
+  { "badge", "accept-unsigned", KEY_ENUM, "list", "list|never", 0, 0 },
+  { "badge", "unknown-limit", KEY_INT, "10", NULL, 0, 1000 },
   { "badge", "printer", KEY_STRING, NULL, NULL, 0, 0 },
   { "badge", "auto-print", KEY_BOOL, "false", NULL, 0, 0 },
   { "badge", "media", KEY_ENUM, "label-100x70", "label-100x70|4x3in|a6", 0, 0 },

@@ -41,6 +41,7 @@ static const char * const status_nicks[] = {
   [FOYER_FLOW_STATUS_WRONG_EVENT] = "wrong-event",
   [FOYER_FLOW_STATUS_REFUSED] = "refused",
   [FOYER_FLOW_STATUS_ERROR] = "error",
+  [FOYER_FLOW_STATUS_LOCKED] = "scan-locked",
 };
 
 const char *

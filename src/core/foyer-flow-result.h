@@ -30,6 +30,7 @@ typedef enum {
   FOYER_FLOW_STATUS_WRONG_EVENT,    /* a genuine Foyer badge of another event */
   FOYER_FLOW_STATUS_REFUSED,        /* a gate rule turned the visitor away */
   FOYER_FLOW_STATUS_ERROR,          /* the kiosk could not decide (store missing or failing) */
+  FOYER_FLOW_STATUS_LOCKED,         /* a burst of unknown codes paused scanning: staff PIN */
 } FoyerFlowStatus;
 
 /* FOYER_TYPE_FLOW_STATUS: registered by gnome.mkenums_simple (foyer-core-enums.h).

@@ -9,7 +9,9 @@
 
 #include "foyer-badge-code.h"
 #include "foyer-flow-result-private.h"
+#include "foyer-badge-policy.h"
 #include "foyer-kiosk-flow.h"
+#include "foyer-scan-limiter.h"
 
 struct _FoyerKioskFlow {
   GObject              parent_instance;
@@ -20,6 +22,7 @@ struct _FoyerKioskFlow {
   GError              *store_error;      /* why store is NULL, or NULL */
   FoyerPayloadOptions *options;          /* built once: every code is judged alike */
   FoyerBadgeCode      *badge_codes;      /* signs the badges this kiosk issues, or NULL */
+  FoyerScanLimiter    *limiter;          /* unknown codes per minute on this kiosk */
   GError              *signing_error;
 };
 
@@ -36,6 +39,7 @@ foyer_kiosk_flow_finalize (GObject *object)
   g_clear_error (&self->store_error);
   g_clear_pointer (&self->options, foyer_payload_options_free);
   g_clear_object (&self->badge_codes);
+  g_clear_object (&self->limiter);
   g_clear_error (&self->signing_error);
 
   G_OBJECT_CLASS (foyer_kiosk_flow_parent_class)->finalize (object);
@@ -68,6 +72,8 @@ foyer_kiosk_flow_new (FoyerConfig  *config,
   self->store_error = store_error != NULL ? g_error_copy (store_error) : NULL;
   self->options = foyer_payload_options_new_from_config (config);
   self->badge_codes = foyer_badge_code_new_from_config (config, &self->signing_error);
+  self->limiter = foyer_scan_limiter_new ((guint)foyer_config_get_int (config, "badge",
+                                                                       "unknown-limit"));
   return self;
 }
 
@@ -177,10 +183,47 @@ static gboolean
 is_other_event (FoyerKioskFlow     *self,
                 const FoyerContact *contact)
 {
-  const char *event = foyer_config_get_string (self->config, "kiosk", "event");
+  return contact->badge_event != NULL &&
+         !foyer_badge_policy_event_matches (self->config, contact->badge_event);
+}
 
-  return contact->badge_event != NULL && event != NULL && *event != '\0' &&
-         !foyer_badge_code_event_matches (contact->badge_event, event);
+static FoyerFlowResult *
+wrong_event_result (FoyerKioskFlow     *self,
+                    const FoyerContact *contact,
+                    GBytes             *raw)
+{
+  g_autofree char *staff = g_strdup_printf (_("The badge was issued for the event “%s”, this "
+                                              "kiosk checks in “%s”."),
+                                            contact->badge_event,
+                                            foyer_config_get_string (self->config, "kiosk",
+                                                                     "event"));
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_WRONG_EVENT, raw);
+
+  _foyer_flow_result_set_badge_code (result, contact->badge_code);
+  _foyer_flow_result_set_reasons (result, NULL, staff);
+  return result;
+}
+
+/* An unsigned code that [badge] accept-unsigned does not allow: unknown, looked up nowhere
+ * else, so it checks nobody in and reveals no name. */
+static FoyerFlowResult *
+unsigned_refused_result (FoyerKioskFlow     *self,
+                         const FoyerContact *contact,
+                         GBytes             *raw)
+{
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_UNKNOWN, raw);
+  g_autofree char *staff = NULL;
+
+  if (foyer_badge_policy_accepts_unsigned (self->config))
+    staff = g_strdup_printf (_("The code %s is not signed and not in the event’s "
+                               "pre-registration list."), contact->badge_code);
+  else
+    staff = g_strdup_printf (_("The code %s is not signed, and this kiosk accepts signed "
+                               "badges only ([badge] accept-unsigned=never)."),
+                             contact->badge_code);
+  _foyer_flow_result_set_badge_code (result, contact->badge_code);
+  _foyer_flow_result_set_reasons (result, NULL, staff);
+  return result;
 }
 
 static FoyerFlowResult *
@@ -188,27 +231,31 @@ badge_result (FoyerKioskFlow     *self,
               const FoyerContact *contact,
               GBytes             *raw)
 {
+  gboolean is_signed = g_strcmp0 (contact->format, FOYER_FORMAT_FOYER_BADGE) == 0;
   FoyerFlowResult *result;
+
+  /* A genuine badge of another event neither checks in nor opens a lead, anywhere. */
+  if (is_other_event (self, contact))
+    return wrong_event_result (self, contact, raw);
+  if (self->store == NULL)
+    return no_store_result (raw);
+  if (!is_signed) {
+    g_autoptr(GError) error = NULL;
+
+    if (!foyer_badge_policy_allows_unsigned (self->config, self->store, contact->badge_code,
+                                             &error)) {
+      if (error == NULL)
+        return unsigned_refused_result (self, contact, raw);
+      result = _foyer_flow_result_new (FOYER_FLOW_STATUS_ERROR, raw);
+      _foyer_flow_result_take_error (result, g_steal_pointer (&error));
+      return result;
+    }
+  }
 
   if (foyer_kiosk_flow_is_booth (self)) {
     /* A badge at a booth opens its lead card; the lead page reads the visitor from the store. */
-    if (self->store == NULL)
-      return no_store_result (raw);
     result = _foyer_flow_result_new (FOYER_FLOW_STATUS_LEAD, raw);
     _foyer_flow_result_set_badge_code (result, contact->badge_code);
-    return result;
-  }
-
-  if (is_other_event (self, contact)) {
-    g_autofree char *staff = g_strdup_printf (_("The badge was issued for the event “%s”, this "
-                                                "kiosk checks in “%s”."),
-                                              contact->badge_event,
-                                              foyer_config_get_string (self->config, "kiosk",
-                                                                       "event"));
-
-    result = _foyer_flow_result_new (FOYER_FLOW_STATUS_WRONG_EVENT, raw);
-    _foyer_flow_result_set_badge_code (result, contact->badge_code);
-    _foyer_flow_result_set_reasons (result, NULL, staff);
     return result;
   }
   return check_in (self, contact->badge_code, raw);
@@ -299,17 +346,14 @@ forged_result (GBytes     *raw,
   return result;
 }
 
-FoyerFlowResult *
-foyer_kiosk_flow_scan (FoyerKioskFlow *self,
+static FoyerFlowResult *
+judge_code (FoyerKioskFlow *self,
                        GBytes         *raw)
 {
   g_autoptr(FoyerContact) contact = NULL;
   g_autoptr(GError) error = NULL;
   const guint8 *data;
   gsize len = 0;
-
-  g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), NULL);
-  g_return_val_if_fail (raw != NULL, NULL);
 
   data = g_bytes_get_data (raw, &len);
   contact = foyer_payload_parse (data, len, self->options, &error);
@@ -329,6 +373,55 @@ foyer_kiosk_flow_scan (FoyerKioskFlow *self,
   if (g_strcmp0 (contact->format, FOYER_FORMAT_BADGE) == 0 && contact->badge_code != NULL)
     return badge_result (self, contact, raw);
   return contact_result (self, contact, raw);
+}
+
+gboolean
+foyer_kiosk_flow_get_scan_locked (FoyerKioskFlow *self)
+{
+  g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), FALSE);
+  return foyer_scan_limiter_is_locked (self->limiter);
+}
+
+void
+foyer_kiosk_flow_unlock_scanning (FoyerKioskFlow *self)
+{
+  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
+  foyer_scan_limiter_unlock (self->limiter);
+}
+
+static FoyerFlowResult *
+locked_result (GBytes *raw)
+{
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_LOCKED, raw);
+
+  _foyer_flow_result_set_reasons (result, NULL,
+                                  _("Too many unknown codes in a short time: scanning is paused "
+                                    "until staff enter the PIN."));
+  return result;
+}
+
+/* Every code goes through here: a paused kiosk answers without looking anything up, and a
+ * burst of unknown or forged codes pauses it (someone trying ticket numbers). */
+FoyerFlowResult *
+foyer_kiosk_flow_scan (FoyerKioskFlow *self,
+                       GBytes         *raw)
+{
+  FoyerFlowResult *result;
+  FoyerFlowStatus status;
+
+  g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), NULL);
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  if (foyer_scan_limiter_is_locked (self->limiter))
+    return locked_result (raw);
+  result = judge_code (self, raw);
+  status = foyer_flow_result_get_status (result);
+  if ((status == FOYER_FLOW_STATUS_UNKNOWN || status == FOYER_FLOW_STATUS_FORGED) &&
+      foyer_scan_limiter_add_unknown (self->limiter)) {
+    g_object_unref (result);
+    return locked_result (raw);
+  }
+  return result;
 }
 
 /* --- submitted forms --------------------------------------------------------------------- */

@@ -47,9 +47,15 @@ gboolean                   foyer_kiosk_flow_is_booth     (FoyerKioskFlow    *sel
 /* What the QR code on reg's badge carries, first print or reprint: its badge code, else its
  * record id. */
 const char                *foyer_kiosk_flow_badge_payload (const FoyerRegistration *reg);
+/* TRUE after a burst of unknown codes ([badge] unknown-limit within a minute): every scan is
+ * answered "locked" without a lookup until staff unlock it with the PIN. */
+gboolean                   foyer_kiosk_flow_get_scan_locked (FoyerKioskFlow *self);
+void                       foyer_kiosk_flow_unlock_scanning (FoyerKioskFlow *self);
 
 /* A scanned code's bytes → checked-in, repeat, review, lead, contact-link, unknown,
- * unrecognized, forged, wrong-event or error. Writes a check-in to the store when one is due. */
+ * unrecognized, forged, wrong-event, scan-locked or error. An unsigned badge code counts only
+ * when [badge] accept-unsigned allows it (foyer-badge-policy.h); a signed one only for this
+ * kiosk's event, at the entrance and at a booth. Writes a check-in to the store when one is due. */
 FoyerFlowResult           *foyer_kiosk_flow_scan         (FoyerKioskFlow    *self,
                                                           GBytes            *raw);
 /* A walk-in from the form (reg is completed: event, kiosk id, signed badge code) → registered,

@@ -2,7 +2,9 @@
  *
  * A PIN has few digits, so the hash alone cannot keep it secret from someone holding the config
  * file; its job is to keep the PIN out of plain sight. At the kiosk the lockout is what stops
- * guessing.
+ * guessing: with 5 tries per lockout and lockouts of 1, 5, 15, 60, 240 and then 1440 minutes,
+ * a million 6-digit PINs take centuries at the pad, and a restart does not help (the state is
+ * in the store, see foyer_pin_guard_set_database()).
  */
 #define G_LOG_DOMAIN "foyer-pin"
 
@@ -12,6 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sqlite3.h>
 
 #include "foyer-pin.h"
 
@@ -23,9 +26,10 @@ G_DEFINE_QUARK (foyer-pin-error-quark, foyer_pin_error)
 #define PIN_MIN_ITER    1000
 #define PIN_MAX_ITER    10000000
 
-gboolean
-foyer_pin_validate (const char  *pin,
-                    GError     **error)
+static gboolean
+validate_digits (const char  *pin,
+                 guint        min_digits,
+                 GError     **error)
 {
   gsize len;
 
@@ -41,13 +45,19 @@ foyer_pin_validate (const char  *pin,
       return FALSE;
     }
   }
-  if (len < FOYER_PIN_MIN_DIGITS || len > FOYER_PIN_MAX_DIGITS) {
+  if (len < min_digits || len > FOYER_PIN_MAX_DIGITS) {
     g_set_error (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_INVALID,
-                 "the PIN must have %d to %d digits", FOYER_PIN_MIN_DIGITS,
-                 FOYER_PIN_MAX_DIGITS);
+                 "the PIN must have %u to %d digits", min_digits, FOYER_PIN_MAX_DIGITS);
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+foyer_pin_validate (const char  *pin,
+                    GError     **error)
+{
+  return validate_digits (pin, FOYER_PIN_MIN_DIGITS, error);
 }
 
 static gboolean
@@ -78,7 +88,7 @@ foyer_pin_hash (const char  *pin,
   g_autofree char *hash64 = NULL;
   char *result;
 
-  if (!foyer_pin_validate (pin, error))
+  if (!validate_digits (pin, FOYER_PIN_LEGACY_MIN_DIGITS, error))
     return NULL;
   if (iterations == 0)
     iterations = FOYER_PIN_DEFAULT_ITERATIONS;
@@ -189,7 +199,7 @@ foyer_pin_verify (const char  *pin,
     return FALSE;
 
   /* Anything that is not a valid PIN cannot match; say "wrong" rather than why. */
-  if (pin == NULL || !foyer_pin_validate (pin, NULL)) {
+  if (pin == NULL || !validate_digits (pin, FOYER_PIN_LEGACY_MIN_DIGITS, NULL)) {
     parsed_hash_clear (&parsed);
     g_set_error (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_WRONG, "wrong PIN");
     return FALSE;
@@ -212,12 +222,19 @@ foyer_pin_verify (const char  *pin,
 
 /* --- FoyerPinGuard --- */
 
+/* Minutes of each lockout in turn; the last one repeats. */
+static const int lockout_minutes[] = { 1, 5, 15, 60, 240, 1440 };
+
 struct _FoyerPinGuard {
   GObject        parent_instance;
 
   char          *hash;
-  int            failures;
+  int            failures;       /* wrong PINs in a row since the last lockout or right PIN */
+  int            level;          /* lockouts since the last right PIN */
   gint64         locked_until;   /* clock time, 0 = not locked */
+  gboolean       short_pin;
+  GArray        *log;            /* FoyerPinFailure, oldest first */
+  sqlite3       *db;
   FoyerPinClock  clock;
   gpointer       clock_data;
 };
@@ -227,7 +244,13 @@ G_DEFINE_FINAL_TYPE (FoyerPinGuard, foyer_pin_guard, G_TYPE_OBJECT)
 static gint64
 default_clock (gpointer user_data)
 {
-  return g_get_monotonic_time ();
+  return g_get_real_time ();
+}
+
+static int
+lockout_seconds_for_level (int level)
+{
+  return lockout_minutes[MIN (level, (int)G_N_ELEMENTS (lockout_minutes) - 1)] * 60;
 }
 
 static void
@@ -236,6 +259,8 @@ foyer_pin_guard_finalize (GObject *object)
   FoyerPinGuard *self = (FoyerPinGuard *)object;
 
   g_clear_pointer (&self->hash, g_free);
+  g_clear_pointer (&self->log, g_array_unref);
+  g_clear_pointer (&self->db, sqlite3_close);
 
   G_OBJECT_CLASS (foyer_pin_guard_parent_class)->finalize (object);
 }
@@ -250,6 +275,7 @@ static void
 foyer_pin_guard_init (FoyerPinGuard *self)
 {
   self->clock = default_clock;
+  self->log = g_array_new (FALSE, FALSE, sizeof (FoyerPinFailure));
 }
 
 FoyerPinGuard *
@@ -280,10 +306,176 @@ foyer_pin_guard_has_pin (FoyerPinGuard *self)
   return self->hash != NULL;
 }
 
+/* --- persistence --- */
+
+static gboolean
+db_exec (sqlite3     *db,
+         const char  *sql,
+         const char  *what,
+         GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_FAILED, "cannot %s: %s", what,
+               message != NULL ? message : sqlite3_errmsg (db));
+  sqlite3_free (message);
+  return FALSE;
+}
+
+static gint64
+parse_time (const char *text)
+{
+  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC +
+                        g_date_time_get_microsecond (time) : 0;
+}
+
+static char *
+format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) precise = g_date_time_add (time, usec % G_USEC_PER_SEC);
+
+  return g_date_time_format (precise, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+static gboolean
+load_state (FoyerPinGuard  *self,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT failures, level, locked_until FROM pin_lockout "
+                          "WHERE id = 1", -1, &stmt, NULL) != SQLITE_OK)
+    goto failed;
+  if (sqlite3_step (stmt) == SQLITE_ROW) {
+    self->failures = CLAMP (sqlite3_column_int (stmt, 0), 0, FOYER_PIN_MAX_ATTEMPTS - 1);
+    self->level = CLAMP (sqlite3_column_int (stmt, 1), 0, 1000);
+    self->locked_until = MAX (sqlite3_column_int64 (stmt, 2), 0);
+  }
+  sqlite3_finalize (stmt);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT failed_at, lockout_seconds FROM (SELECT id, "
+                          "failed_at, lockout_seconds FROM pin_failures ORDER BY id DESC "
+                          "LIMIT ?) ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+    goto failed;
+  sqlite3_bind_int (stmt, 1, FOYER_PIN_FAILURE_LOG_SIZE);
+  g_array_set_size (self->log, 0);
+  while (sqlite3_step (stmt) == SQLITE_ROW) {
+    FoyerPinFailure failure = {
+      parse_time ((const char *)sqlite3_column_text (stmt, 0)),
+      sqlite3_column_int (stmt, 1),
+    };
+    g_array_append_val (self->log, failure);
+  }
+  sqlite3_finalize (stmt);
+  return TRUE;
+
+failed:
+  g_set_error (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_FAILED,
+               "cannot read the PIN lockout from the database: %s", sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gboolean
+foyer_pin_guard_set_database (FoyerPinGuard  *self,
+                              const char     *path,
+                              GError        **error)
+{
+  sqlite3 *db = NULL;
+
+  g_return_val_if_fail (FOYER_IS_PIN_GUARD (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  /* No CREATE: the store made the file and its tables. */
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    g_set_error (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_FAILED,
+                 "cannot open %s for the PIN lockout: %s", path,
+                 db != NULL ? sqlite3_errmsg (db) : "out of memory");
+    sqlite3_close (db);
+    return FALSE;
+  }
+  sqlite3_busy_timeout (db, 5000);
+  self->db = db;
+  if (!load_state (self, error)) {
+    g_clear_pointer (&self->db, sqlite3_close);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+db_run (sqlite3              *db,
+        const char           *sql,
+        const gint64         *ints,
+        guint                 n_ints,
+        const char           *text)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  for (guint i = 0; i < n_ints; i++)
+    sqlite3_bind_int64 (stmt, (int)i + 1, ints[i]);
+  if (text != NULL)
+    sqlite3_bind_text (stmt, (int)n_ints + 1, text, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* Writes the state and, when failure is not NULL, logs it (keeping the newest
+ * FOYER_PIN_FAILURE_LOG_SIZE). A database that refuses is reported in the log but never opens
+ * the pad: the state in memory still counts. */
+static void
+save_state (FoyerPinGuard         *self,
+            const FoyerPinFailure *failure)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 state[] = { self->failures, self->level, self->locked_until };
+  const gint64 keep[] = { FOYER_PIN_FAILURE_LOG_SIZE };
+  gboolean ok;
+
+  if (self->db == NULL)
+    return;
+  if (!db_exec (self->db, "BEGIN IMMEDIATE", "save the PIN lockout", &error)) {
+    g_message ("%s", error->message);
+    return;
+  }
+  ok = db_run (self->db, "INSERT OR REPLACE INTO pin_lockout (id, failures, level, locked_until) "
+               "VALUES (1, ?, ?, ?)", state, G_N_ELEMENTS (state), NULL);
+  if (ok && failure != NULL) {
+    g_autofree char *when = format_time (failure->time);
+    const gint64 lockout[] = { failure->lockout_seconds };
+
+    ok = db_run (self->db, "INSERT INTO pin_failures (lockout_seconds, failed_at) VALUES (?, ?)",
+                 lockout, 1, when) &&
+         db_run (self->db, "DELETE FROM pin_failures WHERE id <= "
+                 "(SELECT max(id) FROM pin_failures) - ?", keep, 1, NULL);
+  }
+  if (!ok) {
+    g_message ("cannot save the PIN lockout: %s", sqlite3_errmsg (self->db));
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    return;
+  }
+  if (!db_exec (self->db, "COMMIT", "save the PIN lockout", &error)) {
+    g_message ("%s", error->message);
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+}
+
+/* --- checking --- */
+
 int
 foyer_pin_guard_lock_remaining (FoyerPinGuard *self)
 {
   gint64 now;
+  gint64 longest;
 
   g_return_val_if_fail (FOYER_IS_PIN_GUARD (self), 0);
 
@@ -291,11 +483,16 @@ foyer_pin_guard_lock_remaining (FoyerPinGuard *self)
     return 0;
   now = self->clock (self->clock_data);
   if (now >= self->locked_until) {
-    /* The minute is over: a fresh set of attempts. */
+    /* The lockout is over: a fresh set of attempts, the escalation stays. */
     self->locked_until = 0;
     self->failures = 0;
+    save_state (self, NULL);
     return 0;
   }
+  /* A clock set back must not lock staff out for longer than the lockout itself. */
+  longest = (gint64)lockout_seconds_for_level (MAX (self->level - 1, 0)) * G_USEC_PER_SEC;
+  if (self->locked_until - now > longest)
+    self->locked_until = now + longest;
   return (int)((self->locked_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
@@ -307,6 +504,68 @@ foyer_pin_guard_attempts_left (FoyerPinGuard *self)
   if (foyer_pin_guard_lock_remaining (self) > 0)
     return 0;
   return FOYER_PIN_MAX_ATTEMPTS - self->failures;
+}
+
+int
+foyer_pin_guard_next_lockout_seconds (FoyerPinGuard *self)
+{
+  g_return_val_if_fail (FOYER_IS_PIN_GUARD (self), 0);
+  return lockout_seconds_for_level (self->level);
+}
+
+gboolean
+foyer_pin_guard_get_pin_is_short (FoyerPinGuard *self)
+{
+  g_return_val_if_fail (FOYER_IS_PIN_GUARD (self), FALSE);
+  return self->short_pin;
+}
+
+GArray *
+foyer_pin_guard_list_failures (FoyerPinGuard *self,
+                               guint          max)
+{
+  GArray *out;
+
+  g_return_val_if_fail (FOYER_IS_PIN_GUARD (self), NULL);
+
+  out = g_array_new (FALSE, FALSE, sizeof (FoyerPinFailure));
+  for (guint i = self->log->len; i > 0 && (max == 0 || out->len < max); i--)
+    g_array_append_val (out, g_array_index (self->log, FoyerPinFailure, i - 1));
+  return out;
+}
+
+guint
+foyer_pin_guard_count_failures_since (FoyerPinGuard *self,
+                                      gint64         time)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (FOYER_IS_PIN_GUARD (self), 0);
+
+  for (guint i = 0; i < self->log->len; i++)
+    if (g_array_index (self->log, FoyerPinFailure, i).time >= time)
+      count++;
+  return count;
+}
+
+/* A wrong PIN: counted, logged, and the pad locked when it was the last attempt. */
+static int
+record_failure (FoyerPinGuard *self)
+{
+  FoyerPinFailure failure = { self->clock (self->clock_data), 0 };
+
+  self->failures++;
+  if (self->failures >= FOYER_PIN_MAX_ATTEMPTS) {
+    failure.lockout_seconds = lockout_seconds_for_level (self->level);
+    self->locked_until = failure.time + (gint64)failure.lockout_seconds * G_USEC_PER_SEC;
+    self->level++;
+    self->failures = 0;
+  }
+  g_array_append_val (self->log, failure);
+  if (self->log->len > FOYER_PIN_FAILURE_LOG_SIZE)
+    g_array_remove_range (self->log, 0, self->log->len - FOYER_PIN_FAILURE_LOG_SIZE);
+  save_state (self, &failure);
+  return failure.lockout_seconds;
 }
 
 gboolean
@@ -332,7 +591,13 @@ foyer_pin_guard_check (FoyerPinGuard  *self,
   }
 
   if (foyer_pin_verify (pin, self->hash, &local)) {
+    gboolean was_clean = self->failures == 0 && self->level == 0;
+
     self->failures = 0;
+    self->level = 0;
+    self->short_pin = strlen (pin) < FOYER_PIN_MIN_DIGITS;
+    if (!was_clean)
+      save_state (self, NULL);
     return TRUE;
   }
 
@@ -341,12 +606,9 @@ foyer_pin_guard_check (FoyerPinGuard  *self,
     return FALSE;
   }
 
-  self->failures++;
-  if (self->failures >= FOYER_PIN_MAX_ATTEMPTS) {
-    self->locked_until = self->clock (self->clock_data) +
-                         (gint64)FOYER_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC;
+  if ((remaining = record_failure (self)) > 0) {
     g_set_error (error, FOYER_PIN_ERROR, FOYER_PIN_ERROR_LOCKED,
-                 "too many wrong PINs: try again in %d s", FOYER_PIN_LOCKOUT_SECONDS);
+                 "too many wrong PINs: try again in %d s", remaining);
     return FALSE;
   }
   g_propagate_error (error, g_steal_pointer (&local));

@@ -119,5 +119,24 @@ const char * const _foyer_store_migrations[] = {
   /* 3 → 4: phone numbers kept as the visitor wrote them because no region explains them (a
    * JSON array, a subset of phones), for staff to check. */
   "ALTER TABLE registrations ADD COLUMN phones_unverified TEXT;",
+
+  /* 4 → 5: the staff PIN's lockout outlives a restart (a single row: wrong entries in a row,
+   * lockouts since the last right PIN, end of the lockout in µs since the epoch), and the
+   * wrong entries are kept for the Admin page: when, and the lockout each one started, never
+   * what was typed. */
+  "CREATE TABLE pin_lockout ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  level INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE pin_failures ("
+  "  id INTEGER PRIMARY KEY,"
+  "  failed_at TEXT NOT NULL,"
+  "  lockout_seconds INTEGER NOT NULL DEFAULT 0"
+  ");",
   NULL
 };
+
+/* The schema version is the number of steps: appending one is all a new step needs. */
+const int _foyer_store_schema_version = G_N_ELEMENTS (_foyer_store_migrations) - 1;

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 /* _foyer_store_migrations[i] takes a database from PRAGMA user_version i to i + 1. Forward only:
  * a released step is never edited, a change is a new step. */
 extern const char * const _foyer_store_migrations[];
-#define FOYER_STORE_SCHEMA_VERSION 4
+extern const int _foyer_store_schema_version;
+#define FOYER_STORE_SCHEMA_VERSION _foyer_store_schema_version
 
 
 struct _FoyerStore {
