@@ -32,7 +32,6 @@ static const FoyerctlCommand commands[] = {
   { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
   { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
   { "enroll", N_("Connect this kiosk to head office with an enrollment code"), foyerctl_cmd_enroll },
-  { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
 };
 
 static void
