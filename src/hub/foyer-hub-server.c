@@ -788,6 +788,8 @@ foyer_hub_server_start (FoyerHubServer *self, GError **error)
     return FALSE;
   }
   self->service = g_socket_service_new ();
+  /* GIO's default backlog (10) resets connections when a hall of kiosks reconnects at once. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
                                       &effective, &local)) {
