@@ -572,6 +572,70 @@ test_two_hubs_one_database (gconstpointer data)
   foyer_test_hub_free (b);
 }
 
+/* TLS with a self-signed certificate: the code pins it, enroll checks the pin before sending
+ * the secret and keeps the certificate as [sync] ca-file, and the kiosk syncs over https. */
+static void
+test_tls_enrollment (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-tls");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *extra = NULL, *code = NULL, *kiosk = NULL, *forged = NULL;
+  g_autofree char *out = NULL, *err = NULL, *conf = NULL;
+  g_autoptr(FoyerEnrollCode) decoded = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) stored = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GSubprocess) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerTestHub *hub;
+  guint n = 0;
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  hub = foyer_test_hub_new (NULL, NULL);
+  extra = g_strdup_printf ("certificate=%s\nkey=%s\npublic-url=https://127.0.0.1:%u\n", cert,
+                           key, hub->port);
+  g_assert_true (g_file_get_contents (hub->conf, &conf, NULL, NULL));
+  g_clear_pointer (&out, g_free);
+  out = g_strconcat (conf, extra, NULL);
+  g_assert_true (g_file_set_contents (hub->conf, out, -1, NULL));
+  g_clear_pointer (&out, g_free);
+  foyer_test_hub_start (hub, NULL);
+
+  /* A code whose pin is not the hub's certificate: nothing is sent. */
+  code = foyer_test_hub_add_device (hub, "k-forged", "ev1");
+  decoded = foyer_enroll_code_decode (code, NULL);
+  g_free (decoded->pin);
+  decoded->pin = g_strnfill (7 + 64, 'a');
+  memcpy (decoded->pin, "sha256:", 7);
+  forged = foyer_enroll_code_encode (decoded);
+  {
+    g_autofree char *kdir = foyer_test_make_tmpdir ("kiosk-forged");
+    g_autofree char *kconf = g_build_filename (kdir, "foyer.conf", NULL);
+    const char *argv[] = { "--config", kconf, "enroll", forged, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "does not match"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  g_clear_pointer (&code, g_free);
+  code = foyer_test_hub_add_device (hub, "k-tls", "ev1");
+  g_assert_nonnull (strstr (code, "FYE1:"));
+  kiosk = foyer_test_kiosk_new (code, 200);
+  ids = foyer_test_kiosk_register (kiosk, 3);
+  sync = foyer_test_kiosk_sync (kiosk, "20");
+  g_assert_true (g_subprocess_wait (sync, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 0);
+  stored = foyer_test_hub_export_ids (hub, "ev1", &n);
+  g_assert_cmpuint (n, ==, 3);
+  foyer_test_hub_free (hub);
+}
+
 static void
 add_both (const char *name, GTestDataFunc func)
 {
@@ -591,6 +655,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hub/config", test_config);
   g_test_add_func ("/hub/plain-http-off-loopback", test_plain_http_off_loopback);
+  g_test_add_func ("/hub/tls-enrollment", test_tls_enrollment);
   add_both ("enroll-and-sync", test_enroll_and_sync);
   add_both ("revocation", test_revocation);
   add_both ("idempotency", test_idempotency);
