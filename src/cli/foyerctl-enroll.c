@@ -109,6 +109,16 @@ fetch_pinned_certificate (const FoyerEnrollCode *code, GError **error)
   return g_steal_pointer (&pem);
 }
 
+/* A string member of the hub's answer, NULL when absent or not a string. */
+static const char *
+answer_string (JsonObject *o, const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
 static gboolean
 read_answer (long status, GString *body, Enrollment *e, GError **error)
 {
@@ -125,10 +135,10 @@ read_answer (long status, GString *body, Enrollment *e, GError **error)
   o = json_node_get_object (json_parser_get_root (parser));
   if (status != 200) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, _("the hub refused: %s"),
-                 json_object_get_string_member_with_default (o, "error", "?"));
+                 answer_string (o, "error") != NULL ? answer_string (o, "error") : "?");
     return FALSE;
   }
-#define GET(field, name) e->field = g_strdup (json_object_get_string_member_with_default (o, name, NULL))
+#define GET(field, name) e->field = g_strdup (answer_string (o, name))
   GET (token, "token");
   GET (device, "device");
   GET (event, "event");

@@ -66,7 +66,10 @@ invalid (GError **error)
 static char *
 member (JsonObject *object, const char *name)
 {
-  const char *value = json_object_get_string_member_with_default (object, name, NULL);
+  JsonNode *node = json_object_get_member (object, name);
+  const char *value = node != NULL && JSON_NODE_HOLDS_VALUE (node)
+                      && json_node_get_value_type (node) == G_TYPE_STRING
+                      ? json_node_get_string (node) : NULL;
 
   return value != NULL && *value != '\0' && g_utf8_validate (value, -1, NULL)
          ? g_strdup (value) : NULL;

@@ -88,6 +88,19 @@ mark_invalid_utf8 (const char *data, gsize len, gboolean *had_invalid)
   return out;
 }
 
+/* A string member, or NULL when absent or of another JSON type (json-glib's
+ * get_string_member_with_default warns on objects and arrays: input from kiosks is untrusted). */
+static const char *
+string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static FoyerHubItem *
 rejected (FoyerHubItem *item, const char *reason)
 {
@@ -196,7 +209,7 @@ parse_record (JsonNode *node, const char *event, const char *device)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
-  id = json_object_get_string_member_with_default (object, "id", NULL);
+  id = string_member (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
   item->id = g_strdup (id);
@@ -207,10 +220,9 @@ parse_record (JsonNode *node, const char *event, const char *device)
   if (strstr (item->body, INVALID_MARK) != NULL || !g_utf8_validate (item->body, -1, NULL))
     return rejected (g_steal_pointer (&item), "the record holds text that is not valid UTF-8");
 
-  type = json_object_get_string_member_with_default (object, "type", "");
+  type = string_member (object, "type");
   item->type = g_strdup (type);
-  item->created_at = g_strdup (json_object_get_string_member_with_default (object, "created_at",
-                                                                           NULL));
+  item->created_at = g_strdup (string_member (object, "created_at"));
   if (g_strcmp0 (type, "registration") == 0 || g_strcmp0 (type, "check_in") == 0)
     ok = check_registration (object, event, item, &error);
   else if (g_strcmp0 (type, "lead") == 0)

@@ -507,8 +507,13 @@ enrollment_secret (SoupServerMessage *msg)
   root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                               "secret", NULL));
+  {
+    JsonNode *secret = json_object_get_member (json_node_get_object (root), "secret");
+    if (secret == NULL || !JSON_NODE_HOLDS_VALUE (secret)
+        || json_node_get_value_type (secret) != G_TYPE_STRING)
+      return NULL;
+    return g_strdup (json_node_get_string (secret));
+  }
 }
 
 static void
