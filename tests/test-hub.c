@@ -75,6 +75,20 @@ status_of (JsonNode *answer, const char *id, const char **reason)
   return NULL;
 }
 
+/* Starts hub, adds device k1 of ev1 and enrolls it: its token; *code, *url (of /v1/records). */
+static char *
+start_with_device (FoyerTestHub *hub, const char * const *env, char **code, char **url)
+{
+  char *token;
+
+  foyer_test_hub_start (hub, env);
+  *code = foyer_test_hub_add_device (hub, "k1", "ev1");
+  token = foyer_test_enroll_token (*code);
+  g_assert_nonnull (token);
+  *url = g_strconcat (hub->url, "/v1/records", NULL);
+  return token;
+}
+
 static void
 test_enroll_and_sync (gconstpointer data)
 {
@@ -170,13 +184,8 @@ test_idempotency (gconstpointer data)
 
   if (hub == NULL)
     return;
-  foyer_test_hub_start (hub, NULL);
-  code = foyer_test_hub_add_device (hub, "k1", "ev1");
-  token = foyer_test_enroll_token (code);
+  token = start_with_device (hub, NULL, &code, &url);
   g_assert_nonnull (token);
-  /* A used code gets no second token. */
-  g_assert_null (foyer_test_enroll_token (code));
-  url = g_strconcat (hub->url, "/v1/records", NULL);
   rec = record_json (id, "ev1", "trade_visitor", "Zhang San");
   batch = batch_of ((const char *[]) { rec, NULL });
 
@@ -234,10 +243,7 @@ test_too_large (gconstpointer data)
 
   if (hub == NULL)
     return;
-  foyer_test_hub_start (hub, NULL);
-  code = foyer_test_hub_add_device (hub, "k1", "ev1");
-  token = foyer_test_enroll_token (code);
-  url = g_strconcat (hub->url, "/v1/records", NULL);
+  token = start_with_device (hub, NULL, &code, &url);
   big = g_strnfill (8000, ' ');
   g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, big, strlen (big), FALSE, NULL,
                                      NULL), ==, 413);
@@ -280,10 +286,7 @@ test_queue_full (gconstpointer data)
 
   if (hub == NULL)
     return;
-  foyer_test_hub_start (hub, env);
-  code = foyer_test_hub_add_device (hub, "k1", "ev1");
-  token = foyer_test_enroll_token (code);
-  url = g_strconcat (hub->url, "/v1/records", NULL);
+  token = start_with_device (hub, env, &code, &url);
   rec = record_json (id, "ev1", "trade_visitor", "Li Si");
   batch = batch_of ((const char *[]) { rec, NULL });
   first = (Request) { url, token, batch, 0 };
@@ -311,10 +314,7 @@ test_validation (gconstpointer data)
 
   if (hub == NULL)
     return;
-  foyer_test_hub_start (hub, NULL);
-  code = foyer_test_hub_add_device (hub, "k1", "ev1");
-  token = foyer_test_enroll_token (code);
-  url = g_strconcat (hub->url, "/v1/records", NULL);
+  token = start_with_device (hub, NULL, &code, &url);
   good = record_json (good_id, "ev1", "trade_visitor", "Wang Wu");
   bad = record_json (bad_id, "ev1", "astronaut", "Zhao Liu");
   utf = record_json (utf_id, "ev1", "trade_visitor", "Bad \xff\xfe name");
@@ -415,10 +415,7 @@ test_sigterm_finishes_batches (gconstpointer data)
 
   if (hub == NULL)
     return;
-  foyer_test_hub_start (hub, env);
-  code = foyer_test_hub_add_device (hub, "k1", "ev1");
-  token = foyer_test_enroll_token (code);
-  url = g_strconcat (hub->url, "/v1/records", NULL);
+  token = start_with_device (hub, env, &code, &url);
   rec = record_json (id, "ev1", "trade_visitor", "Zhou Ba");
   batch = batch_of ((const char *[]) { rec, NULL });
   req = (Request) { url, token, batch, 0 };

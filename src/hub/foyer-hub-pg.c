@@ -628,6 +628,28 @@ item_column (FoyerHubItem *item, int column)
   }
 }
 
+/* Reserves n values of event's change sequence, locking the event's row until COMMIT: *base
+ * receives the value before the first one. */
+static gboolean
+bump_event_seq (PGconn *conn, const char *event, guint n, gint64 *base, GError **error)
+{
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  const char *params[] = { event, count };
+  PGresult *res = query (conn, SQL_EVENT_BUMP, error, 2, params);
+
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0) {
+    PQclear (res);
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub", event);
+    return FALSE;
+  }
+  *base = value_int (res, 0, 0);
+  PQclear (res);
+  return TRUE;
+}
+
 /* Inserts the PENDING items; marks them ACCEPTED (returned by the INSERT) or DUPLICATE. */
 static gboolean
 insert_pending (PGconn *conn, const char *event, const char *device, const char *received_at,
@@ -636,21 +658,13 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
   GString *cols[N_COLS] = { NULL };
   g_autoptr(GString) accepted = g_string_new ("{");
   g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *count = g_strdup_printf ("%u", items->len);
-  const char *bump[] = { event, count };
   g_autofree char *base = NULL;
+  gint64 first;
   PGresult *res;
 
-  if ((res = query (conn, SQL_EVENT_BUMP, error, 2, bump)) == NULL)
+  if (!bump_event_seq (conn, event, items->len, &first, error))
     return FALSE;
-  if (PQntuples (res) == 0) {
-    PQclear (res);
-    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
-                 "no event “%s” at this hub", event);
-    return FALSE;
-  }
-  base = value_dup (res, 0, 0);
-  PQclear (res);
+  base = g_strdup_printf ("%" G_GINT64_FORMAT, first);
 
   for (int c = 0; c < N_COLS; c++)
     cols[c] = g_string_new ("{");
@@ -770,21 +784,11 @@ put_preregs (PGconn *conn, const char *event, GPtrArray *items, guint *inserted,
              guint *updated, GError **error)
 {
   g_autofree char *now = foyer_timestamp_now ();
-  g_autofree char *count = g_strdup_printf ("%u", items->len);
-  const char *bump[] = { event, count };
   gint64 base;
   PGresult *res;
 
-  if ((res = query (conn, SQL_EVENT_BUMP, error, 2, bump)) == NULL)
+  if (!bump_event_seq (conn, event, items->len, &base, error))
     return FALSE;
-  if (PQntuples (res) == 0) {
-    PQclear (res);
-    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
-                 "no event “%s” at this hub", event);
-    return FALSE;
-  }
-  base = value_int (res, 0, 0);
-  PQclear (res);
   for (guint i = 0; i < items->len; i++) {
     FoyerHubItem *item = g_ptr_array_index (items, i);
     g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, base + i + 1);
