@@ -31,6 +31,7 @@ static const FoyerctlCommand commands[] = {
   { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
   { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
   { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
+  { "enroll", N_("Connect this kiosk to head office with an enrollment code"), foyerctl_cmd_enroll },
 };
 
 static void

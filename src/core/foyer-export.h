@@ -74,4 +74,14 @@ char     *foyer_vcard_escape        (const char        *value);
 void      foyer_vcard_append_line   (GString           *out,
                                      const char        *line);
 
+/* The hub's export (foyer-hub export) writes the same files from wire JSON: the CSV header row
+ * (nothing for the other formats), then one registration at a time (a purged one is skipped in
+ * vCards). */
+void      foyer_export_append_header       (GString                 *out,
+                                            FoyerExportFormat        format,
+                                            FoyerExportFlags         flags);
+gboolean  foyer_export_append_registration (GString                 *out,
+                                            FoyerExportFormat        format,
+                                            const FoyerRegistration *reg);
+
 G_END_DECLS

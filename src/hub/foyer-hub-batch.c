@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-hub-batch.c: parsing and validating a batch of records at the hub.
+ *
+ * Validation is the core's (foyer_registration_from_json + foyer_registration_validate, and
+ * foyer_lead_validate), so the hub accepts exactly what a kiosk store would. Invalid UTF-8 is
+ * found per record: before parsing, every byte that is not part of valid UTF-8 is replaced by
+ * the noncharacter U+FDD0, which json-glib parses like any character, and a record containing it
+ * is rejected. (json-glib would otherwise refuse the whole document.)
+ */
+#define G_LOG_DOMAIN "foyer-hub"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "foyer-hub-batch.h"
+#include "foyer-badge-code.h"
+#include "foyer-record.h"
+
+G_DEFINE_QUARK (foyer-hub-batch-error-quark, foyer_hub_batch_error)
+
+/* Here rather than in foyer-hub-storage.c: the fuzz target links this file alone. */
+void
+foyer_hub_item_free (FoyerHubItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->id);
+  g_free (item->type);
+  g_free (item->created_at);
+  g_free (item->category);
+  g_free (item->booth);
+  g_free (item->body);
+  g_free (item->reason);
+  g_free (item);
+}
+
+#define INVALID_MARK "\xef\xb7\x90"   /* U+FDD0 */
+
+/* Depth of [ and { outside strings: json-glib has no limit of its own. */
+static gboolean
+depth_ok (const char *data, gsize len)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++) {
+    char c = data[i];
+
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      if (++depth > FOYER_HUB_BATCH_MAX_DEPTH)
+        return FALSE;
+    } else if (c == ']' || c == '}') {
+      depth--;
+    }
+  }
+  return TRUE;
+}
+
+/* data with each byte outside valid UTF-8 (and each NUL) replaced by U+FDD0. */
+static GString *
+mark_invalid_utf8 (const char *data, gsize len, gboolean *had_invalid)
+{
+  GString *out = g_string_sized_new (len + 16);
+  const char *p = data;
+  const char *end = data + len;
+
+  *had_invalid = FALSE;
+  while (p < end) {
+    const char *valid_end = NULL;
+
+    if (g_utf8_validate (p, end - p, &valid_end)) {
+      g_string_append_len (out, p, end - p);
+      break;
+    }
+    g_string_append_len (out, p, valid_end - p);
+    g_string_append (out, INVALID_MARK);
+    *had_invalid = TRUE;
+    p = valid_end + 1;
+  }
+  return out;
+}
+
+/* A string member, or NULL when absent or of another JSON type (json-glib's
+ * get_string_member_with_default warns on objects and arrays: input from kiosks is untrusted). */
+static const char *
+string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static FoyerHubItem *
+rejected (FoyerHubItem *item, const char *reason)
+{
+  item->status = FOYER_HUB_ITEM_REJECTED;
+  g_free (item->reason);
+  item->reason = g_strdup (reason);
+  return item;
+}
+
+static gboolean
+event_matches (const char *record_event, const char *event)
+{
+  return record_event == NULL || g_ascii_strcasecmp (record_event, event) == 0;
+}
+
+static gboolean
+check_registration (JsonObject *object, const char *event, FoyerHubItem *item, GError **error)
+{
+  g_autoptr(FoyerRegistration) reg = foyer_registration_from_json (object, error);
+
+  if (reg == NULL)
+    return FALSE;
+  if (!event_matches (reg->event, event)) {
+    g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                 "the record is for event “%s”, not this device's event “%s”", reg->event, event);
+    return FALSE;
+  }
+  if (reg->event == NULL)
+    reg->event = g_strdup (event);
+  if (!foyer_registration_validate (reg, error))
+    return FALSE;
+  item->category = g_strdup (reg->category);
+  return TRUE;
+}
+
+static gboolean
+read_member (JsonObject *object, const char *name, char **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING) {
+    g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                 "“%s” must be a string", name);
+    return FALSE;
+  }
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+check_lead (JsonObject *object, const char *event, FoyerHubItem *item, GError **error)
+{
+  g_autoptr(FoyerLead) lead = foyer_lead_new ();
+  JsonNode *answers = json_object_get_member (object, "answers_json");
+  JsonNode *visitor = json_object_get_member (object, "visitor");
+
+  if (!read_member (object, "registration_id", &lead->registration_id, error) ||
+      !read_member (object, "event", &lead->event, error) ||
+      !read_member (object, "kiosk_id", &lead->kiosk_id, error) ||
+      !read_member (object, "created_at", &lead->created_at, error) ||
+      !read_member (object, "booth", &lead->booth, error) ||
+      !read_member (object, "staff_id", &lead->staff_id, error) ||
+      !read_member (object, "rating", &lead->rating, error) ||
+      !read_member (object, "notes", &lead->notes, error))
+    return FALSE;
+  if (!event_matches (lead->event, event)) {
+    g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                 "the record is for event “%s”, not this device's event “%s”", lead->event,
+                 event);
+    return FALSE;
+  }
+  if (lead->event == NULL)
+    lead->event = g_strdup (event);
+  if (answers != NULL && !JSON_NODE_HOLDS_NULL (answers))
+    lead->answers_json = JSON_NODE_HOLDS_OBJECT (answers) ? json_to_string (answers, FALSE)
+                                                          : g_strdup ("not an object");
+  if (!foyer_lead_validate (lead, error))
+    return FALSE;
+  if (visitor != NULL && !JSON_NODE_HOLDS_NULL (visitor)) {
+    g_autoptr(FoyerHubItem) scratch = g_new0 (FoyerHubItem, 1);
+
+    if (!JSON_NODE_HOLDS_OBJECT (visitor)) {
+      g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                   "“visitor” must be an object");
+      return FALSE;
+    }
+    if (!check_registration (json_node_get_object (visitor), event, scratch, error))
+      return FALSE;
+  }
+  item->booth = g_strdup (lead->booth);
+  return TRUE;
+}
+
+/* One record: its item, REJECTED with the reason when it breaks a rule. NULL: no string id. */
+static FoyerHubItem *
+parse_record (JsonNode *node, const char *event, const char *device)
+{
+  g_autoptr(FoyerHubItem) item = g_new0 (FoyerHubItem, 1);
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *id, *type;
+  gboolean ok;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  id = string_member (object, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
+  item->id = g_strdup (id);
+  if (strlen (id) > 64 || strstr (id, INVALID_MARK) != NULL)
+    return rejected (g_steal_pointer (&item), "the record id is not a UUID");
+
+  item->body = json_to_string (node, FALSE);
+  if (strstr (item->body, INVALID_MARK) != NULL || !g_utf8_validate (item->body, -1, NULL))
+    return rejected (g_steal_pointer (&item), "the record holds text that is not valid UTF-8");
+
+  type = string_member (object, "type");
+  item->type = g_strdup (type);
+  item->created_at = g_strdup (string_member (object, "created_at"));
+  if (g_strcmp0 (type, "registration") == 0 || g_strcmp0 (type, "check_in") == 0)
+    ok = check_registration (object, event, item, &error);
+  else if (g_strcmp0 (type, "lead") == 0)
+    ok = check_lead (object, event, item, &error);
+  else
+    return rejected (g_steal_pointer (&item), "unknown record type");
+  if (!ok)
+    return rejected (g_steal_pointer (&item), error->message);
+
+  /* The hub's stamp: which enrolled device delivered the record. */
+  json_object_set_string_member (object, "device", device);
+  g_free (item->body);
+  item->body = json_to_string (node, FALSE);
+  item->status = FOYER_HUB_ITEM_PENDING;
+  return g_steal_pointer (&item);
+}
+
+static JsonArray *
+records_of (JsonNode *root, GError **error)
+{
+  JsonNode *records;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (records = json_object_get_member (json_node_get_object (root), "records")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (records)) {
+    g_set_error_literal (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                         "the body is not a JSON object with a “records” array");
+    return NULL;
+  }
+  if (json_array_get_length (json_node_get_array (records)) > FOYER_HUB_BATCH_MAX_RECORDS) {
+    g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_TOO_MANY,
+                 "more than %d records in one batch", FOYER_HUB_BATCH_MAX_RECORDS);
+    return NULL;
+  }
+  return json_node_get_array (records);
+}
+
+GPtrArray *
+foyer_hub_batch_parse (const char *data, gsize len, const char *event, const char *device,
+                       GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean had_invalid;
+  JsonArray *records;
+
+  g_return_val_if_fail (event != NULL && device != NULL, NULL);
+
+  if (!depth_ok (data, len)) {
+    g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                 "the body nests deeper than %d levels", FOYER_HUB_BATCH_MAX_DEPTH);
+    return NULL;
+  }
+  text = mark_invalid_utf8 (data, len, &had_invalid);
+  if (!json_parser_load_from_data (parser, text->str, text->len, &local)) {
+    g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                 "the body is not JSON: %s", local->message);
+    return NULL;
+  }
+  if ((records = records_of (json_parser_get_root (parser), error)) == NULL)
+    return NULL;
+
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
+  for (guint i = 0; i < json_array_get_length (records); i++) {
+    JsonNode *node = json_array_get_element (records, i);
+    FoyerHubItem *item;
+
+    if ((item = parse_record (node, event, device)) != NULL)
+      g_ptr_array_add (items, item);
+  }
+  return g_steal_pointer (&items);
+}
+
+static const char *
+status_name (FoyerHubItemStatus status)
+{
+  switch (status) {
+  case FOYER_HUB_ITEM_ACCEPTED: return "accepted";
+  case FOYER_HUB_ITEM_DUPLICATE: return "duplicate";
+  case FOYER_HUB_ITEM_REJECTED: return "rejected";
+  default: return NULL;
+  }
+}
+
+char *
+foyer_hub_batch_answer (GPtrArray *items)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    const char *status = status_name (item->status);
+
+    if (status == NULL)
+      continue;
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "id");
+    json_builder_add_string_value (builder, item->id);
+    json_builder_set_member_name (builder, "status");
+    json_builder_add_string_value (builder, status);
+    if (item->status == FOYER_HUB_ITEM_REJECTED && item->reason != NULL) {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, item->reason);
+    }
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-hub-main.c: `foyer-hub [--config FILE] COMMAND …`, the head-office service and its tools. */
+#define G_LOG_DOMAIN "foyer-hub"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "foyer-hub-cli.h"
+#include "foyer-version.h"
+
+static int cmd_help (FoyerHubContext *ctx, int argc, char **argv);
+
+static const struct {
+  const char         *name;
+  const char         *summary;
+  FoyerHubCommandFunc func;
+} commands[] = {
+  { "help", N_("Show the commands and what they do"), cmd_help },
+  { "serve", N_("Run the service kiosks sync with"), foyer_hub_cmd_serve },
+  { "config", N_("Show the effective configuration or check a file"), foyer_hub_cmd_config },
+  { "event", N_("Add or list events (add ID [--name NAME] | list)"), foyer_hub_cmd_event },
+  { "device", N_("Add, list or revoke devices (add NAME --event E | list | revoke NAME)"),
+    foyer_hub_cmd_device },
+  { "import", N_("Load pre-registered attendees of an event from CSV or JSON lines"),
+    foyer_hub_cmd_import },
+  { "export", N_("Write an event's records as CSV, vCard or JSON lines"), foyer_hub_cmd_export },
+  { "stats", N_("Count an event's records by type, category, device and hour"),
+    foyer_hub_cmd_stats },
+  { "outbox", N_("List records waiting to be forwarded to the CRM; requeue refused ones"),
+    foyer_hub_cmd_outbox },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "Usage: foyer-hub [--config FILE] COMMAND [OPTIONS…]\n"
+                   "       foyer-hub --version\n\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “foyer-hub COMMAND --help” for the options of one command."));
+}
+
+static int
+cmd_help (FoyerHubContext *ctx, int argc, char **argv)
+{
+  print_usage (stdout);
+  return FOYER_HUB_EXIT_OK;
+}
+
+gboolean
+foyer_hub_parse_options (FoyerHubContext *ctx, const char *command, const char *parameter_string,
+                         const char *summary, const GOptionEntry *entries, int *argc,
+                         char ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *param = g_strdup_printf ("%s%s%s", command, parameter_string ? " " : "",
+                                            parameter_string ? parameter_string : "");
+  const GOptionEntry common[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read the configuration from FILE"), N_("FILE") },
+    { NULL }
+  };
+
+  context = g_option_context_new (param);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error)) {
+    g_printerr ("foyer-hub %s: %s\n", command, error->message);
+    g_printerr (_("Run “foyer-hub %s --help” for the options.\n"), command);
+    return FALSE;
+  }
+  if (config_path != NULL) {
+    g_free (ctx->config_path);
+    ctx->config_path = g_steal_pointer (&config_path);
+    g_clear_object (&ctx->config);
+    g_clear_object (&ctx->storage);
+  }
+  return TRUE;
+}
+
+FoyerHubConfig *
+foyer_hub_get_config (FoyerHubContext *ctx)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *warnings;
+
+  if (ctx->config != NULL)
+    return ctx->config;
+  ctx->config = foyer_hub_config_load (ctx->config_path, &error);
+  if (ctx->config == NULL) {
+    g_printerr ("foyer-hub: %s\n", error->message);
+    return NULL;
+  }
+  warnings = foyer_hub_config_get_warnings (ctx->config);
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr ("foyer-hub: %s\n", (const char *) g_ptr_array_index (warnings, i));
+  return ctx->config;
+}
+
+FoyerHubStorage *
+foyer_hub_get_storage (FoyerHubContext *ctx, guint connections)
+{
+  FoyerHubConfig *config = foyer_hub_get_config (ctx);
+  g_autofree char *database = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (config == NULL)
+    return NULL;
+  if (ctx->storage != NULL)
+    return ctx->storage;
+  database = foyer_hub_config_get_database (config);
+  ctx->storage = foyer_hub_storage_open (database, connections, &error);
+  if (ctx->storage == NULL)
+    g_printerr (_("foyer-hub: cannot open the hub database: %s\n"), error->message);
+  return ctx->storage;
+}
+
+static int
+run_command (FoyerHubContext *ctx, int argc, char **argv)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, argv[0]) == 0)
+      return commands[i].func (ctx, argc, argv);
+  g_printerr (_("foyer-hub: unknown command “%s”\n"), argv[0]);
+  print_usage (stderr);
+  return FOYER_HUB_EXIT_USAGE;
+}
+
+int
+main (int argc, char **argv)
+{
+  FoyerHubContext ctx = { NULL, NULL, NULL };
+  int first = 1;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") ? g_getenv ("FOYER_LOCALEDIR")
+                                                                : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  while (first < argc && argv[first][0] == '-') {
+    const char *arg = argv[first];
+
+    if (strcmp (arg, "--version") == 0 || strcmp (arg, "-V") == 0) {
+      g_print ("foyer-hub %s\n", foyer_get_version ());
+      return FOYER_HUB_EXIT_OK;
+    } else if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0) {
+      print_usage (stdout);
+      return FOYER_HUB_EXIT_OK;
+    } else if ((strcmp (arg, "--config") == 0 || strcmp (arg, "-c") == 0) && first + 1 < argc) {
+      g_free (ctx.config_path);
+      ctx.config_path = g_strdup (argv[first + 1]);
+      first += 2;
+    } else if (g_str_has_prefix (arg, "--config=")) {
+      g_free (ctx.config_path);
+      ctx.config_path = g_strdup (arg + strlen ("--config="));
+      first += 1;
+    } else {
+      g_printerr (_("foyer-hub: unknown option %s\n"), arg);
+      print_usage (stderr);
+      return FOYER_HUB_EXIT_USAGE;
+    }
+  }
+  if (first >= argc) {
+    print_usage (stderr);
+    return FOYER_HUB_EXIT_USAGE;
+  }
+  status = run_command (&ctx, argc - first, argv + first);
+  g_clear_object (&ctx.storage);
+  g_clear_object (&ctx.config);
+  g_free (ctx.config_path);
+  return status;
+}

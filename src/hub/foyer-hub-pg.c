@@ -1,0 +1,960 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-hub-pg.c: FoyerHubStorage on PostgreSQL 15 through libpq.
+ *
+ * A pool of connections, each with every statement of sql[] prepared once. A batch is one
+ * transaction: the event's row is locked by bumping its change sequence (UPDATE … RETURNING),
+ * which orders concurrent batches of one event across hub processes, then all records go in one
+ * INSERT … SELECT FROM unnest(…) ON CONFLICT (id) DO NOTHING RETURNING id. The schema has the
+ * same numbered migrations as the SQLite implementation, applied under an advisory lock so that
+ * hubs starting together migrate once.
+ */
+#define G_LOG_DOMAIN "foyer-hub"
+
+#include "config.h"
+
+#include <libpq-fe.h>
+
+#include "foyer-hub-pg.h"
+#include "foyer-record.h"
+
+/* ---- all SQL of this implementation ---- */
+
+static const char *const migrations[] = {
+  /* 1: events, devices, records, idempotency, forwarding */
+  "CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, signing_key TEXT, verify_key TEXT,"
+  "  last_seq BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
+  "CREATE TABLE devices (name TEXT PRIMARY KEY, event TEXT NOT NULL REFERENCES events(id),"
+  "  mode TEXT NOT NULL, booth TEXT, prints BOOLEAN NOT NULL DEFAULT FALSE,"
+  "  created_at TEXT NOT NULL, secret_hash TEXT UNIQUE, enroll_expires_at TEXT, enrolled_at TEXT,"
+  "  token_hash TEXT UNIQUE, revoked_at TEXT, last_seen_at TEXT, last_address TEXT,"
+  "  software_version TEXT, pending_reported BIGINT);"
+  "CREATE TABLE records (id TEXT PRIMARY KEY, event TEXT NOT NULL, type TEXT NOT NULL,"
+  "  device TEXT, created_at TEXT, received_at TEXT NOT NULL, category TEXT, booth TEXT,"
+  "  seq BIGINT NOT NULL, body TEXT NOT NULL);"
+  "CREATE UNIQUE INDEX records_event_seq ON records (event, seq);"
+  "CREATE TABLE preregistrations (id TEXT PRIMARY KEY, event TEXT NOT NULL, badge_code TEXT,"
+  "  seq BIGINT NOT NULL, updated_at TEXT NOT NULL, body TEXT NOT NULL);"
+  "CREATE UNIQUE INDEX preregistrations_event_seq ON preregistrations (event, seq);"
+  "CREATE TABLE idempotency (device TEXT NOT NULL, key TEXT NOT NULL, answer TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
+  "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_at TEXT NOT NULL, last_error TEXT, dead BOOLEAN NOT NULL DEFAULT FALSE);",
+};
+
+typedef enum {
+  SQL_EVENT_ADD,
+  SQL_EVENT_GET,
+  SQL_EVENT_LIST,
+  SQL_EVENT_BUMP,
+  SQL_DEVICE_ADD,
+  SQL_DEVICE_BY_SECRET,
+  SQL_DEVICE_ENROLL,
+  SQL_DEVICE_BY_TOKEN,
+  SQL_DEVICE_TOUCH,
+  SQL_DEVICE_LIST,
+  SQL_DEVICE_REVOKE,
+  SQL_IDEM_GET,
+  SQL_IDEM_PUT,
+  SQL_IDEM_PURGE,
+  SQL_RECORDS_INSERT,
+  SQL_RECORDS_EXISTING,
+  SQL_FORWARD_QUEUE,
+  SQL_PREREG_PUT,
+  SQL_RECORDS_ALL,
+  SQL_PREREGS_ALL,
+  SQL_STATS,
+  SQL_FORWARD_TAKE,
+  SQL_FORWARD_DONE,
+  SQL_FORWARD_FAILED,
+  SQL_FORWARD_LIST,
+  SQL_FORWARD_REQUEUE,
+  N_SQL
+} SqlId;
+
+#define DEVICE_COLUMNS "name, event, mode, booth, prints::int, created_at, enroll_expires_at," \
+  " enrolled_at, revoked_at, last_seen_at, last_address, software_version, pending_reported"
+
+static const char *const sql[N_SQL] = {
+  [SQL_EVENT_ADD] = "INSERT INTO events (id, name, signing_key, verify_key, created_at)"
+                    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+  [SQL_EVENT_GET] = "SELECT id, name, signing_key, verify_key, last_seq FROM events WHERE id = $1",
+  [SQL_EVENT_LIST] = "SELECT id, name, NULL, verify_key, last_seq FROM events ORDER BY id",
+  [SQL_EVENT_BUMP] = "UPDATE events SET last_seq = last_seq + $2::bigint WHERE id = $1"
+                     " RETURNING last_seq - $2::bigint",
+  [SQL_DEVICE_ADD] = "INSERT INTO devices (name, event, mode, booth, prints, created_at,"
+                     " secret_hash, enroll_expires_at) VALUES ($1, $2, $3, $4, $5::int::boolean,"
+                     " $6, $7, $8) ON CONFLICT (name) DO NOTHING",
+  [SQL_DEVICE_BY_SECRET] = "SELECT " DEVICE_COLUMNS " FROM devices WHERE secret_hash = $1"
+                           " FOR UPDATE",
+  [SQL_DEVICE_ENROLL] = "UPDATE devices SET token_hash = $2, enrolled_at = $3"
+                        " WHERE secret_hash = $1 AND enrolled_at IS NULL",
+  [SQL_DEVICE_BY_TOKEN] = "SELECT " DEVICE_COLUMNS " FROM devices WHERE token_hash = $1",
+  [SQL_DEVICE_TOUCH] = "UPDATE devices SET last_seen_at = $2, last_address = $3,"
+                       " software_version = coalesce($4, software_version) WHERE name = $1",
+  [SQL_DEVICE_LIST] = "SELECT " DEVICE_COLUMNS " FROM devices ORDER BY event, name",
+  [SQL_DEVICE_REVOKE] = "UPDATE devices SET revoked_at = coalesce(revoked_at, $2),"
+                        " token_hash = NULL, secret_hash = NULL WHERE name = $1",
+  [SQL_IDEM_GET] = "SELECT answer FROM idempotency WHERE device = $1 AND key = $2"
+                   " AND created_at >= $3",
+  [SQL_IDEM_PUT] = "INSERT INTO idempotency (device, key, answer, created_at)"
+                   " VALUES ($1, $2, $3, $4) ON CONFLICT (device, key) DO UPDATE"
+                   " SET answer = excluded.answer, created_at = excluded.created_at",
+  [SQL_IDEM_PURGE] = "DELETE FROM idempotency WHERE created_at < $1",
+  [SQL_RECORDS_INSERT] = "INSERT INTO records (id, event, type, device, created_at, received_at,"
+                         " category, booth, seq, body)"
+                         " SELECT u.id, $1, u.type, $2, u.created_at, $3, u.category, u.booth,"
+                         "  $4::bigint + u.n, u.body"
+                         " FROM unnest($5::text[], $6::text[], $7::text[], $8::text[],"
+                         "  $9::text[], $10::text[]) WITH ORDINALITY"
+                         "  AS u (id, type, created_at, category, booth, body, n) WHERE u.id IS NOT NULL"
+                         " ON CONFLICT (id) DO NOTHING RETURNING id",
+  [SQL_RECORDS_EXISTING] = "SELECT id FROM records WHERE id = ANY ($1::text[])",
+  [SQL_FORWARD_QUEUE] = "INSERT INTO forward_outbox (record_id, next_at)"
+                        " SELECT unnest($1::text[]), '' ON CONFLICT (record_id) DO NOTHING",
+  [SQL_PREREG_PUT] = "INSERT INTO preregistrations AS p (id, event, badge_code, seq, updated_at,"
+                     " body) VALUES ($1, $2, $3, $4::bigint, $5, $6) ON CONFLICT (id) DO UPDATE"
+                     " SET seq = excluded.seq, updated_at = excluded.updated_at,"
+                     "  body = excluded.body WHERE p.body <> excluded.body"
+                     " RETURNING (xmax = 0)::int",
+  [SQL_RECORDS_ALL] = "SELECT type, body, device, seq FROM records WHERE event = $1"
+                      " AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR booth = $3)"
+                      " ORDER BY seq",
+  [SQL_PREREGS_ALL] = "SELECT 'preregistration', body, NULL, seq FROM preregistrations"
+                      " WHERE event = $1 ORDER BY seq",
+  [SQL_STATS] = "SELECT 'type', type, count(*) FROM records WHERE event = $1 GROUP BY type"
+                " UNION ALL SELECT 'category', category, count(*) FROM records"
+                "  WHERE event = $1 AND category IS NOT NULL GROUP BY category"
+                " UNION ALL SELECT 'device', device, count(*) FROM records WHERE event = $1"
+                "  GROUP BY device"
+                " UNION ALL SELECT 'hour', substr(created_at, 1, 13), count(*) FROM records"
+                "  WHERE event = $1 GROUP BY substr(created_at, 1, 13) ORDER BY 1, 2",
+  [SQL_FORWARD_TAKE] = "SELECT f.record_id, r.event, r.body, f.attempts, f.last_error,"
+                       " f.dead::int FROM forward_outbox f JOIN records r ON r.id = f.record_id"
+                       " WHERE NOT f.dead AND f.next_at <= $1 ORDER BY r.received_at, r.seq"
+                       " LIMIT $2::int FOR UPDATE OF f SKIP LOCKED",
+  [SQL_FORWARD_DONE] = "DELETE FROM forward_outbox WHERE record_id = $1",
+  [SQL_FORWARD_FAILED] = "UPDATE forward_outbox SET attempts = attempts + 1, last_error = $2,"
+                         " next_at = $3, dead = $4::int::boolean WHERE record_id = $1",
+  [SQL_FORWARD_LIST] = "SELECT f.record_id, r.event, r.body, f.attempts, f.last_error,"
+                       " f.dead::int FROM forward_outbox f JOIN records r ON r.id = f.record_id"
+                       " WHERE f.dead = $1::int::boolean ORDER BY r.received_at, r.seq",
+  [SQL_FORWARD_REQUEUE] = "UPDATE forward_outbox SET dead = FALSE, attempts = 0, next_at = ''"
+                          " WHERE dead",
+};
+
+struct _FoyerHubPg {
+  GObject      parent_instance;
+  char        *conninfo;
+  GAsyncQueue *pool;        /* PGconn * */
+  GPtrArray   *all;
+};
+
+static void foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerHubPg, foyer_hub_pg, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FOYER_HUB_TYPE_STORAGE,
+                                                      foyer_hub_pg_storage_init))
+
+static gboolean
+fail_conn (PGconn *conn, GError **error)
+{
+  g_autofree char *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
+
+  g_set_error (error, FOYER_HUB_STORAGE_ERROR,
+               PQstatus (conn) == CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_FAILED
+                                                : FOYER_HUB_STORAGE_ERROR_UNAVAILABLE,
+               "PostgreSQL: %s", message);
+  return FALSE;
+}
+
+/* Runs a prepared statement with text parameters; NULL (error set) unless it succeeded. */
+static PGresult *
+query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
+{
+  char name[16];
+  PGresult *res;
+  ExecStatusType status;
+
+  g_snprintf (name, sizeof name, "s%d", (int) id);
+  res = PQexecPrepared (conn, name, n, params, NULL, NULL, 0);
+  status = PQresultStatus (res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+    const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR,
+                 PQstatus (conn) != CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_UNAVAILABLE
+                 : g_strcmp0 (state, "23505") == 0 ? FOYER_HUB_STORAGE_ERROR_EXISTS
+                                                   : FOYER_HUB_STORAGE_ERROR_FAILED,
+                 "PostgreSQL: %s", message);
+    PQclear (res);
+    return NULL;
+  }
+  return res;
+}
+
+static gboolean
+command (PGconn *conn, const char *text, GError **error)
+{
+  PGresult *res = PQexec (conn, text);
+  gboolean ok = PQresultStatus (res) == PGRES_COMMAND_OK
+                || PQresultStatus (res) == PGRES_TUPLES_OK;
+
+  if (!ok) {
+    g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_FAILED,
+                 "PostgreSQL: %s", message);
+  }
+  PQclear (res);
+  return ok;
+}
+
+static gboolean
+migrate (PGconn *conn, GError **error)
+{
+  PGresult *res;
+  int version = 0;
+
+  if (!command (conn, "BEGIN", error))
+    return FALSE;
+  /* 0x466f796572: "Foyer": one migrating hub at a time. */
+  if (!command (conn, "SELECT pg_advisory_xact_lock(302220289394);"
+                      "CREATE TABLE IF NOT EXISTS foyer_hub_schema (version INTEGER NOT NULL);",
+                error))
+    goto fail;
+  res = PQexec (conn, "SELECT coalesce(max(version), 0) FROM foyer_hub_schema");
+  if (PQresultStatus (res) == PGRES_TUPLES_OK)
+    version = atoi (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  for (guint i = version; i < G_N_ELEMENTS (migrations); i++) {
+    g_autofree char *set = g_strdup_printf ("DELETE FROM foyer_hub_schema;"
+                                            " INSERT INTO foyer_hub_schema VALUES (%u)", i + 1);
+    if (!command (conn, migrations[i], error) || !command (conn, set, error))
+      goto fail;
+  }
+  return command (conn, "COMMIT", error);
+
+fail:
+  command (conn, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+static PGconn *
+conn_open (const char *conninfo, GError **error)
+{
+  PGconn *conn = PQconnectdb (conninfo);
+
+  if (PQstatus (conn) != CONNECTION_OK) {
+    fail_conn (conn, error);
+    PQfinish (conn);
+    return NULL;
+  }
+  /* Quiet NOTICEs (they would go to stderr); errors still come back in results. */
+  command (conn, "SET client_min_messages = warning", NULL);
+  return conn;
+}
+
+static gboolean
+conn_prepare (PGconn *conn, GError **error)
+{
+  for (int i = 0; i < N_SQL; i++) {
+    char name[16];
+    PGresult *res;
+
+    g_snprintf (name, sizeof name, "s%d", i);
+    res = PQprepare (conn, name, sql[i], 0, NULL);
+    if (PQresultStatus (res) != PGRES_COMMAND_OK) {
+      g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+      g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_FAILED,
+                   "PostgreSQL: preparing statement %d: %s", i, message);
+      PQclear (res);
+      return FALSE;
+    }
+    PQclear (res);
+  }
+  return TRUE;
+}
+
+FoyerHubPg *
+foyer_hub_pg_open (const char *conninfo, guint connections, GError **error)
+{
+  g_autoptr(FoyerHubPg) self = g_object_new (FOYER_HUB_TYPE_PG, NULL);
+
+  self->conninfo = g_strdup (conninfo);
+  for (guint i = 0; i < connections; i++) {
+    PGconn *conn = conn_open (conninfo, error);
+
+    if (conn == NULL)
+      return NULL;
+    g_ptr_array_add (self->all, conn);
+    if (i == 0 && !migrate (conn, error))
+      return NULL;
+    if (!conn_prepare (conn, error))
+      return NULL;
+    g_async_queue_push (self->pool, conn);
+  }
+  return g_steal_pointer (&self);
+}
+
+static void
+foyer_hub_pg_finalize (GObject *object)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (object);
+
+  g_async_queue_unref (self->pool);
+  g_ptr_array_unref (self->all);
+  g_free (self->conninfo);
+  G_OBJECT_CLASS (foyer_hub_pg_parent_class)->finalize (object);
+}
+
+static void
+foyer_hub_pg_class_init (FoyerHubPgClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = foyer_hub_pg_finalize;
+}
+
+static void
+foyer_hub_pg_init (FoyerHubPg *self)
+{
+  self->pool = g_async_queue_new ();
+  self->all = g_ptr_array_new_with_free_func ((GDestroyNotify) PQfinish);
+}
+
+/* A connection from the pool; one that the server dropped is reset (and re-prepared) first. */
+static PGconn *
+acquire (FoyerHubPg *self)
+{
+  PGconn *conn = g_async_queue_pop (self->pool);
+
+  if (PQstatus (conn) != CONNECTION_OK) {
+    PQreset (conn);
+    if (PQstatus (conn) == CONNECTION_OK) {
+      command (conn, "SET client_min_messages = warning", NULL);
+      conn_prepare (conn, NULL);
+    }
+  }
+  return conn;
+}
+
+static void
+release (FoyerHubPg *self, PGconn *conn)
+{
+  if (PQtransactionStatus (conn) != PQTRANS_IDLE)
+    command (conn, "ROLLBACK", NULL);
+  g_async_queue_push (self->pool, conn);
+}
+
+static char *
+value_dup (PGresult *res, int row, int column)
+{
+  return PQgetisnull (res, row, column) ? NULL : g_strdup (PQgetvalue (res, row, column));
+}
+
+static gint64
+value_int (PGresult *res, int row, int column)
+{
+  return PQgetisnull (res, row, column) ? -1 : g_ascii_strtoll (PQgetvalue (res, row, column),
+                                                                NULL, 10);
+}
+
+/* One statement in its own (implicit) transaction. */
+static gboolean
+write_one (FoyerHubPg *self, SqlId id, int *changes, GError **error, int n,
+           const char *const *params)
+{
+  PGconn *conn = acquire (self);
+  PGresult *res = query (conn, id, error, n, params);
+
+  if (res != NULL && changes != NULL)
+    *changes = atoi (PQcmdTuples (res));
+  PQclear (res);
+  release (self, conn);
+  return res != NULL;
+}
+
+static const char *
+pg_kind (FoyerHubStorage *storage)
+{
+  return "postgresql";
+}
+
+/* ---- events ---- */
+
+static gboolean
+pg_event_add (FoyerHubStorage *storage, const FoyerHubEvent *event, gboolean *created,
+              GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  const char *params[] = { event->id, event->name, event->signing_key, event->verify_key, now };
+  int changes = 0;
+
+  if (!write_one (FOYER_HUB_PG (storage), SQL_EVENT_ADD, &changes, error, 5, params))
+    return FALSE;
+  if (created != NULL)
+    *created = changes > 0;
+  return TRUE;
+}
+
+static FoyerHubEvent *
+event_from_row (PGresult *res, int row)
+{
+  FoyerHubEvent *event = g_new0 (FoyerHubEvent, 1);
+
+  event->id = value_dup (res, row, 0);
+  event->name = value_dup (res, row, 1);
+  event->signing_key = value_dup (res, row, 2);
+  event->verify_key = value_dup (res, row, 3);
+  event->last_seq = value_int (res, row, 4);
+  return event;
+}
+
+/* Runs a reading statement on a pooled connection. */
+static PGresult *
+read_rows (FoyerHubPg *self, SqlId id, GError **error, int n, const char *const *params)
+{
+  PGconn *conn = acquire (self);
+  PGresult *res = query (conn, id, error, n, params);
+
+  release (self, conn);
+  return res;
+}
+
+static FoyerHubEvent *
+pg_event_get (FoyerHubStorage *storage, const char *id, GError **error)
+{
+  const char *params[] = { id };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_EVENT_GET, error, 1, params);
+  FoyerHubEvent *event = NULL;
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) > 0)
+    event = event_from_row (res, 0);
+  else
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub (add it with “foyer-hub event add”)", id);
+  PQclear (res);
+  return event;
+}
+
+static GPtrArray *
+pg_event_list (FoyerHubStorage *storage, GError **error)
+{
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_EVENT_LIST, error, 0, NULL);
+  GPtrArray *events;
+
+  if (res == NULL)
+    return NULL;
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_event_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (events, event_from_row (res, i));
+  PQclear (res);
+  return events;
+}
+
+/* ---- devices ---- */
+
+static FoyerHubDevice *
+device_from_row (PGresult *res, int row)
+{
+  FoyerHubDevice *device = g_new0 (FoyerHubDevice, 1);
+
+  device->name = value_dup (res, row, 0);
+  device->event = value_dup (res, row, 1);
+  device->mode = value_dup (res, row, 2);
+  device->booth = value_dup (res, row, 3);
+  device->prints = value_int (res, row, 4) == 1;
+  device->created_at = value_dup (res, row, 5);
+  device->enroll_expires_at = value_dup (res, row, 6);
+  device->enrolled_at = value_dup (res, row, 7);
+  device->revoked_at = value_dup (res, row, 8);
+  device->last_seen_at = value_dup (res, row, 9);
+  device->last_address = value_dup (res, row, 10);
+  device->software_version = value_dup (res, row, 11);
+  device->pending_reported = value_int (res, row, 12);
+  return device;
+}
+
+static gboolean
+pg_device_add (FoyerHubStorage *storage, const FoyerHubDevice *device, const char *secret_hash,
+               GError **error)
+{
+  const char *params[] = { device->name, device->event, device->mode, device->booth,
+                           device->prints ? "1" : "0", device->created_at, secret_hash,
+                           device->enroll_expires_at };
+  int changes = 0;
+
+  if (!write_one (FOYER_HUB_PG (storage), SQL_DEVICE_ADD, &changes, error, 8, params))
+    return FALSE;
+  if (changes == 0) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_EXISTS,
+                 "a device named “%s” exists already (revoke it or choose another name)",
+                 device->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static FoyerHubDevice *
+pg_device_enroll (FoyerHubStorage *storage, const char *secret_hash, const char *token_hash,
+                  const char *now, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  const char *find[] = { secret_hash };
+  const char *enroll[] = { secret_hash, token_hash, now };
+  g_autoptr(FoyerHubDevice) device = NULL;
+  PGresult *res;
+  gboolean ok = command (conn, "BEGIN", error);
+
+  if (ok && (res = query (conn, SQL_DEVICE_BY_SECRET, error, 1, find)) != NULL) {
+    if (PQntuples (res) > 0)
+      device = device_from_row (res, 0);
+    else
+      g_set_error_literal (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                           "this enrollment code is not known to the hub");
+    PQclear (res);
+  }
+  ok = device != NULL && foyer_hub_device_check_enrollable (device, now, error);
+  if (ok && (res = query (conn, SQL_DEVICE_ENROLL, error, 3, enroll)) != NULL)
+    PQclear (res);
+  else
+    ok = FALSE;
+  ok = ok && command (conn, "COMMIT", error);
+  release (self, conn);
+  return ok ? g_steal_pointer (&device) : NULL;
+}
+
+static FoyerHubDevice *
+pg_device_by_token (FoyerHubStorage *storage, const char *token_hash, GError **error)
+{
+  const char *params[] = { token_hash };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_DEVICE_BY_TOKEN, error, 1, params);
+  FoyerHubDevice *device = NULL;
+
+  if (res != NULL && PQntuples (res) > 0)
+    device = device_from_row (res, 0);
+  PQclear (res);
+  return device;
+}
+
+static gboolean
+pg_device_touch (FoyerHubStorage *storage, const char *name, const char *now,
+                 const char *address, const char *software_version, GError **error)
+{
+  const char *params[] = { name, now, address, software_version };
+
+  return write_one (FOYER_HUB_PG (storage), SQL_DEVICE_TOUCH, NULL, error, 4, params);
+}
+
+static GPtrArray *
+pg_device_list (FoyerHubStorage *storage, GError **error)
+{
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_DEVICE_LIST, error, 0, NULL);
+  GPtrArray *devices;
+
+  if (res == NULL)
+    return NULL;
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_device_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (devices, device_from_row (res, i));
+  PQclear (res);
+  return devices;
+}
+
+static gboolean
+pg_device_revoke (FoyerHubStorage *storage, const char *name, const char *now, GError **error)
+{
+  const char *params[] = { name, now };
+  int changes = 0;
+
+  if (!write_one (FOYER_HUB_PG (storage), SQL_DEVICE_REVOKE, &changes, error, 2, params))
+    return FALSE;
+  if (changes == 0) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no device named “%s”", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- ingest ---- */
+
+static char *
+pg_idempotency_get (FoyerHubStorage *storage, const char *device, const char *key,
+                    const char *since, GError **error)
+{
+  const char *params[] = { device, key, since };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_IDEM_GET, error, 3, params);
+  char *answer = NULL;
+
+  if (res != NULL && PQntuples (res) > 0)
+    answer = value_dup (res, 0, 0);
+  PQclear (res);
+  return answer;
+}
+
+/* A PostgreSQL array literal of texts: {"a","b",NULL}, each element quoted and escaped. */
+static void
+array_append (GString *out, const char *value)
+{
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  if (value == NULL) {
+    g_string_append (out, "NULL");
+    return;
+  }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_c (out, '\\');
+    g_string_append_c (out, *p);
+  }
+  g_string_append_c (out, '"');
+}
+
+enum { COL_ID, COL_TYPE, COL_CREATED, COL_CATEGORY, COL_BOOTH, COL_BODY, N_COLS };
+
+static const char *
+item_column (FoyerHubItem *item, int column)
+{
+  switch (column) {
+  case COL_ID: return item->id;
+  case COL_TYPE: return item->type;
+  case COL_CREATED: return item->created_at;
+  case COL_CATEGORY: return item->category;
+  case COL_BOOTH: return item->booth;
+  default: return item->body;
+  }
+}
+
+/* Reserves n values of event's change sequence, locking the event's row until COMMIT: *base
+ * receives the value before the first one. */
+static gboolean
+bump_event_seq (PGconn *conn, const char *event, guint n, gint64 *base, GError **error)
+{
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  const char *params[] = { event, count };
+  PGresult *res = query (conn, SQL_EVENT_BUMP, error, 2, params);
+
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0) {
+    PQclear (res);
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub", event);
+    return FALSE;
+  }
+  *base = value_int (res, 0, 0);
+  PQclear (res);
+  return TRUE;
+}
+
+/* Inserts the PENDING items; marks them ACCEPTED (returned by the INSERT) or DUPLICATE. */
+static gboolean
+insert_pending (PGconn *conn, const char *event, const char *device, const char *received_at,
+                GPtrArray *items, gboolean forward, GError **error)
+{
+  GString *cols[N_COLS] = { NULL };
+  g_autoptr(GString) accepted = g_string_new ("{");
+  g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *base = NULL;
+  gint64 first;
+  PGresult *res;
+
+  if (!bump_event_seq (conn, event, items->len, &first, error))
+    return FALSE;
+  base = g_strdup_printf ("%" G_GINT64_FORMAT, first);
+
+  for (int c = 0; c < N_COLS; c++)
+    cols[c] = g_string_new ("{");
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    for (int c = 0; c < N_COLS; c++)
+      array_append (cols[c], item->status == FOYER_HUB_ITEM_PENDING || c != COL_ID
+                             ? item_column (item, c) : NULL);
+  }
+  for (int c = 0; c < N_COLS; c++)
+    g_string_append_c (cols[c], '}');
+
+  {
+    const char *params[] = { event, device, received_at, base, cols[0]->str, cols[1]->str,
+                             cols[2]->str, cols[3]->str, cols[4]->str, cols[5]->str };
+    res = query (conn, SQL_RECORDS_INSERT, error, 10, params);
+  }
+  for (int c = 0; c < N_COLS; c++)
+    g_string_free (cols[c], TRUE);
+  if (res == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (res); r++)
+    g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
+  PQclear (res);
+
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    if (item->status != FOYER_HUB_ITEM_PENDING)
+      continue;
+    /* The first item with an id takes the insert; a second one in the batch is a duplicate. */
+    item->status = g_hash_table_remove (inserted, item->id) ? FOYER_HUB_ITEM_ACCEPTED
+                                                            : FOYER_HUB_ITEM_DUPLICATE;
+    if (item->status == FOYER_HUB_ITEM_ACCEPTED)
+      array_append (accepted, item->id);
+  }
+  g_string_append_c (accepted, '}');
+  if (forward && accepted->len > 2) {
+    const char *params[] = { accepted->str };
+    if ((res = query (conn, SQL_FORWARD_QUEUE, error, 1, params)) == NULL)
+      return FALSE;
+    PQclear (res);
+  }
+  return TRUE;
+}
+
+/* A rejected record whose id the hub holds already is a duplicate (not validated again). */
+static gboolean
+settle_rejected (PGconn *conn, GPtrArray *items, GError **error)
+{
+  g_autoptr(GString) ids = g_string_new ("{");
+  g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  PGresult *res;
+
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    if (item->status == FOYER_HUB_ITEM_REJECTED && item->id != NULL)
+      array_append (ids, item->id);
+  }
+  if (ids->len == 1)
+    return TRUE;
+  g_string_append_c (ids, '}');
+  {
+    const char *params[] = { ids->str };
+    if ((res = query (conn, SQL_RECORDS_EXISTING, error, 1, params)) == NULL)
+      return FALSE;
+  }
+  for (int r = 0; r < PQntuples (res); r++)
+    g_hash_table_add (existing, g_strdup (PQgetvalue (res, r, 0)));
+  PQclear (res);
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    if (item->status == FOYER_HUB_ITEM_REJECTED && item->id != NULL
+        && g_hash_table_contains (existing, item->id)) {
+      item->status = FOYER_HUB_ITEM_DUPLICATE;
+      g_clear_pointer (&item->reason, g_free);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+pg_ingest (FoyerHubStorage *storage, const char *event, const char *device,
+           const char *received_at, GPtrArray *items, gboolean forward, const char *key,
+           FoyerHubAnswerFunc answer, gpointer user_data, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  gboolean ok = command (conn, "BEGIN", error);
+
+  ok = ok && settle_rejected (conn, items, error);
+  ok = ok && insert_pending (conn, event, device, received_at, items, forward, error);
+  if (ok && key != NULL && answer != NULL) {
+    g_autofree char *text = answer (items, user_data);
+    const char *params[] = { device, key, text, received_at };
+    PGresult *res = query (conn, SQL_IDEM_PUT, error, 4, params);
+
+    ok = res != NULL;
+    PQclear (res);
+  }
+  ok = ok && command (conn, "COMMIT", error);
+  release (self, conn);
+  return ok;
+}
+
+static gboolean
+pg_purge_idempotency (FoyerHubStorage *storage, const char *before, GError **error)
+{
+  const char *params[] = { before };
+
+  return write_one (FOYER_HUB_PG (storage), SQL_IDEM_PURGE, NULL, error, 1, params);
+}
+
+/* ---- pre-registrations ---- */
+
+static gboolean
+put_preregs (PGconn *conn, const char *event, GPtrArray *items, guint *inserted,
+             guint *updated, GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  gint64 base;
+  PGresult *res;
+
+  if (!bump_event_seq (conn, event, items->len, &base, error))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, base + i + 1);
+    const char *params[] = { item->id, event, item->booth, seq, now, item->body };
+
+    if ((res = query (conn, SQL_PREREG_PUT, error, 6, params)) == NULL)
+      return FALSE;
+    if (PQntuples (res) > 0 && value_int (res, 0, 0) == 1)
+      (*inserted)++;
+    else if (PQntuples (res) > 0)
+      (*updated)++;
+    PQclear (res);
+  }
+  return TRUE;
+}
+
+static gboolean
+pg_preregistrations_put (FoyerHubStorage *storage, const char *event, GPtrArray *items,
+                         guint *inserted, guint *updated, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  gboolean ok = command (conn, "BEGIN", error);
+
+  ok = ok && put_preregs (conn, event, items, inserted, updated, error);
+  ok = ok && command (conn, "COMMIT", error);
+  release (self, conn);
+  return ok;
+}
+
+/* ---- reading ---- */
+
+static gboolean
+pg_records_foreach (FoyerHubStorage *storage, const char *event, const char *type,
+                    const char *booth, FoyerHubRecordFunc func, gpointer user_data,
+                    GError **error)
+{
+  gboolean prereg = g_strcmp0 (type, "preregistration") == 0;
+  const char *params[] = { event, type, booth };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), prereg ? SQL_PREREGS_ALL : SQL_RECORDS_ALL,
+                             error, prereg ? 1 : 3, params);
+
+  if (res == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++) {
+    FoyerHubRecordRow row = {
+      PQgetvalue (res, i, 0), PQgetvalue (res, i, 1),
+      PQgetisnull (res, i, 2) ? NULL : PQgetvalue (res, i, 2), value_int (res, i, 3),
+    };
+    if (!func (&row, user_data))
+      break;
+  }
+  PQclear (res);
+  return TRUE;
+}
+
+static GPtrArray *
+pg_stats (FoyerHubStorage *storage, const char *event, GError **error)
+{
+  const char *params[] = { event };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_STATS, error, 1, params);
+  GPtrArray *rows;
+
+  if (res == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_stats_row_free);
+  for (int i = 0; i < PQntuples (res); i++) {
+    FoyerHubStatsRow *row = g_new0 (FoyerHubStatsRow, 1);
+    row->dimension = value_dup (res, i, 0);
+    row->key = value_dup (res, i, 1);
+    row->count = value_int (res, i, 2);
+    g_ptr_array_add (rows, row);
+  }
+  PQclear (res);
+  return rows;
+}
+
+/* ---- forwarding outbox ---- */
+
+static GPtrArray *
+forward_rows (PGresult *res)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_forward_entry_free);
+
+  for (int i = 0; i < PQntuples (res); i++) {
+    FoyerHubForwardEntry *entry = g_new0 (FoyerHubForwardEntry, 1);
+    entry->record_id = value_dup (res, i, 0);
+    entry->event = value_dup (res, i, 1);
+    entry->body = value_dup (res, i, 2);
+    entry->attempts = value_int (res, i, 3);
+    entry->last_error = value_dup (res, i, 4);
+    entry->dead = value_int (res, i, 5) == 1;
+    g_ptr_array_add (entries, entry);
+  }
+  PQclear (res);
+  return entries;
+}
+
+static GPtrArray *
+pg_forward_take (FoyerHubStorage *storage, const char *now, guint limit, GError **error)
+{
+  g_autofree char *n = g_strdup_printf ("%u", limit);
+  const char *params[] = { now, n };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_FORWARD_TAKE, error, 2, params);
+
+  return res != NULL ? forward_rows (res) : NULL;
+}
+
+static gboolean
+pg_forward_done (FoyerHubStorage *storage, const char *record_id, GError **error)
+{
+  const char *params[] = { record_id };
+
+  return write_one (FOYER_HUB_PG (storage), SQL_FORWARD_DONE, NULL, error, 1, params);
+}
+
+static gboolean
+pg_forward_failed (FoyerHubStorage *storage, const char *record_id, const char *reason,
+                   const char *next_at, gboolean dead, GError **error)
+{
+  const char *params[] = { record_id, reason, next_at, dead ? "1" : "0" };
+
+  return write_one (FOYER_HUB_PG (storage), SQL_FORWARD_FAILED, NULL, error, 4, params);
+}
+
+static GPtrArray *
+pg_forward_list (FoyerHubStorage *storage, gboolean dead, GError **error)
+{
+  const char *params[] = { dead ? "1" : "0" };
+  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_FORWARD_LIST, error, 1, params);
+
+  return res != NULL ? forward_rows (res) : NULL;
+}
+
+static gint64
+pg_forward_requeue (FoyerHubStorage *storage, GError **error)
+{
+  int changes = 0;
+
+  if (!write_one (FOYER_HUB_PG (storage), SQL_FORWARD_REQUEUE, &changes, error, 0, NULL))
+    return -1;
+  return changes;
+}
+
+static void
+foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
+{
+  iface->kind = pg_kind;
+  iface->event_add = pg_event_add;
+  iface->event_get = pg_event_get;
+  iface->event_list = pg_event_list;
+  iface->device_add = pg_device_add;
+  iface->device_enroll = pg_device_enroll;
+  iface->device_by_token = pg_device_by_token;
+  iface->device_touch = pg_device_touch;
+  iface->device_list = pg_device_list;
+  iface->device_revoke = pg_device_revoke;
+  iface->idempotency_get = pg_idempotency_get;
+  iface->ingest = pg_ingest;
+  iface->purge_idempotency = pg_purge_idempotency;
+  iface->preregistrations_put = pg_preregistrations_put;
+  iface->records_foreach = pg_records_foreach;
+  iface->stats = pg_stats;
+  iface->forward_take = pg_forward_take;
+  iface->forward_done = pg_forward_done;
+  iface->forward_failed = pg_forward_failed;
+  iface->forward_list = pg_forward_list;
+  iface->forward_requeue = pg_forward_requeue;
+}

@@ -1,0 +1,875 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-hub-server.c: the HTTP side of the hub (docs/sync-protocol.md, docs/hub.md). */
+#define G_LOG_DOMAIN "foyer-hub"
+
+#include "config.h"
+
+#include <sys/random.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "foyer-hub-server.h"
+#include "foyer-hub-batch.h"
+#include "foyer-record.h"
+#include "foyer-version.h"
+
+G_DEFINE_QUARK (foyer-hub-server-error-quark, foyer_hub_server_error)
+
+#define IDEMPOTENCY_WINDOW_S (24 * 3600)
+#define TOUCH_INTERVAL_US    (10 * G_USEC_PER_SEC)
+#define ENROLL_MAX_BODY      (64 * 1024)
+#define RETRY_AFTER_S        "1"
+
+struct _FoyerHubServer {
+  GObject            parent_instance;
+  FoyerHubConfig    *config;
+  FoyerHubStorage   *storage;
+  SoupServer        *soup;
+  GSocketService    *service;
+  GTlsCertificate   *certificate;
+  GThreadPool       *workers;
+  char              *url;
+  gint64             max_body;
+  guint              max_queue;
+  guint              max_connections;
+  guint              timeout_s;
+  gboolean           forward;
+  guint              test_delay_ms;   /* $FOYER_HUB_TEST_INGEST_DELAY_MS: fault injection */
+  gint               queued;          /* atomic: batches accepted for ingest, not yet answered */
+  guint              n_connections;   /* main thread */
+  gboolean           stopping;
+  GCallback          stopped;
+  gpointer           stopped_data;
+  GMutex             touch_lock;
+  GHashTable        *touched;         /* device name → monotonic time of the last touch */
+  guint              purge_source;
+};
+
+G_DEFINE_FINAL_TYPE (FoyerHubServer, foyer_hub_server, G_TYPE_OBJECT)
+
+typedef struct {
+  FoyerHubServer    *self;
+  SoupServerMessage *msg;
+  FoyerHubDevice    *device;
+  GBytes            *body;
+  gboolean           gzipped;
+  char              *key;
+  char              *address;
+  char              *software_version;
+  guint              status;
+  char              *answer;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_object_unref (job->self);
+  g_object_unref (job->msg);
+  foyer_hub_device_free (job->device);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job->key);
+  g_free (job->address);
+  g_free (job->software_version);
+  g_free (job->answer);
+  g_free (job);
+}
+
+/* ---- small helpers ---- */
+
+static void
+respond_json (SoupServerMessage *msg, guint status, char *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
+                                    strlen (text));
+}
+
+static void
+respond_error (SoupServerMessage *msg, guint status, const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  respond_json (msg, status, json_to_string (root, FALSE));
+}
+
+static char *
+random_token (void)
+{
+  guchar bytes[32];
+  char *text;
+
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    g_error ("getrandom failed");
+  text = g_base64_encode (bytes, sizeof bytes);
+  /* URL- and config-safe: base64url without padding. */
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  g_strdelimit (text, "=", '\0');
+  return text;
+}
+
+static char *
+timestamp_ago (gint64 seconds)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_seconds (now, -(gdouble) seconds);
+  g_autofree char *base = g_date_time_format (then, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (then) / 1000);
+}
+
+/* The device a request's bearer token belongs to; NULL (401) when unknown or revoked. */
+static FoyerHubDevice *
+authenticate (FoyerHubServer *self, SoupServerMessage *msg)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  g_autoptr(FoyerHubDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+
+  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0 || auth[7] == '\0')
+    return NULL;
+  hash = foyer_hub_hash_secret (auth + 7);
+  device = foyer_hub_storage_device_by_token (self->storage, hash, &error);
+  if (device == NULL && error != NULL)
+    g_warning ("cannot check a device token: %s", error->message);
+  if (device == NULL || device->revoked_at != NULL)
+    return NULL;
+  return g_steal_pointer (&device);
+}
+
+/* ---- ingest (worker threads) ---- */
+
+static GBytes *
+gunzip (GBytes *body, gint64 limit, GError **error)
+{
+  g_autoptr(GConverter) converter = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes (body);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, converter);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guchar buffer[16384];
+  gssize n;
+
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, error)) > 0) {
+    if ((gint64) out->len + n > limit) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                           "the body is too large once decompressed");
+      return NULL;
+    }
+    g_byte_array_append (out, buffer, n);
+  }
+  if (n < 0)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static void
+touch_device (FoyerHubServer *self, Job *job)
+{
+  gint64 now = g_get_monotonic_time ();
+  gpointer last;
+  gboolean due;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stamp = NULL;
+
+  g_mutex_lock (&self->touch_lock);
+  last = g_hash_table_lookup (self->touched, job->device->name);
+  due = last == NULL || now - *(gint64 *) last > TOUCH_INTERVAL_US;
+  if (due) {
+    gint64 *value = g_new (gint64, 1);
+    *value = now;
+    g_hash_table_replace (self->touched, g_strdup (job->device->name), value);
+  }
+  g_mutex_unlock (&self->touch_lock);
+  if (!due)
+    return;
+  stamp = foyer_timestamp_now ();
+  if (!foyer_hub_storage_device_touch (self->storage, job->device->name, stamp, job->address,
+                                       job->software_version, &error))
+    g_warning ("cannot note that device %s was seen: %s", job->device->name, error->message);
+}
+
+static char *
+answer_func (GPtrArray *items, gpointer user_data)
+{
+  return foyer_hub_batch_answer (items);
+}
+
+static void
+count_items (GPtrArray *items, guint counts[4])
+{
+  for (guint i = 0; i < items->len; i++)
+    counts[((FoyerHubItem *) g_ptr_array_index (items, i))->status]++;
+}
+
+static void
+ingest (FoyerHubServer *self, Job *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *now = foyer_timestamp_now ();
+  gconstpointer data;
+  gsize len;
+  guint counts[4] = { 0 };
+
+  body = job->gzipped ? gunzip (job->body, self->max_body * 4, &error) : g_bytes_ref (job->body);
+  if (body == NULL) {
+    job->status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE)
+                  ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
+    job->answer = g_strdup_printf ("{\"error\":\"%s\"}", job->status == SOUP_STATUS_BAD_REQUEST
+                                   ? "the gzip body cannot be decompressed"
+                                   : "the body is too large once decompressed");
+    return;
+  }
+  data = g_bytes_get_data (body, &len);
+  items = foyer_hub_batch_parse (data, len, job->device->event, job->device->name, &error);
+  if (items == NULL) {
+    job->status = g_error_matches (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_TOO_MANY)
+                  ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
+    job->answer = g_strdup_printf ("{\"error\":\"%s\"}",
+                                   job->status == SOUP_STATUS_BAD_REQUEST
+                                   ? "malformed batch: not a JSON object with a records array"
+                                   : "too many records in one batch");
+    g_debug ("batch from %s refused: %s", job->device->name, error->message);
+    return;
+  }
+  if (!foyer_hub_storage_ingest (self->storage, job->device->event, job->device->name, now,
+                                 items, self->forward, job->key, answer_func, NULL, &error)) {
+    g_warning ("cannot store a batch from device %s: %s", job->device->name, error->message);
+    job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+    job->answer = g_strdup ("{\"error\":\"the hub cannot store records right now\"}");
+    return;
+  }
+  count_items (items, counts);
+  g_info ("device %s: %u accepted, %u duplicate, %u rejected", job->device->name,
+          counts[FOYER_HUB_ITEM_ACCEPTED], counts[FOYER_HUB_ITEM_DUPLICATE],
+          counts[FOYER_HUB_ITEM_REJECTED]);
+  job->status = SOUP_STATUS_OK;
+  job->answer = foyer_hub_batch_answer (items);
+}
+
+static gboolean
+finish_job (gpointer data)
+{
+  Job *job = data;
+
+  respond_json (job->msg, job->status, g_steal_pointer (&job->answer));
+  if (job->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
+                                  "Retry-After", RETRY_AFTER_S);
+  soup_server_message_unpause (job->msg);
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch counts as in flight until its answer has been written (or the client is gone). */
+static void
+batch_finished (SoupServerMessage *msg, gpointer user_data)
+{
+  FoyerHubServer *self = user_data;
+
+  g_signal_handlers_disconnect_by_func (msg, batch_finished, self);
+  g_atomic_int_dec_and_test (&self->queued);
+  if (self->stopping && g_atomic_int_get (&self->queued) == 0 && self->stopped != NULL) {
+    GCallback done = g_steal_pointer (&self->stopped);
+    ((void (*) (gpointer)) done) (self->stopped_data);
+  }
+}
+
+static void
+worker (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  FoyerHubServer *self = job->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *since = NULL;
+  char *replay = NULL;
+
+  touch_device (self, job);
+  if (self->test_delay_ms > 0)
+    g_usleep (self->test_delay_ms * 1000);
+  if (job->key != NULL) {
+    since = timestamp_ago (IDEMPOTENCY_WINDOW_S);
+    replay = foyer_hub_storage_idempotency_get (self->storage, job->device->name, job->key,
+                                                since, &error);
+  }
+  if (replay != NULL) {
+    g_debug ("device %s: replaying the answer to batch %s", job->device->name, job->key);
+    job->status = SOUP_STATUS_OK;
+    job->answer = replay;
+  } else {
+    ingest (self, job);
+  }
+  g_main_context_invoke (NULL, finish_job, job);
+}
+
+/* ---- routes ---- */
+
+/* ---- refusing before the body ---- */
+
+/* libsoup answers an early status at once only for Expect: 100-continue; otherwise it would read
+ * the whole body first. So the connection is taken over: the answer is written, the sending side
+ * shut down, and what the client still sends is read and dropped for a moment (closing with
+ * unread data would reset the connection and could destroy the answer in flight). */
+typedef struct {
+  GIOStream *stream;
+  guchar     buffer[16384];
+  gsize      drained;
+  gint64     deadline;
+} Drain;
+
+#define DRAIN_MAX_BYTES (1024 * 1024)
+#define DRAIN_MAX_US    (2 * G_USEC_PER_SEC)
+
+static void
+drain_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Drain *drain = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0 && (drain->drained += n) < DRAIN_MAX_BYTES
+      && g_get_monotonic_time () < drain->deadline) {
+    g_input_stream_read_async (G_INPUT_STREAM (source), drain->buffer, sizeof drain->buffer,
+                               G_PRIORITY_LOW, NULL, drain_read, drain);
+    return;
+  }
+  g_io_stream_close (drain->stream, NULL, NULL);
+  g_object_unref (drain->stream);
+  g_free (drain);
+}
+
+static void
+refuse_now (SoupServerMessage *msg, guint status, const char *message, gboolean retry)
+{
+  g_autoptr(GString) response = g_string_new (NULL);
+  g_autofree char *body = g_strdup_printf ("{\"error\":\"%s\"}", message);
+  Drain *drain = g_new0 (Drain, 1);
+
+  g_string_append_printf (response, "HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %zu\r\nConnection: close\r\n%s\r\n%s", status,
+                          soup_status_get_phrase (status), strlen (body),
+                          retry ? "Retry-After: " RETRY_AFTER_S "\r\n" : "", body);
+  drain->stream = soup_server_message_steal_connection (msg);
+  drain->deadline = g_get_monotonic_time () + DRAIN_MAX_US;
+  g_output_stream_write_all (g_io_stream_get_output_stream (drain->stream), response->str,
+                             response->len, NULL, NULL, NULL);
+  if (G_IS_SOCKET_CONNECTION (drain->stream))
+    g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (drain->stream)),
+                       FALSE, TRUE, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (drain->stream), drain->buffer,
+                             sizeof drain->buffer, G_PRIORITY_LOW, NULL, drain_read, drain);
+}
+
+/* After the headers, before the body: 401, 411, 413, 429 and 503 are decided here so that a
+ * body that will be refused is never read. */
+static void
+records_early (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  FoyerHubServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  FoyerHubDevice *device;
+
+  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
+    return;  /* the handler answers 405 */
+  if ((device = authenticate (self, msg)) == NULL)
+    refuse_now (msg, SOUP_STATUS_UNAUTHORIZED, "unknown or revoked device token", FALSE);
+  else if (self->stopping)
+    refuse_now (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the hub is shutting down", TRUE);
+  else if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    refuse_now (msg, SOUP_STATUS_LENGTH_REQUIRED, "a Content-Length is required", FALSE);
+  else if (soup_message_headers_get_content_length (headers) > self->max_body)
+    refuse_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                "the body is larger than the hub's max-body-bytes", FALSE);
+  else if ((guint) g_atomic_int_get (&self->queued) >= self->max_queue)
+    refuse_now (msg, 429 /* Too Many Requests: no SOUP_STATUS_ name in libsoup 3.2 */,
+                "the hub's ingest queue is full", TRUE);
+  else {
+    g_object_set_data_full (G_OBJECT (msg), "foyer-device", g_steal_pointer (&device),
+                            (GDestroyNotify) foyer_hub_device_free);
+    return;
+  }
+  foyer_hub_device_free (device);
+}
+
+static char *
+software_version_of (const char *user_agent)
+{
+  /* "Foyer/<version> (<kiosk id>)" */
+  if (user_agent == NULL || !g_str_has_prefix (user_agent, "Foyer/"))
+    return NULL;
+  return g_strndup (user_agent + 6, strcspn (user_agent + 6, " "));
+}
+
+static void
+records_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
+{
+  FoyerHubServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  FoyerHubDevice *device = g_object_get_data (G_OBJECT (msg), "foyer-device");
+  const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+  Job *job;
+
+  if (strcmp (soup_server_message_get_method (msg), "POST") != 0 || device == NULL) {
+    respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST only");
+    return;
+  }
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") != 0
+      && g_ascii_strcasecmp (encoding, "identity") != 0) {
+    respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "Content-Encoding must be gzip");
+    return;
+  }
+  job = g_new0 (Job, 1);
+  job->self = g_object_ref (self);
+  job->msg = g_object_ref (msg);
+  job->device = g_steal_pointer (&device);
+  g_object_steal_data (G_OBJECT (msg), "foyer-device");
+  job->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  job->gzipped = encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0;
+  job->key = g_strdup (soup_message_headers_get_one (headers, "Idempotency-Key"));
+  if (job->key != NULL && strlen (job->key) > 200)
+    g_clear_pointer (&job->key, g_free);
+  job->address = g_strdup (soup_server_message_get_remote_host (msg));
+  job->software_version = software_version_of (soup_message_headers_get_one (headers,
+                                                                             "User-Agent"));
+  g_atomic_int_inc (&self->queued);
+  g_signal_connect (msg, "finished", G_CALLBACK (batch_finished), self);
+  soup_server_message_pause (msg);
+  g_thread_pool_push (self->workers, job, NULL);
+}
+
+static void
+health_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  FoyerHubServer *self = user_data;
+  g_autoptr(FoyerHubDevice) device = NULL;
+
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                    "Authorization") != NULL
+      && (device = authenticate (self, msg)) == NULL) {
+    respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unknown or revoked device token");
+    return;
+  }
+  respond_json (msg, SOUP_STATUS_OK,
+                g_strdup_printf ("{\"status\":\"%s\",\"version\":\"%s\"}",
+                                 self->stopping ? "stopping" : "ok", foyer_get_version ()));
+}
+
+static JsonNode *
+enrollment_answer (FoyerHubDevice *device, FoyerHubEvent *event, const char *token)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device");
+  json_builder_add_string_value (builder, device->name);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event->id);
+  json_builder_set_member_name (builder, "event_name");
+  json_builder_add_string_value (builder, event->name);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, device->mode);
+  json_builder_set_member_name (builder, "booth");
+  json_builder_add_string_value (builder, device->booth);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "verify_key");
+  json_builder_add_string_value (builder, event->verify_key);
+  if (device->prints && event->signing_key != NULL) {
+    json_builder_set_member_name (builder, "signing_key");
+    json_builder_add_string_value (builder, event->signing_key);
+  }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static char *
+enrollment_secret (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (len > ENROLL_MAX_BODY || !json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  {
+    JsonNode *secret = json_object_get_member (json_node_get_object (root), "secret");
+    if (secret == NULL || !JSON_NODE_HOLDS_VALUE (secret)
+        || json_node_get_value_type (secret) != G_TYPE_STRING)
+      return NULL;
+    return g_strdup (json_node_get_string (secret));
+  }
+}
+
+static void
+enroll_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  FoyerHubServer *self = user_data;
+  g_autofree char *secret = NULL;
+  g_autofree char *secret_hash = NULL;
+  g_autofree char *token = random_token ();
+  g_autofree char *token_hash = foyer_hub_hash_secret (token);
+  g_autofree char *now = foyer_timestamp_now ();
+  g_autoptr(FoyerHubDevice) device = NULL;
+  g_autoptr(FoyerHubEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  if (strcmp (soup_server_message_get_method (msg), "POST") != 0) {
+    respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST only");
+    return;
+  }
+  if ((secret = enrollment_secret (msg)) == NULL) {
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, "expected {\"secret\": \"…\"}");
+    return;
+  }
+  secret_hash = foyer_hub_hash_secret (secret);
+  device = foyer_hub_storage_device_enroll (self->storage, secret_hash, token_hash, now, &error);
+  if (device != NULL)
+    event = foyer_hub_storage_event_get (self->storage, device->event, &error);
+  if (device == NULL || event == NULL) {
+    gboolean refused = error->domain == FOYER_HUB_STORAGE_ERROR
+                       && error->code != FOYER_HUB_STORAGE_ERROR_FAILED
+                       && error->code != FOYER_HUB_STORAGE_ERROR_UNAVAILABLE;
+    g_info ("enrollment refused: %s", error->message);
+    respond_error (msg, refused ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                   error->message);
+    return;
+  }
+  g_info ("device %s enrolled for event %s", device->name, device->event);
+  answer = enrollment_answer (device, event, token);
+  respond_json (msg, SOUP_STATUS_OK, json_to_string (answer, FALSE));
+}
+
+static void
+not_found_handler (SoupServer *soup, SoupServerMessage *msg, const char *path,
+                   GHashTable *query, gpointer user_data)
+{
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such endpoint");
+}
+
+static const struct {
+  const char        *path;
+  SoupServerCallback handler;
+  SoupServerCallback early;
+} routes[] = {
+  { "/v1/records", records_handler, records_early },
+  { "/v1/health", health_handler, NULL },
+  { "/v1/enroll", enroll_handler, NULL },
+  { NULL, not_found_handler, NULL },
+};
+
+/* ---- connections ---- */
+
+typedef struct {
+  FoyerHubServer *self;
+  GSocketAddress *local;
+  GSocketAddress *remote;
+} Pending;
+
+static void
+connection_gone (gpointer data, GObject *where_the_object_was)
+{
+  FoyerHubServer *self = data;
+
+  self->n_connections--;
+  g_object_unref (self);
+}
+
+static void
+hand_to_soup (FoyerHubServer *self, GIOStream *stream, GSocketAddress *local,
+              GSocketAddress *remote)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->n_connections++;
+  g_object_weak_ref (G_OBJECT (stream), connection_gone, g_object_ref (self));
+  if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))
+    g_debug ("cannot serve a connection: %s", error->message);
+}
+
+static void
+handshake_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Pending *pending = data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    hand_to_soup (pending->self, G_IO_STREAM (source), pending->local, pending->remote);
+  else
+    g_debug ("TLS handshake failed: %s", error->message);
+  g_object_unref (pending->self);
+  g_clear_object (&pending->local);
+  g_clear_object (&pending->remote);
+  g_free (pending);
+}
+
+static gboolean
+incoming (GSocketService *service, GSocketConnection *connection, GObject *source,
+          gpointer user_data)
+{
+  FoyerHubServer *self = user_data;
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GIOStream) tls = NULL;
+  Pending *pending;
+
+  if (self->n_connections >= self->max_connections) {
+    g_debug ("connection refused: %u connections open", self->n_connections);
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    return TRUE;
+  }
+  /* Slow or stalled clients: any read or write waiting longer than this fails. */
+  g_socket_set_timeout (socket, self->timeout_s);
+  if (self->certificate == NULL) {
+    hand_to_soup (self, G_IO_STREAM (connection), local, remote);
+    return TRUE;
+  }
+  tls = g_tls_server_connection_new (G_IO_STREAM (connection), self->certificate, NULL);
+  if (tls == NULL)
+    return TRUE;
+  pending = g_new0 (Pending, 1);
+  pending->self = g_object_ref (self);
+  pending->local = g_steal_pointer (&local);
+  pending->remote = g_steal_pointer (&remote);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL,
+                                    handshake_done, pending);
+  return TRUE;
+}
+
+/* ---- setup ---- */
+
+gboolean
+foyer_hub_host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_strcmp0 (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+char *
+foyer_hub_certificate_pin (const char *certificate_path, GError **error)
+{
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (certificate_path,
+                                                                           error);
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+
+  if (certificate == NULL)
+    return NULL;
+  g_object_get (certificate, "certificate", &der, NULL);
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  return g_strconcat ("sha256:", hex, NULL);
+}
+
+static gboolean
+load_tls (FoyerHubServer *self, GError **error)
+{
+  g_autofree char *cert = foyer_hub_config_get_path_value (self->config, "hub", "certificate");
+  g_autofree char *key = foyer_hub_config_get_path_value (self->config, "hub", "key");
+  g_autoptr(GError) local = NULL;
+
+  if (cert == NULL && key == NULL)
+    return TRUE;
+  if (cert == NULL || key == NULL) {
+    g_set_error_literal (error, FOYER_HUB_SERVER_ERROR, FOYER_HUB_SERVER_ERROR_CONFIG,
+                         "[hub] certificate and key must be set together");
+    return FALSE;
+  }
+  self->certificate = g_tls_certificate_new_from_files (cert, key, &local);
+  if (self->certificate == NULL) {
+    g_set_error (error, FOYER_HUB_SERVER_ERROR, FOYER_HUB_SERVER_ERROR_CONFIG,
+                 "cannot load the TLS certificate %s and key %s: %s", cert, key,
+                 local->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_listen (const char *listen, char **host, guint16 *port, GError **error)
+{
+  g_autoptr(GNetworkAddress) address = NULL;
+  g_autoptr(GError) local = NULL;
+
+  address = G_NETWORK_ADDRESS (g_network_address_parse (listen, 8470, &local));
+  if (address == NULL) {
+    g_set_error (error, FOYER_HUB_SERVER_ERROR, FOYER_HUB_SERVER_ERROR_CONFIG,
+                 "[hub] listen=%s is not HOST:PORT: %s", listen, local->message);
+    return FALSE;
+  }
+  *host = g_strdup (g_network_address_get_hostname (address));
+  *port = g_network_address_get_port (address);
+  return TRUE;
+}
+
+FoyerHubServer *
+foyer_hub_server_new (FoyerHubConfig *config, FoyerHubStorage *storage, GError **error)
+{
+  g_autoptr(FoyerHubServer) self = g_object_new (FOYER_HUB_TYPE_SERVER, NULL);
+
+  self->config = g_object_ref (config);
+  self->storage = g_object_ref (storage);
+  self->max_body = foyer_hub_config_get_int (config, "hub", "max-body-bytes");
+  self->max_queue = foyer_hub_config_get_int (config, "hub", "max-queue");
+  self->max_connections = foyer_hub_config_get_int (config, "hub", "max-connections");
+  self->timeout_s = foyer_hub_config_get_int (config, "hub", "request-timeout");
+  self->forward = g_strcmp0 (foyer_hub_config_get_string (config, "forward", "backend"),
+                             "none") != 0;
+  /* Tests only: a slow database, so that queues fill and batches are in flight on demand. */
+  if (g_getenv ("FOYER_HUB_TEST_INGEST_DELAY_MS") != NULL)
+    self->test_delay_ms = atoi (g_getenv ("FOYER_HUB_TEST_INGEST_DELAY_MS"));
+  if (!load_tls (self, error))
+    return NULL;
+  self->soup = soup_server_new ("server-header", "foyer-hub/" PACKAGE_VERSION " ", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++) {
+    soup_server_add_handler (self->soup, routes[i].path, routes[i].handler, self, NULL);
+    if (routes[i].early != NULL)
+      soup_server_add_early_handler (self->soup, routes[i].path, routes[i].early, self, NULL);
+  }
+  self->workers = g_thread_pool_new (worker, self,
+                                     foyer_hub_config_get_int (config, "hub", "workers"),
+                                     FALSE, NULL);
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+purge_idempotency (gpointer data)
+{
+  FoyerHubServer *self = data;
+  g_autofree char *before = timestamp_ago (IDEMPOTENCY_WINDOW_S);
+  g_autoptr(GError) error = NULL;
+
+  if (!foyer_hub_storage_purge_idempotency (self->storage, before, &error))
+    g_warning ("cannot purge old idempotency keys: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+foyer_hub_server_start (FoyerHubServer *self, GError **error)
+{
+  const char *listen = foyer_hub_config_get_string (self->config, "hub", "listen");
+  const char *public_url = foyer_hub_config_get_string (self->config, "hub", "public-url");
+  g_autofree char *host = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) local = NULL;
+  guint16 port = 0;
+
+  if (!parse_listen (listen, &host, &port, error))
+    return FALSE;
+  if (self->certificate == NULL && !foyer_hub_host_is_loopback (host)
+      && !foyer_hub_config_get_boolean (self->config, "hub", "allow-plain-http")) {
+    g_set_error (error, FOYER_HUB_SERVER_ERROR, FOYER_HUB_SERVER_ERROR_CONFIG,
+                 "refusing to serve plain http on %s: set [hub] certificate= and key= for "
+                 "TLS, or allow-plain-http=true on a trusted network", host);
+    return FALSE;
+  }
+  address = g_inet_socket_address_new_from_string (g_strcmp0 (host, "localhost") == 0
+                                                   ? "127.0.0.1" : host, port);
+  if (address == NULL) {
+    g_set_error (error, FOYER_HUB_SERVER_ERROR, FOYER_HUB_SERVER_ERROR_CONFIG,
+                 "[hub] listen=%s: the host must be an IP address", listen);
+    return FALSE;
+  }
+  self->service = g_socket_service_new ();
+  /* GIO's default backlog (10) resets connections when a hall of kiosks reconnects at once. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &effective, &local)) {
+    g_set_error (error, FOYER_HUB_SERVER_ERROR, FOYER_HUB_SERVER_ERROR_LISTEN,
+                 "cannot listen on %s: %s", listen, local->message);
+    return FALSE;
+  }
+  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming), self);
+  g_socket_service_start (self->service);
+  {
+    g_autofree char *ip = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (effective)));
+    guint16 bound = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+    self->url = public_url != NULL ? g_strdup (public_url)
+              : g_strdup_printf ("%s://%s%s%s:%u", self->certificate ? "https" : "http",
+                                 strchr (ip, ':') ? "[" : "", ip, strchr (ip, ':') ? "]" : "",
+                                 bound);
+  }
+  self->purge_source = g_timeout_add_seconds (3600, purge_idempotency, self);
+  return TRUE;
+}
+
+const char *
+foyer_hub_server_get_url (FoyerHubServer *self)
+{
+  return self->url;
+}
+
+void
+foyer_hub_server_shutdown (FoyerHubServer *self, GCallback done, gpointer user_data)
+{
+  self->stopping = TRUE;
+  self->stopped = done;
+  self->stopped_data = user_data;
+  if (self->service != NULL)
+    g_socket_service_stop (self->service);
+  if (g_atomic_int_get (&self->queued) == 0) {
+    self->stopped = NULL;
+    ((void (*) (gpointer)) done) (user_data);
+  }
+}
+
+static void
+foyer_hub_server_finalize (GObject *object)
+{
+  FoyerHubServer *self = FOYER_HUB_SERVER (object);
+
+  if (self->workers != NULL)
+    g_thread_pool_free (self->workers, FALSE, TRUE);
+  if (self->purge_source != 0)
+    g_source_remove (self->purge_source);
+  if (self->service != NULL) {
+    g_socket_service_stop (self->service);
+    g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  }
+  g_clear_object (&self->service);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->storage);
+  g_clear_object (&self->config);
+  g_hash_table_unref (self->touched);
+  g_mutex_clear (&self->touch_lock);
+  g_free (self->url);
+  G_OBJECT_CLASS (foyer_hub_server_parent_class)->finalize (object);
+}
+
+static void
+foyer_hub_server_class_init (FoyerHubServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = foyer_hub_server_finalize;
+}
+
+static void
+foyer_hub_server_init (FoyerHubServer *self)
+{
+  g_mutex_init (&self->touch_lock);
+  self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-hub-storage.h: the hub's database behind one small interface (SQLite or PostgreSQL).
+ *
+ * Every implementation is thread-safe: the server calls it from its ingest workers and from the
+ * main loop at once. Exactly-once is the database's job: records are keyed by their id and a
+ * batch is stored with INSERT … ON CONFLICT DO NOTHING in one transaction. Every stored change
+ * (a record, an imported pre-registration) gets the next value of its event's change sequence in
+ * the transaction that stores it (events.last_seq is locked for that transaction), so a pull by
+ * cursor (issue 16) never skips a row that commits late.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define FOYER_HUB_STORAGE_ERROR (foyer_hub_storage_error_quark ())
+
+typedef enum {
+  FOYER_HUB_STORAGE_ERROR_FAILED = 1,     /* the database reported an error */
+  FOYER_HUB_STORAGE_ERROR_NOT_FOUND,      /* no such event / device */
+  FOYER_HUB_STORAGE_ERROR_EXISTS,         /* a device name already taken */
+  FOYER_HUB_STORAGE_ERROR_CODE_USED,      /* an enrollment code already exchanged */
+  FOYER_HUB_STORAGE_ERROR_CODE_EXPIRED,   /* an enrollment code past its validity */
+  FOYER_HUB_STORAGE_ERROR_UNAVAILABLE,    /* cannot connect / the database is gone */
+} FoyerHubStorageError;
+
+GQuark foyer_hub_storage_error_quark (void);
+
+typedef struct {
+  char    *id;
+  char    *name;
+  char    *signing_key;     /* PKCS#8 PEM, may be NULL */
+  char    *verify_key;      /* SubjectPublicKeyInfo PEM, may be NULL */
+  gint64   last_seq;
+} FoyerHubEvent;
+
+void foyer_hub_event_free (FoyerHubEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHubEvent, foyer_hub_event_free)
+
+typedef struct {
+  char     *name;
+  char     *event;
+  char     *mode;             /* entry | booth */
+  char     *booth;
+  gboolean  prints;
+  char     *created_at;
+  char     *enroll_expires_at;
+  char     *enrolled_at;
+  char     *revoked_at;
+  char     *last_seen_at;
+  char     *last_address;
+  char     *software_version;
+  gint64    pending_reported; /* -1: never reported */
+} FoyerHubDevice;
+
+void foyer_hub_device_free (FoyerHubDevice *device);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHubDevice, foyer_hub_device_free)
+
+typedef enum {
+  FOYER_HUB_ITEM_PENDING = 0,   /* valid: to be inserted */
+  FOYER_HUB_ITEM_ACCEPTED,
+  FOYER_HUB_ITEM_DUPLICATE,
+  FOYER_HUB_ITEM_REJECTED,
+} FoyerHubItemStatus;
+
+/* One record of a batch. The server fills everything but status ACCEPTED/DUPLICATE; a REJECTED
+ * item whose id the hub already holds is turned into DUPLICATE by ingest (an id the hub has is
+ * never validated again). */
+typedef struct {
+  char               *id;
+  char               *type;        /* registration | check_in | lead */
+  char               *created_at;
+  char               *category;    /* NULL for leads */
+  char               *booth;       /* leads only */
+  char               *body;        /* the record's wire form, stamped with the device */
+  FoyerHubItemStatus  status;
+  char               *reason;      /* REJECTED */
+} FoyerHubItem;
+
+void foyer_hub_item_free (FoyerHubItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHubItem, foyer_hub_item_free)
+
+/* Builds the answer stored with an Idempotency-Key, from the items after their final status. */
+typedef char *(*FoyerHubAnswerFunc) (GPtrArray *items, gpointer user_data);
+
+typedef struct {
+  char   *type;
+  char   *body;
+  char   *device;
+  gint64  seq;
+} FoyerHubRecordRow;
+
+/* Called per stored record, in change-sequence order; return FALSE to stop. */
+typedef gboolean (*FoyerHubRecordFunc) (const FoyerHubRecordRow *row, gpointer user_data);
+
+typedef struct {
+  char   *record_id;
+  char   *event;
+  char   *body;
+  int     attempts;
+  char   *last_error;
+  gboolean dead;
+} FoyerHubForwardEntry;
+
+void foyer_hub_forward_entry_free (FoyerHubForwardEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHubForwardEntry, foyer_hub_forward_entry_free)
+
+#define FOYER_HUB_TYPE_STORAGE (foyer_hub_storage_get_type ())
+G_DECLARE_INTERFACE (FoyerHubStorage, foyer_hub_storage, FOYER_HUB, STORAGE, GObject)
+
+struct _FoyerHubStorageInterface {
+  GTypeInterface parent_iface;
+
+  const char *(*kind)        (FoyerHubStorage *self);
+  gboolean (*event_add)      (FoyerHubStorage *self, const FoyerHubEvent *event,
+                              gboolean *created, GError **error);
+  FoyerHubEvent *(*event_get)(FoyerHubStorage *self, const char *id, GError **error);
+  GPtrArray *(*event_list)   (FoyerHubStorage *self, GError **error);
+
+  gboolean (*device_add)     (FoyerHubStorage *self, const FoyerHubDevice *device,
+                              const char *secret_hash, GError **error);
+  /* Exchanges an enrollment secret for a token (both as hashes); the device is returned. */
+  FoyerHubDevice *(*device_enroll) (FoyerHubStorage *self, const char *secret_hash,
+                                    const char *token_hash, const char *now, GError **error);
+  /* NULL without error: no such token. A revoked device is returned (revoked_at set). */
+  FoyerHubDevice *(*device_by_token) (FoyerHubStorage *self, const char *token_hash,
+                                      GError **error);
+  gboolean (*device_touch)   (FoyerHubStorage *self, const char *name, const char *now,
+                              const char *address, const char *software_version,
+                              GError **error);
+  GPtrArray *(*device_list)  (FoyerHubStorage *self, GError **error);
+  gboolean (*device_revoke)  (FoyerHubStorage *self, const char *name, const char *now,
+                              GError **error);
+
+  /* NULL without error: no answer stored for (device, key) since `since`. */
+  char *(*idempotency_get)   (FoyerHubStorage *self, const char *device, const char *key,
+                              const char *since, GError **error);
+  /* Stores the PENDING and REJECTED items of one batch in one transaction: sets each item's
+   * final status; when key is set, stores answer(items) under (device, key) in the same
+   * transaction. forward: also queue accepted records for the CRM forwarder. */
+  gboolean (*ingest)         (FoyerHubStorage *self, const char *event, const char *device,
+                              const char *received_at, GPtrArray *items, gboolean forward,
+                              const char *key, FoyerHubAnswerFunc answer, gpointer user_data,
+                              GError **error);
+  gboolean (*purge_idempotency) (FoyerHubStorage *self, const char *before, GError **error);
+
+  /* Pre-registrations imported at the hub (wire form bodies keyed by id; updates get a new seq). */
+  gboolean (*preregistrations_put) (FoyerHubStorage *self, const char *event, GPtrArray *items,
+                                    guint *inserted, guint *updated, GError **error);
+  gboolean (*records_foreach) (FoyerHubStorage *self, const char *event, const char *type,
+                               const char *booth, FoyerHubRecordFunc func, gpointer user_data,
+                               GError **error);
+  /* Rows of (dimension, key, count) for stats: dimension is type|category|device|hour. */
+  GPtrArray *(*stats)        (FoyerHubStorage *self, const char *event, GError **error);
+
+  /* The forwarder's outbox. */
+  GPtrArray *(*forward_take) (FoyerHubStorage *self, const char *now, guint limit,
+                              GError **error);
+  gboolean (*forward_done)   (FoyerHubStorage *self, const char *record_id, GError **error);
+  gboolean (*forward_failed) (FoyerHubStorage *self, const char *record_id, const char *reason,
+                              const char *next_at, gboolean dead, GError **error);
+  GPtrArray *(*forward_list) (FoyerHubStorage *self, gboolean dead, GError **error);
+  gint64 (*forward_requeue)  (FoyerHubStorage *self, GError **error);
+};
+
+/* Opens the database named by [hub] database: "postgresql://…" or "host=… dbname=…" is
+ * PostgreSQL, anything else a SQLite file path (created 0600, WAL). Migrates it. */
+FoyerHubStorage *foyer_hub_storage_open (const char *database, guint connections, GError **error);
+
+const char     *foyer_hub_storage_kind          (FoyerHubStorage *self);
+gboolean        foyer_hub_storage_event_add     (FoyerHubStorage *self, const FoyerHubEvent *event,
+                                                 gboolean *created, GError **error);
+FoyerHubEvent  *foyer_hub_storage_event_get     (FoyerHubStorage *self, const char *id,
+                                                 GError **error);
+GPtrArray      *foyer_hub_storage_event_list    (FoyerHubStorage *self, GError **error);
+gboolean        foyer_hub_storage_device_add    (FoyerHubStorage *self,
+                                                 const FoyerHubDevice *device,
+                                                 const char *secret_hash, GError **error);
+FoyerHubDevice *foyer_hub_storage_device_enroll (FoyerHubStorage *self, const char *secret_hash,
+                                                 const char *token_hash, const char *now,
+                                                 GError **error);
+FoyerHubDevice *foyer_hub_storage_device_by_token (FoyerHubStorage *self, const char *token_hash,
+                                                   GError **error);
+gboolean        foyer_hub_storage_device_touch  (FoyerHubStorage *self, const char *name,
+                                                 const char *now, const char *address,
+                                                 const char *software_version, GError **error);
+GPtrArray      *foyer_hub_storage_device_list   (FoyerHubStorage *self, GError **error);
+gboolean        foyer_hub_storage_device_revoke (FoyerHubStorage *self, const char *name,
+                                                 const char *now, GError **error);
+char           *foyer_hub_storage_idempotency_get (FoyerHubStorage *self, const char *device,
+                                                   const char *key, const char *since,
+                                                   GError **error);
+gboolean        foyer_hub_storage_ingest        (FoyerHubStorage *self, const char *event,
+                                                 const char *device, const char *received_at,
+                                                 GPtrArray *items, gboolean forward,
+                                                 const char *key, FoyerHubAnswerFunc answer,
+                                                 gpointer user_data, GError **error);
+gboolean        foyer_hub_storage_purge_idempotency (FoyerHubStorage *self, const char *before,
+                                                     GError **error);
+gboolean        foyer_hub_storage_preregistrations_put (FoyerHubStorage *self, const char *event,
+                                                        GPtrArray *items, guint *inserted,
+                                                        guint *updated, GError **error);
+gboolean        foyer_hub_storage_records_foreach (FoyerHubStorage *self, const char *event,
+                                                   const char *type, const char *booth,
+                                                   FoyerHubRecordFunc func, gpointer user_data,
+                                                   GError **error);
+GPtrArray      *foyer_hub_storage_stats         (FoyerHubStorage *self, const char *event,
+                                                 GError **error);
+GPtrArray      *foyer_hub_storage_forward_take  (FoyerHubStorage *self, const char *now,
+                                                 guint limit, GError **error);
+gboolean        foyer_hub_storage_forward_done  (FoyerHubStorage *self, const char *record_id,
+                                                 GError **error);
+gboolean        foyer_hub_storage_forward_failed (FoyerHubStorage *self, const char *record_id,
+                                                  const char *reason, const char *next_at,
+                                                  gboolean dead, GError **error);
+GPtrArray      *foyer_hub_storage_forward_list  (FoyerHubStorage *self, gboolean dead,
+                                                 GError **error);
+gint64          foyer_hub_storage_forward_requeue (FoyerHubStorage *self, GError **error);
+
+/* A stats row. */
+typedef struct {
+  char   *dimension;
+  char   *key;
+  gint64  count;
+} FoyerHubStatsRow;
+
+void foyer_hub_stats_row_free (FoyerHubStatsRow *row);
+
+/* Fails with CODE_USED, CODE_EXPIRED (or NOT_FOUND for a revoked device) when device, found by
+ * its enrollment secret, cannot enroll at now. Shared by the implementations. */
+gboolean foyer_hub_device_check_enrollable (const FoyerHubDevice *device, const char *now,
+                                            GError **error);
+
+/* Lowercase hex SHA-256 of text: how secrets and tokens are stored. */
+char *foyer_hub_hash_secret (const char *text);
+
+G_END_DECLS

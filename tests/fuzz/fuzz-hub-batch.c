@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fuzz-hub-batch.c: libFuzzer target for the hub's request parser (POST /v1/records bodies,
+ * src/hub/foyer-hub-batch.c).
+ *
+ * Invariants besides the sanitizers: a body is either refused as a whole or yields items; every
+ * item is PENDING (valid) or REJECTED with a reason; every PENDING body is valid UTF-8 JSON that
+ * carries the device stamp; the answer built from the items is valid JSON.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "foyer-hub-batch.h"
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static GLogWriterOutput
+fuzz_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                 gpointer user_data)
+{
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) {
+    g_log_writer_standard_streams (level, fields, n_fields, user_data);
+    abort ();
+  }
+  return G_LOG_WRITER_HANDLED;
+}
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = foyer_hub_batch_parse ((const char *) data, size, "expo-2026",
+                                                      "kiosk-01", &error);
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (items == NULL) {
+    if (error == NULL)
+      abort ();
+    return 0;
+  }
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+
+    if (item->status == FOYER_HUB_ITEM_REJECTED) {
+      if (item->reason == NULL)
+        abort ();
+    } else if (item->status == FOYER_HUB_ITEM_PENDING) {
+      g_autoptr(JsonNode) body = NULL;
+      if (!g_utf8_validate (item->body, -1, NULL) || strstr (item->body, "\"device\"") == NULL
+          || (body = json_from_string (item->body, NULL)) == NULL)
+        abort ();
+    } else {
+      abort ();
+    }
+  }
+  answer = foyer_hub_batch_answer (items);
+  if ((node = json_from_string (answer, NULL)) == NULL)
+    abort ();
+  return 0;
+}

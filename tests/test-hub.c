@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-hub.c: a real `foyer-hub serve` fed by real kiosk stores through `foyerctl enroll` and
+ * `foyerctl sync`, and by raw HTTP for what kiosks never send; every case runs on SQLite and
+ * on a real PostgreSQL 15 that this test starts itself. */
+#include "config.h"
+
+#include <signal.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "foyer-core.h"
+#include "foyer-enroll-code.h"
+#include "foyer-hub-test-util.h"
+#include "foyer-test-util.h"
+
+static FoyerTestPg *pg;
+static gboolean pg_tried;
+
+typedef struct {
+  const char *backend;   /* "sqlite" | "postgresql" */
+} Param;
+
+/* A new hub on the test's backend; NULL (test skipped) without PostgreSQL. */
+static FoyerTestHub *
+new_hub (const Param *param, const char *extra_conf)
+{
+  g_autofree char *database = NULL;
+
+  if (g_str_equal (param->backend, "postgresql")) {
+    if (!pg_tried) {
+      pg_tried = TRUE;
+      pg = foyer_test_pg_start ();
+    }
+    if (pg == NULL) {
+      g_test_skip ("postgresql-15 is not installed (/usr/lib/postgresql/15/bin/initdb)");
+      return NULL;
+    }
+    database = foyer_test_pg_new_database (pg);
+  }
+  return foyer_test_hub_new (database, extra_conf);
+}
+
+static char *
+record_json (const char *id, const char *event, const char *category, const char *name)
+{
+  return g_strdup_printf ("{\"id\":\"%s\",\"type\":\"registration\",\"created_at\":"
+                          "\"2026-11-24T10:42:00.123Z\",\"event\":\"%s\",\"kiosk_id\":\"k\","
+                          "\"kind\":\"walk_in\",\"category\":\"%s\",\"full_name\":\"%s\","
+                          "\"source\":\"manual\",\"consent_given\":true}",
+                          id, event, category, name);
+}
+
+static char *
+batch_of (const char *const *records)
+{
+  g_autofree char *joined = g_strjoinv (",", (char **) records);
+  return g_strdup_printf ("{\"protocol\":1,\"kiosk\":\"k\",\"event\":\"ev1\",\"records\":[%s]}",
+                          joined);
+}
+
+/* status of id in an answer {"results":[…]}, and its reason. */
+static const char *
+status_of (JsonNode *answer, const char *id, const char **reason)
+{
+  JsonArray *results = json_object_get_array_member (json_node_get_object (answer), "results");
+
+  for (guint i = 0; i < json_array_get_length (results); i++) {
+    JsonObject *r = json_array_get_object_element (results, i);
+    if (g_strcmp0 (json_object_get_string_member (r, "id"), id) == 0) {
+      if (reason != NULL)
+        *reason = json_object_get_string_member_with_default (r, "reason", NULL);
+      return json_object_get_string_member (r, "status");
+    }
+  }
+  return NULL;
+}
+
+/* Starts hub, adds device k1 of ev1 and enrolls it: its token; *code, *url (of /v1/records). */
+static char *
+start_with_device (FoyerTestHub *hub, const char * const *env, char **code, char **url)
+{
+  char *token;
+
+  foyer_test_hub_start (hub, env);
+  *code = foyer_test_hub_add_device (hub, "k1", "ev1");
+  token = foyer_test_enroll_token (*code);
+  g_assert_nonnull (token);
+  *url = g_strconcat (hub->url, "/v1/records", NULL);
+  return token;
+}
+
+static void
+test_enroll_and_sync (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *code = NULL, *kiosk = NULL, *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) stored = NULL;
+  g_autoptr(GSubprocess) sync = NULL;
+  guint n = 0;
+
+  if (hub == NULL)
+    return;
+  foyer_test_hub_start (hub, NULL);
+  code = foyer_test_hub_add_device (hub, "entrance-01", "ev1");
+  kiosk = foyer_test_kiosk_new (code, 200);
+  ids = foyer_test_kiosk_register (kiosk, 5);
+  sync = foyer_test_kiosk_sync (kiosk, "20");
+  g_assert_true (g_subprocess_wait (sync, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 0);
+
+  stored = foyer_test_hub_export_ids (hub, "ev1", &n);
+  g_assert_cmpuint (n, ==, 5);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (stored, ids->pdata[i])), ==, 1);
+  /* The hub stamped the device's name on every record. */
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "export", "--event", "ev1", "--format",
+                                       "jsonl", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"device\":\"entrance-01\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The code was for one use only. */
+  {
+    const char *argv[] = { "--config", kiosk, "enroll", code, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "already used"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  /* device list: enrolled, seen, its software version. */
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "device", "list", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"enrolled_at\" : \"20"));
+  g_assert_nonnull (strstr (out, "\"last_seen_at\" : \"20"));
+  g_assert_nonnull (strstr (out, "\"software_version\" : \"" PACKAGE_VERSION));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_revocation (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *code = NULL, *kiosk = NULL, *out = NULL, *err = NULL;
+  g_autoptr(GPtrArray) first = NULL, second = NULL;
+  g_autoptr(GHashTable) stored = NULL;
+  guint n = 0;
+
+  if (hub == NULL)
+    return;
+  foyer_test_hub_start (hub, NULL);
+  code = foyer_test_hub_add_device (hub, "k1", "ev1");
+  kiosk = foyer_test_kiosk_new (code, 200);
+  first = foyer_test_kiosk_register (kiosk, 2);
+  {
+    const char *argv[] = { "--config", kiosk, "sync", "--once", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "device", "revoke", "k1", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  second = foyer_test_kiosk_register (kiosk, 1);
+  {
+    /* The very next request is refused: the kiosk pauses and says why; nothing is lost. */
+    const char *argv[] = { "--config", kiosk, "sync", "--once", NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 75);
+    g_assert_nonnull (strstr (err, "401"));
+  }
+  stored = foyer_test_hub_export_ids (hub, "ev1", &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_false (g_hash_table_contains (stored, second->pdata[0]));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_idempotency (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *rec = NULL, *batch = NULL;
+  g_autofree char *a1 = NULL, *a2 = NULL, *a3 = NULL, *a4 = NULL;
+  g_autofree char *id = foyer_record_id_new ();
+  g_autoptr(JsonNode) third = NULL;
+
+  if (hub == NULL)
+    return;
+  token = start_with_device (hub, NULL, &code, &url);
+  g_assert_nonnull (token);
+  rec = record_json (id, "ev1", "trade_visitor", "Zhang San");
+  batch = batch_of ((const char *[]) { rec, NULL });
+
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, "key-1", batch, strlen (batch), FALSE,
+                                     &a1, NULL), ==, 200);
+  g_assert_nonnull (strstr (a1, "\"accepted\""));
+  /* The same key within 24 h: the stored answer again (accepted, not duplicate). */
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, "key-1", batch, strlen (batch), TRUE,
+                                     &a2, NULL), ==, 200);
+  g_assert_cmpstr (a1, ==, a2);
+  /* A new key: the id is known, so duplicate (gzip body this time). */
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, "key-2", batch, strlen (batch), TRUE,
+                                     &a3, NULL), ==, 200);
+  third = json_from_string (a3, NULL);
+  g_assert_cmpstr (status_of (third, id, NULL), ==, "duplicate");
+  /* Without a key (it is optional). */
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, batch, strlen (batch), FALSE,
+                                     &a4, NULL), ==, 200);
+  g_assert_nonnull (strstr (a4, "\"duplicate\""));
+  foyer_test_hub_free (hub);
+}
+
+/* Sends only the headers of a request and reads the answer: the hub must not wait for a body. */
+static char *
+headers_only (FoyerTestHub *hub, const char *token, gboolean expect_continue)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = g_strdup_printf (
+    "POST /v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+    "Content-Type: application/json\r\nContent-Length: 100000000\r\n%s\r\n", token,
+    expect_continue ? "Expect: 100-continue\r\n" : "");
+  char buffer[512] = { 0 };
+  gssize n;
+
+  g_socket_client_set_timeout (client, 10);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", hub->port, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                            request, strlen (request), NULL, NULL, &error));
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer,
+                           sizeof buffer - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  return g_strdup (buffer);
+}
+
+static void
+test_too_large (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, "max-body-bytes=4096");
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *big = NULL;
+  g_autofree char *plain = NULL, *expect = NULL, *anonymous = NULL;
+
+  if (hub == NULL)
+    return;
+  token = start_with_device (hub, NULL, &code, &url);
+  big = g_strnfill (8000, ' ');
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, big, strlen (big), FALSE, NULL,
+                                     NULL), ==, 413);
+  /* Decided from Content-Length before the body: with and without Expect: 100-continue. */
+  plain = headers_only (hub, token, FALSE);
+  g_assert_true (g_str_has_prefix (plain, "HTTP/1.1 413"));
+  expect = headers_only (hub, token, TRUE);
+  g_assert_true (g_str_has_prefix (expect, "HTTP/1.1 413"));
+  /* Authentication comes before anything else. */
+  anonymous = headers_only (hub, "not-a-token", TRUE);
+  g_assert_true (g_str_has_prefix (anonymous, "HTTP/1.1 401"));
+  foyer_test_hub_free (hub);
+}
+
+typedef struct {
+  const char *url, *token, *batch;
+  guint status;
+} Request;
+
+static gpointer
+post_in_thread (gpointer data)
+{
+  Request *r = data;
+
+  r->status = foyer_test_http ("POST", r->url, r->token, NULL, r->batch, strlen (r->batch),
+                               FALSE, NULL, NULL);
+  return NULL;
+}
+
+static void
+test_queue_full (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, "workers=1\nmax-queue=1");
+  const char *env[] = { "FOYER_HUB_TEST_INGEST_DELAY_MS=1500", NULL };
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *rec = NULL, *batch = NULL;
+  g_autofree char *retry_after = NULL;
+  g_autofree char *id = foyer_record_id_new ();
+  Request first;
+  GThread *thread;
+
+  if (hub == NULL)
+    return;
+  token = start_with_device (hub, env, &code, &url);
+  rec = record_json (id, "ev1", "trade_visitor", "Li Si");
+  batch = batch_of ((const char *[]) { rec, NULL });
+  first = (Request) { url, token, batch, 0 };
+  thread = g_thread_new ("first", post_in_thread, &first);
+  g_usleep (500 * 1000);
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, batch, strlen (batch), FALSE,
+                                     NULL, &retry_after), ==, 429);
+  g_assert_cmpstr (retry_after, ==, "1");
+  g_thread_join (thread);
+  g_assert_cmpuint (first.status, ==, 200);
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_validation (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *answer = NULL, *batch = NULL;
+  g_autofree char *good_id = foyer_record_id_new (), *bad_id = foyer_record_id_new ();
+  g_autofree char *utf_id = foyer_record_id_new (), *type_id = foyer_record_id_new ();
+  g_autofree char *lead_id = foyer_record_id_new ();
+  g_autofree char *good = NULL, *bad = NULL, *utf = NULL, *type = NULL, *lead = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *reason = NULL;
+
+  if (hub == NULL)
+    return;
+  token = start_with_device (hub, NULL, &code, &url);
+  good = record_json (good_id, "ev1", "trade_visitor", "Wang Wu");
+  bad = record_json (bad_id, "ev1", "astronaut", "Zhao Liu");
+  utf = record_json (utf_id, "ev1", "trade_visitor", "Bad \xff\xfe name");
+  type = g_strdup_printf ("{\"id\":\"%s\",\"type\":\"teleport\"}", type_id);
+  lead = g_strdup_printf ("{\"id\":\"%s\",\"type\":\"lead\",\"created_at\":"
+                          "\"2026-11-24T10:42:00.123Z\",\"kiosk_id\":\"k\",\"rating\":\"lukewarm\","
+                          "\"registration_id\":\"x\"}", lead_id);
+  batch = batch_of ((const char *[]) { good, bad, utf, type, lead, NULL });
+
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, batch, strlen (batch), FALSE,
+                                     &answer, NULL), ==, 200);
+  node = json_from_string (answer, NULL);
+  g_assert_nonnull (node);
+  g_assert_cmpstr (status_of (node, good_id, NULL), ==, "accepted");
+  g_assert_cmpstr (status_of (node, bad_id, &reason), ==, "rejected");
+  g_assert_nonnull (strstr (reason, "category"));
+  g_assert_cmpstr (status_of (node, utf_id, &reason), ==, "rejected");
+  g_assert_nonnull (strstr (reason, "UTF-8"));
+  g_assert_cmpstr (status_of (node, type_id, &reason), ==, "rejected");
+  g_assert_nonnull (strstr (reason, "type"));
+  g_assert_cmpstr (status_of (node, lead_id, &reason), ==, "rejected");
+  g_assert_nonnull (strstr (reason, "rating"));
+
+  /* A whole batch that is not JSON, or not {"records": […]}: 400. */
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "{\"records\": [", 13, FALSE,
+                                     NULL, NULL), ==, 400);
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "[1,2]", 5, FALSE, NULL, NULL),
+                    ==, 400);
+  /* Too deep. */
+  {
+    g_autofree char *open = g_strnfill (100, '['), *close = g_strnfill (100, ']');
+    g_autofree char *deep = g_strconcat ("{\"records\":", open, close, "}", NULL);
+    g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, deep, strlen (deep), FALSE,
+                                       NULL, NULL), ==, 400);
+  }
+  /* A rejected record whose id is already stored is a duplicate, not validated again. */
+  g_clear_pointer (&batch, g_free);
+  g_clear_pointer (&bad, g_free);
+  g_clear_pointer (&answer, g_free);
+  bad = record_json (good_id, "ev1", "astronaut", "Wang Wu");
+  batch = batch_of ((const char *[]) { bad, NULL });
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, batch, strlen (batch), FALSE,
+                                     &answer, NULL), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"duplicate\""));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_event_isolation (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *code1 = NULL, *code2 = NULL, *token = NULL, *url = NULL, *answer = NULL;
+  g_autofree char *kiosk2 = NULL, *rec = NULL, *batch = NULL;
+  g_autofree char *id = foyer_record_id_new ();
+  g_autoptr(GHashTable) ev1 = NULL, ev2 = NULL;
+  g_autoptr(GPtrArray) ids2 = NULL;
+  g_autoptr(GSubprocess) sync = NULL;
+  guint n1 = 0, n2 = 0;
+
+  if (hub == NULL)
+    return;
+  foyer_test_hub_start (hub, NULL);
+  code1 = foyer_test_hub_add_device (hub, "k1", "ev1");
+  code2 = foyer_test_hub_add_device (hub, "k2", "ev2");
+  token = foyer_test_enroll_token (code1);
+  url = g_strconcat (hub->url, "/v1/records", NULL);
+  /* A device of ev1 sending a record of ev2 is refused for that record. */
+  rec = record_json (id, "ev2", "trade_visitor", "Sun Qi");
+  batch = batch_of ((const char *[]) { rec, NULL });
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, batch, strlen (batch), FALSE,
+                                     &answer, NULL), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"rejected\""));
+  /* ev2's own kiosk. */
+  kiosk2 = foyer_test_kiosk_new (code2, 200);
+  ids2 = foyer_test_kiosk_register (kiosk2, 3);
+  sync = foyer_test_kiosk_sync (kiosk2, "20");
+  g_assert_true (g_subprocess_wait (sync, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 0);
+  ev1 = foyer_test_hub_export_ids (hub, "ev1", &n1);
+  ev2 = foyer_test_hub_export_ids (hub, "ev2", &n2);
+  g_assert_cmpuint (n1, ==, 0);
+  g_assert_cmpuint (n2, ==, 3);
+  g_assert_false (g_hash_table_contains (ev2, id));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_sigterm_finishes_batches (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  const char *env[] = { "FOYER_HUB_TEST_INGEST_DELAY_MS=1500", NULL };
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *rec = NULL, *batch = NULL;
+  g_autofree char *id = foyer_record_id_new ();
+  g_autoptr(GHashTable) stored = NULL;
+  Request req;
+  GThread *thread;
+  guint n = 0;
+
+  if (hub == NULL)
+    return;
+  token = start_with_device (hub, env, &code, &url);
+  rec = record_json (id, "ev1", "trade_visitor", "Zhou Ba");
+  batch = batch_of ((const char *[]) { rec, NULL });
+  req = (Request) { url, token, batch, 0 };
+  thread = g_thread_new ("in-flight", post_in_thread, &req);
+  g_usleep (500 * 1000);
+  foyer_test_hub_kill (hub, SIGTERM);
+  g_thread_join (thread);
+  g_assert_cmpuint (req.status, ==, 200);
+  g_assert_cmpint (foyer_test_hub_wait (hub), ==, 0);
+  stored = foyer_test_hub_export_ids (hub, "ev1", &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (g_hash_table_contains (stored, id));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_import_signs_badges (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *code = NULL, *kiosk = NULL, *csv = NULL, *out = NULL, *err = NULL;
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-import");
+  g_autofree char *kiosk_dir = NULL, *verify = NULL;
+  g_autoptr(FoyerBadgeCode) verifier = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint verified = 0;
+
+  if (hub == NULL)
+    return;
+  code = foyer_test_hub_add_device (hub, "k1", "ev1");
+  foyer_test_hub_start (hub, NULL);
+  kiosk = foyer_test_kiosk_new (code, 200);
+  csv = foyer_test_write_file (dir, "pre.csv", "胸卡号,姓名,公司\nA001,王芳,华为\nA002,李娜,腾讯\n");
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "import", csv, "--event", "ev1", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "2 new"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* A second import of the same file changes nothing. */
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "import", csv, "--event", "ev1", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "0 new, 0 updated, 2 unchanged"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "export", "--event", "ev1",
+                                       "--preregistrations", "--format", "jsonl", NULL), ==, 0);
+  /* The enrolled kiosk's verify key (from the enrollment) verifies the hub's signed codes. */
+  kiosk_dir = g_path_get_dirname (kiosk);
+  verify = g_build_filename (kiosk_dir, "badge-verify.pem", NULL);
+  verifier = foyer_badge_code_new (NULL, verify, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    g_autoptr(JsonNode) node = json_from_string (lines[i], NULL);
+    JsonObject *o = json_node_get_object (node);
+    const char *signed_code = json_object_get_string_member (o, "signed_badge_code");
+
+    g_assert_nonnull (signed_code);
+    if (foyer_badge_code_verify (verifier, signed_code, -1, "ev1", NULL, NULL))
+      verified++;
+  }
+  g_assert_cmpuint (verified, ==, 2);
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_config (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-config");
+  g_autofree char *sample = g_build_filename (g_getenv ("FOYER_SOURCE_ROOT"), "data", "hub.conf",
+                                              NULL);
+  g_autofree char *bad = foyer_test_write_file (dir, "bad.conf", "[hub]\nmax-body-bytes=lots\n");
+  g_autofree char *typo = foyer_test_write_file (dir, "typo.conf", "[hub]\nlisten=127.0.0.1:1\n"
+                                                 "lissen=x\n");
+  FoyerTestHub *hub = foyer_test_hub_new (NULL, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_free (hub->conf);
+  hub->conf = g_strdup (sample);
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_free (hub->conf);
+  hub->conf = g_strdup (bad);
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "max-body-bytes"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_free (hub->conf);
+  hub->conf = g_strdup (typo);
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "typo.conf:3"));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_plain_http_off_loopback (void)
+{
+  FoyerTestHub *hub = foyer_test_hub_new (NULL, NULL);
+  g_autofree char *text = g_strdup_printf ("[hub]\nlisten=0.0.0.0:%u\ndatabase=%s\n", hub->port,
+                                           hub->database);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (hub->conf, text, -1, NULL));
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "serve", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "allow-plain-http"));
+  foyer_test_hub_free (hub);
+}
+
+static void
+test_two_hubs_one_database (gconstpointer data)
+{
+  FoyerTestHub *a = new_hub (data, NULL);
+  FoyerTestHub *b;
+  g_autoptr(GPtrArray) kiosks = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) syncs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) stored = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = 0;
+
+  if (a == NULL)
+    return;
+  b = foyer_test_hub_new_peer (a);
+  foyer_test_hub_start (a, NULL);
+  foyer_test_hub_start (b, NULL);
+  for (guint i = 0; i < 6; i++) {
+    g_autofree char *name = g_strdup_printf ("k%u", i);
+    g_autofree char *code = foyer_test_hub_add_device (i % 2 ? b : a, name, "ev1");
+    char *kiosk = foyer_test_kiosk_new (code, 7);
+    g_autoptr(GPtrArray) ids = foyer_test_kiosk_register (kiosk, 40);
+
+    for (guint j = 0; j < ids->len; j++)
+      g_hash_table_add (all, g_strdup (ids->pdata[j]));
+    g_ptr_array_add (kiosks, kiosk);
+  }
+  for (guint i = 0; i < kiosks->len; i++)
+    g_ptr_array_add (syncs, foyer_test_kiosk_sync (kiosks->pdata[i], "30"));
+  for (guint i = 0; i < syncs->len; i++) {
+    g_assert_true (g_subprocess_wait (syncs->pdata[i], NULL, NULL));
+    g_assert_cmpint (g_subprocess_get_exit_status (syncs->pdata[i]), ==, 0);
+  }
+  stored = foyer_test_hub_export_ids (b, "ev1", &n);
+  g_assert_cmpuint (n, ==, 240);
+  g_hash_table_iter_init (&iter, all);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (stored, key)), ==, 1);
+  foyer_test_hub_free (a);
+  foyer_test_hub_free (b);
+}
+
+/* TLS with a self-signed certificate: the code pins it, enroll checks the pin before sending
+ * the secret and keeps the certificate as [sync] ca-file, and the kiosk syncs over https. */
+static void
+test_tls_enrollment (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-tls");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *extra = NULL, *code = NULL, *kiosk = NULL, *forged = NULL;
+  g_autofree char *out = NULL, *err = NULL, *conf = NULL;
+  g_autoptr(FoyerEnrollCode) decoded = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) stored = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GSubprocess) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerTestHub *hub;
+  guint n = 0;
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  hub = foyer_test_hub_new (NULL, NULL);
+  extra = g_strdup_printf ("certificate=%s\nkey=%s\npublic-url=https://127.0.0.1:%u\n", cert,
+                           key, hub->port);
+  g_assert_true (g_file_get_contents (hub->conf, &conf, NULL, NULL));
+  g_clear_pointer (&out, g_free);
+  out = g_strconcat (conf, extra, NULL);
+  g_assert_true (g_file_set_contents (hub->conf, out, -1, NULL));
+  g_clear_pointer (&out, g_free);
+  foyer_test_hub_start (hub, NULL);
+
+  /* A code whose pin is not the hub's certificate: nothing is sent. */
+  code = foyer_test_hub_add_device (hub, "k-forged", "ev1");
+  decoded = foyer_enroll_code_decode (code, NULL);
+  g_free (decoded->pin);
+  decoded->pin = g_strnfill (7 + 64, 'a');
+  memcpy (decoded->pin, "sha256:", 7);
+  forged = foyer_enroll_code_encode (decoded);
+  {
+    g_autofree char *kdir = foyer_test_make_tmpdir ("kiosk-forged");
+    g_autofree char *kconf = g_build_filename (kdir, "foyer.conf", NULL);
+    const char *argv[] = { "--config", kconf, "enroll", forged, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "does not match"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  g_clear_pointer (&code, g_free);
+  code = foyer_test_hub_add_device (hub, "k-tls", "ev1");
+  g_assert_nonnull (strstr (code, "FYE1:"));
+  kiosk = foyer_test_kiosk_new (code, 200);
+  ids = foyer_test_kiosk_register (kiosk, 3);
+  sync = foyer_test_kiosk_sync (kiosk, "20");
+  g_assert_true (g_subprocess_wait (sync, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 0);
+  stored = foyer_test_hub_export_ids (hub, "ev1", &n);
+  g_assert_cmpuint (n, ==, 3);
+  foyer_test_hub_free (hub);
+}
+
+static void
+add_both (const char *name, GTestDataFunc func)
+{
+  static const Param sqlite = { "sqlite" }, postgresql = { "postgresql" };
+  g_autofree char *s = g_strdup_printf ("/hub/sqlite/%s", name);
+  g_autofree char *p = g_strdup_printf ("/hub/postgresql/%s", name);
+
+  g_test_add_data_func (s, &sqlite, func);
+  g_test_add_data_func (p, &postgresql, func);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hub/config", test_config);
+  g_test_add_func ("/hub/plain-http-off-loopback", test_plain_http_off_loopback);
+  g_test_add_func ("/hub/tls-enrollment", test_tls_enrollment);
+  add_both ("enroll-and-sync", test_enroll_and_sync);
+  add_both ("revocation", test_revocation);
+  add_both ("idempotency", test_idempotency);
+  add_both ("too-large", test_too_large);
+  add_both ("queue-full", test_queue_full);
+  add_both ("validation", test_validation);
+  add_both ("event-isolation", test_event_isolation);
+  add_both ("sigterm", test_sigterm_finishes_batches);
+  add_both ("import-signs-badges", test_import_signs_badges);
+  add_both ("two-hubs-one-database", test_two_hubs_one_database);
+  status = g_test_run ();
+  foyer_test_pg_stop (pg);
+  return status;
+}
