@@ -595,12 +595,22 @@ foyer_export_file_discard (GOutputStream *out,
   if (out != NULL && !g_output_stream_is_closed (out))
     g_output_stream_close (out, NULL, NULL);
   g_unlink (part);
+}
+
 /* --- for the hub (src/hub), which holds registrations as wire JSON, not in a FoyerStore --- */
+
+void
 foyer_export_append_header (GString *out, FoyerExportFormat format, FoyerExportFlags flags)
+{
   if (format == FOYER_EXPORT_CSV)
     append_csv_header (out, flags, csv_columns);
+}
+
+gboolean
 foyer_export_append_registration (GString *out, FoyerExportFormat format,
                                   const FoyerRegistration *reg)
+{
   ExportState state = { format, NULL, out, 0, NULL };
+
   return export_one_cb (reg, &state);
 }
