@@ -4,7 +4,7 @@
 #   packaging/dev.sh run [KIOSK OPTIONS…]   build and start the kiosk with embedded defaults
 #   packaging/dev.sh test                   the whole suite: normal build, ASan/UBSan build, fuzzers
 #   packaging/dev.sh build                  build only (into _build)
-#   packaging/dev.sh bench                  build and run the benchmarks (they print their figures)
+#   packaging/dev.sh bench [NAME…]          build and run the benchmarks (they print their figures)
 #   packaging/dev.sh deps                   install the Debian packages only
 #   packaging/dev.sh deb                    build the Debian packages into _build-deb (no test suite)
 #   packaging/dev.sh deb-test               build them, then install and test them in a fresh Debian 12 root
@@ -129,7 +129,7 @@ cmd_test() {
 
     if command -v clang >/dev/null && [ -d "$ROOT/tests/fuzz" ]; then
         say "fuzz targets for ${FUZZ_SECONDS}s each (clang, libFuzzer, ASan/UBSan): $FUZZ_BUILD"
-        CC=clang setup_fuzz_build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
+        CC=clang CXX=clang++ setup_fuzz_build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
             -Db_lundef=false -Dbuildtype=debug
         FOYER_FUZZ_SECONDS=$FUZZ_SECONDS ASAN_OPTIONS=detect_leaks=1 \
             meson test -C "$FUZZ_BUILD" --no-rebuild --suite fuzz --print-errorlogs --num-processes 2 \
@@ -210,8 +210,13 @@ cmd_run() {
 
 cmd_bench() {
     install_packages test
+    export FOYER_TRYTON_CACHE=${FOYER_TRYTON_CACHE:-$BUILD/tests/tryton-cache}
     setup_build "$BUILD" -Dbuildtype=release
-    meson test -C "$BUILD" --benchmark --print-errorlogs --verbose --timeout-multiplier 10
+    # bench-ui paints real windows: a display and a session bus, as the test suite gets them.
+    # One benchmark at a time, so that they do not time each other.
+    xvfb-run -a -s '-screen 0 1280x1024x24' dbus-run-session -- \
+        meson test -C "$BUILD" --benchmark --print-errorlogs --verbose --num-processes 1 \
+        --timeout-multiplier 10 "$@"
 }
 
 case "${1:-}" in

@@ -2,9 +2,10 @@
  *
  * Frames at 1280×720 and 640×480: "code" frames are a corpus card's QR code composited into a
  * photo-like gray frame (gradient, texture, noise, reduced contrast), "empty" frames are the same
- * background without a code. Prints the median and p95 of each, and the end-to-end time from a
- * frame's arrival to a parsed payload. Targets: median < 15 ms, p95 < 30 ms at 1280×720 on one
- * core.
+ * background without a code. Prints the median and p95 of each for Foyer and, on the same
+ * frames in the same run, for plain zbar and zxing-cpp alone (the anchors), and the end-to-end
+ * time from a frame's arrival to a parsed payload. Targets: median < 15 ms, p95 < 30 ms at 1280×720 on one
+ * core, and at most 1.5× plain zbar's median on frames with a code.
  */
 #include "config.h"
 
@@ -123,7 +124,7 @@ report (const char *label,
 
   percentiles (cpu, &cpu_median, &cpu_p95);
   percentiles (wall, &wall_median, &wall_p95);
-  printf ("%-40s cpu median %6.2f ms  p95 %6.2f ms | wall median %6.2f ms  p95 %6.2f ms\n",
+  printf ("%-52s cpu median %6.2f ms  p95 %6.2f ms | wall median %6.2f ms  p95 %6.2f ms\n",
           label, cpu_median, cpu_p95, wall_median, wall_p95);
 }
 
@@ -158,64 +159,105 @@ times_add (Times  *t,
   g_array_append_val (t->wall, wall);
 }
 
+/* The three decoders measured on the same frames: Foyer as the camera's worker runs it, and
+ * its two engines alone, each once over the whole frame (the anchors). */
+enum { FOYER, ZBAR, ZXING, N_ENGINES };
+static const char * const engine_names[N_ENGINES] = { "Foyer", "plain zbar", "zxing-cpp" };
+
+static FoyerDecoder *
+engine_new (int engine)
+{
+  FoyerDecoder *decoder = foyer_decoder_new ();
+  const char * const plain[] = { "plain", NULL };
+  const char * const zxing[] = { "zxing", NULL };
+
+  foyer_decoder_set_budget_ms (decoder, FOYER_DECODER_DEFAULT_BUDGET_MS);
+  foyer_decoder_set_stream_mode (decoder, TRUE);
+  if (engine == ZBAR)
+    foyer_decoder_set_passes (decoder, plain);
+  else if (engine == ZXING)
+    foyer_decoder_set_passes (decoder, zxing);
+  return decoder;
+}
+
+static double
+median_of (GArray *times)
+{
+  double median, p95;
+
+  percentiles (times, &median, &p95);
+  return median;
+}
+
 static void
 bench_size (guint      width,
             guint      height,
             GPtrArray *cards)
 {
-  g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
+  FoyerDecoder *decoders[N_ENGINES];
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  Times with_code, without, e2e;
-  guint found = 0;
-  char label[80];
+  Times with_code[N_ENGINES], without[N_ENGINES], e2e;
+  guint found[N_ENGINES] = { 0 };
+  char label[96];
 
-  times_init (&with_code);
-  times_init (&without);
+  for (int e = 0; e < N_ENGINES; e++) {
+    decoders[e] = engine_new (e);
+    times_init (&with_code[e]);
+    times_init (&without[e]);
+  }
   times_init (&e2e);
-  /* as the camera's worker runs it */
-  foyer_decoder_set_budget_ms (decoder, FOYER_DECODER_DEFAULT_BUDGET_MS);
-  foyer_decoder_set_stream_mode (decoder, TRUE);
 
   for (guint i = 0; i < FRAMES; i++) {
     g_autofree guint8 *frame = make_background (width, height, rand);
     const Card *card = g_ptr_array_index (cards, i % cards->len);
 
-    {
+    for (int e = 0; e < N_ENGINES; e++) {
       gint64 cpu = thread_cpu_us (), wall = g_get_monotonic_time ();
-      g_autoptr(GPtrArray) symbols = foyer_decoder_decode_gray (decoder, frame, width, height, width);
-      times_add (&without, cpu, wall);
+      g_autoptr(GPtrArray) symbols = foyer_decoder_decode_gray (decoders[e], frame, width, height, width);
+      times_add (&without[e], cpu, wall);
     }
 
     composite_card (frame, width, height, card, rand);
-    {
+    for (int e = 0; e < N_ENGINES; e++) {
       /* A frame arrives: the worker copies it out of the buffer, decodes, parses. */
       gint64 cpu = thread_cpu_us (), wall = g_get_monotonic_time ();
       g_autofree guint8 *copy = g_memdup2 (frame, (gsize)width * height);
-      g_autoptr(GPtrArray) symbols = foyer_decoder_decode_gray (decoder, copy, width, height, width);
+      g_autoptr(GPtrArray) symbols = foyer_decoder_decode_gray (decoders[e], copy, width, height, width);
 
-      times_add (&with_code, cpu, wall);
+      times_add (&with_code[e], cpu, wall);
       if (symbols->len > 0) {
         FoyerSymbol *symbol = g_ptr_array_index (symbols, 0);
         gsize len;
         const guint8 *bytes = g_bytes_get_data (symbol->bytes, &len);
         g_autoptr(FoyerContact) contact = foyer_payload_parse (bytes, len, NULL, NULL);
 
-        found += contact != NULL;
-        times_add (&e2e, cpu, wall);
+        found[e] += contact != NULL;
+        if (e == FOYER)
+          times_add (&e2e, cpu, wall);
       }
     }
   }
 
-  g_snprintf (label, sizeof label, "%u×%u with a code (%u/%u read)", width, height, found, FRAMES);
-  report (label, with_code.cpu, with_code.wall);
-  g_snprintf (label, sizeof label, "%u×%u without a code", width, height);
-  report (label, without.cpu, without.wall);
+  for (int e = 0; e < N_ENGINES; e++) {
+    g_snprintf (label, sizeof label, "%u×%u %-10s with a code (%u/%u read)", width, height,
+                engine_names[e], found[e], FRAMES);
+    report (label, with_code[e].cpu, with_code[e].wall);
+  }
+  for (int e = 0; e < N_ENGINES; e++) {
+    g_snprintf (label, sizeof label, "%u×%u %-10s without a code", width, height, engine_names[e]);
+    report (label, without[e].cpu, without[e].wall);
+  }
   if (e2e.cpu->len > 0) {
-    g_snprintf (label, sizeof label, "%u×%u frame → payload parsed", width, height);
+    g_snprintf (label, sizeof label, "%u×%u Foyer frame → payload parsed", width, height);
     report (label, e2e.cpu, e2e.wall);
   }
-  times_clear (&with_code);
-  times_clear (&without);
+  printf ("%u×%u Foyer / plain zbar, median cpu with a code: %.2f (target ≤ 1.5)\n", width, height,
+          median_of (with_code[FOYER].cpu) / MAX (median_of (with_code[ZBAR].cpu), 0.001));
+  for (int e = 0; e < N_ENGINES; e++) {
+    times_clear (&with_code[e]);
+    times_clear (&without[e]);
+    g_object_unref (decoders[e]);
+  }
   times_clear (&e2e);
 }
 
@@ -294,25 +336,13 @@ bench_pipeline (GPtrArray *cards)
 int
 main (int argc, char **argv)
 {
-  const char *shared = foyer_test_shared_dir ();
-  g_autofree char *dir = NULL;
-  g_autoptr(GDir) cards_dir = NULL;
+  g_autoptr(GPtrArray) pngs = foyer_test_corpus_files ("cards", ".png");
   g_autoptr(GPtrArray) cards = g_ptr_array_new ();
-  const char *name;
 
-  if (shared == NULL) {
-    printf ("no shared corpus (FOYER_SHARED_DIR): nothing to measure\n");
-    return 0;
-  }
-  dir = g_build_filename (shared, "corpus", "cards", NULL);
-  cards_dir = g_dir_open (dir, 0, NULL);
-  while (cards_dir != NULL && (name = g_dir_read_name (cards_dir)) != NULL) {
-    g_autofree char *path = g_build_filename (dir, name, NULL);
-    Card *card;
+  for (guint i = 0; i < pngs->len; i++) {
+    const char *path = g_ptr_array_index (pngs, i);
+    Card *card = g_new0 (Card, 1);
 
-    if (!g_str_has_suffix (name, ".png"))
-      continue;
-    card = g_new0 (Card, 1);
     card->data = foyer_decoder_load_gray (path, &card->width, &card->height, NULL);
     if (card->data == NULL) {
       g_free (card);
@@ -321,8 +351,8 @@ main (int argc, char **argv)
     g_ptr_array_add (cards, card);
   }
   if (cards->len == 0) {
-    printf ("no cards in %s\n", dir);
-    return 0;
+    printf ("no cards in tests/data/cards: nothing to measure\n");
+    return 1;
   }
 
   printf ("Decoder benchmark, stream mode, budget %d ms, %d frames per row.\n"

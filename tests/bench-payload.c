@@ -1,5 +1,5 @@
 /* bench-payload.c: how long the kiosk waits between a scan and a contact on screen, for the
- * payload step alone: every card of the shared corpus, plus the worst case the charset
+ * payload step alone: every card of tests/data/cards, plus the worst case the charset
  * scoring meets (4 KiB of GB18030 text with no ECI).
  * Target: < 1 ms per card (a camera delivers 30 frames/s and the decoder owns most of a frame).
  */
@@ -32,29 +32,21 @@ time_parse (const guint8 *data,
 int
 main (int argc, char **argv)
 {
-  const char *shared = foyer_test_shared_dir ();
-  g_autofree char *dir_path = NULL;
-  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) payloads = foyer_test_corpus_files ("cards", ".payload");
   g_autoptr(GString) big = g_string_new (NULL);
   g_autofree char *gb = NULL;
   gsize gb_len = 0;
-  const char *name;
   double worst = 0;
   double ms;
 
   printf ("payload parse, ms per code (target < %.1f ms)\n", TARGET_MS);
-  if (shared != NULL) {
-    dir_path = g_build_filename (shared, "corpus", "cards", NULL);
-    dir = g_dir_open (dir_path, 0, NULL);
-  }
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *path = NULL;
+  g_assert_cmpuint (payloads->len, >, 0);
+  for (guint i = 0; i < payloads->len; i++) {
+    const char *path = g_ptr_array_index (payloads, i);
+    g_autofree char *name = g_path_get_basename (path);
     g_autofree char *data = NULL;
     gsize len;
 
-    if (!g_str_has_suffix (name, ".payload"))
-      continue;
-    path = g_build_filename (dir_path, name, NULL);
     if (!g_file_get_contents (path, &data, &len, NULL))
       continue;
     ms = time_parse ((const guint8 *) data, len, 2000);

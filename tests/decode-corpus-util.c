@@ -5,6 +5,7 @@
 
 #include "decode-corpus-util.h"
 #include "foyer-payload.h"
+#include "foyer-test-util.h"
 
 void
 corpus_image_free (CorpusImage *image)
@@ -74,6 +75,36 @@ corpus_load (const char  *dir,
   if (!scan_dir (dir, NULL, images, error))
     return NULL;
   g_ptr_array_sort (images, compare_images);
+  return g_steal_pointer (&images);
+}
+
+GPtrArray *
+corpus_load_named (const char  *name,
+                   GError     **error)
+{
+  g_autofree char *own_dir = foyer_test_data_path (name, NULL);
+  g_autoptr(GPtrArray) images = corpus_load (own_dir, error);
+
+  if (images == NULL)
+    return NULL;
+  if (foyer_test_shared_dir () != NULL) {
+    g_autofree char *extra_dir = g_build_filename (foyer_test_shared_dir (), "corpus", name, NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) extra = NULL;
+
+    for (guint i = 0; i < images->len; i++)
+      g_hash_table_add (seen, ((CorpusImage *)g_ptr_array_index (images, i))->name);
+    extra = g_file_test (extra_dir, G_FILE_TEST_IS_DIR) ? corpus_load (extra_dir, error)
+                                                        : g_ptr_array_new ();
+    if (extra == NULL)
+      return NULL;
+    for (guint i = 0; i < extra->len; i++) {
+      CorpusImage *image = g_ptr_array_index (extra, i);
+      if (!g_hash_table_contains (seen, image->name))
+        g_ptr_array_add (images, g_ptr_array_steal_index (extra, i--));
+    }
+    g_ptr_array_sort (images, compare_images);
+  }
   return g_steal_pointer (&images);
 }
 

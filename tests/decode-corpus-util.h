@@ -17,6 +17,10 @@ void       corpus_image_free (CorpusImage  *image);
 /* Every image with a .txt next to it under dir (recursively), sorted by name. */
 GPtrArray *corpus_load       (const char   *dir,
                               GError      **error);
+/* A corpus of the project by name ("qr-photos"): tests/data/<name>, plus the images of
+ * ../shared/corpus/<name> (when present) that tests/data does not already carry. */
+GPtrArray *corpus_load_named (const char   *name,
+                              GError      **error);
 /* TRUE when a symbol's text equals the expected text. */
 gboolean   corpus_decode     (FoyerDecoder *decoder,
                               CorpusImage  *image,

@@ -1,4 +1,4 @@
-/* decode-corpus.c: measures the decoder on ../shared/corpus/qr-photos, image by image.
+/* decode-corpus.c: measures the decoder on tests/data/qr-photos (or DIR), image by image.
  *
  *   decode-corpus [--budget MS] [--passes a,b,c] [--matrix] [DIR]
  *
@@ -41,14 +41,8 @@ main (int argc, char **argv)
   }
   if (argc > 1)
     dir = g_strdup (argv[1]);
-  else if (foyer_test_shared_dir () != NULL)
-    dir = g_build_filename (foyer_test_shared_dir (), "corpus", "qr-photos", NULL);
-  else {
-    g_printerr ("no corpus: give DIR or set FOYER_SHARED_DIR\n");
-    return 2;
-  }
 
-  images = corpus_load (dir, &error);
+  images = dir != NULL ? corpus_load (dir, &error) : corpus_load_named ("qr-photos", &error);
   if (images == NULL) {
     g_printerr ("%s\n", error->message);
     return 2;

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "foyer-admin-test-util.h"
+#include "foyer-admin-page.h"
 #include "foyer-application.h"
 
 extern int _nl_msg_cat_cntr;
@@ -159,4 +160,42 @@ foyer_admin_test_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
   return path;
+}
+
+typedef struct {
+  GAsyncResult *result;
+} ExportWait;
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static gboolean
+export_finished (gpointer data)
+{
+  return ((ExportWait *)data)->result != NULL;
+}
+
+gboolean
+foyer_admin_test_export (gpointer   admin_page,
+                         GFile     *folder,
+                         char     **out_path,
+                         GError   **error)
+{
+  ExportWait wait = { NULL };
+  gboolean ok;
+
+  foyer_admin_page_export_to_async (FOYER_ADMIN_PAGE (admin_page), folder, NULL,
+                                    export_done_cb, &wait);
+  g_assert_true (foyer_admin_test_wait (export_finished, &wait, 60 * 1000));
+  ok = foyer_admin_page_export_to_finish (FOYER_ADMIN_PAGE (admin_page), wait.result, out_path,
+                                          error);
+  g_object_unref (wait.result);
+  return ok;
 }

@@ -25,6 +25,12 @@ GtkWidget *foyer_admin_test_find_type     (GtkWidget   *root,
                                            GType        type);
 /* Translations from the build tree in language ("zh_CN" or "en") from now on. */
 void       foyer_admin_test_use_language  (const char  *language);
+/* Exports into folder as admin.export-to does (in the page's worker thread) and waits for the
+ * outcome; the page's status line says the same afterwards. */
+gboolean   foyer_admin_test_export        (gpointer     admin_page,
+                                           GFile       *folder,
+                                           char       **out_path,
+                                           GError     **error);
 /* A FoyerApplication with an id of its own: several run one after another on one session bus. */
 gpointer   foyer_admin_test_new_app       (void);
 /* Renders widget as shown into the test log dir as name.png; returns the path. */

@@ -88,8 +88,8 @@ foyer_test_ui_start (FoyerApplication *app,
   GtkWindow *window;
 
   foyer_test_ui_fix_icons ();
-  /* Own the main context as g_application_run() does: otherwise g_main_context_invoke() from a
-   * worker (the sync engine's status) runs its callback right there, in the worker thread. */
+  /* Own the main context as g_application_run() does, so that the test runs as the kiosk does
+   * (workers hand results back in idle sources on this context: HACKING.md, "Threads"). */
   g_assert_true (g_main_context_acquire (NULL));
   foyer_application_set_config (app, config);
   g_application_register (G_APPLICATION (app), NULL, &error);

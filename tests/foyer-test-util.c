@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -61,6 +63,76 @@ foyer_test_shared_dir (void)
   if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
     return dir;
   return NULL;
+}
+
+const char *
+foyer_test_data_dir (void)
+{
+  const char *dir = g_getenv ("FOYER_TEST_DATA_DIR");
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    g_error ("FOYER_TEST_DATA_DIR (tests/data) is not set or missing: run the tests with meson");
+  return dir;
+}
+
+char *
+foyer_test_data_path (const char *first,
+                      ...)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  va_list args;
+
+  g_ptr_array_add (parts, (gpointer)foyer_test_data_dir ());
+  va_start (args, first);
+  for (const char *part = first; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer)part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+  return g_build_filenamev ((char **)parts->pdata);
+}
+
+static void
+add_corpus_files (GPtrArray   *files,
+                  GHashTable  *seen,
+                  const char  *dir_path,
+                  const char  *suffix)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    if (!g_str_has_suffix (name, suffix) || g_hash_table_contains (seen, name))
+      continue;
+    g_hash_table_add (seen, g_strdup (name));
+    g_ptr_array_add (files, g_build_filename (dir_path, name, NULL));
+  }
+}
+
+static int
+compare_basenames (gconstpointer a,
+                   gconstpointer b)
+{
+  g_autofree char *na = g_path_get_basename (*(const char **)a);
+  g_autofree char *nb = g_path_get_basename (*(const char **)b);
+
+  return strcmp (na, nb);
+}
+
+GPtrArray *
+foyer_test_corpus_files (const char *corpus,
+                         const char *suffix)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *own = foyer_test_data_path (corpus, NULL);
+
+  add_corpus_files (files, seen, own, suffix);
+  if (foyer_test_shared_dir () != NULL) {
+    g_autofree char *extra = g_build_filename (foyer_test_shared_dir (), "corpus", corpus, NULL);
+    add_corpus_files (files, seen, extra, suffix);
+  }
+  g_ptr_array_sort (files, compare_basenames);
+  return files;
 }
 
 char *

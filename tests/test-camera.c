@@ -134,10 +134,9 @@ static char *
 card_path (const char *name,
            const char *ext)
 {
-  const char *shared = foyer_test_shared_dir ();
   g_autofree char *file = g_strconcat (name, ext, NULL);
 
-  return g_build_filename (shared, "corpus", "cards", file, NULL);
+  return foyer_test_data_path ("cards", file, NULL);
 }
 
 static void
@@ -152,10 +151,6 @@ test_file_image_scans_once (void)
   gsize len;
   Counts counts = { 0 };
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   png = card_path ("vcard30-utf8-cn", ".png");
   payload_path = card_path ("vcard30-utf8-cn", ".payload");
   g_assert_true (g_file_get_contents (payload_path, &contents, &len, NULL));
@@ -203,10 +198,6 @@ test_repeat_after_interval (void)
   g_autoptr(FoyerCamera) camera = NULL;
   Counts counts = { 0 };
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   png = card_path ("badge-plain", ".png");
   source = g_strconcat ("file:", png, NULL);
   camera = foyer_camera_new_for_source (source);
@@ -291,10 +282,6 @@ test_recovers (void)
   gsize len;
   Counts counts = { 0 };
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   png = card_path ("badge-plain", ".png");
   camera = foyer_camera_new_for_source (source);
   counts.scanned = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);

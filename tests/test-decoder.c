@@ -1,4 +1,4 @@
-/* test-decoder.c: the decoder on the shared corpora: the card vectors byte-exact, the
+/* test-decoder.c: the decoder on the project's corpora (tests/data): the card vectors byte-exact, the
  * qr-photos count never below the level reached (a ratchet), the second chances that matter
  * (inverted codes, frames with padding rows), and `foyerctl decode`. */
 #include "config.h"
@@ -30,7 +30,7 @@ corpus_file (const char *dir,
              const char *ext)
 {
   g_autofree char *file = g_strconcat (name, ext, NULL);
-  return g_build_filename (foyer_test_shared_dir (), "corpus", dir, file, NULL);
+  return foyer_test_data_path (dir, file, NULL);
 }
 
 static GBytes *
@@ -47,24 +47,14 @@ static void
 test_cards (void)
 {
   g_autoptr(FoyerDecoder) decoder = foyer_decoder_new ();
-  g_autoptr(GDir) dir = NULL;
-  g_autofree char *path = NULL;
-  const char *name;
+  /* every PNG in cards/, not only the names above: a new vector is tested automatically */
+  g_autoptr(GPtrArray) pngs = foyer_test_corpus_files ("cards", ".png");
   guint n = 0;
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
-
-  /* every PNG in cards/, not only the names above: a new vector is tested automatically */
-  path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards", NULL);
-  dir = g_dir_open (path, 0, NULL);
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *base = NULL;
-    g_autofree char *png = NULL;
-    g_autofree char *payload_path = NULL;
+  for (guint i = 0; i < pngs->len; i++) {
+    const char *png = g_ptr_array_index (pngs, i);
+    g_autofree char *base = g_strndup (png, strlen (png) - 4);
+    g_autofree char *payload_path = g_strconcat (base, ".payload", NULL);
     g_autofree guint8 *gray = NULL;
     g_autoptr(GBytes) payload = NULL;
     g_autoptr(GPtrArray) symbols = NULL;
@@ -72,11 +62,6 @@ test_cards (void)
     FoyerSymbol *symbol;
     guint width, height;
 
-    if (!g_str_has_suffix (name, ".png"))
-      continue;
-    base = g_strndup (name, strlen (name) - 4);
-    png = corpus_file ("cards", base, ".png");
-    payload_path = corpus_file ("cards", base, ".payload");
     payload = read_bytes (payload_path);
 
     gray = foyer_decoder_load_gray (png, &width, &height, &error);
@@ -107,14 +92,9 @@ test_qr_photos_ratchet (void)
   g_autoptr(GHashTable) by_pass = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint found = 0, payload_found = 0;
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
-  dir = g_build_filename (foyer_test_shared_dir (), "corpus", "qr-photos", NULL);
-  images = corpus_load (dir, &error);
+  images = corpus_load_named ("qr-photos", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (images->len, ==, 64);
+  g_assert_cmpuint (images->len, >=, 64);
 
   /* As foyerctl decode reads still images: no time limit (the count must not depend on how
    * busy the machine is) and every code in the image (16.png holds a code inside a code). */
@@ -172,10 +152,6 @@ test_inverted (void)
   g_autofree guint8 *gray = NULL;
   guint width, height;
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   gray = load_card ("badge-plain", &width, &height);
   for (gsize i = 0; i < (gsize)width * height; i++)
     gray[i] = 255 - gray[i];
@@ -198,10 +174,6 @@ test_stride_and_large_frame (void)
   const guint ox = 500, oy = 200;
   FoyerSymbol *symbol;
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   card = load_card ("vcard30-utf8-cn", &cw, &ch);
   frame = g_malloc ((gsize)stride * height);
   memset (frame, 140, (gsize)stride * height);
@@ -358,10 +330,6 @@ test_stream_mode (void)
   guint cw, ch, n;
   const guint width = 640, height = 480;
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   card = load_card ("badge-plain", &cw, &ch);
   frame = g_malloc ((gsize)width * height);
   memset (frame, 30, (gsize)width * height);
@@ -433,10 +401,6 @@ test_foyerctl_decode (void)
   gsize len;
   int status;
 
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("no shared corpus");
-    return;
-  }
   png = corpus_file ("cards", "vcard30-gb18030-cn", ".png");
   payload_path = corpus_file ("cards", "vcard30-gb18030-cn", ".payload");
   payload = read_bytes (payload_path);
@@ -464,10 +428,8 @@ test_foyerctl_decode (void)
 
   /* … and a Japanese code in Shift_JIS half-width katakana (also valid GB18030) as Japanese */
   {
-    g_autofree char *photo = g_build_filename (foyer_test_shared_dir (), "corpus", "qr-photos",
-                                               "qrcode-2", "17.png", NULL);
-    g_autofree char *txt = g_build_filename (foyer_test_shared_dir (), "corpus", "qr-photos",
-                                             "qrcode-2", "17.txt", NULL);
+    g_autofree char *photo = foyer_test_data_path ("qr-photos", "qrcode-2", "17.png", NULL);
+    g_autofree char *txt = foyer_test_data_path ("qr-photos", "qrcode-2", "17.txt", NULL);
     g_autoptr(GBytes) expected = read_bytes (txt);
     g_autoptr(JsonParser) photo_parser = json_parser_new ();
     const char *argv[] = { "decode", photo, NULL };

@@ -24,6 +24,26 @@ test_help (void)
   g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Usage: foyerctl"));
   g_assert_nonnull (strstr (out, "config"));
+
+  /* Each command is listed once. */
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+    g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    guint n_commands = 0;
+
+    for (guint i = 0; lines[i] != NULL; i++) {
+      g_auto(GStrv) words = NULL;
+
+      if (!g_str_has_prefix (lines[i], "  "))
+        continue;
+      words = g_strsplit_set (g_strstrip (lines[i]), " ", 2);
+      g_assert_false (g_hash_table_contains (seen, words[0]));
+      g_hash_table_add (seen, g_strdup (words[0]));
+      n_commands++;
+    }
+    g_assert_true (g_hash_table_contains (seen, "parse"));
+    g_assert_cmpuint (n_commands, >=, 10);
+  }
 }
 
 static void

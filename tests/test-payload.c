@@ -1,5 +1,5 @@
 /* test-payload.c: raw QR bytes → text → contact: every decoding, format and normalization rule,
- * the shared card corpus, and regressions found by fuzzing. */
+ * the card corpus (tests/data/cards), and regressions found by fuzzing. */
 #include "config.h"
 
 #include <string.h>
@@ -128,7 +128,7 @@ static const DecodeCase decode_cases[] = {
   { "sjis-company", "株式会社 営業部長", -1, "SHIFT_JIS", NULL, "株式会社 営業部長", "Shift_JIS", 0 },
   /* Half-width katakana are one byte each in Shift_JIS, and their bytes are often valid GB18030
    * too ("ﾃﾞｻﾞｲﾝQR" is "棉晦草QR"): the kana's structure (voiced marks where they belong)
-   * decides. The first two are the qr-photos corpus codes (../shared/corpus/qr-photos/qrcode-2). */
+   * decides. The first two are the qr-photos corpus codes (tests/data/qr-photos/qrcode-2). */
   { "sjis-halfwidth-corpus-17", "ﾃﾞｻﾞｲﾝQR\r\nhttp://d-qr.net/ex/", -1, "CP932", NULL,
     "ﾃﾞｻﾞｲﾝQR\r\nhttp://d-qr.net/ex/", "Shift_JIS", 0 },
   { "sjis-halfwidth-corpus-26", "<ﾃﾞｻﾞｲﾝQR> \r\nｲﾗｽﾄ入りｶﾗｰQRｺｰﾄﾞ\r\nhttp://d-qr.net/ex/ ", -1,
@@ -1140,28 +1140,19 @@ test_foyerctl_parse (void)
   g_clear_pointer (&err, g_free);
 }
 
-/* ---- the shared corpus ---- */
+/* ---- the card corpus (tests/data/cards) ---- */
 
 static void
 test_corpus (void)
 {
-  const char *shared = foyer_test_shared_dir ();
-  g_autofree char *dir_path = NULL;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) payloads = foyer_test_corpus_files ("cards", ".payload");
   guint passed = 0;
 
-  if (shared == NULL) {
-    g_test_skip ("../shared (FOYER_SHARED_DIR) not found");
-    return;
-  }
-  dir_path = g_build_filename (shared, "corpus", "cards", NULL);
-  dir = g_dir_open (dir_path, 0, NULL);
-  g_assert_nonnull (dir);
-
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *stem = NULL;
-    g_autofree char *payload_path = NULL;
+  for (guint i = 0; i < payloads->len; i++) {
+    const char *payload_path = g_ptr_array_index (payloads, i);
+    g_autofree char *name = g_path_get_basename (payload_path);
+    g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".payload"));
+    g_autofree char *dir_path = g_path_get_dirname (payload_path);
     g_autofree char *json_path = NULL;
     g_autofree char *payload = NULL;
     gsize payload_len = 0;
@@ -1173,10 +1164,6 @@ test_corpus (void)
     FoyerPayloadOptions options = { NULL, NULL, NULL };
     g_autoptr(GList) members = NULL;
 
-    if (!g_str_has_suffix (name, ".payload"))
-      continue;
-    stem = g_strndup (name, strlen (name) - strlen (".payload"));
-    payload_path = g_build_filename (dir_path, name, NULL);
     json_path = g_strconcat (dir_path, G_DIR_SEPARATOR_S, stem, ".json", NULL);
     g_test_message ("card %s", stem);
 

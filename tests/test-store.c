@@ -856,8 +856,8 @@ test_record_json (void)
   back = foyer_registration_from_json (json, &error);
   g_assert_cmpstr (back->kind, ==, FOYER_KIND_CHECK_IN);   /* from "type" */
 
-  if (foyer_test_shared_dir () != NULL) {
-    card_path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards", "mecard-en.json", NULL);
+  {
+    card_path = foyer_test_data_path ("cards", "mecard-en.json", NULL);
     g_assert_true (json_parser_load_from_file (parser, card_path, &error));
     card = foyer_registration_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
     g_assert_no_error (error);

@@ -130,6 +130,12 @@ count_signal_cb (gpointer  instance,
   (*count)++;
 }
 
+static gboolean
+export_reported (gpointer page)
+{
+  return strstr (foyer_admin_page_get_status (page), "Exporting") == NULL;
+}
+
 static void
 test_admin_page (void)
 {
@@ -220,9 +226,12 @@ test_admin_page (void)
     g_autoptr(GFile) folder = g_file_new_for_path (usb);
     GStatBuf st;
 
+    /* The export runs in a worker: the page says so at once, and the result when done. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "admin.export-to", "s", usb));
+    g_assert_nonnull (strstr (foyer_admin_page_get_status (page), "Exporting"));
+    g_assert_true (foyer_admin_test_wait (export_reported, page, 60 * 1000));
     g_assert_nonnull (strstr (foyer_admin_page_get_status (page), "Exported 5 records"));
-    g_assert_true (foyer_admin_page_export_to (page, folder, &path, &error));
+    g_assert_true (foyer_admin_test_export (page, folder, &path, &error));
     g_assert_no_error (error);
     g_assert_true (g_str_has_prefix (path, usb));
     g_assert_true (g_file_get_contents (path, &csv, NULL, &error));
@@ -237,7 +246,7 @@ test_admin_page (void)
     /* A folder that cannot be written says so on the page. */
     g_object_unref (folder);
     folder = g_file_new_for_path ("/proc/foyer-no-such-folder");
-    g_assert_false (foyer_admin_page_export_to (page, folder, NULL, &error));
+    g_assert_false (foyer_admin_test_export (page, folder, NULL, &error));
     g_assert_nonnull (error);
     g_clear_error (&error);
     g_assert_nonnull (strstr (foyer_admin_page_get_status (page), "Export failed"));

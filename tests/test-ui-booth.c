@@ -557,9 +557,8 @@ test_window_booth (Fixture       *f,
     g_autofree char *path = NULL;
     g_autofree char *csv = NULL;
 
-    g_assert_true (foyer_admin_page_export_to (FOYER_ADMIN_PAGE (foyer_window_get_page (window,
-                                                                                         "admin")),
-                                               folder, &path, &error));
+    g_assert_true (foyer_admin_test_export (foyer_window_get_page (window, "admin"), folder,
+                                            &path, &error));
     g_assert_no_error (error);
     g_assert_nonnull (strstr (path, "foyer-leads-expo-test-"));
     g_assert_true (g_file_get_contents (path, &csv, NULL, &error));

@@ -116,13 +116,9 @@ static void
 fixture_set_up_camera (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *source = NULL;
+  g_autofree char *png = foyer_test_data_path ("cards", "vcard30-utf8-cn.png", NULL);
+  g_autofree char *source = g_strdup_printf ("file:%s", png);
 
-  if (foyer_test_shared_dir () == NULL) {
-    fixture_start (f, data, NULL);
-    return;
-  }
-  source = g_strdup_printf ("file:%s/corpus/cards/vcard30-utf8-cn.png", foyer_test_shared_dir ());
   fixture_start_camera (f, data, NULL, source);
 }
 
@@ -426,16 +422,12 @@ test_idle_timeout (Fixture       *f,
 static GBytes *
 corpus_payload (const char *name)
 {
-  const char *shared = foyer_test_shared_dir ();
   g_autofree char *file = g_strconcat (name, ".payload", NULL);
-  g_autofree char *path = NULL;
+  g_autofree char *path = foyer_test_data_path ("cards", file, NULL);
   g_autoptr(GError) error = NULL;
   char *data = NULL;
   gsize len = 0;
 
-  if (shared == NULL)
-    return NULL;
-  path = g_build_filename (shared, "corpus", "cards", file, NULL);
   g_file_get_contents (path, &data, &len, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (data, len);
@@ -445,7 +437,7 @@ static JsonObject *
 corpus_expected (const char *name)
 {
   g_autofree char *file = g_strconcat (name, ".json", NULL);
-  g_autofree char *path = g_build_filename (foyer_test_shared_dir (), "corpus", "cards", file, NULL);
+  g_autofree char *path = foyer_test_data_path ("cards", file, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
@@ -466,8 +458,8 @@ test_card_review_register (Fixture       *f,
   FoyerFormPage *form;
   const char *qr_text;
 
-  if (store == NULL || payload == NULL) {
-    g_test_skip ("needs the store and the shared corpus");
+  if (store == NULL) {
+    g_test_skip ("needs the store");
     return;
   }
   expected = corpus_expected ("vcard30-utf8-cn");
@@ -528,10 +520,6 @@ test_contact_link (Fixture       *f,
 {
   g_autoptr(GBytes) payload = corpus_payload ("wechat-link");
 
-  if (payload == NULL) {
-    g_test_skip ("needs the shared corpus");
-    return;
-  }
   scan_bytes (f, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
   foyer_test_ui_wait_page (f->window, "notice");
   g_assert_cmpint (foyer_notice_page_get_kind (FOYER_NOTICE_PAGE (foyer_window_get_page (f->window, "notice"))),
@@ -949,10 +937,6 @@ static void
 test_camera_scan (Fixture       *f,
                   gconstpointer  data)
 {
-  if (foyer_test_shared_dir () == NULL) {
-    g_test_skip ("needs the shared corpus");
-    return;
-  }
   /* No touch, no key: the code in front of the camera opens the review form by itself. */
   g_assert_true (foyer_test_ui_wait_for (form_shown, f, 20000));
   foyer_test_ui_wait_page (f->window, "form");

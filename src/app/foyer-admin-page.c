@@ -19,10 +19,8 @@
 #include <gst/gst.h>
 
 #include "foyer-admin-page.h"
-#include "foyer-application.h"
 #include "foyer-booth-util.h"
 #include "foyer-page.h"
-#include "foyer-window.h"
 
 #define DEAD_LIST_LIMIT 50
 
@@ -60,8 +58,8 @@ struct _FoyerAdminPage {
   GPtrArray         *volume_rows;     /* GtkWidget (borrowed, in export_group) */
   GPtrArray         *stat_rows;       /* GtkWidget (borrowed, in categories/hours groups) */
   GPtrArray         *camera_sources;  /* char *: [camera] source value per camera_row item */
-  FoyerSyncEngine   *engine;          /* while mapped: the application's */
-  guint              status_poll;
+  FoyerSyncEngine   *engine;          /* the application's, or NULL without a server */
+  GCancellable      *cancellable;     /* an export running when the page goes away */
   gint64             seen_pending;     /* outbox figures last shown, -1 = none */
   gint64             seen_dead;
   gint64             seen_done;
@@ -73,6 +71,16 @@ static void foyer_admin_page_page_init (FoyerPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerAdminPage, foyer_admin_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_admin_page_page_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CONFIG,
+  PROP_SYNC_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum { SIGNAL_MODE_CHANGED, SIGNAL_CAMERA_CHANGED, SIGNAL_SYNC_NOW, SIGNAL_LEAVE_FULLSCREEN,
        N_SIGNALS };
@@ -208,17 +216,6 @@ foyer_admin_page_get_n_dead_shown (FoyerAdminPage *self)
   return n;
 }
 
-static FoyerSyncEngine *
-find_engine (FoyerAdminPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root))
-                                             : NULL;
-
-  return FOYER_IS_APPLICATION (app) ? foyer_application_get_sync_engine (FOYER_APPLICATION (app))
-                                    : NULL;
-}
-
 static char *
 format_when (gint64 real_time_us)
 {
@@ -278,20 +275,16 @@ show_sync_status (FoyerAdminPage        *self,
                                status->last_error != NULL ? status->last_error : _("None"));
 }
 
-/* The engine's ::status-changed may be emitted on its worker thread (it delivers with
- * g_main_context_invoke_full(), which runs the callback in the calling thread whenever that
- * thread can acquire the main context), and widgets must only be touched from the main thread.
- * So the page reads the engine's latest status on the main thread instead, once a second while
- * it is shown, and rebuilds the refused-records list only when the figures change. */
-static gboolean
-status_poll_cb (gpointer user_data)
+/* The engine delivers ::status-changed on this (the main) thread, from an idle source: the
+ * page follows it while shown, and rebuilds the refused-records list only when the figures
+ * change. */
+static void
+status_changed_cb (FoyerSyncEngine       *engine,
+                   const FoyerSyncStatus *status,
+                   FoyerAdminPage        *self)
 {
-  FoyerAdminPage *self = user_data;
-  const FoyerSyncStatus *status;
-
-  if (self->engine == NULL)
-    return G_SOURCE_CONTINUE;
-  status = foyer_sync_engine_get_status (self->engine);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
   show_sync_status (self, status);
   if (self->store != NULL && self->config != NULL &&
       (status->pending != self->seen_pending || status->dead != self->seen_dead ||
@@ -301,16 +294,13 @@ status_poll_cb (gpointer user_data)
     self->seen_done = status->done;
     refresh_outbox (self);
   }
-  return G_SOURCE_CONTINUE;
 }
 
 static void
 refresh_connection (FoyerAdminPage *self)
 {
-  FoyerSyncEngine *engine = self->engine != NULL ? self->engine : find_engine (self);
-
-  if (engine != NULL) {
-    show_sync_status (self, foyer_sync_engine_get_status (engine));
+  if (self->engine != NULL) {
+    show_sync_status (self, foyer_sync_engine_get_status (self->engine));
     return;
   }
   adw_action_row_set_subtitle (self->connection_row,
@@ -326,24 +316,10 @@ foyer_admin_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->map (widget);
 
-  /* Follow the engine only while staff look at the page. */
-  if (self->engine == NULL && (self->engine = find_engine (self)) != NULL) {
-    g_object_ref (self->engine);
-    self->seen_pending = self->seen_dead = self->seen_done = -1;
-    show_sync_status (self, foyer_sync_engine_get_status (self->engine));
-  }
-  if (self->status_poll == 0)
-    self->status_poll = g_timeout_add_seconds (1, status_poll_cb, self);
-}
-
-static void
-foyer_admin_page_unmap (GtkWidget *widget)
-{
-  FoyerAdminPage *self = FOYER_ADMIN_PAGE (widget);
-
-  g_clear_handle_id (&self->status_poll, g_source_remove);
-  g_clear_object (&self->engine);
-  GTK_WIDGET_CLASS (foyer_admin_page_parent_class)->unmap (widget);
+  /* What changed while the page was hidden. */
+  self->seen_pending = self->seen_dead = self->seen_done = -1;
+  if (self->engine != NULL)
+    status_changed_cb (self->engine, foyer_sync_engine_get_status (self->engine), self);
 }
 
 /* --- today's counts --- */
@@ -490,53 +466,87 @@ safe_name (const char *text)
   return s;
 }
 
-/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv (a booth tablet: foyer-leads-…, its leads with their
- * visitors) in folder: private (0600), never over an existing file, and on the device before
- * this returns, because a USB stick is often pulled right away. */
+/* What an export needs, copied on the UI thread, and what came of it: the worker opens its own
+ * read-only connection to the database and never touches the page. */
+typedef struct {
+  char                *db_path;
+  char                *folder;
+  char                *event;
+  char                *kiosk;
+  gboolean             booth;
+  GAsyncReadyCallback  callback;   /* the caller's, after the page has shown the outcome */
+  gpointer             user_data;
+  char                *written;    /* out */
+  guint                n_rows;     /* out */
+  GError              *error;      /* out */
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->folder);
+  g_free (job->event);
+  g_free (job->kiosk);
+  g_free (job->written);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
 static gboolean
-export_csv (FoyerAdminPage  *self,
-            const char      *folder,
-            char           **out_path,
-            guint           *n_rows,
-            GError         **error)
+export_rows (ExportJob      *job,
+             GOutputStream  *out,
+             guint64        *n,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(FoyerStore) store = foyer_store_open_with_flags (job->db_path,
+                                                             FOYER_STORE_OPEN_READONLY, error);
+
+  if (store == NULL)
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (job->booth)
+    return foyer_store_export_leads (store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
+                                     job->event, NULL, out, n, error);
+  return foyer_store_export (store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM, job->event,
+                             NULL, out, n, error);
+}
+
+/* foyer-EVENT-KIOSK-YYYYmmdd-HHMMSS.csv (a booth tablet: foyer-leads-…, its leads with their
+ * visitors) in the folder: private (0600), never over an existing file, and on the device
+ * before it is reported done, because a USB stick is often pulled right away. Runs in a GTask
+ * thread: fsync on a slow stick takes seconds. */
+static gboolean
+export_csv (ExportJob     *job,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *event = safe_name (event_of (self));
-  g_autofree char *kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
-  gboolean booth = g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0;
-  g_autofree char *name = g_strdup_printf ("foyer-%s%s-%s-%s.csv", booth ? "leads-" : "",
-                                           event, kiosk, stamp);
-  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *name = g_strdup_printf ("foyer-%s%s-%s-%s.csv", job->booth ? "leads-" : "",
+                                           job->event, job->kiosk, stamp);
+  g_autofree char *path = g_build_filename (job->folder, name, NULL);
   g_autofree char *part = g_strconcat (path, ".part", NULL);
   g_autoptr(GOutputStream) out = NULL;
   g_autoptr(GError) local = NULL;
   guint64 n = 0;
   int fd;
 
-  if (self->store == NULL) {
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
-                 _("the database is not open"));
-    return FALSE;
-  }
-
   fd = g_open (part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     int saved = errno;
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                 _("cannot create a file in %s: %s"), folder, g_strerror (saved));
+                 _("cannot create a file in %s: %s"), job->folder, g_strerror (saved));
     return FALSE;
   }
   out = g_unix_output_stream_new (fd, TRUE);
 
-  if (!(booth ? foyer_store_export_leads (self->store, FOYER_EXPORT_CSV,
-                                          FOYER_EXPORT_FLAG_EXCEL_BOM, event_of (self), NULL,
-                                          out, &n, &local)
-              : foyer_store_export (self->store, FOYER_EXPORT_CSV, FOYER_EXPORT_FLAG_EXCEL_BOM,
-                                    event_of (self), NULL, out, &n, &local)) ||
-      !g_output_stream_flush (out, NULL, &local) ||
+  if (!export_rows (job, out, &n, cancellable, &local) ||
+      !g_output_stream_flush (out, cancellable, &local) ||
       fsync (fd) != 0 ||
-      !g_output_stream_close (out, NULL, &local) ||
+      !g_output_stream_close (out, cancellable, &local) ||
       g_rename (part, path) != 0) {
     int saved = errno;
 
@@ -550,44 +560,126 @@ export_csv (FoyerAdminPage  *self,
     return FALSE;
   }
 
-  *n_rows = (guint)n;
-  *out_path = g_steal_pointer (&path);
+  job->n_rows = (guint)n;
+  job->written = g_steal_pointer (&path);
   return TRUE;
 }
 
-gboolean
-foyer_admin_page_export_to (FoyerAdminPage  *self,
-                            GFile           *folder,
-                            char           **out_path,
-                            GError         **error)
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  g_autofree char *path = g_file_get_path (folder);
-  g_autofree char *written = NULL;
-  g_autoptr(GError) local = NULL;
-  guint n_rows = 0;
+  ExportJob *job = task_data;
 
-  g_return_val_if_fail (FOYER_IS_ADMIN_PAGE (self), FALSE);
+  g_task_return_boolean (task, export_csv (job, cancellable, &job->error));
+}
 
-  if (path == NULL) {
-    g_set_error (&local, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("This place has no local folder; choose a folder or a USB drive"));
-  } else if (export_csv (self, path, &written, &n_rows, &local)) {
+static void
+set_exporting (FoyerAdminPage *self,
+               gboolean        exporting)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "admin.export-to", !exporting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "admin.export-choose", !exporting);
+}
+
+static void
+show_export_outcome (FoyerAdminPage *self,
+                     ExportJob      *job)
+{
+  set_exporting (self, FALSE);
+  if (job->error == NULL) {
     g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                          "Exported %u record to %s",
-                                                         "Exported %u records to %s", n_rows),
-                                            n_rows, written);
+                                                         "Exported %u records to %s", job->n_rows),
+                                            job->n_rows, job->written);
     set_status (self, msg, FALSE);
-    if (out_path != NULL)
-      *out_path = g_steal_pointer (&written);
-    return TRUE;
-  }
-
-  {
-    g_autofree char *msg = g_strdup_printf (_("Export failed: %s"), local->message);
+  } else if (!g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_autofree char *msg = g_strdup_printf (_("Export failed: %s"), job->error->message);
     set_status (self, msg, TRUE);
   }
-  g_propagate_error (error, g_steal_pointer (&local));
-  return FALSE;
+}
+
+/* Back on the UI thread: the page says what happened, then the caller hears of it. */
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+
+  /* A page disposed while the worker ran has nothing left to show it on. */
+  if (self->cancellable != NULL)
+    show_export_outcome (self, job);
+  if (job->callback != NULL)
+    job->callback (source, result, job->user_data);
+}
+
+void
+foyer_admin_page_export_to_async (FoyerAdminPage      *self,
+                                  GFile               *folder,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  job = g_new0 (ExportJob, 1);
+  job->callback = callback;
+  job->user_data = user_data;
+  job->folder = g_file_get_path (folder);
+  task = g_task_new (self, cancellable, export_done_cb, NULL);
+  g_task_set_source_tag (task, foyer_admin_page_export_to_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
+  set_exporting (self, TRUE);
+
+  if (job->folder == NULL) {
+    job->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                      _("This place has no local folder; choose a folder or a "
+                                        "USB drive"));
+  } else if (self->store == NULL || self->config == NULL) {
+    job->error = g_error_new_literal (FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
+                                      _("the database is not open"));
+  }
+  if (job->error != NULL) {
+    g_task_return_boolean (task, FALSE);
+    return;
+  }
+
+  job->db_path = g_strdup (foyer_store_get_path (self->store));
+  job->event = safe_name (event_of (self));
+  job->kiosk = safe_name (foyer_config_get_string (self->config, "kiosk", "id"));
+  job->booth = g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0;
+  set_status (self, _("Exporting… keep the drive plugged in."), FALSE);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+foyer_admin_page_export_to_finish (FoyerAdminPage  *self,
+                                   GAsyncResult    *result,
+                                   char           **out_path,
+                                   GError         **error)
+{
+  ExportJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == foyer_admin_page_export_to_async,
+                        FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (job->error != NULL) {
+    g_propagate_error (error, g_error_copy (job->error));
+    return FALSE;
+  }
+  if (out_path != NULL)
+    *out_path = g_strdup (job->written);
+  return TRUE;
 }
 
 static void
@@ -598,7 +690,7 @@ chooser_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT) {
     g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
     if (folder != NULL)
-      foyer_admin_page_export_to (self, folder, NULL, NULL);
+      foyer_admin_page_export_to_async (self, folder, self->cancellable, NULL, NULL);
   }
   gtk_native_dialog_destroy (dialog);
   g_clear_object (&self->chooser);
@@ -632,7 +724,8 @@ export_to_action (GtkWidget  *widget,
 {
   g_autoptr(GFile) folder = g_file_new_for_path (g_variant_get_string (parameter, NULL));
 
-  foyer_admin_page_export_to (FOYER_ADMIN_PAGE (widget), folder, NULL, NULL);
+  foyer_admin_page_export_to_async (FOYER_ADMIN_PAGE (widget), folder,
+                                    FOYER_ADMIN_PAGE (widget)->cancellable, NULL, NULL);
 }
 
 /* USB sticks and SD cards that are mounted: one tap exports there. */
@@ -924,14 +1017,6 @@ foyer_admin_page_refresh (FoyerAdminPage *self)
 {
   g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
 
-  {
-    FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-
-    if (window != NULL && self->store == NULL && foyer_window_get_store (window) != NULL)
-      self->store = g_object_ref (foyer_window_get_store (window));
-    if (window != NULL && self->config == NULL && foyer_window_get_config (window) != NULL)
-      self->config = g_object_ref (foyer_window_get_config (window));
-  }
   set_status (self, NULL, FALSE);
   gtk_widget_set_visible (self->no_pin_banner, !self->pin_set);
   if (self->config != NULL) {
@@ -968,6 +1053,21 @@ foyer_admin_page_set_config (FoyerAdminPage *self,
 }
 
 void
+foyer_admin_page_set_sync_engine (FoyerAdminPage  *self,
+                                  FoyerSyncEngine *engine)
+{
+  g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
+
+  if (self->engine == engine)
+    return;
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    g_signal_connect (engine, "status-changed", G_CALLBACK (status_changed_cb), self);
+}
+
+void
 foyer_admin_page_set_pin_set (FoyerAdminPage *self,
                               gboolean        pin_set)
 {
@@ -989,8 +1089,9 @@ foyer_admin_page_dispose (GObject *object)
 {
   FoyerAdminPage *self = (FoyerAdminPage *)object;
 
-  g_clear_handle_id (&self->status_poll, g_source_remove);
-  g_clear_object (&self->engine);
+  foyer_admin_page_set_sync_engine (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->volume_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->volume_monitor, self);
   if (self->chooser != NULL) {
@@ -1011,14 +1112,76 @@ foyer_admin_page_dispose (GObject *object)
 }
 
 static void
+foyer_admin_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    g_value_set_object (value, self->store);
+    break;
+  case PROP_CONFIG:
+    g_value_set_object (value, self->config);
+    break;
+  case PROP_SYNC_ENGINE:
+    g_value_set_object (value, self->engine);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_admin_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FoyerAdminPage *self = FOYER_ADMIN_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    foyer_admin_page_set_store (self, g_value_get_object (value));
+    break;
+  case PROP_CONFIG:
+    foyer_admin_page_set_config (self, g_value_get_object (value));
+    break;
+  case PROP_SYNC_ENGINE:
+    foyer_admin_page_set_sync_engine (self, g_value_get_object (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 foyer_admin_page_class_init (FoyerAdminPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_admin_page_dispose;
+  object_class->get_property = foyer_admin_page_get_property;
+  object_class->set_property = foyer_admin_page_set_property;
+
+  /* outbox, counts and export; NULL when the database is not open */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, FOYER_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the kiosk configuration; mode and camera are changed in it */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, FOYER_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the sync engine whose ::status-changed the page follows; NULL without a server */
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL, FOYER_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   widget_class->map = foyer_admin_page_map;
-  widget_class->unmap = foyer_admin_page_unmap;
 
   signals[SIGNAL_MODE_CHANGED] = g_signal_new ("mode-changed", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -1078,6 +1241,7 @@ foyer_admin_page_init (FoyerAdminPage *self)
   self->volume_rows = g_ptr_array_new ();
   self->stat_rows = g_ptr_array_new ();
   self->camera_sources = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -7,7 +7,6 @@
 #include <glib/gi18n.h>
 
 #include "foyer-application.h"
-#include "foyer-window-private.h"
 #include "foyer-window.h"
 
 /* gettext caches translations; bumping this counter makes it look them up again after LANGUAGE
@@ -137,16 +136,6 @@ foyer_application_record_added_cb (FoyerStore      *store,
   foyer_sync_engine_wake (sync);
 }
 
-static void
-foyer_application_sync_status_cb (FoyerSyncEngine       *sync,
-                                  const FoyerSyncStatus *status,
-                                  FoyerApplication      *self)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (FOYER_IS_WINDOW (l->data))
-      _foyer_window_refresh_status (FOYER_WINDOW (l->data));
-}
-
 /* The sync thread opens its own connection to the same database and drains the outbox in the
  * background; the kiosk only wakes it and shows its status. */
 static void
@@ -164,8 +153,6 @@ foyer_application_start_sync (FoyerApplication *self)
   }
   g_signal_connect_object (self->store, "record-added",
                            G_CALLBACK (foyer_application_record_added_cb), self->sync, 0);
-  g_signal_connect (self->sync, "status-changed",
-                    G_CALLBACK (foyer_application_sync_status_cb), self);
   foyer_sync_engine_start (self->sync);
 }
 

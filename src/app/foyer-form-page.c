@@ -8,7 +8,6 @@
 
 #include "foyer-form-page.h"
 #include "foyer-page.h"
-#include "foyer-window-private.h"
 
 struct _FoyerFormPage {
   GtkWidget         parent_instance;
@@ -47,12 +46,34 @@ struct _FoyerFormPage {
   char            **extra_emails;
   char             *badge_code;
   gboolean          active;
+
+  /* owned: set by the window */
+  FoyerConfig      *config;
+  FoyerKioskFlow   *flow;
+  char             *language;
 };
 
 static void foyer_form_page_page_init (FoyerPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerFormPage, foyer_form_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_form_page_page_init))
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  PROP_FLOW,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_SUBMITTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static struct {
   const char *category;
@@ -71,9 +92,7 @@ static struct {
 static FoyerConfig *
 foyer_form_page_get_config (FoyerFormPage *self)
 {
-  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-
-  return window != NULL ? foyer_window_get_config (window) : NULL;
+  return self->config;
 }
 
 /* --- errors ------------------------------------------------------------------------------ */
@@ -159,7 +178,6 @@ foyer_form_page_clear (FoyerFormPage *self)
 static void
 foyer_form_page_prepare (FoyerFormPage *self)
 {
-  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
   FoyerConfig *config = foyer_form_page_get_config (self);
   g_auto(GStrv) interests = NULL;
   g_autofree char *consent = NULL;
@@ -170,7 +188,7 @@ foyer_form_page_prepare (FoyerFormPage *self)
   if (config != NULL) {
     interests = foyer_config_get_string_list (config, "kiosk", "interests");
     consent = foyer_config_get_locale_string (config, "consent", "text",
-                                              foyer_window_get_language (window));
+                                              self->language != NULL ? self->language : "zh_CN");
   }
 
   for (guint i = 0; interests != NULL && interests[i] != NULL; i++) {
@@ -316,7 +334,6 @@ selected_interests (FoyerFormPage *self)
 gboolean
 foyer_form_page_submit (FoyerFormPage *self)
 {
-  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
   FoyerConfig *config = foyer_form_page_get_config (self);
   g_autofree char *name = entry_text (self->name_entry);
   g_autofree char *phone_in = entry_text (self->phone_entry);
@@ -324,7 +341,7 @@ foyer_form_page_submit (FoyerFormPage *self)
   g_autofree char *phone = NULL;
   g_autofree char *email = NULL;
   g_autoptr(FoyerRegistration) reg = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerFlowResult) result = NULL;
   GtkWidget *first_invalid = NULL;
   const char *region;
 
@@ -384,12 +401,19 @@ foyer_form_page_submit (FoyerFormPage *self)
                                                   : "1");
   reg->consent_at = foyer_timestamp_now ();
 
-  if (window == NULL || !foyer_window_register (window, reg, &error)) {
-    g_debug ("registration not stored: %s", error != NULL ? error->message : "no window");
-    set_error (self->submit_error, NULL,
-               error != NULL ? error->message : _("Registrations cannot be saved right now."));
+  if (self->flow == NULL) {
+    set_error (self->submit_error, NULL, _("Registrations cannot be saved right now."));
     return FALSE;
   }
+  result = foyer_kiosk_flow_register (self->flow, reg);
+  if (foyer_flow_result_get_status (result) == FOYER_FLOW_STATUS_ERROR) {
+    const GError *error = foyer_flow_result_get_error (result);
+
+    g_debug ("registration not stored: %s", error->message);
+    set_error (self->submit_error, NULL, error->message);
+    return FALSE;
+  }
+  g_signal_emit (self, signals[SIGNAL_SUBMITTED], 0, result);
   return TRUE;
 }
 
@@ -501,10 +525,7 @@ static void
 foyer_form_page_changed_cb (GtkEditable   *editable,
                             FoyerFormPage *self)
 {
-  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    _foyer_window_note_activity (window);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.note-activity", NULL);
   if (editable == GTK_EDITABLE (self->name_entry))
     set_error (self->name_error, GTK_WIDGET (self->name_entry), NULL);
   else if (editable == GTK_EDITABLE (self->phone_entry))
@@ -543,6 +564,9 @@ foyer_form_page_dispose (GObject *object)
   g_clear_pointer (&self->extra_phones, g_strfreev);
   g_clear_pointer (&self->extra_emails, g_strfreev);
   g_clear_pointer (&self->badge_code, g_free);
+  g_clear_object (&self->config);
+  g_clear_object (&self->flow);
+  g_clear_pointer (&self->language, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), FOYER_TYPE_FORM_PAGE);
   /* The template's top-level box may not be a bound child: unparent whatever is left. */
   {
@@ -556,12 +580,82 @@ foyer_form_page_dispose (GObject *object)
 }
 
 static void
+foyer_form_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  FoyerFormPage *self = FOYER_FORM_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_CONFIG:
+    g_value_set_object (value, self->config);
+    break;
+  case PROP_FLOW:
+    g_value_set_object (value, self->flow);
+    break;
+  case PROP_LANGUAGE:
+    g_value_set_string (value, self->language);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_form_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  FoyerFormPage *self = FOYER_FORM_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_CONFIG:
+    g_set_object (&self->config, g_value_get_object (value));
+    break;
+  case PROP_FLOW:
+    g_set_object (&self->flow, g_value_get_object (value));
+    break;
+  case PROP_LANGUAGE:
+    g_free (self->language);
+    self->language = g_value_dup_string (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 foyer_form_page_class_init (FoyerFormPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_form_page_dispose;
+  object_class->get_property = foyer_form_page_get_property;
+  object_class->set_property = foyer_form_page_set_property;
+
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, FOYER_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* Judges and stores what the visitor submits. */
+  properties[PROP_FLOW] =
+    g_param_spec_object ("flow", NULL, NULL, FOYER_TYPE_KIOSK_FLOW,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* "zh_CN" or "en": the language of the configured consent text. */
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FoyerFormPage::submitted:
+   * @result: the kiosk flow's answer (registered or repeat; errors stay on the form)
+   */
+  signals[SIGNAL_SUBMITTED] =
+    g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, FOYER_TYPE_FLOW_RESULT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/foyer/Foyer/foyer-form-page.ui");

@@ -18,8 +18,9 @@ void      foyer_form_page_show_contact (FoyerFormPage      *self,
                                         const FoyerContact *contact,
                                         const char         *source,
                                         GBytes             *raw);
-/* What form.register does: validate, then store through the window. FALSE when a field needs
- * correcting (the page shows why) or the store refused (the page shows the message). */
+/* What form.register does: validate, then hand the registration to the kiosk flow ("flow"
+ * property) and emit ::submitted with its answer. FALSE when a field needs correcting (the page
+ * shows why) or the flow could not store it (the page shows the message). */
 gboolean  foyer_form_page_submit       (FoyerFormPage      *self);
 
 /* For tests and the on-screen keyboard glue: the form's fields by name ("name", "family",

@@ -14,7 +14,6 @@
 #include "foyer-booth-util.h"
 #include "foyer-lead-page.h"
 #include "foyer-page.h"
-#include "foyer-window.h"
 
 typedef struct {
   char       *id;
@@ -71,6 +70,16 @@ static void foyer_lead_page_page_init (FoyerPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerLeadPage, foyer_lead_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_lead_page_page_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CONFIG,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum { SIGNAL_SAVED, SIGNAL_CANCELLED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -430,21 +439,11 @@ show_lead (FoyerLeadPage *self)
                             0);
 }
 
-/* Store, config and language come from the window unless set (tests); the questions follow
- * the config and language. */
+/* Store, config and language are the page's properties (set by the window, or by tests). */
 static gboolean
 sync_context (FoyerLeadPage  *self,
               GError        **error)
 {
-  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-
-  if (window != NULL) {
-    if (self->store == NULL && foyer_window_get_store (window) != NULL)
-      self->store = g_object_ref (foyer_window_get_store (window));
-    if (self->config == NULL && foyer_window_get_config (window) != NULL)
-      foyer_lead_page_set_config (self, foyer_window_get_config (window));
-    foyer_lead_page_set_language (self, foyer_window_get_language (window));
-  }
   if (self->store == NULL || self->config == NULL) {
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_FAILED,
                  _("Leads cannot be saved on this tablet right now."));
@@ -807,12 +806,75 @@ foyer_lead_page_dispose (GObject *object)
 }
 
 static void
+foyer_lead_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  FoyerLeadPage *self = FOYER_LEAD_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    g_value_set_object (value, self->store);
+    break;
+  case PROP_CONFIG:
+    g_value_set_object (value, self->config);
+    break;
+  case PROP_LANGUAGE:
+    g_value_set_string (value, self->language);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_lead_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  FoyerLeadPage *self = FOYER_LEAD_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    foyer_lead_page_set_store (self, g_value_get_object (value));
+    break;
+  case PROP_CONFIG:
+    foyer_lead_page_set_config (self, g_value_get_object (value));
+    break;
+  case PROP_LANGUAGE:
+    foyer_lead_page_set_language (self, g_value_get_string (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 foyer_lead_page_class_init (FoyerLeadPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_lead_page_dispose;
+  object_class->get_property = foyer_lead_page_get_property;
+  object_class->set_property = foyer_lead_page_set_property;
+
+  /* where leads are saved; NULL when the database is not open */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, FOYER_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the event, booth and qualifying questions */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, FOYER_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* "zh_CN" or "en": the questions' language */
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
 
   signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -10,7 +10,6 @@
 #include "foyer-booth-util.h"
 #include "foyer-leads-page.h"
 #include "foyer-page.h"
-#include "foyer-window.h"
 
 struct _FoyerLeadsPage {
   GtkWidget       parent_instance;
@@ -39,6 +38,15 @@ static void foyer_leads_page_page_init (FoyerPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerLeadsPage, foyer_leads_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_leads_page_page_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_CONFIG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum { SIGNAL_LEAD_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -146,14 +154,6 @@ foyer_leads_page_refresh (FoyerLeadsPage *self)
   remove_rows (self);
   memset (self->counts, 0, sizeof self->counts);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  {
-    FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-
-    if (window != NULL && self->store == NULL && foyer_window_get_store (window) != NULL)
-      self->store = g_object_ref (foyer_window_get_store (window));
-    if (window != NULL && self->config == NULL && foyer_window_get_config (window) != NULL)
-      self->config = g_object_ref (foyer_window_get_config (window));
-  }
   if (self->store == NULL || self->config == NULL) {
     gtk_label_set_label (self->error_label, _("Leads cannot be read on this tablet right now."));
     gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
@@ -292,12 +292,65 @@ foyer_leads_page_dispose (GObject *object)
 }
 
 static void
+foyer_leads_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FoyerLeadsPage *self = FOYER_LEADS_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    g_value_set_object (value, self->store);
+    break;
+  case PROP_CONFIG:
+    g_value_set_object (value, self->config);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_leads_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FoyerLeadsPage *self = FOYER_LEADS_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_STORE:
+    foyer_leads_page_set_store (self, g_value_get_object (value));
+    break;
+  case PROP_CONFIG:
+    foyer_leads_page_set_config (self, g_value_get_object (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 foyer_leads_page_class_init (FoyerLeadsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = foyer_leads_page_dispose;
+  object_class->get_property = foyer_leads_page_get_property;
+  object_class->set_property = foyer_leads_page_set_property;
+
+  /* where the leads are read from; NULL when the database is not open */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, FOYER_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the event whose leads are listed */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, FOYER_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
 
   signals[SIGNAL_LEAD_ACTIVATED] = g_signal_new ("lead-activated", G_TYPE_FROM_CLASS (klass),
                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -8,7 +8,7 @@
 
 #include "foyer-page.h"
 #include "foyer-pin-page.h"
-#include "foyer-window-staff.h"
+#include "foyer-core.h"
 
 struct _FoyerPinPage {
   GtkWidget      parent_instance;
@@ -40,17 +40,12 @@ static guint signals[N_SIGNALS];
 
 static void update_lock_state (FoyerPinPage *self);
 
-/* The window's guard unless a test gave this page its own: a page recreated by a language
- * switch must not forget a lockout. */
+/* The guard the window (or a test) gave this page: the window gives every page it creates the
+ * one it keeps, so that a page recreated by a language switch does not forget a lockout. */
 static FoyerPinGuard *
 guard_of (FoyerPinPage *self)
 {
-  FoyerWindow *window;
-
-  if (self->guard != NULL)
-    return self->guard;
-  window = foyer_window_from_widget (GTK_WIDGET (self));
-  return window != NULL ? foyer_window_get_pin_guard (window) : NULL;
+  return self->guard;
 }
 
 static void

@@ -4,11 +4,12 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "foyer-core.h"
 #include "foyer-page.h"
 #include "foyer-scan-page.h"
-#include "foyer-window.h"
 
 struct _FoyerScanPage {
   GtkWidget       parent_instance;
@@ -27,12 +28,21 @@ struct _FoyerScanPage {
   /* owned */
   char           *sync_status;
   char           *camera_status;
+  FoyerConfig    *config;
 };
 
 static void foyer_scan_page_page_init (FoyerPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerScanPage, foyer_scan_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_scan_page_page_init))
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 foyer_scan_page_update_status (FoyerScanPage *self)
@@ -144,12 +154,9 @@ draw_guide (GtkDrawingArea *area,
 static void
 foyer_scan_page_map_cb (FoyerScanPage *self)
 {
-  FoyerWindow *window = foyer_window_from_widget (GTK_WIDGET (self));
-  FoyerConfig *config;
-
-  if (window == NULL || (config = foyer_window_get_config (window)) == NULL)
+  if (self->config == NULL)
     return;
-  gtk_label_set_text (self->event_label, foyer_config_get_string (config, "kiosk", "event"));
+  gtk_label_set_text (self->event_label, foyer_config_get_string (self->config, "kiosk", "event"));
 }
 
 static void
@@ -188,8 +195,43 @@ foyer_scan_page_finalize (GObject *object)
 
   g_clear_pointer (&self->sync_status, g_free);
   g_clear_pointer (&self->camera_status, g_free);
+  g_clear_object (&self->config);
 
   G_OBJECT_CLASS (foyer_scan_page_parent_class)->finalize (object);
+}
+
+static void
+foyer_scan_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  FoyerScanPage *self = FOYER_SCAN_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_CONFIG:
+    g_value_set_object (value, self->config);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_scan_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FoyerScanPage *self = FOYER_SCAN_PAGE (object);
+
+  switch (prop_id) {
+  case PROP_CONFIG:
+    g_set_object (&self->config, g_value_get_object (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
 }
 
 static void
@@ -200,6 +242,15 @@ foyer_scan_page_class_init (FoyerScanPageClass *klass)
 
   object_class->dispose = foyer_scan_page_dispose;
   object_class->finalize = foyer_scan_page_finalize;
+  object_class->get_property = foyer_scan_page_get_property;
+  object_class->set_property = foyer_scan_page_set_property;
+
+  /* the kiosk configuration: the event name shown */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, FOYER_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/foyer/Foyer/foyer-scan-page.ui");
@@ -221,6 +272,6 @@ foyer_scan_page_init (FoyerScanPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_drawing_area_set_draw_func (self->guide, draw_guide, NULL, NULL);
-  /* On map, not on root: the window only learns its application after its pages are built. */
+  /* On map: the window sets the config after the pages are built. */
   g_signal_connect (self, "map", G_CALLBACK (foyer_scan_page_map_cb), NULL);
 }

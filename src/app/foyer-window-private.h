@@ -1,18 +1,61 @@
-/* foyer-window-private.h: what the window's pages and the UI tests use beyond the public API. */
+/* foyer-window-private.h: the window's instance struct, shared by foyer-window.c (the visitor
+ * flow) and foyer-window-staff.c (PIN, Admin, booth), and what the UI tests use beyond the
+ * public API. Pages never include this file. */
 #pragma once
 
+#include "foyer-camera.h"
+#include "foyer-wedge-controller.h"
 #include "foyer-window.h"
 
 G_BEGIN_DECLS
+
+typedef enum {
+  FOYER_PIN_FOR_NOTHING = 0,
+  FOYER_PIN_FOR_ADMIN,
+  FOYER_PIN_FOR_LEAVE_FULLSCREEN,
+} FoyerPinTarget;
+
+struct _FoyerWindow {
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  GtkMenuButton        *menu_button;
+  GtkWidget            *back_button;
+  GtkWidget            *leads_button;
+  AdwButtonContent     *leads_button_content;
+  GtkWidget            *staff_button;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *stack;
+  GtkRevealer          *idle_revealer;
+  GtkLabel             *idle_label;
+
+  /* owned */
+  FoyerKioskFlow       *flow;                /* the kiosk's decisions; NULL before the app is set */
+  FoyerCamera          *camera;
+  FoyerWedgeController *wedge;
+  FoyerBadgePrinter    *printer;             /* NULL when [badge] printer is not set */
+  GCancellable         *cancellable;
+  char                 *home_page;
+  FoyerFlowResult      *done_result;         /* the registration on the done page, for printing */
+  gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
+  gint64                idle_timeout_ms;
+  guint                 idle_source;
+
+  /* staff state (foyer-window-staff.c) */
+  FoyerPinGuard        *pin_guard;           /* every PIN prompt shares it: lockouts hold */
+  gboolean              kiosk_locked;        /* fullscreen, no window controls */
+  FoyerPinTarget        pin_target;          /* what the PIN page on screen unlocks */
+};
 
 /* Re-reads the outbox counts into the scan page's status line. */
 void   _foyer_window_refresh_status        (FoyerWindow *self);
 /* Switches gettext and rebuilds every page (what win.set-language does). */
 void   _foyer_window_apply_language        (FoyerWindow *self,
                                             const char  *language);
-/* A page saw the visitor do something (typing by on-screen keyboard, say): restart the idle
- * countdown. */
-void   _foyer_window_note_activity         (FoyerWindow *self);
 /* What the window's key controller does with a key at time_us (the hardware-scanner path);
  * TRUE when it ended a scan. */
 gboolean _foyer_window_wedge_key           (FoyerWindow     *self,

@@ -1,8 +1,9 @@
 /* foyer-window-staff.c: the staff side of the kiosk window (see foyer-window-staff.h).
  *
  * Kept apart from foyer-window.c, which is the visitor flow; both act on the same stack of
- * pages through window actions. Pages are recreated on a language switch, so nothing here keeps
- * a page pointer: pages are looked up by name each time.
+ * pages through window actions and share the instance struct (foyer-window-private.h), where
+ * the staff state lives. Pages are recreated on a language switch, so nothing here keeps a
+ * page pointer: pages are looked up by name each time.
  */
 #define G_LOG_DOMAIN "foyer"
 
@@ -18,35 +19,6 @@
 #include "foyer-scan-page.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
-
-typedef enum {
-  PIN_FOR_ADMIN = 1,
-  PIN_FOR_LEAVE_FULLSCREEN,
-} PinTarget;
-
-typedef struct {
-  FoyerPinGuard *guard;
-  AdwHeaderBar  *header_bar;     /* borrowed: the window's template child */
-  GtkMenuButton *menu_button;    /* borrowed */
-  GtkWidget     *back_button;    /* in the header bar */
-  GtkWidget     *leads_button;
-  GtkWidget     *staff_button;
-  gboolean       kiosk_locked;
-  PinTarget      pin_target;
-} Staff;
-
-static void
-staff_free (Staff *st)
-{
-  g_clear_object (&st->guard);
-  g_free (st);
-}
-
-static Staff *
-get_staff (FoyerWindow *self)
-{
-  return g_object_get_data (G_OBJECT (self), "foyer-window-staff");
-}
 
 static void
 show_page (FoyerWindow *self,
@@ -64,51 +36,39 @@ go_home (FoyerWindow *self)
 FoyerPinGuard *
 foyer_window_get_pin_guard (FoyerWindow *self)
 {
-  Staff *st;
-
   g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
-  st = get_staff (self);
-  return st != NULL ? st->guard : NULL;
+  return self->pin_guard;
 }
 
 gboolean
 foyer_window_get_kiosk_locked (FoyerWindow *self)
 {
-  Staff *st;
-
   g_return_val_if_fail (FOYER_IS_WINDOW (self), FALSE);
-  st = get_staff (self);
-  return st != NULL && st->kiosk_locked;
+  return self->kiosk_locked;
 }
 
 gboolean
 _foyer_window_staff_is_booth (FoyerWindow *self)
 {
-  FoyerConfig *config = foyer_window_get_config (self);
-
-  return config != NULL &&
-         g_strcmp0 (foyer_config_get_string (config, "kiosk", "mode"), "booth") == 0;
+  return self->flow != NULL && foyer_kiosk_flow_is_booth (self->flow);
 }
 
 /* Header buttons follow the mode, the kiosk lock and the page shown. */
 static void
 update_chrome (FoyerWindow *self)
 {
-  Staff *st = get_staff (self);
   const char *page = foyer_window_get_visible_page_name (self);
   gboolean home = g_strcmp0 (page, foyer_window_get_home_page_name (self)) == 0;
   gboolean staff_page = g_strcmp0 (page, "admin") == 0 || g_strcmp0 (page, "pin") == 0 ||
                         g_strcmp0 (page, "leads") == 0 || g_strcmp0 (page, "lead") == 0;
 
-  if (st == NULL)
-    return;
-  adw_header_bar_set_show_start_title_buttons (st->header_bar, !st->kiosk_locked);
-  adw_header_bar_set_show_end_title_buttons (st->header_bar, !st->kiosk_locked);
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, !self->kiosk_locked);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, !self->kiosk_locked);
   /* The menu holds Quit: visitors at a locked kiosk must not reach it. */
-  gtk_widget_set_visible (GTK_WIDGET (st->menu_button), !st->kiosk_locked);
-  gtk_widget_set_visible (st->back_button, staff_page);
-  gtk_widget_set_visible (st->leads_button, _foyer_window_staff_is_booth (self) && home);
-  gtk_widget_set_visible (st->staff_button, !staff_page);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), !self->kiosk_locked);
+  gtk_widget_set_visible (self->back_button, staff_page);
+  gtk_widget_set_visible (self->leads_button, _foyer_window_staff_is_booth (self) && home);
+  gtk_widget_set_visible (self->staff_button, !staff_page);
 
   /* A booth tablet captures leads; registering visitors is the entrance's job. */
   {
@@ -130,20 +90,14 @@ visible_page_cb (FoyerWindow *self)
 void
 _foyer_window_staff_translate_chrome (FoyerWindow *self)
 {
-  Staff *st = get_staff (self);
-
-  if (st == NULL)
-    return;
-
-  gtk_widget_set_tooltip_text (st->staff_button, _("Staff"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (st->staff_button),
+  gtk_widget_set_tooltip_text (self->staff_button, _("Staff"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->staff_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Staff: Admin"), -1);
-  gtk_widget_set_tooltip_text (st->back_button, _("Back"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (st->back_button),
+  gtk_widget_set_tooltip_text (self->back_button, _("Back"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->back_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back"), -1);
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (st->leads_button))),
-                                _("Leads"));
-  gtk_widget_set_tooltip_text (st->leads_button, _("Today’s leads"));
+  adw_button_content_set_label (self->leads_button_content, _("Leads"));
+  gtk_widget_set_tooltip_text (self->leads_button, _("Today’s leads"));
 }
 
 static void
@@ -162,14 +116,13 @@ set_quit_accel (FoyerWindow *self,
 
 static void
 ask_pin (FoyerWindow *self,
-         PinTarget    target,
+         FoyerPinTarget target,
          const char  *purpose)
 {
-  Staff *st = get_staff (self);
   GtkWidget *page = foyer_window_get_page (self, "pin");
 
-  st->pin_target = target;
-  foyer_pin_page_set_guard (FOYER_PIN_PAGE (page), st->guard);
+  self->pin_target = target;
+  foyer_pin_page_set_guard (FOYER_PIN_PAGE (page), self->pin_guard);
   foyer_pin_page_reset (FOYER_PIN_PAGE (page), purpose);
   show_page (self, "pin");
 }
@@ -177,11 +130,10 @@ ask_pin (FoyerWindow *self,
 static void
 show_admin (FoyerWindow *self)
 {
-  Staff *st = get_staff (self);
   GtkWidget *page = foyer_window_get_page (self, "admin");
 
-  foyer_admin_page_set_pin_set (FOYER_ADMIN_PAGE (page), foyer_pin_guard_has_pin (st->guard));
-  foyer_admin_page_set_fullscreen (FOYER_ADMIN_PAGE (page), st->kiosk_locked);
+  foyer_admin_page_set_pin_set (FOYER_ADMIN_PAGE (page), foyer_pin_guard_has_pin (self->pin_guard));
+  foyer_admin_page_set_fullscreen (FOYER_ADMIN_PAGE (page), self->kiosk_locked);
   foyer_admin_page_refresh (FOYER_ADMIN_PAGE (page));
   show_page (self, "admin");
 }
@@ -189,9 +141,8 @@ show_admin (FoyerWindow *self)
 static void
 leave_fullscreen_now (FoyerWindow *self)
 {
-  Staff *st = get_staff (self);
 
-  st->kiosk_locked = FALSE;
+  self->kiosk_locked = FALSE;
   gtk_window_unfullscreen (GTK_WINDOW (self));
   set_quit_accel (self, TRUE);
   update_chrome (self);
@@ -204,14 +155,13 @@ open_admin_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
-  Staff *st = get_staff (self);
 
   /* Without a PIN, Admin is open only where the window controls are too. */
-  if (!foyer_pin_guard_has_pin (st->guard) && !st->kiosk_locked) {
+  if (!foyer_pin_guard_has_pin (self->pin_guard) && !self->kiosk_locked) {
     show_admin (self);
     return;
   }
-  ask_pin (self, PIN_FOR_ADMIN, _("Open Admin"));
+  ask_pin (self, FOYER_PIN_FOR_ADMIN, _("Open Admin"));
 }
 
 static void
@@ -220,16 +170,15 @@ leave_fullscreen_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
-  Staff *st = get_staff (self);
 
-  if (!st->kiosk_locked)
+  if (!self->kiosk_locked)
     return;
   /* Admin is reached only through the PIN while locked: no second prompt from there. */
   if (g_strcmp0 (foyer_window_get_visible_page_name (self), "admin") == 0) {
     leave_fullscreen_now (self);
     return;
   }
-  ask_pin (self, PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
+  ask_pin (self, FOYER_PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
 }
 
 static void
@@ -238,17 +187,16 @@ staff_unlocked_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
-  Staff *st = get_staff (self);
-  PinTarget target = st->pin_target;
+  FoyerPinTarget target = self->pin_target;
 
   /* Only the PIN page on screen may unlock, and only once per prompt. */
-  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "pin") != 0 || target == 0)
+  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "pin") != 0 || target == FOYER_PIN_FOR_NOTHING)
     return;
-  st->pin_target = 0;
+  self->pin_target = FOYER_PIN_FOR_NOTHING;
 
-  if (target == PIN_FOR_ADMIN) {
+  if (target == FOYER_PIN_FOR_ADMIN) {
     show_admin (self);
-  } else if (target == PIN_FOR_LEAVE_FULLSCREEN) {
+  } else if (target == FOYER_PIN_FOR_LEAVE_FULLSCREEN) {
     leave_fullscreen_now (self);
     go_home (self);
   }
@@ -257,11 +205,10 @@ staff_unlocked_action (GtkWidget  *widget,
 static gboolean
 close_request_cb (FoyerWindow *self)
 {
-  Staff *st = get_staff (self);
 
-  if (st == NULL || !st->kiosk_locked)
+  if (!self->kiosk_locked)
     return FALSE;
-  ask_pin (self, PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
+  ask_pin (self, FOYER_PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
   return TRUE;
 }
 
@@ -291,9 +238,7 @@ sync_now_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  FoyerSyncEngine *engine = FOYER_IS_APPLICATION (app)
-                            ? foyer_application_get_sync_engine (FOYER_APPLICATION (app)) : NULL;
+  FoyerSyncEngine *engine = foyer_window_get_sync_engine (self);
 
   /* Staff asked: leave a pause or backoff and try now. */
   if (engine != NULL)
@@ -376,81 +321,30 @@ _foyer_window_staff_keeps_page (FoyerWindow *self)
   return TRUE;
 }
 
-gboolean
-_foyer_window_staff_handle_code (FoyerWindow *self,
-                                 const char  *badge_code,
-                                 GBytes      *raw)
+/* The flow's answer in booth mode: the lead card of a scanned badge, or of the visitor a
+ * business card names. */
+void
+_foyer_window_staff_show_lead (FoyerWindow     *self,
+                               FoyerFlowResult *result)
 {
-  GtkWidget *page;
+  GtkWidget *page = foyer_window_get_page (self, "lead");
+  const FoyerRegistration *visitor = foyer_flow_result_get_registration (result);
+  GBytes *raw = foyer_flow_result_get_raw (result);
   g_autoptr(GError) error = NULL;
+  gboolean opened;
 
-  if (!_foyer_window_staff_is_booth (self))
-    return FALSE;
-
-  page = foyer_window_get_page (self, "lead");
-  if (foyer_window_get_store (self) == NULL) {
-    foyer_window_show_toast (self, _("Leads cannot be saved on this tablet right now."));
-    return TRUE;
+  if (visitor != NULL) {
+    opened = foyer_lead_page_open_contact (FOYER_LEAD_PAGE (page), visitor, raw, &error);
+  } else {
+    opened = foyer_lead_page_open_badge (FOYER_LEAD_PAGE (page),
+                                         foyer_flow_result_get_badge_code (result), raw, &error);
   }
-  if (!foyer_lead_page_open_badge (FOYER_LEAD_PAGE (page), badge_code, raw, &error)) {
+  if (!opened) {
     g_autofree char *msg = g_strdup_printf (_("Cannot open the lead: %s"), error->message);
     foyer_window_show_toast (self, msg);
-    return TRUE;
+    return;
   }
   show_page (self, "lead");
-  return TRUE;
-}
-
-static const char *
-source_for_format (const char *format)
-{
-  if (g_strcmp0 (format, FOYER_FORMAT_VCARD) == 0)
-    return FOYER_SOURCE_VCARD;
-  if (g_strcmp0 (format, FOYER_FORMAT_MECARD) == 0)
-    return FOYER_SOURCE_MECARD;
-  if (g_strcmp0 (format, FOYER_FORMAT_BIZCARD) == 0)
-    return FOYER_SOURCE_BIZCARD;
-  return FOYER_SOURCE_MANUAL;
-}
-
-gboolean
-_foyer_window_staff_handle_contact (FoyerWindow        *self,
-                                    const FoyerContact *contact,
-                                    GBytes             *raw)
-{
-  g_autoptr(FoyerRegistration) visitor = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *page;
-
-  if (!_foyer_window_staff_is_booth (self) || contact->is_contact_link)
-    return FALSE;
-  if (contact->full_name == NULL && contact->organization == NULL &&
-      (contact->emails == NULL || contact->emails[0] == NULL) &&
-      (contact->phones == NULL || contact->phones[0] == NULL))
-    return FALSE;
-
-  /* A business card at a booth: the visitor has no badge with them, the card says who it is. */
-  visitor = foyer_registration_new ();
-  visitor->kind = g_strdup (FOYER_KIND_LEAD);
-  visitor->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
-  visitor->source = g_strdup (source_for_format (contact->format));
-  visitor->full_name = g_strdup (contact->full_name);
-  visitor->family_name = g_strdup (contact->family_name);
-  visitor->given_name = g_strdup (contact->given_name);
-  visitor->organization = g_strdup (contact->organization);
-  visitor->title = g_strdup (contact->title);
-  visitor->emails = g_strdupv (contact->emails);
-  visitor->phones = g_strdupv (contact->phones);
-  visitor->raw_payload = raw != NULL ? g_bytes_ref (raw) : NULL;
-
-  page = foyer_window_get_page (self, "lead");
-  if (!foyer_lead_page_open_contact (FOYER_LEAD_PAGE (page), visitor, raw, &error)) {
-    g_autofree char *msg = g_strdup_printf (_("Cannot open the lead: %s"), error->message);
-    foyer_window_show_toast (self, msg);
-    return TRUE;
-  }
-  show_page (self, "lead");
-  return TRUE;
 }
 
 static void
@@ -521,55 +415,23 @@ _foyer_window_staff_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.lead-saved", "s", lead_saved_action);
 }
 
-static GtkWidget *
-header_button (const char *icon,
-               const char *action)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
 void
-_foyer_window_staff_init (FoyerWindow   *self,
-                          AdwHeaderBar  *header_bar,
-                          GtkMenuButton *menu_button)
+_foyer_window_staff_init (FoyerWindow *self)
 {
   FoyerConfig *config = foyer_window_get_config (self);
-  GtkWidget *stack = gtk_widget_get_parent (foyer_window_get_page (self, "pin"));
-  Staff *st = g_new0 (Staff, 1);
-  GtkWidget *leads_content;
 
-  st->header_bar = header_bar;
-  st->menu_button = menu_button;
-  st->guard = foyer_pin_guard_new (config != NULL ? foyer_config_get_string (config, "kiosk",
-                                                                             "admin-pin-hash")
-                                                  : NULL);
-  st->kiosk_locked = config != NULL && foyer_config_get_boolean (config, "kiosk", "fullscreen");
-  g_object_set_data_full (G_OBJECT (self), "foyer-window-staff", st, (GDestroyNotify)staff_free);
-
-  st->back_button = header_button ("go-previous-symbolic", "win.go-home");
-  adw_header_bar_pack_start (header_bar, st->back_button);
-
-  st->leads_button = gtk_button_new ();
-  leads_content = adw_button_content_new ();
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (leads_content), "view-list-symbolic");
-  gtk_button_set_child (GTK_BUTTON (st->leads_button), leads_content);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (st->leads_button), "win.show-leads");
-  adw_header_bar_pack_start (header_bar, st->leads_button);
-
-  st->staff_button = header_button ("system-lock-screen-symbolic", "win.open-admin");
-  gtk_widget_add_css_class (st->staff_button, "flat");
-  adw_header_bar_pack_end (header_bar, st->staff_button);
+  self->pin_guard = foyer_pin_guard_new (config != NULL ? foyer_config_get_string (config, "kiosk",
+                                                                                   "admin-pin-hash")
+                                                        : NULL);
+  self->kiosk_locked = config != NULL && foyer_config_get_boolean (config, "kiosk", "fullscreen");
 
   _foyer_window_staff_translate_chrome (self);
 
-  if (st->kiosk_locked)
+  if (self->kiosk_locked)
     set_quit_accel (self, FALSE);
 
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
-  g_signal_connect_object (stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (visible_page_cb),
+                           self, G_CONNECT_SWAPPED);
   update_chrome (self);
 }

@@ -19,25 +19,17 @@
 
 G_BEGIN_DECLS
 
-/* From foyer_window_class_init() and foyer_window_init()/constructed(). */
+/* From foyer_window_class_init() and, once the application is known, from the window. */
 void           _foyer_window_staff_class_init  (GtkWidgetClass *widget_class);
-void           _foyer_window_staff_init        (FoyerWindow    *self,
-                                                AdwHeaderBar   *header_bar,
-                                                GtkMenuButton  *menu_button);
+void           _foyer_window_staff_init        (FoyerWindow    *self);
 /* Tooltips and labels of the staff buttons, again after a language switch. */
 void           _foyer_window_staff_translate_chrome (FoyerWindow *self);
 /* TRUE (with a message) when the visible page must not be replaced by a scan: a lead card
  * being filled in. */
 gboolean       _foyer_window_staff_keeps_page  (FoyerWindow    *self);
-/* Booth mode: a scanned badge opens its lead card. TRUE when handled. */
-gboolean       _foyer_window_staff_handle_code (FoyerWindow    *self,
-                                                const char     *badge_code,
-                                                GBytes         *raw);
-/* Booth mode: a scanned business card opens a lead card for the visitor it names. TRUE when
- * handled. */
-gboolean       _foyer_window_staff_handle_contact (FoyerWindow        *self,
-                                                   const FoyerContact *contact,
-                                                   GBytes             *raw);
+/* Booth mode: shows the lead card the flow's FOYER_FLOW_STATUS_LEAD result asks for. */
+void           _foyer_window_staff_show_lead   (FoyerWindow     *self,
+                                                FoyerFlowResult *result);
 gboolean       _foyer_window_staff_is_booth    (FoyerWindow    *self);
 
 /* The guard every PIN prompt of this window shares (lockouts hold across prompts). */

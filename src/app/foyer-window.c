@@ -6,15 +6,13 @@
 
 #include <glib/gi18n.h>
 
-#include "foyer-badge-code.h"
 #include "foyer-badge-printer.h"
-#include "foyer-camera.h"
 #include "foyer-camera-view.h"
-#include "foyer-wedge-controller.h"
 #include "foyer-done-page.h"
 #include "foyer-form-page.h"
 #include "foyer-notice-page.h"
 #include "foyer-page.h"
+#include "foyer-pin-page.h"
 #include "foyer-scan-page.h"
 #include "foyer-welcome-page.h"
 #include "foyer-window-private.h"
@@ -24,36 +22,6 @@
 /* The countdown shows for the last seconds before the idle timeout clears the screen. */
 #define IDLE_COUNTDOWN_MS     (10 * 1000)
 #define IDLE_TICK_MS          250
-#define STATUS_REFRESH_S      5
-
-struct _FoyerWindow {
-  AdwApplicationWindow  parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwHeaderBar         *header_bar;
-  AdwWindowTitle       *window_title;
-  GtkMenuButton        *menu_button;
-  GtkRevealer          *error_revealer;
-  GtkLabel             *error_label;
-  GtkStack             *stack;
-  GtkRevealer          *idle_revealer;
-  GtkLabel             *idle_label;
-
-  /* owned */
-  FoyerCamera          *camera;
-  FoyerWedgeController *wedge;
-  FoyerBadgeCode       *badge_codes;         /* signs the badges this kiosk issues, or NULL */
-  FoyerBadgePrinter    *printer;             /* NULL when [badge] printer is not set */
-  GCancellable         *cancellable;
-  char                 *done_payload;        /* what the done page's QR code carries */
-  char                 *home_page;
-  FoyerRegistration    *done_registration;   /* the visitor on the done page, for printing */
-  gint64                idle_deadline;       /* monotonic µs; 0 when no visitor data is shown */
-  gint64                idle_timeout_ms;
-  guint                 idle_source;
-  guint                 status_source;
-};
 
 G_DEFINE_FINAL_TYPE (FoyerWindow, foyer_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -65,7 +33,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void     foyer_window_update_idle (FoyerWindow *self);
-static gboolean foyer_window_can_print   (FoyerWindow *self);
 
 FoyerWindow *
 foyer_window_new (FoyerApplication *application)
@@ -73,17 +40,6 @@ foyer_window_new (FoyerApplication *application)
   return g_object_new (FOYER_TYPE_WINDOW,
                        "application", application,
                        NULL);
-}
-
-FoyerWindow *
-foyer_window_from_widget (GtkWidget *widget)
-{
-  GtkRoot *root;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
-
-  root = gtk_widget_get_root (widget);
-  return FOYER_IS_WINDOW (root) ? FOYER_WINDOW (root) : NULL;
 }
 
 static FoyerApplication *
@@ -114,6 +70,24 @@ foyer_window_get_store (FoyerWindow *self)
 
   app = foyer_window_get_app (self);
   return app != NULL ? foyer_application_get_store (app) : NULL;
+}
+
+FoyerSyncEngine *
+foyer_window_get_sync_engine (FoyerWindow *self)
+{
+  FoyerApplication *app;
+
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+
+  app = foyer_window_get_app (self);
+  return app != NULL ? foyer_application_get_sync_engine (app) : NULL;
+}
+
+FoyerKioskFlow *
+foyer_window_get_flow (FoyerWindow *self)
+{
+  g_return_val_if_fail (FOYER_IS_WINDOW (self), NULL);
+  return self->flow;
 }
 
 const char *
@@ -190,8 +164,7 @@ foyer_window_reset_pages (FoyerWindow *self)
     if (FOYER_IS_PAGE (child))
       foyer_page_reset (FOYER_PAGE (child));
   }
-  g_clear_pointer (&self->done_registration, foyer_registration_free);
-  g_clear_pointer (&self->done_payload, g_free);
+  g_clear_object (&self->done_result);
 }
 
 /* Every page forgets its visitor, then home is shown: the next visitor sees nothing of this one. */
@@ -257,14 +230,23 @@ _foyer_window_refresh_status (FoyerWindow *self)
   foyer_scan_page_set_sync_status (FOYER_SCAN_PAGE (scan), text);
 }
 
-static gboolean
-foyer_window_status_cb (gpointer user_data)
+/* The status line follows the sync engine's ::status-changed (delivered on this thread) and,
+ * without a server, the store's ::record-added: no polling. */
+static void
+foyer_window_record_added_cb (FoyerStore  *store,
+                              const char  *record_id,
+                              const char  *record_type,
+                              FoyerWindow *self)
 {
-  FoyerWindow *self = user_data;
+  _foyer_window_refresh_status (self);
+}
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "scan") == 0)
-    _foyer_window_refresh_status (self);
-  return G_SOURCE_CONTINUE;
+static void
+foyer_window_sync_status_cb (FoyerSyncEngine       *engine,
+                             const FoyerSyncStatus *status,
+                             FoyerWindow           *self)
+{
+  _foyer_window_refresh_status (self);
 }
 
 static void
@@ -448,9 +430,13 @@ foyer_window_input_cb (GtkEventControllerLegacy *controller,
 
 /* Typing into a form also counts as activity; entries may be filled by an input method or the
  * on-screen keyboard without key events reaching the window. */
-void
-_foyer_window_note_activity (FoyerWindow *self)
+static void
+foyer_window_note_activity_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
 {
+  FoyerWindow *self = FOYER_WINDOW (widget);
+
   if (self->idle_deadline != 0)
     foyer_window_update_idle (self);
 }
@@ -523,6 +509,55 @@ foyer_window_show_store_state (FoyerWindow *self)
   gtk_revealer_set_reveal_child (self->error_revealer, text != NULL);
 }
 
+/* --- pages' properties ---------------------------------------------------------------------- */
+
+static void
+set_if_page_has (GtkWidget  *page,
+                 const char *property,
+                 gpointer    value)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), property) != NULL)
+    g_object_set (page, property, value, NULL);
+}
+
+static void foyer_window_show_result (FoyerWindow     *self,
+                                      FoyerFlowResult *result);
+
+static void
+foyer_window_form_submitted_cb (GtkWidget       *page,
+                                FoyerFlowResult *result,
+                                FoyerWindow     *self)
+{
+  foyer_window_show_result (self, result);
+}
+
+/* What a page needs, it gets as properties (store, config, flow, sync-engine, language), here
+ * at start-up and again for every page a language switch recreates; a page never looks its
+ * window up. The form page raises ::submitted with the flow's answer. */
+static void
+foyer_window_setup_page (FoyerWindow *self,
+                         GtkWidget   *page)
+{
+  set_if_page_has (page, "config", foyer_window_get_config (self));
+  set_if_page_has (page, "store", foyer_window_get_store (self));
+  set_if_page_has (page, "flow", self->flow);
+  set_if_page_has (page, "sync-engine", foyer_window_get_sync_engine (self));
+  set_if_page_has (page, "language", (gpointer)foyer_window_get_language (self));
+  if (FOYER_IS_PIN_PAGE (page))
+    foyer_pin_page_set_guard (FOYER_PIN_PAGE (page), self->pin_guard);
+  if (FOYER_IS_FORM_PAGE (page))
+    g_signal_connect_object (page, "submitted", G_CALLBACK (foyer_window_form_submitted_cb), self, 0);
+}
+
+static void
+foyer_window_setup_pages (FoyerWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    foyer_window_setup_page (self, child);
+}
+
 /* Pages are built from their templates, which gettext translated when they were built: to
  * switch language every page is replaced by a fresh one of the same type. No visitor data
  * survives, which is also what a visitor who switches language expects. */
@@ -551,6 +586,7 @@ foyer_window_rebuild_pages (FoyerWindow *self)
     gtk_stack_remove (self->stack, child);
     gtk_stack_add_named (self->stack, fresh, name);
   }
+  foyer_window_setup_pages (self);
 
   if (visible_name != NULL)
     gtk_stack_set_visible_child_name (self->stack, visible_name);
@@ -581,7 +617,7 @@ _foyer_window_apply_language (FoyerWindow *self,
                                g_variant_new_string (foyer_window_get_language (self)));
 }
 
-/* --- scanned codes ----------------------------------------------------------------------- */
+/* --- results: the flow decides, the window shows ------------------------------------------ */
 
 static void
 foyer_window_show_notice (FoyerWindow     *self,
@@ -606,70 +642,103 @@ foyer_window_show_welcome (FoyerWindow             *self,
 }
 
 static void
-foyer_window_check_in (FoyerWindow *self,
-                       const char  *badge_code,
-                       GBytes      *raw)
+foyer_window_show_done (FoyerWindow     *self,
+                        FoyerFlowResult *result)
 {
-  FoyerConfig *config = foyer_window_get_config (self);
-  FoyerStore *store = foyer_window_get_store (self);
-  g_autoptr(FoyerRegistration) added = NULL;
-  g_autoptr(FoyerRegistration) existing = NULL;
-  g_autoptr(GError) error = NULL;
+  GtkWidget *page = foyer_window_get_page (self, "done");
 
-  if (store == NULL) {
-    foyer_window_show_notice (self, FOYER_NOTICE_STORE_ERROR, NULL);
-    return;
-  }
+  g_set_object (&self->done_result, result);
+  foyer_done_page_show (FOYER_DONE_PAGE (page), foyer_flow_result_get_registration (result),
+                        foyer_flow_result_get_badge_payload (result));
+  foyer_done_page_set_can_print (FOYER_DONE_PAGE (page), self->printer != NULL);
+  foyer_window_show_page (self, "done");
 
-  if (!foyer_store_check_in_badge (store,
-                                   foyer_config_get_string (config, "kiosk", "event"),
-                                   foyer_config_get_string (config, "kiosk", "id"),
-                                   badge_code, raw, &added, &existing, &error)) {
-    if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND)) {
-      foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);
-    } else {
-      g_warning ("badge check-in failed: %s", error->message);
-      foyer_window_show_notice (self, FOYER_NOTICE_STORE_ERROR, error->message);
-    }
-    return;
-  }
-
-  if (existing != NULL)
-    foyer_window_show_welcome (self, existing, TRUE);
-  else
-    foyer_window_show_welcome (self, added, FALSE);
-  _foyer_window_refresh_status (self);
+  if (self->printer != NULL && foyer_flow_result_get_auto_print (result))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.print-badge", NULL);
 }
 
-static const char *
-source_for_format (const char *format)
+static void
+foyer_window_show_review (FoyerWindow     *self,
+                          FoyerFlowResult *result)
 {
-  if (g_strcmp0 (format, FOYER_FORMAT_VCARD) == 0)
-    return FOYER_SOURCE_VCARD;
-  if (g_strcmp0 (format, FOYER_FORMAT_MECARD) == 0)
-    return FOYER_SOURCE_MECARD;
-  if (g_strcmp0 (format, FOYER_FORMAT_BIZCARD) == 0)
-    return FOYER_SOURCE_BIZCARD;
-  return FOYER_SOURCE_MANUAL;
+  GtkWidget *page = foyer_window_get_page (self, "form");
+
+  foyer_form_page_show_contact (FOYER_FORM_PAGE (page), foyer_flow_result_get_contact (result),
+                                foyer_flow_result_get_source (result),
+                                foyer_flow_result_get_raw (result));
+  foyer_window_show_page (self, "form");
+}
+
+static void
+foyer_window_show_error (FoyerWindow     *self,
+                         FoyerFlowResult *result)
+{
+  const GError *error = foyer_flow_result_get_error (result);
+  gboolean no_store = g_error_matches (error, FOYER_KIOSK_FLOW_ERROR,
+                                       FOYER_KIOSK_FLOW_ERROR_NO_STORE);
+
+  if (no_store && foyer_kiosk_flow_is_booth (self->flow))
+    foyer_window_show_toast (self, _("Leads cannot be saved on this tablet right now."));
+  else
+    foyer_window_show_notice (self, FOYER_NOTICE_STORE_ERROR,
+                              no_store || error == NULL ? NULL : error->message);
+}
+
+/* One place maps every answer of the flow to what the visitor sees. */
+static void
+foyer_window_show_result (FoyerWindow     *self,
+                          FoyerFlowResult *result)
+{
+  g_debug ("kiosk flow: %s", foyer_flow_status_to_nick (foyer_flow_result_get_status (result)));
+
+  switch (foyer_flow_result_get_status (result)) {
+  case FOYER_FLOW_STATUS_CHECKED_IN:
+    foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), FALSE);
+    break;
+  case FOYER_FLOW_STATUS_REPEAT:
+    foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), TRUE);
+    break;
+  case FOYER_FLOW_STATUS_REGISTERED:
+    foyer_window_show_done (self, result);
+    break;
+  case FOYER_FLOW_STATUS_REVIEW:
+    foyer_window_show_review (self, result);
+    break;
+  case FOYER_FLOW_STATUS_LEAD:
+    _foyer_window_staff_show_lead (self, result);
+    break;
+  case FOYER_FLOW_STATUS_CONTACT_LINK:
+    foyer_window_show_notice (self, FOYER_NOTICE_CONTACT_LINK, NULL);
+    break;
+  case FOYER_FLOW_STATUS_UNKNOWN:
+  case FOYER_FLOW_STATUS_WRONG_EVENT:
+  case FOYER_FLOW_STATUS_REVOKED:
+  case FOYER_FLOW_STATUS_REFUSED:
+    foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);
+    break;
+  case FOYER_FLOW_STATUS_FORGED:
+    foyer_window_show_notice (self, FOYER_NOTICE_INVALID_BADGE, NULL);
+    break;
+  case FOYER_FLOW_STATUS_ERROR:
+    foyer_window_show_error (self, result);
+    break;
+  case FOYER_FLOW_STATUS_UNRECOGNIZED:
+  default:
+    foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_CODE, NULL);
+    break;
+  }
 }
 
 void
 foyer_window_handle_code (FoyerWindow *self,
                           GBytes      *raw)
 {
-  FoyerConfig *config;
-  g_autoptr(FoyerContact) contact = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *verify_key = NULL;
-  FoyerPayloadOptions options = { 0 };
-  const char *visible;
-  gsize len = 0;
-  const guint8 *data;
+  g_autoptr(FoyerFlowResult) result = NULL;
 
   g_return_if_fail (FOYER_IS_WINDOW (self));
   g_return_if_fail (raw != NULL);
 
-  /* Another mode (booth) may take the code first. */
+  /* A handler may take the code first. */
   {
     gboolean handled = FALSE;
 
@@ -679,151 +748,19 @@ foyer_window_handle_code (FoyerWindow *self,
   }
 
   /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
-  visible = gtk_stack_get_visible_child_name (self->stack);
   if (_foyer_window_staff_keeps_page (self))
     return;
-  if (g_strcmp0 (visible, "form") == 0) {
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "form") == 0) {
     g_debug ("code scanned while the form is open: ignored");
     return;
   }
+  if (self->flow == NULL)
+    return;
 
   /* A new visitor: nothing of the previous one stays, not even on hidden pages. */
   foyer_window_reset_pages (self);
-
-  config = foyer_window_get_config (self);
-  /* A kiosk that signs badges can check its own with the signing key's public half. */
-  verify_key = foyer_config_get_path_value (config, "badge", "verify-key");
-  if (verify_key == NULL)
-    verify_key = foyer_config_get_path_value (config, "badge", "signing-key");
-  options.default_region = foyer_config_get_string (config, "kiosk", "default-region");
-  options.badge_pattern = foyer_config_get_string (config, "badge", "pattern");
-  options.verify_key_path = verify_key;
-
-  data = g_bytes_get_data (raw, &len);
-  contact = foyer_payload_parse (data, len, &options, &error);
-  if (contact == NULL) {
-    if (g_error_matches (error, FOYER_PAYLOAD_ERROR, FOYER_PAYLOAD_ERROR_INVALID))
-      foyer_window_show_notice (self, FOYER_NOTICE_INVALID_BADGE, NULL);
-    else
-      foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_CODE, NULL);
-    return;
-  }
-
-  g_debug ("scanned a %s code", contact->format);
-
-  if (g_strcmp0 (contact->format, FOYER_FORMAT_FOYER_BADGE) == 0) {
-    if (!contact->badge_verified || contact->badge_code == NULL)
-      foyer_window_show_notice (self, FOYER_NOTICE_INVALID_BADGE, NULL);
-    else if (!_foyer_window_staff_handle_code (self, contact->badge_code, raw))
-      foyer_window_check_in (self, contact->badge_code, raw);
-  } else if (g_strcmp0 (contact->format, FOYER_FORMAT_BADGE) == 0 && contact->badge_code != NULL) {
-    if (!_foyer_window_staff_handle_code (self, contact->badge_code, raw))
-      foyer_window_check_in (self, contact->badge_code, raw);
-  } else if (_foyer_window_staff_handle_contact (self, contact, raw)) {
-    /* booth mode: a lead card for the visitor on the business card */
-  } else if (contact->is_contact_link) {
-    foyer_window_show_notice (self, FOYER_NOTICE_CONTACT_LINK, NULL);
-  } else if (g_strcmp0 (contact->format, FOYER_FORMAT_VCARD) == 0 ||
-             g_strcmp0 (contact->format, FOYER_FORMAT_MECARD) == 0 ||
-             g_strcmp0 (contact->format, FOYER_FORMAT_BIZCARD) == 0 ||
-             g_strcmp0 (contact->format, FOYER_FORMAT_EMAIL) == 0 ||
-             g_strcmp0 (contact->format, FOYER_FORMAT_PHONE) == 0) {
-    GtkWidget *page = foyer_window_get_page (self, "form");
-
-    foyer_form_page_show_contact (FOYER_FORM_PAGE (page), contact,
-                                  source_for_format (contact->format), raw);
-    foyer_window_show_page (self, "form");
-  } else {
-    foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_CODE, NULL);
-  }
-}
-
-/* What the done page's QR code carries: the registration's badge code, else its id. A kiosk
- * with a signing key issues Foyer's signed badge code (docs/badge-format.md), which any kiosk of
- * the event can check offline; it becomes the registration's badge code so that a later scan of
- * it finds this visitor. */
-static void
-foyer_window_issue_badge (FoyerWindow       *self,
-                          FoyerRegistration *reg)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->badge_codes == NULL)
-    return;
-  if (!foyer_badge_code_prepare_registration (self->badge_codes, reg, &error))
-    g_warning ("cannot sign the badge: %s", error->message);
-}
-
-static char *
-foyer_window_badge_payload (FoyerWindow             *self,
-                            const FoyerRegistration *reg)
-{
-  if (reg->badge_code != NULL && *reg->badge_code != '\0')
-    return g_strdup (reg->badge_code);
-  return g_strdup (reg->id);
-}
-
-gboolean
-foyer_window_register (FoyerWindow        *self,
-                       FoyerRegistration  *reg,
-                       GError            **error)
-{
-  FoyerStore *store;
-  FoyerConfig *config;
-  g_autoptr(FoyerRegistration) existing = NULL;
-  g_autofree char *payload = NULL;
-  GtkWidget *page;
-
-  g_return_val_if_fail (FOYER_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (reg != NULL, FALSE);
-
-  store = foyer_window_get_store (self);
-  config = foyer_window_get_config (self);
-  if (store == NULL) {
-    const GError *store_error = foyer_application_get_store_error (foyer_window_get_app (self));
-
-    g_set_error (error, FOYER_STORE_ERROR,
-                 store_error != NULL ? store_error->code : FOYER_STORE_ERROR_FAILED,
-                 "%s", _("Registrations cannot be saved on this kiosk right now. Please ask "
-                         "staff for help."));
-    return FALSE;
-  }
-
-  if (reg->event == NULL)
-    reg->event = g_strdup (foyer_config_get_string (config, "kiosk", "event"));
-  if (reg->kiosk_id == NULL)
-    reg->kiosk_id = g_strdup (foyer_config_get_string (config, "kiosk", "id"));
-
-  foyer_window_issue_badge (self, reg);
-  if (!foyer_store_add_registration (store, reg, &existing, error))
-    return FALSE;
-
-  _foyer_window_refresh_status (self);
-  if (existing != NULL) {
-    foyer_window_show_welcome (self, existing, TRUE);
-    return TRUE;
-  }
-
-  g_clear_pointer (&self->done_registration, foyer_registration_free);
-  self->done_registration = foyer_registration_copy (reg);
-
-  payload = foyer_window_badge_payload (self, reg);
-  g_free (self->done_payload);
-  self->done_payload = g_strdup (payload);
-  page = foyer_window_get_page (self, "done");
-  foyer_done_page_show (FOYER_DONE_PAGE (page), reg, payload);
-  foyer_done_page_set_can_print (FOYER_DONE_PAGE (page), foyer_window_can_print (self));
-  foyer_window_show_page (self, "done");
-
-  if (self->printer != NULL && foyer_config_get_boolean (config, "badge", "auto-print"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.print-badge", NULL);
-  return TRUE;
-}
-
-static gboolean
-foyer_window_can_print (FoyerWindow *self)
-{
-  return self->printer != NULL;
+  result = foyer_kiosk_flow_scan (self->flow, raw);
+  foyer_window_show_result (self, result);
 }
 
 /* --- actions ----------------------------------------------------------------------------- */
@@ -897,7 +834,7 @@ foyer_window_print_badge_action (GtkWidget  *widget,
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
 
-  if (self->done_registration == NULL)
+  if (self->done_result == NULL)
     return;
 
   if (self->printer == NULL) {
@@ -909,7 +846,9 @@ foyer_window_print_badge_action (GtkWidget  *widget,
   foyer_window_show_toast (self, _("Printing your badge…"));
   /* One badge per press: a second tap while it prints does nothing. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-badge", FALSE);
-  foyer_badge_printer_print_async (self->printer, self->done_registration, self->done_payload,
+  foyer_badge_printer_print_async (self->printer,
+                                   (FoyerRegistration *)foyer_flow_result_get_registration (self->done_result),
+                                   foyer_flow_result_get_badge_payload (self->done_result),
                                    foyer_window_get_store (self), self->cancellable,
                                    foyer_window_print_done_cb, g_object_ref (self));
 }
@@ -930,6 +869,30 @@ foyer_window_set_language_cb (GSimpleAction *action,
 }
 
 /* --- life cycle -------------------------------------------------------------------------- */
+
+/* The application (config, store, language) arrives as a property after construction. */
+/* The store, the sync engine and the flow outlive the pages: connect once. */
+static void
+foyer_window_connect_services (FoyerWindow *self)
+{
+  FoyerConfig *config = foyer_window_get_config (self);
+  FoyerStore *store = foyer_window_get_store (self);
+  FoyerSyncEngine *sync = foyer_window_get_sync_engine (self);
+  FoyerApplication *app = foyer_window_get_app (self);
+
+  if (config != NULL) {
+    self->flow = foyer_kiosk_flow_new (config, store, foyer_application_get_store_error (app));
+    if (foyer_kiosk_flow_get_signing_error (self->flow) != NULL)
+      g_printerr ("foyer: badges will carry plain codes, not signed ones: %s\n",
+                  foyer_kiosk_flow_get_signing_error (self->flow)->message);
+  }
+  if (store != NULL)
+    g_signal_connect_object (store, "record-added", G_CALLBACK (foyer_window_record_added_cb),
+                             self, 0);
+  if (sync != NULL)
+    g_signal_connect_object (sync, "status-changed", G_CALLBACK (foyer_window_sync_status_cb),
+                             self, 0);
+}
 
 /* The application (config, store, language) arrives as a property after construction. */
 static void
@@ -954,11 +917,12 @@ foyer_window_application_cb (FoyerWindow *self)
   g_signal_connect (language, "activate", G_CALLBACK (foyer_window_set_language_cb), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (language));
 
+  foyer_window_connect_services (self);
+  _foyer_window_staff_init (self);
+  foyer_window_setup_pages (self);
   foyer_window_translate_chrome (self);
   foyer_window_show_store_state (self);
   _foyer_window_refresh_status (self);
-  self->status_source = g_timeout_add_seconds (STATUS_REFRESH_S, foyer_window_status_cb, self);
-  _foyer_window_staff_init (self, self->header_bar, self->menu_button);
 
   if (config != NULL) {
     g_autoptr(GError) error = NULL;
@@ -967,14 +931,7 @@ foyer_window_application_cb (FoyerWindow *self)
     if (self->printer == NULL && !g_error_matches (error, FOYER_BADGE_PRINTER_ERROR,
                                                    FOYER_BADGE_PRINTER_ERROR_NO_PRINTER))
       g_printerr ("foyer: badges will not be printed: %s\n", error->message);
-    g_clear_error (&error);
 
-    self->badge_codes = foyer_badge_code_new_from_config (config, &error);
-    if (self->badge_codes == NULL)
-      g_printerr ("foyer: badges will carry plain codes, not signed ones: %s\n", error->message);
-  }
-
-  if (config != NULL) {
     self->wedge = foyer_wedge_controller_new_from_config (config);
     g_signal_connect (self->wedge, "scanned", G_CALLBACK (foyer_window_wedge_scanned_cb), self);
     foyer_wedge_controller_attach (self->wedge, GTK_WIDGET (self));
@@ -1012,13 +969,12 @@ foyer_window_dispose (GObject *object)
   FoyerWindow *self = (FoyerWindow *)object;
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->status_source, g_source_remove);
-  g_clear_pointer (&self->done_registration, foyer_registration_free);
-  g_clear_pointer (&self->done_payload, g_free);
+  g_clear_object (&self->done_result);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->printer);
-  g_clear_object (&self->badge_codes);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->pin_guard);
   if (self->wedge != NULL) {
     g_signal_handlers_disconnect_by_data (self->wedge, self);
     foyer_wedge_controller_detach (self->wedge);
@@ -1058,9 +1014,8 @@ foyer_window_class_init (FoyerWindowClass *klass)
    * FoyerWindow::code-scanned:
    * @raw: the code's bytes, exactly as decoded
    *
-   * Emitted for every code (camera, hardware scanner, win.scan-code) before the entry flow
-   * handles it. A handler that returns TRUE takes the code (booth mode does), and the entry flow
-   * does nothing with it.
+   * Emitted for every code (camera, hardware scanner, win.scan-code) before the kiosk flow
+   * sees it. A handler that returns TRUE takes the code, and the flow does nothing with it.
    */
   signals[SIGNAL_CODE_SCANNED] =
     g_signal_new ("code-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -1079,6 +1034,10 @@ foyer_window_class_init (FoyerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, leads_button);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, leads_button_content);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, stack);
@@ -1095,6 +1054,8 @@ foyer_window_class_init (FoyerWindowClass *klass)
                                    foyer_window_scan_code_action);
   gtk_widget_class_install_action (widget_class, "win.print-badge", NULL,
                                    foyer_window_print_badge_action);
+  gtk_widget_class_install_action (widget_class, "win.note-activity", NULL,
+                                   foyer_window_note_activity_action);
   _foyer_window_staff_class_init (widget_class);
 }
 

@@ -7,9 +7,12 @@
  *   win.register-manually   the empty registration form
  *   win.scan-code (ay)      a decoded code's raw bytes (camera, hardware scanner, tests)
  *   win.print-badge         prints the badge of the registration on the done page
+ *   win.note-activity       a page saw the visitor act (typing via an input method): restart
+ *                           the idle countdown
  *
- * Signal "code-scanned" (GBytes *raw) → gboolean: every code, before the entry flow; return TRUE
- * to take it (booth mode).
+ * Signal "code-scanned" (GBytes *raw) → gboolean: every code, before the kiosk flow sees it;
+ * a handler returns TRUE to take it (tests use it to watch the codes). Booth mode does not
+ * need it: the kiosk flow answers booth scans itself (FOYER_FLOW_STATUS_LEAD).
  */
 #pragma once
 
@@ -23,12 +26,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FoyerWindow, foyer_window, FOYER, WINDOW, AdwApplicationWindow)
 
 FoyerWindow *foyer_window_new                   (FoyerApplication  *application);
-/* The FoyerWindow a page sits in, or NULL while it is not in one. */
-FoyerWindow *foyer_window_from_widget           (GtkWidget         *widget);
 
 FoyerConfig *foyer_window_get_config            (FoyerWindow       *self);
 /* NULL when the database could not be opened (the window says why). */
 FoyerStore  *foyer_window_get_store             (FoyerWindow       *self);
+/* NULL when no server is configured or the store is missing. */
+FoyerSyncEngine *foyer_window_get_sync_engine   (FoyerWindow       *self);
+/* The kiosk flow that judges every code and form (NULL until the application is set). */
+FoyerKioskFlow *foyer_window_get_flow           (FoyerWindow       *self);
 /* "zh_CN" or "en" */
 const char  *foyer_window_get_language          (FoyerWindow       *self);
 
@@ -42,14 +47,10 @@ const char  *foyer_window_get_home_page_name    (FoyerWindow       *self);
 void         foyer_window_set_home_page_name    (FoyerWindow       *self,
                                                  const char        *name);
 
-/* What win.scan-code does: parse, look up or store, and show the matching page. */
+/* What win.scan-code does: hands the code to the kiosk flow and shows the page that answers
+ * its result (unless a code-scanned handler takes it or an open form keeps it). */
 void         foyer_window_handle_code           (FoyerWindow       *self,
                                                  GBytes            *raw);
-/* Stores reg (a walk-in from the form) and shows the done page, or the welcome page when its
- * badge was registered before. FALSE with an error the form shows when it cannot be stored. */
-gboolean     foyer_window_register              (FoyerWindow       *self,
-                                                 FoyerRegistration *reg,
-                                                 GError           **error);
 /* A short message at the bottom of the window. */
 void         foyer_window_show_toast            (FoyerWindow       *self,
                                                  const char        *message);

@@ -109,8 +109,7 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
     { NULL }
   };
   g_autoptr(FoyerDecoder) decoder = NULL;
-  FoyerPayloadOptions options = { NULL, NULL, NULL };
-  g_autofree char *verify_key = NULL;
+  g_autoptr(FoyerPayloadOptions) options = NULL;
   FoyerConfig *config;
   int status = FOYERCTL_EXIT_OK;
 
@@ -130,10 +129,7 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
   if ((config = foyerctl_get_config (ctx)) == NULL)
     return FOYERCTL_EXIT_FAILURE;
 
-  options.default_region = foyer_config_get_string (config, "kiosk", "default-region");
-  options.badge_pattern = foyer_config_get_string (config, "badge", "pattern");
-  verify_key = foyer_config_get_path_value (config, "badge", "verify-key");
-  options.verify_key_path = verify_key;
+  options = foyer_payload_options_new_from_config (config);
 
   decoder = foyer_decoder_new ();
   foyer_decoder_set_budget_ms (decoder, budget_ms);
@@ -147,7 +143,7 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
     guint n_symbols = 0;
     double ms = 0;
 
-    node = decode_file (decoder, argv[i], parse, &options, &n_symbols, &ms, &error);
+    node = decode_file (decoder, argv[i], parse, options, &n_symbols, &ms, &error);
     if (node == NULL) {
       g_printerr ("foyerctl decode: %s\n", error->message);
       status = FOYERCTL_EXIT_FAILURE;

@@ -32,7 +32,6 @@ static const FoyerctlCommand commands[] = {
   { "decode", N_("Read the QR codes and barcodes in image files"), foyerctl_cmd_decode },
   { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
   { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
-  { "parse", N_("Read a scanned code's bytes on stdin and print its contact as JSON"), foyerctl_cmd_parse },
 };
 
 static void

@@ -7,7 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* sysexits.h values that scripts at head office can rely on */
+/* Exit statuses that scripts at head office can rely on: 0 and 1 as usual, 2 for a usage error
+ * (as GNU tools do, not sysexits.h's 64), and sysexits.h's EX_DATAERR and EX_TEMPFAIL. */
 #define FOYERCTL_EXIT_OK        0
 #define FOYERCTL_EXIT_FAILURE   1
 #define FOYERCTL_EXIT_USAGE     2

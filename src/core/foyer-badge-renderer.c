@@ -533,29 +533,12 @@ draw_qr (cairo_t                    *cr,
   cairo_restore (cr);
 }
 
+/* Same metrics in PDF and PNG: no hinting, so lines break at the same places in both. */
 static void
-draw_badge (FoyerBadgeRenderer         *self,
-            cairo_t                    *cr,
-            const FoyerRegistration    *reg,
-            const QRcode               *qr,
-            const Layout               *l,
-            const FoyerBadgeQrGeometry *g,
-            FoyerBadgeTextFit          *fit)
+prepare_surface (cairo_t *cr)
 {
-  FoyerBadgeTextFit self_fit = { 0 };
-  const MediaSpec *spec = &media_specs[self->media];
-  const CategoryStyle *style = find_category (reg->category);
-  double width = mm_to_px (spec->width_mm);
-  double height = mm_to_px (spec->height_mm);
-  g_autofree char *name = display_name (reg);
-  cairo_font_options_t *options;
-  PangoLayout *layout;
-  PangoLayout *org_layout = NULL;
-  double name_h, org_h = 0, block_h, y;
-  double gap = mm_to_px (1.8);
+  cairo_font_options_t *options = cairo_font_options_create ();
 
-  /* Same metrics in PDF and PNG: no hinting, so lines break at the same places in both. */
-  options = cairo_font_options_create ();
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
   cairo_set_font_options (cr, options);
@@ -563,40 +546,62 @@ draw_badge (FoyerBadgeRenderer         *self,
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+}
 
-  /* Event name */
-  if (self->event_name != NULL && *self->event_name != '\0') {
-    layout = pango_cairo_create_layout (cr);
-    set_font (layout, mm_to_px (spec->header_mm), PANGO_WEIGHT_BOLD);
-    pango_layout_set_text (layout, self->event_name, -1);
-    pango_layout_set_width (layout, (int)((width - 2 * mm_to_px (spec->margin_mm)) * PANGO_SCALE));
-    pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    pango_layout_set_alignment (layout, spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-    cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-    cairo_move_to (cr, mm_to_px (spec->margin_mm), l->header_y);
-    pango_cairo_show_layout (cr, layout);
-    g_object_unref (layout);
+/* The event's name on top, underlined across the badge. */
+static void
+draw_header (cairo_t         *cr,
+             const char      *event_name,
+             const MediaSpec *spec,
+             const Layout    *l)
+{
+  double width = mm_to_px (spec->width_mm);
+  PangoLayout *layout;
 
-    cairo_set_line_width (cr, mm_to_px (0.3));
-    cairo_move_to (cr, mm_to_px (spec->margin_mm), l->header_y + l->header_h);
-    cairo_line_to (cr, width - mm_to_px (spec->margin_mm), l->header_y + l->header_h);
-    cairo_stroke (cr);
-  }
+  if (event_name == NULL || *event_name == '\0')
+    return;
+  layout = pango_cairo_create_layout (cr);
+  set_font (layout, mm_to_px (spec->header_mm), PANGO_WEIGHT_BOLD);
+  pango_layout_set_text (layout, event_name, -1);
+  pango_layout_set_width (layout, (int)((width - 2 * mm_to_px (spec->margin_mm)) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+  cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
+  cairo_move_to (cr, mm_to_px (spec->margin_mm), l->header_y);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
 
-  /* Name, then organization below it; the two centred together in the text area. */
-  layout = fit_text (cr, name, PANGO_WEIGHT_BOLD,
-                     spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
-                     l->text_w, l->text_h * 0.66,
+  cairo_set_line_width (cr, mm_to_px (0.3));
+  cairo_move_to (cr, mm_to_px (spec->margin_mm), l->header_y + l->header_h);
+  cairo_line_to (cr, width - mm_to_px (spec->margin_mm), l->header_y + l->header_h);
+  cairo_stroke (cr);
+}
+
+/* Name, then organization below it; the two centred together in the text area. */
+static void
+draw_name_block (cairo_t                 *cr,
+                 const FoyerRegistration *reg,
+                 const MediaSpec         *spec,
+                 const Layout            *l,
+                 FoyerBadgeTextFit       *fit)
+{
+  g_autofree char *name = display_name (reg);
+  PangoAlignment align = spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT;
+  PangoLayout *layout;
+  PangoLayout *org_layout = NULL;
+  double name_h, org_h = 0, block_h, y;
+  double gap = mm_to_px (1.8);
+
+  layout = fit_text (cr, name, PANGO_WEIGHT_BOLD, align, l->text_w, l->text_h * 0.66,
                      mm_to_px (spec->name_max_mm), mm_to_px (spec->name_min_mm), NAME_MAX_LINES,
-                     &self_fit.name_size_px, &self_fit.name_ellipsized);
-  self_fit.name_lines = pango_layout_get_line_count (layout);
+                     &fit->name_size_px, &fit->name_ellipsized);
+  fit->name_lines = pango_layout_get_line_count (layout);
   name_h = layout_height (layout);
   if (reg->organization != NULL && *reg->organization != '\0') {
-    org_layout = fit_text (cr, reg->organization, PANGO_WEIGHT_NORMAL,
-                           spec->portrait ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
+    org_layout = fit_text (cr, reg->organization, PANGO_WEIGHT_NORMAL, align,
                            l->text_w, l->text_h - name_h - gap,
                            mm_to_px (spec->org_max_mm), mm_to_px (spec->org_min_mm), 2,
-                           NULL, &self_fit.organization_ellipsized);
+                           NULL, &fit->organization_ellipsized);
     org_h = layout_height (org_layout);
   }
   block_h = name_h + (org_layout != NULL ? gap + org_h : 0);
@@ -612,40 +617,67 @@ draw_badge (FoyerBadgeRenderer         *self,
     pango_cairo_show_layout (cr, org_layout);
     g_object_unref (org_layout);
   }
+}
 
-  /* Category band, full bleed: its colour is what staff at the door look for. */
-  if (reg->category != NULL) {
-    const char *english = style != NULL ? style->label : reg->category;
-    const char *translated = foyer_badge_category_label (reg->category);
-    g_autofree char *label = NULL;
-    double band_h = height - l->band_y;
+/* Category band, full bleed: its colour is what staff at the door look for. */
+static void
+draw_category_band (cairo_t         *cr,
+                    const char      *category,
+                    const MediaSpec *spec,
+                    const Layout    *l)
+{
+  const CategoryStyle *style = find_category (category);
+  const char *english = style != NULL ? style->label : category;
+  const char *translated = foyer_badge_category_label (category);
+  double width = mm_to_px (spec->width_mm);
+  double band_h = mm_to_px (spec->height_mm) - l->band_y;
+  g_autofree char *label = NULL;
+  PangoLayout *layout;
 
-    if (strcmp (english, translated) != 0) {
-      g_autofree char *upper = g_utf8_strup (english, -1);
-      label = g_strdup_printf ("%s  %s", translated, upper);
-    } else {
-      label = g_utf8_strup (english, -1);
-    }
-
-    if (style != NULL)
-      cairo_set_source_rgb (cr, style->r, style->g, style->b);
-    else
-      cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-    cairo_rectangle (cr, 0, l->band_y, width, band_h);
-    cairo_fill (cr);
-
-    layout = fit_text (cr, label, PANGO_WEIGHT_BOLD, PANGO_ALIGN_CENTER,
-                       width - 2 * mm_to_px (spec->margin_mm), band_h * 0.9,
-                       mm_to_px (spec->band_font_mm), mm_to_px (spec->band_font_mm) * 0.5, 1,
-                       NULL, NULL);
-    cairo_set_source_rgb (cr, 1, 1, 1);
-    cairo_move_to (cr, mm_to_px (spec->margin_mm),
-                   l->band_y + (band_h - layout_height (layout)) / 2);
-    pango_cairo_show_layout (cr, layout);
-    g_object_unref (layout);
+  if (strcmp (english, translated) != 0) {
+    g_autofree char *upper = g_utf8_strup (english, -1);
+    label = g_strdup_printf ("%s  %s", translated, upper);
+  } else {
+    label = g_utf8_strup (english, -1);
   }
 
+  if (style != NULL)
+    cairo_set_source_rgb (cr, style->r, style->g, style->b);
+  else
+    cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+  cairo_rectangle (cr, 0, l->band_y, width, band_h);
+  cairo_fill (cr);
+
+  layout = fit_text (cr, label, PANGO_WEIGHT_BOLD, PANGO_ALIGN_CENTER,
+                     width - 2 * mm_to_px (spec->margin_mm), band_h * 0.9,
+                     mm_to_px (spec->band_font_mm), mm_to_px (spec->band_font_mm) * 0.5, 1,
+                     NULL, NULL);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, mm_to_px (spec->margin_mm),
+                 l->band_y + (band_h - layout_height (layout)) / 2);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+static void
+draw_badge (FoyerBadgeRenderer         *self,
+            cairo_t                    *cr,
+            const FoyerRegistration    *reg,
+            const QRcode               *qr,
+            const Layout               *l,
+            const FoyerBadgeQrGeometry *g,
+            FoyerBadgeTextFit          *fit)
+{
+  FoyerBadgeTextFit self_fit = { 0 };
+  const MediaSpec *spec = &media_specs[self->media];
+
+  prepare_surface (cr);
+  draw_header (cr, self->event_name, spec, l);
+  draw_name_block (cr, reg, spec, l, &self_fit);
+  if (reg->category != NULL)
+    draw_category_band (cr, reg->category, spec, l);
   draw_qr (cr, qr, g);
+
   self_fit.name_size_mm = self_fit.name_size_px * 25.4 / FOYER_BADGE_DPI;
   if (fit != NULL)
     *fit = self_fit;

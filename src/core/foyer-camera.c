@@ -4,9 +4,10 @@
  * 1280×720) ! tee, with a preview branch (queue ! RGBA appsink max-buffers=1 drop=true) and a
  * decode branch (queue leaky=downstream max-size-buffers=1 ! GRAY8 appsink). Streaming threads
  * never wait for the main thread: the preview keeps at most one frame in flight and the decode
- * branch hands its frame to the worker only when the worker is idle. Results travel back with
- * g_main_context_invoke_full() holding a GWeakRef, so a camera finalized meanwhile is fine, and
- * a GCancellable per run drops what a stopped run still had in flight.
+ * branch hands its frame to the worker only when the worker is idle. Results travel back in an
+ * idle source attached to the camera's context (HACKING.md, "Threads"), holding a GWeakRef, so
+ * a camera finalized meanwhile is fine, and a GCancellable per run drops what a stopped run
+ * still had in flight.
  */
 #define G_LOG_DOMAIN "foyer-camera"
 
@@ -343,6 +344,23 @@ deliver_scan_cb (gpointer user_data)
  * Streaming threads
  */
 
+/* The one way back to the owner's thread: an idle source attached to the camera's context. Not
+ * g_main_context_invoke_full(), which runs the callback right here, on the streaming or decode
+ * thread, whenever no thread owns the context at that moment. */
+static void
+deliver_on_owner (Shared         *shared,
+                  GSourceFunc     func,
+                  gpointer        data,
+                  GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[foyer] camera delivery");
+  g_source_attach (source, shared->context);
+}
+
 static GstFlowReturn
 preview_sample_cb (GstAppSink *sink,
                    gpointer    user_data)
@@ -389,8 +407,7 @@ preview_sample_cb (GstAppSink *sink,
   delivery->rgba = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (&preview->frame, 0),
                                                (gsize)delivery->stride * delivery->height,
                                                (GDestroyNotify)preview_frame_free, preview);
-  g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_preview_cb, delivery,
-                              (GDestroyNotify)preview_delivery_free);
+  deliver_on_owner (shared, deliver_preview_cb, delivery, (GDestroyNotify)preview_delivery_free);
   return GST_FLOW_OK;
 }
 
@@ -507,8 +524,7 @@ worker_main (gpointer user_data)
       delivery->type = g_strdup (symbol->type);
       delivery->bytes = g_bytes_ref (symbol->bytes);
       delivery->arrival = arrival;
-      g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_scan_cb, delivery,
-                                  (GDestroyNotify)scan_delivery_free);
+      deliver_on_owner (shared, deliver_scan_cb, delivery, (GDestroyNotify)scan_delivery_free);
     }
 
     /* Keep the table small on a long show day. */
@@ -758,43 +774,25 @@ decodebin_pad_added_cb (GstElement *decodebin,
   "t. ! queue leaky=downstream max-size-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! " \
   "  appsink name=decode max-buffers=1 drop=true async=false"
 
-static void
-try_start (FoyerCamera *self)
+/* source ! [capsfilter] ! decodebin ! tail, in a new pipeline; FALSE (camera unavailable, with
+ * the reason) when an element is missing or will not link. */
+static gboolean
+build_pipeline (FoyerCamera *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *tail_description = NULL;
-  g_autoptr(GstBus) bus = NULL;
-  g_autoptr(GstElement) preview = NULL;
-  g_autoptr(GstElement) decode = NULL;
-  GstAppSinkCallbacks preview_callbacks = { .new_sample = preview_sample_cb };
-  GstAppSinkCallbacks decode_callbacks = { .new_sample = decode_sample_cb };
   GstElement *source;
   GstElement *decodebin;
   GstElement *tail;
   gboolean image = FALSE;
   gboolean is_file;
   gboolean linked;
-  Shared *shared;
-
-  g_assert (self->pipeline == NULL);
-  self->filtered = FALSE;
-
-  if (strcmp (self->source, "none") == 0) {
-    set_state (self, FOYER_CAMERA_STATE_UNAVAILABLE,
-               _("camera unavailable — use the scanner or the keyboard"),
-               "no camera configured ([camera] source=none)");
-    return;
-  }
-
-  /* A retry keeps showing "unavailable" until a frame proves the camera works. */
-  if (self->state != FOYER_CAMERA_STATE_UNAVAILABLE)
-    set_state (self, FOYER_CAMERA_STATE_STARTING, NULL, NULL);
 
   source = make_source (self, &detail, &image);
   if (source == NULL) {
     become_unavailable (self, detail);
-    return;
+    return FALSE;
   }
   /* decodebin passes raw video through and decodes files and MJPEG cameras; an image file
    * becomes a stream of identical frames. decodebin stays outside the parsed tail: its pads
@@ -814,7 +812,7 @@ try_start (FoyerCamera *self)
     if (decodebin != NULL)
       gst_object_unref (gst_object_ref_sink (decodebin));
     become_unavailable (self, error != NULL ? error->message : "GStreamer's decodebin is missing");
-    return;
+    return FALSE;
   }
 
   self->pipeline = gst_pipeline_new ("foyer-camera");
@@ -835,11 +833,18 @@ try_start (FoyerCamera *self)
   }
   if (!linked) {
     become_unavailable (self, "cannot link the camera to the pipeline");
-    return;
+    return FALSE;
   }
   self->loop_on_eos = is_file && !image;
+  return TRUE;
+}
 
-  shared = g_atomic_rc_box_new0 (Shared);
+/* The state the streaming threads and the decode worker share with this run, and the worker. */
+static void
+start_worker (FoyerCamera *self)
+{
+  Shared *shared = g_atomic_rc_box_new0 (Shared);
+
   g_weak_ref_init (&shared->owner, self);
   shared->context = g_main_context_ref (self->context);
   shared->cancellable = g_cancellable_new ();
@@ -852,15 +857,29 @@ try_start (FoyerCamera *self)
   shared->repeat_us = (gint64)self->repeat_seconds * G_USEC_PER_SEC;
   self->shared = shared;
   shared->thread = g_thread_new ("foyer-decode", worker_main, shared_ref (shared));
+}
 
-  preview = gst_bin_get_by_name (GST_BIN (tail), "preview");
-  decode = gst_bin_get_by_name (GST_BIN (tail), "decode");
-  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, shared_ref (shared),
-                              (GDestroyNotify)shared_unref);
-  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks, shared_ref (shared),
-                              (GDestroyNotify)shared_unref);
+/* The two appsinks feed the streaming-thread callbacks, each holding the shared state. */
+static void
+connect_sinks (FoyerCamera *self)
+{
+  GstAppSinkCallbacks preview_callbacks = { .new_sample = preview_sample_cb };
+  GstAppSinkCallbacks decode_callbacks = { .new_sample = decode_sample_cb };
+  g_autoptr(GstElement) preview = gst_bin_get_by_name (GST_BIN (self->pipeline), "preview");
+  g_autoptr(GstElement) decode = gst_bin_get_by_name (GST_BIN (self->pipeline), "decode");
 
-  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks,
+                              shared_ref (self->shared), (GDestroyNotify)shared_unref);
+  gst_app_sink_set_callbacks (GST_APP_SINK (decode), &decode_callbacks,
+                              shared_ref (self->shared), (GDestroyNotify)shared_unref);
+}
+
+/* Bus messages and the start watchdog arrive on the camera's context; then PLAYING. */
+static void
+watch_and_play (FoyerCamera *self)
+{
+  g_autoptr(GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+
   self->bus_source = gst_bus_create_watch (bus);
   g_source_set_callback (self->bus_source, (GSourceFunc)(void (*)(void))bus_cb, self, NULL);
   g_source_attach (self->bus_source, self->context);
@@ -879,6 +898,30 @@ try_start (FoyerCamera *self)
     become_unavailable (self, gst_error != NULL ? gst_error->message
                                                 : "the camera could not be started");
   }
+}
+
+static void
+try_start (FoyerCamera *self)
+{
+  g_assert (self->pipeline == NULL);
+  self->filtered = FALSE;
+
+  if (strcmp (self->source, "none") == 0) {
+    set_state (self, FOYER_CAMERA_STATE_UNAVAILABLE,
+               _("camera unavailable — use the scanner or the keyboard"),
+               "no camera configured ([camera] source=none)");
+    return;
+  }
+
+  /* A retry keeps showing "unavailable" until a frame proves the camera works. */
+  if (self->state != FOYER_CAMERA_STATE_UNAVAILABLE)
+    set_state (self, FOYER_CAMERA_STATE_STARTING, NULL, NULL);
+
+  if (!build_pipeline (self))
+    return;
+  start_worker (self);
+  connect_sinks (self);
+  watch_and_play (self);
 }
 
 /* Every element of `bin` (recursively, with a reference each), or NULL after too many resyncs. */

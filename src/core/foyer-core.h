@@ -20,3 +20,5 @@
 #include "foyer-camera.h"
 #include "foyer-wedge.h"
 #include "foyer-serial-scanner.h"
+#include "foyer-flow-result.h"
+#include "foyer-kiosk-flow.h"

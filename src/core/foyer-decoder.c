@@ -19,6 +19,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "foyer-decoder.h"
+#include "foyer-zxing.h"
 
 G_DEFINE_QUARK (foyer-decoder-error-quark, foyer_decoder_error)
 
@@ -445,8 +446,12 @@ typedef struct {
 /* Above VGA, zbar's time grows past the budget (about 75 ms for a 720p frame on one core here),
  * so large frames start from a half-size copy and the full-resolution center. */
 #define LARGE_FRAME (640 * 480)
-/* from this many pixels on, zbar scans every other line */
-#define DENSE_AREA (250 * 1000)
+/* The second engine's pass: zxing-cpp on the frame as it is (see foyer-zxing.h). */
+#define ZXING_PASS "zxing"
+/* zxing-cpp's time per pixel relative to zbar's on the same frame, measured with
+ * tests/bench-decoder on 1280×720 and 640×480 frames (see docs/decoder.md: 3.4 ms against
+ * 63 ms, 1.0 ms against 20 ms): the predictor scales zbar's calibrated cost by it. */
+#define ZXING_COST_FACTOR 0.06
 
 static Gray *
 op_up2 (const Gray *in)
@@ -529,7 +534,7 @@ static const Op ops[] = {
 };
 
 static const char * const all_pass_names[] = {
-  "plain", "inverted", "down2", "up2", "stretch", "mean", "sauvola", "otsu", "up3", "down3",
+  "plain", ZXING_PASS, "inverted", "down2", "up2", "stretch", "mean", "sauvola", "otsu", "up3", "down3",
   "blur", "sharpen", "up2-mean", "up2-sauvola", "down2-mean", "down2-inverted", "blur-mean",
   "closed", "up2-closed", "pad", "pad-down2", "pad-up2", "pad-mean", "pad-blur", "closed2",
   "up2-closed2", "pad-closed2", "pad-up2-mean", "down2-closed", "pad-sharpen", "sharpen-mean",
@@ -543,7 +548,8 @@ static const char * const all_pass_names[] = {
  * after it rescue, best rescues per millisecond first. Passes that rescued nothing in the
  * corpus but address a real condition (glare: sauvola, mean) come last. */
 static const char * const small_frame_passes[] = {
-  "plain",
+  ZXING_PASS,       /* the second engine first: ~1 ms at VGA, a twentieth of a zbar scan */
+  "plain",          /* then exactly zbarimg's scan, on every frame (the floor) */
   "down2-mean",     /* noise, moiré, large modules: 12, n142 (0.8 ms) */
   "pad-up4",        /* tiny codes, 1–2 px per module: 32 (0.2 ms) */
   "inverted",       /* light on dark: qr-inv-1, qr-inv-2 (2.8 ms) */
@@ -558,9 +564,11 @@ static const char * const small_frame_passes[] = {
   NULL
 };
 
-/* The default order above VGA (camera frames): half size first, then the guide's center at
- * full size, then second chances on the half-size copy. */
+/* The default order above VGA (camera frames): zxing-cpp on the whole frame (~3.5 ms at 720p,
+ * where a full zbar scan costs ~60 ms, twice the budget), zbar at half size, then the guide's
+ * center at full size, then second chances on the half-size copy. */
 static const char * const large_frame_passes[] = {
+  ZXING_PASS,
   "down2",
   "center",
   "down2-mean",
@@ -574,15 +582,46 @@ static const char * const large_frame_passes[] = {
   NULL
 };
 
+/* Stills (foyerctl decode, imports): first exactly what zbarimg does (the whole image, every
+ * line), so that Foyer never reads less than the library it wraps; then the second engine,
+ * which reads most of what zbar misses for about the cost of one zbar scan; then zbar's second
+ * chances in the small-frame order. */
+static const char * const still_passes[] = {
+  "plain",
+  ZXING_PASS,
+  "down2-mean",
+  "pad-up4",
+  "inverted",
+  "up2-mean",
+  "down2-closed",
+  "pad-closed2",
+  "sauvola",
+  "mean",
+  "up2",
+  "blur-mean",
+  "down2",
+  "down3",
+  "center",
+  "down2-inverted",
+  "center-mean",
+  NULL
+};
+
 const char * const *
 foyer_decoder_list_passes (void)
 {
   return all_pass_names;
 }
 
+typedef enum {
+  ENGINE_ZBAR,
+  ENGINE_ZXING,
+} Engine;
+
 typedef struct {
   char         *name;
-  const Op    **ops;   /* NULL-terminated; empty for "plain" */
+  const Op    **ops;   /* NULL-terminated; empty for "plain" and "zxing" */
+  Engine        engine;
 } Pass;
 
 static void
@@ -609,10 +648,11 @@ pass_parse (const char *name)
   Pass *pass;
   guint n;
 
-  if (strcmp (name, "plain") == 0) {
+  if (strcmp (name, "plain") == 0 || strcmp (name, ZXING_PASS) == 0) {
     pass = g_new0 (Pass, 1);
     pass->name = g_strdup (name);
     pass->ops = g_new0 (const Op *, 1);
+    pass->engine = strcmp (name, ZXING_PASS) == 0 ? ENGINE_ZXING : ENGINE_ZBAR;
     return pass;
   }
   parts = g_strsplit (name, "-", -1);
@@ -656,6 +696,7 @@ struct _FoyerDecoder {
   guint                  budget_ms;
   GPtrArray             *small_passes;   /* of Pass */
   GPtrArray             *large_passes;   /* of Pass */
+  GPtrArray             *still_passes;   /* of Pass */
   gboolean               stream;
   gboolean               find_all;
   guint                  cursor;         /* stream mode: the next second chance */
@@ -671,6 +712,7 @@ foyer_decoder_finalize (GObject *object)
   g_clear_pointer (&self->scanner, zbar_image_scanner_destroy);
   g_clear_pointer (&self->small_passes, g_ptr_array_unref);
   g_clear_pointer (&self->large_passes, g_ptr_array_unref);
+  g_clear_pointer (&self->still_passes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (foyer_decoder_parent_class)->finalize (object);
 }
@@ -742,8 +784,10 @@ foyer_decoder_set_passes (FoyerDecoder       *self,
 
   g_clear_pointer (&self->small_passes, g_ptr_array_unref);
   g_clear_pointer (&self->large_passes, g_ptr_array_unref);
+  g_clear_pointer (&self->still_passes, g_ptr_array_unref);
   self->small_passes = parse_passes (passes != NULL ? passes : small_frame_passes);
   self->large_passes = parse_passes (passes != NULL ? passes : large_frame_passes);
+  self->still_passes = parse_passes (passes != NULL ? passes : still_passes);
   self->cursor = 0;
 }
 
@@ -790,6 +834,8 @@ pass_area (const Pass *pass,
     else if (strcmp (op, "center") == 0)
       w = h = MIN (w, h) / 2;
   }
+  if (pass->engine == ENGINE_ZXING)
+    return ZXING_COST_FACTOR * area;
   /* the operations read the input at least once; count them as half a scan */
   return w * h + area / 2;
 }
@@ -816,13 +862,9 @@ scan (FoyerDecoder *self,
 {
   zbar_image_t *zimage = zbar_image_create ();
   guint added = 0;
-  /* Every other scan line halves zbar's time on VGA-sized images and still crosses each
-   * finder pattern several times; small images (photos of one code) keep every line. */
-  int density = (gsize)image->width * image->height >= DENSE_AREA ? 2 : 1;
 
-  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_X_DENSITY, density);
-  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_Y_DENSITY, density);
-
+  /* zbar scans every line (its default density 1): scanning every other line halved its time
+   * but lost small rotated codes that plain zbarimg reads, and no speed trick may lose those. */
   zbar_image_set_format (zimage, zbar_fourcc ('Y', '8', '0', '0'));
   zbar_image_set_size (zimage, image->width, image->height);
   zbar_image_set_data (zimage, image->data, (unsigned long)image->width * image->height, NULL);
@@ -864,6 +906,64 @@ scan (FoyerDecoder *self,
   return added;
 }
 
+typedef struct {
+  GPtrArray  *symbols;
+  const Gray *image;
+  const char *pass_name;
+  guint       added;
+} ZxingFound;
+
+static void
+zxing_found (const char   *type,
+             const guint8 *data,
+             gsize         len,
+             gboolean      has_eci,
+             const int     corners[8],
+             gpointer      user_data)
+{
+  ZxingFound *found = user_data;
+  g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+  const Gray *image = found->image;
+  int min_x = G_MAXINT, min_y = G_MAXINT, max_x = G_MININT, max_y = G_MININT;
+  FoyerSymbol *symbol;
+
+  if (have_symbol (found->symbols, type, bytes))
+    return;
+  for (int i = 0; i < 4; i++) {
+    min_x = MIN (min_x, corners[2 * i]);
+    max_x = MAX (max_x, corners[2 * i]);
+    min_y = MIN (min_y, corners[2 * i + 1]);
+    max_y = MAX (max_y, corners[2 * i + 1]);
+  }
+  symbol = g_new0 (FoyerSymbol, 1);
+  symbol->type = g_strdup (type);
+  symbol->bytes = g_steal_pointer (&bytes);
+  symbol->pass = g_strdup (found->pass_name);
+  symbol->x = (int)(MAX (min_x, 0) * image->scale + image->offset_x);
+  symbol->y = (int)(MAX (min_y, 0) * image->scale + image->offset_y);
+  symbol->width = (int)((MIN (max_x, image->width - 1) - MAX (min_x, 0) + 1) * image->scale);
+  symbol->height = (int)((MIN (max_y, image->height - 1) - MAX (min_y, 0) + 1) * image->scale);
+  g_ptr_array_add (found->symbols, symbol);
+  found->added++;
+}
+
+/* The second engine: zxing-cpp finds codes zbar's finder misses (perspective, damaged finder
+ * patterns, low contrast); its thorough mode (every line, rotations) only for stills. */
+static guint
+scan_zxing (FoyerDecoder *self,
+            const Gray   *image,
+            const char   *pass_name,
+            GPtrArray    *symbols)
+{
+  ZxingFound found = { symbols, image, pass_name, 0 };
+  g_autofree char *message = NULL;
+
+  if (foyer_zxing_read (image->data, image->width, image->height, image->width, !self->stream,
+                        zxing_found, &found, &message) < 0)
+    g_message ("second engine failed on a %d×%d frame: %s", image->width, image->height, message);
+  return found.added;
+}
+
 static void
 run_pass (FoyerDecoder *self,
           const Pass   *pass,
@@ -872,6 +972,10 @@ run_pass (FoyerDecoder *self,
 {
   g_autoptr(Gray) copy = NULL;
 
+  if (pass->engine == ENGINE_ZXING) {
+    scan_zxing (self, frame, pass->name, symbols);
+    return;
+  }
   if (pass->ops[0] == NULL) {
     scan (self, frame, pass->name, symbols);
     return;
@@ -919,6 +1023,31 @@ try_pass (FoyerDecoder *self,
   return TRUE;
 }
 
+/* A stream's frames are nearly alike. Every frame gets the first two passes (the two engines
+ * on the frame), then one second chance, in turn, so that no frame spends the whole budget. The likeliest remedy (passes[2]: the full-size center of a camera
+ * frame) takes every other turn: 2, 3, 2, 4, 2, 5… */
+static void
+stream_second_chances (FoyerDecoder *self,
+                       GPtrArray    *passes,
+                       const Gray   *frame,
+                       double        us_per_px,
+                       gint64        deadline,
+                       GPtrArray    *symbols)
+{
+  guint n;
+
+  if (symbols->len > 0 || passes->len < 3)
+    return;
+  n = passes->len - 2;
+  for (guint k = 0; k < 2 * n; k++) {
+    guint turn = self->cursor++;
+    guint index = (turn % 2 == 0 || n == 1) ? 2 : 3 + (turn / 2) % (n - 1);
+
+    if (try_pass (self, passes, index, frame, us_per_px, deadline, symbols))
+      break;
+  }
+}
+
 GPtrArray *
 foyer_decoder_decode_gray (FoyerDecoder *self,
                            const guint8 *data,
@@ -951,7 +1080,10 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
     frame.data = packed;
   }
 
-  passes = (gsize)width * height > LARGE_FRAME ? self->large_passes : self->small_passes;
+  if (!self->stream)
+    passes = self->still_passes;
+  else
+    passes = (gsize)width * height > LARGE_FRAME ? self->large_passes : self->small_passes;
   if (passes->len == 0)
     return g_steal_pointer (&symbols);
 
@@ -959,24 +1091,21 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
   run_pass (self, g_ptr_array_index (passes, 0), &frame, symbols);
   first_us = cpu_now_us () - start;
   us_per_px = first_us / pass_area (g_ptr_array_index (passes, 0), &frame);
+  if (self->stream && symbols->len == 0 && passes->len > 1) {
+    /* Camera frames: the second pass (the other engine) runs too, and being zbar's it
+     * calibrates the predictor for zbar's second chances better than zxing's time can. */
+    gint64 second = cpu_now_us ();
+
+    run_pass (self, g_ptr_array_index (passes, 1), &frame, symbols);
+    us_per_px = (cpu_now_us () - second) / pass_area (g_ptr_array_index (passes, 1), &frame);
+  }
 
   if (!self->stream) {
     /* Still images: every pass in order while the budget lasts. */
     for (guint i = 1; i < passes->len && (symbols->len == 0 || self->find_all); i++)
       try_pass (self, passes, i, &frame, us_per_px, deadline, symbols);
-  } else if (passes->len > 1 && symbols->len == 0) {
-    /* A stream's frames are nearly alike: each frame gets one second chance, in turn, so
-     * that no frame spends the whole budget. The likeliest remedy (passes[1]: the full-size
-     * center of a camera frame) takes every other turn: 1, 2, 1, 3, 1, 4… */
-    guint n = passes->len - 1;
-
-    for (guint k = 0; k < 2 * n; k++) {
-      guint turn = self->cursor++;
-      guint index = (turn % 2 == 0 || n == 1) ? 1 : 2 + (turn / 2) % (n - 1);
-
-      if (try_pass (self, passes, index, &frame, us_per_px, deadline, symbols))
-        break;
-    }
+  } else {
+    stream_second_chances (self, passes, &frame, us_per_px, deadline, symbols);
   }
 
   g_debug ("decoded %u×%u in %.1f ms of CPU: %u symbols", width, height,

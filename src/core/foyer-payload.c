@@ -652,6 +652,9 @@ foyer_payload_options_new_from_config (FoyerConfig *config)
   pattern = foyer_config_get_string (config, "badge", "pattern");
   options->badge_pattern = pattern != NULL && *pattern != '\0' ? g_strdup (pattern) : NULL;
   options->verify_key_path = foyer_config_get_path_value (config, "badge", "verify-key");
+  /* A kiosk that signs badges checks its own with the signing key's public half. */
+  if (options->verify_key_path == NULL)
+    options->verify_key_path = foyer_config_get_path_value (config, "badge", "signing-key");
   return options;
 }
 

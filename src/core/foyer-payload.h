@@ -86,7 +86,10 @@ typedef struct {
 } FoyerPayloadOptions;
 
 /* Options as the kiosk configures them: [kiosk] default-region, [badge] pattern and
- * [badge] verify-key (resolved to a path). Free with foyer_payload_options_free(). */
+ * [badge] verify-key (resolved to a path; else [badge] signing-key, whose public half checks
+ * the kiosk's own badges). The one builder of options: the kiosk flow, foyerctl parse and
+ * foyerctl decode all use it, so that they judge a code alike. Free with
+ * foyer_payload_options_free(). */
 FoyerPayloadOptions *foyer_payload_options_new_from_config (FoyerConfig         *config);
 void                 foyer_payload_options_free            (FoyerPayloadOptions *options);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerPayloadOptions, foyer_payload_options_free)

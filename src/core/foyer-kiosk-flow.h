@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-kiosk-flow.h: what a kiosk does with a scanned code or a submitted form, without GTK.
+ *
+ * The window, foyerctl and the tests hand the flow a code's bytes (foyer_kiosk_flow_scan()) or
+ * a filled-in registration (foyer_kiosk_flow_register()) and get a FoyerFlowResult back: the
+ * flow parses with the one set of payload options, checks in, signs, stores, and says what the
+ * kiosk should answer. The window only maps the result to a page; foyerctl prints it. Both
+ * therefore judge a badge the same way.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "foyer-config.h"
+#include "foyer-flow-result.h"
+#include "foyer-payload.h"
+#include "foyer-store.h"
+
+G_BEGIN_DECLS
+
+#define FOYER_KIOSK_FLOW_ERROR (foyer_kiosk_flow_error_quark ())
+
+typedef enum {
+  FOYER_KIOSK_FLOW_ERROR_NO_STORE = 1,  /* the database could not be opened */
+} FoyerKioskFlowError;
+
+GQuark foyer_kiosk_flow_error_quark (void);
+
+#define FOYER_TYPE_KIOSK_FLOW (foyer_kiosk_flow_get_type ())
+G_DECLARE_FINAL_TYPE (FoyerKioskFlow, foyer_kiosk_flow, FOYER, KIOSK_FLOW, GObject)
+
+/* store may be NULL (the database could not be opened): then store_error, if given, says why
+ * and every answer that needs the store is an error result. */
+FoyerKioskFlow            *foyer_kiosk_flow_new          (FoyerConfig       *config,
+                                                          FoyerStore        *store,
+                                                          const GError      *store_error);
+FoyerConfig               *foyer_kiosk_flow_get_config   (FoyerKioskFlow    *self);
+FoyerStore                *foyer_kiosk_flow_get_store    (FoyerKioskFlow    *self);
+/* The options every code is parsed with (built once, by foyer_payload_options_new_from_config). */
+const FoyerPayloadOptions *foyer_kiosk_flow_get_payload_options (FoyerKioskFlow *self);
+/* Why badges this kiosk issues carry plain codes rather than signed ones (bad signing key), or
+ * NULL. */
+const GError              *foyer_kiosk_flow_get_signing_error (FoyerKioskFlow *self);
+/* Whether [kiosk] mode is booth right now (staff may switch it at runtime). */
+gboolean                   foyer_kiosk_flow_is_booth     (FoyerKioskFlow    *self);
+
+/* A scanned code's bytes → checked-in, repeat, review, lead, contact-link, unknown,
+ * unrecognized, forged, wrong-event or error. Writes a check-in to the store when one is due. */
+FoyerFlowResult           *foyer_kiosk_flow_scan         (FoyerKioskFlow    *self,
+                                                          GBytes            *raw);
+/* A walk-in from the form (reg is completed: event, kiosk id, signed badge code) → registered,
+ * repeat (its badge was registered before) or error (the message is for the visitor). */
+FoyerFlowResult           *foyer_kiosk_flow_register     (FoyerKioskFlow    *self,
+                                                          FoyerRegistration *reg);
+
+G_END_DECLS
