@@ -115,6 +115,25 @@ cmd_test() {
     # building it is trytond-admin's ~15 s (a minute on a loaded machine), not per build.
     export FOYER_TRYTON_CACHE=${FOYER_TRYTON_CACHE:-$BUILD/tests/tryton-cache}
 
+    # The Debian packages (issue 19) build and run in a Debian root in the background, niced:
+    # they mostly wait on apt and the disk while the suites below use the CPU.
+    local deb_pid=
+    if [ "$(id -u)" -eq 0 ] && [ "${FOYER_DEB_TESTS:-1}" != 0 ]; then
+        mkdir -p "$DEB_OUT/test"
+        say "Debian packages in the background (log: $DEB_OUT/deb-test.log)"
+        ( deb_start=$(date +%s)
+          if ! nice -n 10 "$0" deb; then
+              echo '{"name": "deb-build", "result": "FAIL"}' >"$DEB_OUT/test/testlog.json"
+          else
+              nice -n 10 "$ROOT/tests/deb/run-deb-tests.sh" "$DEB_OUT" ||
+                  grep -qs '"FAIL"' "$DEB_OUT/test/testlog.json" ||
+                  echo '{"name": "deb-tests", "result": "FAIL"}' >>"$DEB_OUT/test/testlog.json"
+          fi
+          echo "Debian package stage: $(($(date +%s) - deb_start)) s"
+        ) >"$DEB_OUT/deb-test.log" 2>&1 </dev/null &
+        deb_pid=$!
+    fi
+
     say "build and test: $BUILD"
     setup_build "$BUILD" -Ddevelopment=true
     run_suite "$BUILD" || status=1
@@ -137,9 +156,16 @@ cmd_test() {
         logs+=("$FUZZ_BUILD/meson-logs/testlog.json")
     fi
 
+    if [ -n "$deb_pid" ]; then
+        say "waiting for the Debian package stage"
+        wait "$deb_pid" || true
+        grep -E '^(not ok|# |Debian package stage)|passed, .* failed' "$DEB_OUT/deb-test.log" >&2 || true
+        logs+=("$DEB_OUT/test/testlog.json")
+    fi
+
     read -r passed failed skipped < <(count_results "${logs[@]}")
     echo
-    echo "All builds: normal, sanitize${FUZZ_BUILD:+, fuzz}"
+    echo "All builds: normal, sanitize${FUZZ_BUILD:+, fuzz}${deb_pid:+, Debian packages}"
     printf 'Ok:                 %s\n' "$passed"
     printf 'Fail:               %s\n' "$failed"
     printf 'Skipped:            %s\n' "$skipped"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Check the hardening of built (or installed) executables with readelf (issue 14 item 15).
 
-  check-hardening.py [--fortify] [--foyerctl PATH] BINARY…
+  check-hardening.py [--fortify] [--no-prctl] [--foyerctl PATH] BINARY…
 
 Each BINARY must be a PIE with full RELRO (GNU_RELRO segment, BIND_NOW), use the stack protector
 (__stack_chk_fail) and call prctl (PR_SET_DUMPABLE, 0 in main). With --fortify, it must also call
@@ -32,7 +32,7 @@ def dynamic_symbols(path):
     return names
 
 
-def checks(path, fortify):
+def checks(path, fortify, prctl=True):
     header = readelf(['--file-header'], path)
     segments = readelf(['--program-headers'], path)
     dynamic = readelf(['--dynamic'], path)
@@ -44,7 +44,8 @@ def checks(path, fortify):
         re.search(r'\(FLAGS\).*\bBIND_NOW\b', dynamic) is not None or \
         re.search(r'\(FLAGS_1\).*\bNOW\b', dynamic) is not None
     yield 'stack protector (__stack_chk_fail)', '__stack_chk_fail' in symbols
-    yield 'core dumps disabled (calls prctl)', 'prctl' in symbols
+    if prctl:
+        yield 'core dumps disabled (calls prctl)', 'prctl' in symbols
     if fortify:
         fortified = sorted(s for s in symbols if re.fullmatch(r'__\w+_chk', s) and s != '__stack_chk_fail')
         yield 'FORTIFY_SOURCE (fortified calls: %s)' % ', '.join(fortified[:4]), bool(fortified)
@@ -84,11 +85,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--fortify', action='store_true')
     parser.add_argument('--foyerctl')
+    parser.add_argument('--no-prctl', action='store_true',
+                        help='do not require prctl (a service whose unit sets LimitCORE=0)')
     parser.add_argument('binaries', nargs='+')
     args = parser.parse_args()
     results = []
     for path in args.binaries:
-        for name, ok in checks(path, args.fortify):
+        for name, ok in checks(path, args.fortify, not args.no_prctl):
             results.append(('%s: %s' % (os.path.basename(path), name), ok, ''))
     if args.foyerctl:
         if os.geteuid() == 0:

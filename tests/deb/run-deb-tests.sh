@@ -109,7 +109,6 @@ flock -u 9
 echo "# base root $BASE ($(($(date +%s) - start)) s)"
 
 ROOT=$(mktemp -d /var/tmp/foyer-deb-root.XXXXXX)
-chmod 0755 "$ROOT"   # it becomes /: every user must be able to walk it
 XVFB_PID=
 cleanup() {
     [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
@@ -121,6 +120,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mount_root() {
+    chmod 0755 "$ROOT"   # it becomes /: every user must be able to walk it (tar restored 0700)
     mkdir -p "$ROOT/proc" "$ROOT/dev" "$ROOT/var/cache/apt/archives" "$ROOT/tmp/.X11-unix" /tmp/.X11-unix
     chmod 1777 "$ROOT/tmp"
     mount -t proc proc "$ROOT/proc"
@@ -225,6 +225,8 @@ check "foyer-kiosk.service restarts cage (Restart=always) and runs the kiosk loo
 check "foyer-kiosk.service is enabled for the next boot" \
     test -L "$ROOT/etc/systemd/system/graphical.target.wants/foyer-kiosk.service"
 if [ "$HAVE_HUB" = yes ]; then
+    check "the installed foyer-hub is hardened (PIE, RELRO, BIND_NOW, stack protector, FORTIFY)" \
+        "$HERE/check-hardening.py" --fortify --no-prctl "$ROOT/usr/bin/foyer-hub"
     check "systemd-analyze verify foyer-hub.service" \
         in_root systemd-analyze verify --man=no /lib/systemd/system/foyer-hub.service
     # "OK" or better: systemd-analyze rates 2.0–4.9 as OK, below as SAFE.
@@ -237,7 +239,7 @@ if [ "$HAVE_HUB" = yes ]; then
     check "foyer-hub serve answers GET /v1/health on 127.0.0.1:8470" unshare -n sh -c "
         ip link set lo up
         chroot '$ROOT' setpriv --reuid=foyer-hub --regid=foyer-hub --init-groups env HOME=/var/lib/foyer-hub \
-            XDG_DATA_HOME=/var/lib/foyer-hub foyer-hub serve --config /etc/foyer/hub.conf >'$OUT/hub.log' 2>&1 &
+            foyer-hub --config /etc/foyer/hub.conf serve >'$OUT/hub.log' 2>&1 &
         hub=\$!
         for i in \$(seq 50); do
             chroot '$ROOT' curl -fsS http://127.0.0.1:8470/v1/health >'$OUT/health.json' 2>/dev/null && break
