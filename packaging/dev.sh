@@ -6,6 +6,8 @@
 #   packaging/dev.sh build                  build only (into _build)
 #   packaging/dev.sh bench [NAME…]          build and run the benchmarks (they print their figures)
 #   packaging/dev.sh deps                   install the Debian packages only
+#   packaging/dev.sh deb                    build the Debian packages into _build-deb (no test suite)
+#   packaging/dev.sh deb-test               build them, then install and test them in a fresh Debian 12 root
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,6 +15,7 @@ BUILD=${FOYER_BUILD_DIR:-$ROOT/_build}
 SAN_BUILD=${FOYER_SAN_BUILD_DIR:-$ROOT/_build-sanitize}
 FUZZ_BUILD=${FOYER_FUZZ_BUILD_DIR:-$ROOT/_build-fuzz}
 FUZZ_SECONDS=${FOYER_FUZZ_SECONDS:-60}
+DEB_OUT=${FOYER_DEB_DIR:-$ROOT/_build-deb}
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
@@ -112,6 +115,25 @@ cmd_test() {
     # building it is trytond-admin's ~15 s (a minute on a loaded machine), not per build.
     export FOYER_TRYTON_CACHE=${FOYER_TRYTON_CACHE:-$BUILD/tests/tryton-cache}
 
+    # The Debian packages (issue 19) build and run in a Debian root in the background, niced:
+    # they mostly wait on apt and the disk while the suites below use the CPU.
+    local deb_pid=
+    if [ "$(id -u)" -eq 0 ] && [ "${FOYER_DEB_TESTS:-1}" != 0 ]; then
+        mkdir -p "$DEB_OUT/test"
+        say "Debian packages in the background (log: $DEB_OUT/deb-test.log)"
+        ( deb_start=$(date +%s)
+          if ! nice -n 10 "$0" deb; then
+              echo '{"name": "deb-build", "result": "FAIL"}' >"$DEB_OUT/test/testlog.json"
+          else
+              nice -n 10 "$ROOT/tests/deb/run-deb-tests.sh" "$DEB_OUT" ||
+                  grep -qs '"FAIL"' "$DEB_OUT/test/testlog.json" ||
+                  echo '{"name": "deb-tests", "result": "FAIL"}' >>"$DEB_OUT/test/testlog.json"
+          fi
+          echo "Debian package stage: $(($(date +%s) - deb_start)) s"
+        ) >"$DEB_OUT/deb-test.log" 2>&1 </dev/null &
+        deb_pid=$!
+    fi
+
     say "build and test: $BUILD"
     setup_build "$BUILD" -Ddevelopment=true
     run_suite "$BUILD" || status=1
@@ -134,9 +156,16 @@ cmd_test() {
         logs+=("$FUZZ_BUILD/meson-logs/testlog.json")
     fi
 
+    if [ -n "$deb_pid" ]; then
+        say "waiting for the Debian package stage"
+        wait "$deb_pid" || true
+        grep -E '^(not ok|# |Debian package stage)|passed, .* failed' "$DEB_OUT/deb-test.log" >&2 || true
+        logs+=("$DEB_OUT/test/testlog.json")
+    fi
+
     read -r passed failed skipped < <(count_results "${logs[@]}")
     echo
-    echo "All builds: normal, sanitize${FUZZ_BUILD:+, fuzz}"
+    echo "All builds: normal, sanitize${FUZZ_BUILD:+, fuzz}${deb_pid:+, Debian packages}"
     printf 'Ok:                 %s\n' "$passed"
     printf 'Fail:               %s\n' "$failed"
     printf 'Skipped:            %s\n' "$skipped"
@@ -144,6 +173,53 @@ cmd_test() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ] || status=1
     return $status
+}
+
+export_tree() { # dest: the source tree as a release has it (tracked and new files, no build dirs)
+    local dest=$1
+    mkdir -p "$dest"
+    if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        # Uncommitted edits are included, so that what is tested is what is in the tree.
+        (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+            tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -C "$dest" -xf -
+    else # a release tree (git archive): everything but build output
+        tar -C "$ROOT" --exclude='./_build*' --exclude='./build*' --exclude=./debian -cf - . |
+            tar -C "$dest" -xf -
+    fi
+}
+
+# Builds the packages from an exported copy of the tree with packaging/debian as debian/.
+# FOYER_DEB_VERSION overrides the changelog version (the upgrade test builds an older one).
+cmd_deb() {
+    install_packages test
+    local work src version profiles=() options=${DEB_BUILD_OPTIONS:-nocheck}
+    work=$(mktemp -d "${TMPDIR:-/tmp}/foyer-deb.XXXXXX")
+    # shellcheck disable=SC2064
+    trap "rm -rf '$work'" EXIT
+    src=$work/foyer
+    export_tree "$src"
+    cp -a "$src/packaging/debian" "$src/debian"
+    if [ -n "${FOYER_DEB_VERSION:-}" ]; then
+        sed -i "1s/(.*)/($FOYER_DEB_VERSION)/" "$src/debian/changelog"
+    fi
+    version=$(cd "$src" && dpkg-parsechangelog -SVersion)
+    # The hub package is built once the hub's sources exist (src/hub, issue 15).
+    [ -f "$src/src/hub/meson.build" ] || profiles+=(nohub)
+    case " $options " in *" nocheck "*) profiles+=(nocheck) ;; esac
+    say "building the Debian packages $version (DEB_BUILD_OPTIONS=$options, profiles: ${profiles[*]:-none})"
+    (cd "$src" && DEB_BUILD_OPTIONS="$options parallel=$(nproc)" \
+        DEB_BUILD_PROFILES="${profiles[*]}" dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || {
+        tail -n 60 "$work/build.log" >&2
+        die "dpkg-buildpackage failed (log above)"
+    }
+    mkdir -p "$DEB_OUT"
+    rm -f "$DEB_OUT"/*_"$version"_*.deb
+    mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$DEB_OUT"/
+    cp "$work/build.log" "$DEB_OUT/build-$version.log"
+    say "lintian (errors and unjustified warnings fail; overrides in packaging/debian/*.lintian-overrides)"
+    lintian --fail-on error,warning --display-info "$DEB_OUT/foyer_${version}_$(dpkg --print-architecture).changes" ||
+        die "lintian found problems (above)"
+    ls -1 "$DEB_OUT"/*_"$version"_*.deb
 }
 
 cmd_run() {
@@ -175,5 +251,7 @@ case "${1:-}" in
     build) shift; install_packages; setup_build "$BUILD" -Ddevelopment=true ;;
     bench) shift; cmd_bench "$@" ;;
     deps) shift; install_packages test ;;
-    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    deb) shift; cmd_deb "$@" ;;
+    deb-test) shift; cmd_deb && "$ROOT/tests/deb/run-deb-tests.sh" "$DEB_OUT" ;;
+    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,6 +1,8 @@
 /* main.c: the kiosk executable. Everything else lives in foyer-app and foyer-core. */
 #include "config.h"
 
+#include <sys/prctl.h>
+
 #include "foyer-application.h"
 #include "foyer-i18n.h"
 
@@ -10,6 +12,8 @@ main (int   argc,
 {
   g_autoptr(FoyerApplication) app = NULL;
 
+  /* No core dumps: they would write visitors' data and secrets to disk (issue 14). */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* Before GTK translates anything: see foyer-i18n.c. */
   foyer_i18n_init ();
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 
@@ -120,6 +121,8 @@ main (int argc, char **argv)
   int first = 1;
   int status;
 
+  /* No core dumps: they would write visitors' data and secrets to disk (issue 14). */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") ? g_getenv ("FOYER_LOCALEDIR")
                                                                 : LOCALEDIR);
