@@ -165,7 +165,7 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "\r\n2026-11-24T02:30:00.000Z,李伟,上海机械有限公司,采购经理,"
                                   "'+8613800000001,li.wei@example.cn,Trade visitor,Hot,Yes,"
                                   "\"budget: 50k; products: press, lathe\","
-                                  "Wants a quote; 要报价,\r\n"));
+                                  "\"Wants a quote; 要报价\",\r\n"));
   /* formula-safe (core's rule): the name, the notes and even the E.164 "+" get the apostrophe */
   g_assert_nonnull (strstr (text, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
   g_assert_nonnull (strstr (text, ",'-2+3,"));
