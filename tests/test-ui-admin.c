@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 #include <glib/gi18n.h>
+#include <sqlite3.h>
 
 #include "foyer-application.h"
 #include "foyer-admin-page.h"
@@ -121,6 +122,18 @@ visitor (const char *name,
   reg->consent_given = TRUE;
   reg->consent_version = g_strdup ("1");
   return reg;
+}
+
+static gpointer
+add_one_registration (gpointer data)
+{
+  g_autoptr(FoyerRegistration) reg = visitor ("Maria Rossi", FOYER_CATEGORY_TRADE_VISITOR,
+                                              "EXPO-0099");
+  g_autoptr(GError) error = NULL;
+  gboolean ok = foyer_store_add_registration (data, reg, NULL, &error);
+
+  g_assert_no_error (error);
+  return GINT_TO_POINTER (ok);
 }
 
 static void
@@ -251,6 +264,95 @@ test_admin_page (void)
     g_clear_error (&error);
     g_assert_nonnull (strstr (foyer_admin_page_get_status (page), "Export failed"));
   }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  foyer_admin_test_spin (50);
+}
+
+static gboolean
+overdue_shown (gpointer page)
+{
+  return foyer_admin_page_get_overdue_text (page) != NULL;
+}
+
+/* Records older than [storage] retain-days that head office has not received: the page counts
+ * them when shown and again when a record is added (from any thread), in both languages. */
+static void
+test_admin_page_overdue (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("admin-overdue");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = foyer_config_load_from_data ("[kiosk]\nid=entrance-01\n"
+                                                               "event=expo-test\n"
+                                                               "[storage]\nretain-days=30\n",
+                                                               "t", &error);
+  g_autoptr(FoyerStore) store = foyer_store_open (db, &error);
+  GtkWidget *window = gtk_window_new ();
+  FoyerAdminPage *page = FOYER_ADMIN_PAGE (foyer_admin_page_new ());
+  sqlite3 *other = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++) {
+    g_autofree char *badge = g_strdup_printf ("EXPO-%04u", i + 1);
+    g_autoptr(FoyerRegistration) reg = visitor ("张伟", FOYER_CATEGORY_TRADE_VISITOR, badge);
+    g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  foyer_admin_page_set_store (page, store);
+  foyer_admin_page_set_config (page, config);
+  foyer_admin_page_set_pin_set (page, TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 1000);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  foyer_admin_test_present (window);
+  foyer_admin_page_refresh (page);
+  foyer_admin_test_spin (100);
+  /* Nothing is old yet: no line at all. */
+  g_assert_null (foyer_admin_page_get_overdue_text (page));
+
+  /* Two of them were written 40 days ago and never sent (another connection, as after a long
+   * outage). */
+  g_assert_cmpint (sqlite3_open (db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "UPDATE outbox SET created_at = "
+                                 "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days') WHERE rowid IN "
+                                 "(SELECT rowid FROM outbox ORDER BY rowid LIMIT 2);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  g_assert_null (foyer_admin_page_get_overdue_text (page));   /* no polling */
+
+  /* A new registration (written here on a worker thread) makes the page look again. */
+  {
+    g_autoptr(GThread) thread = g_thread_new ("writer", add_one_registration, store);
+    g_assert_true (g_thread_join (g_steal_pointer (&thread)) != NULL);
+  }
+  g_assert_true (foyer_admin_test_wait (overdue_shown, page, 5000));
+  g_assert_cmpstr (foyer_admin_page_get_overdue_text (page), ==,
+                   "2 records past retention not yet delivered");
+  g_free (foyer_admin_test_screenshot (window, "admin-page-overdue-en"));
+
+  /* One is delivered; showing the page again counts again, here in Chinese. */
+  {
+    g_autoptr(JsonArray) taken = foyer_store_outbox_take (store, 1, &error);
+    const char *ids[] = { NULL, NULL };
+
+    g_assert_no_error (error);
+    ids[0] = json_object_get_string_member (json_array_get_object_element (taken, 0), "id");
+    g_assert_true (foyer_store_outbox_mark_done (store, ids, &error));
+    g_assert_no_error (error);
+  }
+  foyer_admin_test_use_language ("zh_CN");
+  gtk_widget_set_visible (GTK_WIDGET (page), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (page), TRUE);
+  foyer_admin_test_spin (100);
+  g_assert_cmpstr (foyer_admin_page_get_overdue_text (page), ==, "1 条记录已超过保留期限但尚未送达");
+  g_free (foyer_admin_test_screenshot (window, "admin-page-overdue-zh_CN"));
+
+  /* Retention off: the line goes. */
+  foyer_admin_test_use_language ("en");
+  foyer_config_set_string (config, "storage", "retain-days", "0");
+  foyer_admin_page_refresh (page);
+  g_assert_null (foyer_admin_page_get_overdue_text (page));
 
   gtk_window_destroy (GTK_WINDOW (window));
   foyer_admin_test_spin (50);
@@ -518,6 +620,7 @@ main (int argc, char **argv)
   foyer_admin_test_setup_display ();
   g_test_add_func ("/ui-admin/pin-pad", test_pin_pad);
   g_test_add_func ("/ui-admin/admin-page", test_admin_page);
+  g_test_add_func ("/ui-admin/admin-page-overdue", test_admin_page_overdue);
   g_test_add_func ("/ui-admin/window-kiosk-pin", test_window_kiosk_pin);
   g_test_add_func ("/ui-admin/window-no-pin", test_window_no_pin);
   g_test_add_func ("/ui-admin/window-kiosk-without-pin", test_window_kiosk_without_pin);

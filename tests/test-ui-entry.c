@@ -514,6 +514,59 @@ test_card_review_register (Fixture       *f,
   shot (f, "card", "print-not-configured");
 }
 
+/* An address book's card whose mobile no region explains (a French number, kiosk region CN): the
+ * form keeps it as written and asks the visitor to add the country code; once added, the hint
+ * goes and the number is stored checked. */
+static void
+test_card_review_unverified_phone (Fixture       *f,
+                                   gconstpointer  data)
+{
+  FoyerStore *store = foyer_application_get_store (f->app);
+  g_autofree char *path = foyer_test_data_path ("cards-extra", "gmail-3.0.vcf", NULL);
+  const char *hint = is_zh (f) ? "我们无法核实此号码；如可以，请加上国家代码"
+                               : "We could not check this number; add the country code if you can";
+  g_autoptr(FoyerRegistration) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *card = NULL;
+  gsize len = 0;
+
+  if (store == NULL) {
+    g_test_skip ("needs the store");
+    return;
+  }
+  g_file_get_contents (path, &card, &len, &error);
+  g_assert_no_error (error);
+
+  scan_bytes (f, (const guint8 *) card, len);
+  foyer_test_ui_wait_page (f->window, "form");
+  g_assert_cmpstr (get_field (f, "phone"), ==, "06 12 34 56 78");
+  assert_visible_text (f, hint);
+  shot (f, "card", "unverified-phone");
+
+  /* Any other number is the visitor's own: no hint; the card's number brings it back. */
+  set_field (f, "phone", "138 0013 8000");
+  foyer_test_ui_spin (30);
+  assert_no_visible_text (f, hint);
+  set_field (f, "phone", "06 12 34 56 78");
+  foyer_test_ui_spin (30);
+  assert_visible_text (f, hint);
+
+  /* The visitor adds the country code: the number is checked and stored as such. */
+  set_field (f, "phone", "+33 6 12 34 56 78");
+  foyer_test_ui_spin (30);
+  assert_no_visible_text (f, hint);
+  shot (f, "card", "unverified-phone-corrected");
+  foyer_form_page_set_consent (form_page (f), TRUE);
+  activate (f, "form.register", NULL);
+  foyer_test_ui_wait_page (f->window, "done");
+  reg = foyer_store_get_registration (store, foyer_done_page_get_qr_text (
+      FOYER_DONE_PAGE (foyer_window_get_page (f->window, "done"))), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reg->phones[0], ==, "+33612345678");
+  g_assert_null (reg->phones_unverified);
+  g_assert_cmpstr (reg->emails[0], ==, "camille.martin@example.fr");
+}
+
 static void
 test_contact_link (Fixture       *f,
                    gconstpointer  data)
@@ -1122,6 +1175,7 @@ main (int argc, char **argv)
   add_both ("/ui/manual-form", test_manual_validation);
   add_both ("/ui/idle-timeout", test_idle_timeout);
   add_both ("/ui/card-review-register", test_card_review_register);
+  add_both ("/ui/card-review-unverified-phone", test_card_review_unverified_phone);
   add_both ("/ui/contact-link", test_contact_link);
   add_both ("/ui/unknown-code", test_unknown_code);
   add_both ("/ui/badge-scan", test_badge_scan);

@@ -38,6 +38,7 @@ struct _FoyerAdminPage {
   GtkLabel          *dead_label;
   AdwActionRow      *last_success_row;
   AdwActionRow      *last_error_row;
+  AdwActionRow      *overdue_row;
   AdwPreferencesGroup *dead_group;
   GtkWidget         *requeue_all_button;
   AdwPreferencesGroup *export_group;
@@ -66,6 +67,7 @@ struct _FoyerAdminPage {
   gint64             seen_done;
   gboolean           pin_set;
   gboolean           updating;        /* combo rows are being filled, not chosen by staff */
+  gint               overdue_queued;  /* atomic: an idle refresh after ::record-added is due */
 };
 
 static void foyer_admin_page_page_init (FoyerPageInterface *iface);
@@ -270,6 +272,66 @@ show_sync_status (FoyerAdminPage        *self,
                                status->last_error != NULL ? status->last_error : _("None"));
 }
 
+/* Records older than [storage] retain-days that head office has not received: retention keeps
+ * them until they are delivered, so staff should know they are still on the kiosk. */
+static void
+refresh_overdue (FoyerAdminPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *title = NULL;
+  int days;
+  gint64 n;
+
+  days = self->config != NULL ? foyer_config_get_int (self->config, "storage", "retain-days") : 0;
+  if (self->store == NULL || days <= 0 ||
+      (n = foyer_store_count_undelivered_older_than (self->store, days, &error)) <= 0) {
+    if (error != NULL)
+      g_debug ("admin: cannot count undelivered records: %s", error->message);
+    gtk_widget_set_visible (GTK_WIDGET (self->overdue_row), FALSE);
+    return;
+  }
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%s record past retention not yet delivered",
+                                        "%s records past retention not yet delivered",
+                                        (gulong) n), number);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->overdue_row), title);
+  gtk_widget_set_visible (GTK_WIDGET (self->overdue_row), TRUE);
+}
+
+const char *
+foyer_admin_page_get_overdue_text (FoyerAdminPage *self)
+{
+  g_return_val_if_fail (FOYER_IS_ADMIN_PAGE (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->overdue_row)))
+    return NULL;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->overdue_row));
+}
+
+static gboolean
+refresh_overdue_idle (gpointer data)
+{
+  FoyerAdminPage *self = data;
+
+  g_atomic_int_set (&self->overdue_queued, 0);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh_overdue (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* ::record-added comes from the thread that wrote the record: look again on the main thread. */
+static void
+record_added_cb (FoyerStore     *store,
+                 const char     *record_id,
+                 const char     *record_type,
+                 FoyerAdminPage *self)
+{
+  if (g_atomic_int_compare_and_exchange (&self->overdue_queued, 0, 1))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refresh_overdue_idle, g_object_ref (self),
+                     g_object_unref);
+}
+
 /* The engine delivers ::status-changed on this (the main) thread, from an idle source: the
  * page follows it while shown, and rebuilds the refused-records list only when the figures
  * change. */
@@ -281,6 +343,7 @@ status_changed_cb (FoyerSyncEngine       *engine,
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   show_sync_status (self, status);
+  refresh_overdue (self);
   if (self->store != NULL && self->config != NULL &&
       (status->pending != self->seen_pending || status->dead != self->seen_dead ||
        status->done != self->seen_done)) {
@@ -315,6 +378,8 @@ foyer_admin_page_map (GtkWidget *widget)
   self->seen_pending = self->seen_dead = self->seen_done = -1;
   if (self->engine != NULL)
     status_changed_cb (self->engine, foyer_sync_engine_get_status (self->engine), self);
+  else
+    refresh_overdue (self);
 }
 
 /* --- today's counts --- */
@@ -1028,6 +1093,7 @@ foyer_admin_page_refresh (FoyerAdminPage *self)
     refresh_outbox (self);
     refresh_stats (self);
   }
+  refresh_overdue (self);
   refresh_volumes (self);
 }
 
@@ -1036,7 +1102,13 @@ foyer_admin_page_set_store (FoyerAdminPage *self,
                             FoyerStore     *store)
 {
   g_return_if_fail (FOYER_IS_ADMIN_PAGE (self));
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect (store, "record-added", G_CALLBACK (record_added_cb), self);
 }
 
 void
@@ -1101,6 +1173,7 @@ foyer_admin_page_dispose (GObject *object)
   FoyerAdminPage *self = (FoyerAdminPage *)object;
 
   foyer_admin_page_set_sync_engine (self, NULL);
+  foyer_admin_page_set_store (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->volume_monitor != NULL)
@@ -1220,6 +1293,7 @@ foyer_admin_page_class_init (FoyerAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, dead_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, last_success_row);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, last_error_row);
+  gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, overdue_row);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, dead_group);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, requeue_all_button);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, export_group);

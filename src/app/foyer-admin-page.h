@@ -45,5 +45,7 @@ gboolean   foyer_admin_page_export_to_finish (FoyerAdminPage  *self,
 /* For tests: the dead letters listed, and the status line of the last operation. */
 guint      foyer_admin_page_get_n_dead_shown (FoyerAdminPage *self);
 const char *foyer_admin_page_get_status      (FoyerAdminPage *self);
+/* "N records past retention not yet delivered", or NULL when none (or retention is off) */
+const char *foyer_admin_page_get_overdue_text (FoyerAdminPage *self);
 
 G_END_DECLS

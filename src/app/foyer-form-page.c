@@ -25,6 +25,7 @@ struct _FoyerFormPage {
   GtkEntry         *email_entry;
   GtkLabel         *name_error;
   GtkLabel         *phone_error;
+  GtkLabel         *phone_hint;
   GtkLabel         *email_error;
   GtkLabel         *consent_error;
   GtkLabel         *submit_error;
@@ -55,6 +56,7 @@ struct _FoyerFormPage {
 };
 
 static void foyer_form_page_page_init (FoyerPageInterface *iface);
+static void update_phone_hint (FoyerFormPage *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FoyerFormPage, foyer_form_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (FOYER_TYPE_PAGE, foyer_form_page_page_init))
@@ -268,6 +270,7 @@ foyer_form_page_show_contact (FoyerFormPage      *self,
   set_text (self->title_entry, contact->title);
   set_text (self->phone_entry, first_of (contact->phones));
   set_text (self->email_entry, first_of (contact->emails));
+  update_phone_hint (self);
 }
 
 /* --- submitting -------------------------------------------------------------------------- */
@@ -545,6 +548,18 @@ foyer_form_page_page_init (FoyerPageInterface *iface)
 
 /* Typing (also through an input method or on-screen keyboard) keeps the session alive, and a
  * field the visitor is correcting loses its error. */
+/* A number from the card that no region explains was kept as written: while the entry still
+ * holds it, say so, so the visitor can add the country code. */
+static void
+update_phone_hint (FoyerFormPage *self)
+{
+  g_autofree char *phone = entry_text (self->phone_entry);
+  gboolean unverified = phone != NULL && self->phones_unverified != NULL &&
+                        g_strv_contains ((const char * const *) self->phones_unverified, phone);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->phone_hint), unverified);
+}
+
 static void
 foyer_form_page_changed_cb (GtkEditable   *editable,
                             FoyerFormPage *self)
@@ -552,8 +567,10 @@ foyer_form_page_changed_cb (GtkEditable   *editable,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.note-activity", NULL);
   if (editable == GTK_EDITABLE (self->name_entry))
     set_error (self->name_error, GTK_WIDGET (self->name_entry), NULL);
-  else if (editable == GTK_EDITABLE (self->phone_entry))
+  else if (editable == GTK_EDITABLE (self->phone_entry)) {
     set_error (self->phone_error, GTK_WIDGET (self->phone_entry), NULL);
+    update_phone_hint (self);
+  }
   else if (editable == GTK_EDITABLE (self->email_entry))
     set_error (self->email_error, GTK_WIDGET (self->email_entry), NULL);
 }
@@ -697,6 +714,7 @@ foyer_form_page_class_init (FoyerFormPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, email_entry);
   gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, name_error);
   gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, phone_error);
+  gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, phone_hint);
   gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, email_error);
   gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, consent_error);
   gtk_widget_class_bind_template_child (widget_class, FoyerFormPage, submit_error);

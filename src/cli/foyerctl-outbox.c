@@ -89,9 +89,10 @@ foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv)
     g_printerr ("foyerctl outbox: %s\n", error->message);
     return FOYERCTL_EXIT_FAILURE;
   }
-  g_print (_("pending %" G_GINT64_FORMAT ", in flight %" G_GINT64_FORMAT ", done %"
-             G_GINT64_FORMAT ", dead %" G_GINT64_FORMAT "\n"),
-           counts.pending, counts.in_flight, counts.done, counts.dead);
+  /* %lld, not G_GINT64_FORMAT: xgettext cannot see through the macro */
+  g_print (_("pending %lld, in flight %lld, done %lld, dead %lld\n"),
+           (long long) counts.pending, (long long) counts.in_flight, (long long) counts.done,
+           (long long) counts.dead);
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++) {
     g_autoptr(GPtrArray) list = NULL;

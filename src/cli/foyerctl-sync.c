@@ -91,8 +91,9 @@ show_progress (SyncRun               *run,
   } else if (final || now - run->last_line >= 5 * G_USEC_PER_SEC) {
     /* Not a terminal: a plain line now and then, for logs. */
     run->last_line = now;
-    fprintf (stderr, _("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " records sent, %.0f/s, ETA %s\n"),
-             acked, total, rate, eta);
+    /* %llu, not G_GUINT64_FORMAT: xgettext cannot see through the macro */
+    fprintf (stderr, _("%llu/%llu records sent, %.0f/s, ETA %s\n"),
+             (unsigned long long) acked, (unsigned long long) total, rate, eta);
   }
 }
 
@@ -166,16 +167,16 @@ static void
 report_outcome (SyncRun               *run,
                 const FoyerSyncStatus *status)
 {
-  g_print (_("%" G_GUINT64_FORMAT " records sent, %" G_GINT64_FORMAT " pending, %"
-             G_GINT64_FORMAT " refused by head office\n"),
-           status->sent, status->pending, status->dead);
+  g_print (_("%llu records sent, %lld pending, %lld refused by head office\n"),
+           (unsigned long long) status->sent, (long long) status->pending,
+           (long long) status->dead);
   if (run->message != NULL)
     g_printerr ("foyerctl sync: %s\n", run->message);
   else if (run->status == FOYERCTL_EXIT_TEMPFAIL && status->last_error != NULL)
     g_printerr ("foyerctl sync: %s\n", status->last_error);
   if (status->dead > 0)
-    g_printerr (_("foyerctl sync: %" G_GINT64_FORMAT " records were refused by head office; "
-                  "see “foyerctl outbox --dead”\n"), status->dead);
+    g_printerr (_("foyerctl sync: %lld records were refused by head office; "
+                  "see “foyerctl outbox --dead”\n"), (long long) status->dead);
   if (run->status == FOYERCTL_EXIT_OK && status->pending > 0)
     run->status = FOYERCTL_EXIT_TEMPFAIL;
   /* A post-show drain script must notice refused records, not only missing ones. */
