@@ -293,6 +293,54 @@ test_foyerctl_huge_line (void)
   g_assert_nonnull (strstr (out, "1 bad"));
 }
 
+/* A GB18030 list bigger than the reader's buffers: characters cut at buffer edges and quoted
+ * cells spanning lines still come out whole. */
+static void
+test_gb18030_stream (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("import-gb18030");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "名单.csv", NULL);
+  g_autoptr(GString) csv = g_string_new ("胸卡号,姓名,公司\n");
+  g_autofree char *gb = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = foyer_store_open (db, &error);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) input = NULL;
+  FoyerImportResult result = { 0 };
+  const guint n_rows = 5000;
+  gsize gb_len = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (csv, "GB-%05u,张伟%u号,\"上海会展服务有限公司\n第%u分部\"\n", i, i, i);
+  gb = g_convert (csv->str, csv->len, "GB18030", "UTF-8", NULL, &gb_len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gb_len, >, 4 * 65536);
+  g_assert_true (g_file_set_contents (path, gb, gb_len, &error));
+  input = g_file_read (file, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (foyer_import_stream (store, FOYER_IMPORT_CSV, G_INPUT_STREAM (input), EVENT,
+                                      NULL, NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (result.encoding, ==, "GB18030");
+  g_assert_cmpuint (result.n_inserted, ==, n_rows);
+  g_assert_cmpuint (result.n_bad, ==, 0);
+  foyer_import_result_clear (&result);
+  for (guint i = 0; i < n_rows; i += 997) {
+    g_autofree char *badge = g_strdup_printf ("GB-%05u", i);
+    g_autofree char *name = g_strdup_printf ("张伟%u号", i);
+    g_autofree char *org = g_strdup_printf ("上海会展服务有限公司\n第%u分部", i);
+    g_autoptr(FoyerRegistration) reg = foyer_store_find_preregistration (store, EVENT, badge,
+                                                                         &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (reg);
+    g_assert_cmpstr (reg->full_name, ==, name);
+    g_assert_cmpstr (reg->organization, ==, org);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +348,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store-import/huge-csv-line", test_huge_csv_line);
   g_test_add_func ("/store-import/huge-jsonl-line", test_huge_jsonl_line);
   g_test_add_func ("/store-import/foyerctl-huge-line", test_foyerctl_huge_line);
+  g_test_add_func ("/store-import/gb18030-stream", test_gb18030_stream);
   g_test_add_func ("/store-import/kiosk-registers-during-import",
                    test_kiosk_registers_during_import);
   return g_test_run ();

@@ -22,10 +22,11 @@ G_DEFINE_QUARK (foyer-import-error-quark, foyer_import_error)
 /* Rows per transaction, and the pause after each commit: a kiosk that ran into a chunk polls
  * the lock every millisecond (foyer-store.c busy_poll) and takes it in this gap. SQLite's own
  * busy timeout (sleeps growing to 100 ms) would have needed a gap as long as the chunk: p99
- * 231 ms with no gap, 35–93 ms with 10 ms gaps, and the import twice as slow.
- * test-store-import prints the latencies a kiosk gets. */
-#define CHUNK_ROWS 1000
-#define CHUNK_GAP_US 3000
+ * 231 ms with no gap, 35–93 ms with 10 ms gaps, and the import twice as slow. 500 rows hold
+ * the lock ~10–20 ms on a loaded machine (p99 18–20 ms at load 8; 1000 rows: 43–90 ms at
+ * load 14). test-store-import prints the latencies a kiosk gets. */
+#define CHUNK_ROWS 500
+#define CHUNK_GAP_US 2000
 
 typedef enum {
   F_BADGE,

@@ -47,7 +47,7 @@ gboolean foyer_import_format_parse (const char         *name,
  * wire/card keys) or "field=Column,…" with fields badge, name, family_name, given_name,
  * organization, title, category, email, phone, country, city. Phones without a country code are
  * read in default_region (only "CN" is known; NULL = no such numbers accepted). Bad rows (and
- * rows over 64 KiB) are reported and skipped. The rest are written in chunks of 1000 rows, each
+ * rows over 64 KiB) are reported and skipped. The rest are written in chunks of 500 rows, each
  * its own transaction with a pause after it so that a kiosk on the same store keeps
  * registering; an error part-way leaves the chunks before it imported (importing again
  * updates). A file whose start is not UTF-8 is read as GB18030 (what Excel saves on Chinese
