@@ -80,7 +80,8 @@ test_deep_json_input (void)
   g_autofree char *conf_text = g_strdup_printf ("[kiosk]\nid=k1\nevent=expo\n"
                                                 "[storage]\ndatabase=%s\n", db);
   g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", conf_text);
-  g_autofree char *deep = g_strnfill (100000, '[');
+  /* 60k: under import's 64 KiB row cap, so the depth check is what refuses it */
+  g_autofree char *deep = g_strnfill (60000, '[');
   g_autofree char *jsonl_text = g_strdup_printf ("{\"badge_code\":\"A100001\",\"name\":\"张伟\"}\n"
                                                  "%s\n"
                                                  "{\"badge_code\":\"A100002\",\"name\":\"Anna\"}\n",

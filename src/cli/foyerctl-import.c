@@ -44,7 +44,8 @@ foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv)
     { NULL }
   };
   g_autoptr(FoyerStore) store = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
   g_autoptr(GError) error = NULL;
   FoyerImportResult result = { 0 };
   FoyerImportFormat format;
@@ -71,8 +72,9 @@ foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv)
     return FOYERCTL_EXIT_USAGE;
   }
 
-  mapped = g_mapped_file_new (path, FALSE, &error);
-  if (mapped == NULL) {
+  /* streamed: a list of any size costs a few buffers, not its size in memory */
+  file = g_file_new_for_path (path);
+  if ((input = g_file_read (file, NULL, &error)) == NULL) {
     g_printerr ("foyerctl import: %s\n", error->message);
     return FOYERCTL_EXIT_FAILURE;
   }
@@ -81,11 +83,10 @@ foyerctl_cmd_import (FoyerctlContext *ctx, int argc, char **argv)
   if ((store = foyerctl_open_store (ctx, FALSE, &status)) == NULL)
     return status;
 
-  if (!foyer_import_data (store, format, g_mapped_file_get_contents (mapped),
-                          g_mapped_file_get_length (mapped),
-                          foyer_config_get_string (config, "kiosk", "event"), mapping,
-                          foyer_config_get_string (config, "kiosk", "default-region"),
-                          bad_row_cb, (gpointer)path, &result, &error)) {
+  if (!foyer_import_stream (store, format, G_INPUT_STREAM (input),
+                            foyer_config_get_string (config, "kiosk", "event"), mapping,
+                            foyer_config_get_string (config, "kiosk", "default-region"),
+                            bad_row_cb, (gpointer)path, &result, &error)) {
     g_printerr ("foyerctl import: %s\n", error->message);
     foyer_import_result_clear (&result);
     if (error->domain == FOYER_IMPORT_ERROR)

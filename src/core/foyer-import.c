@@ -17,6 +17,16 @@
 G_DEFINE_QUARK (foyer-import-error-quark, foyer_import_error)
 
 #define MAX_CELL_CHARS 2048
+/* A row (CSV record or JSON line) longer than this is reported and skipped, not buffered. */
+#define MAX_ROW_BYTES (64 * 1024)
+/* Rows per transaction, and the pause after each commit: a kiosk that ran into a chunk polls
+ * the lock every millisecond (foyer-store.c busy_poll) and takes it in this gap. SQLite's own
+ * busy timeout (sleeps growing to 100 ms) would have needed a gap as long as the chunk: p99
+ * 231 ms with no gap, 35–93 ms with 10 ms gaps, and the import twice as slow. 500 rows hold
+ * the lock ~10–20 ms on a loaded machine (p99 18–20 ms at load 8; 1000 rows: 43–90 ms at
+ * load 14). test-store-import prints the latencies a kiosk gets. */
+#define CHUNK_ROWS 500
+#define CHUNK_GAP_US 2000
 
 typedef enum {
   F_BADGE,
@@ -132,16 +142,99 @@ field_for_name (const char *name)
   return -1;
 }
 
+/* --- reading --- */
+
+/* A bounded buffered reader over the (possibly converted) stream. GDataInputStream's
+ * read_line would buffer a 100 MB line whole; this one hands out bytes and the parsers cap
+ * what they keep (MAX_ROW_BYTES). */
+typedef struct {
+  GInputStream *stream;
+  guint8       *buf;
+  gsize         pos;
+  gsize         len;
+  gboolean      eof;
+  GError       *error;   /* the stream's failure, reported after the rows read before it */
+} ByteSource;
+
+#define SOURCE_BUFFER 65536
+
+static gboolean
+source_fill (ByteSource *src)
+{
+  gssize n;
+
+  if (src->eof)
+    return FALSE;
+  n = g_input_stream_read (src->stream, src->buf, SOURCE_BUFFER, NULL, &src->error);
+  if (n <= 0) {
+    src->eof = TRUE;
+    return FALSE;
+  }
+  src->pos = 0;
+  src->len = n;
+  return TRUE;
+}
+
+/* The next byte without consuming it, or -1 at the end of the data (or on a read error). */
+static inline int
+source_peek (ByteSource *src)
+{
+  if (src->pos >= src->len && !source_fill (src))
+    return -1;
+  return src->buf[src->pos];
+}
+
+static inline int
+source_get (ByteSource *src)
+{
+  int c = source_peek (src);
+
+  if (c >= 0)
+    src->pos++;
+  return c;
+}
+
 /* --- CSV reading --- */
 
 typedef struct {
-  const char *p;
-  const char *end;
-  guint       line;     /* current physical line, 1-based */
+  ByteSource *src;
+  guint       line;       /* current physical line, 1-based */
+  gsize       row_bytes;  /* bytes of the current record so far */
+  gboolean    too_long;   /* the record passed MAX_ROW_BYTES: its cells are dropped */
 } CsvReader;
 
+static inline void
+csv_keep (CsvReader *reader, GString *cell, int c)
+{
+  if (++reader->row_bytes > MAX_ROW_BYTES)
+    reader->too_long = TRUE;
+  else
+    g_string_append_c (cell, c);
+}
+
+/* Reads a quoted field's body (after its opening quote). FALSE when the data ends inside it. */
+static gboolean
+csv_quoted (CsvReader *reader, GString *cell)
+{
+  for (;;) {
+    int c = source_get (reader->src);
+
+    if (c < 0)
+      return FALSE;
+    if (c == '"') {
+      if (source_peek (reader->src) != '"')
+        return TRUE;
+      source_get (reader->src);
+    } else if (c == '\n') {
+      reader->line++;
+    }
+    csv_keep (reader, cell, c);
+  }
+}
+
 /* Reads one record into cells; *start_line is where it began. FALSE at the end of the data.
- * *unterminated is set when a quoted field runs to the end of the data. */
+ * *unterminated is set when a quoted field runs to the end of the data; reader->too_long when
+ * the record is over MAX_ROW_BYTES (it is read to its end, but no more than that is kept). */
 static gboolean
 csv_next (CsvReader *reader,
           GPtrArray *cells,
@@ -152,54 +245,36 @@ csv_next (CsvReader *reader,
 
   g_ptr_array_set_size (cells, 0);
   *unterminated = FALSE;
-  if (reader->p >= reader->end)
+  reader->row_bytes = 0;
+  reader->too_long = FALSE;
+  if (source_peek (reader->src) < 0)
     return FALSE;
   *start_line = reader->line;
 
   for (;;) {
-    gboolean quoted = FALSE;
+    int c;
 
     g_string_truncate (cell, 0);
-    if (reader->p < reader->end && *reader->p == '"') {
-      quoted = TRUE;
-      reader->p++;
-      for (;;) {
-        if (reader->p >= reader->end) {
-          *unterminated = TRUE;
-          break;
-        }
-        if (*reader->p == '"') {
-          if (reader->p + 1 < reader->end && reader->p[1] == '"') {
-            g_string_append_c (cell, '"');
-            reader->p += 2;
-            continue;
-          }
-          reader->p++;
-          break;
-        }
-        if (*reader->p == '\n')
-          reader->line++;
-        g_string_append_c (cell, *reader->p++);
-      }
+    if (source_peek (reader->src) == '"') {
+      source_get (reader->src);
+      if (!csv_quoted (reader, cell))
+        *unterminated = TRUE;
     }
     /* unquoted text, or anything after a closing quote (lenient: kept) */
-    while (reader->p < reader->end && *reader->p != ',' && *reader->p != '\n' &&
-           *reader->p != '\r')
-      g_string_append_c (cell, *reader->p++);
-    (void)quoted;
-    g_ptr_array_add (cells, g_strndup (cell->str, cell->len));
+    while ((c = source_peek (reader->src)) >= 0 && c != ',' && c != '\n' && c != '\r')
+      csv_keep (reader, cell, source_get (reader->src));
+    if (!reader->too_long)
+      g_ptr_array_add (cells, g_strndup (cell->str, cell->len));
 
-    if (reader->p >= reader->end)
+    if ((c = source_get (reader->src)) < 0)
       return TRUE;
-    if (*reader->p == ',') {
-      reader->p++;
+    if (c == ',') {
+      csv_keep (reader, cell, c);
       continue;
     }
     /* end of record: CRLF, LF or a lone CR */
-    if (*reader->p == '\r')
-      reader->p++;
-    if (reader->p < reader->end && *reader->p == '\n')
-      reader->p++;
+    if (c == '\r' && source_peek (reader->src) == '\n')
+      source_get (reader->src);
     reader->line++;
     return TRUE;
   }
@@ -433,35 +508,91 @@ resolve_csv_columns (GPtrArray  *header,
   return TRUE;
 }
 
+/* --- rows to the store --- */
+
+/* Where good rows go: collected whole (foyer_import_parse, no store) or written to the store
+ * CHUNK_ROWS at a time, each chunk its own transaction, with a pause after it. */
+typedef struct {
+  FoyerStore            *store;
+  GPtrArray             *regs;
+  guint                  n_good;
+  FoyerImportBadRowFunc  bad_row;
+  gpointer               user_data;
+  FoyerImportResult     *result;
+} Sink;
+
+static gboolean
+sink_flush (Sink *sink, GError **error)
+{
+  guint inserted = 0, updated = 0;
+
+  if (sink->store == NULL || sink->regs->len == 0)
+    return TRUE;
+  if (!foyer_store_import_preregistrations (sink->store, sink->regs, &inserted, &updated, error))
+    return FALSE;
+  sink->result->n_inserted += inserted;
+  sink->result->n_updated += updated;
+  g_ptr_array_set_size (sink->regs, 0);
+  return TRUE;
+}
+
+/* Takes reg (good) or reports reason (bad) for the row that began on line. */
+static gboolean
+sink_take (Sink              *sink,
+           guint              line,
+           FoyerRegistration *reg,
+           const char        *reason,
+           GError           **error)
+{
+  if (reg == NULL) {
+    sink->result->n_bad++;
+    if (sink->bad_row != NULL)
+      sink->bad_row (line, reason, sink->user_data);
+    return TRUE;
+  }
+  sink->n_good++;
+  g_ptr_array_add (sink->regs, reg);
+  if (sink->store == NULL || sink->regs->len < CHUNK_ROWS)
+    return TRUE;
+  if (!sink_flush (sink, error))
+    return FALSE;
+  g_usleep (CHUNK_GAP_US);
+  return TRUE;
+}
+
+static char *
+row_too_long_reason (void)
+{
+  return g_strdup_printf ("the row is longer than %d KiB", MAX_ROW_BYTES / 1024);
+}
+
 /* --- drivers --- */
 
 static gboolean
-import_csv (const char            *data,
-            gsize                  len,
+import_csv (ByteSource            *src,
             const char            *event,
             const char            *mapping,
             const char            *default_region,
-            FoyerImportBadRowFunc  bad_row,
-            gpointer               user_data,
-            GPtrArray             *regs,
-            FoyerImportResult     *result,
+            Sink                  *sink,
             GError               **error)
 {
-  CsvReader reader = { data, data + len, 1 };
+  CsvReader reader = { src, 1, 0, FALSE };
   g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
   int columns[N_FIELDS];
   guint line = 1;
   gboolean unterminated;
 
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    reader.p += 3;
-
   /* the header row: the first one that is not blank */
   do {
     if (!csv_next (&reader, header, &line, &unterminated)) {
       g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_FORMAT,
                    "The file is empty: a header row and one attendee per row are expected.");
+      return FALSE;
+    }
+    if (reader.too_long) {
+      g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_FORMAT,
+                   "Line %u: the header row is longer than %d KiB.", line, MAX_ROW_BYTES / 1024);
       return FALSE;
     }
   } while (row_is_blank (header));
@@ -473,11 +604,13 @@ import_csv (const char            *data,
     g_autofree char *reason = NULL;
     FoyerRegistration *reg = NULL;
 
-    if (row_is_blank (cells))
+    if (!reader.too_long && row_is_blank (cells))
       continue;
-    result->n_rows++;
+    sink->result->n_rows++;
     if (unterminated) {
       reason = g_strdup ("a quoted field is not closed (a \" is missing)");
+    } else if (reader.too_long) {
+      reason = row_too_long_reason ();
     } else if (cells->len != header->len) {
       reason = g_strdup_printf ("%u fields, but the header row has %u", cells->len, header->len);
     } else {
@@ -488,13 +621,8 @@ import_csv (const char            *data,
       for (int f = 0; f < N_FIELDS; f++)
         g_free (values[f]);
     }
-    if (reg == NULL) {
-      result->n_bad++;
-      if (bad_row != NULL)
-        bad_row (line, reason, user_data);
-      continue;
-    }
-    g_ptr_array_add (regs, reg);
+    if (!sink_take (sink, line, reg, reason, error))
+      return FALSE;
   }
   return TRUE;
 }
@@ -532,90 +660,208 @@ json_member_text (JsonObject *object, const char *key, char **reason)
   return NULL;
 }
 
+/* Reads one line (without its '\n') into text, keeping at most MAX_ROW_BYTES; FALSE at the
+ * end of the data. *too_long tells that more was dropped. */
 static gboolean
-import_jsonl (const char            *data,
-              gsize                  len,
+jsonl_next (ByteSource *src, GString *text, gboolean *too_long)
+{
+  int c;
+
+  g_string_truncate (text, 0);
+  *too_long = FALSE;
+  if (source_peek (src) < 0)
+    return FALSE;
+  while ((c = source_get (src)) >= 0 && c != '\n') {
+    if (text->len >= MAX_ROW_BYTES)
+      *too_long = TRUE;
+    else
+      g_string_append_c (text, c);
+  }
+  return TRUE;
+}
+
+static gboolean
+jsonl_keys (const char  *mapping,
+            const char **keys,
+            GPtrArray   *owned_keys,
+            GError     **error)
+{
+  g_auto(GStrv) entries = NULL;
+
+  for (int f = 0; f < N_FIELDS; f++)
+    keys[f] = json_keys[f];
+  if (mapping == NULL)
+    return TRUE;
+  entries = g_strsplit (mapping, ",", -1);
+  for (guint i = 0; entries[i] != NULL; i++) {
+    g_auto(GStrv) kv = g_strsplit (entries[i], "=", 2);
+    int f;
+
+    if (*g_strstrip (kv[0]) == '\0' && kv[1] == NULL)
+      continue;
+    if (kv[1] == NULL || (f = field_for_name (kv[0])) < 0) {
+      g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
+                   "--map entry “%s” is not FIELD=KEY with a known field", entries[i]);
+      return FALSE;
+    }
+    keys[f] = g_strstrip (g_strdup (kv[1]));
+    g_ptr_array_add (owned_keys, (char *)keys[f]);
+  }
+  return TRUE;
+}
+
+static FoyerRegistration *
+jsonl_registration (const char  *text,
+                    const char **keys,
+                    const char  *event,
+                    const char  *default_region,
+                    char       **reason)
+{
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  char *values[N_FIELDS] = { NULL };
+  FoyerRegistration *reg = NULL;
+  JsonObject *object;
+
+  /* depth-checked: 100k '[' on one line crashed json-glib's recursion (foyer-json.h) */
+  if ((root = foyer_json_parse (text, -1, &parse_error)) == NULL) {
+    *reason = g_strdup (parse_error->message);
+    return NULL;
+  }
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
+    *reason = g_strdup ("not a JSON object");
+    return NULL;
+  }
+  object = json_node_get_object (root);
+  for (int f = 0; f < N_FIELDS && *reason == NULL; f++)
+    values[f] = json_member_text (object, keys[f], reason);
+  if (values[F_NAME] == NULL && *reason == NULL && keys[F_NAME] == json_keys[F_NAME])
+    values[F_NAME] = json_member_text (object, "name", reason);
+  if (*reason == NULL)
+    reg = build_registration (values, event, default_region, reason);
+  for (int f = 0; f < N_FIELDS; f++)
+    g_free (values[f]);
+  return reg;
+}
+
+static gboolean
+import_jsonl (ByteSource            *src,
               const char            *event,
               const char            *mapping,
               const char            *default_region,
-              FoyerImportBadRowFunc  bad_row,
-              gpointer               user_data,
-              GPtrArray             *regs,
-              FoyerImportResult     *result,
+              Sink                  *sink,
               GError               **error)
 {
   const char *keys[N_FIELDS];
   g_autoptr(GPtrArray) owned_keys = g_ptr_array_new_with_free_func (g_free);
-  const char *p = data;
-  const char *end = data + len;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean too_long;
   guint line = 0;
 
-  for (int f = 0; f < N_FIELDS; f++)
-    keys[f] = json_keys[f];
-  if (mapping != NULL) {
-    g_auto(GStrv) entries = g_strsplit (mapping, ",", -1);
+  if (!jsonl_keys (mapping, keys, owned_keys, error))
+    return FALSE;
 
-    for (guint i = 0; entries[i] != NULL; i++) {
-      g_auto(GStrv) kv = g_strsplit (entries[i], "=", 2);
-      int f;
-
-      if (*g_strstrip (kv[0]) == '\0' && kv[1] == NULL)
-        continue;
-      if (kv[1] == NULL || (f = field_for_name (kv[0])) < 0) {
-        g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_MAPPING,
-                     "--map entry “%s” is not FIELD=KEY with a known field", entries[i]);
-        return FALSE;
-      }
-      keys[f] = g_strstrip (g_strdup (kv[1]));
-      g_ptr_array_add (owned_keys, (char *)keys[f]);
-    }
-  }
-
-  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    p += 3;
-
-  while (p < end) {
-    const char *nl = memchr (p, '\n', end - p);
-    const char *line_end = nl != NULL ? nl : end;
-    g_autofree char *text = g_strndup (p, line_end - p);
-    g_autoptr(GError) parse_error = NULL;
+  while (jsonl_next (src, text, &too_long)) {
     g_autofree char *reason = NULL;
-    char *values[N_FIELDS] = { NULL };
     FoyerRegistration *reg = NULL;
-    g_autoptr(JsonNode) root = NULL;
 
     line++;
-    p = nl != NULL ? nl + 1 : end;
-    if (*g_strstrip (text) == '\0')
+    if (!too_long && *g_strstrip (text->str) == '\0')
       continue;
-    result->n_rows++;
-
-    /* depth-checked: 100k '[' on one line crashed json-glib's recursion (foyer-json.h) */
-    if ((root = foyer_json_parse (text, -1, &parse_error)) == NULL) {
-      reason = g_strdup (parse_error->message);
-    } else if (!JSON_NODE_HOLDS_OBJECT (root)) {
-      reason = g_strdup ("not a JSON object");
-    } else {
-      JsonObject *object = json_node_get_object (root);
-
-      for (int f = 0; f < N_FIELDS && reason == NULL; f++)
-        values[f] = json_member_text (object, keys[f], &reason);
-      if (values[F_NAME] == NULL && reason == NULL && keys[F_NAME] == json_keys[F_NAME])
-        values[F_NAME] = json_member_text (object, "name", &reason);
-      if (reason == NULL)
-        reg = build_registration (values, event, default_region, &reason);
-      for (int f = 0; f < N_FIELDS; f++)
-        g_free (values[f]);
-    }
-    if (reg == NULL) {
-      result->n_bad++;
-      if (bad_row != NULL)
-        bad_row (line, reason, user_data);
-      continue;
-    }
-    g_ptr_array_add (regs, reg);
+    sink->result->n_rows++;
+    if (too_long)
+      reason = row_too_long_reason ();
+    else
+      reg = jsonl_registration (text->str, keys, event, default_region, &reason);
+    if (!sink_take (sink, line, reg, reason, error))
+      return FALSE;
   }
   return TRUE;
+}
+
+/* --- encoding --- */
+
+/* UTF-8 when the first SOURCE_BUFFER bytes are (a character cut at the end of that window
+ * counts as UTF-8), otherwise GB18030, converted as the stream is read. A non-UTF-8 byte
+ * further down a UTF-8 file makes its row bad (build_registration checks every value). */
+static GInputStream *
+open_decoded (GInputStream *input, FoyerImportResult *result, GError **error)
+{
+  g_autoptr(GInputStream) buffered = g_buffered_input_stream_new_sized (input, SOURCE_BUFFER);
+  g_autoptr(GCharsetConverter) converter = NULL;
+  GBufferedInputStream *bis = G_BUFFERED_INPUT_STREAM (buffered);
+  const char *head, *valid_end;
+  gboolean eof = FALSE;
+  gsize n;
+
+  while (!eof && g_buffered_input_stream_get_available (bis) < SOURCE_BUFFER) {
+    gssize got = g_buffered_input_stream_fill (bis, -1, NULL, error);
+    if (got < 0)
+      return NULL;
+    eof = got == 0;
+  }
+  head = g_buffered_input_stream_peek_buffer (bis, &n);
+  if (g_utf8_validate (head, n, &valid_end) ||
+      (!eof && g_utf8_get_char_validated (valid_end, head + n - valid_end) == (gunichar)-2)) {
+    result->encoding = g_strdup ("UTF-8");
+    return g_steal_pointer (&buffered);
+  }
+  result->encoding = g_strdup ("GB18030");
+  if ((converter = g_charset_converter_new ("UTF-8", "GB18030", error)) == NULL)
+    return NULL;
+  return g_converter_input_stream_new (buffered, G_CONVERTER (converter));
+}
+
+/* A read error is the stream's; a conversion error means the file is not text we know. */
+static void
+propagate_source_error (ByteSource *src, GError **error)
+{
+  if (g_error_matches (src->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA) ||
+      g_error_matches (src->error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+      src->error->domain == G_CONVERT_ERROR) {
+    g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_FORMAT,
+                 "The file is neither UTF-8 nor GB18030 text. Save it as “CSV UTF-8” and "
+                 "import it again.");
+    g_clear_error (&src->error);
+  } else {
+    g_propagate_error (error, g_steal_pointer (&src->error));
+  }
+}
+
+static gboolean
+import_run (GInputStream          *input,
+            FoyerImportFormat      format,
+            const char            *event,
+            const char            *mapping,
+            const char            *default_region,
+            Sink                  *sink,
+            GError               **error)
+{
+  g_autoptr(GInputStream) decoded = NULL;
+  g_autofree guint8 *buf = NULL;
+  ByteSource src = { NULL };
+  gboolean ok;
+
+  memset (sink->result, 0, sizeof *sink->result);
+  if ((decoded = open_decoded (input, sink->result, error)) == NULL)
+    return FALSE;
+  src.stream = decoded;
+  src.buf = buf = g_malloc (SOURCE_BUFFER);
+  /* a byte-order mark (Excel's "CSV UTF-8"; GB18030's converts to the same) */
+  if (source_peek (&src) == 0xEF && src.len - src.pos >= 3 &&
+      memcmp (src.buf + src.pos, "\xEF\xBB\xBF", 3) == 0)
+    src.pos += 3;
+
+  if (format == FOYER_IMPORT_CSV)
+    ok = import_csv (&src, event, mapping, default_region, sink, error);
+  else
+    ok = import_jsonl (&src, event, mapping, default_region, sink, error);
+  if (ok && src.error != NULL) {
+    propagate_source_error (&src, error);
+    ok = FALSE;
+  }
+  g_clear_error (&src.error);
+  return ok && sink_flush (sink, error);
 }
 
 gboolean
@@ -632,43 +878,48 @@ foyer_import_parse (FoyerImportFormat       format,
                     GError                **error)
 {
   g_autoptr(GPtrArray) regs = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
-  g_autofree char *converted = NULL;
-  gboolean ok;
+  g_autoptr(GInputStream) input = NULL;
+  Sink sink = { NULL, regs, 0, bad_row, user_data, result };
 
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
   g_return_val_if_fail (registrations != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
-  memset (result, 0, sizeof *result);
-  result->encoding = g_strdup ("UTF-8");
-  if (data == NULL)
-    data = "";
-  if (!g_utf8_validate (data, len, NULL)) {
-    gsize out_len = 0;
-
-    converted = g_convert (data, len, "UTF-8", "GB18030", NULL, &out_len, NULL);
-    if (converted == NULL) {
-      g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_FORMAT,
-                   "The file is neither UTF-8 nor GB18030 text. Save it as “CSV UTF-8” and "
-                   "import it again.");
-      return FALSE;
-    }
-    data = converted;
-    len = out_len;
-    g_free (result->encoding);
-    result->encoding = g_strdup ("GB18030");
-  }
-
-  if (format == FOYER_IMPORT_CSV)
-    ok = import_csv (data, len, event, mapping, default_region, bad_row, user_data, regs, result,
-                     error);
-  else
-    ok = import_jsonl (data, len, event, mapping, default_region, bad_row, user_data, regs,
-                       result, error);
-  if (!ok)
+  input = g_memory_input_stream_new_from_data (data != NULL ? data : "", len, NULL);
+  if (!import_run (input, format, event, mapping, default_region, &sink, error))
     return FALSE;
   *registrations = g_steal_pointer (&regs);
+  return TRUE;
+}
+
+gboolean
+foyer_import_stream (FoyerStore            *store,
+                     FoyerImportFormat      format,
+                     GInputStream          *input,
+                     const char            *event,
+                     const char            *mapping,
+                     const char            *default_region,
+                     FoyerImportBadRowFunc  bad_row,
+                     gpointer               user_data,
+                     FoyerImportResult     *result,
+                     GError               **error)
+{
+  g_autoptr(GPtrArray) regs = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
+  Sink sink = { store, regs, 0, bad_row, user_data, result };
+
+  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (input), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  if (!import_run (input, format, event, mapping, default_region, &sink, error))
+    return FALSE;
+  if (sink.n_good == 0 && result->n_bad > 0) {
+    g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_NO_ROWS,
+                 "Every one of the %u rows was bad: nothing was imported.", result->n_bad);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -676,7 +927,7 @@ gboolean
 foyer_import_data (FoyerStore            *store,
                    FoyerImportFormat      format,
                    const char            *data,
-                   gsize                  len,
+                   gsize                   len,
                    const char            *event,
                    const char            *mapping,
                    const char            *default_region,
@@ -685,18 +936,11 @@ foyer_import_data (FoyerStore            *store,
                    FoyerImportResult     *result,
                    GError               **error)
 {
-  g_autoptr(GPtrArray) regs = NULL;
+  g_autoptr(GInputStream) input = NULL;
 
-  g_return_val_if_fail (FOYER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
-  if (!foyer_import_parse (format, data, len, event, mapping, default_region, bad_row, user_data,
-                           &regs, result, error))
-    return FALSE;
-  if (regs->len == 0 && result->n_bad > 0) {
-    g_set_error (error, FOYER_IMPORT_ERROR, FOYER_IMPORT_ERROR_NO_ROWS,
-                 "Every one of the %u rows was bad: nothing was imported.", result->n_bad);
-    return FALSE;
-  }
-  return foyer_store_import_preregistrations (store, regs, &result->n_inserted,
-                                              &result->n_updated, error);
+  input = g_memory_input_stream_new_from_data (data != NULL ? data : "", len, NULL);
+  return foyer_import_stream (store, format, input, event, mapping, default_region, bad_row,
+                              user_data, result, error);
 }

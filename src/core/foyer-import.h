@@ -42,13 +42,28 @@ typedef void (*FoyerImportBadRowFunc) (guint        line,
 gboolean foyer_import_format_parse (const char         *name,
                                     FoyerImportFormat  *format);
 
-/* Imports data (the file's bytes) into event's pre-registrations. mapping is NULL (CSV: the
- * header row names the columns, English or Chinese; JSON lines: the wire/card keys) or
- * "field=Column,…" with fields badge, name, family_name, given_name, organization, title,
- * category, email, phone, country, city. Phones without a country code are read in
- * default_region (only "CN" is known; NULL = no such numbers accepted). Bad rows are reported
- * and skipped; the rest go in one transaction, updating attendees already imported. A file that
- * is not UTF-8 is read as GB18030 (what Excel saves on Chinese Windows). */
+/* Imports input (a CSV or JSON-lines file, read as a stream) into event's pre-registrations.
+ * mapping is NULL (CSV: the header row names the columns, English or Chinese; JSON lines: the
+ * wire/card keys) or "field=Column,…" with fields badge, name, family_name, given_name,
+ * organization, title, category, email, phone, country, city. Phones without a country code are
+ * read in default_region (only "CN" is known; NULL = no such numbers accepted). Bad rows (and
+ * rows over 64 KiB) are reported and skipped. The rest are written in chunks of 500 rows, each
+ * its own transaction with a pause after it so that a kiosk on the same store keeps
+ * registering; an error part-way leaves the chunks before it imported (importing again
+ * updates). A file whose start is not UTF-8 is read as GB18030 (what Excel saves on Chinese
+ * Windows). Blocks: call it from a command or a worker thread. */
+gboolean foyer_import_stream       (FoyerStore             *store,
+                                    FoyerImportFormat       format,
+                                    GInputStream           *input,
+                                    const char             *event,
+                                    const char             *mapping,
+                                    const char             *default_region,
+                                    FoyerImportBadRowFunc   bad_row,
+                                    gpointer                user_data,
+                                    FoyerImportResult      *result,
+                                    GError                **error);
+
+/* foyer_import_stream() over data in memory (the file's bytes). */
 gboolean foyer_import_data         (FoyerStore             *store,
                                     FoyerImportFormat       format,
                                     const char             *data,

@@ -25,6 +25,7 @@
 #include "foyer-store-private.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
+#define BUSY_POLL_US 1000
 
 G_DEFINE_QUARK (foyer-store-error-quark, foyer_store_error)
 
@@ -810,6 +811,35 @@ is_corrupt_rc (int rc)
   return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
 }
 
+/* SQLite's own busy timeout sleeps 1, 2, 5 … 100 ms between polls, so a registration that
+ * meets a long import's chunk sleeps through the short gaps the importer leaves between its
+ * chunks (foyer-import.c) and waits for the whole import. This polls every millisecond up to
+ * timeout_ms instead (a waiting connection costs ~1000 wake-ups a second, only while it waits). */
+static int
+busy_poll (void *data,
+           int   count)
+{
+  static _Thread_local gint64 wait_start;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    wait_start = now;
+  if (now - wait_start >= (gint64)GPOINTER_TO_INT (data) * 1000)
+    return 0;
+  g_usleep (BUSY_POLL_US);
+  return 1;
+}
+
+static void
+set_busy_timeout (sqlite3 *db,
+                  int      timeout_ms)
+{
+  if (timeout_ms > 0)
+    sqlite3_busy_handler (db, busy_poll, GINT_TO_POINTER (timeout_ms));
+  else
+    sqlite3_busy_handler (db, NULL, NULL);
+}
+
 static gboolean
 is_corrupt_error (GError *error)
 {
@@ -855,7 +885,7 @@ open_once (FoyerStore          *self,
   sqlite3_create_function (self->db, "foyer_fold", 1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                            sql_fold, NULL, NULL);
-  sqlite3_busy_timeout (self->db, DEFAULT_BUSY_TIMEOUT_MS);
+  set_busy_timeout (self->db, DEFAULT_BUSY_TIMEOUT_MS);
 
   version = read_schema_version (self, &rc);
   if (rc != SQLITE_OK) {
@@ -999,7 +1029,7 @@ foyer_store_set_busy_timeout (FoyerStore *self,
 {
   g_return_if_fail (FOYER_IS_STORE (self));
   if (self->db != NULL)
-    sqlite3_busy_timeout (self->db, ms);
+    set_busy_timeout (self->db, ms);
 }
 
 /* --- registrations --- */
