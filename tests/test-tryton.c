@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "foyer-core.h"
@@ -586,6 +587,81 @@ test_missing_groups (void)
                                                  &results, NULL, NULL, &error));
   g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "“Sales Opportunity” group"));
+}
+
+/* One registration sent to another database of the harness's trytond: the error it pauses on. */
+static GError *
+send_to_database (const char *database)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = NULL;
+  g_autoptr(JsonArray) records = json_array_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *id = new_id ();
+  g_autofree char *conf = g_strdup_printf ("[tryton]\nurl=%s\ndatabase=%s\nuser=%s\n"
+                                           "password-file=%s\n", server->url, database,
+                                           server->user, server->password_file);
+
+  config = foyer_config_load_from_data (conf, "t", &error);
+  g_assert_no_error (error);
+  backend = foyer_tryton_backend_new (config, &error);
+  g_assert_no_error (error);
+  json_array_add_object_element (records, registration (id, "Module Test", "module@example.net",
+                                                        NULL, FOYER_CATEGORY_TRADE_VISITOR));
+  g_assert_false (foyer_sync_backend_send_batch (FOYER_SYNC_BACKEND (backend), "b", records,
+                                                 &results, NULL, NULL, &error));
+  g_assert_null (results);   /* no record answered, so none is dead-lettered */
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  return g_steal_pointer (&error);
+}
+
+/* A database whose sale_opportunity module is not activated: trytond's Pool.get raises a
+ * KeyError and sends ["'sale.opportunity'", traceback]. A pause naming the module, not a retry
+ * forever. The database is the harness's own with the module marked not activated, as
+ * "trytond-admin" leaves it before activation: trytond loads only activated modules. */
+static void
+test_missing_module (void)
+{
+  g_autofree char *dir = g_path_get_dirname (server->db_file);
+  g_autofree char *copy = NULL;
+  g_autoptr(GFile) from = NULL;
+  g_autoptr(GFile) to = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  copy = g_build_filename (dir, "nomodule.sqlite", NULL);
+  from = g_file_new_for_path (server->db_file);
+  to = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (copy, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE ir_module SET state = 'not activated' "
+                                 "WHERE name = 'sale_opportunity'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  error = send_to_database ("nomodule");
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "has no model sale.opportunity"));
+  g_assert_nonnull (strstr (error->message, "sale_opportunity"));
+}
+
+/* [tryton] database names a database the server does not have: trytond 6.0 on SQLite answers
+ * 200 with ["Database '…' doesn't exist!", ""] (PostgreSQL: HTTP 404). */
+static void
+test_wrong_database (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  error = send_to_database ("no-such-database");
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "has no database “no-such-database”"));
+  g_assert_nonnull (strstr (error->message, "[tryton] database"));
 }
 
 static void
@@ -1360,6 +1436,8 @@ main (int   argc,
   g_test_add_func ("/tryton/password-file-mode", test_password_file_mode);
   g_test_add_func ("/tryton/party-matching", test_party_matching);
   g_test_add_func ("/tryton/user-without-company", test_user_without_company);
+  g_test_add_func ("/tryton/missing-module", test_missing_module);
+  g_test_add_func ("/tryton/wrong-database", test_wrong_database);
   status = g_test_run ();
 
   g_clear_pointer (&server, foyer_tryton_server_free);

@@ -6,7 +6,8 @@
  * existing party, then one create (or write) per model with the whole list. A list that Tryton
  * rejects with a UserError is halved until the offending records are found; they alone come back
  * REJECTED with Tryton's message, the rest goes through. A refusal that comes from Tryton's
- * configuration (access rules, a user without a company) is not the records' fault: it pauses
+ * configuration (access rules, a user without a company, a module not activated, a database that
+ * does not exist) is not the records' fault: it pauses
  * the sync with FOYER_SYNC_ERROR_CONFIG and every record stays pending.
  */
 #define G_LOG_DOMAIN "foyer-tryton"
@@ -278,6 +279,53 @@ array_string (JsonArray *array,
   return json_node_get_string (node);
 }
 
+/* A Python KeyError's text: the quoted key, here a model name such as 'sale.opportunity'. */
+static char *
+missing_model_name (const char *text)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len < 5 || text[0] != '\'' || text[len - 1] != '\'' || strchr (text + 1, '.') == NULL)
+    return NULL;
+  for (gsize i = 1; i < len - 1; i++)
+    if (!g_ascii_islower (text[i]) && !g_ascii_isdigit (text[i]) && text[i] != '_' &&
+        text[i] != '.')
+      return NULL;
+  return g_strndup (text + 1, len - 2);
+}
+
+/* Any other Python exception reaches the client as [str(exception), traceback]
+ * (trytond/protocols/jsonrpc.py, JSONProtocol.response). Two of them are configuration, not a
+ * passing fault: the KeyError of Pool.get when a model's module is not activated in that
+ * database (protocols/dispatcher.py get_object_method, ir/model.py ModelAccess.get_access: the
+ * login's group check meets it first), and the IOError of the SQLite backend for a database
+ * that does not exist (backend/sqlite/database.py; PostgreSQL answers 404, see
+ * status_for_http). */
+static RpcStatus
+exception_status (FoyerTrytonBackend  *self,
+                  const char          *text,
+                  const char          *method,
+                  char               **message)
+{
+  g_autofree char *model = missing_model_name (text);
+
+  if (model != NULL) {
+    *message = g_strdup_printf ("Tryton's database “%s” has no model %s: activate its module "
+                                "in Tryton (sale_opportunity for sale.opportunity), then press "
+                                "retry", self->database, model);
+    return RPC_CONFIG;
+  }
+  if (text != NULL && g_str_has_prefix (text, "Database ") &&
+      g_str_has_suffix (text, " doesn't exist!")) {
+    *message = g_strdup_printf ("Tryton at %s has no database “%s”: check [tryton] database",
+                                self->url, self->database);
+    return RPC_CONFIG;
+  }
+  *message = g_strdup_printf ("Tryton failed on %s: %s", method,
+                              text != NULL ? text : "unknown error");
+  return RPC_SERVER_ERROR;
+}
+
 /* TrytonException: ["UserError", [message, description, domain]],
  * ["UserWarning", [name, message, description]]; others: [str, traceback]. */
 static RpcStatus
@@ -306,11 +354,8 @@ rpc_error_status (FoyerTrytonBackend  *self,
     return RPC_UNAUTHORIZED;
   }
   if ((g_strcmp0 (kind, "UserError") != 0 && g_strcmp0 (kind, "UserWarning") != 0) ||
-      args == NULL || !JSON_NODE_HOLDS_ARRAY (args)) {
-    *message = g_strdup_printf ("Tryton failed on %s: %s", method,
-                                kind != NULL ? kind : "unknown error");
-    return RPC_SERVER_ERROR;
-  }
+      args == NULL || !JSON_NODE_HOLDS_ARRAY (args))
+    return exception_status (self, kind, method, message);
 
   a = json_node_get_array (args);
   first = strcmp (kind, "UserWarning") == 0 ? 1 : 0;  /* (name, message, description) */
