@@ -617,6 +617,28 @@ send_to_database (const char *database)
   return g_steal_pointer (&error);
 }
 
+/* A copy of the harness's database under another name, changed by SQL: trytond serves every
+ * SQLite file of its database directory. */
+static void
+copy_database (const char *name,
+               const char *sql)
+{
+  g_autofree char *dir = g_path_get_dirname (server->db_file);
+  g_autofree char *file = g_strconcat (name, ".sqlite", NULL);
+  g_autofree char *copy = g_build_filename (dir, file, NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (server->db_file);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (copy, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+}
+
 /* A database whose sale_opportunity module is not activated: trytond's Pool.get raises a
  * KeyError and sends ["'sale.opportunity'", traceback]. A pause naming the module, not a retry
  * forever. The database is the harness's own with the module marked not activated, as
@@ -624,30 +646,59 @@ send_to_database (const char *database)
 static void
 test_missing_module (void)
 {
-  g_autofree char *dir = g_path_get_dirname (server->db_file);
-  g_autofree char *copy = NULL;
-  g_autoptr(GFile) from = NULL;
-  g_autoptr(GFile) to = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
 
   SKIP_IF_NO_TRYTON ();
-  copy = g_build_filename (dir, "nomodule.sqlite", NULL);
-  from = g_file_new_for_path (server->db_file);
-  to = g_file_new_for_path (copy);
-  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_open (copy, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE ir_module SET state = 'not activated' "
-                                 "WHERE name = 'sale_opportunity'", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_close (db);
-
+  copy_database ("nomodule", "UPDATE ir_module SET state = 'not activated' "
+                             "WHERE name = 'sale_opportunity'");
   error = send_to_database ("nomodule");
   g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
   g_assert_nonnull (strstr (error->message, "has no model sale.opportunity"));
   g_assert_nonnull (strstr (error->message, "sale_opportunity"));
+}
+
+/* Foyer's user works in Chinese: Tryton's record rule refuses in Chinese, still a pause. The
+ * translation is trytond 6.0's own, ir/locale/zh_CN.po, msg_create_rule_error. */
+static void
+test_rule_refusal_translated (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *params = NULL;
+  g_autofree char *conf = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  copy_database ("zhrule",
+                 "UPDATE ir_lang SET translatable = 1 WHERE code = 'zh_CN';"
+                 "UPDATE res_user SET language = (SELECT id FROM ir_lang WHERE code = 'zh_CN') "
+                 " WHERE login = 'foyer';"
+                 "INSERT INTO ir_translation (lang, src, name, res_id, value, type, module, fuzzy)"
+                 " SELECT 'zh_CN', m.text, 'ir.message,text', m.id,"
+                 " '不允许创建\"%(model)s\"的记录，因为在以下规则中，至少有一条不满足：' || char(10) ||"
+                 " '%(rules)s', 'model', 'ir', 0 FROM ir_message m JOIN ir_model_data d"
+                 " ON d.db_id = m.id AND d.model = 'ir.message' AND d.module = 'ir'"
+                 " AND d.fs_id = 'msg_create_rule_error'");
+  conf = g_strdup_printf ("[tryton]\nurl=%s\ndatabase=zhrule\nuser=%s\npassword-file=%s\n",
+                          server->url, server->user, server->password_file);
+  config = foyer_config_load_from_data (conf, "t", &error);
+  g_assert_no_error (error);
+  backend = foyer_tryton_backend_new (config, &error);
+  g_assert_no_error (error);
+  created = rpc (backend, "model.party.party.create", "[[{\"name\":\"规则\",\"addresses\":[]}]]");
+  params = g_strdup_printf ("[[{\"party\":%" G_GINT64_FORMAT ",\"company\":999}]]",
+                            json_array_get_int_element (json_node_get_array (created), 0));
+  node = json_from_string (params, &error);
+  g_assert_no_error (error);
+  refused = foyer_tryton_backend_call (backend, "model.sale.opportunity.create",
+                                       json_node_get_array (node), NULL, &error);
+  g_assert_null (refused);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "不允许创建"));
 }
 
 /* [tryton] database names a database the server does not have: trytond 6.0 on SQLite answers
@@ -1438,6 +1489,7 @@ main (int   argc,
   g_test_add_func ("/tryton/user-without-company", test_user_without_company);
   g_test_add_func ("/tryton/missing-module", test_missing_module);
   g_test_add_func ("/tryton/wrong-database", test_wrong_database);
+  g_test_add_func ("/tryton/rule-refusal-translated", test_rule_refusal_translated);
   status = g_test_run ();
 
   g_clear_pointer (&server, foyer_tryton_server_free);

@@ -58,6 +58,7 @@ struct _FoyerTrytonBackend {
   GMutex      lock;
   char       *authorization;  /* "Session base64(login:id:key)", NULL when logged out */
   JsonObject *context;        /* company, language from res.user.get_preferences */
+  GStrv       refusal_prefixes; /* the rule messages in the user's language, up to "%(" */
   guint64     request_count;
   gint64      next_id;
 
@@ -86,6 +87,7 @@ foyer_tryton_backend_finalize (GObject *object)
   g_free (self->password_file);
   g_free (self->authorization);
   g_clear_pointer (&self->context, json_object_unref);
+  g_clear_pointer (&self->refusal_prefixes, g_strfreev);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (foyer_tryton_backend_parent_class)->finalize (object);
@@ -256,14 +258,27 @@ status_for_http (FoyerTrytonBackend  *self,
 }
 
 /* Refusals that come from how Tryton is set up, not from the record: the access-rule and
- * record-rule messages of ir/message.xml ("You are not allowed to create records of … because
- * they fail on at least one of these rules: User in companies"). Tryton sends them as plain
- * UserErrors, so only their text tells them apart; Foyer's user works in English unless its
- * preferences say otherwise (docs/tryton.md). */
+ * record-rule messages of trytond's ir/message.xml ("You are not allowed to create records of …
+ * because they fail on at least one of these rules: User in companies"). Tryton raises them as
+ * AccessError, a UserError subclass, and JSON-RPC sends only ["UserError", [text, …]]: the type
+ * does not cross the wire (protocols/jsonrpc.py sends exception.args). So the text tells them
+ * apart: the English one, and the same messages in the user's language read at login
+ * (fetch_refusal_prefixes). */
 static gboolean
-is_configuration_refusal (const char *text)
+is_configuration_refusal (FoyerTrytonBackend *self,
+                          const char         *text)
 {
-  return text != NULL && g_str_has_prefix (text, "You are not allowed to ");
+  gboolean found = FALSE;
+
+  if (text == NULL)
+    return FALSE;
+  if (g_str_has_prefix (text, "You are not allowed to "))
+    return TRUE;
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; !found && self->refusal_prefixes != NULL && self->refusal_prefixes[i]; i++)
+    found = g_str_has_prefix (text, self->refusal_prefixes[i]);
+  g_mutex_unlock (&self->lock);
+  return found;
 }
 
 static const char *
@@ -366,7 +381,7 @@ rpc_error_status (FoyerTrytonBackend  *self,
     *message = g_strdup_printf ("%s %s", text != NULL ? text : kind, description);
   else
     *message = g_strdup (text != NULL ? text : kind);
-  if (is_configuration_refusal (text)) {
+  if (is_configuration_refusal (self, text)) {
     g_autofree char *detail = g_steal_pointer (message);
 
     *message = g_strdup_printf ("Tryton refuses what Foyer's user “%s” asks because of how "
@@ -695,6 +710,69 @@ session_context (FoyerTrytonBackend *self,
   return context;
 }
 
+/* The ids of ir/message.xml's rule messages (ir.model.data), then their text in the context's
+ * language; each one's text before its first placeholder. NULL when Tryton does not say: the
+ * English text is still recognised. */
+static GStrv
+fetch_refusal_prefixes (FoyerTrytonBackend  *self,
+                        const char          *path,
+                        const char          *authorization,
+                        JsonObject          *context,
+                        GCancellable        *cancellable)
+{
+  static const char * const names[] = {
+    "msg_access_rule_error", "msg_access_rule_field_error", "msg_create_rule_error",
+    "msg_read_rule_error", "msg_write_rule_error", "msg_delete_rule_error",
+  };
+  g_autofree char *names_json = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) messages = NULL;
+  g_autoptr(GStrvBuilder) prefixes = g_strv_builder_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonArray) read_params = json_array_new ();
+  JsonArray *fields = json_array_new ();
+
+  names_json = g_strjoinv ("\",\"", (char **) names);
+  text = g_strdup_printf ("[[[\"module\",\"=\",\"ir\"],[\"fs_id\",\"in\",[\"%s\"]]],"
+                          "0,null,null,[\"db_id\"]]", names_json);
+  params = json_from_string (text, NULL);
+  json_array_add_object_element (json_node_get_array (params), json_object_ref (context));
+  if (rpc_post (self, path, authorization, "model.ir.model.data.search_read",
+                json_node_get_array (params), cancellable, &found, &message) != RPC_OK ||
+      !JSON_NODE_HOLDS_ARRAY (found))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (found)); i++) {
+    JsonObject *row = json_array_get_object_element (json_node_get_array (found), i);
+
+    if (row != NULL && json_object_has_member (row, "db_id"))
+      json_array_add_int_element (ids, json_object_get_int_member (row, "db_id"));
+  }
+  json_array_add_array_element (read_params, json_array_ref (ids));
+  json_array_add_string_element (fields, "text");
+  json_array_add_array_element (read_params, fields);
+  json_array_add_object_element (read_params, json_object_ref (context));
+  g_clear_pointer (&message, g_free);
+  if (rpc_post (self, path, authorization, "model.ir.message.read", read_params, cancellable,
+                &messages, &message) != RPC_OK || !JSON_NODE_HOLDS_ARRAY (messages))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (messages)); i++) {
+    JsonObject *row = json_array_get_object_element (json_node_get_array (messages), i);
+    const char *msg = row != NULL ? json_object_get_string_member_with_default (row, "text", "")
+                                  : "";
+    const char *end = strstr (msg, "%(");
+    gsize len = end != NULL ? (gsize) (end - msg) : strlen (msg);
+
+    g_autofree char *prefix = g_strndup (msg, len);
+
+    if (len >= 6)  /* a prefix too short to tell a refusal from a record's own error is left */
+      g_strv_builder_add (prefixes, prefix);
+  }
+  return g_strv_builder_end (prefixes);
+}
+
 /* common.db.login, then the user's preferences, groups and company, checked once per session. */
 static gboolean
 login (FoyerTrytonBackend  *self,
@@ -704,6 +782,8 @@ login (FoyerTrytonBackend  *self,
   g_autofree char *path = database_path (self);
   g_autofree char *authorization = NULL;
   g_autoptr(JsonObject) prefs = NULL;
+  g_autoptr(JsonObject) context = NULL;
+  g_auto(GStrv) refusals = NULL;
 
   authorization = open_session (self, path, cancellable, error);
   if (authorization == NULL)
@@ -713,12 +793,16 @@ login (FoyerTrytonBackend  *self,
       !check_model_access (self, path, authorization, cancellable, error) ||
       !check_company (self, prefs, error))
     return FALSE;
+  context = session_context (self, prefs);
+  refusals = fetch_refusal_prefixes (self, path, authorization, context, cancellable);
 
   g_mutex_lock (&self->lock);
   g_free (self->authorization);
   self->authorization = g_steal_pointer (&authorization);
   g_clear_pointer (&self->context, json_object_unref);
   self->context = session_context (self, prefs);
+  g_clear_pointer (&self->refusal_prefixes, g_strfreev);
+  self->refusal_prefixes = g_steal_pointer (&refusals);
   g_mutex_unlock (&self->lock);
   g_debug ("logged in to Tryton database %s", self->database);
   return TRUE;
