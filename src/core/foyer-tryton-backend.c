@@ -67,6 +67,8 @@ struct _FoyerTrytonBackend {
 };
 
 static void     foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface);
+static const char *member_string                (JsonObject                *object,
+                                                 const char                *name);
 static gboolean member_true                     (JsonObject                *object,
                                                  const char                *name);
 
@@ -710,6 +712,16 @@ session_context (FoyerTrytonBackend *self,
   return context;
 }
 
+/* Row i of a search_read or read answer; NULL when Tryton sent something else. */
+static JsonObject *
+answer_row (JsonNode *answer,
+            guint     i)
+{
+  JsonNode *row = json_array_get_element (json_node_get_array (answer), i);
+
+  return JSON_NODE_HOLDS_OBJECT (row) ? json_node_get_object (row) : NULL;
+}
+
 /* The ids of ir/message.xml's rule messages (ir.model.data), then their text in the context's
  * language; each one's text before its first placeholder. NULL when Tryton does not say: the
  * English text is still recognised. */
@@ -745,10 +757,12 @@ fetch_refusal_prefixes (FoyerTrytonBackend  *self,
       !JSON_NODE_HOLDS_ARRAY (found))
     return NULL;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (found)); i++) {
-    JsonObject *row = json_array_get_object_element (json_node_get_array (found), i);
+    JsonObject *row = answer_row (found, i);
+    JsonNode *db_id = row != NULL ? json_object_get_member (row, "db_id") : NULL;
 
-    if (row != NULL && json_object_has_member (row, "db_id"))
-      json_array_add_int_element (ids, json_object_get_int_member (row, "db_id"));
+    if (db_id != NULL && JSON_NODE_HOLDS_VALUE (db_id) &&
+        json_node_get_value_type (db_id) == G_TYPE_INT64)
+      json_array_add_int_element (ids, json_node_get_int (db_id));
   }
   json_array_add_array_element (read_params, json_array_ref (ids));
   json_array_add_string_element (fields, "text");
@@ -759,9 +773,8 @@ fetch_refusal_prefixes (FoyerTrytonBackend  *self,
                 &messages, &message) != RPC_OK || !JSON_NODE_HOLDS_ARRAY (messages))
     return NULL;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (messages)); i++) {
-    JsonObject *row = json_array_get_object_element (json_node_get_array (messages), i);
-    const char *msg = row != NULL ? json_object_get_string_member_with_default (row, "text", "")
-                                  : "";
+    const char *found_text = member_string (answer_row (messages, i), "text");
+    const char *msg = found_text != NULL ? found_text : "";
     const char *end = strstr (msg, "%(");
     gsize len = end != NULL ? (gsize) (end - msg) : strlen (msg);
 
