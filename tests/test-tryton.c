@@ -589,16 +589,13 @@ test_missing_groups (void)
   g_assert_nonnull (strstr (error->message, "“Sales Opportunity” group"));
 }
 
-/* One registration sent to another database of the harness's trytond: the error it pauses on. */
-static GError *
-send_to_database (const char *database)
+/* Foyer's user on another database of the harness's trytond. */
+static FoyerTrytonBackend *
+backend_on_database (const char *database)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FoyerConfig) config = NULL;
-  g_autoptr(FoyerTrytonBackend) backend = NULL;
-  g_autoptr(JsonArray) records = json_array_new ();
-  g_autoptr(GPtrArray) results = NULL;
-  g_autofree char *id = new_id ();
+  FoyerTrytonBackend *backend;
   g_autofree char *conf = g_strdup_printf ("[tryton]\nurl=%s\ndatabase=%s\nuser=%s\n"
                                            "password-file=%s\n", server->url, database,
                                            server->user, server->password_file);
@@ -607,6 +604,19 @@ send_to_database (const char *database)
   g_assert_no_error (error);
   backend = foyer_tryton_backend_new (config, &error);
   g_assert_no_error (error);
+  return backend;
+}
+
+/* One registration sent to another database of the harness's trytond: the error it pauses on. */
+static GError *
+send_to_database (const char *database)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = backend_on_database (database);
+  g_autoptr(JsonArray) records = json_array_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *id = new_id ();
+
   json_array_add_object_element (records, registration (id, "Module Test", "module@example.net",
                                                         NULL, FOYER_CATEGORY_TRADE_VISITOR));
   g_assert_false (foyer_sync_backend_send_batch (FOYER_SYNC_BACKEND (backend), "b", records,
@@ -663,13 +673,11 @@ static void
 test_rule_refusal_translated (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(FoyerTrytonBackend) backend = NULL;
   g_autoptr(JsonNode) created = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) refused = NULL;
   g_autofree char *params = NULL;
-  g_autofree char *conf = NULL;
 
   SKIP_IF_NO_TRYTON ();
   copy_database ("zhrule",
@@ -682,12 +690,7 @@ test_rule_refusal_translated (void)
                  " '%(rules)s', 'model', 'ir', 0 FROM ir_message m JOIN ir_model_data d"
                  " ON d.db_id = m.id AND d.model = 'ir.message' AND d.module = 'ir'"
                  " AND d.fs_id = 'msg_create_rule_error'");
-  conf = g_strdup_printf ("[tryton]\nurl=%s\ndatabase=zhrule\nuser=%s\npassword-file=%s\n",
-                          server->url, server->user, server->password_file);
-  config = foyer_config_load_from_data (conf, "t", &error);
-  g_assert_no_error (error);
-  backend = foyer_tryton_backend_new (config, &error);
-  g_assert_no_error (error);
+  backend = backend_on_database ("zhrule");
   created = rpc (backend, "model.party.party.create", "[[{\"name\":\"规则\",\"addresses\":[]}]]");
   params = g_strdup_printf ("[[{\"party\":%" G_GINT64_FORMAT ",\"company\":999}]]",
                             json_array_get_int_element (json_node_get_array (created), 0));
