@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "foyer-core.h"
@@ -586,6 +587,135 @@ test_missing_groups (void)
                                                  &results, NULL, NULL, &error));
   g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "“Sales Opportunity” group"));
+}
+
+/* Foyer's user on another database of the harness's trytond. */
+static FoyerTrytonBackend *
+backend_on_database (const char *database)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = NULL;
+  FoyerTrytonBackend *backend;
+  g_autofree char *conf = g_strdup_printf ("[tryton]\nurl=%s\ndatabase=%s\nuser=%s\n"
+                                           "password-file=%s\n", server->url, database,
+                                           server->user, server->password_file);
+
+  config = foyer_config_load_from_data (conf, "t", &error);
+  g_assert_no_error (error);
+  backend = foyer_tryton_backend_new (config, &error);
+  g_assert_no_error (error);
+  return backend;
+}
+
+/* One registration sent to another database of the harness's trytond: the error it pauses on. */
+static GError *
+send_to_database (const char *database)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = backend_on_database (database);
+  g_autoptr(JsonArray) records = json_array_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *id = new_id ();
+
+  json_array_add_object_element (records, registration (id, "Module Test", "module@example.net",
+                                                        NULL, FOYER_CATEGORY_TRADE_VISITOR));
+  g_assert_false (foyer_sync_backend_send_batch (FOYER_SYNC_BACKEND (backend), "b", records,
+                                                 &results, NULL, NULL, &error));
+  g_assert_null (results);   /* no record answered, so none is dead-lettered */
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  return g_steal_pointer (&error);
+}
+
+/* A copy of the harness's database under another name, changed by SQL: trytond serves every
+ * SQLite file of its database directory. */
+static void
+copy_database (const char *name,
+               const char *sql)
+{
+  g_autofree char *dir = g_path_get_dirname (server->db_file);
+  g_autofree char *file = g_strconcat (name, ".sqlite", NULL);
+  g_autofree char *copy = g_build_filename (dir, file, NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (server->db_file);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (copy, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+}
+
+/* A database whose sale_opportunity module is not activated: trytond's Pool.get raises a
+ * KeyError and sends ["'sale.opportunity'", traceback]. A pause naming the module, not a retry
+ * forever. The database is the harness's own with the module marked not activated, as
+ * "trytond-admin" leaves it before activation: trytond loads only activated modules. */
+static void
+test_missing_module (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  copy_database ("nomodule", "UPDATE ir_module SET state = 'not activated' "
+                             "WHERE name = 'sale_opportunity'");
+  error = send_to_database ("nomodule");
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "has no model sale.opportunity"));
+  g_assert_nonnull (strstr (error->message, "sale_opportunity"));
+}
+
+/* Foyer's user works in Chinese: Tryton's record rule refuses in Chinese, still a pause. The
+ * translation is trytond 6.0's own, ir/locale/zh_CN.po, msg_create_rule_error. */
+static void
+test_rule_refusal_translated (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerTrytonBackend) backend = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *params = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  copy_database ("zhrule",
+                 "UPDATE ir_lang SET translatable = 1 WHERE code = 'zh_CN';"
+                 "UPDATE res_user SET language = (SELECT id FROM ir_lang WHERE code = 'zh_CN') "
+                 " WHERE login = 'foyer';"
+                 "INSERT INTO ir_translation (lang, src, name, res_id, value, type, module, fuzzy)"
+                 " SELECT 'zh_CN', m.text, 'ir.message,text', m.id,"
+                 " '不允许创建\"%(model)s\"的记录，因为在以下规则中，至少有一条不满足：' || char(10) ||"
+                 " '%(rules)s', 'model', 'ir', 0 FROM ir_message m JOIN ir_model_data d"
+                 " ON d.db_id = m.id AND d.model = 'ir.message' AND d.module = 'ir'"
+                 " AND d.fs_id = 'msg_create_rule_error'");
+  backend = backend_on_database ("zhrule");
+  created = rpc (backend, "model.party.party.create", "[[{\"name\":\"规则\",\"addresses\":[]}]]");
+  params = g_strdup_printf ("[[{\"party\":%" G_GINT64_FORMAT ",\"company\":999}]]",
+                            json_array_get_int_element (json_node_get_array (created), 0));
+  node = json_from_string (params, &error);
+  g_assert_no_error (error);
+  refused = foyer_tryton_backend_call (backend, "model.sale.opportunity.create",
+                                       json_node_get_array (node), NULL, &error);
+  g_assert_null (refused);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "不允许创建"));
+}
+
+/* [tryton] database names a database the server does not have: trytond 6.0 on SQLite answers
+ * 200 with ["Database '…' doesn't exist!", ""] (PostgreSQL: HTTP 404). */
+static void
+test_wrong_database (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  SKIP_IF_NO_TRYTON ();
+  error = send_to_database ("no-such-database");
+  g_assert_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "has no database “no-such-database”"));
+  g_assert_nonnull (strstr (error->message, "[tryton] database"));
 }
 
 static void
@@ -1360,6 +1490,9 @@ main (int   argc,
   g_test_add_func ("/tryton/password-file-mode", test_password_file_mode);
   g_test_add_func ("/tryton/party-matching", test_party_matching);
   g_test_add_func ("/tryton/user-without-company", test_user_without_company);
+  g_test_add_func ("/tryton/missing-module", test_missing_module);
+  g_test_add_func ("/tryton/wrong-database", test_wrong_database);
+  g_test_add_func ("/tryton/rule-refusal-translated", test_rule_refusal_translated);
   status = g_test_run ();
 
   g_clear_pointer (&server, foyer_tryton_server_free);

@@ -6,7 +6,8 @@
  * existing party, then one create (or write) per model with the whole list. A list that Tryton
  * rejects with a UserError is halved until the offending records are found; they alone come back
  * REJECTED with Tryton's message, the rest goes through. A refusal that comes from Tryton's
- * configuration (access rules, a user without a company) is not the records' fault: it pauses
+ * configuration (access rules, a user without a company, a module not activated, a database that
+ * does not exist) is not the records' fault: it pauses
  * the sync with FOYER_SYNC_ERROR_CONFIG and every record stays pending.
  */
 #define G_LOG_DOMAIN "foyer-tryton"
@@ -57,6 +58,7 @@ struct _FoyerTrytonBackend {
   GMutex      lock;
   char       *authorization;  /* "Session base64(login:id:key)", NULL when logged out */
   JsonObject *context;        /* company, language from res.user.get_preferences */
+  GStrv       refusal_prefixes; /* the rule messages in the user's language, up to "%(" */
   guint64     request_count;
   gint64      next_id;
 
@@ -65,6 +67,8 @@ struct _FoyerTrytonBackend {
 };
 
 static void     foyer_tryton_backend_iface_init (FoyerSyncBackendInterface *iface);
+static const char *member_string                (JsonObject                *object,
+                                                 const char                *name);
 static gboolean member_true                     (JsonObject                *object,
                                                  const char                *name);
 
@@ -85,6 +89,7 @@ foyer_tryton_backend_finalize (GObject *object)
   g_free (self->password_file);
   g_free (self->authorization);
   g_clear_pointer (&self->context, json_object_unref);
+  g_clear_pointer (&self->refusal_prefixes, g_strfreev);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (foyer_tryton_backend_parent_class)->finalize (object);
@@ -255,14 +260,27 @@ status_for_http (FoyerTrytonBackend  *self,
 }
 
 /* Refusals that come from how Tryton is set up, not from the record: the access-rule and
- * record-rule messages of ir/message.xml ("You are not allowed to create records of … because
- * they fail on at least one of these rules: User in companies"). Tryton sends them as plain
- * UserErrors, so only their text tells them apart; Foyer's user works in English unless its
- * preferences say otherwise (docs/tryton.md). */
+ * record-rule messages of trytond's ir/message.xml ("You are not allowed to create records of …
+ * because they fail on at least one of these rules: User in companies"). Tryton raises them as
+ * AccessError, a UserError subclass, and JSON-RPC sends only ["UserError", [text, …]]: the type
+ * does not cross the wire (protocols/jsonrpc.py sends exception.args). So the text tells them
+ * apart: the English one, and the same messages in the user's language read at login
+ * (fetch_refusal_prefixes). */
 static gboolean
-is_configuration_refusal (const char *text)
+is_configuration_refusal (FoyerTrytonBackend *self,
+                          const char         *text)
 {
-  return text != NULL && g_str_has_prefix (text, "You are not allowed to ");
+  gboolean found = FALSE;
+
+  if (text == NULL)
+    return FALSE;
+  if (g_str_has_prefix (text, "You are not allowed to "))
+    return TRUE;
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; !found && self->refusal_prefixes != NULL && self->refusal_prefixes[i]; i++)
+    found = g_str_has_prefix (text, self->refusal_prefixes[i]);
+  g_mutex_unlock (&self->lock);
+  return found;
 }
 
 static const char *
@@ -276,6 +294,53 @@ array_string (JsonArray *array,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/* A Python KeyError's text: the quoted key, here a model name such as 'sale.opportunity'. */
+static char *
+missing_model_name (const char *text)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len < 5 || text[0] != '\'' || text[len - 1] != '\'' || strchr (text + 1, '.') == NULL)
+    return NULL;
+  for (gsize i = 1; i < len - 1; i++)
+    if (!g_ascii_islower (text[i]) && !g_ascii_isdigit (text[i]) && text[i] != '_' &&
+        text[i] != '.')
+      return NULL;
+  return g_strndup (text + 1, len - 2);
+}
+
+/* Any other Python exception reaches the client as [str(exception), traceback]
+ * (trytond/protocols/jsonrpc.py, JSONProtocol.response). Two of them are configuration, not a
+ * passing fault: the KeyError of Pool.get when a model's module is not activated in that
+ * database (protocols/dispatcher.py get_object_method, ir/model.py ModelAccess.get_access: the
+ * login's group check meets it first), and the IOError of the SQLite backend for a database
+ * that does not exist (backend/sqlite/database.py; PostgreSQL answers 404, see
+ * status_for_http). */
+static RpcStatus
+exception_status (FoyerTrytonBackend  *self,
+                  const char          *text,
+                  const char          *method,
+                  char               **message)
+{
+  g_autofree char *model = missing_model_name (text);
+
+  if (model != NULL) {
+    *message = g_strdup_printf ("Tryton's database “%s” has no model %s: activate its module "
+                                "in Tryton (sale_opportunity for sale.opportunity), then press "
+                                "retry", self->database, model);
+    return RPC_CONFIG;
+  }
+  if (text != NULL && g_str_has_prefix (text, "Database ") &&
+      g_str_has_suffix (text, " doesn't exist!")) {
+    *message = g_strdup_printf ("Tryton at %s has no database “%s”: check [tryton] database",
+                                self->url, self->database);
+    return RPC_CONFIG;
+  }
+  *message = g_strdup_printf ("Tryton failed on %s: %s", method,
+                              text != NULL ? text : "unknown error");
+  return RPC_SERVER_ERROR;
 }
 
 /* TrytonException: ["UserError", [message, description, domain]],
@@ -306,11 +371,8 @@ rpc_error_status (FoyerTrytonBackend  *self,
     return RPC_UNAUTHORIZED;
   }
   if ((g_strcmp0 (kind, "UserError") != 0 && g_strcmp0 (kind, "UserWarning") != 0) ||
-      args == NULL || !JSON_NODE_HOLDS_ARRAY (args)) {
-    *message = g_strdup_printf ("Tryton failed on %s: %s", method,
-                                kind != NULL ? kind : "unknown error");
-    return RPC_SERVER_ERROR;
-  }
+      args == NULL || !JSON_NODE_HOLDS_ARRAY (args))
+    return exception_status (self, kind, method, message);
 
   a = json_node_get_array (args);
   first = strcmp (kind, "UserWarning") == 0 ? 1 : 0;  /* (name, message, description) */
@@ -321,7 +383,7 @@ rpc_error_status (FoyerTrytonBackend  *self,
     *message = g_strdup_printf ("%s %s", text != NULL ? text : kind, description);
   else
     *message = g_strdup (text != NULL ? text : kind);
-  if (is_configuration_refusal (text)) {
+  if (is_configuration_refusal (self, text)) {
     g_autofree char *detail = g_steal_pointer (message);
 
     *message = g_strdup_printf ("Tryton refuses what Foyer's user “%s” asks because of how "
@@ -650,6 +712,80 @@ session_context (FoyerTrytonBackend *self,
   return context;
 }
 
+/* Row i of a search_read or read answer; NULL when Tryton sent something else. */
+static JsonObject *
+answer_row (JsonNode *answer,
+            guint     i)
+{
+  JsonNode *row = json_array_get_element (json_node_get_array (answer), i);
+
+  return JSON_NODE_HOLDS_OBJECT (row) ? json_node_get_object (row) : NULL;
+}
+
+/* The ids of ir/message.xml's rule messages (ir.model.data), then their text in the context's
+ * language; each one's text before its first placeholder. NULL when Tryton does not say: the
+ * English text is still recognised. */
+static GStrv
+fetch_refusal_prefixes (FoyerTrytonBackend  *self,
+                        const char          *path,
+                        const char          *authorization,
+                        JsonObject          *context,
+                        GCancellable        *cancellable)
+{
+  static const char * const names[] = {
+    "msg_access_rule_error", "msg_access_rule_field_error", "msg_create_rule_error",
+    "msg_read_rule_error", "msg_write_rule_error", "msg_delete_rule_error",
+  };
+  g_autofree char *names_json = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) messages = NULL;
+  g_autoptr(GStrvBuilder) prefixes = g_strv_builder_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonArray) read_params = json_array_new ();
+  JsonArray *fields = json_array_new ();
+
+  names_json = g_strjoinv ("\",\"", (char **) names);
+  text = g_strdup_printf ("[[[\"module\",\"=\",\"ir\"],[\"fs_id\",\"in\",[\"%s\"]]],"
+                          "0,null,null,[\"db_id\"]]", names_json);
+  params = json_from_string (text, NULL);
+  json_array_add_object_element (json_node_get_array (params), json_object_ref (context));
+  if (rpc_post (self, path, authorization, "model.ir.model.data.search_read",
+                json_node_get_array (params), cancellable, &found, &message) != RPC_OK ||
+      !JSON_NODE_HOLDS_ARRAY (found))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (found)); i++) {
+    JsonObject *row = answer_row (found, i);
+    JsonNode *db_id = row != NULL ? json_object_get_member (row, "db_id") : NULL;
+
+    if (db_id != NULL && JSON_NODE_HOLDS_VALUE (db_id) &&
+        json_node_get_value_type (db_id) == G_TYPE_INT64)
+      json_array_add_int_element (ids, json_node_get_int (db_id));
+  }
+  json_array_add_array_element (read_params, json_array_ref (ids));
+  json_array_add_string_element (fields, "text");
+  json_array_add_array_element (read_params, fields);
+  json_array_add_object_element (read_params, json_object_ref (context));
+  g_clear_pointer (&message, g_free);
+  if (rpc_post (self, path, authorization, "model.ir.message.read", read_params, cancellable,
+                &messages, &message) != RPC_OK || !JSON_NODE_HOLDS_ARRAY (messages))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (messages)); i++) {
+    const char *found_text = member_string (answer_row (messages, i), "text");
+    const char *msg = found_text != NULL ? found_text : "";
+    const char *end = strstr (msg, "%(");
+    gsize len = end != NULL ? (gsize) (end - msg) : strlen (msg);
+
+    g_autofree char *prefix = g_strndup (msg, len);
+
+    if (len >= 6)  /* a prefix too short to tell a refusal from a record's own error is left */
+      g_strv_builder_add (prefixes, prefix);
+  }
+  return g_strv_builder_end (prefixes);
+}
+
 /* common.db.login, then the user's preferences, groups and company, checked once per session. */
 static gboolean
 login (FoyerTrytonBackend  *self,
@@ -659,6 +795,8 @@ login (FoyerTrytonBackend  *self,
   g_autofree char *path = database_path (self);
   g_autofree char *authorization = NULL;
   g_autoptr(JsonObject) prefs = NULL;
+  g_autoptr(JsonObject) context = NULL;
+  g_auto(GStrv) refusals = NULL;
 
   authorization = open_session (self, path, cancellable, error);
   if (authorization == NULL)
@@ -668,12 +806,16 @@ login (FoyerTrytonBackend  *self,
       !check_model_access (self, path, authorization, cancellable, error) ||
       !check_company (self, prefs, error))
     return FALSE;
+  context = session_context (self, prefs);
+  refusals = fetch_refusal_prefixes (self, path, authorization, context, cancellable);
 
   g_mutex_lock (&self->lock);
   g_free (self->authorization);
   self->authorization = g_steal_pointer (&authorization);
   g_clear_pointer (&self->context, json_object_unref);
   self->context = session_context (self, prefs);
+  g_clear_pointer (&self->refusal_prefixes, g_strfreev);
+  self->refusal_prefixes = g_steal_pointer (&refusals);
   g_mutex_unlock (&self->lock);
   g_debug ("logged in to Tryton database %s", self->database);
   return TRUE;
