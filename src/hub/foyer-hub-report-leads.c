@@ -17,14 +17,16 @@ gboolean
 foyer_hub_leads_format_parse (const char          *name,
                               FoyerHubLeadsFormat *format)
 {
-  if (g_strcmp0 (name, "csv") == 0)
-    *format = FOYER_HUB_LEADS_CSV;
-  else if (g_strcmp0 (name, "vcard") == 0 || g_strcmp0 (name, "vcf") == 0)
-    *format = FOYER_HUB_LEADS_VCARD;
-  else if (g_strcmp0 (name, "xlsx") == 0)
+  FoyerExportFormat core;
+
+  if (g_strcmp0 (name, "xlsx") == 0) {
     *format = FOYER_HUB_LEADS_XLSX;
-  else
+    return TRUE;
+  }
+  /* the kiosk export's names (csv, vcard or vcf), so both tools take the same words */
+  if (!foyer_export_format_parse (name, &core) || core == FOYER_EXPORT_JSONL)
     return FALSE;
+  *format = core == FOYER_EXPORT_CSV ? FOYER_HUB_LEADS_CSV : FOYER_HUB_LEADS_VCARD;
   return TRUE;
 }
 
