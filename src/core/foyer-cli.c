@@ -62,3 +62,42 @@ foyer_cli_start (const char        *program,
   }
   return -1;
 }
+
+gboolean
+foyer_cli_parse_command_options (const char          *program,
+                                 const char          *command,
+                                 const char          *parameter_string,
+                                 const char          *summary,
+                                 const GOptionEntry  *entries,
+                                 int                 *argc,
+                                 char              ***argv,
+                                 char               **new_config_path)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *param = g_strdup_printf ("%s%s%s", command, parameter_string ? " " : "",
+                                            parameter_string ? parameter_string : "");
+  const GOptionEntry common[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read the configuration from FILE"), N_("FILE") },
+    { NULL }
+  };
+
+  *new_config_path = NULL;
+  context = g_option_context_new (param);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error)) {
+    g_printerr ("%s %s: %s\n", program, command, error->message);
+    /* TRANSLATORS: the first %s is the program (foyerctl, foyer-hub), the second its command. */
+    g_printerr (_("Run “%s %s --help” for the options.\n"), program, command);
+    return FALSE;
+  }
+  *new_config_path = g_steal_pointer (&config_path);
+  return TRUE;
+}

@@ -29,4 +29,16 @@ int foyer_cli_start (const char        *program,
                      char             **config_path,
                      int               *first);
 
+/* Parses a command's options: entries (may be NULL) plus --config FILE, with `PROGRAM COMMAND
+ * [parameter_string]` and summary in --help. *new_config_path is the FILE of a --config given
+ * here (free it), or NULL. FALSE, with the error and a hint on stderr, when argv is wrong. */
+gboolean foyer_cli_parse_command_options (const char          *program,
+                                          const char          *command,
+                                          const char          *parameter_string,
+                                          const char          *summary,
+                                          const GOptionEntry  *entries,
+                                          int                 *argc,
+                                          char              ***argv,
+                                          char               **new_config_path);
+
 G_END_DECLS

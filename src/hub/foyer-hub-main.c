@@ -55,29 +55,11 @@ foyer_hub_parse_options (FoyerHubContext *ctx, const char *command, const char *
                          const char *summary, const GOptionEntry *entries, int *argc,
                          char ***argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *config_path = NULL;
-  g_autofree char *param = g_strdup_printf ("%s%s%s", command, parameter_string ? " " : "",
-                                            parameter_string ? parameter_string : "");
-  const GOptionEntry common[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-      N_("Read the configuration from FILE"), N_("FILE") },
-    { NULL }
-  };
 
-  context = g_option_context_new (param);
-  if (summary != NULL)
-    g_option_context_set_summary (context, summary);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error)) {
-    g_printerr ("foyer-hub %s: %s\n", command, error->message);
-    g_printerr (_("Run “foyer-hub %s --help” for the options.\n"), command);
+  if (!foyer_cli_parse_command_options ("foyer-hub", command, parameter_string, summary, entries,
+                                        argc, argv, &config_path))
     return FALSE;
-  }
   if (config_path != NULL) {
     g_free (ctx->config_path);
     ctx->config_path = g_steal_pointer (&config_path);
