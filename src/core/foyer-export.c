@@ -189,8 +189,10 @@ foyer_vcard_append_line (GString    *out,
   g_string_append (out, "\r\n");
 }
 
-static void
-vcard_property (GString *out, const char *name, const char *value)
+void
+foyer_vcard_append_property (GString    *out,
+                             const char *name,
+                             const char *value)
 {
   g_autofree char *escaped = NULL;
   g_autofree char *line = NULL;
@@ -239,17 +241,17 @@ append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
     g_autofree char *line = g_strdup_printf ("N:%s;%s;;;", family, given);
     foyer_vcard_append_line (out, line);
   }
-  vcard_property (out, "ORG", reg->organization);
-  vcard_property (out, "TITLE", reg->title);
+  foyer_vcard_append_property (out, "ORG", reg->organization);
+  foyer_vcard_append_property (out, "TITLE", reg->title);
   for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++)
-    vcard_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
+    foyer_vcard_append_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
   for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++) {
     /* a number kept as written is exported as written, and says so */
     gboolean unverified = reg->phones_unverified != NULL &&
                           g_strv_contains ((const char * const *) reg->phones_unverified,
                                            reg->phones[i]);
 
-    vcard_property (out, unverified ? "TEL;TYPE=X-UNVERIFIED" : "TEL", reg->phones[i]);
+    foyer_vcard_append_property (out, unverified ? "TEL;TYPE=X-UNVERIFIED" : "TEL", reg->phones[i]);
   }
   if (reg->city != NULL || reg->country != NULL) {
     g_autofree char *city = foyer_vcard_escape (reg->city);
@@ -270,19 +272,19 @@ append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
   if (lead != NULL && lead->notes != NULL) {
     g_autofree char *both = reg->notes != NULL ? g_strconcat (reg->notes, "\n", lead->notes, NULL)
                                                : g_strdup (lead->notes);
-    vcard_property (out, "NOTE", both);
+    foyer_vcard_append_property (out, "NOTE", both);
   } else {
-    vcard_property (out, "NOTE", reg->notes);
+    foyer_vcard_append_property (out, "NOTE", reg->notes);
   }
-  vcard_property (out, "REV", reg->created_at);
-  vcard_property (out, "X-FOYER-BADGE", reg->badge_code);
-  vcard_property (out, "X-FOYER-CATEGORY", reg->category);
-  vcard_property (out, "X-FOYER-KIND", reg->kind);
-  vcard_property (out, "X-FOYER-EVENT", reg->event);
+  foyer_vcard_append_property (out, "REV", reg->created_at);
+  foyer_vcard_append_property (out, "X-FOYER-BADGE", reg->badge_code);
+  foyer_vcard_append_property (out, "X-FOYER-CATEGORY", reg->category);
+  foyer_vcard_append_property (out, "X-FOYER-KIND", reg->kind);
+  foyer_vcard_append_property (out, "X-FOYER-EVENT", reg->event);
   if (lead != NULL) {
-    vcard_property (out, "X-FOYER-LEAD-RATING", lead->rating);
-    vcard_property (out, "X-FOYER-LEAD-BOOTH", lead->booth);
-    vcard_property (out, "X-FOYER-LEAD-FOLLOW-UP", lead->follow_up ? "true" : "false");
+    foyer_vcard_append_property (out, "X-FOYER-LEAD-RATING", lead->rating);
+    foyer_vcard_append_property (out, "X-FOYER-LEAD-BOOTH", lead->booth);
+    foyer_vcard_append_property (out, "X-FOYER-LEAD-FOLLOW-UP", lead->follow_up ? "true" : "false");
   }
   foyer_vcard_append_line (out, "END:VCARD");
 }
