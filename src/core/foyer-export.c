@@ -112,6 +112,19 @@ csv_list (GString *out, char **values)
   g_string_append_c (out, ',');
 }
 
+/* The visitor's organization, title, e-mails, phones, country and city: the same run of columns
+ * in the registrations' and the leads' CSV. */
+static void
+csv_contact_cells (GString *out, const FoyerRegistration *reg)
+{
+  csv_cell (out, reg->organization);
+  csv_cell (out, reg->title);
+  csv_list (out, reg->emails);
+  csv_list (out, reg->phones);
+  csv_cell (out, reg->country);
+  csv_cell (out, reg->city);
+}
+
 static void
 append_csv_row (GString *out, const FoyerRegistration *reg)
 {
@@ -124,12 +137,7 @@ append_csv_row (GString *out, const FoyerRegistration *reg)
   csv_cell (out, reg->full_name);
   csv_cell (out, reg->family_name);
   csv_cell (out, reg->given_name);
-  csv_cell (out, reg->organization);
-  csv_cell (out, reg->title);
-  csv_list (out, reg->emails);
-  csv_list (out, reg->phones);
-  csv_cell (out, reg->country);
-  csv_cell (out, reg->city);
+  csv_contact_cells (out, reg);
   csv_list (out, reg->interests);
   csv_cell (out, reg->badge_code);
   csv_cell (out, reg->source);
@@ -441,12 +449,7 @@ append_lead_csv_row (GString *out, const FoyerLead *lead, const FoyerRegistratio
   csv_cell (out, lead->answers_json);
   csv_cell (out, lead->registration_id);
   csv_cell (out, reg->full_name);
-  csv_cell (out, reg->organization);
-  csv_cell (out, reg->title);
-  csv_list (out, reg->emails);
-  csv_list (out, reg->phones);
-  csv_cell (out, reg->country);
-  csv_cell (out, reg->city);
+  csv_contact_cells (out, reg);
   csv_cell (out, reg->badge_code);
   csv_cell (out, reg->category);
   csv_cell (out, reg->consent_given ? "true" : "false");
