@@ -149,6 +149,18 @@ rest_of (char **list)
   return list != NULL && list[0] != NULL ? g_strdupv (list + 1) : NULL;
 }
 
+/* Forgets what a scanned code brought that the fields do not show. */
+static void
+clear_scanned (FoyerFormPage *self)
+{
+  g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->raw_payload, g_bytes_unref);
+  g_clear_pointer (&self->extra_phones, g_strfreev);
+  g_clear_pointer (&self->phones_unverified, g_strfreev);
+  g_clear_pointer (&self->extra_emails, g_strfreev);
+  g_clear_pointer (&self->badge_code, g_free);
+}
+
 static void
 foyer_form_page_clear (FoyerFormPage *self)
 {
@@ -169,12 +181,7 @@ foyer_form_page_clear (FoyerFormPage *self)
     gtk_flow_box_remove (self->interests_box, child);
 
   clear_errors (self);
-  g_clear_pointer (&self->source, g_free);
-  g_clear_pointer (&self->raw_payload, g_bytes_unref);
-  g_clear_pointer (&self->extra_phones, g_strfreev);
-  g_clear_pointer (&self->phones_unverified, g_strfreev);
-  g_clear_pointer (&self->extra_emails, g_strfreev);
-  g_clear_pointer (&self->badge_code, g_free);
+  clear_scanned (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
@@ -600,12 +607,7 @@ foyer_form_page_dispose (GObject *object)
 {
   FoyerFormPage *self = (FoyerFormPage *)object;
 
-  g_clear_pointer (&self->source, g_free);
-  g_clear_pointer (&self->raw_payload, g_bytes_unref);
-  g_clear_pointer (&self->extra_phones, g_strfreev);
-  g_clear_pointer (&self->phones_unverified, g_strfreev);
-  g_clear_pointer (&self->extra_emails, g_strfreev);
-  g_clear_pointer (&self->badge_code, g_free);
+  clear_scanned (self);
   g_clear_object (&self->config);
   g_clear_object (&self->flow);
   g_clear_pointer (&self->language, g_free);

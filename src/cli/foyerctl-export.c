@@ -41,7 +41,6 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *since = NULL;
   FoyerExportFormat format = FOYER_EXPORT_CSV;
-  FoyerConfig *config;
   const char *event = NULL;
   guint64 n = 0;
   int status;
@@ -68,11 +67,7 @@ foyerctl_cmd_export (FoyerctlContext *ctx, int argc, char **argv)
     g_printerr (_("foyerctl export: --leads exports one event's leads; leave out --all-events\n"));
     return FOYERCTL_EXIT_USAGE;
   }
-  if ((config = foyerctl_get_config (ctx)) == NULL)
-    return FOYERCTL_EXIT_FAILURE;
-  if (!all_events)
-    event = foyer_config_get_string (config, "kiosk", "event");
-  if ((store = foyerctl_open_store (ctx, TRUE, &status)) == NULL)
+  if ((store = foyerctl_open_event_store (ctx, all_events, &event, &status)) == NULL)
     return status;
 
   if (output != NULL && strcmp (output, "-") != 0) {

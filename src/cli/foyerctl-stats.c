@@ -56,12 +56,9 @@ foyerctl_cmd_stats (FoyerctlContext *ctx, int argc, char **argv)
     g_printerr (_("foyerctl stats: --since “%s” is not a time like 2026-11-24\n"), since_text);
     return FOYERCTL_EXIT_USAGE;
   }
-  if ((config = foyerctl_get_config (ctx)) == NULL)
-    return FOYERCTL_EXIT_FAILURE;
-  if (!all_events)
-    event = foyer_config_get_string (config, "kiosk", "event");
-  if ((store = foyerctl_open_store (ctx, TRUE, &status)) == NULL)
+  if ((store = foyerctl_open_event_store (ctx, all_events, &event, &status)) == NULL)
     return status;
+  config = foyerctl_get_config (ctx);
   if ((stats = foyer_store_stats (store, event, since, &error)) == NULL) {
     g_printerr ("foyerctl stats: %s\n", error->message);
     return foyerctl_status_for_error (error);

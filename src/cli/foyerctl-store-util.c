@@ -51,3 +51,19 @@ foyerctl_open_store (FoyerctlContext *ctx,
   *status = FOYERCTL_EXIT_OK;
   return store;
 }
+
+FoyerStore *
+foyerctl_open_event_store (FoyerctlContext  *ctx,
+                           gboolean          all_events,
+                           const char      **event,
+                           int              *status)
+{
+  FoyerConfig *config;
+
+  if ((config = foyerctl_get_config (ctx)) == NULL) {
+    *status = FOYERCTL_EXIT_FAILURE;
+    return NULL;
+  }
+  *event = all_events ? NULL : foyer_config_get_string (config, "kiosk", "event");
+  return foyerctl_open_store (ctx, TRUE, status);
+}

@@ -214,6 +214,36 @@ text_of (ipp_t      *response,
   return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
 }
 
+/* The answer to a Get-Printer-Attributes or Get-Job-Attributes (of job_id) request for the
+ * wanted attributes of queue, or NULL with error set; ippDelete() it. */
+static ipp_t *
+get_attributes (http_t             *http,
+                ipp_op_t            op,
+                const char         *queue,
+                int                 job_id,
+                const char * const *wanted,
+                int                 n_wanted,
+                GError            **error)
+{
+  char uri[HTTP_MAX_URI];
+  ipp_t *request, *response;
+
+  printer_uri (queue, uri, sizeof uri);
+  request = ippNewRequest (op);
+  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+  if (op == IPP_OP_GET_JOB_ATTRIBUTES)
+    ippAddInteger (request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job_id);
+  ippAddStrings (request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                 n_wanted, NULL, wanted);
+  response = cupsDoRequest (http, request, "/");
+  if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING) {
+    ippDelete (response);
+    set_ipp_error (error, queue);
+    return NULL;
+  }
+  return response;
+}
+
 static gboolean
 get_printer_status (http_t         *http,
                     const char     *queue,
@@ -224,21 +254,13 @@ get_printer_status (http_t         *http,
     "printer-state", "printer-state-reasons", "printer-state-message",
     "printer-is-accepting-jobs",
   };
-  char uri[HTTP_MAX_URI];
   ipp_attribute_t *attr;
-  ipp_t *request, *response;
+  ipp_t *response;
 
-  printer_uri (queue, uri, sizeof uri);
-  request = ippNewRequest (IPP_OP_GET_PRINTER_ATTRIBUTES);
-  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
-  ippAddStrings (request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                 G_N_ELEMENTS (wanted), NULL, wanted);
-  response = cupsDoRequest (http, request, "/");
-  if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING) {
-    ippDelete (response);
-    set_ipp_error (error, queue);
+  response = get_attributes (http, IPP_OP_GET_PRINTER_ATTRIBUTES, queue, 0, wanted,
+                             G_N_ELEMENTS (wanted), error);
+  if (response == NULL)
     return FALSE;
-  }
 
   attr = ippFindAttribute (response, "printer-state", IPP_TAG_ENUM);
   status->state = attr != NULL ? (ipp_pstate_t)ippGetInteger (attr, 0) : IPP_PSTATE_IDLE;
@@ -386,23 +408,14 @@ get_job_status (http_t      *http,
   static const char * const wanted[] = {
     "job-state", "job-state-reasons", "job-printer-state-message",
   };
-  char uri[HTTP_MAX_URI];
   ipp_attribute_t *attr;
-  ipp_t *request, *response;
+  ipp_t *response;
   g_auto(GStrv) reasons = NULL;
 
-  printer_uri (queue, uri, sizeof uri);
-  request = ippNewRequest (IPP_OP_GET_JOB_ATTRIBUTES);
-  ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
-  ippAddInteger (request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job_id);
-  ippAddStrings (request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                 G_N_ELEMENTS (wanted), NULL, wanted);
-  response = cupsDoRequest (http, request, "/");
-  if (response == NULL || cupsLastError () > IPP_STATUS_OK_CONFLICTING) {
-    ippDelete (response);
-    set_ipp_error (error, queue);
+  response = get_attributes (http, IPP_OP_GET_JOB_ATTRIBUTES, queue, job_id, wanted,
+                             G_N_ELEMENTS (wanted), error);
+  if (response == NULL)
     return FALSE;
-  }
   attr = ippFindAttribute (response, "job-state", IPP_TAG_ENUM);
   job->state = attr != NULL ? (ipp_jstate_t)ippGetInteger (attr, 0) : IPP_JSTATE_PENDING;
   reasons = strings_of (response, "job-state-reasons");

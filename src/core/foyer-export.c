@@ -97,39 +97,58 @@ append_list_cell (GString *out, char **values)
   foyer_csv_append_cell (out, joined);
 }
 
+/* A cell and the comma after it (every column but the last). */
+static void
+csv_cell (GString *out, const char *value)
+{
+  foyer_csv_append_cell (out, value);
+  g_string_append_c (out, ',');
+}
+
+static void
+csv_list (GString *out, char **values)
+{
+  append_list_cell (out, values);
+  g_string_append_c (out, ',');
+}
+
+/* The visitor's organization, title, e-mails, phones, country and city: the same run of columns
+ * in the registrations' and the leads' CSV. */
+static void
+csv_contact_cells (GString *out, const FoyerRegistration *reg)
+{
+  csv_cell (out, reg->organization);
+  csv_cell (out, reg->title);
+  csv_list (out, reg->emails);
+  csv_list (out, reg->phones);
+  csv_cell (out, reg->country);
+  csv_cell (out, reg->city);
+}
+
 static void
 append_csv_row (GString *out, const FoyerRegistration *reg)
 {
-#define CELL(value) G_STMT_START { foyer_csv_append_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
-#define LIST(value) G_STMT_START { append_list_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
-  CELL (reg->id);
-  CELL (reg->event);
-  CELL (reg->kiosk_id);
-  CELL (reg->created_at);
-  CELL (reg->kind);
-  CELL (reg->category);
-  CELL (reg->full_name);
-  CELL (reg->family_name);
-  CELL (reg->given_name);
-  CELL (reg->organization);
-  CELL (reg->title);
-  LIST (reg->emails);
-  LIST (reg->phones);
-  CELL (reg->country);
-  CELL (reg->city);
-  LIST (reg->interests);
-  CELL (reg->badge_code);
-  CELL (reg->source);
-  CELL (reg->consent_given ? "true" : "false");
-  CELL (reg->consent_version);
-  CELL (reg->consent_at);
-  CELL (reg->notes);
-  CELL (reg->possible_duplicate ? "true" : "false");
-  CELL (reg->purged ? "true" : "false");
+  csv_cell (out, reg->id);
+  csv_cell (out, reg->event);
+  csv_cell (out, reg->kiosk_id);
+  csv_cell (out, reg->created_at);
+  csv_cell (out, reg->kind);
+  csv_cell (out, reg->category);
+  csv_cell (out, reg->full_name);
+  csv_cell (out, reg->family_name);
+  csv_cell (out, reg->given_name);
+  csv_contact_cells (out, reg);
+  csv_list (out, reg->interests);
+  csv_cell (out, reg->badge_code);
+  csv_cell (out, reg->source);
+  csv_cell (out, reg->consent_given ? "true" : "false");
+  csv_cell (out, reg->consent_version);
+  csv_cell (out, reg->consent_at);
+  csv_cell (out, reg->notes);
+  csv_cell (out, reg->possible_duplicate ? "true" : "false");
+  csv_cell (out, reg->purged ? "true" : "false");
   append_list_cell (out, reg->phones_unverified);
   g_string_append (out, "\r\n");
-#undef CELL
-#undef LIST
 }
 
 /* --- vCard 3.0 --- */
@@ -178,8 +197,10 @@ foyer_vcard_append_line (GString    *out,
   g_string_append (out, "\r\n");
 }
 
-static void
-vcard_property (GString *out, const char *name, const char *value)
+void
+foyer_vcard_append_property (GString    *out,
+                             const char *name,
+                             const char *value)
 {
   g_autofree char *escaped = NULL;
   g_autofree char *line = NULL;
@@ -228,17 +249,17 @@ append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
     g_autofree char *line = g_strdup_printf ("N:%s;%s;;;", family, given);
     foyer_vcard_append_line (out, line);
   }
-  vcard_property (out, "ORG", reg->organization);
-  vcard_property (out, "TITLE", reg->title);
+  foyer_vcard_append_property (out, "ORG", reg->organization);
+  foyer_vcard_append_property (out, "TITLE", reg->title);
   for (guint i = 0; reg->emails != NULL && reg->emails[i] != NULL; i++)
-    vcard_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
+    foyer_vcard_append_property (out, "EMAIL;TYPE=INTERNET", reg->emails[i]);
   for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++) {
     /* a number kept as written is exported as written, and says so */
     gboolean unverified = reg->phones_unverified != NULL &&
                           g_strv_contains ((const char * const *) reg->phones_unverified,
                                            reg->phones[i]);
 
-    vcard_property (out, unverified ? "TEL;TYPE=X-UNVERIFIED" : "TEL", reg->phones[i]);
+    foyer_vcard_append_property (out, unverified ? "TEL;TYPE=X-UNVERIFIED" : "TEL", reg->phones[i]);
   }
   if (reg->city != NULL || reg->country != NULL) {
     g_autofree char *city = foyer_vcard_escape (reg->city);
@@ -259,19 +280,19 @@ append_vcard (GString *out, const FoyerRegistration *reg, const FoyerLead *lead)
   if (lead != NULL && lead->notes != NULL) {
     g_autofree char *both = reg->notes != NULL ? g_strconcat (reg->notes, "\n", lead->notes, NULL)
                                                : g_strdup (lead->notes);
-    vcard_property (out, "NOTE", both);
+    foyer_vcard_append_property (out, "NOTE", both);
   } else {
-    vcard_property (out, "NOTE", reg->notes);
+    foyer_vcard_append_property (out, "NOTE", reg->notes);
   }
-  vcard_property (out, "REV", reg->created_at);
-  vcard_property (out, "X-FOYER-BADGE", reg->badge_code);
-  vcard_property (out, "X-FOYER-CATEGORY", reg->category);
-  vcard_property (out, "X-FOYER-KIND", reg->kind);
-  vcard_property (out, "X-FOYER-EVENT", reg->event);
+  foyer_vcard_append_property (out, "REV", reg->created_at);
+  foyer_vcard_append_property (out, "X-FOYER-BADGE", reg->badge_code);
+  foyer_vcard_append_property (out, "X-FOYER-CATEGORY", reg->category);
+  foyer_vcard_append_property (out, "X-FOYER-KIND", reg->kind);
+  foyer_vcard_append_property (out, "X-FOYER-EVENT", reg->event);
   if (lead != NULL) {
-    vcard_property (out, "X-FOYER-LEAD-RATING", lead->rating);
-    vcard_property (out, "X-FOYER-LEAD-BOOTH", lead->booth);
-    vcard_property (out, "X-FOYER-LEAD-FOLLOW-UP", lead->follow_up ? "true" : "false");
+    foyer_vcard_append_property (out, "X-FOYER-LEAD-RATING", lead->rating);
+    foyer_vcard_append_property (out, "X-FOYER-LEAD-BOOTH", lead->booth);
+    foyer_vcard_append_property (out, "X-FOYER-LEAD-FOLLOW-UP", lead->follow_up ? "true" : "false");
   }
   foyer_vcard_append_line (out, "END:VCARD");
 }
@@ -296,6 +317,29 @@ flush_buffer (ExportState *state)
     return FALSE;
   g_string_truncate (state->buffer, 0);
   return TRUE;
+}
+
+/* One more row written; the buffer goes out when it holds 64 KiB. FALSE on a write error. */
+static gboolean
+count_and_flush (ExportState *state)
+{
+  state->n++;
+  if (state->buffer->len >= 64 * 1024)
+    return flush_buffer (state);
+  return TRUE;
+}
+
+/* object (taken) as one JSON line. */
+static void
+append_json_line (GString    *buffer,
+                  JsonObject *object)
+{
+  g_autoptr(JsonObject) owned = object;
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), owned);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  g_string_append (buffer, text);
+  g_string_append_c (buffer, '\n');
 }
 
 /* Flushes what is left and the stream; the first error met while exporting wins. */
@@ -346,22 +390,12 @@ export_one_cb (const FoyerRegistration *reg,
     append_vcard (state->buffer, reg, NULL);
     break;
   case FOYER_EXPORT_JSONL:
-    {
-      g_autoptr(JsonObject) object = foyer_registration_to_json (reg);
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-      g_autofree char *text = json_to_string (node, FALSE);
-
-      g_string_append (state->buffer, text);
-      g_string_append_c (state->buffer, '\n');
-    }
+    append_json_line (state->buffer, foyer_registration_to_json (reg));
     break;
   default:
     g_assert_not_reached ();
   }
-  state->n++;
-  if (state->buffer->len >= 64 * 1024)
-    return flush_buffer (state);
-  return TRUE;
+  return count_and_flush (state);
 }
 
 gboolean
@@ -402,34 +436,25 @@ static const char * const lead_csv_columns[] = {
 static void
 append_lead_csv_row (GString *out, const FoyerLead *lead, const FoyerRegistration *reg)
 {
-#define CELL(value) G_STMT_START { foyer_csv_append_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
-#define LIST(value) G_STMT_START { append_list_cell (out, (value)); g_string_append_c (out, ','); } G_STMT_END
-  CELL (lead->id);
-  CELL (lead->created_at);
-  CELL (lead->updated_at);
-  CELL (lead->event);
-  CELL (lead->kiosk_id);
-  CELL (lead->booth);
-  CELL (lead->staff_id);
-  CELL (lead->rating);
-  CELL (lead->follow_up ? "true" : "false");
-  CELL (lead->notes);
-  CELL (lead->answers_json);
-  CELL (lead->registration_id);
-  CELL (reg->full_name);
-  CELL (reg->organization);
-  CELL (reg->title);
-  LIST (reg->emails);
-  LIST (reg->phones);
-  CELL (reg->country);
-  CELL (reg->city);
-  CELL (reg->badge_code);
-  CELL (reg->category);
-  CELL (reg->consent_given ? "true" : "false");
+  csv_cell (out, lead->id);
+  csv_cell (out, lead->created_at);
+  csv_cell (out, lead->updated_at);
+  csv_cell (out, lead->event);
+  csv_cell (out, lead->kiosk_id);
+  csv_cell (out, lead->booth);
+  csv_cell (out, lead->staff_id);
+  csv_cell (out, lead->rating);
+  csv_cell (out, lead->follow_up ? "true" : "false");
+  csv_cell (out, lead->notes);
+  csv_cell (out, lead->answers_json);
+  csv_cell (out, lead->registration_id);
+  csv_cell (out, reg->full_name);
+  csv_contact_cells (out, reg);
+  csv_cell (out, reg->badge_code);
+  csv_cell (out, reg->category);
+  csv_cell (out, reg->consent_given ? "true" : "false");
   append_list_cell (out, reg->phones_unverified);
   g_string_append (out, "\r\n");
-#undef CELL
-#undef LIST
 }
 
 gboolean
@@ -473,20 +498,12 @@ foyer_store_export_leads (FoyerStore         *store,
       append_vcard (buffer, reg, lead);
       break;
     case FOYER_EXPORT_JSONL:
-      {
-        g_autoptr(JsonObject) object = foyer_lead_to_json_with_visitor (lead, reg);
-        g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-        g_autofree char *text = json_to_string (node, FALSE);
-
-        g_string_append (buffer, text);
-        g_string_append_c (buffer, '\n');
-      }
+      append_json_line (buffer, foyer_lead_to_json_with_visitor (lead, reg));
       break;
     default:
       g_assert_not_reached ();
     }
-    state.n++;
-    if (buffer->len >= 64 * 1024 && !flush_buffer (&state))
+    if (!count_and_flush (&state))
       break;
   }
   return finish_export (&state, n_written, error);

@@ -73,6 +73,10 @@ char     *foyer_vcard_escape        (const char        *value);
  * character, and ends it with CRLF. */
 void      foyer_vcard_append_line   (GString           *out,
                                      const char        *line);
+/* Appends the content line NAME:value (escaped, folded); nothing when value is NULL or empty. */
+void      foyer_vcard_append_property (GString         *out,
+                                       const char      *name,
+                                       const char      *value);
 
 /* The hub's export (foyer-hub export) writes the same files from wire JSON: the CSV header row
  * (nothing for the other formats), then one registration at a time (a purged one is skipped in

@@ -309,18 +309,27 @@ foyer_phone_normalize (const char *number,
   return _foyer_phone_normalize_in (number, one);
 }
 
-gboolean
-_foyer_phone_is_number_like (const char *number)
+/* The digits of number without its extension (digits_of()); NULL for text that is not UTF-8. */
+static char *
+main_number_digits (const char *number,
+                    gboolean   *plus)
 {
   g_autofree char *main = NULL;
   g_autofree char *ext = NULL;
+
+  if (!g_utf8_validate (number, -1, NULL))
+    return NULL;
+  ext = split_extension (number, &main);
+  return digits_of (main != NULL ? main : number, plus);
+}
+
+gboolean
+_foyer_phone_is_number_like (const char *number)
+{
   g_autofree char *digits = NULL;
   gboolean plus;
 
-  if (!g_utf8_validate (number, -1, NULL))
-    return FALSE;
-  ext = split_extension (number, &main);
-  digits = digits_of (main != NULL ? main : number, &plus);
+  digits = main_number_digits (number, &plus);
   return digits != NULL && strlen (digits) >= 6 && strlen (digits) <= 17;
 }
 
@@ -328,14 +337,9 @@ const char *
 _foyer_phone_region_of_international (const char *number)
 {
   g_autofree char *digits = NULL;
-  g_autofree char *main = NULL;
-  g_autofree char *ext = NULL;
   gboolean plus;
 
-  if (!g_utf8_validate (number, -1, NULL))
-    return NULL;
-  ext = split_extension (number, &main);
-  if ((digits = digits_of (main != NULL ? main : number, &plus)) == NULL)
+  if ((digits = main_number_digits (number, &plus)) == NULL)
     return NULL;
   if (!plus && !g_str_has_prefix (digits, "00"))
     return NULL;

@@ -114,26 +114,13 @@ foyer_store_get_lead (FoyerStore  *self,
                       const char  *id,
                       GError     **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if ((stmt = _foyer_store_get_stmt (self, "SELECT " LEAD_COLUMNS " FROM leads l "
-                        "LEFT JOIN registrations r ON r.id = l.registration_id WHERE l.id = ?1",
-                        error)) == NULL)
-    return NULL;
-  _foyer_store_bind_text (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return read_lead (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "There is no lead %s on this kiosk.", id);
-  else
-    _foyer_store_set_error_from_db (self, rc, error);
-  return NULL;
+  return _foyer_store_get_by_id (self, "SELECT " LEAD_COLUMNS " FROM leads l "
+                                 "LEFT JOIN registrations r ON r.id = l.registration_id "
+                                 "WHERE l.id = ?1",
+                                 (gpointer (*) (sqlite3_stmt *)) read_lead, "lead", id, error);
 }
 
 GPtrArray *

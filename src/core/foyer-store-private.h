@@ -63,6 +63,14 @@ gboolean    _foyer_store_lookup_badge_in   (FoyerStore          *self,
                                             const char          *badge_code,
                                             FoyerRegistration  **out,
                                             GError             **error);
+/* The row sql (?1 the id) selects, read by read_row; NULL with FOYER_STORE_ERROR_NOT_FOUND
+ * ("There is no <what> <id> on this kiosk.") when there is none. foyer-store.c */
+gpointer    _foyer_store_get_by_id         (FoyerStore          *self,
+                                            const char          *sql,
+                                            gpointer           (*read_row) (sqlite3_stmt *stmt),
+                                            const char          *what,
+                                            const char          *id,
+                                            GError             **error);
 /* The registration with this badge code for the event. */
 gboolean    _foyer_store_lookup_badge      (FoyerStore          *self,
                                             const char          *event,

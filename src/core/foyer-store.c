@@ -1252,22 +1252,34 @@ foyer_store_get_registration (FoyerStore  *self,
                               const char  *id,
                               GError     **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  if ((stmt = _foyer_store_get_stmt (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
-                        error)) == NULL)
+  return _foyer_store_get_by_id (self, "SELECT " REG_COLUMNS " FROM registrations WHERE id = ?1",
+                                 (gpointer (*) (sqlite3_stmt *)) read_registration, "record", id,
+                                 error);
+}
+
+gpointer
+_foyer_store_get_by_id (FoyerStore   *self,
+                        const char   *sql,
+                        gpointer    (*read_row) (sqlite3_stmt *stmt),
+                        const char   *what,
+                        const char   *id,
+                        GError      **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
+
+  if ((stmt = _foyer_store_get_stmt (self, sql, error)) == NULL)
     return NULL;
   _foyer_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return read_registration (stmt);
+    return read_row (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND,
-                 "There is no record %s on this kiosk.", id);
+                 "There is no %s %s on this kiosk.", what, id);
   else
     _foyer_store_set_error_from_db (self, rc, error);
   return NULL;

@@ -15,6 +15,7 @@
 
 #include "foyer-hub-batch.h"
 #include "foyer-badge-code.h"
+#include "foyer-json.h"
 #include "foyer-record.h"
 
 G_DEFINE_QUARK (foyer-hub-batch-error-quark, foyer_hub_batch_error)
@@ -36,33 +37,6 @@ foyer_hub_item_free (FoyerHubItem *item)
 }
 
 #define INVALID_MARK "\xef\xb7\x90"   /* U+FDD0 */
-
-/* Depth of [ and { outside strings: json-glib has no limit of its own. */
-static gboolean
-depth_ok (const char *data, gsize len)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++) {
-    char c = data[i];
-
-    if (in_string) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = FALSE;
-    } else if (c == '"') {
-      in_string = TRUE;
-    } else if (c == '[' || c == '{') {
-      if (++depth > FOYER_HUB_BATCH_MAX_DEPTH)
-        return FALSE;
-    } else if (c == ']' || c == '}') {
-      depth--;
-    }
-  }
-  return TRUE;
-}
 
 /* data with each byte outside valid UTF-8 (and each NUL) replaced by U+FDD0. */
 static GString *
@@ -273,7 +247,8 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
 
   g_return_val_if_fail (event != NULL && device != NULL, NULL);
 
-  if (!depth_ok (data, len)) {
+  /* json-glib has no depth limit of its own */
+  if (!foyer_json_depth_ok (data, (gssize) len, FOYER_HUB_BATCH_MAX_DEPTH)) {
     g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
                  "the body nests deeper than %d levels", FOYER_HUB_BATCH_MAX_DEPTH);
     return NULL;

@@ -4,10 +4,10 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "foyer-cli.h"
 #include "foyer-hub-cli.h"
 #include "foyer-version.h"
 
@@ -55,29 +55,11 @@ foyer_hub_parse_options (FoyerHubContext *ctx, const char *command, const char *
                          const char *summary, const GOptionEntry *entries, int *argc,
                          char ***argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *config_path = NULL;
-  g_autofree char *param = g_strdup_printf ("%s%s%s", command, parameter_string ? " " : "",
-                                            parameter_string ? parameter_string : "");
-  const GOptionEntry common[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-      N_("Read the configuration from FILE"), N_("FILE") },
-    { NULL }
-  };
 
-  context = g_option_context_new (param);
-  if (summary != NULL)
-    g_option_context_set_summary (context, summary);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error)) {
-    g_printerr ("foyer-hub %s: %s\n", command, error->message);
-    g_printerr (_("Run “foyer-hub %s --help” for the options.\n"), command);
+  if (!foyer_cli_parse_command_options ("foyer-hub", command, parameter_string, summary, entries,
+                                        argc, argv, &config_path))
     return FALSE;
-  }
   if (config_path != NULL) {
     g_free (ctx->config_path);
     ctx->config_path = g_steal_pointer (&config_path);
@@ -139,42 +121,12 @@ int
 main (int argc, char **argv)
 {
   FoyerHubContext ctx = { NULL, NULL, NULL };
-  int first = 1;
+  int first;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FOYER_LOCALEDIR") ? g_getenv ("FOYER_LOCALEDIR")
-                                                                : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  while (first < argc && argv[first][0] == '-') {
-    const char *arg = argv[first];
-
-    if (strcmp (arg, "--version") == 0 || strcmp (arg, "-V") == 0) {
-      g_print ("foyer-hub %s\n", foyer_get_version ());
-      return FOYER_HUB_EXIT_OK;
-    } else if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0) {
-      print_usage (stdout);
-      return FOYER_HUB_EXIT_OK;
-    } else if ((strcmp (arg, "--config") == 0 || strcmp (arg, "-c") == 0) && first + 1 < argc) {
-      g_free (ctx.config_path);
-      ctx.config_path = g_strdup (argv[first + 1]);
-      first += 2;
-    } else if (g_str_has_prefix (arg, "--config=")) {
-      g_free (ctx.config_path);
-      ctx.config_path = g_strdup (arg + strlen ("--config="));
-      first += 1;
-    } else {
-      g_printerr (_("foyer-hub: unknown option %s\n"), arg);
-      print_usage (stderr);
-      return FOYER_HUB_EXIT_USAGE;
-    }
-  }
-  if (first >= argc) {
-    print_usage (stderr);
-    return FOYER_HUB_EXIT_USAGE;
-  }
+  status = foyer_cli_start ("foyer-hub", argc, argv, print_usage, &ctx.config_path, &first);
+  if (status != -1)
+    return status;
   status = run_command (&ctx, argc - first, argv + first);
   g_clear_object (&ctx.storage);
   g_clear_object (&ctx.config);

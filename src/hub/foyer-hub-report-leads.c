@@ -17,14 +17,16 @@ gboolean
 foyer_hub_leads_format_parse (const char          *name,
                               FoyerHubLeadsFormat *format)
 {
-  if (g_strcmp0 (name, "csv") == 0)
-    *format = FOYER_HUB_LEADS_CSV;
-  else if (g_strcmp0 (name, "vcard") == 0 || g_strcmp0 (name, "vcf") == 0)
-    *format = FOYER_HUB_LEADS_VCARD;
-  else if (g_strcmp0 (name, "xlsx") == 0)
+  FoyerExportFormat core;
+
+  if (g_strcmp0 (name, "xlsx") == 0) {
     *format = FOYER_HUB_LEADS_XLSX;
-  else
+    return TRUE;
+  }
+  /* the kiosk export's names (csv, vcard or vcf), so both tools take the same words */
+  if (!foyer_export_format_parse (name, &core) || core == FOYER_EXPORT_JSONL)
     return FALSE;
+  *format = core == FOYER_EXPORT_CSV ? FOYER_HUB_LEADS_CSV : FOYER_HUB_LEADS_VCARD;
   return TRUE;
 }
 
@@ -182,19 +184,6 @@ leads_csv (const FoyerHubLeadEntry *entries, guint n, const FoyerHubI18n *i18n)
   return g_string_free_to_bytes (out);
 }
 
-static void
-vcard_property (GString *out, const char *name, const char *value)
-{
-  g_autofree char *escaped = NULL;
-  g_autofree char *line = NULL;
-
-  if (value == NULL || *value == '\0')
-    return;
-  escaped = foyer_vcard_escape (value);
-  line = g_strconcat (name, ":", escaped, NULL);
-  foyer_vcard_append_line (out, line);
-}
-
 /* The visitor's card; the lead's rating, follow-up flag, answers and notes go into NOTE. */
 static void
 append_vcard (GString *out, const FoyerHubLeadEntry *entry, const FoyerHubI18n *i18n)
@@ -215,20 +204,20 @@ append_vcard (GString *out, const FoyerHubLeadEntry *entry, const FoyerHubI18n *
   }
   foyer_vcard_append_line (out, "BEGIN:VCARD");
   foyer_vcard_append_line (out, "VERSION:3.0");
-  vcard_property (out, "FN", *name != '\0' ? name : "?");
+  foyer_vcard_append_property (out, "FN", *name != '\0' ? name : "?");
   if (v != NULL) {
     g_autofree char *family = foyer_vcard_escape (v->family_name != NULL ? v->family_name : "");
     g_autofree char *given = foyer_vcard_escape (v->given_name != NULL ? v->given_name : "");
     g_autofree char *n = g_strdup_printf ("N:%s;%s;;;", family, given);
     foyer_vcard_append_line (out, n);
-    vcard_property (out, "ORG", v->organization);
-    vcard_property (out, "TITLE", v->title);
+    foyer_vcard_append_property (out, "ORG", v->organization);
+    foyer_vcard_append_property (out, "TITLE", v->title);
     for (guint i = 0; v->phones != NULL && v->phones[i] != NULL; i++)
-      vcard_property (out, "TEL;TYPE=CELL", v->phones[i]);
+      foyer_vcard_append_property (out, "TEL;TYPE=CELL", v->phones[i]);
     for (guint i = 0; v->emails != NULL && v->emails[i] != NULL; i++)
-      vcard_property (out, "EMAIL;TYPE=INTERNET", v->emails[i]);
+      foyer_vcard_append_property (out, "EMAIL;TYPE=INTERNET", v->emails[i]);
   }
-  vcard_property (out, "NOTE", note->str);
+  foyer_vcard_append_property (out, "NOTE", note->str);
   foyer_vcard_append_line (out, "END:VCARD");
   g_string_free (note, TRUE);
 }
