@@ -189,7 +189,7 @@ export_tree() { # dest: the source tree as a release has it (tracked and new fil
 }
 
 # Builds the packages from an exported copy of the tree with packaging/debian as debian/.
-# FOYER_DEB_VERSION overrides the changelog version (the upgrade test builds an older one).
+# FOYER_DEB_VERSION overrides the changelog version.
 cmd_deb() {
     install_packages test
     local work src version profiles=() options=${DEB_BUILD_OPTIONS:-nocheck}

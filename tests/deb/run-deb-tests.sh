@@ -6,8 +6,10 @@
 #
 # DEB_DIR holds the packages dev.sh deb built. A minbase root made by debootstrap from the mirror
 # this machine's apt uses is cached as a tarball in $FOYER_CI_CACHE (default /var/cache/foyer-ci),
-# one per suite and day, with the .debs apt downloads into it. In the root: an older version of
-# the packages is installed, configured and given a visitor, then upgraded to these; foyerctl,
+# one per suite and day, with the .debs apt downloads into it. In the root: the packages of the
+# last release (commit $FOYER_OLD_RELEASE, an older store schema; built once from git with
+# today's packaging and cached by commit id) are installed, configured and given a visitor, then
+# upgraded to these, which must migrate the database and keep the configuration; foyerctl,
 # the hub, the kiosk under Xvfb (en, zh_CN) and the kiosk session under cage are run; the units are
 # verified; purge must leave only the data directories. Prints TAP and "N passed, N failed";
 # writes DEB_DIR/test/testlog.json (meson's format) and the screenshots beside it.
@@ -19,6 +21,10 @@ CACHE=${FOYER_CI_CACHE:-/var/cache/foyer-ci}
 SUITE=bookworm
 OUT=$DEBS/test
 OLD_VERSION=0.0.1
+# The last release before this round: its store schema is older than today's, so the upgrade
+# runs migrations. Without git (a release tarball) the old version is this tree relabelled.
+OLD_RELEASE=${FOYER_OLD_RELEASE:-f44878f}
+SRC=$(cd "$HERE/../.." && pwd)
 # Debian's python3 (with python3-pil), not whatever python3 comes first in PATH.
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -63,6 +69,40 @@ PACKAGES=$(for f in "${NEW_DEBS[@]}"; do dpkg-deb -f "$f" Package; done | tr '\n
 HAVE_HUB=no
 case " $PACKAGES " in *" foyer-hub "*) HAVE_HUB=yes ;; esac
 echo "# packages $PACKAGES version $VERSION"
+
+# The packages of commit OLD_RELEASE as version OLD_VERSION, built once with today's
+# packaging/debian (profile nohub: that tree has no hub) and cached in $CACHE by commit id; prints
+# their directory. Fails when there is no git repository holding that commit.
+old_release_debs() {
+    local commit dir tmp
+    commit=$(git -C "$SRC" rev-parse -q --verify "$OLD_RELEASE^{commit}" 2>/dev/null) || return 1
+    dir=$CACHE/old-debs-$commit
+    flock 9
+    if ! ls "$dir"/*.deb >/dev/null 2>&1; then
+        tmp=$(mktemp -d /var/tmp/foyer-old-deb.XXXXXX)
+        mkdir "$tmp/foyer"
+        git -C "$SRC" archive "$commit" | tar -C "$tmp/foyer" -xf -
+        cp -a "$SRC/packaging/debian" "$tmp/foyer/debian"
+        sed -i "1s/(.*)/($OLD_VERSION)/" "$tmp/foyer/debian/changelog"
+        # Files today's *.install name that the old tree does not have (the kiosk session script,
+        # the examples) are left out rather than failing dh_install.
+        cp "$HERE/drop-missing-install.sh" "$tmp/foyer/debian/"
+        printf '\nexecute_before_dh_install:\n\tsh debian/drop-missing-install.sh\n' >>"$tmp/foyer/debian/rules"
+        echo "# building the packages of $commit as $OLD_VERSION (once; cached in $dir)" >&2
+        if (cd "$tmp/foyer" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" DEB_BUILD_PROFILES="nohub nocheck" \
+                dpkg-buildpackage -us -uc -b >"$tmp/build.log" 2>&1); then
+            mkdir -p "$dir.part"
+            find "$tmp" -maxdepth 1 -name '*.deb' ! -name '*-dbgsym_*' -exec mv {} "$dir.part/" \;
+            rm -rf "$dir" && mv "$dir.part" "$dir"
+        else
+            cp "$tmp/build.log" "$OUT/old-build.log"
+            echo "# building $commit failed: $OUT/old-build.log" >&2
+        fi
+        rm -rf "$tmp"
+    fi
+    flock -u 9
+    ls "$dir"/*.deb >/dev/null 2>&1 && echo "$dir"
+}
 
 # --- the base root ------------------------------------------------------------------------------
 
@@ -177,17 +217,27 @@ snapshot() { # the files and directories of the root, less what apt, logs and te
 }
 snapshot >"$OUT/before.list"
 
-# The previous version: the same packages relabelled OLD_VERSION (what an upgrade starts from).
+# The previous version (what an upgrade starts from): the last release's packages, else these
+# relabelled OLD_VERSION.
 mkdir -p "$ROOT/tmp/debs/old" "$ROOT/tmp/debs/new"
-for f in "${NEW_DEBS[@]}"; do
-    cp "$f" "$ROOT/tmp/debs/new/"
-    x=$(mktemp -d)
-    dpkg-deb -R "$f" "$x/pkg"
-    sed -i "s/(>= $VERSION)/(>= $OLD_VERSION)/; s/(= $VERSION)/(= $OLD_VERSION)/; s/^Version: .*/Version: $OLD_VERSION/" \
-        "$x/pkg/DEBIAN/control"
-    dpkg-deb -b "$x/pkg" "$ROOT/tmp/debs/old/" >/dev/null
-    rm -rf "$x"
-done
+cp "${NEW_DEBS[@]}" "$ROOT/tmp/debs/new/"
+start=$(date +%s)
+if old=$(old_release_debs); then
+    cp "$old"/*.deb "$ROOT/tmp/debs/old/"
+    OLD_FROM="release $OLD_RELEASE"
+else
+    echo "# no .git with commit $OLD_RELEASE here (a release tarball?): the old version is this tree relabelled $OLD_VERSION, so no migration runs"
+    for f in "${NEW_DEBS[@]}"; do
+        x=$(mktemp -d)
+        dpkg-deb -R "$f" "$x/pkg"
+        sed -i "s/(>= $VERSION)/(>= $OLD_VERSION)/; s/(= $VERSION)/(= $OLD_VERSION)/; s/^Version: .*/Version: $OLD_VERSION/" \
+            "$x/pkg/DEBIAN/control"
+        dpkg-deb -b "$x/pkg" "$ROOT/tmp/debs/old/" >/dev/null
+        rm -rf "$x"
+    done
+    OLD_FROM="this tree relabelled"
+fi
+echo "# old packages $OLD_VERSION: $OLD_FROM ($(($(date +%s) - start)) s)"
 debs_in() { (cd "$ROOT" && for f in tmp/debs/"$1"/*.deb; do echo "/$f"; done); }
 # shellcheck disable=SC2046
 check "install version $OLD_VERSION with apt-get install ./…deb" \
@@ -199,18 +249,53 @@ check "/var/lib/foyer is 0700 foyer-kiosk" \
 sed -i 's/^#id=entrance-01$/id=hall-b-07/' "$ROOT/etc/foyer/foyer.conf"
 echo '{"full_name":"张伟","email":"zhang.wei@example.com"}' | as_kiosk foyerctl register >/dev/null 2>"$OUT/register.log"
 check "a visitor registered with version $OLD_VERSION" test -s "$ROOT/var/lib/foyer/foyer.db"
+# The schema version of a database (SQLite's user_version), read on the host: the root has no
+# sqlite3 nor python3.
+schema_of() { "$PY" -c 'import sqlite3, sys; print(sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True).execute("PRAGMA user_version").fetchone()[0])' "$1" 2>/dev/null; }
+old_schema=$(schema_of "$ROOT/var/lib/foyer/foyer.db")
+echo "# schema of the $OLD_VERSION database: ${old_schema:-?}"
 
 # --- upgrade ----------------------------------------------------------------------------------
 # shellcheck disable=SC2046
-check "upgrade to $VERSION with apt-get install ./…deb" \
-    apt_root install --no-install-recommends $(debs_in new)
+# Unattended, as a fleet is upgraded: the packaged foyer.conf changed since the old release and
+# the deployer edited it, so dpkg would ask; --force-confold keeps the edit (the new file is put
+# beside it as foyer.conf.dpkg-dist).
+upgraded=$(apt_root -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    install --no-install-recommends $(debs_in new) 2>&1)
+upgrade_rc=$?
+echo "$upgraded" >"$OUT/upgrade.log"
+check "upgrade to $VERSION with apt-get install ./…deb (unattended, --force-confold)" \
+    sh -c "[ $upgrade_rc -eq 0 ] || { tail -n 5 '$OUT/upgrade.log'; false; }"
 check "foyerctl --version prints $VERSION" \
     sh -c "chroot '$ROOT' foyerctl --version | grep -qx 'foyerctl ${VERSION%%-*}'"
 check "the upgrade keeps the edited /etc/foyer/foyer.conf" grep -qx 'id=hall-b-07' "$ROOT/etc/foyer/foyer.conf"
+if cmp -s <(dpkg-deb --fsys-tarfile "$ROOT"/tmp/debs/old/foyer_*.deb | tar -xOf - ./etc/foyer/foyer.conf) \
+          <(dpkg-deb --fsys-tarfile "$ROOT"/tmp/debs/new/foyer_*.deb | tar -xOf - ./etc/foyer/foyer.conf); then
+    result SKIP "the new packaged foyer.conf is beside the edited one" "the packaged file did not change"
+else
+    check "the new packaged foyer.conf is beside the edited one (foyer.conf.dpkg-dist)" \
+        sh -c "test -s '$ROOT/etc/foyer/foyer.conf.dpkg-dist' && ! grep -qx 'id=hall-b-07' '$ROOT/etc/foyer/foyer.conf.dpkg-dist'"
+fi
 check "/etc/foyer/foyer.conf is root:foyer 0640" \
     test "$(in_root stat -c '%a %U:%G' /etc/foyer/foyer.conf)" = "640 root:foyer"
 check "the upgrade keeps the database (the visitor is still there)" \
     sh -c "chroot '$ROOT' setpriv --reuid=foyer-kiosk --regid=foyer-kiosk --init-groups foyerctl --config /etc/foyer/foyer.conf stats --json | grep -q '\"registrations\" : 1'"
+as_kiosk foyerctl --config /etc/foyer/foyer.conf export >"$OUT/export-after-upgrade.csv" 2>"$OUT/export.log"
+check "the visitor registered with $OLD_VERSION is exported by $VERSION (foyerctl export)" \
+    grep -q '张伟' "$OUT/export-after-upgrade.csv"
+# Today's schema, as a fresh database made by the new foyerctl has it (no version is hard-coded).
+sed 's|^database=.*|database=/var/lib/foyer/fresh.db|' "$ROOT/etc/foyer/foyer.conf" >"$ROOT/var/lib/foyer/fresh.conf"
+in_root chown foyer-kiosk: /var/lib/foyer/fresh.conf
+echo '{"full_name":"Fresh"}' | as_kiosk foyerctl --config /var/lib/foyer/fresh.conf register >/dev/null 2>>"$OUT/register.log"
+new_schema=$(schema_of "$ROOT/var/lib/foyer/fresh.db")
+upgraded_schema=$(schema_of "$ROOT/var/lib/foyer/foyer.db")
+rm -f "$ROOT"/var/lib/foyer/fresh.*
+if [ "$OLD_FROM" = "this tree relabelled" ]; then
+    result SKIP "the upgrade migrates the database" "the old version is this tree (no .git): same schema"
+else
+    check "the upgrade migrates the database: schema $old_schema -> ${upgraded_schema:-?} (today's: ${new_schema:-?})" \
+        test -n "$old_schema" -a -n "$new_schema" -a "${old_schema:-0}" -lt "${new_schema:-0}" -a "${upgraded_schema:-}" = "$new_schema"
+fi
 check "the database is 0600 foyer-kiosk" test "$(in_root stat -c '%a %U' /var/lib/foyer/foyer.db)" = "600 foyer-kiosk"
 check "installed binaries are hardened (PIE, RELRO, BIND_NOW, stack protector, FORTIFY)" \
     "$HERE/check-hardening.py" --fortify "$ROOT/usr/bin/foyer" "$ROOT/usr/bin/foyerctl"
