@@ -671,13 +671,15 @@ pass_parse (const char *name)
   return pass;
 }
 
+/* Applies the pass's operations from the first-th on; NULL when one declines or none is left. */
 static Gray *
 pass_apply (const Pass *pass,
+            guint       first,
             const Gray *frame)
 {
   g_autoptr(Gray) current = NULL;
 
-  for (guint i = 0; pass->ops[i] != NULL; i++) {
+  for (guint i = first; pass->ops[i] != NULL; i++) {
     Gray *next = pass->ops[i]->func (current != NULL ? current : frame);
     if (next == NULL)
       return NULL;
@@ -702,6 +704,7 @@ struct _FoyerDecoder {
   GPtrArray             *still_passes;   /* of Pass */
   gboolean               stream;
   gboolean               find_all;
+  Gray                  *half;           /* stream mode: this frame's half-size copy, once made */
   guint                  cursor;         /* stream mode: the next second chance */
 };
 
@@ -714,6 +717,7 @@ foyer_decoder_finalize (GObject *object)
 
   g_clear_pointer (&self->scanner, zbar_image_scanner_destroy);
   g_clear_pointer (&self->qr_scanner, zbar_image_scanner_destroy);
+  g_clear_pointer (&self->half, gray_free);
   g_clear_pointer (&self->small_passes, g_ptr_array_unref);
   g_clear_pointer (&self->large_passes, g_ptr_array_unref);
   g_clear_pointer (&self->still_passes, g_ptr_array_unref);
@@ -1016,7 +1020,20 @@ run_pass (FoyerDecoder *self,
     scan (self->scanner, frame, pass->name, symbols);
     return;
   }
-  copy = pass_apply (pass, frame);
+  if (self->stream && pass->ops[0]->func == op_down2) {
+    /* A large camera frame's zbar scan and most of its second chances start from the same
+     * half-size copy: made once per frame. */
+    if (self->half == NULL && (self->half = gray_downscale (frame, 2)) == NULL)
+      return;
+    if (pass->ops[1] == NULL) {
+      scan (is_second_chance (self, pass) ? self->qr_scanner : self->scanner, self->half,
+            pass->name, symbols);
+      return;
+    }
+    copy = pass_apply (pass, 1, self->half);
+  } else {
+    copy = pass_apply (pass, 0, frame);
+  }
   if (copy != NULL)
     scan (is_second_chance (self, pass) ? self->qr_scanner : self->scanner, copy, pass->name,
           symbols);
@@ -1145,6 +1162,7 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
     stream_second_chances (self, passes, &frame, us_per_px, deadline, symbols);
   }
 
+  g_clear_pointer (&self->half, gray_free);
   g_debug ("decoded %u×%u in %.1f ms of CPU: %u symbols", width, height,
            (cpu_now_us () - start) / 1000.0, symbols->len);
   return g_steal_pointer (&symbols);
