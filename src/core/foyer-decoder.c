@@ -1011,6 +1011,7 @@ run_pass (FoyerDecoder *self,
           GPtrArray    *symbols)
 {
   g_autoptr(Gray) copy = NULL;
+  zbar_image_scanner_t *scanner;
 
   if (pass->engine == ENGINE_ZXING) {
     scan_zxing (self, frame, pass->name, symbols);
@@ -1020,14 +1021,14 @@ run_pass (FoyerDecoder *self,
     scan (self->scanner, frame, pass->name, symbols);
     return;
   }
+  scanner = is_second_chance (self, pass) ? self->qr_scanner : self->scanner;
   if (self->stream && pass->ops[0]->func == op_down2) {
     /* A large camera frame's zbar scan and most of its second chances start from the same
      * half-size copy: made once per frame. */
     if (self->half == NULL && (self->half = gray_downscale (frame, 2)) == NULL)
       return;
     if (pass->ops[1] == NULL) {
-      scan (is_second_chance (self, pass) ? self->qr_scanner : self->scanner, self->half,
-            pass->name, symbols);
+      scan (scanner, self->half, pass->name, symbols);
       return;
     }
     copy = pass_apply (pass, 1, self->half);
@@ -1035,8 +1036,7 @@ run_pass (FoyerDecoder *self,
     copy = pass_apply (pass, 0, frame);
   }
   if (copy != NULL)
-    scan (is_second_chance (self, pass) ? self->qr_scanner : self->scanner, copy, pass->name,
-          symbols);
+    scan (scanner, copy, pass->name, symbols);
 }
 
 /* The budget counts this thread's CPU time: what the decoder spends on its core, whatever
