@@ -671,13 +671,15 @@ pass_parse (const char *name)
   return pass;
 }
 
+/* Applies the pass's operations from the first-th on; NULL when one declines or none is left. */
 static Gray *
 pass_apply (const Pass *pass,
+            guint       first,
             const Gray *frame)
 {
   g_autoptr(Gray) current = NULL;
 
-  for (guint i = 0; pass->ops[i] != NULL; i++) {
+  for (guint i = first; pass->ops[i] != NULL; i++) {
     Gray *next = pass->ops[i]->func (current != NULL ? current : frame);
     if (next == NULL)
       return NULL;
@@ -695,12 +697,14 @@ struct _FoyerDecoder {
   GObject                parent_instance;
 
   zbar_image_scanner_t  *scanner;
+  zbar_image_scanner_t  *qr_scanner;     /* camera frames' second chances: QR only */
   guint                  budget_ms;
   GPtrArray             *small_passes;   /* of Pass */
   GPtrArray             *large_passes;   /* of Pass */
   GPtrArray             *still_passes;   /* of Pass */
   gboolean               stream;
   gboolean               find_all;
+  Gray                  *half;           /* stream mode: this frame's half-size copy, once made */
   guint                  cursor;         /* stream mode: the next second chance */
 };
 
@@ -712,6 +716,8 @@ foyer_decoder_finalize (GObject *object)
   FoyerDecoder *self = (FoyerDecoder *)object;
 
   g_clear_pointer (&self->scanner, zbar_image_scanner_destroy);
+  g_clear_pointer (&self->qr_scanner, zbar_image_scanner_destroy);
+  g_clear_pointer (&self->half, gray_free);
   g_clear_pointer (&self->small_passes, g_ptr_array_unref);
   g_clear_pointer (&self->large_passes, g_ptr_array_unref);
   g_clear_pointer (&self->still_passes, g_ptr_array_unref);
@@ -725,22 +731,37 @@ foyer_decoder_class_init (FoyerDecoderClass *klass)
   G_OBJECT_CLASS (klass)->finalize = foyer_decoder_finalize;
 }
 
+static zbar_image_scanner_t *
+scanner_new (const zbar_symbol_type_t *enabled,
+             guint                     n_enabled)
+{
+  zbar_image_scanner_t *scanner = zbar_image_scanner_create ();
+
+  zbar_image_scanner_set_config (scanner, 0, ZBAR_CFG_ENABLE, 0);
+  for (guint i = 0; i < n_enabled; i++)
+    zbar_image_scanner_set_config (scanner, enabled[i], ZBAR_CFG_ENABLE, 1);
+  /* QR: raw bytes, the payload layer decides the charset (GB18030 cards carry no ECI). The
+   * 1D symbologies carry ASCII, which zbar passes through unchanged. */
+  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config (scanner, 0, ZBAR_CFG_POSITION, 1);
+  return scanner;
+}
+
 static void
 foyer_decoder_init (FoyerDecoder *self)
 {
   static const zbar_symbol_type_t enabled[] = { ZBAR_QRCODE, ZBAR_CODE128, ZBAR_CODE39,
                                                 ZBAR_EAN13 };
+  static const zbar_symbol_type_t qr_only[] = { ZBAR_QRCODE };
 
   self->budget_ms = FOYER_DECODER_DEFAULT_BUDGET_MS;
-  self->scanner = zbar_image_scanner_create ();
   /* Only the symbologies badges and cards use: fewer false positives from text and patterns. */
-  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_ENABLE, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (enabled); i++)
-    zbar_image_scanner_set_config (self->scanner, enabled[i], ZBAR_CFG_ENABLE, 1);
-  /* QR: raw bytes, the payload layer decides the charset (GB18030 cards carry no ECI). The
-   * 1D symbologies carry ASCII, which zbar passes through unchanged. */
-  zbar_image_scanner_set_config (self->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-  zbar_image_scanner_set_config (self->scanner, 0, ZBAR_CFG_POSITION, 1);
+  self->scanner = scanner_new (enabled, G_N_ELEMENTS (enabled));
+  /* A camera frame's second chances (thresholded, inverted, rescaled copies) are remedies for
+   * QR codes; the 1D decoders zbar runs on every edge take a large share of each such scan
+   * (bench-decoder, docs/decoder.md), and a 1D badge is read by zxing and zbar's scan of the
+   * frame itself, which keep every symbology. Stills keep every symbology on every pass. */
+  self->qr_scanner = scanner_new (qr_only, G_N_ELEMENTS (qr_only));
   foyer_decoder_set_passes (self, NULL);
 }
 
@@ -857,10 +878,10 @@ have_symbol (GPtrArray   *symbols,
 
 /* Runs zbar on one image; adds new symbols to the array. Returns how many were added. */
 static guint
-scan (FoyerDecoder *self,
-      const Gray   *image,
-      const char   *pass_name,
-      GPtrArray    *symbols)
+scan (zbar_image_scanner_t *scanner,
+      const Gray           *image,
+      const char           *pass_name,
+      GPtrArray            *symbols)
 {
   zbar_image_t *zimage = zbar_image_create ();
   guint added = 0;
@@ -871,7 +892,7 @@ scan (FoyerDecoder *self,
   zbar_image_set_size (zimage, image->width, image->height);
   zbar_image_set_data (zimage, image->data, (unsigned long)image->width * image->height, NULL);
 
-  if (zbar_scan_image (self->scanner, zimage) > 0) {
+  if (zbar_scan_image (scanner, zimage) > 0) {
     for (const zbar_symbol_t *sym = zbar_image_first_symbol (zimage); sym != NULL;
          sym = zbar_symbol_next (sym)) {
       const char *type = zbar_get_symbol_name (zbar_symbol_get_type (sym));
@@ -966,6 +987,23 @@ scan_zxing (FoyerDecoder *self,
   return found.added;
 }
 
+/* A camera frame's transformed copy beyond the stream's first two passes (zxing and zbar's scan
+ * of the frame, or of its half-size copy above VGA): QR only, see foyer_decoder_init(). */
+static gboolean
+is_second_chance (FoyerDecoder *self,
+                  const Pass   *pass)
+{
+  GPtrArray *passes = self->small_passes;
+
+  if (!self->stream)
+    return FALSE;
+  for (guint k = 0; k < 2; k++, passes = self->large_passes)
+    for (guint i = 0; i < MIN (passes->len, 2); i++)
+      if (g_ptr_array_index (passes, i) == pass)
+        return FALSE;
+  return TRUE;
+}
+
 static void
 run_pass (FoyerDecoder *self,
           const Pass   *pass,
@@ -973,18 +1011,32 @@ run_pass (FoyerDecoder *self,
           GPtrArray    *symbols)
 {
   g_autoptr(Gray) copy = NULL;
+  zbar_image_scanner_t *scanner;
 
   if (pass->engine == ENGINE_ZXING) {
     scan_zxing (self, frame, pass->name, symbols);
     return;
   }
   if (pass->ops[0] == NULL) {
-    scan (self, frame, pass->name, symbols);
+    scan (self->scanner, frame, pass->name, symbols);
     return;
   }
-  copy = pass_apply (pass, frame);
+  scanner = is_second_chance (self, pass) ? self->qr_scanner : self->scanner;
+  if (self->stream && pass->ops[0]->func == op_down2) {
+    /* A large camera frame's zbar scan and most of its second chances start from the same
+     * half-size copy: made once per frame. */
+    if (self->half == NULL && (self->half = gray_downscale (frame, 2)) == NULL)
+      return;
+    if (pass->ops[1] == NULL) {
+      scan (scanner, self->half, pass->name, symbols);
+      return;
+    }
+    copy = pass_apply (pass, 1, self->half);
+  } else {
+    copy = pass_apply (pass, 0, frame);
+  }
   if (copy != NULL)
-    scan (self, copy, pass->name, symbols);
+    scan (scanner, copy, pass->name, symbols);
 }
 
 /* The budget counts this thread's CPU time: what the decoder spends on its core, whatever
@@ -1110,6 +1162,7 @@ foyer_decoder_decode_gray (FoyerDecoder *self,
     stream_second_chances (self, passes, &frame, us_per_px, deadline, symbols);
   }
 
+  g_clear_pointer (&self->half, gray_free);
   g_debug ("decoded %u×%u in %.1f ms of CPU: %u symbols", width, height,
            (cpu_now_us () - start) / 1000.0, symbols->len);
   return g_steal_pointer (&symbols);
