@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Foyer's front door: installs what is missing (Debian 12, root or sudo), builds, runs or tests.
 #
 #   packaging/dev.sh run [KIOSK OPTIONS…]   build and start the kiosk with embedded defaults

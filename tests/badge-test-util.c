@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* badge-test-util.c: helpers of the badge tests (see badge-test-util.h). */
 #include "config.h"
 

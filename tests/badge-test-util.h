@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* badge-test-util.h: what the badge tests share: reading QR codes back and text out of PDFs. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-badge.c: how long signing, verifying and rendering a badge take (targets in brackets). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-decoder.c: per-frame decode time as the camera's worker sees it.
  *
  * Frames at 1280×720 and 640×480: "code" frames are a corpus card's QR code composited into a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-payload.c: how long the kiosk waits between a scan and a contact on screen, for the
  * payload step alone: every card of tests/data/cards, plus the worst case the charset
  * scoring meets (4 KiB of GB18030 text with no ECI).

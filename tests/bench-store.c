@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-store.c: what the store costs.
  *
  * 1. Durable single-record registrations through FoyerStore against bare SQLite doing the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-sync.c: drain a queue of records to the loopback receiver; records/s, peak RSS,
  * requests, and the same bodies posted by a bare libcurl loop as the transport's ceiling.
  *

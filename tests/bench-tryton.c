@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-tryton.c: records per second into a real trytond 6.0, and requests per record.
  *
  * 2,000 registrations (one in ten a trade visitor, so with an opportunity) in batches of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-ui.c: time from a decoded code to the answering page drawn on a real window (Xvfb),
  * through parsing, the committed store write and the page switch. Target: 150 ms.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* charset-eval.c: the payload layer's charset choice over a list of samples, with every
  * candidate's score; the data behind the scoring rules in foyer-text-decode.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* decode-corpus-util.c: loads the qr-photos corpus and judges a decode against its .txt. */
 #include "config.h"
 

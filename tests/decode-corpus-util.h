@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* decode-corpus-util.h: the qr-photos corpus as the decoder tests and tools read it. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* decode-corpus.c: measures the decoder on tests/data/qr-photos (or DIR), image by image.
  *
  *   decode-corpus [--budget MS] [--frames N] [--passes a,b,c] [--matrix] [DIR]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-admin-test-util.c: what the admin and booth UI tests share. */
 #include "config.h"
 

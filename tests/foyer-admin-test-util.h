@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-admin-test-util.h: what the admin and booth UI tests share: running the main loop,
  * finding widgets, switching the language and saving screenshots. */
 #pragma once

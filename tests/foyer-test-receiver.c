@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-test-receiver.c: start, drive and query tests/sync-receiver.py. */
 #include "config.h"
 

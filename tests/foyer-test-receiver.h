@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-test-receiver.h: runs tests/sync-receiver.py (a real HTTP head office on 127.0.0.1). */
 #pragma once
 

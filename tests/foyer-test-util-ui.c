@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-test-util-ui.c: driving the kiosk window in tests, and screenshots of what it shows. */
 #include "config.h"
 

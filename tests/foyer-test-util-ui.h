@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-test-util-ui.h: helpers for the tests that drive the kiosk window under Xvfb. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-test-util.c: helpers shared by the unit tests. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-tryton-server.c: runs tests/tryton/start-trytond.sh for the Tryton tests. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-tryton-server.h: a throw-away trytond on 127.0.0.1 for test-tryton and bench-tryton.
  *
  * Wraps tests/tryton/start-trytond.sh: a private SQLite database copied from a template cached

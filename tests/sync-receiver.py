@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """sync-receiver.py: a head office for tests, speaking Foyer's http-json v1 (docs/sync-protocol.md).
 
 Python 3 standard library only. Listens on 127.0.0.1 (port 0 = any free port), prints the port on

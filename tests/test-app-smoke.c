@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-app-smoke.c: the kiosk starts on a real display, shows its window and quits cleanly
  * through app.quit, with warnings fatal. */
 #include "config.h"

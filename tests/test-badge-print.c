@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-badge-print.c: printing badges through a real CUPS and the cups-pdf virtual printer.
  *
  * tests/cups/setup-cups.sh starts cupsd when it is not running (as root; CI is root on a fresh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-badge.c: Foyer's signed badge code, and badges rendered to PDF and PNG and read back. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-camera-view.c: the preview widget in a real window: frames from the real pipeline
  * become a texture of the frame's size; an unavailable camera shows its message instead. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-camera.c: the real GStreamer pipeline with file and test sources: one scan per code
  * despite many frames, preview frames, the unavailable state for missing cameras and files, a
  * retry that recovers, and a prompt stop. */

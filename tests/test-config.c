@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-config.c: lookup order, defaults, warnings and errors of foyer.conf. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-decoder.c: the decoder on the project's corpora (tests/data): the card vectors byte-exact, the
  * qr-photos count never below the level reached (a ratchet), the second chances that matter
  * (inverted codes, frames with padding rows), and `foyerctl decode`. */

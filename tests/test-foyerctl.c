@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-foyerctl.c: the command-line tool's front door: version, help, errors, config. */
 #include "config.h"
 

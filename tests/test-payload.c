@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-payload.c: raw QR bytes → text → contact: every decoding, format and normalization rule,
  * the card corpus (tests/data/cards), and regressions found by fuzzing. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-pin.c: the staff PIN hash (PBKDF2-SHA256) and the lockout after five wrong PINs. */
 #define _GNU_SOURCE /* memmem */
 #include "config.h"

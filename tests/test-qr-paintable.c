@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-qr-paintable.c: the badge QR code renders with whole-pixel modules (only pure black and
  * white pixels), keeps its quiet zone, and zbar reads it back at several sizes. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-serial-scanner.c: a serial scanner on a pseudo-terminal: lines become scans whatever
  * the line ending and however the bytes are split; a vanished device is a state, retried. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-set-pin.c: `foyerctl set-pin` writes a hash the kiosk accepts, keeps the config file's
  * comments, refuses bad PINs without touching the file and creates a private user config. */
 #include "config.h"

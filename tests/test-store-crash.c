@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store-crash.c: kill -9 at random moments never loses a registration the store confirmed.
  *
  * A child registers visitors in a loop and writes each id to a pipe right after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store-export.c: exports (CSV, vCard, JSON lines) and pre-registration imports, through the
  * library and through foyerctl. */
 #include "config.h"

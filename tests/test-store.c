@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store.c: the durable store: records, duplicates, outbox, leads, retention, migrations and
  * every error code, on real SQLite files. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-sync.c: the http-json backend and the sync engine against a real receiver on 127.0.0.1. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-tryton.c: the Tryton backend against a real trytond 6.0 (SQLite) on 127.0.0.1.
  *
  * Records go in through the FoyerSyncBackend interface exactly as the sync engine hands them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-ui-admin.c: the staff side of the kiosk under a real X server: the PIN pad (right PIN,
  * wrong PIN, lockout with an injected clock) and the admin page. */
 #include "config.h"

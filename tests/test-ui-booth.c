@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-ui-booth.c: booth mode under a real X server with a real store: scan a badge, rate the
  * visitor, answer the qualifying questions, save; edit the lead; search the list; counts per
  * rating. Screenshots of every page in both languages go to the test log dir. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-ui-entry.c: the entry kiosk's flows on a real window under Xvfb, driven through its
  * actions and widgets, in both languages, with a screenshot of every page visited. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-wedge-controller.c: a real window under Xvfb receiving real key events from xdotool: a
  * scanner's burst (2 ms per key) is a scan wherever the focus is and leaves the text field as it
  * was; a person's typing (150 ms between presses) reaches the text field and is never a scan. A second

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-wedge.c: keystroke rhythm: scanner-speed bursts ending in Enter are scans, a person's
  * typing (even a fast one, even ending in Enter) is not. */
 #include "config.h"

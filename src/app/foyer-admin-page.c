@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-admin-page.c: what staff need on the show floor without a terminal: is head office
  * receiving the records, which records it refused and why, a CSV copy on a USB stick, today's
  * numbers, and the kiosk's mode and camera.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-admin-page.h: the staff page: sync state, dead letters, export, today's counts, mode,
  * camera, reprint and quit. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-application.c: start-up, command-line options and app-wide actions of the kiosk. */
 #define G_LOG_DOMAIN "foyer"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-application.h: the kiosk application (config, actions, windows). */
 #pragma once
 

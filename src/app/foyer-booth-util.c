@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-booth-util.c: small helpers the booth and admin pages share (times, labels). */
 #define G_LOG_DOMAIN "foyer"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-camera-view.c: preview frames as GdkMemoryTexture, a framing guide, the camera's state.
  *
  * Frames come from FoyerCamera's "frame" signal on the main thread as RGBA GBytes that keep the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-camera-view.h: the live camera picture with a framing guide, or why there is none. */
 #pragma once
 

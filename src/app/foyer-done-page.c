@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-done-page.c: the end of a registration: the visitor's badge code to photograph or print.
  * The idle timeout takes it home when the visitor walks away. */
 #define G_LOG_DOMAIN "foyer"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-done-page.h: "You are registered" with the visitor's badge QR code. */
 #pragma once
 

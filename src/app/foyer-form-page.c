@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-form-page.c: one form for both ways in: the review of a scanned business card and the
  * manual registration. Validation is inline, next to the field, in the visitor's language. */
 #define G_LOG_DOMAIN "foyer"

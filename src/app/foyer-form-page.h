@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-form-page.h: the registration form, empty (manual) or prefilled from a scanned card. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-lead-page.c: the lead card an exhibitor's staff fill in after scanning a visitor's badge.
  *
  * The card shows who the visitor is (from the local store when known), a hot/warm/cold rating,

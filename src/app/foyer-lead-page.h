@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-lead-page.h: booth mode's lead card: who was scanned, rating, qualifying answers. */
 #pragma once
 

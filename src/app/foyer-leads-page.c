@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-leads-page.c: today's leads at this booth. A tap opens a lead for editing (::lead-activated
  * with its id); the counts per rating show how the day is going. */
 #define G_LOG_DOMAIN "foyer"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-leads-page.h: booth mode's list of today's leads, with search and counts per rating. */
 #pragma once
 

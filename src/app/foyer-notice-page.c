@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-notice-page.c: what happened with a code the kiosk cannot register from, in words a
  * visitor understands, with the way forward (the form) one tap away. */
 #define G_LOG_DOMAIN "foyer"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-notice-page.h: explains a code the kiosk cannot register from, and offers the form. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-page.c: the FoyerPage interface (reset, holds-visitor-data). */
 #define G_LOG_DOMAIN "foyer"
 

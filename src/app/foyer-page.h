@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-page.h: what the window asks of the pages in its stack.
  *
  * Every page may implement it; a page that does not is treated as holding no visitor data.

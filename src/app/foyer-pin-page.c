@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-pin-page.c: a large-button PIN pad. It checks the PIN through a FoyerPinGuard and emits
  * ::unlocked on success or ::cancelled; the window decides what the PIN opens. */
 #define G_LOG_DOMAIN "foyer"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-pin-page.h: the staff PIN pad that guards Admin and leaving the fullscreen kiosk. */
 #pragma once
 

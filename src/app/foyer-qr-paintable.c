@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-qr-paintable.c: libqrencode's modules drawn as rectangles in a GtkSnapshot, each module
  * a whole number of pixels when there is room, so the code stays sharp for a phone camera at
  * any size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-qr-paintable.h: a QR code as a GdkPaintable, sharp at any size. */
 #pragma once
 

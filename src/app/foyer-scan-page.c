@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-scan-page.c: the home page visitors see first: the camera with a framing guide, what to
  * do in large type, the way to register without a code, the language toggle and a status line. */
 #define G_LOG_DOMAIN "foyer"

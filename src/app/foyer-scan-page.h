@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-scan-page.h: the home page: camera preview and "scan your badge". */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-wedge-controller.c: feeds a window's key presses to FoyerWedge and turns scans into a
  * signal.
  *

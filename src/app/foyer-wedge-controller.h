@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-wedge-controller.h: keyboard-wedge scanners anywhere in a window, without focus. */
 #pragma once
 

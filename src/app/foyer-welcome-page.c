@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-welcome-page.c: the answer to a badge scan; goes home by itself after a few seconds or
  * at a tap. */
 #define G_LOG_DOMAIN "foyer"

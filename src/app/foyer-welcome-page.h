@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-welcome-page.h: "Welcome, 张伟 — checked in" after a badge scan. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-window-private.h: the window's instance struct, shared by foyer-window.c (the visitor
  * flow) and foyer-window-staff.c (PIN, Admin, booth), and what the UI tests use beyond the
  * public API. Pages never include this file. */

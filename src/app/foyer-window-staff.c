@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-window-staff.c: the staff side of the kiosk window (see foyer-window-staff.h).
  *
  * Kept apart from foyer-window.c, which is the visitor flow; both act on the same stack of

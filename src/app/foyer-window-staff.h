@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-window-staff.h: the staff side of the kiosk window: the PIN that guards Admin and
  * leaving fullscreen, the admin page, and booth mode's lead capture.
  *

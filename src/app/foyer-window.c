@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-window.c: the kiosk window; a GtkStack of pages driven by actions, the route from a
  * scanned code to the page that answers it, the idle timeout and the language switch. */
 #define G_LOG_DOMAIN "foyer"

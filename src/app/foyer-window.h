@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-window.h: the kiosk's single window, which stacks the pages and routes scanned codes.
  *
  * Window actions (see HACKING.md, "Adding a page"):

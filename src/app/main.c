@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: the kiosk executable. Everything else lives in foyer-app and foyer-core. */
 #include "config.h"
 

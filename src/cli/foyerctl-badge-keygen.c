@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-badge-keygen.c: `foyerctl badge-keygen`: a new Ed25519 key pair for an event's badges. */
 #define G_LOG_DOMAIN "foyerctl"
 

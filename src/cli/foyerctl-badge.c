@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-badge.c: `foyerctl badge` renders a record's badge to PDF/PNG, and `foyerctl
  * print-badge` (re)prints it on the badge printer, recording the print on the record. */
 #define G_LOG_DOMAIN "foyerctl"

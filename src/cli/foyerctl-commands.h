@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-commands.h: the subcommands; each is listed in foyerctl.c's commands[]. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-config.c: `foyerctl config`: show the effective configuration, or check a file. */
 #define G_LOG_DOMAIN "foyerctl"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-decode.c: `foyerctl decode [--parse] IMAGE…`: read the codes in image files.
  *
  * One JSON line per file, for scripts and for checking a batch of printed badges before a show:

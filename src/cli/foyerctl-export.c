@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-export.c: `foyerctl export`: registrations as CSV, vCard 3.0 or JSON lines. */
 #define G_LOG_DOMAIN "foyerctl"
 

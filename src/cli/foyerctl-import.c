@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-import.c: `foyerctl import`: pre-registered attendees from CSV or JSON lines. */
 #define G_LOG_DOMAIN "foyerctl"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-outbox.c: `foyerctl outbox`: what waits for head office, and requeuing dead letters. */
 #define G_LOG_DOMAIN "foyerctl"
 

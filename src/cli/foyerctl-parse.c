@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-parse.c: `foyerctl parse`: what a scanned code carries, as the kiosk would read it.
  *
  * Reads the raw symbol bytes on stdin (e.g. from `zbarimg --raw -Sbinary`) and prints the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-purge.c: `foyerctl purge`: apply [storage] retain-days now. */
 #define G_LOG_DOMAIN "foyerctl"
 

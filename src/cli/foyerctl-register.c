@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-register.c: `foyerctl register`: store one contact given as JSON on standard input. */
 #define G_LOG_DOMAIN "foyerctl"
 

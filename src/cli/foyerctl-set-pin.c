@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-set-pin.c: `foyerctl set-pin`: hash a new staff PIN into [kiosk] admin-pin-hash.
  *
  * The PIN itself is never stored or printed: only its salted PBKDF2-SHA256 hash goes into the

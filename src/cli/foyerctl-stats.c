@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-stats.c: `foyerctl stats`: counts by kind, category, hour and outbox state. */
 #define G_LOG_DOMAIN "foyerctl"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-store-util.c: opening the kiosk's database for the store commands of foyerctl. */
 #define G_LOG_DOMAIN "foyerctl"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-store-util.h: what the store commands of foyerctl share (opening the database named by
  * the configuration, exit codes for store errors). */
 #pragma once

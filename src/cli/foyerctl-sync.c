@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl-sync.c: `foyerctl sync`: drain the outbox to head office now.
  *
  * Runs the same FoyerSyncEngine as the kiosk and follows its status: exit 0 once every record

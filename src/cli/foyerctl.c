@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl.c: the headless tool for staff, scripts and head office.
  *
  * `foyerctl [--config FILE] COMMAND [OPTIONS]`; each command lives in its own function and is

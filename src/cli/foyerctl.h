@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyerctl.h: what every foyerctl subcommand shares (options, config, exit codes). */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-badge-code.c: signs and verifies Foyer's badge codes with Ed25519 (OpenSSL EVP).
  *
  * The format is specified in docs/badge-format.md; keep the two in step. Every character of a

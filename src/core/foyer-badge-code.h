@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-badge-code.h: Foyer's own signed badge code (docs/badge-format.md).
  *
  * FY1:<EVENT>:<SHORTID>:<KEYID>:<SIGNATURE>, Ed25519 over everything before the signature, so

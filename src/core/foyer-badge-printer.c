@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-badge-printer.c: badge printing over the CUPS API (IPP to cupsd).
  *
  * A kiosk has no print dialog and nobody watching a print queue, so every way a badge can fail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-badge-printer.h: sends badges to a CUPS queue, waits (bounded) for the printer to finish
  * them and says plainly why one did not print.
  *

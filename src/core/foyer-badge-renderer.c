@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-badge-renderer.c: the badge layout: event, name (shrunk to fit), organization, category
  * band and a QR code whose modules are whole 300 dpi pixels.
  *

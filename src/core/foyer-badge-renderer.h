@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-badge-renderer.h: lays out a visitor badge (cairo + pango + libqrencode) as PDF or PNG.
  *
  * No GTK: foyerctl, the printer and the tests render without a display. Drawing happens in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-camera.c: GStreamer capture, preview frames and the decode worker.
  *
  * The pipeline is built once per start: SOURCE ! decodebin ! videoconvert ! videoscale (at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-camera.h: the camera pipeline: preview frames for the UI and decoded codes.
  *
  * One GStreamer pipeline, tee'd into a preview branch (RGBA, newest frame only) and a decode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-config.c: lookup order, schema and validation of foyer.conf.
  *
  * The schema below is the single list of keys Foyer understands; a key that is not in it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-config.h: the kiosk's configuration, read from a GKeyFile and validated.
  *
  * Every later module reads its settings through here so that unknown keys, bad values and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-core.h: the GTK-free core that the kiosk, foyerctl and the tests share. */
 #pragma once
 

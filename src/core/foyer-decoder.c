@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-decoder.c: zbar and zxing-cpp, plus second chances for frames neither reads.
  *
  * zbar's QR reader is fast and exact but gives up on low contrast, glare, light-on-dark codes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-decoder.h: finds QR codes and badge barcodes in 8-bit grayscale frames.
  *
  * zbar and zxing-cpp do the decoding (stills: zbarimg's own scan first, then zxing; camera

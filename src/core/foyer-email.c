@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-email.c: e-mail addresses from cards: a practical RFC 5321/6531 check, domain lower-cased.
  *
  * Strict enough to catch what OCR-like mistakes and truncated codes produce (no @, spaces, a

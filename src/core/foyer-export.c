@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-export.c: CSV, vCard 3.0 and JSON-lines writers over FoyerStore.
  *
  * Rows stream from the store one at a time into a buffered output stream, so a show's million

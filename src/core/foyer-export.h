@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-export.h: registrations out of the store as CSV (RFC 4180, spreadsheet-safe), vCard 3.0
  * or JSON lines, for head office and for exhibitors' own CRMs. Used by `foyerctl export`.
  */

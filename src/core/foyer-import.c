@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-import.c: pre-registration lists (CSV per RFC 4180, or JSON lines) into the store.
  *
  * Organizers' lists come from Excel and web forms: Chinese or English headers, GB18030 files,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-import.h: pre-registered attendees into the store from CSV or JSON lines, so a kiosk
  * recognises their badges offline. Used by `foyerctl import`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-mecard.c: the "KEY:value;" family of QR contact formats: MECARD (NTT Docomo), BIZCARD
  * and MATMSG (e-mail).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-payload-private.h: what the payload parsers share (contact builders, text helpers).
  *
  * Internal to foyer-core: the format parsers (foyer-vcard.c, foyer-mecard.c, …) fill a

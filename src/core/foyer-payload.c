@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-payload.c: the dispatch from decoded text to a format parser.
  *
  * The format parsers live in their own files (foyer-vcard.c, foyer-mecard.c) and fill a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-payload.h: what a scanned code carries. Raw symbol bytes → text → a normalized contact,
  * badge code or link.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-phone.c: phone numbers as people write them on cards → E.164.
  *
  * Hand-written rules rather than libphonenumber (a C++ library with a large metadata set): a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-pin.c: hashing, checking and rate-limiting the staff PIN (OpenSSL libcrypto).
  *
  * A PIN has few digits, so the hash alone cannot keep it secret from someone holding the config

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-pin.h: the staff PIN that guards Admin and leaving the fullscreen kiosk.
  *
  * The config keeps only a salted PBKDF2-SHA256 hash ([kiosk] admin-pin-hash, written by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-record.c: registration and lead records: boxed types, wire JSON, validation.
  *
  * The JSON keys are the store's column names, so one name means the same thing in SQLite, on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-record.h: the records a kiosk takes (registrations, check-ins, leads) as plain structs.
  *
  * Shared by the store, the sync engine, the badge renderer, foyerctl and the UI. Field names are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-serial-scanner.c: lines from a serial barcode scanner, read without blocking. */
 #define G_LOG_DOMAIN "foyer-scanner"
 

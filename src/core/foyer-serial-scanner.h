@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-serial-scanner.h: a barcode scanner in USB-serial (CDC-ACM) mode, [scanner] serial.
  *
  * Reads the tty in raw mode; every line (ended by CR, LF or CR LF) is one scan. A device that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-store-migrations.c: the schema, as the forward-only steps that built it.
  *
  * Each step runs in the transaction that also sets PRAGMA user_version, so a kiosk that loses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-store-private.h: what the store's files share (foyer-store.c opens the database and
  * holds the helpers, foyer-store-*.c one concern each), and the schema history that the tests
  * use to build databases of every older version. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-store.c: the durable local store and outbox on SQLite.
  *
  * A registration is on disk (WAL, synchronous=FULL) before any call returns; the outbox row that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-store.h: the durable local store and outbox (SQLite).
  *
  * Every call that writes returns only after COMMIT. One FoyerStore is one SQLite connection and

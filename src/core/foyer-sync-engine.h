@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-sync-engine.h: the background sync thread that drains the outbox to head office.
  *
  * The engine owns a worker thread with its own FoyerStore (same database file) and its own

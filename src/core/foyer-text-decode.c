@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-text-decode.c: the raw bytes of a scanned symbol → UTF-8 text.
  *
  * QR codes rarely say which charset they use. zbar's own guess turns GB18030 business cards and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-vcard.c: vCard 2.1, 3.0 (RFC 2426) and 4.0 (RFC 6350) as business-card QR codes carry
  * them: CHARSET= and QUOTED-PRINTABLE with soft line breaks, parameters in any order, bare type
  * parameters, backslash escapes, folded lines, base64 values, tel: URIs, CRLF or bare LF, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-version.c: one place for the version string (User-Agent, --version, about). */
 #include "config.h"
 

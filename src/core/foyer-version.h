@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-version.h: the version the binaries report and send to head office. */
 #pragma once
 

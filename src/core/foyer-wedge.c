@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-wedge.c: keystroke-rhythm classification for keyboard-wedge scanners. */
 #define G_LOG_DOMAIN "foyer-wedge"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-wedge.h: tells a keyboard-wedge scanner from a person by the rhythm of keystrokes.
  *
  * A USB barcode scanner in keyboard mode "types" its code a few milliseconds per key and ends

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # setup-cups.sh: a real CUPS with a cups-pdf queue for test-badge-print.
 #
 #   setup-cups.sh create QUEUE OUTDIR   start cupsd if needed; QUEUE prints PDFs into OUTDIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-badge-code.c: libFuzzer target for Foyer's signed badge code: parsing and verifying
  * untrusted scans, and signing whatever event and record ids an organizer's data holds.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-config.c: libFuzzer target for foyer.conf parsing: a config file copied from a USB stick
  * or written by head office is untrusted input too. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-import.c: libFuzzer target for organizers' pre-registration lists (CSV, JSON lines) and
  * for the export writers that turn what was imported back into CSV cells and vCard lines.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-payload.c: libFuzzer target for everything a scanned code reaches: text decoding, the
  * format parsers, phone and e-mail normalization and the JSON form.
  *

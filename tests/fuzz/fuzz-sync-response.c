@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-sync-response.c: libFuzzer over the http-json answer parser and Retry-After.
  *
  * Head office's answer is untrusted input arriving on the sync thread: whatever it holds, the

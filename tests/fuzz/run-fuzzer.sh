@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run-fuzzer.sh TARGET SEED_DIR ARTIFACT_DIR [libFuzzer options…]
 #
 # Runs one libFuzzer target for $FOYER_FUZZ_SECONDS (default 60) over a copy of its seed corpus

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # setup-company.py CONFIG DATABASE PASSWORD-FILE: after trytond-admin has activated
 # sale_opportunity, give the database what the module needs to take opportunities (a currency, a
 # company whose party is "Foyer Test Fair Ltd.", the admin attached to it) and a "foyer" user in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # start-trytond.sh: a throw-away Tryton 6.0 server (SQLite, 127.0.0.1) for Foyer's tests and
 # benchmarks: sale_opportunity activated, a company set up, a "foyer" user with a password.
 #
