@@ -22,6 +22,7 @@
 #include "foyer-admin-page.h"
 #include "foyer-booth-util.h"
 #include "foyer-page.h"
+#include "foyer-print-queue-view.h"
 
 #define DEAD_LIST_LIMIT 50
 
@@ -51,6 +52,7 @@ struct _FoyerAdminPage {
   AdwComboRow       *camera_row;
   AdwEntryRow       *reprint_row;
   AdwActionRow      *fullscreen_row;
+  FoyerPrintQueueView *print_queue_view;  /* badge printing (foyer-print-queue-view.c) */
 
   /* owned */
   FoyerStore        *store;
@@ -81,6 +83,7 @@ enum {
   PROP_STORE,
   PROP_CONFIG,
   PROP_SYNC_ENGINE,
+  PROP_PRINT_QUEUE,
   N_PROPS
 };
 
@@ -1080,6 +1083,7 @@ foyer_admin_page_refresh (FoyerAdminPage *self)
 
   set_status (self, NULL, FALSE);
   gtk_widget_set_visible (self->no_pin_banner, !self->pin_set);
+  foyer_print_queue_view_refresh (self->print_queue_view);
   if (self->config != NULL) {
     g_autofree char *subtitle =
       g_strdup_printf (_("Kiosk %s · event %s"),
@@ -1214,6 +1218,9 @@ foyer_admin_page_get_property (GObject    *object,
   case PROP_SYNC_ENGINE:
     g_value_set_object (value, self->engine);
     break;
+  case PROP_PRINT_QUEUE:
+    g_value_set_object (value, foyer_print_queue_view_get_queue (self->print_queue_view));
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -1236,6 +1243,9 @@ foyer_admin_page_set_property (GObject      *object,
     break;
   case PROP_SYNC_ENGINE:
     foyer_admin_page_set_sync_engine (self, g_value_get_object (value));
+    break;
+  case PROP_PRINT_QUEUE:
+    foyer_print_queue_view_set_queue (self->print_queue_view, g_value_get_object (value));
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1264,6 +1274,10 @@ foyer_admin_page_class_init (FoyerAdminPageClass *klass)
   properties[PROP_SYNC_ENGINE] =
     g_param_spec_object ("sync-engine", NULL, NULL, FOYER_TYPE_SYNC_ENGINE,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* the badge print queue shown in the printing section; NULL without a printer */
+  properties[PROP_PRINT_QUEUE] =
+    g_param_spec_object ("print-queue", NULL, NULL, FOYER_TYPE_PRINT_QUEUE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->map = foyer_admin_page_map;
@@ -1284,7 +1298,9 @@ foyer_admin_page_class_init (FoyerAdminPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/foyer/Foyer/foyer-admin-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (FOYER_TYPE_PRINT_QUEUE_VIEW);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, content);
+  gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, print_queue_view);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, no_pin_banner);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, pin_report_label);

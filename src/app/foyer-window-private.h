@@ -15,6 +15,7 @@ typedef enum {
   FOYER_PIN_FOR_ADMIN,
   FOYER_PIN_FOR_LEAVE_FULLSCREEN,
   FOYER_PIN_FOR_RESUME_SCANNING,   /* a burst of unknown codes paused scanning */
+  FOYER_PIN_FOR_REPRINT,           /* a second print of the done page's badge */
 } FoyerPinTarget;
 
 struct _FoyerWindow {
@@ -31,6 +32,8 @@ struct _FoyerWindow {
   GtkWidget            *staff_button;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
+  GtkRevealer          *print_revealer;      /* badges do not go to the first printer */
+  GtkLabel             *print_label;
   GtkStack             *stack;
   GtkRevealer          *idle_revealer;
   GtkLabel             *idle_label;
@@ -39,7 +42,8 @@ struct _FoyerWindow {
   FoyerKioskFlow       *flow;                /* the kiosk's decisions; NULL before the app is set */
   FoyerCamera          *camera;
   FoyerWedgeController *wedge;
-  FoyerBadgePrinter    *printer;             /* NULL when [badge] printer is not set */
+  FoyerPrintQueue      *print_queue;         /* NULL when [badge] printer is not set */
+  gint64                done_job_id;         /* the print job whose outcome the visitor awaits */
   GCancellable         *cancellable;
   char                 *home_page;
   FoyerFlowResult      *done_result;         /* the registration on the done page, for printing */

@@ -18,6 +18,7 @@
 #include "foyer-leads-page.h"
 #include "foyer-pin-page.h"
 #include "foyer-scan-page.h"
+#include "foyer-window-print.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
 
@@ -136,6 +137,19 @@ _foyer_window_staff_ask_resume_scanning (FoyerWindow *self)
              "to resume."));
 }
 
+/* A second print of a badge: staff confirm it with the PIN (where Admin needs none, neither does
+ * this). */
+void
+_foyer_window_staff_ask_reprint (FoyerWindow *self)
+{
+  if (!foyer_pin_guard_has_pin (self->pin_guard) && !self->kiosk_locked) {
+    _foyer_window_print_confirmed (self);
+    return;
+  }
+  ask_pin (self, FOYER_PIN_FOR_REPRINT,
+           _("This badge was printed already. Staff: enter the PIN to print it again."));
+}
+
 /* What Admin says about the PIN: wrong entries of the last day (times only) and a PIN too
  * short for the current rule; NULL when there is nothing to say. */
 static char *
@@ -244,6 +258,8 @@ staff_unlocked_action (GtkWidget  *widget,
   } else if (target == FOYER_PIN_FOR_LEAVE_FULLSCREEN) {
     leave_fullscreen_now (self);
     go_home (self);
+  } else if (target == FOYER_PIN_FOR_REPRINT) {
+    _foyer_window_print_confirmed (self);
   } else if (target == FOYER_PIN_FOR_RESUME_SCANNING) {
     if (self->flow != NULL)
       foyer_kiosk_flow_unlock_scanning (self->flow);
@@ -306,22 +322,7 @@ restart_camera_action (GtkWidget  *widget,
   foyer_window_show_toast (self, _("Camera changed."));
 }
 
-static void
-reprint_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(FoyerWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (foyer_badge_printer_print_finish (FOYER_BADGE_PRINTER (source), result, &error)) {
-    foyer_window_show_toast (self, _("Badge printed."));
-  } else {
-    g_autofree char *msg = g_strdup_printf (_("The badge was not printed: %s"), error->message);
-    foyer_window_show_toast (self, msg);
-  }
-}
-
+/* Admin's reprint: staff opened Admin with the PIN, which confirms it. */
 static void
 reprint_badge_action (GtkWidget  *widget,
                       const char *action_name,
@@ -329,30 +330,28 @@ reprint_badge_action (GtkWidget  *widget,
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
   FoyerStore *store = foyer_window_get_store (self);
-  FoyerConfig *config = foyer_window_get_config (self);
   g_autoptr(FoyerRegistration) reg = NULL;
-  g_autoptr(FoyerBadgePrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (store == NULL || config == NULL)
+  if (store == NULL)
     return;
+  if (self->print_queue == NULL) {
+    foyer_window_show_toast (self, _("Printing is not configured on this kiosk"));
+    return;
+  }
   reg = foyer_store_get_registration (store, g_variant_get_string (parameter, NULL), &error);
   if (reg == NULL) {
     g_autofree char *msg = g_strdup_printf (_("Cannot find the visitor: %s"), error->message);
     foyer_window_show_toast (self, msg);
     return;
   }
-  printer = foyer_badge_printer_new_from_config (config, &error);
-  if (printer == NULL) {
-    if (g_error_matches (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_NO_PRINTER))
-      foyer_window_show_toast (self, _("Printing is not configured on this kiosk"));
-    else
-      foyer_window_show_toast (self, error->message);
+  /* The badge carries the same code as the first time. */
+  if (foyer_print_queue_add (self->print_queue, reg->id, foyer_kiosk_flow_badge_payload (reg),
+                             "reprint", "staff (Admin)", &error) == 0) {
+    g_autofree char *msg = g_strdup_printf (_("The badge was not printed: %s"), error->message);
+    foyer_window_show_toast (self, msg);
     return;
   }
-  /* The badge carries the same code as the first time. */
-  foyer_badge_printer_print_async (printer, reg, foyer_kiosk_flow_badge_payload (reg),
-                                   store, NULL, reprint_done_cb, g_object_ref (self));
   foyer_window_show_toast (self, _("Printing the badge…"));
 }
 

@@ -35,6 +35,8 @@ gboolean       _foyer_window_staff_is_booth    (FoyerWindow    *self);
 /* The flow paused scanning (a burst of unknown codes): the PIN page resumes it. */
 void           _foyer_window_staff_ask_resume_scanning (FoyerWindow *self);
 
+/* A second print of the done page's badge: the PIN page, then the print. */
+void           _foyer_window_staff_ask_reprint (FoyerWindow *self);
 /* The guard every PIN prompt of this window shares (lockouts hold across prompts). */
 FoyerPinGuard *foyer_window_get_pin_guard      (FoyerWindow    *self);
 /* Whether the window is in locked-down kiosk mode (fullscreen, no window controls). */

@@ -16,6 +16,7 @@
 #include "foyer-pin-page.h"
 #include "foyer-scan-page.h"
 #include "foyer-welcome-page.h"
+#include "foyer-window-print.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
 #include "foyer-window.h"
@@ -484,6 +485,7 @@ foyer_window_translate_chrome (FoyerWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Idle countdown"), -1);
 
   _foyer_window_staff_translate_chrome (self);
+  _foyer_window_print_update_banner (self);
   gtk_widget_remove_css_class (GTK_WIDGET (self), "lang-en");
   gtk_widget_remove_css_class (GTK_WIDGET (self), "lang-zh");
   gtk_widget_add_css_class (GTK_WIDGET (self),
@@ -551,6 +553,7 @@ foyer_window_setup_page (FoyerWindow *self,
   set_if_page_has (page, "flow", self->flow);
   set_if_page_has (page, "sync-engine", foyer_window_get_sync_engine (self));
   set_if_page_has (page, "language", (gpointer)foyer_window_get_language (self));
+  set_if_page_has (page, "print-queue", self->print_queue);
   if (FOYER_IS_PIN_PAGE (page))
     foyer_pin_page_set_guard (FOYER_PIN_PAGE (page), self->pin_guard);
   if (FOYER_IS_FORM_PAGE (page))
@@ -658,11 +661,8 @@ foyer_window_show_done (FoyerWindow     *self,
   g_set_object (&self->done_result, result);
   foyer_done_page_show (FOYER_DONE_PAGE (page), foyer_flow_result_get_registration (result),
                         foyer_flow_result_get_badge_payload (result));
-  foyer_done_page_set_can_print (FOYER_DONE_PAGE (page), self->printer != NULL);
+  foyer_done_page_set_can_print (FOYER_DONE_PAGE (page), _foyer_window_print_can_print (self));
   foyer_window_show_page (self, "done");
-
-  if (self->printer != NULL && foyer_flow_result_get_auto_print (result))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.print-badge", NULL);
 }
 
 static void
@@ -698,6 +698,8 @@ foyer_window_show_result (FoyerWindow     *self,
                           FoyerFlowResult *result)
 {
   g_debug ("kiosk flow: %s", foyer_flow_status_to_nick (foyer_flow_result_get_status (result)));
+  /* [badge] print-on: a registration or a check-in may print by itself. */
+  _foyer_window_print_on_result (self, result);
 
   switch (foyer_flow_result_get_status (result)) {
   case FOYER_FLOW_STATUS_CHECKED_IN:
@@ -819,56 +821,6 @@ foyer_window_scan_code_action (GtkWidget  *widget,
 }
 
 static void
-foyer_window_print_done_cb (GObject      *source,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  g_autoptr(FoyerWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-badge", TRUE);
-  if (foyer_badge_printer_print_finish (FOYER_BADGE_PRINTER (source), result, &error)) {
-    foyer_window_show_toast (self, _("Your badge is printed: please take it from the printer"));
-    return;
-  }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_message ("badge printing failed: %s", error->message);
-  {
-    g_autofree char *text = g_strdup_printf (_("The badge could not be printed (%s). Please show "
-                                               "the code on the screen at the entrance, or ask "
-                                               "staff."), error->message);
-    foyer_window_show_toast (self, text);
-  }
-}
-
-static void
-foyer_window_print_badge_action (GtkWidget  *widget,
-                                 const char *action_name,
-                                 GVariant   *parameter)
-{
-  FoyerWindow *self = FOYER_WINDOW (widget);
-
-  if (self->done_result == NULL)
-    return;
-
-  if (self->printer == NULL) {
-    foyer_window_show_toast (self, _("Printing is not configured on this kiosk"));
-    return;
-  }
-
-  /* Rendering and CUPS run in the printer's worker; the outcome is logged in the store here. */
-  foyer_window_show_toast (self, _("Printing your badge…"));
-  /* One badge per press: a second tap while it prints does nothing. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-badge", FALSE);
-  foyer_badge_printer_print_async (self->printer,
-                                   (FoyerRegistration *)foyer_flow_result_get_registration (self->done_result),
-                                   foyer_flow_result_get_badge_payload (self->done_result),
-                                   foyer_window_get_store (self), self->cancellable,
-                                   foyer_window_print_done_cb, g_object_ref (self));
-}
-
-static void
 foyer_window_set_language_cb (GSimpleAction *action,
                               GVariant      *parameter,
                               gpointer       user_data)
@@ -933,6 +885,7 @@ foyer_window_application_cb (FoyerWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (language));
 
   foyer_window_connect_services (self);
+  _foyer_window_print_init (self);
   _foyer_window_staff_init (self);
   foyer_window_setup_pages (self);
   foyer_window_translate_chrome (self);
@@ -940,13 +893,6 @@ foyer_window_application_cb (FoyerWindow *self)
   _foyer_window_refresh_status (self);
 
   if (config != NULL) {
-    g_autoptr(GError) error = NULL;
-
-    self->printer = foyer_badge_printer_new_from_config (config, &error);
-    if (self->printer == NULL && !g_error_matches (error, FOYER_BADGE_PRINTER_ERROR,
-                                                   FOYER_BADGE_PRINTER_ERROR_NO_PRINTER))
-      g_printerr ("foyer: badges will not be printed: %s\n", error->message);
-
     self->wedge = foyer_wedge_controller_new_from_config (config);
     g_signal_connect (self->wedge, "scanned", G_CALLBACK (foyer_window_wedge_scanned_cb), self);
     foyer_wedge_controller_attach (self->wedge, GTK_WIDGET (self));
@@ -987,7 +933,7 @@ foyer_window_dispose (GObject *object)
   g_clear_object (&self->done_result);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->printer);
+  _foyer_window_print_dispose (self);
   g_clear_object (&self->flow);
   g_clear_object (&self->pin_guard);
   if (self->wedge != NULL) {
@@ -1055,6 +1001,8 @@ foyer_window_class_init (FoyerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, print_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, print_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, idle_revealer);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, idle_label);
@@ -1067,8 +1015,7 @@ foyer_window_class_init (FoyerWindowClass *klass)
                                    foyer_window_register_manually_action);
   gtk_widget_class_install_action (widget_class, "win.scan-code", "ay",
                                    foyer_window_scan_code_action);
-  gtk_widget_class_install_action (widget_class, "win.print-badge", NULL,
-                                   foyer_window_print_badge_action);
+  _foyer_window_print_class_init (widget_class);
   gtk_widget_class_install_action (widget_class, "win.note-activity", NULL,
                                    foyer_window_note_activity_action);
   _foyer_window_staff_class_init (widget_class);

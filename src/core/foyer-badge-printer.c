@@ -77,12 +77,15 @@ foyer_badge_printer_new_from_config (FoyerConfig  *config,
                                      GError      **error)
 {
   g_autoptr(FoyerBadgeRenderer) renderer = NULL;
+  g_auto(GStrv) queues = NULL;
   const char *queue;
   FoyerBadgePrinter *self;
 
   g_return_val_if_fail (FOYER_IS_CONFIG (config), NULL);
 
-  queue = foyer_config_get_string (config, "badge", "printer");
+  /* [badge] printer is a list (the print queue fails over along it): this is its first. */
+  queues = foyer_config_get_string_list (config, "badge", "printer");
+  queue = queues[0];
   if (queue == NULL || *queue == '\0') {
     g_set_error (error, FOYER_BADGE_PRINTER_ERROR, FOYER_BADGE_PRINTER_ERROR_NO_PRINTER,
                  _("No badge printer is configured: set [badge] printer= to a CUPS queue "
@@ -124,6 +127,7 @@ typedef struct {
   gboolean     accepting;
   char       **reasons;      /* printer-state-reasons keywords */
   char        *message;      /* printer-state-message, may be NULL */
+  int          queued_jobs;  /* queued-job-count */
 } PrinterStatus;
 
 static void
@@ -253,7 +257,7 @@ get_printer_status (http_t         *http,
 {
   static const char * const wanted[] = {
     "printer-state", "printer-state-reasons", "printer-state-message",
-    "printer-is-accepting-jobs",
+    "printer-is-accepting-jobs", "queued-job-count",
   };
   ipp_attribute_t *attr;
   ipp_t *response;
@@ -269,6 +273,8 @@ get_printer_status (http_t         *http,
   status->accepting = attr != NULL ? ippGetBoolean (attr, 0) : TRUE;
   status->reasons = strings_of (response, "printer-state-reasons");
   status->message = text_of (response, "printer-state-message");
+  attr = ippFindAttribute (response, "queued-job-count", IPP_TAG_INTEGER);
+  status->queued_jobs = attr != NULL ? ippGetInteger (attr, 0) : 0;
   ippDelete (response);
   return TRUE;
 }
@@ -397,6 +403,7 @@ typedef struct {
   ipp_jstate_t state;
   char        *reasons;
   char        *message;
+  gboolean     started;   /* time-at-processing is set: the printer began it */
 } JobStatus;
 
 static gboolean
@@ -407,7 +414,7 @@ get_job_status (http_t      *http,
                 GError     **error)
 {
   static const char * const wanted[] = {
-    "job-state", "job-state-reasons", "job-printer-state-message",
+    "job-state", "job-state-reasons", "job-printer-state-message", "time-at-processing",
   };
   ipp_attribute_t *attr;
   ipp_t *response;
@@ -422,6 +429,8 @@ get_job_status (http_t      *http,
   reasons = strings_of (response, "job-state-reasons");
   job->reasons = g_strjoinv (", ", reasons);
   job->message = text_of (response, "job-printer-state-message");
+  attr = ippFindAttribute (response, "time-at-processing", IPP_TAG_INTEGER);
+  job->started = attr != NULL && ippGetInteger (attr, 0) > 0;
   ippDelete (response);
   return TRUE;
 }
@@ -709,4 +718,288 @@ foyer_badge_printer_record (FoyerStore    *store,
                                    print_error == NULL,
                                    print_error != NULL ? print_error->message : _("printed"),
                                    error);
+}
+
+/* --- one step at a time, for the print queue --- */
+
+void
+foyer_printer_status_free (FoyerPrinterStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->queue);
+  g_strfreev (status->reasons);
+  g_free (status->message);
+  g_free (status);
+}
+
+FoyerPrinterStatus *
+foyer_printer_status_copy (const FoyerPrinterStatus *status)
+{
+  FoyerPrinterStatus *copy = g_memdup2 (status, sizeof *status);
+
+  copy->queue = g_strdup (status->queue);
+  copy->reasons = g_strdupv (status->reasons);
+  copy->message = g_strdup (status->message);
+  return copy;
+}
+
+/* keyword without its -error/-warning/-report suffix */
+static char *
+reason_base (const char *keyword)
+{
+  static const char * const suffixes[] = { "-error", "-warning", "-report" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (keyword, suffixes[i]))
+      return g_strndup (keyword, strlen (keyword) - strlen (suffixes[i]));
+  return g_strdup (keyword);
+}
+
+static gboolean
+reason_stops_printing (const char *keyword)
+{
+  static const char * const stopping[] = {
+    "media-empty", "media-needed", "media-jam", "offline", "shutdown", "timed-out", "paused",
+    "door-open", "cover-open", "marker-supply-empty", "toner-empty", "input-tray-missing",
+  };
+  g_autofree char *base = reason_base (keyword);
+
+  if (g_str_has_suffix (keyword, "-error"))
+    return TRUE;
+  return g_strv_contains (stopping, base);
+}
+
+gboolean
+foyer_printer_status_is_ready (const FoyerPrinterStatus *status)
+{
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  if (status->state != FOYER_PRINTER_STATE_IDLE && status->state != FOYER_PRINTER_STATE_PROCESSING)
+    return FALSE;
+  if (!status->accepting)
+    return FALSE;
+  for (guint i = 0; status->reasons != NULL && status->reasons[i] != NULL; i++)
+    if (reason_stops_printing (status->reasons[i]))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+foyer_printer_reason_describe (const char *keyword)
+{
+  static const struct { const char *keyword; const char *words; } known[] = {
+    { "media-empty", N_("out of labels") },
+    { "media-needed", N_("out of labels") },
+    { "media-low", N_("labels running low") },
+    { "media-jam", N_("label jam") },
+    { "offline", N_("offline") },
+    { "shutdown", N_("switched off") },
+    { "timed-out", N_("not answering") },
+    { "paused", N_("paused") },
+    { "door-open", N_("cover open") },
+    { "cover-open", N_("cover open") },
+    { "marker-supply-empty", N_("out of ribbon or ink") },
+    { "toner-empty", N_("out of ribbon or ink") },
+    { "marker-supply-low", N_("ribbon or ink running low") },
+    { "toner-low", N_("ribbon or ink running low") },
+    { "connecting-to-device", N_("connecting") },
+    { "cups-waiting-for-job-completed", N_("finishing a job") },
+  };
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (keyword != NULL, NULL);
+  base = reason_base (keyword);
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (strcmp (base, known[i].keyword) == 0)
+      return g_strdup (_(known[i].words));
+  return g_strdup (keyword);
+}
+
+char *
+foyer_printer_status_describe (const FoyerPrinterStatus *status)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) said = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (status != NULL, NULL);
+
+  switch (status->state) {
+  case FOYER_PRINTER_STATE_IDLE:
+    g_string_append (text, _("Ready"));
+    break;
+  case FOYER_PRINTER_STATE_PROCESSING:
+    g_string_append (text, _("Printing"));
+    break;
+  case FOYER_PRINTER_STATE_STOPPED:
+    g_string_append (text, _("Stopped"));
+    break;
+  case FOYER_PRINTER_STATE_UNREACHABLE:
+    g_string_append (text, _("Cannot be reached"));
+    break;
+  case FOYER_PRINTER_STATE_UNKNOWN:
+  default:
+    g_string_append (text, _("Not checked yet"));
+    break;
+  }
+  if (status->state != FOYER_PRINTER_STATE_UNREACHABLE && !status->accepting &&
+      status->state != FOYER_PRINTER_STATE_UNKNOWN)
+    g_string_append_printf (text, " · %s", _("not accepting jobs"));
+  for (guint i = 0; status->reasons != NULL && status->reasons[i] != NULL; i++) {
+    g_autofree char *words = NULL;
+
+    /* cupsdisable says "paused" as well as stopped: once is enough. */
+    if (status->state == FOYER_PRINTER_STATE_STOPPED && g_str_has_prefix (status->reasons[i], "paused"))
+      continue;
+    words = foyer_printer_reason_describe (status->reasons[i]);
+
+    /* media-empty and media-needed say the same to staff: once. */
+    if (g_ptr_array_find_with_equal_func (said, words, g_str_equal, NULL))
+      continue;
+    g_string_append_printf (text, " · %s", words);
+    g_ptr_array_add (said, g_steal_pointer (&words));
+  }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+FoyerPrinterStatus *
+foyer_badge_printer_query (FoyerBadgePrinter *self)
+{
+  FoyerPrinterStatus *out = g_new0 (FoyerPrinterStatus, 1);
+  PrinterStatus status = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+  http_t *http;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_PRINTER (self), NULL);
+
+  out->queue = g_strdup (self->queue);
+  if ((http = connect_cupsd (&error)) == NULL || !get_printer_status (http, self->queue, &status,
+                                                                        &error)) {
+    out->state = FOYER_PRINTER_STATE_UNREACHABLE;
+    out->reasons = g_new0 (char *, 1);
+    out->message = g_strdup (error->message);
+    g_clear_pointer (&http, httpClose);
+    return out;
+  }
+  httpClose (http);
+  out->state = status.state == IPP_PSTATE_STOPPED ? FOYER_PRINTER_STATE_STOPPED
+               : status.state == IPP_PSTATE_PROCESSING ? FOYER_PRINTER_STATE_PROCESSING
+               : FOYER_PRINTER_STATE_IDLE;
+  out->accepting = status.accepting;
+  for (guint i = 0; status.reasons != NULL && status.reasons[i] != NULL; i++)
+    if (strcmp (status.reasons[i], "none") != 0)
+      g_ptr_array_add (reasons, g_strdup (status.reasons[i]));
+  g_ptr_array_add (reasons, NULL);
+  out->reasons = (char **)g_ptr_array_free (g_steal_pointer (&reasons), FALSE);
+  out->message = g_steal_pointer (&status.message);
+  out->queued_jobs = status.queued_jobs;
+  printer_status_clear (&status);
+  return out;
+}
+
+gboolean
+foyer_badge_printer_submit_pdf (FoyerBadgePrinter  *self,
+                                GBytes             *pdf,
+                                const char         *title,
+                                int                *job_id,
+                                GError            **error)
+{
+  PrinterStatus status = { 0 };
+  gint64 offline_since = 0;
+  const char *media;
+  gboolean ok = FALSE;
+  http_t *http;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_PRINTER (self), FALSE);
+  g_return_val_if_fail (pdf != NULL && job_id != NULL, FALSE);
+
+  if ((http = connect_cupsd (error)) == NULL)
+    return FALSE;
+  media = foyer_badge_media_get_cups_name (foyer_badge_renderer_get_media (self->renderer));
+  ok = get_printer_status (http, self->queue, &status, error) &&
+       check_printer (self->queue, &status, TRUE, &offline_since, error) &&
+       submit_job (http, self->queue, media, pdf, title != NULL ? title : "Foyer badge", job_id,
+                   error);
+  printer_status_clear (&status);
+  httpClose (http);
+  return ok;
+}
+
+gboolean
+foyer_badge_printer_get_job_state (FoyerBadgePrinter  *self,
+                                   int                 job_id,
+                                   char              **state,
+                                   char              **detail,
+                                   gboolean           *started,
+                                   GError            **error)
+{
+  JobStatus job = { 0 };
+  http_t *http;
+  gboolean ok;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_PRINTER (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  if ((http = connect_cupsd (error)) == NULL)
+    return FALSE;
+  ok = get_job_status (http, self->queue, job_id, &job, error);
+  httpClose (http);
+  if (!ok)
+    return FALSE;
+  *state = g_strdup (ippEnumString ("job-state", (int)job.state));
+  if (started != NULL)
+    *started = job.started;
+  if (detail != NULL)
+    *detail = job.message != NULL ? g_strdup (job.message)
+              : job.reasons != NULL && *job.reasons != '\0' ? g_strdup (job.reasons) : NULL;
+  g_free (job.reasons);
+  g_free (job.message);
+  return TRUE;
+}
+
+gboolean
+foyer_badge_printer_cancel_job (FoyerBadgePrinter  *self,
+                                int                 job_id,
+                                GError            **error)
+{
+  http_t *http;
+  gboolean ok;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_PRINTER (self), FALSE);
+
+  if ((http = connect_cupsd (error)) == NULL)
+    return FALSE;
+  ok = cupsCancelJob2 (http, self->queue, job_id, 0) <= IPP_STATUS_OK_CONFLICTING;
+  if (!ok)
+    set_ipp_error (error, self->queue);
+  httpClose (http);
+  return ok;
+}
+
+int
+foyer_badge_printer_find_job (FoyerBadgePrinter  *self,
+                              const char         *title,
+                              gint64              since,
+                              GError            **error)
+{
+  cups_job_t *jobs = NULL;
+  http_t *http;
+  int n, found = 0;
+
+  g_return_val_if_fail (FOYER_IS_BADGE_PRINTER (self), 0);
+  g_return_val_if_fail (title != NULL, 0);
+
+  if ((http = connect_cupsd (error)) == NULL)
+    return 0;
+  n = cupsGetJobs2 (http, &jobs, self->queue, 0, CUPS_WHICHJOBS_ALL);
+  if (n < 0)
+    set_ipp_error (error, self->queue);
+  for (int i = 0; i < n; i++)
+    if (g_strcmp0 (jobs[i].title, title) == 0 && jobs[i].creation_time >= since &&
+        jobs[i].id > found)
+      found = jobs[i].id;
+  cupsFreeJobs (MAX (n, 0), jobs);
+  httpClose (http);
+  return found;
 }

@@ -84,4 +84,63 @@ gboolean            foyer_badge_printer_record          (FoyerStore          *st
                                                          const GError        *print_error,
                                                          GError             **error);
 
+/* --- what the print queue (foyer-print-queue.c) uses: one step at a time, never waiting --- */
+
+typedef enum {
+  FOYER_PRINTER_STATE_UNKNOWN = 0,   /* not asked yet */
+  FOYER_PRINTER_STATE_IDLE,
+  FOYER_PRINTER_STATE_PROCESSING,
+  FOYER_PRINTER_STATE_STOPPED,
+  FOYER_PRINTER_STATE_UNREACHABLE,   /* cupsd does not answer, or there is no such queue */
+} FoyerPrinterState;
+
+/* A printer's state as CUPS reports it (printer-state, printer-state-reasons, …). */
+typedef struct {
+  char              *queue;
+  FoyerPrinterState  state;
+  gboolean           accepting;     /* printer-is-accepting-jobs */
+  char             **reasons;       /* printer-state-reasons keywords, without "none" */
+  char              *message;       /* printer-state-message, or why it could not be asked */
+  int                queued_jobs;   /* queued-job-count */
+} FoyerPrinterStatus;
+
+void                foyer_printer_status_free           (FoyerPrinterStatus  *status);
+FoyerPrinterStatus *foyer_printer_status_copy           (const FoyerPrinterStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerPrinterStatus, foyer_printer_status_free)
+/* Whether a badge sent now would print: reachable, not stopped, accepting, and no reason that
+ * stops printing (out of labels, jam, offline, door open…). */
+gboolean            foyer_printer_status_is_ready       (const FoyerPrinterStatus *status);
+/* The state and its reasons in words for staff, translated ("Stopped · out of labels"). */
+char               *foyer_printer_status_describe       (const FoyerPrinterStatus *status);
+/* One printer-state-reasons keyword (with or without -error/-warning/-report) in words. */
+char               *foyer_printer_reason_describe       (const char          *keyword);
+
+/* Asks CUPS for the printer's state. Never NULL: an unreachable printer is a status too. */
+FoyerPrinterStatus *foyer_badge_printer_query           (FoyerBadgePrinter   *self);
+/* Refuses a printer that cannot print now (as print_pdf does), else hands pdf to CUPS and
+ * returns as soon as CUPS accepted it, with its job id. */
+gboolean            foyer_badge_printer_submit_pdf      (FoyerBadgePrinter   *self,
+                                                         GBytes              *pdf,
+                                                         const char          *title,
+                                                         int                 *job_id,
+                                                         GError             **error);
+/* The CUPS job-state of job_id as a keyword (pending, held, processing, stopped, canceled,
+ * aborted, completed), its reasons/message in *detail and whether the printer ever began it
+ * (time-at-processing) in *started (both may be NULL). */
+gboolean            foyer_badge_printer_get_job_state   (FoyerBadgePrinter   *self,
+                                                         int                  job_id,
+                                                         char               **state,
+                                                         char               **detail,
+                                                         gboolean            *started,
+                                                         GError             **error);
+gboolean            foyer_badge_printer_cancel_job      (FoyerBadgePrinter   *self,
+                                                         int                  job_id,
+                                                         GError             **error);
+/* The id of this queue's job named title created at or after since (seconds since the epoch),
+ * 0 when there is none. */
+int                 foyer_badge_printer_find_job        (FoyerBadgePrinter   *self,
+                                                         const char          *title,
+                                                         gint64               since,
+                                                         GError             **error);
+
 G_END_DECLS

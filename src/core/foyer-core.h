@@ -16,6 +16,8 @@
 #include "foyer-badge-code.h"
 #include "foyer-badge-renderer.h"
 #include "foyer-badge-printer.h"
+#include "foyer-print-job.h"
+#include "foyer-print-queue.h"
 #include "foyer-export.h"
 #include "foyer-import.h"
 #include "foyer-http-backend.h"

@@ -136,6 +136,28 @@ const char * const _foyer_store_migrations[] = {
   "  failed_at TEXT NOT NULL,"
   "  lockout_seconds INTEGER NOT NULL DEFAULT 0"
   ");",
+
+  /* The badge print queue (foyer-print-queue.c). A job is stored before it is sent, so it
+   * survives a restart; its CUPS job id and state are kept so that a job in flight at a crash
+   * is looked up at CUPS, not sent twice. Times in µs since the epoch. */
+  "CREATE TABLE print_jobs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  record_id TEXT NOT NULL,"
+  "  payload TEXT,"
+  "  reason TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  printer TEXT,"
+  "  cups_job_id INTEGER NOT NULL DEFAULT 0,"
+  "  cups_state TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  message TEXT,"
+  "  confirmed_by TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  sent_at INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX print_jobs_state ON print_jobs (state);"
+  "CREATE INDEX print_jobs_record ON print_jobs (record_id);",
   NULL
 };
 

@@ -6,6 +6,10 @@
 #   setup-cups.sh create-broken QUEUE   a queue whose jobs are always aborted
 #   setup-cups.sh create-state QUEUE R  a queue whose printer reports state reason R and hangs
 #   setup-cups.sh remove QUEUE          delete QUEUE and its cups-pdf configuration
+#   setup-cups.sh start-private DIR     a cupsd of the test's own, configured, spooling and
+#                                       listening in DIR (socket DIR/cups.sock); the caller sets
+#                                       CUPS_SERVER=DIR/cups.sock for itself and for this script
+#   setup-cups.sh stop-private DIR      stops it
 #
 # Exit 0: ready (the last line of output is the directory the PDFs land in). Exit 77: CUPS cannot
 # run here; the last line says why (the test reports it as a TAP skip). Other: a real failure.
@@ -151,6 +155,67 @@ BACKEND
     echo "$queue"
 }
 
+# A scheduler of the test's own: nothing the system's cupsd (or another test run) does can
+# disturb it, and the test may stop printers on it freely. Root only (cupsd drops to user lp
+# for filters, and cups-pdf must run as root to write into our directory).
+start_private() {
+    dir=$1
+    $as_root || skip "only root can run a cupsd of its own"
+    ensure_installed
+    mkdir -p "$dir/etc/ppd" "$dir/spool/tmp" "$dir/cache" "$dir/run" "$dir/log" || fail "cannot create $dir"
+    chmod 0755 "$dir" "$dir/spool" "$dir/run"
+    chmod 1777 "$dir/spool/tmp"
+    cat > "$dir/etc/cups-files.conf" <<CONF
+ServerRoot $dir/etc
+RequestRoot $dir/spool
+TempDir $dir/spool/tmp
+CacheDir $dir/cache
+StateDir $dir/run
+AccessLog $dir/log/access_log
+ErrorLog $dir/log/error_log
+PageLog $dir/log/page_log
+Printcap $dir/run/printcap
+FileDevice No
+SystemGroup root
+CONF
+    cat > "$dir/etc/cupsd.conf" <<CONF
+Listen $dir/cups.sock
+LogLevel warn
+Browsing No
+WebInterface No
+DefaultAuthType None
+JobRetryInterval 1
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+CONF
+    cupsd -f -c "$dir/etc/cupsd.conf" -s "$dir/etc/cups-files.conf" >"$dir/log/stdout" 2>&1 &
+    echo $! > "$dir/cupsd.pid"
+    i=0
+    while ! CUPS_SERVER="$dir/cups.sock" lpstat -r 2>/dev/null | grep -q 'scheduler is running'; do
+        i=$((i + 1))
+        if [ $i -gt 100 ]; then
+            cat "$dir/log/error_log" "$dir/log/stdout" >&2 2>/dev/null
+            fail "the test's own cupsd does not answer"
+        fi
+        sleep 0.1
+    done
+    echo "$dir/cups.sock"
+}
+
+stop_private() {
+    dir=$1
+    [ -f "$dir/cupsd.pid" ] && kill "$(cat "$dir/cupsd.pid")" 2>/dev/null
+    rm -f "$dir/cupsd.pid"
+    return 0
+}
+
 # (Its own variable name: sh has no locals, and create() calls this through remove_stale.)
 remove() {
     old_queue=$1
@@ -160,6 +225,8 @@ remove() {
 }
 
 case "${1:-}" in
+    start-private) [ $# -eq 2 ] || fail "usage: $0 start-private DIR"; start_private "$2" ;;
+    stop-private) [ $# -eq 2 ] || fail "usage: $0 stop-private DIR"; stop_private "$2" ;;
     create-state) [ $# -eq 3 ] || fail "usage: $0 create-state QUEUE REASON"; create_state "$2" "$3" ;;
     create-broken) [ $# -eq 2 ] || fail "usage: $0 create-broken QUEUE"; create_broken "$2" ;;
     create) [ $# -eq 3 ] || fail "usage: $0 create QUEUE OUTDIR"; create "$2" "$3" ;;
