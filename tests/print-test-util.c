@@ -16,9 +16,9 @@ static struct {
   GPtrArray *queues;
 } cupsd;
 
-static int
-run_setup (const char * const *args,
-           char              **last_line)
+int
+print_test_run_setup (const char * const *args,
+                      char              **last_line)
 {
   g_autofree char *script = g_build_filename (g_getenv ("FOYER_SOURCE_ROOT"), "tests", "cups",
                                               "setup-cups.sh", NULL);
@@ -46,9 +46,9 @@ static void
 stop_cupsd (void)
 {
   for (guint i = 0; cupsd.queues != NULL && i < cupsd.queues->len; i++)
-    run_setup ((const char * const[]) { "remove", g_ptr_array_index (cupsd.queues, i), NULL },
-               NULL);
-  run_setup ((const char * const[]) { "stop-private", cupsd.dir, NULL }, NULL);
+    print_test_run_setup ((const char * const[]) { "remove", g_ptr_array_index (cupsd.queues, i),
+                                                    NULL }, NULL);
+  print_test_run_setup ((const char * const[]) { "stop-private", cupsd.dir, NULL }, NULL);
   if (g_getenv ("FOYER_KEEP_TMP") == NULL) {
     const char *argv[] = { "rm", "-rf", cupsd.dir, NULL };
     badge_test_run (argv, NULL, NULL);
@@ -69,7 +69,7 @@ print_test_start_cupsd (char **skip_reason)
     cupsd.dir = g_dir_make_tmp ("foyer-cupsd-XXXXXX", &error);
     g_assert_no_error (error);
     g_chmod (cupsd.dir, 0755);
-    status = run_setup ((const char * const[]) { "start-private", cupsd.dir, NULL }, &line);
+    status = print_test_run_setup ((const char * const[]) { "start-private", cupsd.dir, NULL }, &line);
     if (status == 77) {
       cupsd.skip_reason = g_strdup_printf ("CUPS cannot run here: %s", line);
       g_rmdir (cupsd.dir);
@@ -102,7 +102,7 @@ print_test_add_queue (const char  *tag,
   g_autofree char *line = NULL;
 
   g_assert_true (cupsd.ready);
-  g_assert_cmpint (run_setup ((const char * const[]) { "create", queue, dir, NULL }, &line), ==, 0);
+  g_assert_cmpint (print_test_run_setup ((const char * const[]) { "create", queue, dir, NULL }, &line), ==, 0);
   g_ptr_array_add (cupsd.queues, g_strdup (queue));
   *outdir = g_steal_pointer (&line);
   return queue;
@@ -115,7 +115,7 @@ print_test_add_state_queue (const char *tag,
   char *queue = queue_name (tag);
 
   g_assert_true (cupsd.ready);
-  g_assert_cmpint (run_setup ((const char * const[]) { "create-state", queue, reason, NULL }, NULL),
+  g_assert_cmpint (print_test_run_setup ((const char * const[]) { "create-state", queue, reason, NULL }, NULL),
                    ==, 0);
   g_ptr_array_add (cupsd.queues, g_strdup (queue));
   return queue;

@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* Runs tests/cups/setup-cups.sh with args; its exit status (77: CUPS cannot run here), its last
+ * output line in *last_line. */
+int         print_test_run_setup     (const char * const *args,
+                                      char              **last_line);
 /* Starts the process's own cupsd once (CUPS_SERVER points at it from then on). FALSE, with the
  * reason in *skip_reason, where CUPS cannot run (not root, not installed). */
 gboolean    print_test_start_cupsd   (char       **skip_reason);

@@ -17,6 +17,7 @@
 #include "foyer-core.h"
 #include "foyer-test-util.h"
 #include "badge-test-util.h"
+#include "print-test-util.h"
 
 #define EVENT "expo-2026"
 
@@ -33,48 +34,17 @@ static struct {
   char     *verify_key;
 } cups;
 
-static char *
-script_path (void)
-{
-  return g_build_filename (g_getenv ("FOYER_SOURCE_ROOT"), "tests", "cups", "setup-cups.sh", NULL);
-}
-
-/* Runs setup-cups.sh; returns its exit status and its last output line in *last_line. */
-static int
-run_setup (const char * const *args, char **last_line)
-{
-  g_autofree char *script = script_path ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_auto(GStrv) lines = NULL;
-  int status;
-
-  g_ptr_array_add (argv, "/bin/sh");
-  g_ptr_array_add (argv, script);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *)args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  status = badge_test_run ((const char * const *)argv->pdata, &out, &err);
-  if (err != NULL && *err != '\0')
-    g_test_message ("setup-cups.sh: %s", err);
-  lines = g_strsplit (g_strstrip (out), "\n", -1);
-  if (last_line != NULL)
-    *last_line = g_strdup (lines[0] != NULL ? lines[g_strv_length (lines) - 1] : "");
-  return status;
-}
-
 static void
 remove_queues (void)
 {
   if (cups.queue != NULL)
-    run_setup ((const char * const[]) { "remove", cups.queue, NULL }, NULL);
+    print_test_run_setup ((const char * const[]) { "remove", cups.queue, NULL }, NULL);
   if (cups.broken_queue != NULL)
-    run_setup ((const char * const[]) { "remove", cups.broken_queue, NULL }, NULL);
+    print_test_run_setup ((const char * const[]) { "remove", cups.broken_queue, NULL }, NULL);
   for (guint i = 0; cups.state_queues != NULL && i < cups.state_queues->len; i++)
-    run_setup ((const char * const[]) { "remove", g_ptr_array_index (cups.state_queues, i),
-                                        NULL }, NULL);
+    print_test_run_setup ((const char * const[]) { "remove",
+                                                    g_ptr_array_index (cups.state_queues, i),
+                                                    NULL }, NULL);
   g_clear_pointer (&cups.state_queues, g_ptr_array_unref);
 }
 
@@ -93,7 +63,8 @@ need_cups (void)
     cups.broken_queue = g_strdup_printf ("foyer-test-broken-%d-%" G_GINT64_FORMAT,
                                          (int)getpid (), epoch);
     cups.outdir = foyer_test_make_tmpdir ("cups-pdf");
-    status = run_setup ((const char * const[]) { "create", cups.queue, cups.outdir, NULL }, &line);
+    status = print_test_run_setup ((const char * const[]) { "create", cups.queue, cups.outdir,
+                                                            NULL }, &line);
     if (status == 77) {
       cups.skip_reason = g_strdup_printf ("CUPS cannot run here: %s", line);
     } else {
@@ -134,29 +105,6 @@ open_store (char **path)
   store = foyer_store_open (*path, &error);
   g_assert_no_error (error);
   return store;
-}
-
-static FoyerRegistration *
-add_visitor (FoyerStore *store)
-{
-  g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
-  g_autoptr(GError) error = NULL;
-
-  reg->event = g_strdup (EVENT);
-  reg->kiosk_id = g_strdup ("test-kiosk");
-  reg->kind = g_strdup (FOYER_KIND_WALK_IN);
-  reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
-  reg->full_name = g_strdup ("张伟");
-  reg->family_name = g_strdup ("张");
-  reg->given_name = g_strdup ("伟");
-  reg->organization = g_strdup ("上海会展服务有限公司");
-  reg->source = g_strdup (FOYER_SOURCE_MANUAL);
-  reg->consent_given = TRUE;
-  reg->consent_version = g_strdup ("1");
-  g_assert_true (foyer_store_add_registration (store, reg, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (reg->id);
-  return g_steal_pointer (&reg);
 }
 
 /* The store has no reader for its print log (only foyer_store_record_print), so the test reads
@@ -280,7 +228,7 @@ test_print_cups_pdf (void)
   remove_pdfs (cups.outdir);
 
   store = open_store (&db);
-  reg = add_visitor (store);
+  reg = print_test_add_visitor (store, EVENT);
   code = foyer_badge_code_new (cups.signing_key, cups.verify_key, &error);
   g_assert_no_error (error);
   payload = foyer_badge_payload_for_registration (reg, code, NULL, &error);
@@ -341,7 +289,7 @@ test_print_no_such_queue (void)
   if (!need_cups ())
     return;
   store = open_store (&db);
-  reg = add_visitor (store);
+  reg = print_test_add_visitor (store, EVENT);
   renderer = foyer_badge_renderer_new (FOYER_BADGE_MEDIA_LABEL_100X70);
   printer = foyer_badge_printer_new (queue, renderer);
 
@@ -376,7 +324,7 @@ test_print_disabled_queue (void)
   if (!need_cups ())
     return;
   store = open_store (&db);
-  reg = add_visitor (store);
+  reg = print_test_add_visitor (store, EVENT);
   renderer = foyer_badge_renderer_new (FOYER_BADGE_MEDIA_LABEL_100X70);
   printer = foyer_badge_printer_new (cups.queue, renderer);
 
@@ -410,7 +358,8 @@ test_print_job_aborted (void)
 
   if (!need_cups ())
     return;
-  status = run_setup ((const char * const[]) { "create-broken", cups.broken_queue, NULL }, &line);
+  status = print_test_run_setup ((const char * const[]) { "create-broken", cups.broken_queue,
+                                                          NULL }, &line);
   if (status == 77) {
     g_test_skip (line);
     return;
@@ -436,7 +385,8 @@ make_state_queue (const char *tag, const char *reason)
   g_autofree char *line = NULL;
   char *queue = g_strdup_printf ("foyer-test-%s-%d-%" G_GINT64_FORMAT, tag, (int)getpid (),
                                  g_get_real_time () / G_USEC_PER_SEC);
-  int status = run_setup ((const char * const[]) { "create-state", queue, reason, NULL }, &line);
+  int status = print_test_run_setup ((const char * const[]) { "create-state", queue, reason,
+                                                              NULL }, &line);
 
   if (status == 77) {
     g_test_skip (line);
@@ -467,7 +417,7 @@ test_print_out_of_labels (void)
       (jam = make_state_queue ("jam", "media-jam-error")) == NULL)
     return;
   store = open_store (&db);
-  reg = add_visitor (store);
+  reg = print_test_add_visitor (store, EVENT);
   renderer = foyer_badge_renderer_new (FOYER_BADGE_MEDIA_LABEL_100X70);
 
   printer = foyer_badge_printer_new (empty, renderer);
@@ -584,7 +534,7 @@ test_foyerctl_print_badge (void)
   ensure_keys ();
   remove_pdfs (cups.outdir);
   store = open_store (&db);
-  reg = add_visitor (store);
+  reg = print_test_add_visitor (store, EVENT);
   conf_dir = foyer_test_make_tmpdir ("print-conf");
   conf_text = g_strdup_printf ("[kiosk]\nevent=%s\n[storage]\ndatabase=%s\n"
                                "[badge]\nsigning-key=%s\nverify-key=%s\nprinter=%s\n"
