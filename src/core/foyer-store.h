@@ -90,6 +90,16 @@ FoyerRegistration *foyer_store_find_by_badge       (FoyerStore         *self,
                                                     const char         *badge_code,
                                                     GError            **error);
 
+/* How many times the visitor with this badge entered between since and until (any gate whose
+ * records this store holds): [gate] max-entries-per-day. foyer-store-gate.c */
+gboolean           foyer_store_count_entries       (FoyerStore         *self,
+                                                    const char         *event,
+                                                    const char         *badge_code,
+                                                    GDateTime          *since,
+                                                    GDateTime          *until,
+                                                    guint              *count,
+                                                    GError            **error);
+
 /* --- pre-registrations (imported attendees; not sent to head office, they came from it) --- */
 
 /* The imported attendee with this badge code, as a FoyerRegistration (kind check_in, no id), or
