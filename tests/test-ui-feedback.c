@@ -10,6 +10,7 @@
 #include <pty.h>
 #include <unistd.h>
 
+#include "foyer-camera-view.h"
 #include "foyer-feedback.h"
 #include "foyer-notice-page.h"
 #include "foyer-test-util-ui.h"
@@ -255,6 +256,57 @@ test_serial (void)
   close (master);
 }
 
+static gboolean
+view_marked (gpointer user_data)
+{
+  return foyer_camera_view_get_scan_mark (user_data, NULL);
+}
+
+static gboolean
+view_unmarked (gpointer user_data)
+{
+  return !foyer_camera_view_get_scan_mark (user_data, NULL);
+}
+
+/* The camera view marks where the decoder read the code, over the picture, for a moment. */
+static void
+test_camera_mark (void)
+{
+  g_autofree char *png = foyer_test_data_path ("cards", "badge-plain.png", NULL);
+  g_autofree char *source = g_strdup_printf ("file:%s", png);
+  g_autoptr(FoyerCamera) camera = foyer_camera_new_for_source (source);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = foyer_camera_view_new ();
+  g_autofree char *path = NULL;
+  FoyerScanLocation where;
+
+  foyer_test_ui_fix_icons ();
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_window_present (GTK_WINDOW (window));
+  foyer_camera_view_set_camera (FOYER_CAMERA_VIEW (view), camera);
+  foyer_camera_start (camera);
+
+  g_assert_true (foyer_test_ui_wait_for (view_marked, view, 20000));
+  g_assert_true (foyer_camera_view_get_scan_mark (FOYER_CAMERA_VIEW (view), &where));
+  /* A real box inside the frame the preview shows. */
+  g_assert_cmpint (where.width, >, 20);
+  g_assert_cmpint (where.height, >, 20);
+  g_assert_cmpint (where.x, >=, 0);
+  g_assert_cmpint (where.y, >=, 0);
+  g_assert_cmpint (where.x + where.width, <=, (int)where.frame_width);
+  g_assert_cmpint (where.y + where.height, <=, (int)where.frame_height);
+  foyer_test_ui_spin (50);
+  path = foyer_test_ui_screenshot (view, "feedback-camera-mark");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* Briefly: gone after a second, while the picture goes on. */
+  g_assert_true (foyer_test_ui_wait_for (view_unmarked, view, 3000));
+  g_assert_nonnull (foyer_camera_view_get_texture (FOYER_CAMERA_VIEW (view)));
+  foyer_camera_stop (camera);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,5 +318,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui-feedback/sounds-off", test_sounds_off);
   g_test_add_func ("/ui-feedback/wedge", test_wedge);
   g_test_add_func ("/ui-feedback/serial", test_serial);
+  g_test_add_func ("/ui-feedback/camera-mark", test_camera_mark);
   return g_test_run ();
 }
