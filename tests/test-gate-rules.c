@@ -292,26 +292,6 @@ test_config_load (void)
 
 /* --- the kiosk flow applies them -------------------------------------------------------- */
 
-static void
-add_visitor (FoyerStore *store,
-             const char *badge,
-             const char *category)
-{
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
-  g_autoptr(GError) error = NULL;
-  FoyerRegistration *reg = foyer_registration_new ();
-
-  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
-  reg->event = g_strdup (EVENT);
-  reg->category = g_strdup (category);
-  reg->full_name = g_strdup ("王芳");
-  reg->badge_code = g_strdup (badge);
-  reg->source = g_strdup (FOYER_SOURCE_BADGE);
-  g_ptr_array_add (list, reg);
-  g_assert_true (foyer_store_import_preregistrations (store, list, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
 static FoyerKioskFlow *
 make_flow (const char  *gate_lines,
            FoyerStore **store_out)
@@ -329,8 +309,8 @@ make_flow (const char  *gate_lines,
   g_assert_no_error (error);
   store = foyer_store_open (db, &error);
   g_assert_no_error (error);
-  add_visitor (store, "V-TRADE", FOYER_CATEGORY_TRADE_VISITOR);
-  add_visitor (store, "V-MEDIA", FOYER_CATEGORY_MEDIA);
+  foyer_test_add_preregistration (store, EVENT, "V-TRADE", FOYER_CATEGORY_TRADE_VISITOR, "王芳");
+  foyer_test_add_preregistration (store, EVENT, "V-MEDIA", FOYER_CATEGORY_MEDIA, "王芳");
   flow = foyer_kiosk_flow_new (config, store, NULL);
   *store_out = g_steal_pointer (&store);
   return flow;

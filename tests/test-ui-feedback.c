@@ -35,27 +35,6 @@ sound_requested_cb (FoyerFeedback *feedback,
 }
 
 static void
-add_visitor (FoyerStore *store,
-             const char *badge,
-             const char *category)
-{
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
-  g_autoptr(GError) error = NULL;
-  FoyerRegistration *reg = foyer_registration_new ();
-
-  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
-  reg->event = g_strdup ("expo-2026");
-  reg->category = g_strdup (category);
-  reg->full_name = g_strdup ("陈静");
-  reg->organization = g_strdup ("广州纺织进出口公司");
-  reg->badge_code = g_strdup (badge);
-  reg->source = g_strdup (FOYER_SOURCE_BADGE);
-  g_ptr_array_add (list, reg);
-  g_assert_true (foyer_store_import_preregistrations (store, list, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_start (Fixture    *f,
                const char *language,
                const char *extra)
@@ -80,8 +59,10 @@ fixture_start (Fixture    *f,
   foyer_test_ui_fix_icons ();
   f->window = foyer_test_ui_start (f->app, f->config);
   g_signal_connect (f->window->feedback, "sound-requested", G_CALLBACK (sound_requested_cb), f);
-  add_visitor (foyer_application_get_store (f->app), "EXPO26-000777", FOYER_CATEGORY_TRADE_VISITOR);
-  add_visitor (foyer_application_get_store (f->app), "EXPO26-PRESS01", FOYER_CATEGORY_MEDIA);
+  foyer_test_add_preregistration (foyer_application_get_store (f->app), "expo-2026",
+                                  "EXPO26-000777", FOYER_CATEGORY_TRADE_VISITOR, "陈静");
+  foyer_test_add_preregistration (foyer_application_get_store (f->app), "expo-2026",
+                                  "EXPO26-PRESS01", FOYER_CATEGORY_MEDIA, "陈静");
 }
 
 static void
