@@ -375,7 +375,8 @@ test_flow_entries (void)
   g_autoptr(FoyerStore) store = NULL;
   g_autoptr(FoyerKioskFlow) flow = make_flow ("max-entries-per-day=1\n", &store);
   FoyerGateRules *rules = foyer_kiosk_flow_get_gate_rules (flow);
-  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (foyer_gate_rules_now (rules), 1);
+  g_autoptr(GDateTime) now = foyer_gate_rules_now (rules);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
   g_autoptr(FoyerFlowResult) result = NULL;
 
   g_assert_cmpint (scan_status (flow, "V-TRADE", NULL), ==, FOYER_FLOW_STATUS_CHECKED_IN);
