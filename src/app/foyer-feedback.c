@@ -27,6 +27,7 @@ struct _FoyerFeedback {
   gboolean           sounds_enabled;
   FoyerFeedbackKind  flash;
   guint              hide_source;
+  guint              duration_ms;
 };
 
 G_DEFINE_FINAL_TYPE (FoyerFeedback, foyer_feedback, GTK_TYPE_WIDGET)
@@ -205,7 +206,7 @@ foyer_feedback_show (FoyerFeedback     *self,
   g_clear_handle_id (&self->hide_source, g_source_remove);
   set_flash (self, kind);
   play_sound (self, kind);
-  self->hide_source = g_timeout_add (FOYER_FEEDBACK_FLASH_MS, hide_cb, self);
+  self->hide_source = g_timeout_add (self->duration_ms, hide_cb, self);
 }
 
 void
@@ -342,6 +343,14 @@ foyer_feedback_set_sounds_enabled (FoyerFeedback *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOUNDS_ENABLED]);
 }
 
+void
+foyer_feedback_set_duration_ms (FoyerFeedback *self,
+                                guint          duration_ms)
+{
+  g_return_if_fail (FOYER_IS_FEEDBACK (self));
+  self->duration_ms = duration_ms;
+}
+
 gboolean
 foyer_feedback_get_sounds_enabled (FoyerFeedback *self)
 {
@@ -457,6 +466,7 @@ static void
 foyer_feedback_init (FoyerFeedback *self)
 {
   self->sounds_enabled = TRUE;
+  self->duration_ms = FOYER_FEEDBACK_FLASH_MS;
   self->label = gtk_label_new (NULL);
   gtk_widget_set_valign (self->label, GTK_ALIGN_END);
   gtk_widget_set_margin_bottom (self->label, 48);

@@ -49,6 +49,10 @@ void               foyer_feedback_show                (FoyerFeedback     *self,
 void               foyer_feedback_set_sounds_enabled  (FoyerFeedback     *self,
                                                        gboolean           enabled);
 gboolean           foyer_feedback_get_sounds_enabled  (FoyerFeedback     *self);
+/* How long a flash stays (FOYER_FEEDBACK_FLASH_MS unless changed; tests that shoot it on a slow
+ * sanitizer build hold it longer). */
+void               foyer_feedback_set_duration_ms     (FoyerFeedback     *self,
+                                                       guint              duration_ms);
 const char        *foyer_feedback_get_sound_id        (FoyerFeedback     *self);
 /* The kind on screen now, FOYER_FEEDBACK_NONE when no flash is shown. */
 FoyerFeedbackKind  foyer_feedback_get_flash           (FoyerFeedback     *self);
