@@ -143,6 +143,19 @@ foyer_application_start_sync (FoyerApplication *self)
   foyer_sync_engine_start (self->sync);
 }
 
+gboolean
+foyer_application_reconfigure_sync (FoyerApplication  *self,
+                                    GError           **error)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), FALSE);
+
+  if (self->sync == NULL) {
+    foyer_application_start_sync (self);
+    return TRUE;
+  }
+  return foyer_sync_engine_set_config (self->sync, self->config, error);
+}
+
 static void
 foyer_application_stop_sync (FoyerApplication *self)
 {

@@ -761,6 +761,9 @@ foyer_window_handle_code (FoyerWindow *self,
     if (handled)
       return;
   }
+  /* Staff enrolling the kiosk: the code is for head office, not a visitor. */
+  if (_foyer_window_staff_take_code (self, raw))
+    return;
 
   /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
   if (_foyer_window_staff_keeps_page (self))
