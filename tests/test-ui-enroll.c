@@ -246,6 +246,10 @@ test_connect (void)
   engine = foyer_application_get_sync_engine (f.app);
   g_assert_true (foyer_test_ui_wait_for (sync_paused_for_auth, engine, 20000));
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.set-language", "s", "en");
+  foyer_test_ui_wait_page (f.window, "scan");
+  g_clear_pointer (&text, g_free);
+  text = page_text (&f, "scan");
+  g_assert_nonnull (strstr (text, "Sync paused"));
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.open-admin", NULL);
   foyer_test_ui_wait_page (f.window, "admin");
   g_clear_pointer (&text, g_free);

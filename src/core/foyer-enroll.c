@@ -369,7 +369,7 @@ gboolean
 _foyer_enroll_read_answer (FoyerEnroll *self, long status, const char *body, gsize len,
                            GError **error)
 {
-  g_autoptr(JsonNode) root = foyer_json_parse (body, (gssize) len, NULL);
+  g_autoptr(JsonNode) root = len > 0 ? foyer_json_parse (body, (gssize) len, NULL) : NULL;
   JsonObject *o;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
