@@ -133,26 +133,34 @@ register_visitor (Fixture *f, const char *name)
   return g_strdup (foyer_flow_result_get_registration (result)->id);
 }
 
+/* The kiosk; camera NULL: none. The hub must have been started. */
 static void
-fixture_start (Fixture *f)
+fixture_start_kiosk (Fixture *f, const char *camera)
 {
   g_autofree char *dir = foyer_test_make_tmpdir ("kiosk-ui");
   g_autofree char *text = g_strdup_printf (
     "[kiosk]\nid=kiosk-local\nlanguage=en\n\n[storage]\ndatabase=%s/kiosk.db\n\n"
-    "[camera]\nsource=none\n\n[sync]\nbackoff-min-ms=20\nbackoff-max-ms=400\n"
-    "connect-timeout=2\ntimeout=10\nhealth-interval=1\n", dir);
+    "[camera]\nsource=%s\nrepeat-seconds=1\n\n[sync]\nbackoff-min-ms=20\n"
+    "backoff-max-ms=400\nconnect-timeout=2\ntimeout=10\nhealth-interval=1\n", dir,
+    camera != NULL ? camera : "none");
   g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
 
   foyer_test_ui_fix_icons ();
-  f->hub = foyer_test_hub_new (NULL, NULL);
-  foyer_test_hub_start (f->hub, NULL);
   f->conf = foyer_test_write_file (dir, "foyer.conf", text);
   config = foyer_config_load_from_file (f->conf, &error);
   g_assert_no_error (error);
   f->app = foyer_admin_test_new_app ();
   f->window = foyer_test_ui_start (f->app, config);
   f->clock_us = 1000 * G_USEC_PER_SEC;
+}
+
+static void
+fixture_start (Fixture *f)
+{
+  f->hub = foyer_test_hub_new (NULL, NULL);
+  foyer_test_hub_start (f->hub, NULL);
+  fixture_start_kiosk (f, NULL);
 }
 
 static void
@@ -165,7 +173,7 @@ fixture_stop (Fixture *f)
 }
 
 static void
-check_written (Fixture *f)
+check_written_as (Fixture *f, const char *device)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FoyerConfig) written = foyer_config_load_from_file (f->conf, &error);
@@ -174,7 +182,7 @@ check_written (Fixture *f)
   g_assert_no_error (error);
   g_assert_cmpstr (foyer_config_get_string (written, "sync", "backend"), ==, "http-json");
   g_assert_cmpstr (foyer_config_get_string (written, "sync", "url"), ==, f->hub->url);
-  g_assert_cmpstr (foyer_config_get_string (written, "kiosk", "id"), ==, "entrance-01");
+  g_assert_cmpstr (foyer_config_get_string (written, "kiosk", "id"), ==, device);
   g_assert_cmpint (g_stat (foyer_config_get_string (written, "sync", "token-file"), &st), ==, 0);
   g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
 }
@@ -204,7 +212,7 @@ connect_and_register (Fixture *f, const char *code, const char *before_id)
   g_assert_nonnull (strstr (result, "Connected to head office as entrance-01 for expo-2026"));
   g_assert_nonnull (strstr (result, "1 record registered before"));
   shot (f, "enroll-connected-en");
-  check_written (f);
+  check_written_as (f, "entrance-01");
 
   /* The running kiosk sends: the visitor registered before and one registered now. */
   visitor = register_visitor (f, "王小明");
@@ -289,6 +297,42 @@ test_refusals (void)
   foyer_test_hub_free (down);
 }
 
+static gboolean
+preview_shows (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *text = page_text (f, "enroll");
+
+  return strstr (text, "entrance-03") != NULL;
+}
+
+/* The QR code `foyer-hub device add --png` wrote, held up to the camera (a looped still). */
+static void
+test_camera (void)
+{
+  Fixture f = { NULL };
+  g_autofree char *png = NULL, *camera = NULL, *out = NULL, *err = NULL;
+
+  f.hub = foyer_test_hub_new (NULL, NULL);
+  foyer_test_hub_start (f.hub, NULL);
+  png = g_build_filename (f.hub->dir, "entrance-03.png", NULL);
+  g_assert_cmpint (foyer_test_hub_run (f.hub, &out, &err, "device", "add", "entrance-03",
+                                       "--event", "expo-2026", "--png", png, NULL), ==, 0);
+  camera = g_strconcat ("file:", png, NULL);
+  fixture_start_kiosk (&f, NULL);
+  open_enroll_page (&f);
+  /* The code comes into view of a camera once the page is open (the camera started now, as
+   * Admin's camera choice starts it; a code held in view is read once, not every frame). */
+  foyer_config_set_string (foyer_window_get_config (f.window), "camera", "source", camera);
+  _foyer_window_restart_camera (f.window);
+  g_assert_true (foyer_test_ui_wait_for (preview_shows, &f, 20000));
+  shot (&f, "enroll-camera-en");
+  g_assert_nonnull (strstr (press_connect (&f),
+                            "Connected to head office as entrance-03 for expo-2026"));
+  check_written_as (&f, "entrance-03");
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,5 +349,6 @@ main (int argc, char **argv)
   foyer_admin_test_setup_display ();
   g_test_add_func ("/ui-enroll/connect", test_connect);
   g_test_add_func ("/ui-enroll/refusals", test_refusals);
+  g_test_add_func ("/ui-enroll/camera", test_camera);
   return g_test_run ();
 }

@@ -361,6 +361,30 @@ reprint_badge_action (GtkWidget  *widget,
 
 /* --- connect to head office (enrollment) ------------------------------------------------- */
 
+/* A view of the window's camera on the enroll page, so staff see what they hold up; none for
+ * [camera] source=none (no black box: the scanner and the entry are the way in). */
+static void
+attach_enroll_camera_view (FoyerWindow *self)
+{
+  GtkWidget *page = foyer_window_get_page (self, "enroll");
+  GtkWidget *view = NULL;
+
+  if (self->camera != NULL && foyer_camera_get_state (self->camera) != FOYER_CAMERA_STATE_STOPPED
+      && g_strcmp0 (foyer_config_get_string (foyer_window_get_config (self), "camera", "source"),
+                    "none") != 0) {
+    view = foyer_camera_view_new ();
+    foyer_camera_view_set_camera (FOYER_CAMERA_VIEW (view), self->camera);
+  }
+  foyer_enroll_page_set_camera_widget (FOYER_ENROLL_PAGE (page), view);
+}
+
+void
+_foyer_window_staff_camera_changed (FoyerWindow *self)
+{
+  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "enroll") == 0)
+    attach_enroll_camera_view (self);
+}
+
 /* Reached from Admin only, which is behind the PIN. */
 static void
 connect_head_office_action (GtkWidget  *widget,
@@ -369,18 +393,10 @@ connect_head_office_action (GtkWidget  *widget,
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
   GtkWidget *page = foyer_window_get_page (self, "enroll");
-  GtkWidget *view = NULL;
 
   if (g_strcmp0 (foyer_window_get_visible_page_name (self), "admin") != 0 || page == NULL)
     return;
-  /* [camera] source=none: no black box, the scanner and the entry are the way in. */
-  if (self->camera != NULL && foyer_camera_get_state (self->camera) != FOYER_CAMERA_STATE_STOPPED
-      && g_strcmp0 (foyer_config_get_string (foyer_window_get_config (self), "camera", "source"),
-                    "none") != 0) {
-    view = foyer_camera_view_new ();
-    foyer_camera_view_set_camera (FOYER_CAMERA_VIEW (view), self->camera);
-  }
-  foyer_enroll_page_set_camera_widget (FOYER_ENROLL_PAGE (page), view);
+  attach_enroll_camera_view (self);
   foyer_enroll_page_refresh (FOYER_ENROLL_PAGE (page));
   show_page (self, "enroll");
 }

@@ -35,6 +35,8 @@ gboolean       _foyer_window_staff_keeps_page  (FoyerWindow    *self);
 void           _foyer_window_staff_show_lead   (FoyerWindow     *self,
                                                 FoyerFlowResult *result);
 gboolean       _foyer_window_staff_is_booth    (FoyerWindow    *self);
+/* The camera was restarted: the enroll page, when shown, gets a view of the new one. */
+void           _foyer_window_staff_camera_changed (FoyerWindow *self);
 /* TRUE when the "Connect to head office" page is shown and took the scanned code. */
 gboolean       _foyer_window_staff_take_code   (FoyerWindow    *self,
                                                 GBytes         *raw);

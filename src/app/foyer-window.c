@@ -977,6 +977,7 @@ _foyer_window_restart_camera (FoyerWindow *self)
                               G_CALLBACK (foyer_window_update_camera_status), self);
     foyer_camera_start (self->camera);
     foyer_window_attach_camera_view (self);
+    _foyer_window_staff_camera_changed (self);
   }
   foyer_window_update_camera_status (self);
 }
