@@ -333,6 +333,33 @@ test_camera (void)
   fixture_stop (&f);
 }
 
+/* `foyerctl enroll` while the kiosk runs: the kiosk notices its configuration file changed and
+ * takes the connection without a restart; the visitor waiting on it reaches head office. */
+static void
+test_cli_while_running (void)
+{
+  Fixture f = { NULL };
+  g_autofree char *code = NULL, *before = NULL, *out = NULL, *err = NULL, *text = NULL;
+  ExportWait wait = { NULL, NULL };
+
+  fixture_start (&f);
+  code = foyer_test_hub_add_device (f.hub, "entrance-04", "expo-2026");
+  before = register_visitor (&f, "先登记");
+  {
+    const char *argv[] = { "--config", f.conf, "enroll", code, NULL };
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "1 record registered before was moved into event expo-2026"));
+  }
+  wait.hub = f.hub;
+  wait.id = before;
+  g_assert_true (foyer_test_ui_wait_for (hub_has, &wait, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.open-admin", NULL);
+  foyer_test_ui_wait_page (f.window, "admin");
+  text = page_text (&f, "admin");
+  g_assert_nonnull (strstr (text, "as entrance-04 for event expo-2026"));
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -350,5 +377,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui-enroll/connect", test_connect);
   g_test_add_func ("/ui-enroll/refusals", test_refusals);
   g_test_add_func ("/ui-enroll/camera", test_camera);
+  g_test_add_func ("/ui-enroll/cli-while-running", test_cli_while_running);
   return g_test_run ();
 }

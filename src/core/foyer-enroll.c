@@ -203,6 +203,45 @@ foyer_enroll_config_is_enrolled (FoyerConfig *config)
          && foyer_config_get_string (config, "sync", "token-file") != NULL;
 }
 
+/* What enrollment writes (write_secrets()), as one connection. */
+static const struct {
+  const char *group;
+  const char *key;
+} connection_keys[] = {
+  { "sync", "backend" }, { "sync", "url" }, { "sync", "token-file" }, { "sync", "ca-file" },
+  { "badge", "verify-key" }, { "badge", "signing-key" },
+  { "kiosk", "id" }, { "kiosk", "event" }, { "kiosk", "mode" }, { "kiosk", "booth" },
+};
+
+gboolean
+foyer_enroll_take_connection (FoyerConfig *running,
+                              FoyerConfig *written)
+{
+  gboolean same = TRUE;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (running) && FOYER_IS_CONFIG (written), FALSE);
+
+  if (!foyer_enroll_config_is_enrolled (written))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (connection_keys) && same; i++)
+    same = g_strcmp0 (foyer_config_get_string (running, connection_keys[i].group,
+                                               connection_keys[i].key),
+                      foyer_config_get_string (written, connection_keys[i].group,
+                                               connection_keys[i].key)) == 0;
+  if (same)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (connection_keys); i++) {
+    const char *value = foyer_config_get_string (written, connection_keys[i].group,
+                                                 connection_keys[i].key);
+    if (value != NULL)
+      foyer_config_set_string (running, connection_keys[i].group, connection_keys[i].key, value);
+    else
+      g_key_file_remove_key (foyer_config_get_key_file (running), connection_keys[i].group,
+                             connection_keys[i].key, NULL);
+  }
+  return TRUE;
+}
+
 char *
 foyer_enroll_config_target (FoyerConfig *config)
 {
@@ -536,7 +575,8 @@ save_config (FoyerEnroll *self, const char *path, GKeyFile *keys, GError **error
 
 /* A kiosk that was not enrolled registered under its own [kiosk] event: its records head
  * office has not received move into the hub's event, or the hub would refuse them. A failure
- * here does not undo the enrollment; the records stay and are refused visibly (dead letters). */
+ * here does not undo the enrollment; the records stay and are refused visibly (dead letters).
+ * Runs before the configuration is saved (checked writable before anything was sent). */
 static void
 adopt_waiting_records (FoyerEnroll *self, FoyerConfig *before)
 {
@@ -646,11 +686,15 @@ foyer_enroll_run (FoyerEnroll   *self,
       || !talk_to_hub (self, before, dir, &cert_pem, cancellable, error))
     return FALSE;
   target = (Target) { self, dir, keys };
-  if (!write_secrets (&target, cert_pem, error) || !save_config (self, absolute, keys, error))
+  if (!write_secrets (&target, cert_pem, error))
+    return FALSE;
+  /* Before the file changes: a running kiosk watching it must not send a waiting record
+   * under the old event to the new hub, which would refuse it. */
+  adopt_waiting_records (self, before);
+  if (!save_config (self, absolute, keys, error))
     return FALSE;
   wipe (&self->token);
   wipe (&self->signing_key);
-  adopt_waiting_records (self, before);
   g_debug ("enrolled as %s for %s; %u waiting records adopted", self->device, self->event,
            self->n_adopted);
   return TRUE;

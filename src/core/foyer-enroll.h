@@ -85,6 +85,11 @@ guint        foyer_enroll_get_n_adopted       (FoyerEnroll      *self);
 void         foyer_enroll_apply           (FoyerEnroll          *self,
                                            FoyerConfig          *config);
 
+/* A configuration file rewritten by enrollment elsewhere (`foyerctl enroll` while the kiosk
+ * runs): when written connects to a hub other than running does, its connection keys ([sync],
+ * [badge] keys, [kiosk] id/event/mode/booth) are copied into running and TRUE is returned. */
+gboolean     foyer_enroll_take_connection (FoyerConfig       *running,
+                                           FoyerConfig       *written);
 /* Whether config already connects to a hub ([sync] backend=http-json with url and
  * token-file): the Admin page asks before replacing such a connection. */
 gboolean     foyer_enroll_config_is_enrolled (FoyerConfig       *config);
