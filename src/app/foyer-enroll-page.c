@@ -345,7 +345,8 @@ foyer_enroll_page_set_camera_widget (FoyerEnrollPage *self,
   gtk_widget_set_visible (self->camera_slot, view != NULL);
 }
 
-/* --- FoyerPage: the code holds a one-time secret; going home forgets it --- */
+/* --- FoyerPage: a staff page; the code holds a one-time secret. Like Admin it counts as
+ * holding data, so the idle timeout takes it home (forgetting the code) when staff walk away. */
 
 static void
 foyer_enroll_page_reset (FoyerPage *page)
@@ -354,10 +355,17 @@ foyer_enroll_page_reset (FoyerPage *page)
   foyer_enroll_page_set_camera_widget (FOYER_ENROLL_PAGE (page), NULL);
 }
 
+static gboolean
+foyer_enroll_page_holds_visitor_data (FoyerPage *page)
+{
+  return TRUE;
+}
+
 static void
 foyer_enroll_page_page_init (FoyerPageInterface *iface)
 {
   iface->reset = foyer_enroll_page_reset;
+  iface->holds_visitor_data = foyer_enroll_page_holds_visitor_data;
 }
 
 /* --- GObject --- */
