@@ -39,6 +39,53 @@ static const char *const migrations[] = {
   "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead BOOLEAN NOT NULL DEFAULT FALSE);",
+  /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters kept by a
+   * statement trigger in the transaction that inserts the records (record_counter_keys names
+   * what one record counts for). */
+  "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
+  "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
+  "  user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,"
+  "  csrf_token TEXT NOT NULL, expires_at BIGINT NOT NULL);"
+  "CREATE TABLE web_failures (name TEXT PRIMARY KEY, failures BIGINT NOT NULL,"
+  "  first_failure BIGINT NOT NULL, locked_until BIGINT NOT NULL);"
+  "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, event TEXT NOT NULL, booth TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL, expires_at BIGINT NOT NULL, revoked_at TEXT);"
+  "CREATE INDEX web_links_booth ON web_links (event, booth);"
+  "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
+  "  count BIGINT NOT NULL, PRIMARY KEY (event, dimension, key));"
+  "CREATE FUNCTION record_counter_keys (type TEXT, category TEXT, created_at TEXT,"
+  "  device TEXT, booth TEXT, body TEXT) RETURNS TABLE (dimension TEXT, key TEXT)"
+  " LANGUAGE sql IMMUTABLE AS $$"
+  "  WITH f AS (SELECT body::jsonb AS b), a AS (SELECT b,"
+  "    type IN ('registration', 'check_in') AND (type <> 'check_in'"
+  "     OR coalesce(b ->> 'direction', 'entry') <> 'exit') AS arrival FROM f)"
+  "  SELECT 'type', type"
+  "  UNION ALL SELECT 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM a"
+  "   WHERE type IN ('registration', 'check_in')"
+  "  UNION ALL SELECT 'category', category FROM a WHERE arrival AND category IS NOT NULL"
+  "  UNION ALL SELECT 'hour', coalesce(substr(created_at, 1, 13), '') FROM a WHERE arrival"
+  "  UNION ALL SELECT 'gate', coalesce(device, '') || chr(31) || coalesce(b ->> 'area', '')"
+  "   FROM a WHERE arrival"
+  "  UNION ALL SELECT 'lead', coalesce(booth, '') || chr(31) || coalesce(b ->> 'rating', '')"
+  "   FROM a WHERE type = 'lead'"
+  "  UNION ALL SELECT 'lead_follow', coalesce(booth, '') FROM a"
+  "   WHERE type = 'lead' AND b ->> 'follow_up' = 'true'"
+  " $$;"
+  "CREATE FUNCTION records_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  INSERT INTO event_counters AS c (event, dimension, key, count)"
+  "   SELECT n.event, k.dimension, k.key, count(*) FROM added n,"
+  "    record_counter_keys (n.type, n.category, n.created_at, n.device, n.booth, n.body) k"
+  "   GROUP BY 1, 2, 3"
+  "   ON CONFLICT (event, dimension, key) DO UPDATE SET count = c.count + excluded.count;"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE TRIGGER records_count AFTER INSERT ON records REFERENCING NEW TABLE AS added"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION records_count ();"
+  "INSERT INTO event_counters (event, dimension, key, count)"
+  "  SELECT r.event, k.dimension, k.key, count(*) FROM records r,"
+  "   record_counter_keys (r.type, r.category, r.created_at, r.device, r.booth, r.body) k"
+  "  GROUP BY 1, 2, 3;",
 };
 
 typedef enum {
@@ -933,6 +980,44 @@ pg_forward_requeue (FoyerHubStorage *storage, GError **error)
   return changes;
 }
 
+/* ---- the dashboard's statements (issue 17) ---- */
+
+/* Unprepared (they run a few times a second at most); each in its own implicit transaction. */
+static gboolean
+pg_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
+             const char *const *params, guint n, GPtrArray **rows, gint64 *changes,
+             GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  PGresult *res = PQexecParams (conn, foyer_hub_web_sql (statement), n, NULL, params, NULL,
+                                NULL, 0);
+  ExecStatusType status = PQresultStatus (res);
+  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+
+  if (!ok) {
+    g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR,
+                 PQstatus (conn) != CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_UNAVAILABLE
+                                                  : FOYER_HUB_STORAGE_ERROR_FAILED,
+                 "PostgreSQL: %s", message);
+  }
+  if (ok && rows != NULL) {
+    *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+    for (int r = 0; r < PQntuples (res); r++) {
+      char **row = g_new0 (char *, PQnfields (res) + 1);
+      for (int c = 0; c < PQnfields (res); c++)
+        row[c] = g_strdup (PQgetvalue (res, r, c));   /* "" for NULL */
+      g_ptr_array_add (*rows, row);
+    }
+  }
+  if (ok && changes != NULL)
+    *changes = g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  PQclear (res);
+  release (self, conn);
+  return ok;
+}
+
 static void
 foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -957,4 +1042,5 @@ foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_failed = pg_forward_failed;
   iface->forward_list = pg_forward_list;
   iface->forward_requeue = pg_forward_requeue;
+  iface->web_exec = pg_web_exec;
 }

@@ -39,6 +39,47 @@ static const char *const migrations[] = {
   "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);",
+  /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters kept by a
+   * trigger in the transaction that inserts the records (the view names what each record
+   * counts for; the trigger reads it for the new row only, through the primary key). */
+  "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
+  "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
+  "  user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,"
+  "  csrf_token TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+  "CREATE TABLE web_failures (name TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+  "  first_failure INTEGER NOT NULL, locked_until INTEGER NOT NULL);"
+  "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, event TEXT NOT NULL, booth TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked_at TEXT);"
+  "CREATE INDEX web_links_booth ON web_links (event, booth);"
+  "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
+  "  count INTEGER NOT NULL, PRIMARY KEY (event, dimension, key)) WITHOUT ROWID;"
+  "CREATE VIEW record_counter_keys (id, event, dimension, key) AS"
+  "  WITH r AS (SELECT id, event, type, device, created_at, category, booth, body,"
+  "    type IN ('registration', 'check_in') AND (type <> 'check_in'"
+  "     OR coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit') AS arrival"
+  "    FROM records)"
+  "  SELECT id, event, 'type', type FROM r"
+  "  UNION ALL SELECT id, event, 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM r"
+  "   WHERE type IN ('registration', 'check_in')"
+  "  UNION ALL SELECT id, event, 'category', category FROM r"
+  "   WHERE arrival AND category IS NOT NULL"
+  "  UNION ALL SELECT id, event, 'hour', coalesce(substr(created_at, 1, 13), '') FROM r"
+  "   WHERE arrival"
+  "  UNION ALL SELECT id, event, 'gate', coalesce(device, '') || char(31)"
+  "   || coalesce(json_extract(body, '$.area'), '') FROM r WHERE arrival"
+  "  UNION ALL SELECT id, event, 'lead', coalesce(booth, '') || char(31)"
+  "   || coalesce(json_extract(body, '$.rating'), '') FROM r WHERE type = 'lead'"
+  "  UNION ALL SELECT id, event, 'lead_follow', coalesce(booth, '') FROM r"
+  "   WHERE type = 'lead' AND json_extract(body, '$.follow_up') = 1;"
+  "CREATE TRIGGER records_count AFTER INSERT ON records BEGIN"
+  "  INSERT INTO event_counters (event, dimension, key, count)"
+  "   SELECT event, dimension, key, 1 FROM record_counter_keys WHERE id = NEW.id"
+  "   ON CONFLICT (event, dimension, key) DO UPDATE SET count = count + 1;"
+  " END;"
+  "INSERT INTO event_counters (event, dimension, key, count)"
+  "  SELECT event, dimension, key, count(*) FROM record_counter_keys WHERE true"
+  "  GROUP BY event, dimension, key;",
 };
 
 typedef enum {
@@ -1097,6 +1138,53 @@ sqlite_forward_requeue (FoyerHubStorage *storage, GError **error)
   return n;
 }
 
+/* ---- the dashboard's statements (issue 17) ---- */
+
+/* Prepared per call (they run a few times a second at most); writes under the write lock. */
+static gboolean
+sqlite_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
+                 const char *const *params, guint n, GPtrArray **rows, gint64 *changes,
+                 GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  gboolean write = rows == NULL;
+  sqlite3_stmt *s = NULL;
+  gboolean began = write && begin (self, conn, error);
+  gboolean ok = !write || began;
+  int rc = SQLITE_ERROR;
+
+  if (ok && sqlite3_prepare_v2 (conn->db, foyer_hub_web_sql (statement), -1, &s, NULL)
+            != SQLITE_OK)
+    ok = fail (conn->db, error);
+  for (guint i = 0; ok && i < n; i++) {
+    char name[8];
+    g_snprintf (name, sizeof name, "$%u", i + 1);
+    bind_text (s, sqlite3_bind_parameter_index (s, name), params[i]);
+  }
+  if (ok && rows != NULL)
+    *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  while (ok && (rc = sqlite3_step (s)) == SQLITE_ROW && rows != NULL) {
+    int columns = sqlite3_column_count (s);
+    char **row = g_new0 (char *, columns + 1);
+
+    for (int c = 0; c < columns; c++)
+      row[c] = sqlite3_column_type (s, c) == SQLITE_NULL ? g_strdup ("") : column_dup (s, c);
+    g_ptr_array_add (*rows, row);
+  }
+  if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    ok = fail (conn->db, error);
+  if (ok && changes != NULL)
+    *changes = sqlite3_changes (conn->db);
+  sqlite3_finalize (s);
+  if (began)
+    ok = finish (self, conn, ok, error);
+  if (!ok && rows != NULL)
+    g_clear_pointer (rows, g_ptr_array_unref);
+  release (self, conn);
+  return ok;
+}
+
 static void
 foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -1121,4 +1209,5 @@ foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_failed = sqlite_forward_failed;
   iface->forward_list = sqlite_forward_list;
   iface->forward_requeue = sqlite_forward_requeue;
+  iface->web_exec = sqlite_web_exec;
 }
