@@ -555,9 +555,21 @@ foyer_hub_auth_check_csrf (FoyerHubAuth *self,
                            const char   *token,
                            const char   *presented)
 {
-  const FoyerHubSession *session = foyer_hub_auth_get_session (self, token);
+  const FoyerHubSession *session;
 
-  return session != NULL && foyer_hub_auth_equal (session->csrf_token, presented);
+  /* the session read last stays valid for the caller, who may hold it */
+  if (self->storage != NULL && token != NULL && presented != NULL) {
+    g_autofree char *key = foyer_hub_auth_token_hash (token);
+    g_autofree char *user = NULL, *role = NULL, *csrf = NULL;
+    gint64 expires_at;
+
+    return foyer_hub_storage_session_get (self->storage, key, auth_now (self), &user, &role,
+                                          &csrf, &expires_at, NULL)
+           && foyer_hub_auth_equal (csrf, presented);
+  }
+  session = foyer_hub_auth_get_session (self, token);
+  return session != NULL && presented != NULL
+         && foyer_hub_auth_equal (session->csrf_token, presented);
 }
 
 void
@@ -595,9 +607,12 @@ foyer_hub_auth_link_new (FoyerHubAuth *self,
   if (self->storage != NULL) {
     g_autofree char *key = foyer_hub_auth_token_hash (token);
     g_autoptr(GError) error = NULL;
+    g_autofree char *event = self->event != NULL
+                             ? g_strdup (self->event)
+                             : foyer_hub_storage_default_event (self->storage, &error);
 
-    if (self->event == NULL
-        || !foyer_hub_storage_link_put (self->storage, key, self->event, booth,
+    if (event == NULL
+        || !foyer_hub_storage_link_put (self->storage, key, event, booth,
                                         auth_now (self) + ttl_seconds, &error)) {
       storage_failed ("storing a link", error);
       g_clear_pointer (&token, g_free);

@@ -65,7 +65,7 @@ static FoyerHubDashboard *
 mount_dashboard (FoyerHubContext *ctx, FoyerHubServer *server, const char *given)
 {
   g_autofree char *event = given != NULL ? g_strdup (given)
-                           : foyer_hub_web_source_default_event (ctx->storage, NULL);
+                           : foyer_hub_storage_default_event (ctx->storage, NULL);
   g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new_for_storage (ctx->storage, event);
   g_autoptr(FoyerHubWebSource) source = foyer_hub_web_source_new (
       ctx->storage, foyer_hub_config_get_string (ctx->config, "forward", "backend"));

@@ -506,3 +506,24 @@ foyer_hub_storage_count_records (FoyerHubStorage *self, const char *event, GErro
 
   return row != NULL ? g_ascii_strtoll (row[0], NULL, 10) : -1;
 }
+
+char *
+foyer_hub_storage_default_event (FoyerHubStorage *storage, GError **error)
+{
+  g_autoptr(GPtrArray) events = foyer_hub_storage_event_list (storage, error);
+  FoyerHubEvent *best = NULL;
+
+  if (events == NULL)
+    return NULL;
+  for (guint i = 0; i < events->len; i++) {
+    FoyerHubEvent *event = g_ptr_array_index (events, i);
+    if (best == NULL || event->last_seq > best->last_seq)
+      best = event;
+  }
+  if (best == NULL) {
+    g_set_error_literal (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                         "the hub has no event yet (add one with “foyer-hub event add”)");
+    return NULL;
+  }
+  return g_strdup (best->id);
+}

@@ -293,6 +293,9 @@ gint64          foyer_hub_storage_link_revoke   (FoyerHubStorage *self, const ch
  * lead_follow (BOOTH) of leads. Reading them costs the number of keys, not of records. */
 GPtrArray      *foyer_hub_storage_counters      (FoyerHubStorage *self, const char *event,
                                                  GError **error);
+/* The event a dashboard without one shows: the only one, else the busiest (highest change
+ * sequence); NULL (error set) when the hub has none. */
+char           *foyer_hub_storage_default_event (FoyerHubStorage *self, GError **error);
 /* The bare count of an event's records (the benchmark's anchor). */
 gint64          foyer_hub_storage_count_records (FoyerHubStorage *self, const char *event,
                                                  GError **error);

@@ -52,27 +52,6 @@ foyer_hub_web_source_new (FoyerHubStorage *storage, const char *forward_backend)
   return self;
 }
 
-char *
-foyer_hub_web_source_default_event (FoyerHubStorage *storage, GError **error)
-{
-  g_autoptr(GPtrArray) events = foyer_hub_storage_event_list (storage, error);
-  FoyerHubEvent *best = NULL;
-
-  if (events == NULL)
-    return NULL;
-  for (guint i = 0; i < events->len; i++) {
-    FoyerHubEvent *event = g_ptr_array_index (events, i);
-    if (best == NULL || event->last_seq > best->last_seq)
-      best = event;
-  }
-  if (best == NULL) {
-    g_set_error_literal (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
-                         "the hub has no event yet (add one with “foyer-hub event add”)");
-    return NULL;
-  }
-  return g_strdup (best->id);
-}
-
 static gint64
 unix_time (const char *timestamp)
 {
@@ -413,7 +392,7 @@ source_query (FoyerHubDashboardSource *source, FoyerHubDashboardView view, const
 {
   FoyerHubWebSource *self = FOYER_HUB_WEB_SOURCE (source);
   g_autofree char *chosen = event == NULL
-                            ? foyer_hub_web_source_default_event (self->storage, error) : NULL;
+                            ? foyer_hub_storage_default_event (self->storage, error) : NULL;
 
   if (event == NULL && chosen == NULL)
     return NULL;

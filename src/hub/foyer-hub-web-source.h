@@ -16,9 +16,5 @@ G_DECLARE_FINAL_TYPE (FoyerHubWebSource, foyer_hub_web_source, FOYER, HUB_WEB_SO
 /* forward_backend: [forward] backend ("none", "tryton"), shown on the problems page. */
 FoyerHubWebSource *foyer_hub_web_source_new (FoyerHubStorage *storage,
                                              const char      *forward_backend);
-/* The event a dashboard without one shows: the only one, else the busiest (highest change
- * sequence); NULL (error set) when the hub has none. */
-char              *foyer_hub_web_source_default_event (FoyerHubStorage  *storage,
-                                                       GError          **error);
 
 G_END_DECLS
