@@ -19,6 +19,10 @@
 
 /* ---- all SQL of this implementation ---- */
 
+/* A record that brings someone in: a walk-in, or a check-in that is not an exit. */
+#define ARRIVAL "(type = 'registration' OR (type = 'check_in'" \
+  " AND coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit'))"
+
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
   "CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, signing_key TEXT, verify_key TEXT,"
@@ -41,7 +45,8 @@ static const char *const migrations[] = {
   "  next_at TEXT NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);",
   /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters kept by a
    * trigger in the transaction that inserts the records (the view names what each record
-   * counts for; the trigger reads it for the new row only, through the primary key). */
+   * counts for; the trigger reads it for the new row only: SQLite pushes `id = NEW.id` into
+   * every arm, an index search each — no CTE, which would be materialised over all records). */
   "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
   "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
   "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
@@ -55,22 +60,18 @@ static const char *const migrations[] = {
   "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
   "  count INTEGER NOT NULL, PRIMARY KEY (event, dimension, key)) WITHOUT ROWID;"
   "CREATE VIEW record_counter_keys (id, event, dimension, key) AS"
-  "  WITH r AS (SELECT id, event, type, device, created_at, category, booth, body,"
-  "    type IN ('registration', 'check_in') AND (type <> 'check_in'"
-  "     OR coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit') AS arrival"
-  "    FROM records)"
-  "  SELECT id, event, 'type', type FROM r"
-  "  UNION ALL SELECT id, event, 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM r"
-  "   WHERE type IN ('registration', 'check_in')"
-  "  UNION ALL SELECT id, event, 'category', category FROM r"
-  "   WHERE arrival AND category IS NOT NULL"
-  "  UNION ALL SELECT id, event, 'hour', coalesce(substr(created_at, 1, 13), '') FROM r"
-  "   WHERE arrival"
+  "  SELECT id, event, 'type', type FROM records"
+  "  UNION ALL SELECT id, event, 'flow', CASE WHEN " ARRIVAL " THEN 'in' ELSE 'out' END"
+  "   FROM records WHERE type IN ('registration', 'check_in')"
+  "  UNION ALL SELECT id, event, 'category', category FROM records"
+  "   WHERE " ARRIVAL " AND category IS NOT NULL"
+  "  UNION ALL SELECT id, event, 'hour', coalesce(substr(created_at, 1, 13), '') FROM records"
+  "   WHERE " ARRIVAL
   "  UNION ALL SELECT id, event, 'gate', coalesce(device, '') || char(31)"
-  "   || coalesce(json_extract(body, '$.area'), '') FROM r WHERE arrival"
+  "   || coalesce(json_extract(body, '$.area'), '') FROM records WHERE " ARRIVAL
   "  UNION ALL SELECT id, event, 'lead', coalesce(booth, '') || char(31)"
-  "   || coalesce(json_extract(body, '$.rating'), '') FROM r WHERE type = 'lead'"
-  "  UNION ALL SELECT id, event, 'lead_follow', coalesce(booth, '') FROM r"
+  "   || coalesce(json_extract(body, '$.rating'), '') FROM records WHERE type = 'lead'"
+  "  UNION ALL SELECT id, event, 'lead_follow', coalesce(booth, '') FROM records"
   "   WHERE type = 'lead' AND json_extract(body, '$.follow_up') = 1;"
   "CREATE TRIGGER records_count AFTER INSERT ON records BEGIN"
   "  INSERT INTO event_counters (event, dimension, key, count)"
