@@ -180,9 +180,8 @@ exhibitor_link (FoyerHubContext *ctx, const char *booth, const char *event, cons
   base = foyer_hub_public_url (ctx->config);
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
-  g_print (_("Private lead link for booth %s of %s (valid %" G_GINT64_FORMAT " days; revoke "
-             "with “foyer-hub exhibitor revoke %s”):\n"), booth, event,
-           (ttl + 86399) / 86400, booth);
+  g_print (_("Private lead link for booth %s of %s (valid %u days; revoke with “foyer-hub "
+             "exhibitor revoke %s”):\n"), booth, event, (guint) ((ttl + 86399) / 86400), booth);
   g_print ("%s/x/%s\n", base, token);
   return FOYER_HUB_EXIT_OK;
 }

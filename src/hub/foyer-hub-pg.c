@@ -982,16 +982,35 @@ pg_forward_requeue (FoyerHubStorage *storage, GError **error)
 
 /* ---- the dashboard's statements (issue 17) ---- */
 
+/* The report's statements read the bodies as jsonb, parsed once per row. */
+static const char *
+pg_web_sql (FoyerHubWebStatement statement)
+{
+  switch (statement) {
+  case FOYER_HUB_WEB_REPORT_ARRIVALS:
+    return "SELECT id, type, device, b ->> 'badge_code', category, created_at, b ->> 'area',"
+           " b -> 'interests', b -> 'phones' ->> 0, b -> 'emails' ->> 0, b ->> 'consent_given',"
+           " b ->> 'organization', b ->> 'title', b ->> 'city', b ->> 'direction'"
+           " FROM (SELECT id, type, device, category, created_at, seq, body::jsonb AS b"
+           "  FROM records WHERE event = $1 AND type IN ('registration', 'check_in')) r"
+           " ORDER BY seq";
+  case FOYER_HUB_WEB_REPORT_LEADS:
+    return "SELECT booth, b ->> 'rating', b ->> 'follow_up' FROM (SELECT booth, seq,"
+           " body::jsonb AS b FROM records WHERE event = $1 AND type = 'lead') r ORDER BY seq";
+  default:
+    return foyer_hub_web_sql (statement);
+  }
+}
+
 /* Unprepared (they run a few times a second at most); each in its own implicit transaction. */
 static gboolean
 pg_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
-             const char *const *params, guint n, GPtrArray **rows, gint64 *changes,
-             GError **error)
+             const char *const *params, guint n, FoyerHubWebRowFunc row_func,
+             gpointer user_data, gint64 *changes, GError **error)
 {
   FoyerHubPg *self = FOYER_HUB_PG (storage);
   PGconn *conn = acquire (self);
-  PGresult *res = PQexecParams (conn, foyer_hub_web_sql (statement), n, NULL, params, NULL,
-                                NULL, 0);
+  PGresult *res = PQexecParams (conn, pg_web_sql (statement), n, NULL, params, NULL, NULL, 0);
   ExecStatusType status = PQresultStatus (res);
   gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 
@@ -1002,14 +1021,14 @@ pg_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
                                                   : FOYER_HUB_STORAGE_ERROR_FAILED,
                  "PostgreSQL: %s", message);
   }
-  if (ok && rows != NULL) {
-    *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-    for (int r = 0; r < PQntuples (res); r++) {
-      char **row = g_new0 (char *, PQnfields (res) + 1);
-      for (int c = 0; c < PQnfields (res); c++)
-        row[c] = g_strdup (PQgetvalue (res, r, c));   /* "" for NULL */
-      g_ptr_array_add (*rows, row);
-    }
+  for (int r = 0; ok && row_func != NULL && r < PQntuples (res); r++) {
+    const char *row[32] = { NULL };
+    guint columns = MIN ((guint) PQnfields (res), G_N_ELEMENTS (row) - 1);
+
+    for (guint c = 0; c < columns; c++)
+      row[c] = PQgetvalue (res, r, c);   /* "" for NULL */
+    if (!row_func (row, columns, user_data))
+      break;
   }
   if (ok && changes != NULL)
     *changes = g_ascii_strtoll (PQcmdTuples (res), NULL, 10);

@@ -1141,18 +1141,19 @@ sqlite_forward_requeue (FoyerHubStorage *storage, GError **error)
 
 /* ---- the dashboard's statements (issue 17) ---- */
 
-/* Prepared per call (they run a few times a second at most); writes under the write lock. */
+/* Prepared per call (they run a few times a second at most); writes under the write lock,
+ * queries in one read transaction (one snapshot). */
 static gboolean
 sqlite_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
-                 const char *const *params, guint n, GPtrArray **rows, gint64 *changes,
-                 GError **error)
+                 const char *const *params, guint n, FoyerHubWebRowFunc row_func,
+                 gpointer user_data, gint64 *changes, GError **error)
 {
   FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
   Conn *conn = acquire (self);
-  gboolean write = rows == NULL;
+  gboolean write = row_func == NULL;
   sqlite3_stmt *s = NULL;
-  gboolean began = write && begin (self, conn, error);
-  gboolean ok = !write || began;
+  gboolean began = write ? begin (self, conn, error) : exec (conn->db, "BEGIN", error);
+  gboolean ok = began;
   int rc = SQLITE_ERROR;
 
   if (ok && sqlite3_prepare_v2 (conn->db, foyer_hub_web_sql (statement), -1, &s, NULL)
@@ -1163,25 +1164,28 @@ sqlite_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
     g_snprintf (name, sizeof name, "$%u", i + 1);
     bind_text (s, sqlite3_bind_parameter_index (s, name), params[i]);
   }
-  if (ok && rows != NULL)
-    *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  while (ok && (rc = sqlite3_step (s)) == SQLITE_ROW && rows != NULL) {
-    int columns = sqlite3_column_count (s);
-    char **row = g_new0 (char *, columns + 1);
+  while (ok && (rc = sqlite3_step (s)) == SQLITE_ROW && row_func != NULL) {
+    guint columns = sqlite3_column_count (s);
+    const char *row[32] = { NULL };
 
-    for (int c = 0; c < columns; c++)
-      row[c] = sqlite3_column_type (s, c) == SQLITE_NULL ? g_strdup ("") : column_dup (s, c);
-    g_ptr_array_add (*rows, row);
+    for (guint c = 0; c < MIN (columns, G_N_ELEMENTS (row) - 1); c++) {
+      const char *text = (const char *) sqlite3_column_text (s, c);
+      row[c] = text != NULL ? text : "";
+    }
+    if (!row_func (row, MIN (columns, G_N_ELEMENTS (row) - 1), user_data)) {
+      rc = SQLITE_DONE;
+      break;
+    }
   }
   if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
     ok = fail (conn->db, error);
   if (ok && changes != NULL)
     *changes = sqlite3_changes (conn->db);
   sqlite3_finalize (s);
-  if (began)
+  if (began && write)
     ok = finish (self, conn, ok, error);
-  if (!ok && rows != NULL)
-    g_clear_pointer (rows, g_ptr_array_unref);
+  else if (began)
+    exec (conn->db, "COMMIT", NULL);
   release (self, conn);
   return ok;
 }

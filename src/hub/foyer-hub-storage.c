@@ -300,6 +300,18 @@ static const char *const web_sql[FOYER_HUB_WEB_N_STATEMENTS] = {
   [FOYER_HUB_WEB_COUNTERS] = "SELECT dimension, key, count FROM event_counters WHERE event = $1"
                              " ORDER BY dimension, key",
   [FOYER_HUB_WEB_COUNT_RECORDS] = "SELECT count(*) FROM records WHERE event = $1",
+  /* SQLite reuses its parse of a body across the json_extract calls of one row */
+  [FOYER_HUB_WEB_REPORT_ARRIVALS] =
+    "SELECT id, type, device, json_extract(body, '$.badge_code'), category, created_at,"
+    " json_extract(body, '$.area'), json_extract(body, '$.interests'),"
+    " json_extract(body, '$.phones[0]'), json_extract(body, '$.emails[0]'),"
+    " json_extract(body, '$.consent_given'), json_extract(body, '$.organization'),"
+    " json_extract(body, '$.title'), json_extract(body, '$.city'),"
+    " json_extract(body, '$.direction')"
+    " FROM records WHERE event = $1 AND type IN ('registration', 'check_in') ORDER BY seq",
+  [FOYER_HUB_WEB_REPORT_LEADS] =
+    "SELECT booth, json_extract(body, '$.rating'), json_extract(body, '$.follow_up')"
+    " FROM records WHERE event = $1 AND type = 'lead' ORDER BY seq",
 };
 
 const char *
@@ -310,10 +322,35 @@ foyer_hub_web_sql (FoyerHubWebStatement statement)
 }
 
 static gboolean
+collect_row (const char *const *columns, guint n_columns, gpointer data)
+{
+  g_ptr_array_add (data, g_strdupv ((char **) columns));
+  return TRUE;
+}
+
+/* rows (when not NULL): every row as a GStrv. */
+static gboolean
 web_exec (FoyerHubStorage *self, FoyerHubWebStatement statement, const char *const *params,
           guint n, GPtrArray **rows, gint64 *changes, GError **error)
 {
-  return IFACE (self)->web_exec (self, statement, params, n, rows, changes, error);
+  g_autoptr(GPtrArray) collected = rows != NULL
+                                   ? g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev)
+                                   : NULL;
+
+  if (!IFACE (self)->web_exec (self, statement, params, n, rows != NULL ? collect_row : NULL,
+                               collected, changes, error))
+    return FALSE;
+  if (rows != NULL)
+    *rows = g_steal_pointer (&collected);
+  return TRUE;
+}
+
+gboolean
+foyer_hub_storage_web_foreach (FoyerHubStorage *self, FoyerHubWebStatement statement,
+                               const char *const *params, guint n, FoyerHubWebRowFunc func,
+                               gpointer user_data, GError **error)
+{
+  return IFACE (self)->web_exec (self, statement, params, n, func, user_data, NULL, error);
 }
 
 /* The first row of a query, or NULL (error set on failure, unset when there was no row). */

@@ -111,11 +111,17 @@ typedef enum {
   FOYER_HUB_WEB_LINK_REVOKE,
   FOYER_HUB_WEB_COUNTERS,
   FOYER_HUB_WEB_COUNT_RECORDS,
+  FOYER_HUB_WEB_REPORT_ARRIVALS,   /* these two read the bodies' JSON, which each database */
+  FOYER_HUB_WEB_REPORT_LEADS,      /* spells its own way: the PostgreSQL one has its own text */
   FOYER_HUB_WEB_N_STATEMENTS
 } FoyerHubWebStatement;
 
-/* The SQL text of statement (the same for SQLite and PostgreSQL). */
+/* The SQL text of statement (SQLite's; the same for PostgreSQL but for the report's two). */
 const char *foyer_hub_web_sql (FoyerHubWebStatement statement);
+
+/* One row of a web statement: its columns as text (NULL → ""); FALSE stops. */
+typedef gboolean (*FoyerHubWebRowFunc) (const char *const *columns, guint n_columns,
+                                        gpointer user_data);
 
 typedef struct {
   char   *record_id;
@@ -187,11 +193,11 @@ struct _FoyerHubStorageInterface {
   gint64 (*forward_requeue)  (FoyerHubStorage *self, GError **error);
 
   /* Runs one of the dashboard's statements with n text parameters (NULL binds NULL), in its own
-   * transaction: rows (when not NULL) gets every row as a GStrv (a NULL column as ""), changes
-   * (when not NULL) the number of rows written. */
+   * transaction: row_func (when not NULL: a query, read-only) is called for every row, changes
+   * (when not NULL) gets the number of rows written. */
   gboolean (*web_exec)       (FoyerHubStorage *self, FoyerHubWebStatement statement,
-                              const char *const *params, guint n, GPtrArray **rows,
-                              gint64 *changes, GError **error);
+                              const char *const *params, guint n, FoyerHubWebRowFunc row_func,
+                              gpointer user_data, gint64 *changes, GError **error);
 };
 
 /* Opens the database named by [hub] database: "postgresql://…" or "host=… dbname=…" is
@@ -292,6 +298,12 @@ gint64          foyer_hub_storage_link_revoke   (FoyerHubStorage *self, const ch
  * "YYYY-MM-DDTHH") and gate ("DEVICE\x1fAREA") of arrivals, lead ("BOOTH\x1fRATING") and
  * lead_follow (BOOTH) of leads. Reading them costs the number of keys, not of records. */
 GPtrArray      *foyer_hub_storage_counters      (FoyerHubStorage *self, const char *event,
+                                                 GError **error);
+/* Calls func for every row of a query among the web statements (the report's rows). */
+gboolean        foyer_hub_storage_web_foreach   (FoyerHubStorage *self,
+                                                 FoyerHubWebStatement statement,
+                                                 const char *const *params, guint n,
+                                                 FoyerHubWebRowFunc func, gpointer user_data,
                                                  GError **error);
 /* The event a dashboard without one shows: the only one, else the busiest (highest change
  * sequence); NULL (error set) when the hub has none. */
