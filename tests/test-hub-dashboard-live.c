@@ -488,6 +488,50 @@ check_report (Show *show)
   g_assert_nonnull (strstr (text, "B2,B2,1,0,0,1,0,100.0%"));
 }
 
+static char *
+run_tool (const char *const *argv)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  return out;
+}
+
+/* The PDF in Chinese: its figures (pdftotext), the Noto CJK face embedded (pdffonts), the pages
+ * saved as screenshots (pdftoppm). */
+static void
+check_report_pdf (Show *show, const char *backend)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("live-report-pdf");
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *text = NULL, *fonts = NULL, *pages = NULL;
+  const char *shots = g_getenv ("FOYER_SCREENSHOT_DIR");
+  const char *args[] = { "report", "--event", "ev1", "--format", "pdf", "--output", pdf,
+                         "--lang", "zh_CN", NULL };
+
+  g_assert_cmpint (hub_cli (show->hub, NULL, NULL, args), ==, 0);
+  text = run_tool ((const char *const[]) { "pdftotext", "-layout", pdf, "-", NULL });
+  g_assert_nonnull (strstr (text, "展后报告"));
+  g_assert_true (g_regex_match_simple ("登记\\S*\\s+11\\b", text, 0, 0));
+  g_assert_nonnull (strstr (text, "A1"));
+  g_assert_nonnull (strstr (text, "B2"));
+  fonts = run_tool ((const char *const[]) { "pdffonts", pdf, NULL });
+  g_assert_true (g_regex_match_simple ("NotoSansCJK\\S*\\s.*\\syes\\s+yes\\s", fonts, 0, 0));
+  if (shots != NULL) {
+    g_autofree char *prefix = g_strdup_printf ("%s/hub-live-report-%s", shots, backend);
+    g_mkdir_with_parents (shots, 0700);
+    pages = run_tool ((const char *const[]) { "pdftoppm", "-png", "-r", "60", pdf, prefix,
+                                              NULL });
+  }
+}
+
 static void
 test_live (gconstpointer data)
 {
@@ -502,6 +546,7 @@ test_live (gconstpointer data)
   lock_out (&show);
   check_exhibitor_links (&show);
   check_report (&show);
+  check_report_pdf (&show, param->backend);
 
   foyer_test_hub_kill (show.hub, SIGTERM);
   g_assert_cmpint (foyer_test_hub_wait (show.hub), ==, 0);
@@ -614,6 +659,55 @@ test_browser_live (void)
   test_browser_stop (browser);
 }
 
+static gboolean
+accept_any (SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors,
+            gpointer data)
+{
+  return TRUE;   /* the test's own self-signed certificate */
+}
+
+/* A hub that serves TLS sets Secure on the session cookie. */
+static void
+test_tls_cookie (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("live-tls");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *conf = NULL, *extra = NULL, *all = NULL, *url = NULL;
+  const char *admin[] = { "user", "add", "wang", "--role", "admin", NULL };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) form = g_bytes_new_static ("user=wang&password=pw-admin", 27);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cookie;
+  FoyerTestHub *hub;
+
+  g_free (run_tool ((const char *const[]) {
+    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL }));
+  hub = foyer_test_hub_new (NULL, NULL);
+  extra = g_strdup_printf ("certificate=%s\nkey=%s\n", cert, key);
+  g_assert_true (g_file_get_contents (hub->conf, &conf, NULL, NULL));
+  all = g_strconcat (conf, extra, NULL);
+  g_assert_true (g_file_set_contents (hub->conf, all, -1, NULL));
+  foyer_test_hub_start (hub, NULL);
+  g_assert_cmpint (hub_cli (hub, "pw-admin\n", NULL, admin), ==, 0);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u/login", hub->port);
+  msg = soup_message_new ("POST", url);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_SEE_OTHER);
+  cookie = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
+  g_assert_nonnull (cookie);
+  g_assert_nonnull (strstr (cookie, "; Secure"));
+  g_assert_nonnull (strstr (cookie, "HttpOnly"));
+  foyer_test_hub_free (hub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -625,6 +719,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/hub-live/sqlite/show", &sqlite, test_live);
   g_test_add_data_func ("/hub-live/postgresql/show", &postgresql, test_live);
   g_test_add_func ("/hub-live/sqlite/browser", test_browser_live);
+  g_test_add_func ("/hub-live/sqlite/tls-cookie", test_tls_cookie);
   status = g_test_run ();
   foyer_test_pg_stop (pg);
   g_object_unref (session);

@@ -19,6 +19,32 @@
 
 /* ---- all SQL of this implementation ---- */
 
+/* The live counters (issue 17) of the records of source (a table), added in one statement: what
+ * each record counts for is named once in r (its body parsed once), then the keys are grouped,
+ * so a batch costs one upsert per distinct key. */
+#define COUNT_RECORDS(source) \
+  "WITH r AS (SELECT event, type, category, device, booth," \
+  "  coalesce(substr(created_at, 1, 13), '') AS hour, coalesce(b ->> 'area', '') AS area," \
+  "  coalesce(b ->> 'rating', '') AS rating, coalesce(b ->> 'follow_up' = 'true', false)" \
+  "  AS follow_up, type = 'registration' OR (type = 'check_in'" \
+  "   AND coalesce(b ->> 'direction', 'entry') <> 'exit') AS arrival" \
+  "  FROM (SELECT *, body::jsonb AS b FROM " source ") s)" \
+  " INSERT INTO event_counters AS c (event, dimension, key, count)" \
+  " SELECT event, dimension, key, count(*) FROM (" \
+  "  SELECT event, 'type' AS dimension, type AS key FROM r" \
+  "  UNION ALL SELECT event, 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM r" \
+  "   WHERE type IN ('registration', 'check_in')" \
+  "  UNION ALL SELECT event, 'category', category FROM r WHERE arrival AND category IS NOT NULL" \
+  "  UNION ALL SELECT event, 'hour', hour FROM r WHERE arrival" \
+  "  UNION ALL SELECT event, 'gate', coalesce(device, '') || chr(31) || area FROM r" \
+  "   WHERE arrival" \
+  "  UNION ALL SELECT event, 'lead', coalesce(booth, '') || chr(31) || rating FROM r" \
+  "   WHERE type = 'lead'" \
+  "  UNION ALL SELECT event, 'lead_follow', coalesce(booth, '') FROM r" \
+  "   WHERE type = 'lead' AND follow_up) k" \
+  " GROUP BY event, dimension, key" \
+  " ON CONFLICT (event, dimension, key) DO UPDATE SET count = c.count + excluded.count"
+
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
   "CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, signing_key TEXT, verify_key TEXT,"
@@ -40,8 +66,7 @@ static const char *const migrations[] = {
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead BOOLEAN NOT NULL DEFAULT FALSE);",
   /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters kept by a
-   * statement trigger in the transaction that inserts the records (record_counter_keys names
-   * what one record counts for). */
+   * statement trigger (over the inserted rows) in the transaction that inserts the records. */
   "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
   "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
   "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
@@ -54,38 +79,13 @@ static const char *const migrations[] = {
   "CREATE INDEX web_links_booth ON web_links (event, booth);"
   "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
   "  count BIGINT NOT NULL, PRIMARY KEY (event, dimension, key));"
-  "CREATE FUNCTION record_counter_keys (type TEXT, category TEXT, created_at TEXT,"
-  "  device TEXT, booth TEXT, body TEXT) RETURNS TABLE (dimension TEXT, key TEXT)"
-  " LANGUAGE sql IMMUTABLE AS $$"
-  "  WITH f AS (SELECT body::jsonb AS b), a AS (SELECT b,"
-  "    type IN ('registration', 'check_in') AND (type <> 'check_in'"
-  "     OR coalesce(b ->> 'direction', 'entry') <> 'exit') AS arrival FROM f)"
-  "  SELECT 'type', type"
-  "  UNION ALL SELECT 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM a"
-  "   WHERE type IN ('registration', 'check_in')"
-  "  UNION ALL SELECT 'category', category FROM a WHERE arrival AND category IS NOT NULL"
-  "  UNION ALL SELECT 'hour', coalesce(substr(created_at, 1, 13), '') FROM a WHERE arrival"
-  "  UNION ALL SELECT 'gate', coalesce(device, '') || chr(31) || coalesce(b ->> 'area', '')"
-  "   FROM a WHERE arrival"
-  "  UNION ALL SELECT 'lead', coalesce(booth, '') || chr(31) || coalesce(b ->> 'rating', '')"
-  "   FROM a WHERE type = 'lead'"
-  "  UNION ALL SELECT 'lead_follow', coalesce(booth, '') FROM a"
-  "   WHERE type = 'lead' AND b ->> 'follow_up' = 'true'"
-  " $$;"
-  "CREATE FUNCTION records_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-  "  INSERT INTO event_counters AS c (event, dimension, key, count)"
-  "   SELECT n.event, k.dimension, k.key, count(*) FROM added n,"
-  "    record_counter_keys (n.type, n.category, n.created_at, n.device, n.booth, n.body) k"
-  "   GROUP BY 1, 2, 3"
-  "   ON CONFLICT (event, dimension, key) DO UPDATE SET count = c.count + excluded.count;"
+  "CREATE FUNCTION records_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+  COUNT_RECORDS ("added") ";"
   "  RETURN NULL;"
   " END $$;"
   "CREATE TRIGGER records_count AFTER INSERT ON records REFERENCING NEW TABLE AS added"
   "  FOR EACH STATEMENT EXECUTE FUNCTION records_count ();"
-  "INSERT INTO event_counters (event, dimension, key, count)"
-  "  SELECT r.event, k.dimension, k.key, count(*) FROM records r,"
-  "   record_counter_keys (r.type, r.category, r.created_at, r.device, r.booth, r.body) k"
-  "  GROUP BY 1, 2, 3;",
+  COUNT_RECORDS ("records") ";",
 };
 
 typedef enum {

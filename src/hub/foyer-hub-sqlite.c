@@ -19,9 +19,33 @@
 
 /* ---- all SQL of this implementation ---- */
 
-/* A record that brings someone in: a walk-in, or a check-in that is not an exit. */
-#define ARRIVAL "(type = 'registration' OR (type = 'check_in'" \
-  " AND coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit'))"
+/* The live counters (issue 17) of the records selected by where, added in one statement: what
+ * each record counts for is named once in the materialised r (bodies parsed once per row), then
+ * the keys are grouped, so a batch costs one upsert per distinct key. */
+#define COUNT_RECORDS(where) \
+  "WITH r AS MATERIALIZED (SELECT event, type, category, device, booth," \
+  "  coalesce(substr(created_at, 1, 13), '') AS hour," \
+  "  coalesce(json_extract(body, '$.area'), '') AS area," \
+  "  coalesce(json_extract(body, '$.rating'), '') AS rating," \
+  "  json_extract(body, '$.follow_up') = 1 AS follow_up," \
+  "  type = 'registration' OR (type = 'check_in'" \
+  "   AND coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit') AS arrival" \
+  "  FROM records WHERE " where ")" \
+  " INSERT INTO event_counters (event, dimension, key, count)" \
+  " SELECT event, dimension, key, count(*) FROM (" \
+  "  SELECT event, 'type' AS dimension, type AS key FROM r" \
+  "  UNION ALL SELECT event, 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM r" \
+  "   WHERE type IN ('registration', 'check_in')" \
+  "  UNION ALL SELECT event, 'category', category FROM r WHERE arrival AND category IS NOT NULL" \
+  "  UNION ALL SELECT event, 'hour', hour FROM r WHERE arrival" \
+  "  UNION ALL SELECT event, 'gate', coalesce(device, '') || char(31) || area FROM r" \
+  "   WHERE arrival" \
+  "  UNION ALL SELECT event, 'lead', coalesce(booth, '') || char(31) || rating FROM r" \
+  "   WHERE type = 'lead'" \
+  "  UNION ALL SELECT event, 'lead_follow', coalesce(booth, '') FROM r" \
+  "   WHERE type = 'lead' AND follow_up)" \
+  " WHERE true GROUP BY event, dimension, key" \
+  " ON CONFLICT (event, dimension, key) DO UPDATE SET count = count + excluded.count"
 
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
@@ -43,10 +67,9 @@ static const char *const migrations[] = {
   "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);",
-  /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters kept by a
-   * trigger in the transaction that inserts the records (the view names what each record
-   * counts for; the trigger reads it for the new row only: SQLite pushes `id = NEW.id` into
-   * every arm, an index search each — no CTE, which would be materialised over all records). */
+  /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters, kept by
+   * ingest in the transaction that stores the records (count_batch), counted here for the
+   * records already stored. */
   "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
   "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
   "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
@@ -59,28 +82,7 @@ static const char *const migrations[] = {
   "CREATE INDEX web_links_booth ON web_links (event, booth);"
   "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
   "  count INTEGER NOT NULL, PRIMARY KEY (event, dimension, key)) WITHOUT ROWID;"
-  "CREATE VIEW record_counter_keys (id, event, dimension, key) AS"
-  "  SELECT id, event, 'type', type FROM records"
-  "  UNION ALL SELECT id, event, 'flow', CASE WHEN " ARRIVAL " THEN 'in' ELSE 'out' END"
-  "   FROM records WHERE type IN ('registration', 'check_in')"
-  "  UNION ALL SELECT id, event, 'category', category FROM records"
-  "   WHERE " ARRIVAL " AND category IS NOT NULL"
-  "  UNION ALL SELECT id, event, 'hour', coalesce(substr(created_at, 1, 13), '') FROM records"
-  "   WHERE " ARRIVAL
-  "  UNION ALL SELECT id, event, 'gate', coalesce(device, '') || char(31)"
-  "   || coalesce(json_extract(body, '$.area'), '') FROM records WHERE " ARRIVAL
-  "  UNION ALL SELECT id, event, 'lead', coalesce(booth, '') || char(31)"
-  "   || coalesce(json_extract(body, '$.rating'), '') FROM records WHERE type = 'lead'"
-  "  UNION ALL SELECT id, event, 'lead_follow', coalesce(booth, '') FROM records"
-  "   WHERE type = 'lead' AND json_extract(body, '$.follow_up') = 1;"
-  "CREATE TRIGGER records_count AFTER INSERT ON records BEGIN"
-  "  INSERT INTO event_counters (event, dimension, key, count)"
-  "   SELECT event, dimension, key, 1 FROM record_counter_keys WHERE id = NEW.id"
-  "   ON CONFLICT (event, dimension, key) DO UPDATE SET count = count + 1;"
-  " END;"
-  "INSERT INTO event_counters (event, dimension, key, count)"
-  "  SELECT event, dimension, key, count(*) FROM record_counter_keys WHERE true"
-  "  GROUP BY event, dimension, key;",
+  COUNT_RECORDS ("true") ";",
 };
 
 typedef enum {
@@ -113,6 +115,7 @@ typedef enum {
   SQL_FORWARD_FAILED,
   SQL_FORWARD_LIST,
   SQL_FORWARD_REQUEUE,
+  SQL_COUNT_BATCH,
   N_SQL
 } SqlId;
 
@@ -178,6 +181,7 @@ static const char *const sql[N_SQL] = {
                        " WHERE f.dead = ?1 ORDER BY r.received_at, r.seq",
   [SQL_FORWARD_REQUEUE] = "UPDATE forward_outbox SET dead = 0, attempts = 0, next_at = ''"
                           " WHERE dead = 1",
+  [SQL_COUNT_BATCH] = COUNT_RECORDS ("event = ?1 AND seq > ?2"),
 };
 
 /* ---- connections ---- */
@@ -848,6 +852,26 @@ ingest_items (Conn *conn, const char *event, const char *device, const char *rec
   return set_event_seq (conn, event, seq, error);
 }
 
+/* Adds the records a batch stored to the event's live counters, in its transaction: they hold the
+ * change sequence numbers after the event's last_seq before the batch (accepted ones only). */
+static gboolean
+count_batch (Conn *conn, const char *event, GPtrArray *items, GError **error)
+{
+  gint64 accepted = 0, last = 0;
+  sqlite3_stmt *s;
+
+  for (guint i = 0; i < items->len; i++)
+    if (((FoyerHubItem *) g_ptr_array_index (items, i))->status == FOYER_HUB_ITEM_ACCEPTED)
+      accepted++;
+  if (accepted == 0)
+    return TRUE;
+  if (!lock_event_seq (conn, event, &last, error)
+      || (s = stmt_texts (conn, SQL_COUNT_BATCH, error, 1, event)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 2, last - accepted);
+  return run (conn, s, error);
+}
+
 static gboolean
 sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
                const char *received_at, GPtrArray *items, gboolean forward, const char *key,
@@ -859,6 +883,8 @@ sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
 
   if (ok) {
     ok = ingest_items (conn, event, device, received_at, items, forward, error);
+    if (ok)
+      ok = count_batch (conn, event, items, error);
     if (ok && key != NULL && answer != NULL) {
       g_autofree char *text = answer (items, user_data);
       ok = run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 4, device, key, text, received_at),
