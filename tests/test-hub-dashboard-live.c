@@ -563,18 +563,6 @@ test_live (gconstpointer data)
 /* ---- in a real browser (SQLite) ---- */
 
 static void
-show_page (TestBrowser *browser, const char *page, const char *lang)
-{
-  g_autofree char *go = g_strdup_printf ("location.hash = '#%s'; true", page);
-  g_autofree char *loaded = g_strdup_printf ("document.body.dataset.loaded === '%s'", page);
-  g_autofree char *name = g_strdup_printf ("hub-live-%s-%s", page, lang);
-  g_autoptr(JsonNode) ignored = test_browser_eval (browser, go);
-
-  g_assert_true (test_browser_wait (browser, loaded, 5000));
-  test_browser_screenshot (browser, name);
-}
-
-static void
 browser_sign_in (TestBrowser *browser, const char *base)
 {
   g_autoptr(JsonNode) ignored = NULL;
@@ -643,8 +631,8 @@ test_browser_live (void)
   browser_sign_in (browser, base);
   check_shown (browser, show.hub);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    show_page (browser, pages[i], "zh_CN");
-  show_page (browser, "devices", "zh_CN");
+    test_browser_show_page (browser, "hub-live", pages[i], "zh_CN");
+  test_browser_show_page (browser, "hub-live", "devices", "zh_CN");
   silence_device (browser, show.hub);
   test_browser_screenshot (browser, "hub-live-devices-silent-zh_CN");
 
@@ -655,7 +643,7 @@ test_browser_live (void)
   g_assert_cmpstr (nav, ==, "Overview");
   check_shown (browser, show.hub);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    show_page (browser, pages[i], "en");
+    test_browser_show_page (browser, "hub-live", pages[i], "en");
   test_browser_stop (browser);
 }
 
