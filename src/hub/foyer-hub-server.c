@@ -898,3 +898,17 @@ foyer_hub_server_init (FoyerHubServer *self)
   g_mutex_init (&self->touch_lock);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
+
+SoupServer *
+foyer_hub_server_get_soup (FoyerHubServer *self)
+{
+  g_return_val_if_fail (FOYER_HUB_IS_SERVER (self), NULL);
+  return self->soup;
+}
+
+gboolean
+foyer_hub_server_is_tls (FoyerHubServer *self)
+{
+  g_return_val_if_fail (FOYER_HUB_IS_SERVER (self), FALSE);
+  return self->certificate != NULL;
+}
