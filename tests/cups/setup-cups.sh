@@ -158,10 +158,22 @@ BACKEND
 # A scheduler of the test's own: nothing the system's cupsd (or another test run) does can
 # disturb it, and the test may stop printers on it freely. Root only (cupsd drops to user lp
 # for filters, and cups-pdf must run as root to write into our directory).
+# The cupsds of test runs that died before stopping theirs (the owner file names the test's pid).
+remove_stale_private() {
+    for old_dir in "$(dirname "$1")"/foyer-cupsd-*; do
+        [ -f "$old_dir/owner" ] && [ -f "$old_dir/cupsd.pid" ] || continue
+        kill -0 "$(cat "$old_dir/owner")" 2>/dev/null && continue
+        kill "$(cat "$old_dir/cupsd.pid")" 2>/dev/null
+        rm -rf "$old_dir"
+    done
+}
+
 start_private() {
     dir=$1
     $as_root || skip "only root can run a cupsd of its own"
     ensure_installed
+    remove_stale_private "$dir"
+    echo "$PPID" > "$dir/owner"
     mkdir -p "$dir/etc/ppd" "$dir/spool/tmp" "$dir/cache" "$dir/run" "$dir/log" || fail "cannot create $dir"
     chmod 0755 "$dir" "$dir/spool" "$dir/run"
     chmod 1777 "$dir/spool/tmp"
