@@ -494,6 +494,23 @@ check_report (Show *show)
   g_assert_nonnull (strstr (text, "\n包装,2,"));
   /* everyone came today (the hub's time zone) */
   g_assert_nonnull (strstr (text, today_row));
+
+  /* against itself as the previous edition; an unknown edition is refused */
+  {
+    const char *compare[] = { "report", "--event", "ev1", "--compare", "ev1", "--format", "csv",
+                              "--output", csv, "--lang", "en", NULL };
+    const char *unknown[] = { "report", "--event", "ev1", "--compare", "expo-1999", "--format",
+                              "csv", "--output", csv, NULL };
+    g_autofree char *again = NULL;
+
+    g_assert_cmpint (hub_cli (show->hub, NULL, NULL, compare), ==, 0);
+    g_assert_true (g_file_get_contents (csv, &again, NULL, NULL));
+    /* only people with a mobile or e-mail can be matched: the two booth visitors (three
+     * registrations, one shared mobile); the eight walk-ins gave neither */
+    g_assert_nonnull (strstr (again, "Returning visitors,2,20.0%"));
+    g_assert_nonnull (strstr (again, "All visitors,10,2,20.0%,80.0%"));
+    g_assert_cmpint (hub_cli (show->hub, NULL, NULL, unknown), ==, 1);
+  }
 }
 
 static char *

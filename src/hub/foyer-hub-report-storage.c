@@ -92,3 +92,46 @@ foyer_hub_report_model_load (FoyerHubStorage *storage, const char *event,
     return NULL;
   return g_steal_pointer (&model);
 }
+
+typedef struct {
+  FoyerHubStorage     *storage;
+  const char          *event;
+  const char          *tz_identifier;
+  FoyerHubReportModel *model;
+  GError              *error;
+} LoadJob;
+
+static gpointer
+load_thread (gpointer data)
+{
+  LoadJob *job = data;
+
+  job->model = foyer_hub_report_model_load (job->storage, job->event, job->tz_identifier,
+                                            &job->error);
+  return NULL;
+}
+
+gboolean
+foyer_hub_report_models_load (FoyerHubStorage *storage, const char *event,
+                              const char *previous_event, const char *tz_identifier,
+                              FoyerHubReportModel **model, FoyerHubReportModel **previous,
+                              GError **error)
+{
+  LoadJob job = { storage, previous_event, tz_identifier, NULL, NULL };
+  GThread *thread = previous_event != NULL ? g_thread_new ("report-load", load_thread, &job)
+                                           : NULL;
+  g_autoptr(GError) local = NULL;
+
+  *model = foyer_hub_report_model_load (storage, event, tz_identifier, &local);
+  if (thread != NULL)
+    g_thread_join (thread);
+  *previous = job.model;
+  if (*model != NULL && (previous_event == NULL || *previous != NULL))
+    return TRUE;
+  g_clear_object (model);
+  g_clear_object (previous);
+  g_propagate_error (error, local != NULL ? g_steal_pointer (&local)
+                                          : g_steal_pointer (&job.error));
+  g_clear_error (&job.error);
+  return FALSE;
+}
