@@ -317,6 +317,7 @@ device_add (FoyerHubContext *ctx, int argc, char **argv)
   device = new_device (ctx->config, argv[1], &opts);
   code->url = foyer_hub_public_url (ctx->config);
   code->event = g_strdup (opts.event);
+  code->device = g_strdup (device->name);   /* shown by the kiosk before it connects */
   code->secret = random_secret ();
   secret_hash = foyer_hub_hash_secret (code->secret);
   if (!foyer_hub_storage_device_add (ctx->storage, device, secret_hash, &error))
