@@ -203,6 +203,7 @@ take_leads (const char *conf, const char *booth, const char *const *names,
     reg->source = g_strdup (FOYER_SOURCE_MANUAL);
     reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
     reg->consent_given = TRUE;
+    reg->interests = g_strsplit ("机床,包装", ",", -1);
     foyer_store_add_registration (store, reg, NULL, &error);
     g_assert_no_error (error);
     lead->registration_id = g_strdup (reg->id);
@@ -475,6 +476,8 @@ check_report (Show *show)
   g_autofree char *dir = foyer_test_make_tmpdir ("live-report");
   g_autofree char *csv = g_build_filename (dir, "report.csv", NULL);
   g_autofree char *text = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today_row = g_date_time_format (now, "\n%Y-%m-%d,10,");
   const char *args[] = { "report", "--event", "ev1", "--format", "csv", "--output", csv,
                          "--lang", "en", NULL };
 
@@ -486,6 +489,28 @@ check_report (Show *show)
   g_assert_nonnull (strstr (text, "\nk1,5,"));
   g_assert_nonnull (strstr (text, "A1,A1,2,1,1,0,0,50.0%"));
   g_assert_nonnull (strstr (text, "B2,B2,1,0,0,1,0,100.0%"));
+  /* the three booth visitors chose two interests; two of them are one person (same mobile) */
+  g_assert_nonnull (strstr (text, "\n机床,2,"));
+  g_assert_nonnull (strstr (text, "\n包装,2,"));
+  /* everyone came today (the hub's time zone) */
+  g_assert_nonnull (strstr (text, today_row));
+
+  /* against itself as the previous edition; an unknown edition is refused */
+  {
+    const char *compare[] = { "report", "--event", "ev1", "--compare", "ev1", "--format", "csv",
+                              "--output", csv, "--lang", "en", NULL };
+    const char *unknown[] = { "report", "--event", "ev1", "--compare", "expo-1999", "--format",
+                              "csv", "--output", csv, NULL };
+    g_autofree char *again = NULL;
+
+    g_assert_cmpint (hub_cli (show->hub, NULL, NULL, compare), ==, 0);
+    g_assert_true (g_file_get_contents (csv, &again, NULL, NULL));
+    /* only people with a mobile or e-mail can be matched: the two booth visitors (three
+     * registrations, one shared mobile); the eight walk-ins gave neither */
+    g_assert_nonnull (strstr (again, "Returning visitors,2,20.0%"));
+    g_assert_nonnull (strstr (again, "All visitors,10,2,20.0%,80.0%"));
+    g_assert_cmpint (hub_cli (show->hub, NULL, NULL, unknown), ==, 1);
+  }
 }
 
 static char *

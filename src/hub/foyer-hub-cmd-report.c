@@ -86,12 +86,10 @@ foyer_hub_cmd_report (FoyerHubContext *ctx, int argc, char **argv)
     return FOYER_HUB_EXIT_USAGE;
   if (!check_options (&o, argc, &format))
     return FOYER_HUB_EXIT_USAGE;
-  if (foyer_hub_get_storage (ctx, 1) == NULL)
+  if (foyer_hub_get_storage (ctx, 2) == NULL)   /* one connection per edition */
     return FOYER_HUB_EXIT_FAILURE;
-  model = foyer_hub_report_model_load (ctx->storage, o.event, NULL, &error);
-  if (model != NULL && o.compare != NULL)
-    previous = foyer_hub_report_model_load (ctx->storage, o.compare, NULL, &error);
-  if (model == NULL || (o.compare != NULL && previous == NULL)) {
+  if (!foyer_hub_report_models_load (ctx->storage, o.event, o.compare, NULL, &model, &previous,
+                                     &error)) {
     g_printerr ("foyer-hub: %s\n", error->message);
     return FOYER_HUB_EXIT_FAILURE;
   }

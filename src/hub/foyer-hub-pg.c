@@ -988,8 +988,11 @@ pg_web_sql (FoyerHubWebStatement statement)
 {
   switch (statement) {
   case FOYER_HUB_WEB_REPORT_ARRIVALS:
-    return "SELECT id, type, device, b ->> 'badge_code', category, created_at, b ->> 'area',"
-           " b -> 'interests', b -> 'phones' ->> 0, b -> 'emails' ->> 0, b ->> 'consent_given',"
+    return "SELECT id, type, device, b ->> 'badge_code', category,"
+           " coalesce(extract(epoch FROM created_at::timestamptz)::bigint, 0), b ->> 'area',"
+           " (SELECT string_agg(value, chr(31)) FROM jsonb_array_elements_text("
+           "   CASE jsonb_typeof(b -> 'interests') WHEN 'array' THEN b -> 'interests' END)),"
+           " b -> 'phones' ->> 0, b -> 'emails' ->> 0, b ->> 'consent_given',"
            " b ->> 'organization', b ->> 'title', b ->> 'city', b ->> 'direction'"
            " FROM (SELECT id, type, device, category, created_at, seq, body::jsonb AS b"
            "  FROM records WHERE event = $1 AND type IN ('registration', 'check_in')) r"

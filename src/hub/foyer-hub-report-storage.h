@@ -16,4 +16,14 @@ FoyerHubReportModel *foyer_hub_report_model_load (FoyerHubStorage  *storage,
                                                   const char       *tz_identifier,
                                                   GError          **error);
 
+/* Both editions of a report, the previous one (when previous_event is not NULL) loaded in a
+ * thread of its own meanwhile. FALSE with the first error. */
+gboolean             foyer_hub_report_models_load (FoyerHubStorage      *storage,
+                                                   const char           *event,
+                                                   const char           *previous_event,
+                                                   const char           *tz_identifier,
+                                                   FoyerHubReportModel **model,
+                                                   FoyerHubReportModel **previous,
+                                                   GError              **error);
+
 G_END_DECLS

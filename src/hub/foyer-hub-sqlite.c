@@ -25,9 +25,9 @@
 #define COUNT_RECORDS(where) \
   "WITH r AS MATERIALIZED (SELECT event, type, category, device, booth," \
   "  coalesce(substr(created_at, 1, 13), '') AS hour," \
-  "  coalesce(json_extract(body, '$.area'), '') AS area," \
-  "  coalesce(json_extract(body, '$.rating'), '') AS rating," \
-  "  json_extract(body, '$.follow_up') = 1 AS follow_up," \
+  "  CASE WHEN type <> 'lead' THEN coalesce(json_extract(body, '$.area'), '') END AS area," \
+  "  CASE WHEN type = 'lead' THEN coalesce(json_extract(body, '$.rating'), '') END AS rating," \
+  "  type = 'lead' AND json_extract(body, '$.follow_up') = 1 AS follow_up," \
   "  type = 'registration' OR (type = 'check_in'" \
   "   AND coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit') AS arrival" \
   "  FROM records WHERE " where ")" \

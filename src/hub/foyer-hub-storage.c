@@ -302,8 +302,9 @@ static const char *const web_sql[FOYER_HUB_WEB_N_STATEMENTS] = {
   [FOYER_HUB_WEB_COUNT_RECORDS] = "SELECT count(*) FROM records WHERE event = $1",
   /* SQLite reuses its parse of a body across the json_extract calls of one row */
   [FOYER_HUB_WEB_REPORT_ARRIVALS] =
-    "SELECT id, type, device, json_extract(body, '$.badge_code'), category, created_at,"
-    " json_extract(body, '$.area'), json_extract(body, '$.interests'),"
+    "SELECT id, type, device, json_extract(body, '$.badge_code'), category,"
+    " coalesce(unixepoch(created_at), 0), json_extract(body, '$.area'),"
+    " (SELECT group_concat(value, char(31)) FROM json_each(body, '$.interests')),"
     " json_extract(body, '$.phones[0]'), json_extract(body, '$.emails[0]'),"
     " json_extract(body, '$.consent_given'), json_extract(body, '$.organization'),"
     " json_extract(body, '$.title'), json_extract(body, '$.city'),"
