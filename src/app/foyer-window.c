@@ -794,6 +794,9 @@ foyer_window_handle_code (FoyerWindow *self,
     if (handled)
       return;
   }
+  /* Staff enrolling the kiosk: the code is for head office, not a visitor. */
+  if (_foyer_window_staff_take_code (self, raw))
+    return;
 
   /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
   if (_foyer_window_staff_keeps_page (self))
@@ -1008,6 +1011,7 @@ _foyer_window_restart_camera (FoyerWindow *self)
                               G_CALLBACK (foyer_window_update_camera_status), self);
     foyer_camera_start (self->camera);
     foyer_window_attach_camera_view (self);
+    _foyer_window_staff_camera_changed (self);
   }
   foyer_window_update_camera_status (self);
 }

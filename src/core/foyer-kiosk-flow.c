@@ -169,6 +169,16 @@ foyer_kiosk_flow_set_direction (FoyerKioskFlow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTION]);
 }
 
+void
+foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self)
+{
+  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
+
+  g_clear_object (&self->badge_codes);
+  g_clear_error (&self->signing_error);
+  self->badge_codes = foyer_badge_code_new_from_config (self->config, &self->signing_error);
+}
+
 FoyerConfig *
 foyer_kiosk_flow_get_config (FoyerKioskFlow *self)
 {

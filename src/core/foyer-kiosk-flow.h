@@ -80,4 +80,7 @@ void                       foyer_kiosk_flow_set_direction (FoyerKioskFlow   *sel
 FoyerFlowResult           *foyer_kiosk_flow_register     (FoyerKioskFlow    *self,
                                                           FoyerRegistration *reg);
 
+/* The configuration's [badge] keys changed (the kiosk was enrolled): load them again. */
+void                foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self);
+
 G_END_DECLS

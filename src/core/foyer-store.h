@@ -249,6 +249,13 @@ gboolean           foyer_store_purge_file_finish   (GAsyncResult       *result,
 gint64             foyer_store_count_undelivered_older_than (FoyerStore *self,
                                                              int         days,
                                                              GError    **error);
+/* Records head office has not received, registered under from_event, moved into to_event
+ * (a kiosk enrolled by a hub for an event it did not know). foyer-store-adopt.c */
+gboolean           foyer_store_adopt_event         (FoyerStore         *self,
+                                                    const char         *from_event,
+                                                    const char         *to_event,
+                                                    guint              *n_adopted,
+                                                    GError            **error);
 /* {"by_kind":{…},"by_category":{…},"by_hour":{"2026-11-24T10":n,…},"outbox":{…}} for event
  * (NULL = all) since (NULL = all) */
 JsonObject        *foyer_store_stats               (FoyerStore         *self,
