@@ -22,6 +22,9 @@ Modes: ok | close (drop the connection unanswered) | reset (store, then reset mi
   fault {"kind", "code"} (a broken answer on /v1/records and /v1/health alike; kind is one of
   FAULT_KINDS: empty = no body at all (Content-Length: 0), not-json = plain text, html = an
   HTML error page, gzip-truncated = Content-Encoding: gzip cut off mid-stream).
+
+Two-way sync (GET /v1/registrations, /v1/check-ins, /v1/leads, their controls and /_pulls):
+see tests/sync_receiver_pull.py.
 """
 
 import argparse
@@ -36,6 +39,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import sync_receiver_pull as pull   # two-way sync: the pulls (tests/sync_receiver_pull.py)
 
 
 class State:
@@ -181,7 +186,15 @@ class Handler(BaseHTTPRequestHandler):
     # -- routes --
 
     def do_GET(self):
-        if self.path == "/v1/health":
+        if pull.is_pull_path(self.path):
+            # not counted in STATE.requests: the upload tests count their POSTs
+            if not self.authorized():
+                self.send_json(401, {"error": "bad token"})
+                return
+            pull.handle(self, self.send_json, self.send_raw)
+        elif self.path == "/_pulls":
+            self.send_json(200, pull.stats())
+        elif self.path == "/v1/health":
             with STATE.lock:
                 STATE.health += 1
                 mode = dict(STATE.mode)
@@ -194,7 +207,7 @@ class Handler(BaseHTTPRequestHandler):
             if mode.get("mode") == "status" and int(mode.get("code", 500)) >= 500:
                 self.send_json(int(mode["code"]), {"status": "unavailable"})
                 return
-            self.send_json(200, {"status": "ok"})
+            self.send_json(200, pull.health_body())
         elif self.path == "/_stats":
             with STATE.lock:
                 stats = {
@@ -242,6 +255,7 @@ class Handler(BaseHTTPRequestHandler):
                     STATE.mode = cmd
                 if cmd["mode"] == "random":
                     STATE.rng = random.Random(int(cmd.get("seed", 0)))
+        pull.control(cmd)
         self.send_json(200, {"ok": True})
         if down:
             threading.Thread(target=go_down, daemon=True).start()
@@ -311,6 +325,7 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         results = []
+        accepted = []
         with STATE.lock:
             for r in records:
                 rid = r.get("id") if isinstance(r, dict) else None
@@ -321,19 +336,22 @@ class Handler(BaseHTTPRequestHandler):
                 if rid in bad:
                     results.append({"id": rid, "status": "rejected",
                                     "reason": "record refused by test receiver"})
-                elif r.get("type") not in ("registration", "check_in", "lead"):
+                elif r.get("type") not in ("registration", "check_in", "lead", "annulment"):
                     results.append({"id": rid, "status": "rejected", "reason": "unknown type"})
                 elif rid in STATE.counts:
                     results.append({"id": rid, "status": "duplicate"})
                 else:
                     STATE.counts[rid] = 1
                     results.append({"id": rid, "status": "accepted"})
+                    accepted.append(r)
             if mode == "partial":
                 keep = 1.0 - float(behaviour.get("fraction", 0.5))
                 results = [x for x in results if STATE.rng.random() < keep]
         body = json.dumps({"results": results}, separators=(",", ":")).encode()
         with STATE.lock:
             STATE.idempotency[key] = (200, body)
+        for r in accepted:
+            pull.ingest(r, doc.get("kiosk"))
 
         if mode == "stall":
             time.sleep(float(behaviour.get("seconds", 5)))

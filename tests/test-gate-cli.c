@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "foyer-store.h"
 #include "foyer-test-util.h"
 
 static int
@@ -110,6 +111,53 @@ test_zh_CN (void)
   assert_contains (out, "规则有效。\n");
 }
 
+/* `foyerctl check-in` decides through the same flow: a gate rule's refusal is status "refused"
+ * with the staff reason, exit 1; an exit is never refused by the gate. */
+static void
+test_check_in (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("gate-check-in");
+  g_autofree char *db = g_build_filename (dir, "foyer.db", NULL);
+  g_autofree char *text = g_strdup_printf ("[kiosk]\nid=press-gate\nevent=expo-2026\n"
+                                           "[storage]\ndatabase=%s\n[gate]\n"
+                                           "name=Media entrance\ncategories=media\n"
+                                           "other-entrance=the East Hall entrance\n", db);
+  g_autofree char *conf = foyer_test_write_file (dir, "foyer.conf", text);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(FoyerStore) store = foyer_store_open (db, &error);
+
+    g_assert_no_error (error);
+    foyer_test_add_preregistration (store, "expo-2026", "EXPO26-000777",
+                                    FOYER_CATEGORY_TRADE_VISITOR, "陈静");
+    foyer_test_add_preregistration (store, "expo-2026", "EXPO26-PRESS01",
+                                    FOYER_CATEGORY_MEDIA, "李明");
+  }
+
+  g_assert_cmpint (foyer_test_run_foyerctl ((const char *[]) { "--config", conf, "check-in",
+                                                               "EXPO26-000777", NULL },
+                                            NULL, 0, &out, NULL), ==, 1);
+  assert_contains (out, "\"status\":\"refused\"");
+  assert_contains (out, "\"reason\":\"Media entrance: trade visitors please use the East Hall "
+                        "entrance (this entrance admits media).\"");
+  assert_contains (out, "\"admitted\":false");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (foyer_test_run_foyerctl ((const char *[]) { "--config", conf, "check-in",
+                                                               "EXPO26-PRESS01", NULL },
+                                            NULL, 0, &out, NULL), ==, 0);
+  assert_contains (out, "\"status\":\"ok\"");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (foyer_test_run_foyerctl ((const char *[]) { "--config", conf, "check-in",
+                                                               "EXPO26-000777", "--direction",
+                                                               "exit", NULL },
+                                            NULL, 0, &out, NULL), ==, 0);
+  assert_contains (out, "\"admitted\":true");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -122,5 +170,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gate-cli/invalid", test_invalid);
   g_test_add_func ("/gate-cli/no-rules", test_no_rules);
   g_test_add_func ("/gate-cli/zh_CN", test_zh_CN);
+  g_test_add_func ("/gate-cli/check-in", test_check_in);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "foyer-gate-rules.h"
 #include "foyer-i18n.h"
 #include "foyer-kiosk-flow.h"
+#include "foyer-store-checkins.h"
 #include "foyer-test-util.h"
 
 #define EVENT "EXPO2026"
@@ -389,6 +390,62 @@ test_flow_entries (void)
   g_assert_cmpint (scan_status (flow, "V-TRADE", NULL), ==, FOYER_FLOW_STATUS_REPEAT);
 }
 
+static void
+pull_entry (FoyerStore *store,
+            const char *id,
+            const char *badge,
+            GDateTime  *at,
+            gboolean    annulled)
+{
+  g_autofree char *at_text = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (at);
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  at_text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+  json = g_strdup_printf ("[{\"id\": \"%s\", \"badge_code\": \"%s\", \"direction\": "
+                          "\"entry\", \"gate\": \"gate-b\", \"area\": \"B\", \"at\": \"%s\", "
+                          "\"annulled\": %s}]", id, badge, at_text, annulled ? "true" : "false");
+  node = json_from_string (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (foyer_store_apply_pull (store, FOYER_PULL_CHECK_INS, EVENT, NULL,
+                                         json_node_get_array (node), id, NULL, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+}
+
+/* Entries at other gates, pulled by two-way sync, count; annulled ones and yesterday's do not. */
+static void
+test_flow_pulled_entries (void)
+{
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerKioskFlow) flow = make_flow ("max-entries-per-day=2\n", &store);
+  FoyerGateRules *rules = foyer_kiosk_flow_get_gate_rules (flow);
+  g_autoptr(GDateTime) now = foyer_gate_rules_now (rules);
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GDateTime) today = NULL;
+  g_autoptr(GDateTime) yesterday = NULL;
+  g_autoptr(FoyerFlowResult) result = NULL;
+
+  /* This kiosk records its own check-ins at the real time: the day is today's. */
+  foyer_gate_rules_get_entry_day (rules, now, &start, &end);
+  today = g_date_time_add_seconds (start, 1);
+  yesterday = g_date_time_add_minutes (start, -1);
+  pull_entry (store, "b-1", "V-TRADE", today, FALSE);
+  pull_entry (store, "b-2", "V-TRADE", today, TRUE);
+  pull_entry (store, "b-3", "V-TRADE", yesterday, FALSE);
+  /* One entry today at gate B: the second (here) is allowed, a repeat by [gate] reentry. */
+  g_assert_cmpint (scan_status (flow, "V-TRADE", &result), ==, FOYER_FLOW_STATUS_REPEAT);
+  g_assert_true (foyer_flow_result_get_admitted (result));
+  g_clear_object (&result);
+  /* Two now: the third is refused. */
+  g_assert_cmpint (scan_status (flow, "V-TRADE", &result), ==, FOYER_FLOW_STATUS_REFUSED);
+  g_assert_nonnull (strstr (foyer_flow_result_get_staff_reason (result), "entered 2 times today"));
+}
+
 /* Booth tablets capture leads whatever the gate says. */
 static void
 test_flow_booth_ignores_gate (void)
@@ -420,5 +477,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gate-rules/flow-order", test_flow_order);
   g_test_add_func ("/gate-rules/flow-entries", test_flow_entries);
   g_test_add_func ("/gate-rules/flow-booth", test_flow_booth_ignores_gate);
+  g_test_add_func ("/gate-rules/flow-pulled-entries", test_flow_pulled_entries);
   return g_test_run ();
 }

@@ -111,7 +111,9 @@ status_changed_cb (FoyerSyncEngine       *engine,
 
   switch (status->state) {
   case FOYER_SYNC_STATE_IDLE:
-    if (status->pending == 0)
+    /* Done when everything is uploaded and, with two-way sync, the pull that follows the
+     * upload has reached head office's current cursor. */
+    if (status->pending == 0 && (status->pull_current || !status->pull_supported))
       finish (run, FOYERCTL_EXIT_OK, NULL);
     else if (run->once)
       finish (run, FOYERCTL_EXIT_TEMPFAIL, _("records remain that are not due yet"));

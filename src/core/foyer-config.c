@@ -52,6 +52,10 @@ static const KeySpec schema[] = {
   { "kiosk", "staff-id", KEY_STRING, NULL, NULL, 0, 0 },
   { "kiosk", "questions", KEY_LIST, NULL, NULL, 0, 0 },
   { "kiosk", "sounds", KEY_ENUM, "on", "on|off", 0, 0 },
+  { "kiosk", "direction", KEY_ENUM, "entry", "entry|exit|both", 0, 0 },
+  { "kiosk", "area", KEY_STRING, NULL, NULL, 0, 0 },
+
+  { "gate", "reentry", KEY_ENUM, "warn", "allow|warn|refuse", 0, 0 },
 
   { "consent", "text", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
   { "consent", "version", KEY_STRING, "1", NULL, 0, 0 },
@@ -75,6 +79,7 @@ static const KeySpec schema[] = {
   { "sync", "health-interval", KEY_INT, "30", NULL, 1, 86400 },
   { "sync", "backoff-min-ms", KEY_INT, "1000", NULL, 1, 3600000 },
   { "sync", "backoff-max-ms", KEY_INT, "300000", NULL, 1, 86400000 },
+  { "sync", "pull-interval", KEY_INT, "10", NULL, 1, 86400 },
 
   { "tryton", "url", KEY_STRING, NULL, NULL, 0, 0 },
   { "tryton", "database", KEY_STRING, NULL, NULL, 0, 0 },

@@ -10,6 +10,7 @@
 #include "foyer-secret.h"
 #include "foyer-record.h"
 #include "foyer-store.h"
+#include "foyer-store-checkins.h"
 #include "foyer-payload.h"
 #include "foyer-pin.h"
 #include "foyer-tryton-backend.h"

@@ -29,6 +29,10 @@ struct _FoyerHttpBackend {
   FoyerCurlSettings *settings;
   char              *records_url;
   char              *health_url;
+  char              *base_url;      /* {url} without trailing slashes, for the pulls */
+  char              *booth;         /* [kiosk] booth, for the leads pull */
+  long               settings_timeout_s;  /* [sync] timeout */
+  GHashTable        *features;      /* listed by the last health answer (sync thread) */
   char              *peer;          /* "head office at HOST", for messages */
   char              *kiosk;
   char              *event;
@@ -493,6 +497,140 @@ foyer_http_backend_send_batch (FoyerSyncBackend  *backend,
   return *results != NULL;
 }
 
+/* The health answer's "features" (two-way sync): what this head office can be pulled for. An
+ * answer that is not such an object lists none: the kiosk then only uploads. */
+static void
+read_features (FoyerHttpBackend *self)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *features;
+
+  g_hash_table_remove_all (self->features);
+  root = foyer_json_parse ((const char *)self->response->body->data, self->response->body->len,
+                           NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  features = json_object_get_member (json_node_get_object (root), "features");
+  if (features == NULL || !JSON_NODE_HOLDS_ARRAY (features))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (features)); i++) {
+    JsonNode *f = json_array_get_element (json_node_get_array (features), i);
+
+    if (json_node_get_value_type (f) == G_TYPE_STRING)
+      g_hash_table_add (self->features, g_strdup (json_node_get_string (f)));
+  }
+}
+
+static gboolean
+foyer_http_backend_has_feature (FoyerSyncBackend *backend,
+                                const char       *feature)
+{
+  return g_hash_table_contains (FOYER_HTTP_BACKEND (backend)->features, feature);
+}
+
+static char *
+pull_url (FoyerHttpBackend *self,
+          const char       *feed,
+          const char       *cursor,
+          guint             limit,
+          guint             wait_s)
+{
+  g_autoptr(GString) url = g_string_new (self->base_url);
+
+  g_string_append_printf (url, "/v1/%s?", feed);
+  if (g_str_equal (feed, "leads")) {
+    g_string_append (url, "booth=");
+    g_string_append_uri_escaped (url, self->booth != NULL ? self->booth : "", NULL, FALSE);
+    g_string_append_c (url, '&');
+  }
+  g_string_append (url, "since=");
+  g_string_append_uri_escaped (url, cursor != NULL ? cursor : "", NULL, FALSE);
+  g_string_append_printf (url, "&limit=%u", limit);
+  if (wait_s > 0)
+    g_string_append_printf (url, "&wait=%u", wait_s);
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+/* The answer must be {"rows": [...], "cursor": "...", "more": bool, …}. */
+static JsonObject *
+parse_page (FoyerHttpBackend  *self,
+            GError           **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
+  JsonNode *rows, *cursor, *more;
+
+  root = foyer_json_parse ((const char *)self->response->body->data, self->response->body->len,
+                           &local);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    goto bad;
+  o = json_node_get_object (root);
+  rows = json_object_get_member (o, "rows");
+  cursor = json_object_get_member (o, "cursor");
+  more = json_object_get_member (o, "more");
+  if (rows == NULL || !JSON_NODE_HOLDS_ARRAY (rows) || cursor == NULL ||
+      json_node_get_value_type (cursor) != G_TYPE_STRING ||
+      (more != NULL && json_node_get_value_type (more) != G_TYPE_BOOLEAN))
+    goto bad;
+  return json_object_ref (o);
+
+bad:
+  g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
+               "%s sent a pull answer that is not {\"rows\", \"cursor\", \"more\"}%s%s",
+               self->peer, local != NULL ? ": " : "", local != NULL ? local->message : "");
+  return NULL;
+}
+
+static gboolean
+foyer_http_backend_pull (FoyerSyncBackend  *backend,
+                         const char        *feed,
+                         const char        *cursor,
+                         guint              limit,
+                         guint              wait_s,
+                         JsonObject       **page,
+                         gint64            *retry_after_ms,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  FoyerHttpBackend *self = FOYER_HTTP_BACKEND (backend);
+  g_autofree char *url = NULL;
+  struct curl_slist *headers;
+  gboolean ok;
+
+  if (check_cancelled (cancellable, error) || !ensure_token (self, error))
+    return FALSE;
+  url = pull_url (self, feed, cursor, limit, MIN (wait_s, 30u));
+  foyer_curl_prepare (self->curl, self->settings, url, self->response, cancellable);
+  headers = common_headers (self);
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (self->curl, CURLOPT_HTTPGET, 1L);
+  /* Answers are gzip when large: libcurl asks for it and inflates them. */
+  curl_easy_setopt (self->curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+  /* A long poll may legitimately last wait_s: the request timeout runs on top of it. */
+  if (wait_s > 0)
+    curl_easy_setopt (self->curl, CURLOPT_TIMEOUT_MS,
+                      (self->settings_timeout_s + (long)MIN (wait_s, 30u)) * 1000L);
+  g_atomic_pointer_add (&self->n_requests, 1);
+  ok = foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all (headers);
+  g_debug ("pull %s: HTTP %ld, %u bytes", feed, self->response->status,
+           self->response->body->len);
+  if (!ok)
+    return FALSE;
+  if (self->response->status == 400 ||
+      (self->response->status == 403 && g_str_equal (feed, "leads"))) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_BAD_BATCH,
+                 "head office refused the %s pull (HTTP %ld)", feed, self->response->status);
+    return FALSE;
+  }
+  if (!check_status (self, retry_after_ms, error))
+    return FALSE;
+  *page = parse_page (self, error);
+  return *page != NULL;
+}
+
 static gboolean
 foyer_http_backend_check_health (FoyerSyncBackend  *backend,
                                  GCancellable      *cancellable,
@@ -516,7 +654,10 @@ foyer_http_backend_check_health (FoyerSyncBackend  *backend,
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (headers);
 
-  return ok && check_status (self, NULL, error);
+  if (!ok || !check_status (self, NULL, error))
+    return FALSE;
+  read_features (self);
+  return TRUE;
 }
 
 static const char * const *
@@ -538,6 +679,8 @@ foyer_http_backend_iface_init (FoyerSyncBackendInterface *iface)
   iface->check_health = foyer_http_backend_check_health;
   iface->get_warnings = foyer_http_backend_get_warnings;
   iface->get_request_count = foyer_http_backend_get_request_count;
+  iface->has_feature = foyer_http_backend_has_feature;
+  iface->pull = foyer_http_backend_pull;
 }
 
 static void
@@ -549,6 +692,9 @@ foyer_http_backend_finalize (GObject *object)
   g_clear_pointer (&self->settings, foyer_curl_settings_free);
   g_free (self->records_url);
   g_free (self->health_url);
+  g_free (self->base_url);
+  g_free (self->booth);
+  g_clear_pointer (&self->features, g_hash_table_unref);
   g_free (self->peer);
   g_free (self->kiosk);
   g_free (self->event);
@@ -569,6 +715,7 @@ static void
 foyer_http_backend_init (FoyerHttpBackend *self)
 {
   self->response = foyer_curl_response_new ();
+  self->features = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 FoyerHttpBackend *
@@ -602,6 +749,9 @@ foyer_http_backend_new (FoyerConfig  *config,
     base[strlen (base) - 1] = '\0';
   self->records_url = g_strconcat (base, "/v1/records", NULL);
   self->health_url = g_strconcat (base, "/v1/health", NULL);
+  self->base_url = g_strdup (base);
+  self->booth = g_strdup (foyer_config_get_string (config, "kiosk", "booth"));
+  self->settings_timeout_s = foyer_config_get_int (config, "sync", "timeout");
   self->peer = g_strdup_printf ("head office at %s", host);
   self->kiosk = g_strdup (foyer_config_get_string (config, "kiosk", "id"));
   self->event = g_strdup (foyer_config_get_string (config, "kiosk", "event"));

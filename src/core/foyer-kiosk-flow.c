@@ -13,6 +13,7 @@
 #include "foyer-gate-rules.h"
 #include "foyer-kiosk-flow.h"
 #include "foyer-scan-limiter.h"
+#include "foyer-store-checkins.h"
 
 struct _FoyerKioskFlow {
   GObject              parent_instance;
@@ -27,7 +28,17 @@ struct _FoyerKioskFlow {
   FoyerGateRules      *gate_rules;       /* [gate]; NULL when they cannot be read: gate_error */
   GError              *gate_error;
   GError              *signing_error;
+  char                *direction;        /* FOYER_DIRECTION_ENTRY | _EXIT: what a scan records */
+  gboolean             dry_run;          /* decide only (foyerctl check-in --dry-run) */
 };
+
+enum {
+  PROP_0,
+  PROP_DIRECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (FoyerKioskFlow, foyer_kiosk_flow, G_TYPE_OBJECT)
 G_DEFINE_QUARK (foyer-kiosk-flow-error-quark, foyer_kiosk_flow_error)
@@ -46,19 +57,70 @@ foyer_kiosk_flow_finalize (GObject *object)
   g_clear_object (&self->gate_rules);
   g_clear_error (&self->gate_error);
   g_clear_error (&self->signing_error);
+  g_free (self->direction);
 
   G_OBJECT_CLASS (foyer_kiosk_flow_parent_class)->finalize (object);
 }
 
 static void
+foyer_kiosk_flow_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FoyerKioskFlow *self = FOYER_KIOSK_FLOW (object);
+
+  switch (prop_id) {
+  case PROP_DIRECTION:
+    g_value_set_string (value, self->direction);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+foyer_kiosk_flow_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FoyerKioskFlow *self = FOYER_KIOSK_FLOW (object);
+
+  switch (prop_id) {
+  case PROP_DIRECTION:
+    foyer_kiosk_flow_set_direction (self, g_value_get_string (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 foyer_kiosk_flow_class_init (FoyerKioskFlowClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = foyer_kiosk_flow_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = foyer_kiosk_flow_finalize;
+  object_class->get_property = foyer_kiosk_flow_get_property;
+  object_class->set_property = foyer_kiosk_flow_set_property;
+
+  /**
+   * FoyerKioskFlow:direction:
+   *
+   * What a badge scan records: "entry" or "exit". Starts from [kiosk] direction ("both"
+   * starts as "entry"); staff switch it on a kiosk configured with both.
+   */
+  properties[PROP_DIRECTION] =
+    g_param_spec_string ("direction", NULL, NULL, FOYER_DIRECTION_ENTRY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 foyer_kiosk_flow_init (FoyerKioskFlow *self)
 {
+  self->direction = g_strdup (FOYER_DIRECTION_ENTRY);
 }
 
 FoyerKioskFlow *
@@ -80,7 +142,31 @@ foyer_kiosk_flow_new (FoyerConfig  *config,
   self->limiter = foyer_scan_limiter_new ((guint)foyer_config_get_int (config, "badge",
                                                                        "unknown-limit"));
   self->gate_rules = foyer_gate_rules_new_from_config (config, NULL, &self->gate_error);
+  if (g_strcmp0 (foyer_config_get_string (config, "kiosk", "direction"), "exit") == 0)
+    foyer_kiosk_flow_set_direction (self, FOYER_DIRECTION_EXIT);
   return self;
+}
+
+const char *
+foyer_kiosk_flow_get_direction (FoyerKioskFlow *self)
+{
+  g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), NULL);
+  return self->direction;
+}
+
+void
+foyer_kiosk_flow_set_direction (FoyerKioskFlow *self,
+                                const char     *direction)
+{
+  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
+  g_return_if_fail (g_strcmp0 (direction, FOYER_DIRECTION_ENTRY) == 0 ||
+                    g_strcmp0 (direction, FOYER_DIRECTION_EXIT) == 0);
+
+  if (g_strcmp0 (self->direction, direction) == 0)
+    return;
+  g_free (self->direction);
+  self->direction = g_strdup (direction);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTION]);
 }
 
 void
@@ -163,26 +249,170 @@ repeat_result (FoyerRegistration *existing,
   return result;
 }
 
-/* The visitor a badge names: registered here or at another kiosk, else pre-registered. */
-static FoyerRegistration *
-find_visitor (FoyerKioskFlow *self,
-              const char     *event,
-              const char     *badge_code)
-{
-  g_autoptr(GError) error = NULL;
-  FoyerRegistration *visitor;
+/* --- the check-in of a badge at an entry or exit kiosk ------------------------------------
+ *
+ * One decision in steps, each of which may end it (gate rules add theirs between the badge's
+ * status and the repeat check):
+ *   1. who holds the badge: unknown, or revoked at head office (refused offline);
+ *   2. [gate] rules (refused);
+ *   3. an exit is recorded as such;
+ *   4. an entry after an earlier one at any gate (the pulled log): repeat, admitted unless
+ *      [gate] reentry=refuse;
+ *   5. recorded (unless dry run) and queued for head office.
+ */
 
-  visitor = foyer_store_find_by_badge (self->store, event, badge_code, &error);
-  if (visitor == NULL && error == NULL)
-    visitor = foyer_store_find_preregistration (self->store, event, badge_code, &error);
-  if (error != NULL)
-    g_debug ("gate rules: cannot look the badge up: %s", error->message);
-  return visitor;
+typedef struct {
+  const char        *badge_code;
+  GBytes            *raw;
+  FoyerBadgeStatus   status;
+  FoyerRegistration *visitor;      /* owned */
+  char              *reason;       /* revocation's reason, owned */
+} CheckInCase;
+
+static void
+check_in_case_clear (CheckInCase *c)
+{
+  g_clear_pointer (&c->visitor, foyer_registration_free);
+  g_clear_pointer (&c->reason, g_free);
 }
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckInCase, check_in_case_clear)
+
+static FoyerFlowResult *
+error_result (GError  *error,
+              GBytes  *raw)
+{
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_ERROR, raw);
+
+  g_warning ("badge check-in failed: %s", error->message);
+  _foyer_flow_result_take_error (result, error);
+  return result;
+}
+
+static FoyerFlowResult *
+revoked_result (CheckInCase *c)
+{
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_REVOKED, c->raw);
+  g_autofree char *staff = g_strdup_printf (_("The badge %s was cancelled at head office: %s"),
+                                            c->badge_code,
+                                            c->reason != NULL ? c->reason : _("no reason given"));
+
+  _foyer_flow_result_set_badge_code (result, c->badge_code);
+  _foyer_flow_result_set_reasons (result, _("This badge is no longer valid. Please see the "
+                                            "registration desk."), staff);
+  _foyer_flow_result_take_registration (result, g_steal_pointer (&c->visitor));
+  return result;
+}
+
+static FoyerFlowResult *
+unknown_result (CheckInCase *c)
+{
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_UNKNOWN, c->raw);
+  g_autofree char *staff = g_strdup_printf (_("The badge %s is not pre-registered for this "
+                                              "event. Register the visitor at the kiosk "
+                                              "instead."), c->badge_code);
+
+  _foyer_flow_result_set_badge_code (result, c->badge_code);
+  _foyer_flow_result_set_reasons (result, NULL, staff);
+  return result;
+}
+
+/* "09:12" in this kiosk's time zone, from an RFC 3339 time. */
+static char *
+local_hh_mm (const char *at)
+{
+  g_autoptr(GDateTime) utc = at != NULL ? g_date_time_new_from_iso8601 (at, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup (at != NULL ? at : "");
+}
+
+/* An entry after an earlier one: where and when, and what [gate] reentry says. */
+static FoyerFlowResult *
+cross_gate_repeat (FoyerKioskFlow     *self,
+                   CheckInCase        *c,
+                   const FoyerCheckIn *earlier)
+{
+  const char *policy = foyer_config_get_string (self->config, "gate", "reentry");
+  FoyerFlowResult *result = _foyer_flow_result_new (FOYER_FLOW_STATUS_REPEAT, c->raw);
+  g_autofree char *time = local_hh_mm (earlier->at);
+  g_autofree char *said = g_strdup_printf (_("Already checked in at %s, %s"),
+                                           earlier->gate != NULL ? earlier->gate : "?", time);
+
+  _foyer_flow_result_set_badge_code (result, c->badge_code);
+  _foyer_flow_result_set_previous (result, earlier->at, earlier->gate);
+  if (g_strcmp0 (policy, "refuse") == 0) {
+    g_autofree char *visitor = g_strdup_printf (_("%s. Re-entry is not allowed: please see "
+                                                  "staff."), said);
+
+    _foyer_flow_result_set_admitted (result, FALSE);
+    _foyer_flow_result_set_reasons (result, visitor, said);
+  } else {
+    _foyer_flow_result_set_admitted (result, TRUE);
+    _foyer_flow_result_set_reasons (result, g_strcmp0 (policy, "allow") == 0 ? NULL : said, said);
+  }
+  return result;
+}
+
+/* Writes the admitted check-in (entry or exit) into the log and the outbox. */
+static gboolean
+record_check_in (FoyerKioskFlow  *self,
+                 CheckInCase     *c,
+                 GError         **error)
+{
+  g_autoptr(FoyerRegistration) visitor = NULL;
+
+  if (self->dry_run)
+    return TRUE;
+  if (!foyer_store_record_check_in (self->store,
+                                    foyer_config_get_string (self->config, "kiosk", "event"),
+                                    foyer_config_get_string (self->config, "kiosk", "id"),
+                                    foyer_config_get_string (self->config, "kiosk", "area"),
+                                    c->badge_code, self->direction, c->raw, NULL, &visitor,
+                                    error))
+    return FALSE;
+  g_clear_pointer (&c->visitor, foyer_registration_free);
+  c->visitor = g_steal_pointer (&visitor);
+  return TRUE;
+}
+
+/* Steps 3–5, for a valid badge. */
+static FoyerFlowResult *
+admit (FoyerKioskFlow *self,
+       CheckInCase    *c)
+{
+  g_autoptr(FoyerCheckIn) earlier = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerFlowResult *result;
+  gboolean entry = g_strcmp0 (self->direction, FOYER_DIRECTION_EXIT) != 0;
+
+  if (entry) {
+    earlier = foyer_store_last_entry (self->store,
+                                      foyer_config_get_string (self->config, "kiosk", "event"),
+                                      c->badge_code, &error);
+    if (error != NULL)
+      return error_result (g_steal_pointer (&error), c->raw);
+    /* A visitor this kiosk registered (walk-in), scanned again: registered before. */
+    if (earlier == NULL && c->visitor != NULL && c->visitor->id != NULL &&
+        g_strcmp0 (c->visitor->kind, FOYER_KIND_CHECK_IN) != 0)
+      return repeat_result (g_steal_pointer (&c->visitor), c->raw);
+  }
+
+  result = earlier != NULL ? cross_gate_repeat (self, c, earlier)
+                           : _foyer_flow_result_new (FOYER_FLOW_STATUS_CHECKED_IN, c->raw);
+  if (foyer_flow_result_get_admitted (result) && !record_check_in (self, c, &error)) {
+    g_object_unref (result);
+    return error_result (g_steal_pointer (&error), c->raw);
+  }
+  _foyer_flow_result_set_badge_code (result, c->badge_code);
+  if (c->visitor != NULL)
+    _foyer_flow_result_take_registration (result, g_steal_pointer (&c->visitor));
+  return result;
+}
+
+/* [gate] rules (docs/gate-rules.md) --------------------------------------------------------- */
 
 static gboolean
 gate_admits_entries (FoyerKioskFlow  *self,
-                     const char      *event,
                      const char      *badge_code,
                      GDateTime       *now,
                      char           **visitor_reason,
@@ -196,22 +426,21 @@ gate_admits_entries (FoyerKioskFlow  *self,
   if (foyer_gate_rules_get_max_entries (self->gate_rules) == 0)
     return TRUE;
   foyer_gate_rules_get_entry_day (self->gate_rules, now, &start, &end);
-  if (!foyer_store_count_entries (self->store, event, badge_code, start, end, &entries, &error))
+  if (!foyer_store_count_entries (self->store,
+                                  foyer_config_get_string (self->config, "kiosk", "event"),
+                                  badge_code, start, end, &entries, &error))
     g_debug ("gate rules: cannot count entries: %s", error->message);
   return foyer_gate_rules_admits_entries (self->gate_rules, entries, visitor_reason,
                                           staff_reason);
 }
 
-/* [gate] rules, offline, in the order of docs/gate-rules.md: the visitor's category, the
- * opening hours, the visitor's entries today. NULL when the gate admits the visitor, or when the
- * badge names nobody (check_in() answers unknown). */
+/* Step 2, for a valid badge: the visitor's category, the opening hours, the visitor's entries
+ * today (before the repeat check of step 4: docs/gate-rules.md says why). NULL when the gate
+ * admits the visitor. */
 static FoyerFlowResult *
 gate_refusal (FoyerKioskFlow *self,
-              const char     *badge_code,
-              GBytes         *raw)
+              CheckInCase    *c)
 {
-  const char *event = foyer_config_get_string (self->config, "kiosk", "event");
-  g_autoptr(FoyerRegistration) visitor = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *visitor_reason = NULL;
   g_autofree char *staff_reason = NULL;
@@ -220,19 +449,19 @@ gate_refusal (FoyerKioskFlow *self,
   if (self->gate_rules == NULL) {
     staff_reason = g_strdup (self->gate_error->message);
   } else {
-    if (!foyer_gate_rules_is_active (self->gate_rules) ||
-        (visitor = find_visitor (self, event, badge_code)) == NULL)
+    if (!foyer_gate_rules_is_active (self->gate_rules))
       return NULL;
     now = foyer_gate_rules_now (self->gate_rules);
-    if (foyer_gate_rules_admits_category (self->gate_rules, visitor->category,
+    if (foyer_gate_rules_admits_category (self->gate_rules,
+                                          c->visitor != NULL ? c->visitor->category : NULL,
                                           &visitor_reason, &staff_reason) &&
         foyer_gate_rules_is_open (self->gate_rules, now, &visitor_reason, &staff_reason) &&
-        gate_admits_entries (self, event, badge_code, now, &visitor_reason, &staff_reason))
+        gate_admits_entries (self, c->badge_code, now, &visitor_reason, &staff_reason))
       return NULL;
   }
   g_debug ("gate rules refused a badge: %s", staff_reason);
-  result = _foyer_flow_result_new (FOYER_FLOW_STATUS_REFUSED, raw);
-  _foyer_flow_result_set_badge_code (result, badge_code);
+  result = _foyer_flow_result_new (FOYER_FLOW_STATUS_REFUSED, c->raw);
+  _foyer_flow_result_set_badge_code (result, c->badge_code);
   _foyer_flow_result_set_reasons (result, visitor_reason, staff_reason);
   return result;
 }
@@ -242,39 +471,30 @@ check_in (FoyerKioskFlow *self,
           const char     *badge_code,
           GBytes         *raw)
 {
-  g_autoptr(FoyerRegistration) added = NULL;
-  g_autoptr(FoyerRegistration) existing = NULL;
+  g_auto(CheckInCase) c = { .badge_code = badge_code, .raw = raw };
   g_autoptr(GError) error = NULL;
-  FoyerFlowResult *result;
+  FoyerFlowResult *refused;
 
   if (self->store == NULL)
     return no_store_result (raw);
-  if ((result = gate_refusal (self, badge_code, raw)) != NULL)
-    return result;
 
-  if (!foyer_store_check_in_badge (self->store,
-                                   foyer_config_get_string (self->config, "kiosk", "event"),
-                                   foyer_config_get_string (self->config, "kiosk", "id"),
-                                   badge_code, raw, &added, &existing, &error)) {
-    if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_NOT_FOUND)) {
-      result = _foyer_flow_result_new (FOYER_FLOW_STATUS_UNKNOWN, raw);
-      _foyer_flow_result_set_reasons (result, NULL, error->message);
-    } else {
-      g_warning ("badge check-in failed: %s", error->message);
-      result = _foyer_flow_result_new (FOYER_FLOW_STATUS_ERROR, raw);
-      _foyer_flow_result_take_error (result, g_steal_pointer (&error));
-    }
-    _foyer_flow_result_set_badge_code (result, badge_code);
-    return result;
-  }
+  /* 1. who holds the badge */
+  if (!foyer_store_lookup_badge_status (self->store,
+                                        foyer_config_get_string (self->config, "kiosk", "event"),
+                                        badge_code, &c.status, &c.visitor, &c.reason, &error))
+    return error_result (g_steal_pointer (&error), raw);
+  if (c.status == FOYER_BADGE_STATUS_UNKNOWN)
+    return unknown_result (&c);
+  if (c.status == FOYER_BADGE_STATUS_REVOKED)
+    return revoked_result (&c);
 
-  if (existing != NULL)
-    return repeat_result (g_steal_pointer (&existing), raw);
+  /* 2. [gate] rules: refused (issue 20); anyone may leave, so an exit skips them */
+  if (g_strcmp0 (self->direction, FOYER_DIRECTION_EXIT) != 0 &&
+      (refused = gate_refusal (self, &c)) != NULL)
+    return refused;
 
-  result = _foyer_flow_result_new (FOYER_FLOW_STATUS_CHECKED_IN, raw);
-  _foyer_flow_result_set_badge_code (result, badge_code);
-  _foyer_flow_result_take_registration (result, g_steal_pointer (&added));
-  return result;
+  /* 3.–5. */
+  return admit (self, &c);
 }
 
 /* A genuine Foyer badge issued for another event: its record is in another event's books. */
@@ -519,6 +739,33 @@ foyer_kiosk_flow_scan (FoyerKioskFlow *self,
       foyer_scan_limiter_add_unknown (self->limiter)) {
     g_object_unref (result);
     return locked_result (raw);
+  }
+  return result;
+}
+
+FoyerFlowResult *
+foyer_kiosk_flow_scan_full (FoyerKioskFlow *self,
+                            GBytes         *raw,
+                            const char     *direction,
+                            gboolean        dry_run)
+{
+  g_autofree char *saved = NULL;
+  FoyerFlowResult *result;
+
+  g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), NULL);
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  if (direction != NULL) {
+    saved = g_strdup (self->direction);
+    g_free (self->direction);
+    self->direction = g_strdup (direction);
+  }
+  self->dry_run = dry_run;
+  result = foyer_kiosk_flow_scan (self, raw);
+  self->dry_run = FALSE;
+  if (saved != NULL) {
+    g_free (self->direction);
+    self->direction = g_steal_pointer (&saved);
   }
   return result;
 }

@@ -16,6 +16,7 @@
 #include "foyer-gate-rules.h"
 #include "foyer-payload.h"
 #include "foyer-store.h"
+#include "foyer-store-checkins.h"
 
 G_BEGIN_DECLS
 
@@ -56,12 +57,24 @@ const char                *foyer_kiosk_flow_badge_payload (const FoyerRegistrati
 gboolean                   foyer_kiosk_flow_get_scan_locked (FoyerKioskFlow *self);
 void                       foyer_kiosk_flow_unlock_scanning (FoyerKioskFlow *self);
 
-/* A scanned code's bytes → checked-in, repeat, review, lead, contact-link, unknown,
+/* A scanned code's bytes → checked-in, repeat, revoked, review, lead, contact-link, unknown,
  * unrecognized, forged, wrong-event, scan-locked or error. An unsigned badge code counts only
  * when [badge] accept-unsigned allows it (foyer-badge-policy.h); a signed one only for this
  * kiosk's event, at the entrance and at a booth. Writes a check-in to the store when one is due. */
 FoyerFlowResult           *foyer_kiosk_flow_scan         (FoyerKioskFlow    *self,
                                                           GBytes            *raw);
+/* Like foyer_kiosk_flow_scan() with this direction (NULL: the flow's) for this scan only;
+ * dry_run decides without writing anything (foyerctl check-in --dry-run). */
+FoyerFlowResult           *foyer_kiosk_flow_scan_full    (FoyerKioskFlow    *self,
+                                                          GBytes            *raw,
+                                                          const char        *direction,
+                                                          gboolean           dry_run);
+/* What a badge scan records: FOYER_DIRECTION_ENTRY or FOYER_DIRECTION_EXIT (property
+ * "direction"; starts from [kiosk] direction, "both" starting as entry). */
+const char                *foyer_kiosk_flow_get_direction (FoyerKioskFlow   *self);
+void                       foyer_kiosk_flow_set_direction (FoyerKioskFlow   *self,
+                                                           const char       *direction);
+
 /* A walk-in from the form (reg is completed: event, kiosk id, signed badge code) → registered,
  * repeat (its badge was registered before) or error (the message is for the visitor). */
 FoyerFlowResult           *foyer_kiosk_flow_register     (FoyerKioskFlow    *self,

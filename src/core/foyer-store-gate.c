@@ -15,8 +15,9 @@ utc_text (GDateTime *when)
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
 }
 
-/* A visitor's entries are the records this kiosk's store holds for the badge: its check-in
- * (a pre-registered badge's first scan) or its registration at a kiosk. */
+/* A visitor's entries are the entries of the check-in log (this kiosk's and the pulled ones
+ * of other gates, annulled ones not counted) plus a registration at this kiosk (a walk-in is
+ * admitted as they register). */
 gboolean
 foyer_store_count_entries (FoyerStore  *self,
                            const char  *event,
@@ -36,10 +37,14 @@ foyer_store_count_entries (FoyerStore  *self,
   g_return_val_if_fail (since != NULL && until != NULL && count != NULL, FALSE);
 
   *count = 0;
-  if ((stmt = _foyer_store_get_stmt (self, "SELECT count(*) FROM registrations "
-                                     "WHERE event = ?1 AND badge_code = ?2 "
-                                     "AND kind IN ('check_in', 'walk_in') "
-                                     "AND created_at >= ?3 AND created_at < ?4", error)) == NULL)
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT (SELECT count(*) FROM checkins "
+                                     "  WHERE event = ?1 AND badge_code = ?2 "
+                                     "  AND direction = 'entry' AND annulled = 0 "
+                                     "  AND at >= ?3 AND at < ?4) + "
+                                     "(SELECT count(*) FROM registrations "
+                                     "  WHERE event = ?1 AND badge_code = ?2 AND kind = 'walk_in' "
+                                     "  AND created_at >= ?3 AND created_at < ?4)",
+                                     error)) == NULL)
     return FALSE;
   from = utc_text (since);
   to = utc_text (until);

@@ -136,8 +136,64 @@ const char * const _foyer_store_migrations[] = {
   "  failed_at TEXT NOT NULL,"
   "  lockout_seconds INTEGER NOT NULL DEFAULT 0"
   ");",
+  /* 5 → 6: two-way sync (issue 16). The pre-registration table also holds what the pulls
+   * bring (other kiosks' registrations, revocations with their reason, the last 4 digits of the
+   * phone for the staff search); the check-in log holds every gate's entries and exits, this
+   * kiosk's own included (backfilled from its check_in registrations); annulments are records
+   * of their own; the pull cursors, the last "inside now" figure and the booth team's merged
+   * leads; the erasure audit (when, from where, how many rows: never whom). */
+  "ALTER TABLE preregistrations ADD COLUMN status TEXT NOT NULL DEFAULT 'valid'"
+  "  CHECK (status IN ('valid', 'revoked'));"
+  "ALTER TABLE preregistrations ADD COLUMN reason TEXT;"
+  "ALTER TABLE preregistrations ADD COLUMN phone_tail TEXT;"
+  "ALTER TABLE preregistrations ADD COLUMN source TEXT;"
+  "CREATE TABLE checkins ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  event TEXT NOT NULL,"
+  "  badge_code TEXT NOT NULL,"
+  "  direction TEXT NOT NULL DEFAULT 'entry' CHECK (direction IN ('entry', 'exit')),"
+  "  gate TEXT,"
+  "  area TEXT,"
+  "  at TEXT NOT NULL,"
+  "  annulled INTEGER NOT NULL DEFAULT 0,"
+  "  local INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX checkins_badge ON checkins (event, badge_code, at);"
+  "CREATE INDEX checkins_local ON checkins (local, at);"
+  "INSERT INTO checkins (id, event, badge_code, direction, gate, at, local)"
+  "  SELECT id, event, badge_code, 'entry', kiosk_id, created_at, 1 FROM registrations"
+  "  WHERE kind = 'check_in' AND badge_code IS NOT NULL;"
+  "CREATE TABLE annulments ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  checkin_id TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE sync_cursors ("
+  "  feed TEXT PRIMARY KEY NOT NULL,"
+  "  cursor TEXT,"
+  "  updated_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE sync_figures ("
+  "  name TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE team_leads ("
+  "  event TEXT NOT NULL,"
+  "  booth TEXT NOT NULL,"
+  "  badge_code TEXT NOT NULL,"
+  "  updated_at TEXT,"
+  "  row_json TEXT NOT NULL,"
+  "  PRIMARY KEY (event, booth, badge_code)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE erasures ("
+  "  id INTEGER PRIMARY KEY,"
+  "  erased_at TEXT NOT NULL,"
+  "  origin TEXT NOT NULL,"
+  "  n_rows INTEGER NOT NULL"
+  ");",
 
-  /* The badge print queue (foyer-print-queue.c). A job is stored before it is sent, so it
+  /* 6 → 7: the badge print queue (foyer-print-queue.c). A job is stored before it is sent, so it
    * survives a restart; its CUPS job id and state are kept so that a job in flight at a crash
    * is looked up at CUPS, not sent twice. Times in µs since the epoch. */
   "CREATE TABLE print_jobs ("

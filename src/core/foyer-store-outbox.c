@@ -71,6 +71,11 @@ load_wire_record (FoyerStore  *self,
     if (visitor == NULL)
       goto out;
     return foyer_lead_to_json_with_visitor (lead, visitor);
+  } else if (strcmp (type, "check_in") == 0 || strcmp (type, "annulment") == 0) {
+    JsonObject *object = _foyer_store_load_log_record (self, id, type, &local_error);
+
+    if (object != NULL)
+      return object;
   } else {
     g_autoptr(FoyerRegistration) reg = foyer_store_get_registration (self, id, &local_error);
 

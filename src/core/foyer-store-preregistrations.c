@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "foyer-store-checkins.h"
 #include "foyer-store-private.h"
 
 /* --- pre-registrations --- */
@@ -45,8 +46,8 @@ read_preregistration (sqlite3_stmt *stmt)
   return reg;
 }
 
-static gboolean
-lookup_preregistration (FoyerStore         *self,
+gboolean
+_foyer_store_lookup_preregistration (FoyerStore         *self,
                         const char         *event,
                         const char         *badge_code,
                         FoyerRegistration **out,
@@ -69,7 +70,7 @@ foyer_store_find_preregistration (FoyerStore  *self,
   g_return_val_if_fail (event != NULL, NULL);
   g_return_val_if_fail (badge_code != NULL, NULL);
 
-  lookup_preregistration (self, event, badge_code, &found, error);
+  _foyer_store_lookup_preregistration (self, event, badge_code, &found, error);
   return found;
 }
 
@@ -200,7 +201,7 @@ foyer_store_check_in_badge (FoyerStore         *self,
     return TRUE;
   }
 
-  if (!lookup_preregistration (self, event, badge_code, &reg, error))
+  if (!_foyer_store_lookup_preregistration (self, event, badge_code, &reg, error))
     goto fail;
   if (reg == NULL) {
     _foyer_store_rollback (self);
@@ -213,9 +214,17 @@ foyer_store_check_in_badge (FoyerStore         *self,
   reg->kiosk_id = g_strdup (kiosk_id);
   if (raw_payload != NULL)
     reg->raw_payload = g_bytes_ref (raw_payload);
-  if (!foyer_registration_validate (reg, error) || !_foyer_store_insert_registration (self, reg, error) ||
-      !_foyer_store_commit (self, error))
+  if (!foyer_registration_validate (reg, error) || !_foyer_store_insert_registration (self, reg, error))
     goto fail;
+  {
+    /* Into the check-in log too, so that every gate's "already checked in" sees it. */
+    FoyerCheckIn entry = { .id = reg->id, .event = (char *)event, .badge_code = (char *)badge_code,
+                           .direction = (char *)FOYER_DIRECTION_ENTRY, .gate = (char *)kiosk_id,
+                           .at = reg->created_at, .local = TRUE };
+
+    if (!_foyer_store_put_check_in (self, &entry, error) || !_foyer_store_commit (self, error))
+      goto fail;
+  }
 
   _foyer_store_emit_record_added (self, reg->id, foyer_registration_wire_type (reg));
   if (added != NULL)

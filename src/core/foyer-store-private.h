@@ -78,6 +78,13 @@ gboolean    _foyer_store_lookup_badge      (FoyerStore          *self,
                                             const char          *badge_code,
                                             FoyerRegistration  **out,
                                             GError             **error);
+/* The pre-registration (imported or pulled, whatever its status) with this badge code, as a
+ * check_in registration without id. foyer-store-preregistrations.c */
+gboolean    _foyer_store_lookup_preregistration (FoyerStore         *self,
+                                                 const char         *event,
+                                                 const char         *badge_code,
+                                                 FoyerRegistration **out,
+                                                 GError            **error);
 /* Inside a transaction: the duplicate check, the row, its contact keys and its outbox row. */
 gboolean    _foyer_store_insert_registration (FoyerStore        *self,
                                               FoyerRegistration *reg,
@@ -86,6 +93,16 @@ gboolean    _foyer_store_insert_registration (FoyerStore        *self,
 void        _foyer_store_emit_record_added (FoyerStore   *self,
                                             const char   *record_id,
                                             const char   *record_type);
+
+/* The check-in log (foyer-store-checkins.c): inserts or replaces one row (inside a
+ * transaction), and the wire object of a check_in or annulment record of the outbox. */
+gboolean    _foyer_store_put_check_in      (FoyerStore          *self,
+                                            const void          *check_in,  /* FoyerCheckIn */
+                                            GError             **error);
+JsonObject *_foyer_store_load_log_record   (FoyerStore          *self,
+                                            const char          *id,
+                                            const char          *type,
+                                            GError             **error);
 
 /* SQLite result code → FOYER_STORE_ERROR with a message an attendant can act on; FALSE. */
 gboolean _foyer_store_set_error_from_db   (FoyerStore   *self,

@@ -97,3 +97,42 @@ foyer_sync_backend_get_request_count (FoyerSyncBackend *self)
   iface = FOYER_SYNC_BACKEND_GET_IFACE (self);
   return iface->get_request_count != NULL ? iface->get_request_count (self) : 0;
 }
+
+gboolean
+foyer_sync_backend_has_feature (FoyerSyncBackend *self,
+                                const char       *feature)
+{
+  FoyerSyncBackendInterface *iface;
+
+  g_return_val_if_fail (FOYER_IS_SYNC_BACKEND (self), FALSE);
+  iface = FOYER_SYNC_BACKEND_GET_IFACE (self);
+  return iface->has_feature != NULL && iface->pull != NULL && iface->has_feature (self, feature);
+}
+
+gboolean
+foyer_sync_backend_pull (FoyerSyncBackend  *self,
+                         const char        *feed,
+                         const char        *cursor,
+                         guint              limit,
+                         guint              wait_s,
+                         JsonObject       **page,
+                         gint64            *retry_after_ms,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  FoyerSyncBackendInterface *iface;
+
+  g_return_val_if_fail (FOYER_IS_SYNC_BACKEND (self), FALSE);
+  g_return_val_if_fail (feed != NULL && page != NULL, FALSE);
+
+  *page = NULL;
+  if (retry_after_ms != NULL)
+    *retry_after_ms = 0;
+  iface = FOYER_SYNC_BACKEND_GET_IFACE (self);
+  if (iface->pull == NULL) {
+    g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_CONFIG,
+                 "this sync backend cannot pull from head office");
+    return FALSE;
+  }
+  return iface->pull (self, feed, cursor, limit, wait_s, page, retry_after_ms, cancellable, error);
+}

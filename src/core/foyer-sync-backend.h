@@ -79,6 +79,25 @@ struct _FoyerSyncBackendInterface {
 
   /* Requests made since creation (batches, health checks, logins); thread-safe. Optional. */
   guint64  (*get_request_count) (FoyerSyncBackend *self);
+
+  /* Two-way sync (optional: a backend without it never pulls). Whether head office's last
+   * health answer listed feature ("registrations", "check-ins", "leads", "long-poll"). */
+  gboolean (*has_feature)  (FoyerSyncBackend  *self,
+                            const char        *feature);
+  /* One page of feed ("registrations", "check-ins", "leads") after cursor (NULL: from the
+   * start), at most limit rows, long-polling up to wait_s seconds (0: answer at once). *page
+   * gets the answer {"rows": […], "cursor", "more", "inside"?}, checked for its shape. Errors
+   * as send_batch; BAD_BATCH for a 400 (malformed cursor) and for a 403 on the leads of another
+   * booth or a device that is not a booth's. */
+  gboolean (*pull)         (FoyerSyncBackend  *self,
+                            const char        *feed,
+                            const char        *cursor,
+                            guint              limit,
+                            guint              wait_s,
+                            JsonObject       **page,
+                            gint64            *retry_after_ms,
+                            GCancellable      *cancellable,
+                            GError           **error);
 };
 
 gboolean foyer_sync_backend_send_batch   (FoyerSyncBackend  *self,
@@ -96,5 +115,18 @@ const char * const *foyer_sync_backend_get_warnings      (FoyerSyncBackend *self
 /* The warnings joined into one line for a status bar, or NULL when there are none. */
 char               *foyer_sync_backend_dup_warning_text  (FoyerSyncBackend *self);
 guint64             foyer_sync_backend_get_request_count (FoyerSyncBackend *self);
+/* FALSE when the backend cannot pull or head office did not list the feature. */
+gboolean            foyer_sync_backend_has_feature       (FoyerSyncBackend *self,
+                                                          const char       *feature);
+/* FALSE with FOYER_SYNC_ERROR_CONFIG when the backend cannot pull. */
+gboolean            foyer_sync_backend_pull              (FoyerSyncBackend  *self,
+                                                          const char        *feed,
+                                                          const char        *cursor,
+                                                          guint              limit,
+                                                          guint              wait_s,
+                                                          JsonObject       **page,
+                                                          gint64            *retry_after_ms,
+                                                          GCancellable      *cancellable,
+                                                          GError           **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "foyer-store.h"
+#include "foyer-store-checkins.h"
 #include "foyer-sync-engine.h"
 #include "foyer-sync-backends.h"
 
@@ -20,6 +21,11 @@
 /* When records are pending but none can be taken (another process holds them in flight), look
  * again after this long rather than spin. */
 #define NOT_DUE_RECHECK_US (1 * G_TIME_SPAN_SECOND)
+/* Rows per pull page: one transaction each, so the UI's connection never waits long for the
+ * write lock (a page of 2,000 rows commits in a few milliseconds). */
+#define PULL_PAGE_ROWS 2000
+/* Longest long-poll; the protocol caps wait at 30 s. */
+#define LONG_POLL_MAX_S 25
 
 typedef enum {
   OUTCOME_OK,
@@ -54,6 +60,8 @@ struct _FoyerSyncEngine {
   FoyerSyncBackend *new_backend;       /* NULL for backend=none */
   FoyerConfig      *new_config;
   guint64           seq;               /* of the last status posted */
+  GCancellable     *poll_cancellable;  /* the long-poll in progress: wake, retry, a new
+                                        * configuration and stop end it */
 
   /* owned by the worker thread while it runs */
   FoyerConfig      *config;
@@ -69,6 +77,11 @@ struct _FoyerSyncEngine {
   gint64            backoff_min_ms;
   gint64            backoff_max_ms;
   gint64            health_interval_us;
+  gint64            pull_interval_us;
+  gint64            next_pull;         /* monotonic; 0 = due now */
+  gboolean          leads_refused;     /* head office answered 403 to this booth's leads */
+  guint64           posted_pulled;     /* work.pulled and pull_current when last posted idle */
+  gboolean          posted_current;
   FoyerSyncStatus   work;
 
   /* main context */
@@ -293,6 +306,11 @@ use_backend (FoyerSyncEngine  *self,
                               foyer_config_get_int (config, "sync", "backoff-max-ms"));
   self->health_interval_us = MAX (1, foyer_config_get_int (config, "sync", "health-interval")) *
                              G_TIME_SPAN_SECOND;
+  self->pull_interval_us = MAX (1, foyer_config_get_int (config, "sync", "pull-interval")) *
+                           G_TIME_SPAN_SECOND;
+  self->next_pull = 0;
+  self->leads_refused = FALSE;
+  self->work.pull_current = FALSE;
   self->failures = 0;
   self->backoff_until = 0;
   self->next_health = 0;
@@ -830,6 +848,203 @@ check_health (FoyerSyncEngine *self)
   }
 }
 
+/* ---- pulls (two-way sync) ---- */
+
+/* The feeds this kiosk pulls from this head office, in order. */
+static guint
+pull_feeds (FoyerSyncEngine *self,
+            const char     **feeds)
+{
+  guint n = 0;
+
+  if (self->backend == NULL)
+    return 0;
+  if (foyer_sync_backend_has_feature (self->backend, FOYER_PULL_REGISTRATIONS))
+    feeds[n++] = FOYER_PULL_REGISTRATIONS;
+  if (foyer_sync_backend_has_feature (self->backend, FOYER_PULL_CHECK_INS))
+    feeds[n++] = FOYER_PULL_CHECK_INS;
+  if (foyer_sync_backend_has_feature (self->backend, FOYER_PULL_LEADS) && !self->leads_refused &&
+      g_strcmp0 (foyer_config_get_string (self->config, "kiosk", "mode"), "booth") == 0 &&
+      foyer_config_get_string (self->config, "kiosk", "booth") != NULL)
+    feeds[n++] = FOYER_PULL_LEADS;
+  return n;
+}
+
+/* Writes one page into the store (rows and cursor in one transaction). */
+static gboolean
+apply_page (FoyerSyncEngine  *self,
+            const char       *feed,
+            JsonObject       *page,
+            gboolean         *more,
+            GError          **error)
+{
+  JsonObject *inside = NULL;
+  guint applied = 0;
+
+  if (json_object_has_member (page, "inside") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (page, "inside")))
+    inside = json_object_get_object_member (page, "inside");
+  if (!foyer_store_apply_pull (self->store, feed,
+                               foyer_config_get_string (self->config, "kiosk", "event"),
+                               foyer_config_get_string (self->config, "kiosk", "booth"),
+                               json_object_get_array_member (page, "rows"),
+                               json_object_get_string_member (page, "cursor"), inside,
+                               &applied, error))
+    return FALSE;
+  self->work.pulled += applied;
+  if (inside != NULL)
+    self->work.inside = json_object_get_int_member_with_default (inside, "event", -1);
+  *more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+  return TRUE;
+}
+
+/* A pull failed: like an upload failure, minus the records (a pull never touches them). */
+static Outcome
+handle_failed_pull (FoyerSyncEngine *self,
+                    const char      *feed,
+                    const GError    *error,
+                    gint64           retry_after_ms)
+{
+  g_debug ("pull %s failed: %s", feed, error->message);
+  if (error->domain == FOYER_SYNC_ERROR) {
+    switch ((FoyerSyncError)error->code) {
+    case FOYER_SYNC_ERROR_CANCELLED:
+      return OUTCOME_CANCELLED;
+    case FOYER_SYNC_ERROR_AUTH:
+    case FOYER_SYNC_ERROR_CONFIG:
+      self->work.online = error->code == FOYER_SYNC_ERROR_AUTH;
+      set_last_error (self, error->message);
+      set_paused (self, error->code, error->message);
+      return OUTCOME_PAUSED;
+    case FOYER_SYNC_ERROR_BAD_BATCH:
+      if (g_str_equal (feed, FOYER_PULL_LEADS)) {
+        /* Not a booth head office knows (403): the kiosk stops asking, and is current. */
+        g_message ("head office does not send this booth's leads: %s", error->message);
+        self->leads_refused = TRUE;
+        return OUTCOME_OK;
+      }
+      break;
+    default:
+      break;
+    }
+  }
+  self->work.online = FALSE;
+  set_last_error (self, error->message);
+  schedule_backoff (self, retry_after_ms);
+  return OUTCOME_BACKOFF;
+}
+
+/* Pulls feed from its stored cursor; wait_s > 0 long-polls the first page. */
+static Outcome
+pull_feed (FoyerSyncEngine *self,
+           const char      *feed,
+           guint            wait_s,
+           GCancellable    *cancellable)
+{
+  gboolean more = TRUE;
+
+  while (more) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) page = NULL;
+    g_autofree char *cursor = foyer_store_get_pull_cursor (self->store, feed, &error);
+    gint64 retry_after_ms = 0;
+
+    if (error != NULL) {
+      g_autofree char *message = g_strdup_printf ("cannot read the pull cursor: %s",
+                                                  error->message);
+      set_last_error (self, message);
+      schedule_backoff (self, 0);
+      return OUTCOME_BACKOFF;
+    }
+    if (!foyer_sync_backend_pull (self->backend, feed, cursor, PULL_PAGE_ROWS, wait_s, &page,
+                                  &retry_after_ms, cancellable, &error))
+      return handle_failed_pull (self, feed, error, retry_after_ms);
+    wait_s = 0;
+    if (!apply_page (self, feed, page, &more, &error)) {
+      g_autofree char *message = g_strdup_printf ("cannot store what head office sent: %s",
+                                                  error->message);
+      set_last_error (self, message);
+      schedule_backoff (self, 0);
+      return OUTCOME_BACKOFF;
+    }
+    self->work.online = TRUE;
+    post_status (self, FALSE);
+  }
+  return OUTCOME_OK;
+}
+
+/* Every feed up to head office's current cursor: after this the kiosk is current. */
+static Outcome
+pull_all (FoyerSyncEngine *self)
+{
+  const char *feeds[3];
+  guint n = pull_feeds (self, feeds);
+
+  self->work.pull_supported = n > 0;
+  for (guint i = 0; i < n; i++) {
+    Outcome outcome = pull_feed (self, feeds[i], 0, self->cancellable);
+
+    if (outcome != OUTCOME_OK)
+      return outcome;
+  }
+  if (n > 0) {
+    self->work.pull_current = TRUE;
+    self->work.last_pull = g_get_real_time ();
+    self->failures = 0;
+  }
+  self->next_pull = g_get_monotonic_time () + self->pull_interval_us;
+  return OUTCOME_OK;
+}
+
+/* Ends a long-poll in progress (wake, retry, new configuration, stop). Under self->mutex. */
+static void
+cancel_poll_locked (FoyerSyncEngine *self)
+{
+  if (self->poll_cancellable != NULL)
+    g_cancellable_cancel (self->poll_cancellable);
+}
+
+/* Waits for the other gates' check-ins by long-poll until deadline, unless something else is
+ * to be done first. OUTCOME_CANCELLED only when the engine stops. */
+static Outcome
+long_poll (FoyerSyncEngine *self,
+           gint64           deadline)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gint64 wait_us = deadline - g_get_monotonic_time ();
+  guint wait_s = (guint)CLAMP (wait_us / G_TIME_SPAN_SECOND, 1, LONG_POLL_MAX_S);
+  gboolean skip;
+  Outcome outcome;
+
+  g_mutex_lock (&self->mutex);
+  skip = self->stopping || self->wake || self->retry || self->have_new_backend;
+  if (!skip)
+    self->poll_cancellable = g_object_ref (cancellable);
+  g_mutex_unlock (&self->mutex);
+  if (skip)
+    return OUTCOME_OK;
+
+  self->work.long_poll = TRUE;
+  outcome = pull_feed (self, FOYER_PULL_CHECK_INS, wait_s, cancellable);
+  self->work.long_poll = FALSE;
+
+  g_mutex_lock (&self->mutex);
+  g_clear_object (&self->poll_cancellable);
+  g_mutex_unlock (&self->mutex);
+  if (outcome == OUTCOME_CANCELLED && !g_cancellable_is_cancelled (self->cancellable))
+    return OUTCOME_OK;   /* woken: upload first, then pull again */
+  return outcome;
+}
+
+/* Whether to long-poll rather than sleep until the next pull. */
+static gboolean
+can_long_poll (FoyerSyncEngine *self)
+{
+  return self->backend != NULL && self->work.pull_supported &&
+         foyer_sync_backend_has_feature (self->backend, "long-poll") &&
+         foyer_sync_backend_has_feature (self->backend, FOYER_PULL_CHECK_INS);
+}
+
 static gboolean
 open_store (FoyerSyncEngine *self)
 {
@@ -843,6 +1058,7 @@ open_store (FoyerSyncEngine *self)
     return FALSE;
   }
   /* foyer_store_open() gives back records a crashed process left in flight. */
+  self->work.inside = foyer_store_get_inside (self->store, NULL, NULL);
   return TRUE;
 }
 
@@ -933,7 +1149,19 @@ worker_main (gpointer data)
         check_health (self);
         self->next_health = g_get_monotonic_time () + self->health_interval_us;
       }
+      /* Uploads first, then pulls: after every upload and every pull-interval. */
+      if (!took_nothing)
+        self->work.pull_current = FALSE;
+      if (!took_nothing || !self->work.pull_current || g_get_monotonic_time () >= self->next_pull) {
+        outcome = pull_all (self);
+        if (outcome == OUTCOME_CANCELLED)
+          break;
+        if (outcome != OUTCOME_OK)
+          continue;
+      }
       deadline = self->next_health;
+      if (self->work.pull_supported)
+        deadline = MIN (deadline, self->next_pull);
       {
         g_autoptr(GError) error = NULL;
         gint64 due = foyer_store_outbox_next_due (self->store, &error);
@@ -945,6 +1173,25 @@ worker_main (gpointer data)
         }
       }
       set_state (self, FOYER_SYNC_STATE_IDLE);
+      if (self->posted_pulled != self->work.pulled ||
+          self->posted_current != self->work.pull_current) {
+        /* New rows or a new "current": the UI and foyerctl sync must hear of it now. */
+        self->posted_pulled = self->work.pulled;
+        self->posted_current = self->work.pull_current;
+        post_status (self, TRUE);
+      }
+      if (can_long_poll (self)) {
+        guint64 pulled = self->work.pulled;
+        gint64 started = g_get_monotonic_time ();
+
+        if (long_poll (self, deadline) == OUTCOME_CANCELLED)
+          break;
+        /* Rows, a wake or a full wait: take stock at once. An empty answer long before the
+         * wait was up (a server that does not hold requests) waits for the deadline. */
+        if (self->work.pulled != pulled || g_get_monotonic_time () - started >= G_TIME_SPAN_SECOND / 2 ||
+            g_get_monotonic_time () >= deadline)
+          deadline = 0;
+      }
     }
 
     if (!wait_for_event (self, deadline))
@@ -1020,6 +1267,8 @@ foyer_sync_engine_init (FoyerSyncEngine *self)
   self->status = g_new0 (FoyerSyncStatus, 1);
   self->status->state = FOYER_SYNC_STATE_STARTING;
   self->work.state = FOYER_SYNC_STATE_STARTING;
+  self->work.inside = -1;
+  self->status->inside = -1;
 }
 
 FoyerSyncEngine *
@@ -1075,6 +1324,7 @@ foyer_sync_engine_stop (FoyerSyncEngine *self)
 
   g_mutex_lock (&self->mutex);
   self->stopping = TRUE;
+  cancel_poll_locked (self);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
   g_cancellable_cancel (self->cancellable);
@@ -1097,6 +1347,7 @@ foyer_sync_engine_wake (FoyerSyncEngine *self)
 
   g_mutex_lock (&self->mutex);
   self->wake = TRUE;
+  cancel_poll_locked (self);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
 }
@@ -1108,6 +1359,7 @@ foyer_sync_engine_retry (FoyerSyncEngine *self)
 
   g_mutex_lock (&self->mutex);
   self->retry = TRUE;
+  cancel_poll_locked (self);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
 }
@@ -1140,6 +1392,7 @@ foyer_sync_engine_set_config (FoyerSyncEngine  *self,
   self->new_backend = g_steal_pointer (&backend);
   self->new_config = g_object_ref (config);
   self->have_new_backend = TRUE;
+  cancel_poll_locked (self);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
   return TRUE;

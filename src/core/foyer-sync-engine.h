@@ -40,6 +40,14 @@ typedef struct {
   guint64        sent;             /* records acknowledged (accepted or duplicate) */
   guint64        rejected;         /* records dead-lettered */
   guint64        requests;         /* requests made (batches and health checks) */
+  /* two-way sync (docs/sync-protocol.md) */
+  gboolean       pull_supported;   /* head office lists a pull this kiosk makes */
+  gboolean       pull_current;     /* the last pull reached head office's cursor, after the
+                                    * last upload */
+  gboolean       long_poll;        /* waiting for changes by long-poll (else pull-interval) */
+  gint64         inside;           /* the event's "inside now" from the last pull, -1 unknown */
+  gint64         last_pull;        /* g_get_real_time() of the last complete pull, 0 never */
+  guint64        pulled;           /* rows applied from pulls (this engine's life) */
 } FoyerSyncStatus;
 
 #define FOYER_TYPE_SYNC_STATUS (foyer_sync_status_get_type ())

@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-store-pull.c: what the pulls of two-way sync write (registrations with their status,
+ * other gates' check-ins, the booth team's leads, cursors, the "inside now" figure) and the
+ * erasure of a visitor's data. See foyer-store-checkins.h and docs/sync-protocol.md.
+ */
+#define G_LOG_DOMAIN "foyer-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "foyer-json.h"
+#include "foyer-store-checkins.h"
+#include "foyer-store-private.h"
+
+/* --- small helpers --- */
+
+static const char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_bool (JsonObject *o,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node);
+}
+
+static gboolean
+put_setting (FoyerStore  *self,
+             const char  *sql,
+             const char  *key,
+             const char  *value,
+             GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autofree char *now = foyer_timestamp_now ();
+
+  if ((stmt = _foyer_store_get_stmt (self, sql, error)) == NULL)
+    return FALSE;
+  _foyer_store_bind_text (stmt, 1, key);
+  _foyer_store_bind_text (stmt, 2, value);
+  _foyer_store_bind_text (stmt, 3, now);
+  return _foyer_store_step_done (self, stmt, error);
+}
+
+char *
+foyer_store_get_pull_cursor (FoyerStore  *self,
+                             const char  *feed,
+                             GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
+
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT cursor FROM sync_cursors WHERE feed = ?1",
+                                     error)) == NULL)
+    return NULL;
+  _foyer_store_bind_text (stmt, 1, feed);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return _foyer_store_column_text (stmt, 0);
+  if (rc != SQLITE_DONE)
+    _foyer_store_set_error_from_db (self, rc, error);
+  return NULL;
+}
+
+/* --- erasure (inside a transaction) --- */
+
+static gboolean
+exec_counted (FoyerStore  *self,
+              const char  *sql,
+              const char  *event,
+              const char  *json,
+              guint       *n,
+              GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  if ((stmt = _foyer_store_get_stmt (self, sql, error)) == NULL)
+    return FALSE;
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, json);
+  if (!_foyer_store_step_done (self, stmt, error))
+    return FALSE;
+  if (n != NULL)
+    *n += sqlite3_changes (self->db);
+  return TRUE;
+}
+
+/* ?1 event, ?2 a JSON array of badge codes, ?3… : registrations to erase go into the temporary
+ * erase_ids table first, so that every dependent table is cleaned by the same list. Records
+ * not delivered yet (outbox not done) stay: head office must still receive, then erase them. */
+static const char * const erase_steps[] = {
+  "INSERT OR IGNORE INTO temp.erase_ids SELECT r.id FROM registrations r "
+  "  WHERE r.event = ?1 AND r.badge_code IN (SELECT value FROM json_each(?2))",
+  "DELETE FROM temp.erase_ids WHERE id IN (SELECT o.record_id FROM outbox o "
+  "  WHERE o.state != 'done') OR id IN (SELECT l.registration_id FROM leads l "
+  "  JOIN outbox o ON o.record_id = l.id WHERE o.state != 'done')",
+  "DELETE FROM outbox WHERE record_id IN (SELECT id FROM leads WHERE registration_id IN "
+  "  (SELECT id FROM temp.erase_ids))",
+  "DELETE FROM leads WHERE registration_id IN (SELECT id FROM temp.erase_ids)",
+  "DELETE FROM contact_keys WHERE registration_id IN (SELECT id FROM temp.erase_ids)",
+  "DELETE FROM prints WHERE record_id IN (SELECT id FROM temp.erase_ids)",
+  "DELETE FROM outbox WHERE record_id IN (SELECT id FROM temp.erase_ids)",
+  "DELETE FROM registrations WHERE id IN (SELECT id FROM temp.erase_ids)",
+  "DELETE FROM preregistrations WHERE event = ?1 AND badge_code IN "
+  "  (SELECT value FROM json_each(?2))",
+  "DELETE FROM checkins WHERE event = ?1 AND badge_code IN (SELECT value FROM json_each(?2)) "
+  "  AND id NOT IN (SELECT record_id FROM outbox WHERE state != 'done')",
+  "DELETE FROM team_leads WHERE event = ?1 AND badge_code IN (SELECT value FROM json_each(?2))",
+};
+
+/* Which steps change personal data (counted); the others only prepare the list. */
+static const gboolean erase_counts[] = { FALSE, FALSE, FALSE, TRUE, FALSE, FALSE, FALSE, TRUE,
+                                         TRUE, TRUE, TRUE };
+
+/* Erases the badge codes (JSON array) and the registrations already listed in erase_ids. */
+static gboolean
+erase_in_transaction (FoyerStore  *self,
+                      const char  *event,
+                      const char  *badges_json,
+                      const char  *origin,
+                      guint       *n_deleted,
+                      GError     **error)
+{
+  guint n = 0;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (erase_steps) == G_N_ELEMENTS (erase_counts));
+  for (guint i = 0; i < G_N_ELEMENTS (erase_steps); i++)
+    if (!exec_counted (self, erase_steps[i], event, badges_json, erase_counts[i] ? &n : NULL,
+                       error))
+      return FALSE;
+  if (!_foyer_store_exec (self, "DELETE FROM temp.erase_ids", error))
+    return FALSE;
+  {
+    g_autoptr(CachedStmt) stmt = NULL;
+    g_autofree char *now = foyer_timestamp_now ();
+
+    if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO erasures (erased_at, origin, n_rows) "
+                                       "VALUES (?1, ?2, ?3)", error)) == NULL)
+      return FALSE;
+    _foyer_store_bind_text (stmt, 1, now);
+    _foyer_store_bind_text (stmt, 2, origin);
+    sqlite3_bind_int64 (stmt, 3, n);
+    if (!_foyer_store_step_done (self, stmt, error))
+      return FALSE;
+  }
+  /* The audit line says that an erasure happened and how large it was, never whom. */
+  g_message ("erasure (%s): %u rows deleted", origin, n);
+  if (n_deleted != NULL)
+    *n_deleted += n;
+  return TRUE;
+}
+
+static gboolean
+ensure_erase_table (FoyerStore  *self,
+                    GError     **error)
+{
+  return _foyer_store_exec (self, "CREATE TEMP TABLE IF NOT EXISTS erase_ids "
+                            "(id TEXT PRIMARY KEY NOT NULL)", error);
+}
+
+gboolean
+foyer_store_erase_badges (FoyerStore         *self,
+                          const char         *event,
+                          const char * const *badge_codes,
+                          const char         *origin,
+                          guint              *n_deleted,
+                          GError            **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL && badge_codes != NULL, FALSE);
+
+  if (n_deleted != NULL)
+    *n_deleted = 0;
+  json = _foyer_store_strv_array_to_json (badge_codes);
+  if (!ensure_erase_table (self, error) || !_foyer_store_begin (self, error))
+    return FALSE;
+  if (!erase_in_transaction (self, event, json, origin != NULL ? origin : "local", n_deleted,
+                             error) ||
+      !_foyer_store_commit (self, error)) {
+    _foyer_store_rollback (self);
+    _foyer_store_recover_at_runtime (self, error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* --- applying pulled rows (inside the page's transaction) --- */
+
+static gboolean
+apply_registration (FoyerStore  *self,
+                    const char  *event,
+                    JsonObject  *row,
+                    GPtrArray   *erased,
+                    GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autofree char *now = NULL;
+  const char *badge = member_string (row, "badge_code");
+  const char *status = member_string (row, "status");
+  const char *category = member_string (row, "category");
+
+  if (badge == NULL || *badge == '\0' || status == NULL)
+    return FALSE;
+  if (g_str_equal (status, "erased")) {
+    g_ptr_array_add (erased, g_strdup (badge));
+    return TRUE;
+  }
+  if (!g_str_equal (status, "valid") && !g_str_equal (status, "revoked"))
+    return FALSE;
+  if (category != NULL && !foyer_category_is_valid (category))
+    category = NULL;
+
+  now = foyer_timestamp_now ();
+  if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO preregistrations (event, badge_code, "
+                        "category, full_name, organization, imported_at, status, reason, "
+                        "phone_tail, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                        "ON CONFLICT (event, badge_code) DO UPDATE SET "
+                        "category = coalesce (excluded.category, category), "
+                        "full_name = excluded.full_name, organization = excluded.organization, "
+                        "imported_at = excluded.imported_at, status = excluded.status, "
+                        "reason = excluded.reason, phone_tail = excluded.phone_tail, "
+                        "source = excluded.source", error)) == NULL)
+    return FALSE;
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, badge);
+  _foyer_store_bind_text (stmt, 3, category);
+  _foyer_store_bind_text (stmt, 4, member_string (row, "display_name"));
+  _foyer_store_bind_text (stmt, 5, member_string (row, "company"));
+  _foyer_store_bind_text (stmt, 6, now);
+  _foyer_store_bind_text (stmt, 7, status);
+  _foyer_store_bind_text (stmt, 8, member_string (row, "reason"));
+  _foyer_store_bind_text (stmt, 9, member_string (row, "phone_tail"));
+  _foyer_store_bind_text (stmt, 10, member_string (row, "source"));
+  return _foyer_store_step_done (self, stmt, error);
+}
+
+static gboolean
+apply_check_in (FoyerStore  *self,
+                const char  *event,
+                JsonObject  *row,
+                GError     **error)
+{
+  const char *direction = member_string (row, "direction");
+  FoyerCheckIn c = {
+    .id = (char *)member_string (row, "id"),
+    .event = (char *)event,
+    .badge_code = (char *)member_string (row, "badge_code"),
+    .direction = (char *)(direction != NULL ? direction : FOYER_DIRECTION_ENTRY),
+    .gate = (char *)member_string (row, "gate"),
+    .area = (char *)member_string (row, "area"),
+    .at = (char *)member_string (row, "at"),
+    .annulled = member_bool (row, "annulled"),
+  };
+
+  if (c.id == NULL || c.badge_code == NULL || c.at == NULL ||
+      (!g_str_equal (c.direction, FOYER_DIRECTION_ENTRY) &&
+       !g_str_equal (c.direction, FOYER_DIRECTION_EXIT)))
+    return FALSE;
+  return _foyer_store_put_check_in (self, &c, error);
+}
+
+static gboolean
+apply_lead (FoyerStore  *self,
+            const char  *event,
+            const char  *booth,
+            JsonObject  *row,
+            GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  const char *badge = member_string (row, "badge_code");
+
+  if (badge == NULL || booth == NULL)
+    return FALSE;
+  node = json_node_init_object (json_node_alloc (), row);
+  text = json_to_string (node, FALSE);
+  if ((stmt = _foyer_store_get_stmt (self, "INSERT OR REPLACE INTO team_leads (event, booth, "
+                        "badge_code, updated_at, row_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        error)) == NULL)
+    return FALSE;
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, booth);
+  _foyer_store_bind_text (stmt, 3, badge);
+  _foyer_store_bind_text (stmt, 4, member_string (row, "updated_at"));
+  _foyer_store_bind_text (stmt, 5, text);
+  return _foyer_store_step_done (self, stmt, error);
+}
+
+/* One row: FALSE with no error for a malformed row (skipped). */
+static gboolean
+apply_row (FoyerStore  *self,
+           const char  *feed,
+           const char  *event,
+           const char  *booth,
+           JsonNode    *node,
+           GPtrArray   *erased,
+           GError     **error)
+{
+  JsonObject *row;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  row = json_node_get_object (node);
+  if (g_str_equal (feed, FOYER_PULL_REGISTRATIONS))
+    return apply_registration (self, event, row, erased, error);
+  if (g_str_equal (feed, FOYER_PULL_CHECK_INS))
+    return apply_check_in (self, event, row, error);
+  return apply_lead (self, event, booth, row, error);
+}
+
+static gboolean
+store_inside (FoyerStore  *self,
+              JsonObject  *inside,
+              GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), inside);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return put_setting (self, "INSERT OR REPLACE INTO sync_figures (name, value, updated_at) "
+                      "VALUES (?1, ?2, ?3)", "inside", text, error);
+}
+
+gboolean
+foyer_store_apply_pull (FoyerStore  *self,
+                        const char  *feed,
+                        const char  *event,
+                        const char  *booth,
+                        JsonArray   *rows,
+                        const char  *cursor,
+                        JsonObject  *inside,
+                        guint       *n_applied,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) erased = g_ptr_array_new_with_free_func (g_free);
+  guint n = json_array_get_length (rows);
+  guint applied = 0;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (feed != NULL && event != NULL && rows != NULL, FALSE);
+
+  if (!ensure_erase_table (self, error) || !_foyer_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(GError) local = NULL;
+
+    if (apply_row (self, feed, event, booth, json_array_get_element (rows, i), erased, &local))
+      applied++;
+    else if (local != NULL) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      goto fail;
+    } else {
+      g_debug ("pull %s: skipped malformed row %u", feed, i);
+    }
+  }
+  if (erased->len > 0) {
+    g_autofree char *json = NULL;
+
+    g_ptr_array_add (erased, NULL);
+    json = _foyer_store_strv_array_to_json ((const char * const *)erased->pdata);
+    if (!erase_in_transaction (self, event, json, "head office", NULL, error))
+      goto fail;
+  }
+  if (inside != NULL && !store_inside (self, inside, error))
+    goto fail;
+  if (!put_setting (self, "INSERT OR REPLACE INTO sync_cursors (feed, cursor, updated_at) "
+                    "VALUES (?1, ?2, ?3)", feed, cursor, error) ||
+      !_foyer_store_commit (self, error))
+    goto fail;
+  if (n_applied != NULL)
+    *n_applied = applied;
+  return TRUE;
+
+fail:
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
+  return FALSE;
+}
+
+gint64
+foyer_store_get_inside (FoyerStore  *self,
+                        JsonObject **areas,
+                        GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+  int rc;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), -1);
+
+  if (areas != NULL)
+    *areas = NULL;
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT value FROM sync_figures WHERE name = "
+                                     "'inside'", error)) == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE)
+      _foyer_store_set_error_from_db (self, rc, error);
+    return -1;
+  }
+  node = json_from_string ((const char *)sqlite3_column_text (stmt, 0), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return -1;
+  o = json_node_get_object (node);
+  if (areas != NULL && json_object_has_member (o, "areas") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "areas")))
+    *areas = json_object_ref (json_object_get_object_member (o, "areas"));
+  return json_object_get_int_member_with_default (o, "event", -1);
+}
+
+GPtrArray *
+foyer_store_list_team_leads (FoyerStore  *self,
+                             const char  *event,
+                             const char  *booth,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
+
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT row_json FROM team_leads WHERE event = ?1 "
+                        "AND booth = ?2 ORDER BY updated_at DESC, badge_code", error)) == NULL)
+    return NULL;
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, booth);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+    g_autoptr(JsonNode) node = json_from_string ((const char *)sqlite3_column_text (stmt, 0),
+                                                 NULL);
+    if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+      g_ptr_array_add (list, json_object_ref (json_node_get_object (node)));
+  }
+  if (rc != SQLITE_DONE) {
+    _foyer_store_set_error_from_db (self, rc, error);
+    return NULL;
+  }
+  return g_steal_pointer (&list);
+}
+
+/* --- a person's data, by e-mail or phone (foyerctl subject) --- */
+
+/* ?1 event, ?2 e-mail key ("e:…" lowered), ?3 phone key ("p:…"): the registrations. */
+#define SUBJECT_REGISTRATIONS \
+  "SELECT DISTINCT registration_id FROM contact_keys WHERE event = ?1 AND key IN (?2, ?3)"
+/* ?1 event, ?2 e-mail (lowered), ?3 phone: the pre-registrations' badge codes. */
+#define SUBJECT_PREREGISTRATIONS \
+  "SELECT badge_code FROM preregistrations p WHERE event = ?1 AND (" \
+  "EXISTS (SELECT 1 FROM json_each (p.emails) j WHERE lower (trim (j.value)) = ?2) OR " \
+  "EXISTS (SELECT 1 FROM json_each (p.phones) j WHERE trim (j.value) = ?3))"
+
+static GPtrArray *
+subject_column (FoyerStore  *self,
+                const char  *sql,
+                const char  *event,
+                const char  *a,
+                const char  *b,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
+
+  if ((stmt = _foyer_store_get_stmt (self, sql, error)) == NULL)
+    return NULL;
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, a);
+  _foyer_store_bind_text (stmt, 3, b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (values, _foyer_store_column_text (stmt, 0));
+  if (rc != SQLITE_DONE) {
+    _foyer_store_set_error_from_db (self, rc, error);
+    return NULL;
+  }
+  return g_steal_pointer (&values);
+}
+
+typedef struct {
+  GPtrArray *registration_ids;
+  GPtrArray *badge_codes;      /* NULL-terminated */
+} Subject;
+
+static void
+subject_clear (Subject *subject)
+{
+  g_clear_pointer (&subject->registration_ids, g_ptr_array_unref);
+  g_clear_pointer (&subject->badge_codes, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Subject, subject_clear)
+
+static gboolean
+find_subject (FoyerStore  *self,
+              const char  *event,
+              const char  *email,
+              const char  *phone,
+              Subject     *subject,
+              GError     **error)
+{
+  g_autofree char *email_lower = email != NULL ? g_ascii_strdown (g_strstrip (g_strdup (email)), -1)
+                                               : NULL;
+  g_autofree char *phone_trim = phone != NULL ? g_strstrip (g_strdup (phone)) : NULL;
+  g_autofree char *email_key = email_lower != NULL ? g_strconcat ("e:", email_lower, NULL) : NULL;
+  g_autofree char *phone_key = phone_trim != NULL ? g_strconcat ("p:", phone_trim, NULL) : NULL;
+
+  subject->registration_ids = subject_column (self, SUBJECT_REGISTRATIONS, event, email_key,
+                                              phone_key, error);
+  if (subject->registration_ids == NULL)
+    return FALSE;
+  subject->badge_codes = subject_column (self, SUBJECT_PREREGISTRATIONS, event, email_lower,
+                                         phone_trim, error);
+  if (subject->badge_codes == NULL)
+    return FALSE;
+  for (guint i = 0; i < subject->registration_ids->len; i++) {
+    g_autoptr(FoyerRegistration) reg = NULL;
+
+    reg = foyer_store_get_registration (self, g_ptr_array_index (subject->registration_ids, i),
+                                        error);
+    if (reg == NULL)
+      return FALSE;
+    if (reg->badge_code != NULL &&
+        !g_ptr_array_find_with_equal_func (subject->badge_codes, reg->badge_code, g_str_equal,
+                                           NULL))
+      g_ptr_array_add (subject->badge_codes, g_strdup (reg->badge_code));
+  }
+  g_ptr_array_add (subject->badge_codes, NULL);
+  return TRUE;
+}
+
+static gboolean
+export_check_ins (FoyerStore  *self,
+                  const char  *event,
+                  const char  *badge_code,
+                  JsonArray   *out,
+                  GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
+
+  if ((stmt = _foyer_store_get_stmt (self, "SELECT id, direction, gate, area, at, annulled FROM "
+                        "checkins WHERE event = ?1 AND badge_code = ?2 ORDER BY at", error)) == NULL)
+    return FALSE;
+  _foyer_store_bind_text (stmt, 1, event);
+  _foyer_store_bind_text (stmt, 2, badge_code);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+    JsonObject *o = json_object_new ();
+
+    json_object_set_string_member (o, "id", (const char *)sqlite3_column_text (stmt, 0));
+    json_object_set_string_member (o, "badge_code", badge_code);
+    json_object_set_string_member (o, "direction", (const char *)sqlite3_column_text (stmt, 1));
+    json_object_set_string_member (o, "gate", (const char *)sqlite3_column_text (stmt, 2));
+    json_object_set_string_member (o, "area", (const char *)sqlite3_column_text (stmt, 3));
+    json_object_set_string_member (o, "at", (const char *)sqlite3_column_text (stmt, 4));
+    json_object_set_boolean_member (o, "annulled", sqlite3_column_int (stmt, 5) != 0);
+    json_array_add_object_element (out, o);
+  }
+  if (rc != SQLITE_DONE)
+    return _foyer_store_set_error_from_db (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+export_leads (FoyerStore  *self,
+              const char  *registration_id,
+              JsonArray   *out,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) ids = subject_column (self, "SELECT id FROM leads WHERE registration_id "
+                                             "= ?1 AND ?2 IS NULL AND ?3 IS NULL",
+                                             registration_id, NULL, NULL, error);
+
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++) {
+    g_autoptr(FoyerLead) lead = foyer_store_get_lead (self, g_ptr_array_index (ids, i), error);
+
+    if (lead == NULL)
+      return FALSE;
+    json_array_add_object_element (out, foyer_lead_to_json (lead));
+  }
+  return TRUE;
+}
+
+JsonObject *
+foyer_store_export_subject (FoyerStore  *self,
+                            const char  *event,
+                            const char  *email,
+                            const char  *phone,
+                            GError     **error)
+{
+  g_auto(Subject) subject = { 0 };
+  g_autoptr(JsonObject) result = json_object_new ();
+  JsonArray *regs = json_array_new (), *preregs = json_array_new ();
+  JsonArray *check_ins = json_array_new (), *leads = json_array_new ();
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
+  g_return_val_if_fail (event != NULL && (email != NULL || phone != NULL), NULL);
+
+  json_object_set_array_member (result, "registrations", regs);
+  json_object_set_array_member (result, "preregistrations", preregs);
+  json_object_set_array_member (result, "check_ins", check_ins);
+  json_object_set_array_member (result, "leads", leads);
+  if (!find_subject (self, event, email, phone, &subject, error))
+    return NULL;
+  for (guint i = 0; i < subject.registration_ids->len; i++) {
+    const char *id = g_ptr_array_index (subject.registration_ids, i);
+    g_autoptr(FoyerRegistration) reg = foyer_store_get_registration (self, id, error);
+
+    if (reg == NULL || !export_leads (self, id, leads, error))
+      return NULL;
+    json_array_add_object_element (regs, foyer_registration_to_json (reg));
+  }
+  for (guint i = 0; subject.badge_codes->pdata[i] != NULL; i++) {
+    const char *badge = subject.badge_codes->pdata[i];
+    g_autoptr(FoyerRegistration) prereg = NULL;
+
+    if (!_foyer_store_lookup_preregistration (self, event, badge, &prereg, error) ||
+        !export_check_ins (self, event, badge, check_ins, error))
+      return NULL;
+    if (prereg != NULL)
+      json_array_add_object_element (preregs, foyer_registration_to_json (prereg));
+  }
+  return g_steal_pointer (&result);
+}
+
+gboolean
+foyer_store_erase_subject (FoyerStore  *self,
+                           const char  *event,
+                           const char  *email,
+                           const char  *phone,
+                           guint       *n_deleted,
+                           GError     **error)
+{
+  g_auto(Subject) subject = { 0 };
+  g_autofree char *badges = NULL;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL && (email != NULL || phone != NULL), FALSE);
+
+  if (n_deleted != NULL)
+    *n_deleted = 0;
+  if (!ensure_erase_table (self, error) || !_foyer_store_begin (self, error))
+    return FALSE;
+  if (!find_subject (self, event, email, phone, &subject, error))
+    goto fail;
+  badges = _foyer_store_strv_array_to_json ((const char * const *)subject.badge_codes->pdata);
+  /* Registrations without a badge code are found by their contact only. */
+  for (guint i = 0; i < subject.registration_ids->len; i++) {
+    g_autoptr(CachedStmt) stmt = NULL;
+
+    if ((stmt = _foyer_store_get_stmt (self, "INSERT OR IGNORE INTO temp.erase_ids (id) "
+                                       "VALUES (?1)", error)) == NULL)
+      goto fail;
+    _foyer_store_bind_text (stmt, 1, g_ptr_array_index (subject.registration_ids, i));
+    if (!_foyer_store_step_done (self, stmt, error))
+      goto fail;
+  }
+  if (!erase_in_transaction (self, event, badges, "local", n_deleted, error) ||
+      !_foyer_store_commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  _foyer_store_rollback (self);
+  _foyer_store_recover_at_runtime (self, error);
+  return FALSE;
+}
