@@ -31,6 +31,10 @@ static const struct {
     foyer_hub_cmd_stats },
   { "outbox", N_("List records waiting to be forwarded to the CRM; requeue refused ones"),
     foyer_hub_cmd_outbox },
+  { "badge", N_("Revoke a badge or list the revoked ones (revoke CODE --event E | list --revoked)"),
+    foyer_hub_cmd_badge },
+  { "subject", N_("Erase a person's data (erase --email E | --phone P) or show the audit log"),
+    foyer_hub_cmd_subject },
 };
 
 static void

@@ -39,6 +39,8 @@ static const char *const migrations[] = {
   "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);",
+  /* 2 (issue 16): the audit log (erasures: when and how many, never whom) */
+  "CREATE TABLE audit_log (at TEXT NOT NULL, text TEXT NOT NULL);",
 };
 
 typedef enum {
@@ -1097,6 +1099,199 @@ sqlite_forward_requeue (FoyerHubStorage *storage, GError **error)
   return n;
 }
 
+/* ---- two-way sync (issue 16): pulls, erasure, audit log ----
+ * Not on the hot ingest path: these statements are prepared per call, not cached in Conn. */
+
+#define PULL_RECORDS_SQL "SELECT type, body, device, seq FROM records WHERE event = ?1" \
+  " AND seq > ?2 AND type IN (%s) AND (?4 IS NULL OR booth = ?4) ORDER BY seq LIMIT ?3"
+
+static const char *const pull_types[] = {
+  [FOYER_HUB_CHANGES_REGISTRATIONS] = "'registration', 'revocation', 'erasure'",
+  [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'annulment', 'erasure', 'revocation'",
+  [FOYER_HUB_CHANGES_LEADS] = "'lead'",
+};
+
+static GPtrArray *
+collect_rows (sqlite3 *db, const char *text, const char *event, const char *booth, gint64 since,
+              guint limit, GError **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_record_row_free);
+  sqlite3_stmt *s = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, text, -1, &s, NULL) != SQLITE_OK) {
+    fail (db, error);
+    return NULL;
+  }
+  bind_text (s, 1, event);
+  sqlite3_bind_int64 (s, 2, since);
+  sqlite3_bind_int64 (s, 3, limit);
+  if (sqlite3_bind_parameter_count (s) >= 4)
+    bind_text (s, 4, booth);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (rows, foyer_hub_record_row_new ((const char *) sqlite3_column_text (s, 0),
+                                                     (const char *) sqlite3_column_text (s, 1),
+                                                     (const char *) sqlite3_column_text (s, 2),
+                                                     sqlite3_column_int64 (s, 3)));
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE) {
+    fail (db, error);
+    return NULL;
+  }
+  return g_steal_pointer (&rows);
+}
+
+static gboolean
+sqlite_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubChanges kind,
+                        const char *booth, gint64 since, guint limit, FoyerHubRecordFunc func,
+                        gpointer user_data, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  g_autofree char *text = g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) preregs = NULL;
+  gboolean ok;
+
+  /* One read transaction: both tables from one snapshot, so the merge never skips a seq. */
+  ok = exec (conn->db, "BEGIN", error);
+  if (ok)
+    ok = (records = collect_rows (conn->db, text, event,
+                                  kind == FOYER_HUB_CHANGES_LEADS ? booth : NULL, since, limit,
+                                  error)) != NULL;
+  if (ok && kind == FOYER_HUB_CHANGES_REGISTRATIONS)
+    ok = (preregs = collect_rows (conn->db, "SELECT 'preregistration', body, NULL, seq FROM"
+                                  " preregistrations WHERE event = ?1 AND seq > ?2"
+                                  " ORDER BY seq LIMIT ?3", event, NULL, since, limit,
+                                  error)) != NULL;
+  exec (conn->db, "COMMIT", NULL);
+  release (self, conn);
+  if (!ok)
+    return FALSE;
+  if (preregs == NULL)
+    preregs = g_ptr_array_new ();
+  foyer_hub_changes_merge (records, preregs, limit, func, user_data);
+  return TRUE;
+}
+
+static char *
+sqlite_record_body (FoyerHubStorage *storage, const char *id, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  sqlite3_stmt *s = NULL;
+  char *body = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (conn->db, "SELECT body FROM records WHERE id = ?1", -1, &s, NULL)
+      != SQLITE_OK) {
+    fail (conn->db, error);
+  } else {
+    bind_text (s, 1, id);
+    rc = sqlite3_step (s);
+    if (rc == SQLITE_ROW)
+      body = column_dup (s, 0);
+    else if (rc != SQLITE_DONE)
+      fail (conn->db, error);
+  }
+  sqlite3_finalize (s);
+  release (self, conn);
+  return body;
+}
+
+/* Runs text (one ?1 parameter) for each id. */
+static gboolean
+delete_ids (Conn *conn, const char *text, GPtrArray *ids, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  gboolean ok = TRUE;
+
+  if (ids == NULL || ids->len == 0)
+    return TRUE;
+  if (sqlite3_prepare_v2 (conn->db, text, -1, &s, NULL) != SQLITE_OK)
+    return fail (conn->db, error);
+  for (guint i = 0; ok && i < ids->len; i++) {
+    bind_text (s, 1, g_ptr_array_index (ids, i));
+    if (sqlite3_step (s) != SQLITE_DONE)
+      ok = fail (conn->db, error);
+    sqlite3_reset (s);
+  }
+  sqlite3_finalize (s);
+  return ok;
+}
+
+static gboolean
+erase_in_transaction (Conn *conn, const char *event, GPtrArray *record_ids,
+                      GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                      GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  sqlite3_stmt *s = NULL;
+  gboolean ok;
+
+  ok = delete_ids (conn, "DELETE FROM forward_outbox WHERE record_id = ?1", record_ids, error)
+       && delete_ids (conn, "DELETE FROM records WHERE id = ?1", record_ids, error)
+       && delete_ids (conn, "DELETE FROM preregistrations WHERE id = ?1", prereg_ids, error)
+       && ingest_items (conn, event, "foyer-hub", now, tombstones, FALSE, error);
+  if (!ok)
+    return FALSE;
+  if (sqlite3_prepare_v2 (conn->db, "INSERT INTO audit_log (at, text) VALUES (?1, ?2)", -1, &s,
+                          NULL) != SQLITE_OK)
+    return fail (conn->db, error);
+  bind_text (s, 1, now);
+  bind_text (s, 2, audit);
+  ok = sqlite3_step (s) == SQLITE_DONE || fail (conn->db, error);
+  sqlite3_finalize (s);
+  return ok;
+}
+
+static gboolean
+sqlite_subject_erase (FoyerHubStorage *storage, const char *event, GPtrArray *record_ids,
+                      GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                      GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  gboolean ok = begin (self, conn, error);
+
+  if (ok) {
+    ok = erase_in_transaction (conn, event, record_ids, prereg_ids, tombstones, audit, error);
+    ok = finish (self, conn, ok, error);
+  }
+  release (self, conn);
+  return ok;
+}
+
+static GPtrArray *
+sqlite_audit_list (FoyerHubStorage *storage, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  sqlite3_stmt *s = NULL;
+  GPtrArray *rows = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (conn->db, "SELECT at, text FROM audit_log ORDER BY rowid", -1, &s,
+                          NULL) != SQLITE_OK) {
+    fail (conn->db, error);
+  } else {
+    rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_stats_row_free);
+    while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+      FoyerHubStatsRow *row = g_new0 (FoyerHubStatsRow, 1);
+      row->dimension = column_dup (s, 0);
+      row->key = column_dup (s, 1);
+      g_ptr_array_add (rows, row);
+    }
+    if (rc != SQLITE_DONE) {
+      fail (conn->db, error);
+      g_clear_pointer (&rows, g_ptr_array_unref);
+    }
+  }
+  sqlite3_finalize (s);
+  release (self, conn);
+  return rows;
+}
+
 static void
 foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -1121,4 +1316,8 @@ foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_failed = sqlite_forward_failed;
   iface->forward_list = sqlite_forward_list;
   iface->forward_requeue = sqlite_forward_requeue;
+  iface->changes_foreach = sqlite_changes_foreach;
+  iface->record_body = sqlite_record_body;
+  iface->subject_erase = sqlite_subject_erase;
+  iface->audit_list = sqlite_audit_list;
 }
