@@ -105,8 +105,9 @@ add_codes (Erase *erase, JsonObject *registration)
 static JsonObject *
 subject_of (JsonObject *record)
 {
-  return g_strcmp0 (foyer_hub_json_string (record, "type"), "lead") == 0 ? foyer_hub_json_object (record, "visitor")
-                                                             : record;
+  if (g_strcmp0 (foyer_hub_json_string (record, "type"), "lead") == 0)
+    return foyer_hub_json_object (record, "visitor");
+  return record;
 }
 
 static gboolean
@@ -179,7 +180,8 @@ static gboolean
 erase_in_event (FoyerHubStorage *storage, const char *event, Erase *erase, guint *n_records,
                 guint *n_preregs, GError **error)
 {
-  g_autoptr(GPtrArray) tombstones = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
+  g_autoptr(GPtrArray) tombstones =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
   g_autofree char *now = foyer_timestamp_now ();
   g_autofree char *audit = NULL;
   GHashTableIter iter;
@@ -234,7 +236,8 @@ subject_erase (FoyerHubContext *ctx, int argc, char **argv)
     return FOYER_HUB_EXIT_USAGE;
   if (argc != 1 || (email == NULL) == (phone == NULL) || (email != NULL && *email == '\0')
       || (phone != NULL && strlen (phone) - strspn (phone, "+") == 0)) {
-    g_printerr (_("Usage: foyer-hub subject erase --email EMAIL | --phone PHONE [--event EVENT]\n"));
+    g_printerr (_("Usage: foyer-hub subject erase --email EMAIL | --phone PHONE "
+                  "[--event EVENT]\n"));
     return FOYER_HUB_EXIT_USAGE;
   }
   if (foyer_hub_get_storage (ctx, 1) == NULL)
@@ -372,7 +375,8 @@ revoke_badge (FoyerHubStorage *storage, const char *event, const char *code,
               const char *reason, guint *n_new, GError **error)
 {
   g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
+  g_autoptr(GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
   g_autoptr(FoyerHubOccupancy) state = foyer_hub_occupancy_new (event);
   g_autoptr(FoyerHubEvent) found = foyer_hub_storage_event_get (storage, event, error);
   g_autofree char *now = foyer_timestamp_now ();
@@ -439,10 +443,11 @@ print_revocation (const FoyerHubRecordRow *row, gpointer user_data)
   g_autoptr(JsonNode) root = json_from_string (row->body, NULL);
   JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
                        ? json_node_get_object (root) : NULL;
+  const char *reason = foyer_hub_json_string (object, "reason");
 
   if (object != NULL)
-    g_print ("%s\t%s\t%s\n", foyer_hub_json_string (object, "badge_code"), foyer_hub_json_string (object, "created_at"),
-             foyer_hub_json_string (object, "reason") != NULL ? foyer_hub_json_string (object, "reason") : "");
+    g_print ("%s\t%s\t%s\n", foyer_hub_json_string (object, "badge_code"),
+             foyer_hub_json_string (object, "created_at"), reason != NULL ? reason : "");
   return TRUE;
 }
 

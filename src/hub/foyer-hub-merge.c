@@ -224,7 +224,9 @@ foyer_hub_lead_merge_add (FoyerHubLeadMerge *merge, const char *body, const char
     return NULL;
   id = foyer_hub_json_string (lead, "id");
   at = foyer_hub_json_string (lead, "created_at");
-  changed = foyer_hub_json_string (lead, "updated_at") != NULL ? foyer_hub_json_string (lead, "updated_at") : at;
+  changed = foyer_hub_json_string (lead, "updated_at");
+  if (changed == NULL)
+    changed = at;
   author = device != NULL ? device : foyer_hub_json_string (lead, "kiosk_id");
   if (visitor != NULL)
     stamp (&merged->visitor, at, id, json_object_get_member (lead, "visitor"));
@@ -343,7 +345,8 @@ foyer_hub_lead_merge_row (FoyerHubLeadMerge *merge, const char *key)
   json_builder_add_string_value (builder, merged->badge_code);
   json_builder_set_member_name (builder, "visitor");
   json_builder_add_value (builder, merged->visitor.value != NULL
-                          ? json_node_copy (merged->visitor.value) : json_node_new (JSON_NODE_NULL));
+                          ? json_node_copy (merged->visitor.value)
+                          : json_node_new (JSON_NODE_NULL));
   json_builder_set_member_name (builder, "rating");
   json_builder_add_value (builder, merged->rating.value != NULL
                           ? json_node_copy (merged->rating.value) : json_node_new (JSON_NODE_NULL));

@@ -185,7 +185,8 @@ apply_locked (FoyerHubOccupancy *self, const FoyerHubRecordRow *row)
     apply_annulment (self, object);
   else if (g_strcmp0 (row->type, "erasure") == 0)
     apply_erasure (self, object);
-  else if (g_strcmp0 (row->type, "revocation") == 0 && foyer_hub_json_string (object, "badge_code") != NULL)
+  else if (g_strcmp0 (row->type, "revocation") == 0
+           && foyer_hub_json_string (object, "badge_code") != NULL)
     g_hash_table_insert (self->revoked, g_strdup (foyer_hub_json_string (object, "badge_code")),
                          g_strdup (foyer_hub_json_string (object, "reason") != NULL
                                    ? foyer_hub_json_string (object, "reason") : ""));

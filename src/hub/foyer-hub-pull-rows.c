@@ -91,12 +91,14 @@ static void
 registration_row (JsonBuilder *builder, JsonObject *object, const char *source,
                   FoyerHubOccupancy *occupancy)
 {
-  const char *code = foyer_hub_json_string (object, "signed_badge_code") != NULL
-                     ? foyer_hub_json_string (object, "signed_badge_code") : foyer_hub_json_string (object, "badge_code");
-  g_autofree char *reason = foyer_hub_occupancy_revoked (occupancy, code);
+  const char *code = foyer_hub_json_string (object, "signed_badge_code");
+  g_autofree char *reason = NULL;
   g_autofree char *name = display_name (object);
   g_autofree char *tail = phone_tail (object);
 
+  if (code == NULL)
+    code = foyer_hub_json_string (object, "badge_code");
+  reason = foyer_hub_occupancy_revoked (occupancy, code);
   if (reason == NULL)
     reason = foyer_hub_occupancy_revoked (occupancy, foyer_hub_json_string (object, "badge_code"));
   json_builder_begin_object (builder);
@@ -212,7 +214,8 @@ page_row (const FoyerHubRecordRow *row, gpointer user_data)
   case FOYER_HUB_CHANGES_CHECK_INS:
     if (g_strcmp0 (type, "check_in") == 0)
       check_in_row (page->builder, object, row->device,
-                    foyer_hub_occupancy_is_annulled (page->occupancy, foyer_hub_json_string (object, "id")));
+                    foyer_hub_occupancy_is_annulled (page->occupancy,
+                                                     foyer_hub_json_string (object, "id")));
     else if (g_strcmp0 (type, "annulment") == 0)
       annulled_check_in (page, object);
     break;

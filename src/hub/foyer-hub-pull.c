@@ -28,6 +28,7 @@ struct _FoyerHubPull {
   GHashTable       *waiting;      /* event → GList of Request (main thread) */
   GThread          *watcher;
   gint              stop;         /* atomic */
+  gboolean          stopping;     /* main thread: the hub is shutting down */
 };
 
 G_DEFINE_FINAL_TYPE (FoyerHubPull, foyer_hub_pull, G_TYPE_OBJECT)
@@ -91,7 +92,8 @@ generation_of (FoyerHubPull *self, const char *event)
 static GBytes *
 gzip_text (const char *text, gsize len)
 {
-  g_autoptr(GConverter) compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
+  g_autoptr(GConverter) compressor =
+    G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
   g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, compressor);
 
@@ -198,7 +200,7 @@ computed (gpointer data)
   Request *request = data;
 
   if (request->gone || request->status != SOUP_STATUS_OK || request->n_changes > 0
-      || request->deadline <= g_get_monotonic_time ())
+      || request->deadline <= g_get_monotonic_time () || request->self->stopping)
     finish (request);
   else if (generation_of (request->self, request->event) != request->generation)
     dispatch (request);   /* a change committed while the page was computed */
@@ -239,6 +241,26 @@ foyer_hub_pull_changed (FoyerHubPull *self, const char *event)
     dispatch (request);
   }
   g_list_free (list);
+}
+
+void
+foyer_hub_pull_shutdown (FoyerHubPull *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  self->stopping = TRUE;
+  g_hash_table_iter_init (&iter, self->waiting);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    for (GList *l = value; l != NULL; l = l->next) {
+      Request *request = l->data;
+
+      g_clear_handle_id (&request->timeout, g_source_remove);
+      finish (request);
+    }
+    g_list_free (value);
+    g_hash_table_iter_remove (&iter);
+  }
 }
 
 /* ---- computing pages (pool threads) ---- */
@@ -322,6 +344,12 @@ pull_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashT
 
   if (strcmp (soup_server_message_get_method (msg), "GET") != 0) {
     respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "GET only");
+    return;
+  }
+  if (self->stopping) {
+    respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the hub is shutting down");
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                  "1");
     return;
   }
   if ((device = self->auth (msg, self->auth_data)) == NULL) {

@@ -33,6 +33,9 @@ void          foyer_hub_pull_attach  (FoyerHubPull     *self,
 /* Main thread: event has new changes; parked long-polls of it are answered. */
 void          foyer_hub_pull_changed (FoyerHubPull     *self,
                                       const char       *event);
+/* Main thread, when the hub stops: parked long-polls are answered now (with what they have),
+ * new pulls get 503 + Retry-After. */
+void          foyer_hub_pull_shutdown (FoyerHubPull    *self);
 /* The features GET /v1/health advertises. */
 extern const char *const foyer_hub_pull_features[];
 

@@ -870,6 +870,7 @@ foyer_hub_server_shutdown (FoyerHubServer *self, GCallback done, gpointer user_d
   self->stopped_data = user_data;
   if (self->service != NULL)
     g_socket_service_stop (self->service);
+  foyer_hub_pull_shutdown (self->pull);
   if (g_atomic_int_get (&self->queued) == 0) {
     self->stopped = NULL;
     ((void (*) (gpointer)) done) (user_data);

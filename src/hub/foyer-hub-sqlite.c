@@ -1115,7 +1115,8 @@ static GPtrArray *
 collect_rows (sqlite3 *db, const char *text, const char *event, const char *booth, gint64 since,
               guint limit, GError **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_record_row_free);
+  g_autoptr(GPtrArray) rows =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_record_row_free);
   sqlite3_stmt *s = NULL;
   int rc;
 
