@@ -110,22 +110,31 @@ foyer_hub_json_object (JsonObject *object, const char *name)
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-/* TRUE when (at, id) is later than what stamped holds (or stamped is empty). */
+/* TRUE when (at, id, value) is later than what stamped holds (or stamped is empty). The value
+ * only breaks ties of one lead stored twice with other contents, so that even then the result
+ * does not depend on the arrival order. */
 static gboolean
-later (const Stamped *stamped, const char *at, const char *id)
+later (const Stamped *stamped, const char *at, const char *id, JsonNode *value)
 {
+  g_autofree char *mine = NULL, *theirs = NULL;
   int order;
 
-  if (stamped->id == NULL)
+  if (stamped->value == NULL)
     return TRUE;
   order = g_strcmp0 (at, stamped->at);
-  return order > 0 || (order == 0 && g_strcmp0 (id, stamped->id) > 0);
+  if (order == 0)
+    order = g_strcmp0 (id, stamped->id);
+  if (order != 0)
+    return order > 0;
+  mine = json_to_string (value, FALSE);
+  theirs = json_to_string (stamped->value, FALSE);
+  return strcmp (mine, theirs) > 0;
 }
 
 static void
 stamp (Stamped *stamped, const char *at, const char *id, JsonNode *value)
 {
-  if (!later (stamped, at, id))
+  if (!later (stamped, at, id, value))
     return;
   stamped_clear (stamped);
   stamped->at = g_strdup (at);
@@ -133,10 +142,20 @@ stamp (Stamped *stamped, const char *at, const char *id, JsonNode *value)
   stamped->value = json_node_copy (value);
 }
 
+static gboolean
+true_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
 char *
 foyer_hub_lead_merge_key (JsonObject *lead)
 {
-  const char *badge = foyer_hub_json_string (foyer_hub_json_object (lead, "visitor"), "badge_code");
+  const char *badge = foyer_hub_json_string (foyer_hub_json_object (lead, "visitor"),
+                                             "badge_code");
   const char *registration = foyer_hub_json_string (lead, "registration_id");
 
   return badge != NULL ? g_strconcat ("b:", badge, NULL)
@@ -234,7 +253,7 @@ foyer_hub_lead_merge_add (FoyerHubLeadMerge *merge, const char *body, const char
     stamp (&merged->rating, at, id, node);
   add_answers (merged, foyer_hub_json_object (lead, "answers_json"), at, id);
   add_note (merged, author, changed, foyer_hub_json_string (lead, "notes"));
-  merged->follow_up |= json_object_get_boolean_member_with_default (lead, "follow_up", FALSE);
+  merged->follow_up |= true_member (lead, "follow_up");
   if (g_strcmp0 (changed, merged->updated_at) > 0) {
     g_free (merged->updated_at);
     merged->updated_at = g_strdup (changed);

@@ -942,6 +942,28 @@ pg_forward_requeue (FoyerHubStorage *storage, GError **error)
   " AND seq > $2::bigint AND type IN (%s) AND ($4::text IS NULL OR booth = $4)" \
   " ORDER BY seq LIMIT $3::int"
 
+/* Registrations pulls: the rows are built by PostgreSQL's JSON functions (docs/sync-protocol.md,
+ * "Registration rows"); phone_tail and revocations are added by foyer-hub-pull-rows.c. */
+#define PULL_ROW_SQL \
+  "SELECT type, CASE type WHEN 'revocation' THEN json_build_object('badge_code'," \
+  "  j->>'badge_code', 'status', 'revoked', 'reason', coalesce(j->>'reason', ''))::text" \
+  " WHEN 'erasure' THEN json_build_object('badge_code', j->>'badge_code', 'status'," \
+  "  'erased')::text" \
+  " ELSE json_build_object('badge_code', coalesce(j->>'signed_badge_code', j->>'badge_code')," \
+  "  'status', 'valid', 'id', j->>'id', 'display_name', coalesce(nullif(j->>'full_name', '')," \
+  "  nullif(btrim(coalesce(j->>'given_name', '') || ' ' || coalesce(j->>'family_name', ''))," \
+  "  '')), 'company', j->>'organization', 'category', j->>'category', 'source', type)::text" \
+  " END, device, seq, j->>'signed_badge_code', j->>'badge_code', j->'phones'->>0 FROM "
+
+static const char pull_registrations_sql[] =
+  PULL_ROW_SQL "(SELECT type, body::jsonb AS j, device, seq FROM records WHERE event = $1"
+  " AND seq > $2::bigint AND type IN ('registration', 'revocation', 'erasure')"
+  " ORDER BY seq LIMIT $3::int) AS r ORDER BY seq";
+static const char pull_preregistrations_sql[] =
+  PULL_ROW_SQL "(SELECT 'preregistration'::text AS type, body::jsonb AS j, NULL::text AS device,"
+  " seq FROM preregistrations WHERE event = $1 AND seq > $2::bigint ORDER BY seq"
+  " LIMIT $3::int) AS p ORDER BY seq";
+
 static const char *const pull_types[] = {
   [FOYER_HUB_CHANGES_REGISTRATIONS] = "'registration', 'revocation', 'erasure'",
   [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'annulment', 'erasure', 'revocation'",
@@ -973,12 +995,19 @@ rows_of (PGresult *res)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_record_row_free);
 
-  for (int i = 0; i < PQntuples (res); i++)
-    g_ptr_array_add (rows, foyer_hub_record_row_new (PQgetvalue (res, i, 0),
-                                                     PQgetvalue (res, i, 1),
-                                                     PQgetisnull (res, i, 2) ? NULL
-                                                     : PQgetvalue (res, i, 2),
-                                                     value_int (res, i, 3)));
+  for (int i = 0; i < PQntuples (res); i++) {
+    FoyerHubRecordRow *row = foyer_hub_record_row_new (PQgetvalue (res, i, 0),
+                                                       PQgetvalue (res, i, 1),
+                                                       PQgetisnull (res, i, 2) ? NULL
+                                                       : PQgetvalue (res, i, 2),
+                                                       value_int (res, i, 3));
+    if (PQnfields (res) > 4) {
+      row->code = value_dup (res, i, 4);
+      row->plain_code = value_dup (res, i, 5);
+      row->phone = value_dup (res, i, 6);
+    }
+    g_ptr_array_add (rows, row);
+  }
   PQclear (res);
   return rows;
 }
@@ -990,7 +1019,9 @@ pg_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubChanges
 {
   FoyerHubPg *self = FOYER_HUB_PG (storage);
   PGconn *conn = acquire (self);
-  g_autofree char *text = g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
+  gboolean registrations = kind == FOYER_HUB_CHANGES_REGISTRATIONS;
+  g_autofree char *text = registrations ? g_strdup (pull_registrations_sql)
+                                        : g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[] = { event, since_text, limit_text,
@@ -1001,12 +1032,10 @@ pg_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubChanges
   /* One snapshot for both tables, so the merge by seq never skips a row. */
   gboolean ok = command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
 
-  if (ok && (ok = (res = query_text (conn, text, error, 4, params)) != NULL))
+  if (ok && (ok = (res = query_text (conn, text, error, registrations ? 3 : 4, params)) != NULL))
     records = rows_of (res);
-  if (ok && kind == FOYER_HUB_CHANGES_REGISTRATIONS
-      && (ok = (res = query_text (conn, "SELECT 'preregistration', body, NULL, seq FROM"
-                                  " preregistrations WHERE event = $1 AND seq > $2::bigint"
-                                  " ORDER BY seq LIMIT $3::int", error, 3, params)) != NULL))
+  if (ok && registrations
+      && (ok = (res = query_text (conn, pull_preregistrations_sql, error, 3, params)) != NULL))
     preregs = rows_of (res);
   ok = ok && command (conn, "COMMIT", error);
   release (self, conn);

@@ -36,8 +36,39 @@ foyer_hub_pull_cursor_format (gint64 seq)
   return g_strdup_printf (CURSOR_PREFIX "%" G_GINT64_FORMAT, seq);
 }
 
-/* ---- rows ---- */
+/* ---- rows ----
+ * A page is written as text: its rows are either the database's (registrations) or built one at
+ * a time, so that no JSON tree of 5,000 rows is ever built (json-glib's trees cost most of the
+ * time of a page). */
 
+typedef struct {
+  FoyerHubStorage   *storage;
+  FoyerHubOccupancy *occupancy;
+  FoyerHubChanges    kind;
+  GString           *out;
+  guint              n_rows;
+  GPtrArray         *lead_keys;    /* leads: the visitors whose leads changed, in order */
+  GHashTable        *lead_seen;
+  gint64             last_seq;
+  guint              n_changes;
+  GError            *error;
+} Page;
+
+static void
+begin_row (Page *page)
+{
+  if (page->n_rows++ > 0)
+    g_string_append_c (page->out, ',');
+}
+
+static void
+append_node (Page *page, JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  begin_row (page);
+  g_string_append (page->out, text);
+}
 
 static void
 add_string (JsonBuilder *builder, const char *name, const char *value)
@@ -49,86 +80,74 @@ add_string (JsonBuilder *builder, const char *name, const char *value)
     json_builder_add_null_value (builder);
 }
 
-/* The last 4 digits of the first phone (before an extension), for the staff search. */
+/* The last 4 digits of a phone (before an extension), for the staff search. */
 static char *
-phone_tail (JsonObject *object)
+phone_tail (const char *phone)
 {
-  JsonNode *node = json_object_get_member (object, "phones");
   g_autoptr(GString) digits = g_string_new (NULL);
-  const char *phone;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)
-      || json_array_get_length (json_node_get_array (node)) == 0)
-    return NULL;
-  node = json_array_get_element (json_node_get_array (node), 0);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  phone = json_node_get_string (node);
-  for (const char *p = phone; *p != '\0' && *p != ';'; p++)
+  for (const char *p = phone; p != NULL && *p != '\0' && *p != ';'; p++)
     if (g_ascii_isdigit (*p))
       g_string_append_c (digits, *p);
   return digits->len >= 4 ? g_strdup (digits->str + digits->len - 4) : NULL;
 }
 
-static char *
-display_name (JsonObject *object)
+/* A revoked badge's row: the database's row with status, reason and phone_tail set. */
+static void
+append_revoked (Page *page, const FoyerHubRecordRow *row, const char *reason, const char *tail)
 {
-  const char *full = foyer_hub_json_string (object, "full_name");
-  const char *given = foyer_hub_json_string (object, "given_name");
-  const char *family = foyer_hub_json_string (object, "family_name");
+  g_autoptr(JsonNode) root = json_from_string (row->body, NULL);
+  JsonObject *object;
 
-  if (full != NULL && *full != '\0')
-    return g_strdup (full);
-  if (given == NULL && family == NULL)
-    return NULL;
-  return g_strstrip (g_strjoin (" ", given != NULL ? given : "", family != NULL ? family : "",
-                                NULL));
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  object = json_node_get_object (root);
+  json_object_set_string_member (object, "status", "revoked");
+  json_object_set_string_member (object, "reason", reason);
+  if (tail != NULL)
+    json_object_set_string_member (object, "phone_tail", tail);
+  else
+    json_object_set_null_member (object, "phone_tail");
+  append_node (page, root);
 }
 
-/* A registration row from a pre-registration's or a registration's wire form. The code a badge
- * carries is the signed one when the hub signed it. */
+/* A registrations change: the row the database built, completed with phone_tail (digits only:
+ * nothing to escape) and, for a revoked badge, its status and reason. */
 static void
-registration_row (JsonBuilder *builder, JsonObject *object, const char *source,
-                  FoyerHubOccupancy *occupancy)
+add_registration (Page *page, const FoyerHubRecordRow *row)
 {
-  const char *code = foyer_hub_json_string (object, "signed_badge_code");
+  gsize len = strlen (row->body);
+  g_autofree char *tail = NULL;
   g_autofree char *reason = NULL;
-  g_autofree char *name = display_name (object);
-  g_autofree char *tail = phone_tail (object);
 
-  if (code == NULL)
-    code = foyer_hub_json_string (object, "badge_code");
-  reason = foyer_hub_occupancy_revoked (occupancy, code);
+  if (len < 2 || row->body[len - 1] != '}')
+    return;
+  if (g_strcmp0 (row->type, "revocation") == 0 || g_strcmp0 (row->type, "erasure") == 0) {
+    begin_row (page);
+    g_string_append_len (page->out, row->body, len);
+    return;
+  }
+  tail = phone_tail (row->phone);
+  reason = foyer_hub_occupancy_revoked (page->occupancy, row->code);
   if (reason == NULL)
-    reason = foyer_hub_occupancy_revoked (occupancy, foyer_hub_json_string (object, "badge_code"));
-  json_builder_begin_object (builder);
-  add_string (builder, "badge_code", code);
-  add_string (builder, "status", reason != NULL ? "revoked" : "valid");
-  add_string (builder, "id", foyer_hub_json_string (object, "id"));
-  add_string (builder, "display_name", name);
-  add_string (builder, "company", foyer_hub_json_string (object, "organization"));
-  add_string (builder, "category", foyer_hub_json_string (object, "category"));
-  add_string (builder, "phone_tail", tail);
-  if (reason != NULL)
-    add_string (builder, "reason", reason);
-  add_string (builder, "source", source);
-  json_builder_end_object (builder);
+    reason = foyer_hub_occupancy_revoked (page->occupancy, row->plain_code);
+  if (reason != NULL) {
+    append_revoked (page, row, reason, tail);
+    return;
+  }
+  begin_row (page);
+  g_string_append_len (page->out, row->body, len - 1);
+  if (tail != NULL)
+    g_string_append_printf (page->out, ",\"phone_tail\":\"%s\"}", tail);
+  else
+    g_string_append (page->out, ",\"phone_tail\":null}");
 }
 
 static void
-status_row (JsonBuilder *builder, JsonObject *object, const char *status)
+add_check_in (Page *page, JsonObject *object, const char *gate, gboolean annulled)
 {
-  json_builder_begin_object (builder);
-  add_string (builder, "badge_code", foyer_hub_json_string (object, "badge_code"));
-  add_string (builder, "status", status);
-  if (g_strcmp0 (status, "revoked") == 0)
-    add_string (builder, "reason", foyer_hub_json_string (object, "reason"));
-  json_builder_end_object (builder);
-}
-
-static void
-check_in_row (JsonBuilder *builder, JsonObject *object, const char *gate, gboolean annulled)
-{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
   const char *direction = foyer_hub_json_string (object, "direction");
 
   json_builder_begin_object (builder);
@@ -141,21 +160,11 @@ check_in_row (JsonBuilder *builder, JsonObject *object, const char *gate, gboole
   json_builder_set_member_name (builder, "annulled");
   json_builder_add_boolean_value (builder, annulled);
   json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  append_node (page, root);
 }
 
 /* ---- pages ---- */
-
-typedef struct {
-  FoyerHubStorage   *storage;
-  FoyerHubOccupancy *occupancy;
-  FoyerHubChanges    kind;
-  JsonBuilder       *builder;
-  GPtrArray         *lead_keys;    /* leads: the visitors whose leads changed, in order */
-  GHashTable        *lead_seen;
-  gint64             last_seq;
-  guint              n_changes;
-  GError            *error;
-} Page;
 
 static void
 annulled_check_in (Page *page, JsonObject *annulment)
@@ -163,15 +172,17 @@ annulled_check_in (Page *page, JsonObject *annulment)
   const char *id = foyer_hub_json_string (annulment, "annuls");
   g_autofree char *body = NULL;
   g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
 
   if (id == NULL
       || (body = foyer_hub_storage_record_body (page->storage, id, &page->error)) == NULL)
     return;   /* not received yet: the check-in's own row will say annulled */
   root = json_from_string (body, NULL);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-      && g_strcmp0 (foyer_hub_json_string (json_node_get_object (root), "type"), "check_in") == 0)
-    check_in_row (page->builder, json_node_get_object (root),
-                  foyer_hub_json_string (json_node_get_object (root), "device"), TRUE);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  object = json_node_get_object (root);
+  if (g_strcmp0 (foyer_hub_json_string (object, "type"), "check_in") == 0)
+    add_check_in (page, object, foyer_hub_json_string (object, "device"), TRUE);
 }
 
 static void
@@ -189,40 +200,37 @@ page_lead (Page *page, JsonObject *lead)
   g_ptr_array_add (page->lead_keys, key);
 }
 
+/* A check-in or lead change (their bodies are parsed: these pages are small). */
+static void
+page_record (Page *page, const FoyerHubRecordRow *row)
+{
+  g_autoptr(JsonNode) root = json_from_string (row->body, NULL);
+  JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+                       ? json_node_get_object (root) : NULL;
+
+  if (object == NULL)
+    return;
+  if (page->kind == FOYER_HUB_CHANGES_LEADS)
+    page_lead (page, object);
+  else if (g_strcmp0 (row->type, "check_in") == 0)
+    add_check_in (page, object, row->device,
+                  foyer_hub_occupancy_is_annulled (page->occupancy,
+                                                   foyer_hub_json_string (object, "id")));
+  else if (g_strcmp0 (row->type, "annulment") == 0)
+    annulled_check_in (page, object);
+}
+
 static gboolean
 page_row (const FoyerHubRecordRow *row, gpointer user_data)
 {
   Page *page = user_data;
-  g_autoptr(JsonNode) root = json_from_string (row->body, NULL);
-  JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-                       ? json_node_get_object (root) : NULL;
-  const char *type = row->type;
 
   page->last_seq = row->seq;
   page->n_changes++;
-  if (object == NULL)
-    return TRUE;
-  switch (page->kind) {
-  case FOYER_HUB_CHANGES_REGISTRATIONS:
-    if (g_strcmp0 (type, "revocation") == 0)
-      status_row (page->builder, object, "revoked");
-    else if (g_strcmp0 (type, "erasure") == 0)
-      status_row (page->builder, object, "erased");
-    else
-      registration_row (page->builder, object, type, page->occupancy);
-    break;
-  case FOYER_HUB_CHANGES_CHECK_INS:
-    if (g_strcmp0 (type, "check_in") == 0)
-      check_in_row (page->builder, object, row->device,
-                    foyer_hub_occupancy_is_annulled (page->occupancy,
-                                                     foyer_hub_json_string (object, "id")));
-    else if (g_strcmp0 (type, "annulment") == 0)
-      annulled_check_in (page, object);
-    break;
-  case FOYER_HUB_CHANGES_LEADS:
-    page_lead (page, object);
-    break;
-  }
+  if (page->kind == FOYER_HUB_CHANGES_REGISTRATIONS)
+    add_registration (page, row);
+  else
+    page_record (page, row);
   return page->error == NULL;
 }
 
@@ -246,10 +254,11 @@ add_lead_rows (Page *page, const char *event, const char *booth, GError **error)
                                           error))
     return FALSE;
   for (guint i = 0; i < page->lead_keys->len; i++) {
-    JsonNode *row = foyer_hub_lead_merge_row (merge, g_ptr_array_index (page->lead_keys, i));
+    g_autoptr(JsonNode) row = foyer_hub_lead_merge_row (merge,
+                                                        g_ptr_array_index (page->lead_keys, i));
 
     if (row != NULL)
-      json_builder_add_value (page->builder, row);
+      append_node (page, row);
   }
   return TRUE;
 }
@@ -259,18 +268,13 @@ foyer_hub_pull_page (FoyerHubStorage *storage, FoyerHubOccupancy *occupancy,
                      FoyerHubChanges kind, const char *event, const char *booth, gint64 since,
                      guint limit, guint *n_changes, GError **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *cursor = NULL;
-  Page page = { storage, occupancy, kind, builder, keys, seen, since, 0, NULL };
+  g_autoptr(GString) out = g_string_new ("{\"rows\":[");
+  Page page = { storage, occupancy, kind, out, 0, keys, seen, since, 0, NULL };
 
   if (occupancy != NULL && !foyer_hub_occupancy_update (occupancy, storage, error))
     return NULL;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "rows");
-  json_builder_begin_array (builder);
   if (!foyer_hub_storage_changes_foreach (storage, event, kind, booth, since, limit, page_row,
                                           &page, error))
     return NULL;
@@ -280,19 +284,18 @@ foyer_hub_pull_page (FoyerHubStorage *storage, FoyerHubOccupancy *occupancy,
   }
   if (kind == FOYER_HUB_CHANGES_LEADS && !add_lead_rows (&page, event, booth, error))
     return NULL;
-  json_builder_end_array (builder);
-  cursor = foyer_hub_pull_cursor_format (page.last_seq);
-  add_string (builder, "cursor", cursor);
-  json_builder_set_member_name (builder, "more");
-  json_builder_add_boolean_value (builder, page.n_changes >= limit);
+  g_string_append_printf (out, "],\"cursor\":\"" CURSOR_PREFIX "%" G_GINT64_FORMAT "\","
+                          "\"more\":%s", page.last_seq,
+                          page.n_changes >= limit ? "true" : "false");
   if (kind == FOYER_HUB_CHANGES_CHECK_INS) {
-    json_builder_set_member_name (builder, "inside");
-    json_builder_add_value (builder, foyer_hub_occupancy_inside (occupancy));
+    g_autoptr(JsonNode) inside = foyer_hub_occupancy_inside (occupancy);
+    g_autofree char *text = json_to_string (inside, FALSE);
+
+    g_string_append_printf (out, ",\"inside\":%s", text);
   }
-  json_builder_end_object (builder);
+  g_string_append_c (out, '}');
   *n_changes = page.n_changes;
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /* ---- export ---- */

@@ -1105,6 +1105,30 @@ sqlite_forward_requeue (FoyerHubStorage *storage, GError **error)
 #define PULL_RECORDS_SQL "SELECT type, body, device, seq FROM records WHERE event = ?1" \
   " AND seq > ?2 AND type IN (%s) AND (?4 IS NULL OR booth = ?4) ORDER BY seq LIMIT ?3"
 
+/* Registrations pulls: the rows are built by SQLite's JSON functions (docs/sync-protocol.md,
+ * "Registration rows"); phone_tail and revocations are added by foyer-hub-pull-rows.c. */
+#define PULL_ROW_SQL(TYPE, DEVICE) \
+  "CASE " TYPE " WHEN 'revocation' THEN json_object('badge_code', json_extract(body, '$.badge_code')," \
+  "  'status', 'revoked', 'reason', coalesce(json_extract(body, '$.reason'), ''))" \
+  " WHEN 'erasure' THEN json_object('badge_code', json_extract(body, '$.badge_code')," \
+  "  'status', 'erased')" \
+  " ELSE json_object('badge_code', coalesce(json_extract(body, '$.signed_badge_code')," \
+  "  json_extract(body, '$.badge_code')), 'status', 'valid', 'id', json_extract(body, '$.id')," \
+  "  'display_name', coalesce(nullif(json_extract(body, '$.full_name'), ''), nullif(trim(" \
+  "  coalesce(json_extract(body, '$.given_name'), '') || ' ' ||" \
+  "  coalesce(json_extract(body, '$.family_name'), '')), '')), 'company'," \
+  "  json_extract(body, '$.organization'), 'category', json_extract(body, '$.category')," \
+  "  'source', " TYPE ") END, " DEVICE ", seq, json_extract(body, '$.signed_badge_code')," \
+  " json_extract(body, '$.badge_code'), json_extract(body, '$.phones[0]')"
+
+static const char pull_registrations_sql[] =
+  "SELECT type, " PULL_ROW_SQL ("type", "device") " FROM records WHERE event = ?1 AND seq > ?2"
+  " AND type IN ('registration', 'revocation', 'erasure') ORDER BY seq LIMIT ?3";
+static const char pull_preregistrations_sql[] =
+  "SELECT 'preregistration', " PULL_ROW_SQL ("'preregistration'", "NULL")
+  " FROM preregistrations"
+  " WHERE event = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+
 static const char *const pull_types[] = {
   [FOYER_HUB_CHANGES_REGISTRATIONS] = "'registration', 'revocation', 'erasure'",
   [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'annulment', 'erasure', 'revocation'",
@@ -1129,11 +1153,18 @@ collect_rows (sqlite3 *db, const char *text, const char *event, const char *boot
   sqlite3_bind_int64 (s, 3, limit);
   if (sqlite3_bind_parameter_count (s) >= 4)
     bind_text (s, 4, booth);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    g_ptr_array_add (rows, foyer_hub_record_row_new ((const char *) sqlite3_column_text (s, 0),
-                                                     (const char *) sqlite3_column_text (s, 1),
-                                                     (const char *) sqlite3_column_text (s, 2),
-                                                     sqlite3_column_int64 (s, 3)));
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    FoyerHubRecordRow *row = foyer_hub_record_row_new ((const char *) sqlite3_column_text (s, 0),
+                                                       (const char *) sqlite3_column_text (s, 1),
+                                                       (const char *) sqlite3_column_text (s, 2),
+                                                       sqlite3_column_int64 (s, 3));
+    if (sqlite3_column_count (s) > 4) {
+      row->code = column_dup (s, 4);
+      row->plain_code = column_dup (s, 5);
+      row->phone = column_dup (s, 6);
+    }
+    g_ptr_array_add (rows, row);
+  }
   sqlite3_finalize (s);
   if (rc != SQLITE_DONE) {
     fail (db, error);
@@ -1149,7 +1180,9 @@ sqlite_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubCha
 {
   FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
   Conn *conn = acquire (self);
-  g_autofree char *text = g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
+  gboolean registrations = kind == FOYER_HUB_CHANGES_REGISTRATIONS;
+  g_autofree char *text = registrations ? g_strdup (pull_registrations_sql)
+                                        : g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) preregs = NULL;
   gboolean ok;
@@ -1160,10 +1193,8 @@ sqlite_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubCha
     ok = (records = collect_rows (conn->db, text, event,
                                   kind == FOYER_HUB_CHANGES_LEADS ? booth : NULL, since, limit,
                                   error)) != NULL;
-  if (ok && kind == FOYER_HUB_CHANGES_REGISTRATIONS)
-    ok = (preregs = collect_rows (conn->db, "SELECT 'preregistration', body, NULL, seq FROM"
-                                  " preregistrations WHERE event = ?1 AND seq > ?2"
-                                  " ORDER BY seq LIMIT ?3", event, NULL, since, limit,
+  if (ok && registrations)
+    ok = (preregs = collect_rows (conn->db, pull_preregistrations_sql, event, NULL, since, limit,
                                   error)) != NULL;
   exec (conn->db, "COMMIT", NULL);
   release (self, conn);

@@ -315,6 +315,9 @@ foyer_hub_record_row_free (FoyerHubRecordRow *row)
   g_free (row->type);
   g_free (row->body);
   g_free (row->device);
+  g_free (row->code);
+  g_free (row->plain_code);
+  g_free (row->phone);
   g_free (row);
 }
 

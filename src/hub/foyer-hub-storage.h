@@ -89,6 +89,12 @@ typedef struct {
   char   *body;
   char   *device;
   gint64  seq;
+  /* FOYER_HUB_CHANGES_REGISTRATIONS only: body is then the pull row as the database built it
+   * (without phone_tail), and these are the badge's signed code, imported code and first phone,
+   * so that a page of 5,000 rows is made without parsing 5,000 bodies. */
+  char   *code;
+  char   *plain_code;
+  char   *phone;
 } FoyerHubRecordRow;
 
 /* What a pull reads (issue 16), all of one event, in change-sequence order:
