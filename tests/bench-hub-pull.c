@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "foyer-core.h"
 #include "foyer-hub-storage.h"
@@ -103,14 +104,48 @@ storage_read (FoyerTestHub *hub, const char *type, guint *n)
 
 /* ---- 1. the first registrations pull ---- */
 
+/* A lean client: each page is fetched (gzip) and only its cursor, `more` and row count are read
+ * from the text, so that the figure is the hub's and the wire's, not a JSON parser's. */
+static guint
+pull_pages (FoyerTestHub *hub, const char *token, guint *pages)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *cursor = g_strdup ("");
+  guint rows = 0;
+  gboolean more = TRUE;
+
+  for (*pages = 0; more; (*pages)++) {
+    g_autofree char *path = foyer_test_pull_path ("registrations", cursor, 5000, 0);
+    g_autofree char *url = g_strconcat (hub->url, path, NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    const char *at;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    reply = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+    for (at = text; (at = strstr (at, "\"badge_code\"")) != NULL; at++)
+      rows++;
+    at = g_strrstr (text, "\"cursor\":\"");
+    g_assert_nonnull (at);
+    g_free (cursor);
+    cursor = g_strndup (at + 10, strcspn (at + 10, "\""));
+    more = strstr (at, "\"more\":true") != NULL;
+  }
+  return rows;
+}
+
 static void
 bench_first_pull (FoyerTestHub *hub, const char *token, const char *label)
 {
   g_autofree char *csv = foyer_test_pull_write_preregistrations (pull_rows, NULL);
-  g_autoptr(JsonArray) rows = json_array_new ();
-  g_autofree char *end = NULL;
   double import_s, pull_s, anchor_s, cpu;
-  guint pages, n = 0;
+  guint pages, n = 0, rows;
   gint64 start;
 
   start = g_get_monotonic_time ();
@@ -118,10 +153,10 @@ bench_first_pull (FoyerTestHub *hub, const char *token, const char *label)
   import_s = seconds_since (start);
   start = g_get_monotonic_time ();
   cpu = hub_cpu (hub);
-  end = foyer_test_pull_all (hub, token, "registrations", NULL, 5000, rows, &pages);
+  rows = pull_pages (hub, token, &pages);
   pull_s = seconds_since (start);
   cpu = hub_cpu (hub) - cpu;
-  g_assert_cmpuint (json_array_get_length (rows), ==, pull_rows);
+  g_assert_cmpuint (rows, ==, pull_rows);
   anchor_s = storage_read (hub, "preregistration", &n);
   g_assert_cmpuint (n, ==, pull_rows);
   printf ("%-10s first pull of %u registrations: %.2f s in %u pages (%.0f rows/s), hub CPU"
