@@ -35,6 +35,12 @@ static const struct {
     foyer_hub_cmd_badge },
   { "subject", N_("Erase a person's data (erase --email E | --phone P) or show the audit log"),
     foyer_hub_cmd_subject },
+  { "user", N_("Add a dashboard account (user add NAME --role admin|viewer)"),
+    foyer_hub_cmd_user },
+  { "exhibitor", N_("Make or revoke a booth's private lead download link (link | revoke BOOTH)"),
+    foyer_hub_cmd_exhibitor },
+  { "report", N_("Write the post-show report of an event as PDF, HTML or CSV"),
+    foyer_hub_cmd_report },
 };
 
 static void
