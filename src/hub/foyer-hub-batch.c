@@ -170,6 +170,47 @@ check_lead (JsonObject *object, const char *event, FoyerHubItem *item, GError **
   return TRUE;
 }
 
+/* Two-way sync (issue 16): a check-in's direction and area. */
+static gboolean
+check_check_in (JsonObject *object, GError **error)
+{
+  g_autofree char *direction = NULL;
+  g_autofree char *area = NULL;
+
+  if (!read_member (object, "direction", &direction, error)
+      || !read_member (object, "area", &area, error))
+    return FALSE;
+  if (direction != NULL && strcmp (direction, "entry") != 0 && strcmp (direction, "exit") != 0) {
+    g_set_error_literal (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                         "“direction” must be entry or exit");
+    return FALSE;
+  }
+  if (area != NULL && strlen (area) > 64) {
+    g_set_error_literal (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                         "“area” is longer than 64 bytes");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* An annulment names the check-in it annuls (applied by the hub, also before it arrives). */
+static gboolean
+check_annulment (JsonObject *object, GError **error)
+{
+  g_autofree char *annuls = NULL;
+  g_autofree char *created_at = NULL;
+
+  if (!read_member (object, "annuls", &annuls, error)
+      || !read_member (object, "created_at", &created_at, error))
+    return FALSE;
+  if (annuls == NULL || *annuls == '\0' || strlen (annuls) > 64 || created_at == NULL) {
+    g_set_error_literal (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
+                         "an annulment needs “annuls” (a check-in id) and “created_at”");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* One record: its item, REJECTED with the reason when it breaks a rule. NULL: no string id. */
 static FoyerHubItem *
 parse_record (JsonNode *node, const char *event, const char *device)
@@ -197,8 +238,12 @@ parse_record (JsonNode *node, const char *event, const char *device)
   type = string_member (object, "type");
   item->type = g_strdup (type);
   item->created_at = g_strdup (string_member (object, "created_at"));
-  if (g_strcmp0 (type, "registration") == 0 || g_strcmp0 (type, "check_in") == 0)
+  if (g_strcmp0 (type, "registration") == 0)
     ok = check_registration (object, event, item, &error);
+  else if (g_strcmp0 (type, "check_in") == 0)
+    ok = check_check_in (object, &error) && check_registration (object, event, item, &error);
+  else if (g_strcmp0 (type, "annulment") == 0)
+    ok = check_annulment (object, &error);
   else if (g_strcmp0 (type, "lead") == 0)
     ok = check_lead (object, event, item, &error);
   else

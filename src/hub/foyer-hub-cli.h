@@ -51,6 +51,8 @@ int foyer_hub_cmd_import (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_export (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_stats  (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_outbox (FoyerHubContext *ctx, int argc, char **argv);
+int foyer_hub_cmd_badge   (FoyerHubContext *ctx, int argc, char **argv);
+int foyer_hub_cmd_subject (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_user   (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_exhibitor (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_report (FoyerHubContext *ctx, int argc, char **argv);

@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 
 #include "foyer-hub-cli.h"
+#include "foyer-hub-occupancy.h"
+#include "foyer-hub-pull-rows.h"
 #include "foyer-badge-code.h"
 #include "foyer-export.h"
 #include "foyer-import.h"
@@ -205,6 +207,32 @@ export_row (const FoyerHubRecordRow *row, gpointer user_data)
   return g_output_stream_write_all (state->out, text->str, text->len, NULL, NULL, &state->error);
 }
 
+/* Leads are exported merged per booth and visitor (issue 16: a booth team's lead is one lead). */
+static gboolean
+export_merged_leads (FoyerHubStorage *storage, const char *event, const char *booth,
+                     ExportState *state, GError **error)
+{
+  g_autoptr(GPtrArray) rows = foyer_hub_pull_merged_leads (storage, event, booth, error);
+
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len && state->error == NULL; i++) {
+    JsonNode *row = g_ptr_array_index (rows, i);
+    g_autofree char *body = NULL;
+    JsonNode *visitor = json_object_get_member (json_node_get_object (row), "visitor");
+
+    if (state->format == FOYER_EXPORT_JSONL)
+      body = json_to_string (row, FALSE);
+    else if (visitor != NULL && JSON_NODE_HOLDS_OBJECT (visitor))
+      body = json_to_string (visitor, FALSE);
+    if (body != NULL) {
+      FoyerHubRecordRow record = { (char *) "lead", body, NULL, 0 };
+      export_row (&record, state);
+    }
+  }
+  return TRUE;
+}
+
 static GOutputStream *
 open_output (const char *path, GError **error)
 {
@@ -253,9 +281,12 @@ foyer_hub_cmd_export (FoyerHubContext *ctx, int argc, char **argv)
     goto fail;
   state.out = out;
   foyer_export_append_header (header, state.format, FOYER_EXPORT_FLAG_EXCEL_BOM);
-  if (!g_output_stream_write_all (out, header->str, header->len, NULL, NULL, &error)
-      || !foyer_hub_storage_records_foreach (ctx->storage, event, type, booth, export_row, &state,
-                                             &error))
+  if (!g_output_stream_write_all (out, header->str, header->len, NULL, NULL, &error))
+    goto fail;
+  if (g_strcmp0 (type, "lead") == 0
+      ? !export_merged_leads (ctx->storage, event, booth, &state, &error)
+      : !foyer_hub_storage_records_foreach (ctx->storage, event, type, booth, export_row, &state,
+                                            &error))
     goto fail;
   if (state.error != NULL) {
     g_propagate_error (&error, state.error);
@@ -297,7 +328,8 @@ devices_online (GPtrArray *devices, const char *event, guint *total)
 }
 
 static void
-print_stats_json (GPtrArray *rows, gint64 online, guint total, gboolean plain_http)
+print_stats_json (GPtrArray *rows, gint64 online, guint total, gboolean plain_http,
+                  JsonNode *inside)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -325,6 +357,8 @@ print_stats_json (GPtrArray *rows, gint64 online, guint total, gboolean plain_ht
   json_builder_add_int_value (b, total);
   json_builder_set_member_name (b, "plain_http");
   json_builder_add_boolean_value (b, plain_http);
+  json_builder_set_member_name (b, "inside");
+  json_builder_add_value (b, json_node_ref (inside));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = json_to_string (root, TRUE);
@@ -332,8 +366,11 @@ print_stats_json (GPtrArray *rows, gint64 online, guint total, gboolean plain_ht
 }
 
 static void
-print_stats_text (GPtrArray *rows, gint64 online, guint total, gboolean plain_http)
+print_stats_text (GPtrArray *rows, gint64 online, guint total, gboolean plain_http,
+                  JsonNode *inside)
 {
+  JsonObject *areas = json_object_get_object_member (json_node_get_object (inside), "areas");
+  g_autoptr(GList) names = json_object_get_members (areas);
   const char *dimension = NULL;
 
   if (plain_http)
@@ -347,6 +384,11 @@ print_stats_text (GPtrArray *rows, gint64 online, guint total, gboolean plain_ht
     g_print ("  %-24s %" G_GINT64_FORMAT "\n", row->key != NULL ? row->key : "-", row->count);
   }
   g_print (_("devices online: %" G_GINT64_FORMAT " of %u\n"), online, total);
+  g_print (_("inside now: %lld\n"),
+           (long long) json_object_get_int_member (json_node_get_object (inside), "event"));
+  for (GList *l = names; l != NULL; l = l->next)
+    g_print (_("  area %-19s %lld\n"), (const char *) l->data,
+             (long long) json_object_get_int_member (areas, l->data));
 }
 
 int
@@ -363,6 +405,8 @@ foyer_hub_cmd_stats (FoyerHubContext *ctx, int argc, char **argv)
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *cert = NULL;
+  g_autoptr(FoyerHubOccupancy) occupancy = NULL;
+  g_autoptr(JsonNode) inside = NULL;
   gboolean plain_http;
   gint64 online;
   guint total;
@@ -376,8 +420,10 @@ foyer_hub_cmd_stats (FoyerHubContext *ctx, int argc, char **argv)
   }
   if (foyer_hub_get_storage (ctx, 1) == NULL)
     return FOYER_HUB_EXIT_FAILURE;
+  occupancy = foyer_hub_occupancy_new (event);
   if ((rows = foyer_hub_storage_stats (ctx->storage, event, &error)) == NULL
-      || (devices = foyer_hub_storage_device_list (ctx->storage, &error)) == NULL) {
+      || (devices = foyer_hub_storage_device_list (ctx->storage, &error)) == NULL
+      || !foyer_hub_occupancy_update (occupancy, ctx->storage, &error)) {
     g_printerr ("foyer-hub: %s\n", error->message);
     return FOYER_HUB_EXIT_FAILURE;
   }
@@ -385,10 +431,11 @@ foyer_hub_cmd_stats (FoyerHubContext *ctx, int argc, char **argv)
   plain_http = cert == NULL && foyer_hub_config_get_boolean (ctx->config, "hub",
                                                              "allow-plain-http");
   online = devices_online (devices, event, &total);
+  inside = foyer_hub_occupancy_inside (occupancy);
   if (as_json)
-    print_stats_json (rows, online, total, plain_http);
+    print_stats_json (rows, online, total, plain_http, inside);
   else
-    print_stats_text (rows, online, total, plain_http);
+    print_stats_text (rows, online, total, plain_http, inside);
   return FOYER_HUB_EXIT_OK;
 }
 

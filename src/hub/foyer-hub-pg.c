@@ -86,6 +86,8 @@ static const char *const migrations[] = {
   "CREATE TRIGGER records_count AFTER INSERT ON records REFERENCING NEW TABLE AS added"
   "  FOR EACH STATEMENT EXECUTE FUNCTION records_count ();"
   COUNT_RECORDS ("records") ";",
+  /* 3 (issue 16): the audit log (erasures: when and how many, never whom) */
+  "CREATE TABLE audit_log (n BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, text TEXT NOT NULL);",
 };
 
 typedef enum {
@@ -1040,6 +1042,218 @@ pg_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
   return ok;
 }
 
+/* ---- two-way sync (issue 16): pulls, erasure, audit log ----
+ * Not on the hot ingest path: these statements are sent with PQexecParams, not prepared. */
+
+#define PULL_RECORDS_SQL "SELECT type, body, device, seq FROM records WHERE event = $1" \
+  " AND seq > $2::bigint AND type IN (%s) AND ($4::text IS NULL OR booth = $4)" \
+  " ORDER BY seq LIMIT $3::int"
+
+/* Registrations pulls: the rows are built by PostgreSQL's JSON functions (docs/sync-protocol.md,
+ * "Registration rows"); phone_tail and revocations are added by foyer-hub-pull-rows.c. */
+#define PULL_ROW_SQL \
+  "SELECT type, CASE type WHEN 'revocation' THEN json_build_object('badge_code'," \
+  "  j->>'badge_code', 'status', 'revoked', 'reason', coalesce(j->>'reason', ''))::text" \
+  " WHEN 'erasure' THEN json_build_object('badge_code', j->>'badge_code', 'status'," \
+  "  'erased')::text" \
+  " ELSE json_build_object('badge_code', coalesce(j->>'signed_badge_code', j->>'badge_code')," \
+  "  'status', 'valid', 'id', j->>'id', 'display_name', coalesce(nullif(j->>'full_name', '')," \
+  "  nullif(btrim(coalesce(j->>'given_name', '') || ' ' || coalesce(j->>'family_name', ''))," \
+  "  '')), 'company', j->>'organization', 'category', j->>'category', 'source', type)::text" \
+  " END, device, seq, j->>'signed_badge_code', j->>'badge_code', j->'phones'->>0 FROM "
+
+static const char pull_registrations_sql[] =
+  PULL_ROW_SQL "(SELECT type, body::jsonb AS j, device, seq FROM records WHERE event = $1"
+  " AND seq > $2::bigint AND type IN ('registration', 'revocation', 'erasure')"
+  " ORDER BY seq LIMIT $3::int) AS r ORDER BY seq";
+static const char pull_preregistrations_sql[] =
+  PULL_ROW_SQL "(SELECT 'preregistration'::text AS type, body::jsonb AS j, NULL::text AS device,"
+  " seq FROM preregistrations WHERE event = $1 AND seq > $2::bigint ORDER BY seq"
+  " LIMIT $3::int) AS p ORDER BY seq";
+
+static const char *const pull_types[] = {
+  [FOYER_HUB_CHANGES_REGISTRATIONS] = "'registration', 'revocation', 'erasure'",
+  [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'annulment', 'erasure', 'revocation'",
+  [FOYER_HUB_CHANGES_LEADS] = "'lead'",
+};
+
+/* Runs an unprepared statement with text parameters; NULL (error set) unless it succeeded. */
+static PGresult *
+query_text (PGconn *conn, const char *text, GError **error, int n, const char *const *params)
+{
+  PGresult *res = PQexecParams (conn, text, n, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (res);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR,
+                 PQstatus (conn) != CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_UNAVAILABLE
+                                                  : FOYER_HUB_STORAGE_ERROR_FAILED,
+                 "PostgreSQL: %s", message);
+    PQclear (res);
+    return NULL;
+  }
+  return res;
+}
+
+static GPtrArray *
+rows_of (PGresult *res)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_record_row_free);
+
+  for (int i = 0; i < PQntuples (res); i++) {
+    FoyerHubRecordRow *row = foyer_hub_record_row_new (PQgetvalue (res, i, 0),
+                                                       PQgetvalue (res, i, 1),
+                                                       PQgetisnull (res, i, 2) ? NULL
+                                                       : PQgetvalue (res, i, 2),
+                                                       value_int (res, i, 3));
+    if (PQnfields (res) > 4) {
+      row->code = value_dup (res, i, 4);
+      row->plain_code = value_dup (res, i, 5);
+      row->phone = value_dup (res, i, 6);
+    }
+    g_ptr_array_add (rows, row);
+  }
+  PQclear (res);
+  return rows;
+}
+
+static gboolean
+pg_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubChanges kind,
+                    const char *booth, gint64 since, guint limit, FoyerHubRecordFunc func,
+                    gpointer user_data, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  gboolean registrations = kind == FOYER_HUB_CHANGES_REGISTRATIONS;
+  g_autofree char *text = registrations ? g_strdup (pull_registrations_sql)
+                                        : g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
+  g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { event, since_text, limit_text,
+                           kind == FOYER_HUB_CHANGES_LEADS ? booth : NULL };
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) preregs = NULL;
+  PGresult *res;
+  /* One snapshot for both tables, so the merge by seq never skips a row. */
+  gboolean ok = command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
+
+  if (ok && (ok = (res = query_text (conn, text, error, registrations ? 3 : 4, params)) != NULL))
+    records = rows_of (res);
+  if (ok && registrations
+      && (ok = (res = query_text (conn, pull_preregistrations_sql, error, 3, params)) != NULL))
+    preregs = rows_of (res);
+  ok = ok && command (conn, "COMMIT", error);
+  release (self, conn);
+  if (!ok)
+    return FALSE;
+  if (preregs == NULL)
+    preregs = g_ptr_array_new ();
+  foyer_hub_changes_merge (records, preregs, limit, func, user_data);
+  return TRUE;
+}
+
+static char *
+pg_record_body (FoyerHubStorage *storage, const char *id, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  const char *params[] = { id };
+  PGresult *res = query_text (conn, "SELECT body FROM records WHERE id = $1", error, 1, params);
+  char *body = NULL;
+
+  release (self, conn);
+  if (res != NULL && PQntuples (res) > 0)
+    body = value_dup (res, 0, 0);
+  PQclear (res);
+  return body;
+}
+
+/* {"a","b"} of ids (NULL: empty). */
+static char *
+id_array (GPtrArray *ids)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    array_append (out, g_ptr_array_index (ids, i));
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+erase_in_transaction (PGconn *conn, const char *event, GPtrArray *record_ids,
+                      GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                      GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  g_autofree char *records = id_array (record_ids);
+  g_autofree char *preregs = id_array (prereg_ids);
+  const char *r[] = { records };
+  const char *p[] = { preregs };
+  const char *a[] = { now, audit };
+  PGresult *res;
+
+  if ((res = query_text (conn, "DELETE FROM forward_outbox WHERE record_id = ANY ($1::text[])",
+                         error, 1, r)) == NULL)
+    return FALSE;
+  PQclear (res);
+  if ((res = query_text (conn, "DELETE FROM records WHERE id = ANY ($1::text[])", error, 1, r))
+      == NULL)
+    return FALSE;
+  PQclear (res);
+  if ((res = query_text (conn, "DELETE FROM preregistrations WHERE id = ANY ($1::text[])",
+                         error, 1, p)) == NULL)
+    return FALSE;
+  PQclear (res);
+  if (tombstones->len > 0 && !insert_pending (conn, event, "foyer-hub", now, tombstones, FALSE,
+                                              error))
+    return FALSE;
+  if ((res = query_text (conn, "INSERT INTO audit_log (at, text) VALUES ($1, $2)", error, 2, a))
+      == NULL)
+    return FALSE;
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+pg_subject_erase (FoyerHubStorage *storage, const char *event, GPtrArray *record_ids,
+                  GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                  GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  gboolean ok = command (conn, "BEGIN", error);
+
+  ok = ok && erase_in_transaction (conn, event, record_ids, prereg_ids, tombstones, audit, error);
+  ok = ok && command (conn, "COMMIT", error);
+  release (self, conn);
+  return ok;
+}
+
+static GPtrArray *
+pg_audit_list (FoyerHubStorage *storage, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  PGresult *res = query_text (conn, "SELECT at, text FROM audit_log ORDER BY n", error, 0, NULL);
+  GPtrArray *rows;
+
+  release (self, conn);
+  if (res == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_stats_row_free);
+  for (int i = 0; i < PQntuples (res); i++) {
+    FoyerHubStatsRow *row = g_new0 (FoyerHubStatsRow, 1);
+    row->dimension = value_dup (res, i, 0);
+    row->key = value_dup (res, i, 1);
+    g_ptr_array_add (rows, row);
+  }
+  PQclear (res);
+  return rows;
+}
+
 static void
 foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -1065,4 +1279,8 @@ foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_list = pg_forward_list;
   iface->forward_requeue = pg_forward_requeue;
   iface->web_exec = pg_web_exec;
+  iface->changes_foreach = pg_changes_foreach;
+  iface->record_body = pg_record_body;
+  iface->subject_erase = pg_subject_erase;
+  iface->audit_list = pg_audit_list;
 }

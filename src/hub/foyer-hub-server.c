@@ -10,6 +10,7 @@
 
 #include "foyer-hub-server.h"
 #include "foyer-hub-batch.h"
+#include "foyer-hub-pull.h"
 #include "foyer-record.h"
 #include "foyer-version.h"
 
@@ -43,6 +44,7 @@ struct _FoyerHubServer {
   GMutex             touch_lock;
   GHashTable        *touched;         /* device name → monotonic time of the last touch */
   guint              purge_source;
+  FoyerHubPull      *pull;            /* issue 16: GET /v1/registrations, check-ins, leads */
 };
 
 G_DEFINE_FINAL_TYPE (FoyerHubServer, foyer_hub_server, G_TYPE_OBJECT)
@@ -262,6 +264,8 @@ finish_job (gpointer data)
   Job *job = data;
 
   respond_json (job->msg, job->status, g_steal_pointer (&job->answer));
+  if (job->status == SOUP_STATUS_OK)
+    foyer_hub_pull_changed (job->self->pull, job->device->event);   /* wakes long-polls */
   if (job->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
     soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
                                   "Retry-After", RETRY_AFTER_S);
@@ -447,6 +451,34 @@ records_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
   g_thread_pool_push (self->workers, job, NULL);
 }
 
+/* {"status", "version", "protocol", "features"[, "event"]}: what a kiosk may use (issue 16). */
+static char *
+health_answer (FoyerHubServer *self, FoyerHubDevice *device)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, self->stopping ? "stopping" : "ok");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, foyer_get_version ());
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_add_int_value (builder, 1);
+  if (device != NULL) {
+    json_builder_set_member_name (builder, "event");
+    json_builder_add_string_value (builder, device->event);
+  }
+  json_builder_set_member_name (builder, "features");
+  json_builder_begin_array (builder);
+  for (guint i = 0; foyer_hub_pull_features[i] != NULL; i++)
+    json_builder_add_string_value (builder, foyer_hub_pull_features[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
 static void
 health_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                 gpointer user_data)
@@ -460,9 +492,7 @@ health_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
     respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unknown or revoked device token");
     return;
   }
-  respond_json (msg, SOUP_STATUS_OK,
-                g_strdup_printf ("{\"status\":\"%s\",\"version\":\"%s\"}",
-                                 self->stopping ? "stopping" : "ok", foyer_get_version ()));
+  respond_json (msg, SOUP_STATUS_OK, health_answer (self, device));
 }
 
 static JsonNode *
@@ -748,6 +778,12 @@ parse_listen (const char *listen, char **host, guint16 *port, GError **error)
   return TRUE;
 }
 
+static FoyerHubDevice *
+pull_authenticate (SoupServerMessage *msg, gpointer user_data)
+{
+  return authenticate (user_data, msg);
+}
+
 FoyerHubServer *
 foyer_hub_server_new (FoyerHubConfig *config, FoyerHubStorage *storage, GError **error)
 {
@@ -775,6 +811,9 @@ foyer_hub_server_new (FoyerHubConfig *config, FoyerHubStorage *storage, GError *
   self->workers = g_thread_pool_new (worker, self,
                                      foyer_hub_config_get_int (config, "hub", "workers"),
                                      FALSE, NULL);
+  self->pull = foyer_hub_pull_new (storage, foyer_hub_config_get_int (config, "hub", "workers"),
+                                   pull_authenticate, self);
+  foyer_hub_pull_attach (self->pull, self->soup);
   return g_steal_pointer (&self);
 }
 
@@ -856,6 +895,7 @@ foyer_hub_server_shutdown (FoyerHubServer *self, GCallback done, gpointer user_d
   self->stopped_data = user_data;
   if (self->service != NULL)
     g_socket_service_stop (self->service);
+  foyer_hub_pull_shutdown (self->pull);
   if (g_atomic_int_get (&self->queued) == 0) {
     self->stopped = NULL;
     ((void (*) (gpointer)) done) (user_data);
@@ -876,6 +916,7 @@ foyer_hub_server_finalize (GObject *object)
     g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   }
   g_clear_object (&self->service);
+  g_clear_object (&self->pull);
   g_clear_object (&self->soup);
   g_clear_object (&self->certificate);
   g_clear_object (&self->storage);

@@ -83,6 +83,8 @@ static const char *const migrations[] = {
   "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
   "  count INTEGER NOT NULL, PRIMARY KEY (event, dimension, key)) WITHOUT ROWID;"
   COUNT_RECORDS ("true") ";",
+  /* 3 (issue 16): the audit log (erasures: when and how many, never whom) */
+  "CREATE TABLE audit_log (at TEXT NOT NULL, text TEXT NOT NULL);",
 };
 
 typedef enum {
@@ -1216,6 +1218,231 @@ sqlite_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
   return ok;
 }
 
+/* ---- two-way sync (issue 16): pulls, erasure, audit log ----
+ * Not on the hot ingest path: these statements are prepared per call, not cached in Conn. */
+
+#define PULL_RECORDS_SQL "SELECT type, body, device, seq FROM records WHERE event = ?1" \
+  " AND seq > ?2 AND type IN (%s) AND (?4 IS NULL OR booth = ?4) ORDER BY seq LIMIT ?3"
+
+/* Registrations pulls: the rows are built by SQLite's JSON functions (docs/sync-protocol.md,
+ * "Registration rows"); phone_tail and revocations are added by foyer-hub-pull-rows.c. */
+#define PULL_ROW_SQL(TYPE, DEVICE) \
+  "CASE " TYPE " WHEN 'revocation' THEN json_object('badge_code', json_extract(body, '$.badge_code')," \
+  "  'status', 'revoked', 'reason', coalesce(json_extract(body, '$.reason'), ''))" \
+  " WHEN 'erasure' THEN json_object('badge_code', json_extract(body, '$.badge_code')," \
+  "  'status', 'erased')" \
+  " ELSE json_object('badge_code', coalesce(json_extract(body, '$.signed_badge_code')," \
+  "  json_extract(body, '$.badge_code')), 'status', 'valid', 'id', json_extract(body, '$.id')," \
+  "  'display_name', coalesce(nullif(json_extract(body, '$.full_name'), ''), nullif(trim(" \
+  "  coalesce(json_extract(body, '$.given_name'), '') || ' ' ||" \
+  "  coalesce(json_extract(body, '$.family_name'), '')), '')), 'company'," \
+  "  json_extract(body, '$.organization'), 'category', json_extract(body, '$.category')," \
+  "  'source', " TYPE ") END, " DEVICE ", seq, json_extract(body, '$.signed_badge_code')," \
+  " json_extract(body, '$.badge_code'), json_extract(body, '$.phones[0]')"
+
+static const char pull_registrations_sql[] =
+  "SELECT type, " PULL_ROW_SQL ("type", "device") " FROM records WHERE event = ?1 AND seq > ?2"
+  " AND type IN ('registration', 'revocation', 'erasure') ORDER BY seq LIMIT ?3";
+static const char pull_preregistrations_sql[] =
+  "SELECT 'preregistration', " PULL_ROW_SQL ("'preregistration'", "NULL")
+  " FROM preregistrations"
+  " WHERE event = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+
+static const char *const pull_types[] = {
+  [FOYER_HUB_CHANGES_REGISTRATIONS] = "'registration', 'revocation', 'erasure'",
+  [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'annulment', 'erasure', 'revocation'",
+  [FOYER_HUB_CHANGES_LEADS] = "'lead'",
+};
+
+static GPtrArray *
+collect_rows (sqlite3 *db, const char *text, const char *event, const char *booth, gint64 since,
+              guint limit, GError **error)
+{
+  g_autoptr(GPtrArray) rows =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_record_row_free);
+  sqlite3_stmt *s = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, text, -1, &s, NULL) != SQLITE_OK) {
+    fail (db, error);
+    return NULL;
+  }
+  bind_text (s, 1, event);
+  sqlite3_bind_int64 (s, 2, since);
+  sqlite3_bind_int64 (s, 3, limit);
+  if (sqlite3_bind_parameter_count (s) >= 4)
+    bind_text (s, 4, booth);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    FoyerHubRecordRow *row = foyer_hub_record_row_new ((const char *) sqlite3_column_text (s, 0),
+                                                       (const char *) sqlite3_column_text (s, 1),
+                                                       (const char *) sqlite3_column_text (s, 2),
+                                                       sqlite3_column_int64 (s, 3));
+    if (sqlite3_column_count (s) > 4) {
+      row->code = column_dup (s, 4);
+      row->plain_code = column_dup (s, 5);
+      row->phone = column_dup (s, 6);
+    }
+    g_ptr_array_add (rows, row);
+  }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE) {
+    fail (db, error);
+    return NULL;
+  }
+  return g_steal_pointer (&rows);
+}
+
+static gboolean
+sqlite_changes_foreach (FoyerHubStorage *storage, const char *event, FoyerHubChanges kind,
+                        const char *booth, gint64 since, guint limit, FoyerHubRecordFunc func,
+                        gpointer user_data, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  gboolean registrations = kind == FOYER_HUB_CHANGES_REGISTRATIONS;
+  g_autofree char *text = registrations ? g_strdup (pull_registrations_sql)
+                                        : g_strdup_printf (PULL_RECORDS_SQL, pull_types[kind]);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) preregs = NULL;
+  gboolean ok;
+
+  /* One read transaction: both tables from one snapshot, so the merge never skips a seq. */
+  ok = exec (conn->db, "BEGIN", error);
+  if (ok)
+    ok = (records = collect_rows (conn->db, text, event,
+                                  kind == FOYER_HUB_CHANGES_LEADS ? booth : NULL, since, limit,
+                                  error)) != NULL;
+  if (ok && registrations)
+    ok = (preregs = collect_rows (conn->db, pull_preregistrations_sql, event, NULL, since, limit,
+                                  error)) != NULL;
+  exec (conn->db, "COMMIT", NULL);
+  release (self, conn);
+  if (!ok)
+    return FALSE;
+  if (preregs == NULL)
+    preregs = g_ptr_array_new ();
+  foyer_hub_changes_merge (records, preregs, limit, func, user_data);
+  return TRUE;
+}
+
+static char *
+sqlite_record_body (FoyerHubStorage *storage, const char *id, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  sqlite3_stmt *s = NULL;
+  char *body = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (conn->db, "SELECT body FROM records WHERE id = ?1", -1, &s, NULL)
+      != SQLITE_OK) {
+    fail (conn->db, error);
+  } else {
+    bind_text (s, 1, id);
+    rc = sqlite3_step (s);
+    if (rc == SQLITE_ROW)
+      body = column_dup (s, 0);
+    else if (rc != SQLITE_DONE)
+      fail (conn->db, error);
+  }
+  sqlite3_finalize (s);
+  release (self, conn);
+  return body;
+}
+
+/* Runs text (one ?1 parameter) for each id. */
+static gboolean
+delete_ids (Conn *conn, const char *text, GPtrArray *ids, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  gboolean ok = TRUE;
+
+  if (ids == NULL || ids->len == 0)
+    return TRUE;
+  if (sqlite3_prepare_v2 (conn->db, text, -1, &s, NULL) != SQLITE_OK)
+    return fail (conn->db, error);
+  for (guint i = 0; ok && i < ids->len; i++) {
+    bind_text (s, 1, g_ptr_array_index (ids, i));
+    if (sqlite3_step (s) != SQLITE_DONE)
+      ok = fail (conn->db, error);
+    sqlite3_reset (s);
+  }
+  sqlite3_finalize (s);
+  return ok;
+}
+
+static gboolean
+erase_in_transaction (Conn *conn, const char *event, GPtrArray *record_ids,
+                      GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                      GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  sqlite3_stmt *s = NULL;
+  gboolean ok;
+
+  ok = delete_ids (conn, "DELETE FROM forward_outbox WHERE record_id = ?1", record_ids, error)
+       && delete_ids (conn, "DELETE FROM records WHERE id = ?1", record_ids, error)
+       && delete_ids (conn, "DELETE FROM preregistrations WHERE id = ?1", prereg_ids, error)
+       && ingest_items (conn, event, "foyer-hub", now, tombstones, FALSE, error);
+  if (!ok)
+    return FALSE;
+  if (sqlite3_prepare_v2 (conn->db, "INSERT INTO audit_log (at, text) VALUES (?1, ?2)", -1, &s,
+                          NULL) != SQLITE_OK)
+    return fail (conn->db, error);
+  bind_text (s, 1, now);
+  bind_text (s, 2, audit);
+  ok = sqlite3_step (s) == SQLITE_DONE || fail (conn->db, error);
+  sqlite3_finalize (s);
+  return ok;
+}
+
+static gboolean
+sqlite_subject_erase (FoyerHubStorage *storage, const char *event, GPtrArray *record_ids,
+                      GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                      GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  gboolean ok = begin (self, conn, error);
+
+  if (ok) {
+    ok = erase_in_transaction (conn, event, record_ids, prereg_ids, tombstones, audit, error);
+    ok = finish (self, conn, ok, error);
+  }
+  release (self, conn);
+  return ok;
+}
+
+static GPtrArray *
+sqlite_audit_list (FoyerHubStorage *storage, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  sqlite3_stmt *s = NULL;
+  GPtrArray *rows = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (conn->db, "SELECT at, text FROM audit_log ORDER BY rowid", -1, &s,
+                          NULL) != SQLITE_OK) {
+    fail (conn->db, error);
+  } else {
+    rows = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_stats_row_free);
+    while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+      FoyerHubStatsRow *row = g_new0 (FoyerHubStatsRow, 1);
+      row->dimension = column_dup (s, 0);
+      row->key = column_dup (s, 1);
+      g_ptr_array_add (rows, row);
+    }
+    if (rc != SQLITE_DONE) {
+      fail (conn->db, error);
+      g_clear_pointer (&rows, g_ptr_array_unref);
+    }
+  }
+  sqlite3_finalize (s);
+  release (self, conn);
+  return rows;
+}
+
 static void
 foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -1241,4 +1468,8 @@ foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_list = sqlite_forward_list;
   iface->forward_requeue = sqlite_forward_requeue;
   iface->web_exec = sqlite_web_exec;
+  iface->changes_foreach = sqlite_changes_foreach;
+  iface->record_body = sqlite_record_body;
+  iface->subject_erase = sqlite_subject_erase;
+  iface->audit_list = sqlite_audit_list;
 }

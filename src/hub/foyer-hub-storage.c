@@ -268,6 +268,82 @@ foyer_hub_storage_forward_requeue (FoyerHubStorage *self, GError **error)
   return IFACE (self)->forward_requeue (self, error);
 }
 
+gboolean
+foyer_hub_storage_changes_foreach (FoyerHubStorage *self, const char *event, FoyerHubChanges kind,
+                                   const char *booth, gint64 since, guint limit,
+                                   FoyerHubRecordFunc func, gpointer user_data, GError **error)
+{
+  return IFACE (self)->changes_foreach (self, event, kind, booth, since, limit, func, user_data,
+                                        error);
+}
+
+char *
+foyer_hub_storage_record_body (FoyerHubStorage *self, const char *id, GError **error)
+{
+  return IFACE (self)->record_body (self, id, error);
+}
+
+gboolean
+foyer_hub_storage_subject_erase (FoyerHubStorage *self, const char *event, GPtrArray *record_ids,
+                                 GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                                 GError **error)
+{
+  return IFACE (self)->subject_erase (self, event, record_ids, prereg_ids, tombstones, audit,
+                                      error);
+}
+
+GPtrArray *
+foyer_hub_storage_audit_list (FoyerHubStorage *self, GError **error)
+{
+  return IFACE (self)->audit_list (self, error);
+}
+
+FoyerHubRecordRow *
+foyer_hub_record_row_new (const char *type, const char *body, const char *device, gint64 seq)
+{
+  FoyerHubRecordRow *row = g_new0 (FoyerHubRecordRow, 1);
+
+  row->type = g_strdup (type);
+  row->body = g_strdup (body);
+  row->device = g_strdup (device);
+  row->seq = seq;
+  return row;
+}
+
+void
+foyer_hub_record_row_free (FoyerHubRecordRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->type);
+  g_free (row->body);
+  g_free (row->device);
+  g_free (row->code);
+  g_free (row->plain_code);
+  g_free (row->phone);
+  g_free (row);
+}
+
+gboolean
+foyer_hub_changes_merge (GPtrArray *a, GPtrArray *b, guint limit, FoyerHubRecordFunc func,
+                         gpointer user_data)
+{
+  guint i = 0, j = 0;
+
+  for (guint n = 0; n < limit && (i < a->len || j < b->len); n++) {
+    FoyerHubRecordRow *ra = i < a->len ? g_ptr_array_index (a, i) : NULL;
+    FoyerHubRecordRow *rb = j < b->len ? g_ptr_array_index (b, j) : NULL;
+    FoyerHubRecordRow *next = rb == NULL || (ra != NULL && ra->seq < rb->seq) ? ra : rb;
+
+    if (next == ra)
+      i++;
+    else
+      j++;
+    if (!func (next, user_data))
+      return FALSE;
+  }
+  return TRUE;
+}
 /* ---- the dashboard's tables (issue 17) ---- */
 
 /* Portable SQL: PostgreSQL infers the parameters' types from the columns; SQLite binds $N by

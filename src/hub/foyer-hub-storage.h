@@ -89,7 +89,23 @@ typedef struct {
   char   *body;
   char   *device;
   gint64  seq;
+  /* FOYER_HUB_CHANGES_REGISTRATIONS only: body is then the pull row as the database built it
+   * (without phone_tail), and these are the badge's signed code, imported code and first phone,
+   * so that a page of 5,000 rows is made without parsing 5,000 bodies. */
+  char   *code;
+  char   *plain_code;
+  char   *phone;
 } FoyerHubRecordRow;
+
+/* What a pull reads (issue 16), all of one event, in change-sequence order:
+ * REGISTRATIONS: pre-registrations and records of type registration, revocation, erasure;
+ * CHECK_INS: records of type check_in, annulment, erasure, revocation (what the event's
+ * occupancy and revocation state are made of); LEADS: lead records of one booth. */
+typedef enum {
+  FOYER_HUB_CHANGES_REGISTRATIONS,
+  FOYER_HUB_CHANGES_CHECK_INS,
+  FOYER_HUB_CHANGES_LEADS,
+} FoyerHubChanges;
 
 /* Called per stored record, in change-sequence order; return FALSE to stop. */
 typedef gboolean (*FoyerHubRecordFunc) (const FoyerHubRecordRow *row, gpointer user_data);
@@ -192,6 +208,21 @@ struct _FoyerHubStorageInterface {
   GPtrArray *(*forward_list) (FoyerHubStorage *self, gboolean dead, GError **error);
   gint64 (*forward_requeue)  (FoyerHubStorage *self, GError **error);
 
+  /* ---- two-way sync (issue 16; docs/sync-protocol.md "Two-way sync") ---- */
+  /* Up to limit changes of one pull with seq > since, in seq order (see FoyerHubChanges). */
+  gboolean (*changes_foreach) (FoyerHubStorage *self, const char *event, FoyerHubChanges kind,
+                               const char *booth, gint64 since, guint limit,
+                               FoyerHubRecordFunc func, gpointer user_data, GError **error);
+  /* A stored record's body by id; NULL without error when the hub has none. */
+  char *(*record_body)       (FoyerHubStorage *self, const char *id, GError **error);
+  /* In one transaction: deletes the records and pre-registrations of event by id (and their
+   * forward outbox rows), stores the tombstones (PENDING items, new change sequence values) and
+   * appends audit (a line without personal data) to the audit log. */
+  gboolean (*subject_erase)  (FoyerHubStorage *self, const char *event, GPtrArray *record_ids,
+                              GPtrArray *prereg_ids, GPtrArray *tombstones, const char *audit,
+                              GError **error);
+  /* The audit log, oldest first: rows of (dimension = time, key = text). */
+  GPtrArray *(*audit_list)   (FoyerHubStorage *self, GError **error);
   /* Runs one of the dashboard's statements with n text parameters (NULL binds NULL), in its own
    * transaction: row_func (when not NULL: a query, read-only) is called for every row, changes
    * (when not NULL) gets the number of rows written. */
@@ -254,6 +285,26 @@ GPtrArray      *foyer_hub_storage_forward_list  (FoyerHubStorage *self, gboolean
                                                  GError **error);
 gint64          foyer_hub_storage_forward_requeue (FoyerHubStorage *self, GError **error);
 
+gboolean        foyer_hub_storage_changes_foreach (FoyerHubStorage *self, const char *event,
+                                                   FoyerHubChanges kind, const char *booth,
+                                                   gint64 since, guint limit,
+                                                   FoyerHubRecordFunc func, gpointer user_data,
+                                                   GError **error);
+char           *foyer_hub_storage_record_body   (FoyerHubStorage *self, const char *id,
+                                                 GError **error);
+gboolean        foyer_hub_storage_subject_erase (FoyerHubStorage *self, const char *event,
+                                                 GPtrArray *record_ids, GPtrArray *prereg_ids,
+                                                 GPtrArray *tombstones, const char *audit,
+                                                 GError **error);
+GPtrArray      *foyer_hub_storage_audit_list    (FoyerHubStorage *self, GError **error);
+
+/* A copy of a change row (for implementations that read two tables and merge them by seq). */
+FoyerHubRecordRow *foyer_hub_record_row_new  (const char *type, const char *body,
+                                              const char *device, gint64 seq);
+void               foyer_hub_record_row_free (FoyerHubRecordRow *row);
+/* Calls func on the rows of a and b (each in seq order) in seq order, at most limit of them. */
+gboolean           foyer_hub_changes_merge   (GPtrArray *a, GPtrArray *b, guint limit,
+                                              FoyerHubRecordFunc func, gpointer user_data);
 /* ---- the dashboard's tables (issue 17), through web_exec ---- */
 
 /* Fails with EXISTS when name is taken. role: admin | viewer. */
