@@ -611,7 +611,10 @@ foyer_http_backend_pull (FoyerSyncBackend  *backend,
     curl_easy_setopt (self->curl, CURLOPT_TIMEOUT_MS,
                       (self->settings_timeout_s + (long)MIN (wait_s, 30u)) * 1000L);
   g_atomic_pointer_add (&self->n_requests, 1);
-  ok = foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
+  /* A long poll is ended at once when a record waits to be uploaded (upload first). */
+  ok = wait_s > 0
+       ? foyer_curl_perform_wakeable (self->curl, self->response, self->peer, cancellable, error)
+       : foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (headers);
   g_debug ("pull %s: HTTP %ld, %u bytes", feed, self->response->status,
