@@ -23,6 +23,7 @@ int foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_enroll (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_check_in (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_subject (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_gate (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

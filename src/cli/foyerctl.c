@@ -36,6 +36,7 @@ static const FoyerctlCommand commands[] = {
   { "enroll", N_("Connect this kiosk to head office with an enrollment code"), foyerctl_cmd_enroll },
   { "check-in", N_("Check a badge in or out as the kiosk would and print the decision as JSON"), foyerctl_cmd_check_in },
   { "subject", N_("Export or erase one person's data on this kiosk"), foyerctl_cmd_subject },
+  { "gate", N_("Print the entrance rules in words; --check validates them"), foyerctl_cmd_gate },
 };
 
 static void
