@@ -115,6 +115,7 @@ static const KeySpec schema[] = {
   { "gate", "time-zone", KEY_STRING, NULL, NULL, 0, 0 },
   { "gate", "max-entries-per-day", KEY_INT, "0", NULL, 0, 100000 },
   { "gate", "other-entrance", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
+  { "gate", "reentry", KEY_ENUM, "warn", "allow|warn|refuse", 0, 0 },
 };
 
 struct _FoyerConfig {

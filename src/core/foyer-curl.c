@@ -247,14 +247,15 @@ foyer_curl_prepare (CURL                    *curl,
   g_clear_pointer (&response->retry_after, g_free);
 }
 
-gboolean
-foyer_curl_perform (CURL               *curl,
-                    FoyerCurlResponse  *response,
-                    const char         *peer,
-                    GCancellable       *cancellable,
-                    GError            **error)
+/* A transfer's outcome mapped onto FOYER_SYNC_ERROR (see foyer_curl_perform()). */
+static gboolean
+map_result (CURL               *curl,
+            CURLcode            rc,
+            FoyerCurlResponse  *response,
+            const char         *peer,
+            GCancellable       *cancellable,
+            GError            **error)
 {
-  CURLcode rc = curl_easy_perform (curl);
   const char *detail = response->errbuf[0] != '\0' ? response->errbuf : curl_easy_strerror (rc);
 
   if (rc == CURLE_OK) {
@@ -298,4 +299,69 @@ foyer_curl_perform (CURL               *curl,
     break;
   }
   return FALSE;
+}
+
+gboolean
+foyer_curl_perform (CURL               *curl,
+                    FoyerCurlResponse  *response,
+                    const char         *peer,
+                    GCancellable       *cancellable,
+                    GError            **error)
+{
+  return map_result (curl, curl_easy_perform (curl), response, peer, cancellable, error);
+}
+
+static void
+wake_multi_cb (GCancellable *cancellable,
+               gpointer      multi)
+{
+  curl_multi_wakeup (multi);
+}
+
+/* curl_easy_perform() through a multi handle, so that cancelling wakes the wait at once
+ * instead of at the next progress callback (about a second when nothing moves). */
+static CURLcode
+perform_wakeable (CURL         *curl,
+                  GCancellable *cancellable)
+{
+  CURLM *multi = curl_multi_init ();
+  CURLcode rc = CURLE_FAILED_INIT;
+  CURLMsg *msg;
+  gulong handler = 0;
+  int running = 1, left;
+
+  if (multi == NULL)
+    return curl_easy_perform (curl);
+  curl_multi_add_handle (multi, curl);
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_multi_cb), multi, NULL);
+  while (running) {
+    if (curl_multi_perform (multi, &running) != CURLM_OK)
+      break;
+    if (running && g_cancellable_is_cancelled (cancellable)) {
+      rc = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    if (running)
+      curl_multi_poll (multi, NULL, 0, 1000, NULL);
+  }
+  while ((msg = curl_multi_info_read (multi, &left)) != NULL)
+    if (msg->msg == CURLMSG_DONE)
+      rc = msg->data.result;
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+  curl_multi_remove_handle (multi, curl);
+  curl_multi_cleanup (multi);
+  return rc;
+}
+
+gboolean
+foyer_curl_perform_wakeable (CURL               *curl,
+                             FoyerCurlResponse  *response,
+                             const char         *peer,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  return map_result (curl, perform_wakeable (curl, cancellable), response, peer, cancellable,
+                     error);
 }

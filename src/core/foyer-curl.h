@@ -64,6 +64,14 @@ gboolean            foyer_curl_perform               (CURL                     *
                                                       GCancellable             *cancellable,
                                                       GError                  **error);
 
+/* The same for a long wait (a long-poll): cancelling ends it at once rather than within about
+ * a second. The connection is not kept for the next request. */
+gboolean            foyer_curl_perform_wakeable      (CURL                     *curl,
+                                                      FoyerCurlResponse        *response,
+                                                      const char               *peer,
+                                                      GCancellable             *cancellable,
+                                                      GError                  **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerCurlSettings, foyer_curl_settings_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerCurlResponse, foyer_curl_response_free)
 

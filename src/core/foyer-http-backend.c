@@ -551,18 +551,17 @@ pull_url (FoyerHttpBackend *self,
   return g_string_free (g_steal_pointer (&url), FALSE);
 }
 
-/* The answer must be {"rows": [...], "cursor": "...", "more": bool, …}. */
-static JsonObject *
-parse_page (FoyerHttpBackend  *self,
-            GError           **error)
+JsonObject *
+foyer_http_backend_parse_page (const char  *body,
+                               gsize        length,
+                               GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local = NULL;
   JsonObject *o;
   JsonNode *rows, *cursor, *more;
 
-  root = foyer_json_parse ((const char *)self->response->body->data, self->response->body->len,
-                           &local);
+  root = foyer_json_parse (body, (gssize)length, &local);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
   o = json_node_get_object (root);
@@ -577,8 +576,8 @@ parse_page (FoyerHttpBackend  *self,
 
 bad:
   g_set_error (error, FOYER_SYNC_ERROR, FOYER_SYNC_ERROR_TRANSIENT,
-               "%s sent a pull answer that is not {\"rows\", \"cursor\", \"more\"}%s%s",
-               self->peer, local != NULL ? ": " : "", local != NULL ? local->message : "");
+               "head office sent a pull answer that is not {\"rows\", \"cursor\", \"more\"}%s%s",
+               local != NULL ? ": " : "", local != NULL ? local->message : "");
   return NULL;
 }
 
@@ -612,7 +611,10 @@ foyer_http_backend_pull (FoyerSyncBackend  *backend,
     curl_easy_setopt (self->curl, CURLOPT_TIMEOUT_MS,
                       (self->settings_timeout_s + (long)MIN (wait_s, 30u)) * 1000L);
   g_atomic_pointer_add (&self->n_requests, 1);
-  ok = foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
+  /* A long poll is ended at once when a record waits to be uploaded (upload first). */
+  ok = wait_s > 0
+       ? foyer_curl_perform_wakeable (self->curl, self->response, self->peer, cancellable, error)
+       : foyer_curl_perform (self->curl, self->response, self->peer, cancellable, error);
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (headers);
   g_debug ("pull %s: HTTP %ld, %u bytes", feed, self->response->status,
@@ -627,7 +629,8 @@ foyer_http_backend_pull (FoyerSyncBackend  *backend,
   }
   if (!check_status (self, retry_after_ms, error))
     return FALSE;
-  *page = parse_page (self, error);
+  *page = foyer_http_backend_parse_page ((const char *)self->response->body->data,
+                                         self->response->body->len, error);
   return *page != NULL;
 }
 

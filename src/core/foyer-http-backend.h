@@ -41,6 +41,11 @@ GPtrArray        *foyer_http_backend_parse_results    (const char        *body,
                                                        gsize              length,
                                                        GHashTable        *batch_ids,
                                                        GError           **error);
+/* Parses a pull answer (two-way sync): a JSON object with a "rows" array, a string "cursor"
+ * and, if present, a boolean "more"; anything else fails with FOYER_SYNC_ERROR_TRANSIENT. */
+JsonObject       *foyer_http_backend_parse_page       (const char        *body,
+                                                       gsize              length,
+                                                       GError           **error);
 /* Retry-After as delta seconds or an HTTP date, relative to now_us (g_get_real_time base), in
  * milliseconds; 0 when absent or unparseable, capped at one hour. */
 gint64            foyer_http_backend_parse_retry_after (const char       *value,

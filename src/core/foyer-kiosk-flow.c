@@ -147,6 +147,16 @@ foyer_kiosk_flow_new (FoyerConfig  *config,
   return self;
 }
 
+void
+foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self)
+{
+  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
+
+  g_clear_object (&self->badge_codes);
+  g_clear_error (&self->signing_error);
+  self->badge_codes = foyer_badge_code_new_from_config (self->config, &self->signing_error);
+}
+
 const char *
 foyer_kiosk_flow_get_direction (FoyerKioskFlow *self)
 {
@@ -167,16 +177,6 @@ foyer_kiosk_flow_set_direction (FoyerKioskFlow *self,
   g_free (self->direction);
   self->direction = g_strdup (direction);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTION]);
-}
-
-void
-foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self)
-{
-  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
-
-  g_clear_object (&self->badge_codes);
-  g_clear_error (&self->signing_error);
-  self->badge_codes = foyer_badge_code_new_from_config (self->config, &self->signing_error);
 }
 
 FoyerConfig *

@@ -207,11 +207,11 @@ static gboolean
 apply_registration (FoyerStore  *self,
                     const char  *event,
                     JsonObject  *row,
+                    const char  *now,
                     GPtrArray   *erased,
                     GError     **error)
 {
   g_autoptr(CachedStmt) stmt = NULL;
-  g_autofree char *now = NULL;
   const char *badge = member_string (row, "badge_code");
   const char *status = member_string (row, "status");
   const char *category = member_string (row, "category");
@@ -227,7 +227,6 @@ apply_registration (FoyerStore  *self,
   if (category != NULL && !foyer_category_is_valid (category))
     category = NULL;
 
-  now = foyer_timestamp_now ();
   if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO preregistrations (event, badge_code, "
                         "category, full_name, organization, imported_at, status, reason, "
                         "phone_tail, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
@@ -311,6 +310,7 @@ apply_row (FoyerStore  *self,
            const char  *event,
            const char  *booth,
            JsonNode    *node,
+           const char  *now,
            GPtrArray   *erased,
            GError     **error)
 {
@@ -320,7 +320,7 @@ apply_row (FoyerStore  *self,
     return FALSE;
   row = json_node_get_object (node);
   if (g_str_equal (feed, FOYER_PULL_REGISTRATIONS))
-    return apply_registration (self, event, row, erased, error);
+    return apply_registration (self, event, row, now, erased, error);
   if (g_str_equal (feed, FOYER_PULL_CHECK_INS))
     return apply_check_in (self, event, row, error);
   return apply_lead (self, event, booth, row, error);
@@ -350,6 +350,7 @@ foyer_store_apply_pull (FoyerStore  *self,
                         GError     **error)
 {
   g_autoptr(GPtrArray) erased = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *now = foyer_timestamp_now ();   /* once per page: it is the same page */
   guint n = json_array_get_length (rows);
   guint applied = 0;
 
@@ -361,7 +362,8 @@ foyer_store_apply_pull (FoyerStore  *self,
   for (guint i = 0; i < n; i++) {
     g_autoptr(GError) local = NULL;
 
-    if (apply_row (self, feed, event, booth, json_array_get_element (rows, i), erased, &local))
+    if (apply_row (self, feed, event, booth, json_array_get_element (rows, i), now, erased,
+                   &local))
       applied++;
     else if (local != NULL) {
       g_propagate_error (error, g_steal_pointer (&local));
