@@ -6,14 +6,22 @@
  *          (the visitor's reading time is not counted: Register is pressed as soon as the form
  *          is drawn)
  *   badge: code → parsed → check-in committed → welcome page drawn
+ *   feedback (issue 20): badge → gate rules → check-in or refusal → answering page drawn with
+ *          its full-screen flash AND its sound started (GSound's request returned; without a
+ *          sound card it fails at once, so on CI this is the request's cost)
+ * Anchor, measured in the same run: a bare GtkStack switching between two labels and a bare
+ * GSound request, the least any GTK kiosk pays for "page painted and sound started".
  */
 #include "config.h"
 
 #include <unistd.h>
 
+#include <gsound.h>
+
 #include "foyer-form-page.h"
 #include "foyer-test-util-ui.h"
 #include "foyer-test-util.h"
+#include "foyer-window-private.h"
 
 #define TARGET_MS 150.0
 #define ROUNDS    40
@@ -71,12 +79,134 @@ report (const char *name,
   g_array_sort (ms, compare_double);
   for (guint i = 0; i < ms->len; i++)
     sum += g_array_index (ms, double, i);
-  g_print ("%-34s n=%u  median %.1f ms  mean %.1f ms  p95 %.1f ms  max %.1f ms  (target %.0f ms: %s)\n",
+  g_print ("%-48s n=%u  median %.1f ms  mean %.1f ms  p95 %.1f ms  max %.1f ms",
            name, ms->len,
            g_array_index (ms, double, ms->len / 2), sum / ms->len,
            g_array_index (ms, double, (guint)(ms->len * 0.95)),
-           g_array_index (ms, double, ms->len - 1), TARGET_MS,
-           g_array_index (ms, double, (guint)(ms->len * 0.95)) <= TARGET_MS ? "met" : "MISSED");
+           g_array_index (ms, double, ms->len - 1));
+  /* The anchor is a floor, not a kiosk: it has no target. */
+  if (g_str_has_prefix (name, "anchor"))
+    g_print ("\n");
+  else
+    g_print ("  (target %.0f ms: %s)\n", TARGET_MS,
+             g_array_index (ms, double, (guint)(ms->len * 0.95)) <= TARGET_MS ? "met" : "MISSED");
+}
+
+/* --- answer painted and sound started --------------------------------------------------- */
+
+typedef struct {
+  FoyerWindow *window;
+  const char  *page;
+  gint64       painted_us;
+  gint64       sound_us;
+} Answer;
+
+static void
+answer_paint_cb (GdkFrameClock *clock,
+                 Answer        *answer)
+{
+  if (answer->painted_us == 0 &&
+      g_strcmp0 (foyer_window_get_visible_page_name (answer->window), answer->page) == 0 &&
+      foyer_feedback_get_flash (answer->window->feedback) != FOYER_FEEDBACK_NONE)
+    answer->painted_us = g_get_monotonic_time ();
+}
+
+static void
+answer_sound_cb (FoyerFeedback *feedback,
+                 const char    *id,
+                 Answer        *answer)
+{
+  answer->sound_us = g_get_monotonic_time ();
+}
+
+static gboolean
+answered (gpointer user_data)
+{
+  Answer *answer = user_data;
+
+  return answer->painted_us != 0 && answer->sound_us != 0;
+}
+
+/* ms from the scan to the page with its flash painted and its sound started, whichever is
+ * later. */
+static double
+time_answer (FoyerWindow *window,
+             const char  *code,
+             const char  *page)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  Answer answer = { window, page, 0, 0 };
+  gulong paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (answer_paint_cb), &answer);
+  gulong sound_id = g_signal_connect (window->feedback, "sound-requested",
+                                      G_CALLBACK (answer_sound_cb), &answer);
+  gint64 t0 = g_get_monotonic_time ();
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.scan-code",
+                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, code,
+                                                                 strlen (code), 1));
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  if (!foyer_test_ui_wait_for (answered, &answer, 5000))
+    g_error ("no answer to %s (page %s)", code, foyer_window_get_visible_page_name (window));
+  g_signal_handler_disconnect (clock, paint_id);
+  g_signal_handler_disconnect (window->feedback, sound_id);
+  return (MAX (answer.painted_us, answer.sound_us) - t0) / 1000.0;
+}
+
+/* The anchor: a bare window whose stack switches between two labels, plus a bare GSound
+ * request, timed the same way. */
+typedef struct {
+  GtkStack *stack;
+  gboolean  painted;
+} Bare;
+
+static void
+bare_paint_cb (GdkFrameClock *clock,
+               Bare          *bare)
+{
+  bare->painted = TRUE;
+}
+
+static gboolean
+bare_painted (gpointer user_data)
+{
+  return ((Bare *)user_data)->painted;
+}
+
+static void
+measure_anchor (GArray *ms)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GSoundContext *sound = gsound_context_new (NULL, NULL);   /* GSound 1.0 has no autoptr */
+  GdkFrameClock *clock;
+
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("home"), "a");
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("welcome"), "b");
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  foyer_test_ui_spin (300);
+  clock = gtk_widget_get_frame_clock (window);
+
+  for (guint i = 0; i <= ROUNDS; i++) {
+    Bare bare = { GTK_STACK (stack), FALSE };
+    gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (bare_paint_cb), &bare);
+    gint64 t0 = g_get_monotonic_time ();
+    double t;
+
+    gtk_stack_set_visible_child_name (GTK_STACK (stack), i % 2 ? "a" : "b");
+    if (sound != NULL)
+      gsound_context_play_simple (sound, NULL, NULL, GSOUND_ATTR_EVENT_ID, "complete", NULL);
+    gtk_widget_queue_draw (window);
+    if (!foyer_test_ui_wait_for (bare_painted, &bare, 5000))
+      g_error ("the bare window never painted");
+    t = (g_get_monotonic_time () - t0) / 1000.0;
+    g_signal_handler_disconnect (clock, id);
+    if (i > 0)
+      g_array_append_val (ms, t);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&sound);
 }
 
 static void
@@ -86,6 +216,32 @@ scan (FoyerWindow  *window,
 {
   gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.scan-code",
                                       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, len, 1));
+}
+
+/* Rounds of an accepted and a refused badge (the gate admits trade visitors only), from the
+ * home page each time; the first round of each is not counted. */
+static void
+measure_feedback (FoyerWindow *window,
+                  GArray      *accepted_ms,
+                  GArray      *refused_ms)
+{
+  for (guint i = 0; i <= ROUNDS; i++) {
+    g_autofree char *feed = g_strdup_printf ("FEED-%06u", i);
+    g_autofree char *press = g_strdup_printf ("PRESS-%06u", i);
+    double ms;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.go-home", NULL);
+    wait_painted (window, "scan");
+    ms = time_answer (window, feed, "welcome");
+    if (i > 0)
+      g_array_append_val (accepted_ms, ms);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.go-home", NULL);
+    wait_painted (window, "scan");
+    ms = time_answer (window, press, "notice");
+    if (i > 0)
+      g_array_append_val (refused_ms, ms);
+  }
 }
 
 int
@@ -99,6 +255,9 @@ main (int argc, char **argv)
   g_autoptr(FoyerApplication) app = NULL;
   g_autoptr(GArray) card_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) badge_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) accepted_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) refused_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) anchor_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GPtrArray) prereg = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
   g_autoptr(GError) error = NULL;
   FoyerWindow *window;
@@ -114,7 +273,9 @@ main (int argc, char **argv)
 
   dir = foyer_test_make_tmpdir ("bench-ui");
   conf = g_strdup_printf ("[kiosk]\nid=bench\nevent=expo-2026\nlanguage=en\n"
-                          "[storage]\ndatabase=%s/foyer.db\n[camera]\nsource=none\n", dir);
+                          "[storage]\ndatabase=%s/foyer.db\n[camera]\nsource=none\n"
+                          "[gate]\ncategories=trade_visitor\nname=East Hall entrance\n"
+                          "other-entrance=the press entrance\n", dir);
   config = foyer_config_load_from_data (conf, "bench.conf", &error);
   g_assert_no_error (error);
 
@@ -134,14 +295,17 @@ main (int argc, char **argv)
     return 1;
   }
 
-  for (guint i = 0; i <= ROUNDS; i++) {
+  for (guint i = 0; i < 3 * (ROUNDS + 1); i++) {
     FoyerRegistration *reg = foyer_registration_new ();
+    guint group = i / (ROUNDS + 1);   /* 0: badge, 1: accepted with feedback, 2: refused */
 
     reg->event = g_strdup ("expo-2026");
     reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
-    reg->badge_code = g_strdup_printf ("BENCH-%06u", i);
+    reg->badge_code = g_strdup_printf ("%s-%06u", group == 0 ? "BENCH" : group == 1 ? "FEED"
+                                                                                     : "PRESS",
+                                       i % (ROUNDS + 1));
     reg->full_name = g_strdup ("张伟");
-    reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+    reg->category = g_strdup (group == 2 ? FOYER_CATEGORY_MEDIA : FOYER_CATEGORY_TRADE_VISITOR);
     reg->source = g_strdup (FOYER_SOURCE_BADGE);
     g_ptr_array_add (prereg, reg);
   }
@@ -187,10 +351,18 @@ main (int argc, char **argv)
     }
   }
 
+  measure_feedback (window, accepted_ms, refused_ms);
+  measure_anchor (anchor_ms);
+
   g_print ("Foyer UI latency, decoded code → answering page painted (Xvfb, cairo renderer, "
            "SQLite commit on %s)\n", dir);
   report ("card -> review -> stored -> done", card_ms);
   report ("badge -> checked in -> welcome", badge_ms);
+  g_print ("Scanned → result painted with its flash and sound started (issue 20), next to a "
+           "bare GtkStack switch + bare GSound request:\n");
+  report ("badge -> accepted: welcome+flash+sound", accepted_ms);
+  report ("badge -> refused (gate rule): notice+flash+sound", refused_ms);
+  report ("anchor: bare stack switch + GSound", anchor_ms);
 
   foyer_test_ui_stop (app);
   return 0;

@@ -179,6 +179,34 @@ foyer_test_hub_new (const char *database, const char *extra_conf)
 }
 
 FoyerTestHub *
+foyer_test_hub_new_tls (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("hub-tls");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *db = g_build_filename (dir, "hub.db", NULL);
+  g_autofree char *extra = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerTestHub *hub;
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  hub = hub_new_in (dir, db, NULL);
+  extra = g_strdup_printf ("[hub]\nlisten=127.0.0.1:%u\ndatabase=%s\ncertificate=%s\nkey=%s\n"
+                           "public-url=https://127.0.0.1:%u\n", hub->port, db, cert, key,
+                           hub->port);
+  g_assert_true (g_file_set_contents (hub->conf, extra, -1, NULL));
+  g_free (hub->url);
+  hub->url = g_strdup_printf ("https://127.0.0.1:%u", hub->port);
+  return hub;
+}
+
+FoyerTestHub *
 foyer_test_hub_new_peer (FoyerTestHub *other)
 {
   g_autofree char *extra = NULL;

@@ -33,6 +33,8 @@ typedef struct {
 /* Writes dir/hub.conf (listen on a free loopback port, database, extra lines). */
 FoyerTestHub *foyer_test_hub_new      (const char   *database,
                                        const char   *extra_conf);
+/* A SQLite hub serving https with a self-signed certificate for 127.0.0.1 (openssl req). */
+FoyerTestHub *foyer_test_hub_new_tls  (void);
 /* A second hub on the same database and its own port. */
 FoyerTestHub *foyer_test_hub_new_peer (FoyerTestHub *other);
 /* Starts `foyer-hub serve`, waiting for its "serving" line. env: NULL-terminated NAME=VALUE. */

@@ -6,6 +6,7 @@
 
 #include "foyer-i18n.h"
 #include "foyer-test-util-ui.h"
+#include "foyer-window-private.h"
 
 void
 foyer_test_ui_fix_icons (void)
@@ -171,6 +172,12 @@ foyer_test_ui_wait_page (FoyerWindow *window,
   foyer_test_ui_spin (60);
 }
 
+static gboolean
+no_flash (gpointer user_data)
+{
+  return foyer_feedback_get_flash (FOYER_WINDOW (user_data)->feedback) == FOYER_FEEDBACK_NONE;
+}
+
 char *
 foyer_test_ui_screenshot (GtkWidget  *widget,
                           const char *name)
@@ -197,6 +204,10 @@ foyer_test_ui_screenshot (GtkWidget  *widget,
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
+  /* A window's screenshot shows its page, not the 600 ms flash of the answer over it
+   * (test-ui-feedback.c shoots the flash through the page area's overlay). */
+  if (FOYER_IS_WINDOW (widget) && !no_flash (widget))
+    foyer_test_ui_wait_for (no_flash, widget, 2000);
 
   /* The widget's render node exists once a frame has been drawn: on a slow (sanitizer) build
    * that may take a few more iterations. */

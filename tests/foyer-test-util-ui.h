@@ -38,7 +38,8 @@ void         foyer_test_ui_wait_page        (FoyerWindow *window,
                                              const char  *page_name);
 
 /* Renders widget as it is on screen and saves it as NAME.png in the screenshot directory
- * ($FOYER_SCREENSHOT_DIR, else G_TEST_BUILDDIR/screenshots). Returns the path. */
+ * ($FOYER_SCREENSHOT_DIR, else G_TEST_BUILDDIR/screenshots). Returns the path. A FoyerWindow is
+ * shot once the flash of an answer is over. */
 char        *foyer_test_ui_screenshot       (GtkWidget   *widget,
                                              const char  *name);
 

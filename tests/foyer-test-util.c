@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "foyer-store.h"
 #include "foyer-test-util.h"
 
 static GPtrArray *tmpdirs;
@@ -188,4 +189,26 @@ foyer_test_run_foyerctl (const char * const *argv,
   if (g_subprocess_get_if_signaled (proc))
     return 128 + g_subprocess_get_term_sig (proc);
   return g_subprocess_get_exit_status (proc);
+}
+
+void
+foyer_test_add_preregistration (FoyerStore *store,
+                                const char *event,
+                                const char *badge_code,
+                                const char *category,
+                                const char *full_name)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
+  g_autoptr(GError) error = NULL;
+  FoyerRegistration *reg = foyer_registration_new ();
+
+  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
+  reg->event = g_strdup (event);
+  reg->category = g_strdup (category);
+  reg->full_name = g_strdup (full_name);
+  reg->badge_code = g_strdup (badge_code);
+  reg->source = g_strdup (FOYER_SOURCE_BADGE);
+  g_ptr_array_add (list, reg);
+  g_assert_true (foyer_store_import_preregistrations (store, list, NULL, NULL, &error));
+  g_assert_no_error (error);
 }

@@ -6,6 +6,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _FoyerStore FoyerStore;
+
 /* A fresh private directory below the test's temp dir; removed at exit unless FOYER_KEEP_TMP. */
 char       *foyer_test_make_tmpdir   (const char  *tag);
 /* ../shared next to the checkout (FOYER_SHARED_DIR), or NULL when not present. Tests never
@@ -32,5 +34,12 @@ int         foyer_test_run_foyerctl  (const char * const *argv,
                                       gsize        stdin_len,
                                       char       **out_stdout,
                                       char       **out_stderr);
+
+/* Imports one pre-registered visitor (badge source) into store; asserts that it worked. */
+void        foyer_test_add_preregistration (FoyerStore  *store,
+                                            const char  *event,
+                                            const char  *badge_code,
+                                            const char  *category,
+                                            const char  *full_name);
 
 G_END_DECLS

@@ -1,14 +1,34 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-hub-auth.c: passwords, sessions, CSRF, lockout, roles and exhibitor links, on a clock the
- * test moves.
+ * test moves — with the tables in memory and in a real hub database (SQLite), as foyer-hub keeps
+ * them (hub-dashboard-live runs them on PostgreSQL too, through the hub).
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "foyer-hub-auth.h"
+#include "foyer-test-util.h"
 
 #define T0 1795482600
+
+/* data: NULL for the in-memory tables, else "sqlite": a fresh hub database. */
+static FoyerHubAuth *
+new_auth (gconstpointer data)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(FoyerHubStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (data == NULL)
+    return foyer_hub_auth_new ();
+  dir = foyer_test_make_tmpdir ("hub-auth");
+  path = g_build_filename (dir, "hub.db", NULL);
+  storage = foyer_hub_storage_open (path, 2, &error);
+  g_assert_no_error (error);
+  return foyer_hub_auth_new_for_storage (storage, "ev1");
+}
 
 static void
 test_password_hash (void)
@@ -47,9 +67,9 @@ test_tokens (void)
 }
 
 static void
-test_users (void)
+test_users (gconstpointer data)
 {
-  g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new ();
+  g_autoptr(FoyerHubAuth) auth = new_auth (data);
   g_autoptr(GError) error = NULL;
   FoyerHubRole role;
 
@@ -76,9 +96,9 @@ test_users (void)
 }
 
 static void
-test_sessions (void)
+test_sessions (gconstpointer data)
 {
-  g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new ();
+  g_autoptr(FoyerHubAuth) auth = new_auth (data);
   g_autoptr(GError) error = NULL;
   g_autofree char *admin = NULL;
   g_autofree char *viewer = NULL;
@@ -135,9 +155,9 @@ fail_login (FoyerHubAuth *auth, const char *name, const char *password, int code
 }
 
 static void
-test_lockout (void)
+test_lockout (gconstpointer data)
 {
-  g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new ();
+  g_autoptr(FoyerHubAuth) auth = new_auth (data);
   g_autofree char *token = NULL;
 
   foyer_hub_auth_set_now (auth, T0);
@@ -159,9 +179,9 @@ test_lockout (void)
 }
 
 static void
-test_lockout_window (void)
+test_lockout_window (gconstpointer data)
 {
-  g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new ();
+  g_autoptr(FoyerHubAuth) auth = new_auth (data);
   g_autofree char *token = NULL;
 
   foyer_hub_auth_set_now (auth, T0);
@@ -183,9 +203,9 @@ test_lockout_window (void)
 }
 
 static void
-test_links (void)
+test_links (gconstpointer data)
 {
-  g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new ();
+  g_autoptr(FoyerHubAuth) auth = new_auth (data);
   g_autoptr(GError) error = NULL;
   g_autofree char *a1 = NULL;
   g_autofree char *a1_again = NULL;
@@ -226,10 +246,20 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/hub-auth/password-hash", test_password_hash);
   g_test_add_func ("/hub-auth/tokens", test_tokens);
-  g_test_add_func ("/hub-auth/users", test_users);
-  g_test_add_func ("/hub-auth/sessions", test_sessions);
-  g_test_add_func ("/hub-auth/lockout", test_lockout);
-  g_test_add_func ("/hub-auth/lockout-window", test_lockout_window);
-  g_test_add_func ("/hub-auth/links", test_links);
+  for (guint i = 0; i < 2; i++) {
+    const char *where = i == 0 ? "memory" : "sqlite";
+    gconstpointer data = i == 0 ? NULL : "sqlite";
+    g_autofree char *users = g_strdup_printf ("/hub-auth/%s/users", where);
+    g_autofree char *sessions = g_strdup_printf ("/hub-auth/%s/sessions", where);
+    g_autofree char *lockout = g_strdup_printf ("/hub-auth/%s/lockout", where);
+    g_autofree char *window = g_strdup_printf ("/hub-auth/%s/lockout-window", where);
+    g_autofree char *links = g_strdup_printf ("/hub-auth/%s/links", where);
+
+    g_test_add_data_func (users, data, test_users);
+    g_test_add_data_func (sessions, data, test_sessions);
+    g_test_add_data_func (lockout, data, test_lockout);
+    g_test_add_data_func (window, data, test_lockout_window);
+    g_test_add_data_func (links, data, test_links);
+  }
   return g_test_run ();
 }

@@ -242,3 +242,16 @@ test_browser_screenshot (TestBrowser *browser,
   path = g_build_filename (dir, file, NULL);
   g_assert_true (g_file_set_contents (path, (const char *) png, len, NULL));
 }
+
+void
+test_browser_show_page (TestBrowser *browser, const char *prefix, const char *page,
+                        const char *lang)
+{
+  g_autofree char *go = g_strdup_printf ("location.hash = '#%s'; true", page);
+  g_autofree char *loaded = g_strdup_printf ("document.body.dataset.loaded === '%s'", page);
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s", prefix, page, lang);
+  g_autoptr(JsonNode) ignored = test_browser_eval (browser, go);
+
+  g_assert_true (test_browser_wait (browser, loaded, 5000));
+  test_browser_screenshot (browser, name);
+}

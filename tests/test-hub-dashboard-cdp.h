@@ -28,4 +28,11 @@ gboolean     test_browser_wait       (TestBrowser *browser,
 void         test_browser_screenshot (TestBrowser *browser,
                                       const char  *name);
 
+/* Shows the dashboard's page (#page), waits until it has loaded its data and saves a screenshot
+ * PREFIX-PAGE-LANG. */
+void         test_browser_show_page  (TestBrowser *browser,
+                                      const char  *prefix,
+                                      const char  *page,
+                                      const char  *lang);
+
 G_END_DECLS

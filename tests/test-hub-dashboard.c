@@ -540,18 +540,6 @@ test_exhibitor_link (void)
 /* --- in a real browser --- */
 
 static void
-show_page (TestBrowser *browser, const char *page, const char *lang)
-{
-  g_autofree char *go = g_strdup_printf ("location.hash = '#%s'; true", page);
-  g_autofree char *loaded = g_strdup_printf ("document.body.dataset.loaded === '%s'", page);
-  g_autofree char *name = g_strdup_printf ("hub-dashboard-%s-%s", page, lang);
-  g_autoptr(JsonNode) ignored = test_browser_eval (browser, go);
-
-  g_assert_true (test_browser_wait (browser, loaded, 5000));
-  test_browser_screenshot (browser, name);
-}
-
-static void
 sign_in_browser (TestBrowser *browser, const char *base, const char *user, const char *password,
                  const char *lang, const char *sign_in_text)
 {
@@ -624,7 +612,7 @@ check_viewer (TestBrowser *browser, const char *base)
                                              "document.querySelectorAll('#dead-rows tr')"
                                              ".length === 0", 5000));
   test_browser_screenshot (browser, "hub-dashboard-problems-viewer-en");
-  show_page (browser, "leads", "en-viewer");
+  test_browser_show_page (browser, "hub-dashboard", "leads", "en-viewer");
   g_assert_true (test_browser_wait (browser, "document.querySelectorAll('#booth-rows tr')"
                                              ".length === 3 && document.querySelectorAll("
                                              "'#booth-rows button').length === 0", 100));
@@ -677,13 +665,13 @@ test_browser (void)
                                            ".textContent");
   g_assert_cmpstr (nav, ==, "概览");
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    show_page (browser, pages[i], "zh_CN");
-  show_page (browser, "devices", "zh_CN");
+    test_browser_show_page (browser, "hub-dashboard", pages[i], "zh_CN");
+  test_browser_show_page (browser, "hub-dashboard", "devices", "zh_CN");
   check_device_goes_offline (browser);
   test_browser_screenshot (browser, "hub-dashboard-devices-offline-zh_CN");
 
   /* an admin hands out a booth's link from the leads page */
-  show_page (browser, "leads", "zh_CN");
+  test_browser_show_page (browser, "hub-dashboard", "leads", "zh_CN");
   ignored = test_browser_eval (browser, "document.querySelector('tr[data-booth=C3] button')"
                                         ".click(); true");
   g_assert_true (test_browser_wait (browser, "document.querySelector('tr[data-booth=C3] a') "
@@ -705,7 +693,7 @@ test_browser (void)
   g_assert_cmpstr (nav, ==, "Overview");
   check_overview_numbers (browser);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    show_page (browser, pages[i], "en");
+    test_browser_show_page (browser, "hub-dashboard", pages[i], "en");
   check_viewer (browser, base);
   test_browser_stop (browser);
 }

@@ -574,34 +574,15 @@ test_two_hubs_one_database (gconstpointer data)
 static void
 test_tls_enrollment (void)
 {
-  g_autofree char *dir = foyer_test_make_tmpdir ("hub-tls");
-  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  g_autofree char *extra = NULL, *code = NULL, *kiosk = NULL, *forged = NULL;
-  g_autofree char *out = NULL, *err = NULL, *conf = NULL;
+  g_autofree char *code = NULL, *kiosk = NULL, *forged = NULL;
+  g_autofree char *out = NULL, *err = NULL;
   g_autoptr(FoyerEnrollCode) decoded = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GHashTable) stored = NULL;
-  g_autoptr(GSubprocess) openssl = NULL;
   g_autoptr(GSubprocess) sync = NULL;
-  g_autoptr(GError) error = NULL;
-  FoyerTestHub *hub;
+  FoyerTestHub *hub = foyer_test_hub_new_tls ();
   guint n = 0;
 
-  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                              &error, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                              "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
-  hub = foyer_test_hub_new (NULL, NULL);
-  extra = g_strdup_printf ("certificate=%s\nkey=%s\npublic-url=https://127.0.0.1:%u\n", cert,
-                           key, hub->port);
-  g_assert_true (g_file_get_contents (hub->conf, &conf, NULL, NULL));
-  g_clear_pointer (&out, g_free);
-  out = g_strconcat (conf, extra, NULL);
-  g_assert_true (g_file_set_contents (hub->conf, out, -1, NULL));
-  g_clear_pointer (&out, g_free);
   foyer_test_hub_start (hub, NULL);
 
   /* A code whose pin is not the hub's certificate: nothing is sent. */

@@ -21,6 +21,7 @@
 
 #include "foyer-admin-page.h"
 #include "foyer-booth-util.h"
+#include "foyer-enroll.h"
 #include "foyer-page.h"
 
 #define DEAD_LIST_LIMIT 50
@@ -51,6 +52,7 @@ struct _FoyerAdminPage {
   AdwComboRow       *camera_row;
   AdwEntryRow       *reprint_row;
   AdwActionRow      *fullscreen_row;
+  AdwActionRow      *head_office_row;
 
   /* owned */
   FoyerStore        *store;
@@ -228,6 +230,36 @@ format_when (gint64 real_time_us)
   return text != NULL ? text : g_strdup ("");
 }
 
+/* --- head office (enrollment; the page itself is foyer-enroll-page.c) --- */
+
+/* Which hub the kiosk is connected to, and when the hub no longer takes its token (revoked
+ * with `foyer-hub device revoke`), that a new code is the way back. status may be NULL. */
+static void
+refresh_head_office (FoyerAdminPage        *self,
+                     const FoyerSyncStatus *status)
+{
+  g_autofree char *text = NULL;
+
+  if (self->config == NULL)
+    return;
+  if (status != NULL && status->paused && status->paused_code == FOYER_SYNC_ERROR_AUTH)
+    text = g_strdup (_("Head office no longer accepts this kiosk (the device was revoked, or its "
+                       "token is wrong): syncing is paused and records wait here. Connect again "
+                       "with a new code from head office."));
+  else if (foyer_enroll_config_is_enrolled (self->config))
+    text = g_strdup_printf (_("Connected to %s as %s for event %s"),
+                            foyer_config_get_string (self->config, "sync", "url"),
+                            foyer_config_get_string (self->config, "kiosk", "id"),
+                            event_of (self));
+  else
+    text = g_strdup (_("Not connected: scan the enrollment code from head office"));
+  adw_action_row_set_subtitle (self->head_office_row, text);
+  if (status != NULL && status->paused && status->paused_code == FOYER_SYNC_ERROR_AUTH)
+    gtk_widget_add_css_class (GTK_WIDGET (self->head_office_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->head_office_row), "error");
+}
+
 static void
 show_sync_status (FoyerAdminPage        *self,
                   const FoyerSyncStatus *status)
@@ -266,6 +298,7 @@ show_sync_status (FoyerAdminPage        *self,
     connection = with;
   }
   adw_action_row_set_subtitle (self->connection_row, connection);
+  refresh_head_office (self, status);
 
   success = status->last_success > 0 ? format_when (status->last_success) : g_strdup (_("Never"));
   adw_action_row_set_subtitle (self->last_success_row, success);
@@ -364,6 +397,7 @@ refresh_connection (FoyerAdminPage *self)
   }
   adw_action_row_set_subtitle (self->connection_row,
                                _("Not running: records wait on this kiosk"));
+  refresh_head_office (self, NULL);
   adw_action_row_set_subtitle (self->last_success_row, _("Never"));
   adw_action_row_set_subtitle (self->last_error_row, _("None"));
 }
@@ -1306,6 +1340,7 @@ foyer_admin_page_class_init (FoyerAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, camera_row);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, reprint_row);
   gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, fullscreen_row);
+  gtk_widget_class_bind_template_child (widget_class, FoyerAdminPage, head_office_row);
   gtk_widget_class_bind_template_callback (widget_class, mode_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, camera_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, reprint_apply_cb);

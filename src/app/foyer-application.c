@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "foyer-application.h"
+#include "foyer-enroll.h"
 #include "foyer-i18n.h"
 #include "foyer-window.h"
 
@@ -24,6 +25,7 @@ struct _FoyerApplication {
   gboolean        kiosk;
   guint           purge_source;     /* [storage] retain-days on a timer */
   GCancellable   *purge_cancellable;
+  GFileMonitor   *config_monitor;   /* `foyerctl enroll` while the kiosk runs */
 };
 
 G_DEFINE_FINAL_TYPE (FoyerApplication, foyer_application, ADW_TYPE_APPLICATION)
@@ -143,6 +145,78 @@ foyer_application_start_sync (FoyerApplication *self)
   foyer_sync_engine_start (self->sync);
 }
 
+gboolean
+foyer_application_reconfigure_sync (FoyerApplication  *self,
+                                    GError           **error)
+{
+  g_return_val_if_fail (FOYER_IS_APPLICATION (self), FALSE);
+
+  if (self->sync == NULL) {
+    foyer_application_start_sync (self);
+    return TRUE;
+  }
+  return foyer_sync_engine_set_config (self->sync, self->config, error);
+}
+
+/* `foyerctl enroll` on a running kiosk rewrites its configuration file: the window takes the
+ * new connection as after Admin's Connect to Head Office (win.head-office-connected), without a
+ * restart. Only enrollment's keys are taken over; other edits still need a restart. */
+static void
+foyer_application_config_changed_cb (GFileMonitor      *monitor,
+                                     GFile             *file,
+                                     GFile             *other,
+                                     GFileMonitorEvent  event,
+                                     FoyerApplication  *self)
+{
+  g_autoptr(FoyerConfig) written = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT && event != G_FILE_MONITOR_EVENT_CREATED)
+    return;
+  written = foyer_config_load_from_file (foyer_config_get_path (self->config), &error);
+  if (written == NULL) {
+    g_debug ("configuration changed but not readable: %s", error->message);
+    return;
+  }
+  if (!foyer_enroll_take_connection (self->config, written))
+    return;
+  g_message ("the configuration file names a new head-office connection: taking it");
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.head-office-connected", NULL);
+  else if (!foyer_application_reconfigure_sync (self, &error))
+    g_printerr ("foyer: records are kept on this kiosk but not sent: %s\n", error->message);
+}
+
+static void
+foyer_application_watch_config (FoyerApplication *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->config_monitor != NULL || foyer_config_get_path (self->config) == NULL)
+    return;
+  file = g_file_new_for_path (foyer_config_get_path (self->config));
+  self->config_monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->config_monitor == NULL) {
+    g_debug ("cannot watch the configuration file: %s", error->message);
+    return;
+  }
+  g_signal_connect (self->config_monitor, "changed",
+                    G_CALLBACK (foyer_application_config_changed_cb), self);
+}
+
+static void
+foyer_application_unwatch_config (FoyerApplication *self)
+{
+  if (self->config_monitor == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->config_monitor, self);
+  g_file_monitor_cancel (self->config_monitor);
+  g_clear_object (&self->config_monitor);
+}
+
 static void
 foyer_application_stop_sync (FoyerApplication *self)
 {
@@ -159,6 +233,7 @@ void
 foyer_application_stop_services (FoyerApplication *self)
 {
   g_return_if_fail (FOYER_IS_APPLICATION (self));
+  foyer_application_unwatch_config (self);
   foyer_application_stop_sync (self);
 }
 
@@ -333,6 +408,7 @@ foyer_application_startup (GApplication *app)
   foyer_application_open_store (self);
   foyer_application_start_sync (self);
   foyer_application_start_retention (self);
+  foyer_application_watch_config (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -342,6 +418,7 @@ foyer_application_startup (GApplication *app)
 static void
 foyer_application_shutdown (GApplication *app)
 {
+  foyer_application_unwatch_config (FOYER_APPLICATION (app));
   foyer_application_stop_sync (FOYER_APPLICATION (app));
   foyer_application_stop_retention (FOYER_APPLICATION (app));
 
@@ -353,6 +430,7 @@ foyer_application_dispose (GObject *object)
 {
   FoyerApplication *self = (FoyerApplication *)object;
 
+  foyer_application_unwatch_config (self);
   foyer_application_stop_sync (self);
   foyer_application_stop_retention (self);
   g_clear_object (&self->store);

@@ -26,4 +26,9 @@ const char       *foyer_application_get_language (FoyerApplication *self);
 void              foyer_application_set_language (FoyerApplication *self,
                                                   const char       *language);
 
+/* The configuration's [sync] changed (the kiosk was enrolled from Admin): the running engine
+ * rebuilds its backend, or one is started when none could be before. */
+gboolean          foyer_application_reconfigure_sync (FoyerApplication  *self,
+                                                      GError           **error);
+
 G_END_DECLS

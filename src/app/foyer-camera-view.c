@@ -4,7 +4,9 @@
  * Frames come from FoyerCamera's "frame" signal on the main thread as RGBA GBytes that keep the
  * GStreamer buffer mapped (as GTK's own gtkgstsink.c does); wrapping them in a GdkMemoryTexture
  * costs no copy. The picture is mirrored so that visitors move their card the way they expect.
- * The guide is the square the decoder reads at full resolution (half the frame's height).
+ * The guide is the square the decoder reads at full resolution (half the frame's height). When
+ * the camera reads a code, a frame is drawn for a moment where the decoder found it, so that the
+ * visitor sees what was read.
  */
 #define G_LOG_DOMAIN "foyer"
 
@@ -23,7 +25,12 @@ struct _FoyerCameraView {
   GtkWidget   *state_label;
   gulong       frame_id;
   gulong       state_id;
+  gulong       scanned_id;
+  FoyerScanLocation mark;   /* where the last code was read; width 0 when none is shown */
+  guint        mark_source;
 };
+
+#define MARK_MS 1000
 
 G_DEFINE_FINAL_TYPE (FoyerCameraView, foyer_camera_view, GTK_TYPE_WIDGET)
 
@@ -46,6 +53,41 @@ frame_cb (FoyerCamera     *camera,
   g_clear_object (&self->texture);
   self->texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, rgba, stride);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+clear_mark_cb (gpointer user_data)
+{
+  FoyerCameraView *self = user_data;
+
+  self->mark_source = 0;
+  self->mark.width = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scanned_cb (FoyerCamera     *camera,
+            const char      *type,
+            GBytes          *bytes,
+            FoyerCameraView *self)
+{
+  if (!foyer_camera_get_last_scan_location (camera, &self->mark))
+    return;
+  g_clear_handle_id (&self->mark_source, g_source_remove);
+  self->mark_source = g_timeout_add (MARK_MS, clear_mark_cb, self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+foyer_camera_view_get_scan_mark (FoyerCameraView   *self,
+                                 FoyerScanLocation *location)
+{
+  g_return_val_if_fail (FOYER_IS_CAMERA_VIEW (self), FALSE);
+
+  if (location != NULL)
+    *location = self->mark;
+  return self->mark.width > 0;
 }
 
 static void
@@ -87,13 +129,17 @@ foyer_camera_view_set_camera (FoyerCameraView *self,
   if (self->camera != NULL) {
     g_clear_signal_handler (&self->frame_id, self->camera);
     g_clear_signal_handler (&self->state_id, self->camera);
+    g_clear_signal_handler (&self->scanned_id, self->camera);
     g_clear_object (&self->camera);
   }
+  g_clear_handle_id (&self->mark_source, g_source_remove);
+  self->mark.width = 0;
   g_clear_object (&self->texture);
   if (camera != NULL) {
     self->camera = g_object_ref (camera);
     self->frame_id = g_signal_connect (camera, "frame", G_CALLBACK (frame_cb), self);
     self->state_id = g_signal_connect (camera, "notify::state", G_CALLBACK (state_cb), self);
+    self->scanned_id = g_signal_connect (camera, "scanned", G_CALLBACK (scanned_cb), self);
   }
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA]);
@@ -139,6 +185,32 @@ append_guide (GtkSnapshot           *snapshot,
     gtk_snapshot_append_color (snapshot, &white, &bars[i]);
 }
 
+/* The decoder's box, mirrored like the picture (texture pixels × scale from the picture's
+ * right edge at x_right). */
+static void
+append_mark (FoyerCameraView *self,
+             GtkSnapshot     *snapshot,
+             float            x_right,
+             float            y_top,
+             float            scale)
+{
+  const GdkRGBA green = { 0.2, 0.82, 0.48, 1 };
+  const GdkRGBA colors[4] = { green, green, green, green };
+  const float widths[4] = { 6, 6, 6, 6 };
+  float pad = 8;
+  GskRoundedRect outline;
+
+  if (self->mark.width <= 0 || self->mark.frame_width != (guint)gdk_texture_get_width (self->texture))
+    return;
+  gsk_rounded_rect_init_from_rect (&outline,
+                                   &GRAPHENE_RECT_INIT (x_right - (self->mark.x + self->mark.width) * scale - pad,
+                                                        y_top + self->mark.y * scale - pad,
+                                                        self->mark.width * scale + 2 * pad,
+                                                        self->mark.height * scale + 2 * pad),
+                                   12);
+  gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+}
+
 static void
 foyer_camera_view_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -165,6 +237,7 @@ foyer_camera_view_snapshot (GtkWidget   *widget,
 
     guide = GRAPHENE_RECT_INIT ((w - side) / 2, (h - side) / 2, side, side);
     append_guide (snapshot, &guide);
+    append_mark (self, snapshot, (w + dw) / 2, (h - dh) / 2, scale);
   }
 
   gtk_widget_snapshot_child (widget, self->state_label, snapshot);

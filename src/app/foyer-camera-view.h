@@ -18,5 +18,9 @@ void         foyer_camera_view_set_camera (FoyerCameraView *self,
 FoyerCamera *foyer_camera_view_get_camera (FoyerCameraView *self);
 /* The newest frame as a texture (NULL before the first frame): for tests and snapshots. */
 GdkTexture  *foyer_camera_view_get_texture (FoyerCameraView *self);
+/* TRUE while the view marks where the camera read its last code (for a second after it), with
+ * the place in *location when given. */
+gboolean     foyer_camera_view_get_scan_mark (FoyerCameraView   *self,
+                                              FoyerScanLocation *location);
 
 G_END_DECLS

@@ -90,6 +90,31 @@ foyer_notice_page_show (FoyerNoticePage *self,
   gtk_widget_set_visible (self->manual_button, kind != FOYER_NOTICE_STORE_ERROR);
 }
 
+void
+foyer_notice_page_show_refusal (FoyerNoticePage *self,
+                                const char      *visitor_reason,
+                                const char      *staff_reason)
+{
+  g_autofree char *v = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (FOYER_IS_NOTICE_PAGE (self));
+
+  v = g_markup_escape_text (visitor_reason != NULL ? visitor_reason
+                                                   : _("Please ask staff at the information "
+                                                       "desk."), -1);
+  if (staff_reason != NULL) {
+    g_autofree char *s = g_markup_escape_text (staff_reason, -1);
+    description = g_strdup_printf ("%s\n\n<small>%s</small>", v, s);
+  }
+  self->kind = FOYER_NOTICE_REFUSED;
+  adw_status_page_set_icon_name (self->status, "action-unavailable-symbolic");
+  adw_status_page_set_title (self->status, _("You cannot enter here"));
+  adw_status_page_set_description (self->status, description != NULL ? description : v);
+  /* Registering again would not change who the visitor is. */
+  gtk_widget_set_visible (self->manual_button, FALSE);
+}
+
 FoyerNoticeKind
 foyer_notice_page_get_kind (FoyerNoticePage *self)
 {

@@ -13,6 +13,7 @@ typedef enum {
   FOYER_NOTICE_INVALID_BADGE,  /* a Foyer badge whose signature does not verify */
   FOYER_NOTICE_UNKNOWN_BADGE,  /* a badge code that is neither registered nor pre-registered */
   FOYER_NOTICE_STORE_ERROR,    /* the kiosk could not store or look up the visitor */
+  FOYER_NOTICE_REFUSED,        /* a gate rule turned the visitor away: foyer_notice_page_show_refusal */
 } FoyerNoticeKind;
 
 #define FOYER_TYPE_NOTICE_PAGE (foyer_notice_page_get_type ())
@@ -22,6 +23,10 @@ G_DECLARE_FINAL_TYPE (FoyerNoticePage, foyer_notice_page, FOYER, NOTICE_PAGE, Gt
 void            foyer_notice_page_show      (FoyerNoticePage *self,
                                              FoyerNoticeKind  kind,
                                              const char      *detail);
+/* A gate rule's refusal: the visitor's reason in large type, staff's in small. */
+void            foyer_notice_page_show_refusal (FoyerNoticePage *self,
+                                                const char      *visitor_reason,
+                                                const char      *staff_reason);
 FoyerNoticeKind foyer_notice_page_get_kind  (FoyerNoticePage *self);
 const char     *foyer_notice_page_get_title (FoyerNoticePage *self);
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "foyer-camera.h"
+#include "foyer-feedback.h"
+#include "foyer-serial-scanner.h"
 #include "foyer-wedge-controller.h"
 #include "foyer-window.h"
 
@@ -34,11 +36,13 @@ struct _FoyerWindow {
   GtkStack             *stack;
   GtkRevealer          *idle_revealer;
   GtkLabel             *idle_label;
+  FoyerFeedback        *feedback;            /* sound and flash of every answer */
 
   /* owned */
   FoyerKioskFlow       *flow;                /* the kiosk's decisions; NULL before the app is set */
   FoyerCamera          *camera;
   FoyerWedgeController *wedge;
+  FoyerSerialScanner   *serial;              /* NULL unless [scanner] serial is set */
   FoyerBadgePrinter    *printer;             /* NULL when [badge] printer is not set */
   GCancellable         *cancellable;
   char                 *home_page;

@@ -14,6 +14,8 @@
 
 #include "foyer-admin-page.h"
 #include "foyer-application.h"
+#include "foyer-camera-view.h"
+#include "foyer-enroll-page.h"
 #include "foyer-lead-page.h"
 #include "foyer-leads-page.h"
 #include "foyer-pin-page.h"
@@ -61,7 +63,8 @@ update_chrome (FoyerWindow *self)
   const char *page = foyer_window_get_visible_page_name (self);
   gboolean home = g_strcmp0 (page, foyer_window_get_home_page_name (self)) == 0;
   gboolean staff_page = g_strcmp0 (page, "admin") == 0 || g_strcmp0 (page, "pin") == 0 ||
-                        g_strcmp0 (page, "leads") == 0 || g_strcmp0 (page, "lead") == 0;
+                        g_strcmp0 (page, "leads") == 0 || g_strcmp0 (page, "lead") == 0 ||
+                        g_strcmp0 (page, "enroll") == 0;
 
   adw_header_bar_set_show_start_title_buttons (self->header_bar, !self->kiosk_locked);
   adw_header_bar_set_show_end_title_buttons (self->header_bar, !self->kiosk_locked);
@@ -356,6 +359,99 @@ reprint_badge_action (GtkWidget  *widget,
   foyer_window_show_toast (self, _("Printing the badge…"));
 }
 
+/* --- connect to head office (enrollment) ------------------------------------------------- */
+
+/* A view of the window's camera on the enroll page, so staff see what they hold up; none for
+ * [camera] source=none (no black box: the scanner and the entry are the way in). */
+static void
+attach_enroll_camera_view (FoyerWindow *self)
+{
+  GtkWidget *page = foyer_window_get_page (self, "enroll");
+  GtkWidget *view = NULL;
+
+  if (self->camera != NULL && foyer_camera_get_state (self->camera) != FOYER_CAMERA_STATE_STOPPED
+      && g_strcmp0 (foyer_config_get_string (foyer_window_get_config (self), "camera", "source"),
+                    "none") != 0) {
+    view = foyer_camera_view_new ();
+    foyer_camera_view_set_camera (FOYER_CAMERA_VIEW (view), self->camera);
+  }
+  foyer_enroll_page_set_camera_widget (FOYER_ENROLL_PAGE (page), view);
+}
+
+void
+_foyer_window_staff_camera_changed (FoyerWindow *self)
+{
+  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "enroll") == 0)
+    attach_enroll_camera_view (self);
+}
+
+/* Reached from Admin only, which is behind the PIN. */
+static void
+connect_head_office_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  FoyerWindow *self = FOYER_WINDOW (widget);
+  GtkWidget *page = foyer_window_get_page (self, "enroll");
+
+  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "admin") != 0 || page == NULL)
+    return;
+  attach_enroll_camera_view (self);
+  foyer_enroll_page_refresh (FOYER_ENROLL_PAGE (page));
+  show_page (self, "enroll");
+}
+
+static void
+back_to_admin_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FoyerWindow *self = FOYER_WINDOW (widget);
+  GtkWidget *page = foyer_window_get_page (self, "enroll");
+
+  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "enroll") != 0)
+    return;
+  /* The camera view goes: the scan page's is the only one while no one enrolls. */
+  foyer_enroll_page_set_camera_widget (FOYER_ENROLL_PAGE (page), NULL);
+  show_admin (self);
+}
+
+gboolean
+_foyer_window_staff_take_code (FoyerWindow *self,
+                               GBytes      *raw)
+{
+  GtkWidget *page = foyer_window_get_page (self, "enroll");
+
+  if (g_strcmp0 (foyer_window_get_visible_page_name (self), "enroll") != 0
+      || !FOYER_IS_ENROLL_PAGE (page))
+    return FALSE;
+  foyer_enroll_page_take_code (FOYER_ENROLL_PAGE (page), raw);
+  return TRUE;
+}
+
+/* The page wrote the configuration and put the keys into the running one: the flow verifies
+ * (and signs) with the event's keys, and the sync engine sends through the new connection,
+ * records already waiting first. No restart. */
+static void
+head_office_connected_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  FoyerWindow *self = FOYER_WINDOW (widget);
+  FoyerApplication *app = FOYER_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GError) error = NULL;
+
+  if (self->flow != NULL)
+    foyer_kiosk_flow_reload_badge_keys (self->flow);
+  if (app != NULL && !foyer_application_reconfigure_sync (app, &error)) {
+    g_autofree char *msg = g_strdup_printf (_("Records are kept on this kiosk but not sent: %s"),
+                                            error->message);
+    foyer_window_show_toast (self, msg);
+  }
+  update_chrome (self);
+  _foyer_window_refresh_status (self);
+}
+
 /* --- booth mode --------------------------------------------------------------------------- */
 
 gboolean
@@ -443,6 +539,7 @@ _foyer_window_staff_class_init (GtkWidgetClass *widget_class)
 {
   g_type_ensure (FOYER_TYPE_PIN_PAGE);
   g_type_ensure (FOYER_TYPE_ADMIN_PAGE);
+  g_type_ensure (FOYER_TYPE_ENROLL_PAGE);
   g_type_ensure (FOYER_TYPE_LEAD_PAGE);
   g_type_ensure (FOYER_TYPE_LEADS_PAGE);
 
@@ -458,6 +555,12 @@ _foyer_window_staff_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.reprint-badge", "s",
                                    reprint_badge_action);
   gtk_widget_class_install_action (widget_class, "win.show-leads", NULL, show_leads_action);
+  gtk_widget_class_install_action (widget_class, "win.connect-head-office", NULL,
+                                   connect_head_office_action);
+  gtk_widget_class_install_action (widget_class, "win.back-to-admin", NULL,
+                                   back_to_admin_action);
+  gtk_widget_class_install_action (widget_class, "win.head-office-connected", NULL,
+                                   head_office_connected_action);
   gtk_widget_class_install_action (widget_class, "win.edit-lead", "s", edit_lead_action);
   gtk_widget_class_install_action (widget_class, "win.lead-saved", "s", lead_saved_action);
 }

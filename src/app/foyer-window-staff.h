@@ -13,6 +13,9 @@
  *   win.edit-lead (s)       the lead card of an existing lead (from the list)
  *   win.lead-saved (s)      the lead card saved a lead: back home with a confirmation
  *   win.reprint-badge (s)   prints the badge of a registration id again
+ *   win.connect-head-office from Admin: the "Connect to head office" page (enrollment)
+ *   win.back-to-admin       from that page: Admin again, without a second PIN
+ *   win.head-office-connected  the page enrolled the kiosk: flow and sync take the new keys
  */
 #pragma once
 
@@ -32,6 +35,11 @@ gboolean       _foyer_window_staff_keeps_page  (FoyerWindow    *self);
 void           _foyer_window_staff_show_lead   (FoyerWindow     *self,
                                                 FoyerFlowResult *result);
 gboolean       _foyer_window_staff_is_booth    (FoyerWindow    *self);
+/* The camera was restarted: the enroll page, when shown, gets a view of the new one. */
+void           _foyer_window_staff_camera_changed (FoyerWindow *self);
+/* TRUE when the "Connect to head office" page is shown and took the scanned code. */
+gboolean       _foyer_window_staff_take_code   (FoyerWindow    *self,
+                                                GBytes         *raw);
 /* The flow paused scanning (a burst of unknown codes): the PIN page resumes it. */
 void           _foyer_window_staff_ask_resume_scanning (FoyerWindow *self);
 

@@ -323,6 +323,15 @@ foyer_window_wedge_scanned_cb (FoyerWedgeController *controller,
   foyer_window_handle_code (self, code);
 }
 
+static void
+foyer_window_serial_scanned_cb (FoyerSerialScanner *scanner,
+                                GBytes             *code,
+                                FoyerWindow        *self)
+{
+  g_debug ("serial scanner read %" G_GSIZE_FORMAT " bytes", g_bytes_get_size (code));
+  foyer_window_handle_code (self, code);
+}
+
 gboolean
 _foyer_window_wedge_key (FoyerWindow     *self,
                          guint            keyval,
@@ -332,6 +341,23 @@ _foyer_window_wedge_key (FoyerWindow     *self,
   if (self->wedge == NULL)
     return FALSE;
   return foyer_wedge_controller_key_pressed (self->wedge, keyval, state, (guint32)(time_us / 1000));
+}
+
+/* Hardware scanners: keyboard-wedge ones type on every page; a serial one ([scanner] serial)
+ * sends lines. Both answer like the camera, sound and flash included. */
+static void
+foyer_window_start_scanners (FoyerWindow *self,
+                             FoyerConfig *config)
+{
+  self->wedge = foyer_wedge_controller_new_from_config (config);
+  g_signal_connect (self->wedge, "scanned", G_CALLBACK (foyer_window_wedge_scanned_cb), self);
+  foyer_wedge_controller_attach (self->wedge, GTK_WIDGET (self));
+
+  self->serial = foyer_serial_scanner_new_from_config (config);
+  if (self->serial != NULL) {
+    g_signal_connect (self->serial, "scanned", G_CALLBACK (foyer_window_serial_scanned_cb), self);
+    foyer_serial_scanner_start (self->serial);
+  }
 }
 
 /* --- idle timeout ------------------------------------------------------------------------ */
@@ -726,9 +752,14 @@ foyer_window_show_result (FoyerWindow     *self,
   case FOYER_FLOW_STATUS_LOCKED:
     _foyer_window_staff_ask_resume_scanning (self);
     break;
+  case FOYER_FLOW_STATUS_REFUSED:
+    foyer_notice_page_show_refusal (FOYER_NOTICE_PAGE (foyer_window_get_page (self, "notice")),
+                                    foyer_flow_result_get_visitor_reason (result),
+                                    foyer_flow_result_get_staff_reason (result));
+    foyer_window_show_page (self, "notice");
+    break;
   case FOYER_FLOW_STATUS_UNKNOWN:
   case FOYER_FLOW_STATUS_REVOKED:
-  case FOYER_FLOW_STATUS_REFUSED:
     foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);
     break;
   case FOYER_FLOW_STATUS_FORGED:
@@ -742,6 +773,8 @@ foyer_window_show_result (FoyerWindow     *self,
     foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_CODE, NULL);
     break;
   }
+  /* Heard and seen from a metre away, whichever scanner read the code. */
+  foyer_feedback_show_result (self->feedback, result);
 }
 
 void
@@ -761,6 +794,9 @@ foyer_window_handle_code (FoyerWindow *self,
     if (handled)
       return;
   }
+  /* Staff enrolling the kiosk: the code is for head office, not a visitor. */
+  if (_foyer_window_staff_take_code (self, raw))
+    return;
 
   /* A visitor typing into the form keeps it: a stray scan must not throw their work away. */
   if (_foyer_window_staff_keeps_page (self))
@@ -947,9 +983,10 @@ foyer_window_application_cb (FoyerWindow *self)
                                                    FOYER_BADGE_PRINTER_ERROR_NO_PRINTER))
       g_printerr ("foyer: badges will not be printed: %s\n", error->message);
 
-    self->wedge = foyer_wedge_controller_new_from_config (config);
-    g_signal_connect (self->wedge, "scanned", G_CALLBACK (foyer_window_wedge_scanned_cb), self);
-    foyer_wedge_controller_attach (self->wedge, GTK_WIDGET (self));
+    foyer_window_start_scanners (self, config);
+    foyer_feedback_set_sounds_enabled (self->feedback,
+                                       g_strcmp0 (foyer_config_get_string (config, "kiosk",
+                                                                           "sounds"), "off") != 0);
   }
 
   /* One camera for the window's life: pages come and go with the language. */
@@ -974,6 +1011,7 @@ _foyer_window_restart_camera (FoyerWindow *self)
                               G_CALLBACK (foyer_window_update_camera_status), self);
     foyer_camera_start (self->camera);
     foyer_window_attach_camera_view (self);
+    _foyer_window_staff_camera_changed (self);
   }
   foyer_window_update_camera_status (self);
 }
@@ -994,6 +1032,11 @@ foyer_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->wedge, self);
     foyer_wedge_controller_detach (self->wedge);
     g_clear_object (&self->wedge);
+  }
+  if (self->serial != NULL) {
+    g_signal_handlers_disconnect_by_data (self->serial, self);
+    foyer_serial_scanner_stop (self->serial);
+    g_clear_object (&self->serial);
   }
   if (self->camera != NULL) {
     g_signal_handlers_disconnect_by_data (self->camera, self);
@@ -1042,6 +1085,7 @@ foyer_window_class_init (FoyerWindowClass *klass)
   g_type_ensure (FOYER_TYPE_FORM_PAGE);
   g_type_ensure (FOYER_TYPE_NOTICE_PAGE);
   g_type_ensure (FOYER_TYPE_DONE_PAGE);
+  g_type_ensure (FOYER_TYPE_FEEDBACK);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/foyer/Foyer/foyer-window.ui");
@@ -1058,6 +1102,7 @@ foyer_window_class_init (FoyerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, idle_revealer);
   gtk_widget_class_bind_template_child (widget_class, FoyerWindow, idle_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerWindow, feedback);
 
   gtk_widget_class_install_action (widget_class, "win.go-home", NULL,
                                    foyer_window_go_home_action);

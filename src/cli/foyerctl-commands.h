@@ -21,6 +21,7 @@ int foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_sync (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_outbox (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_enroll (FoyerctlContext *ctx, int argc, char **argv);
+int foyerctl_cmd_gate (FoyerctlContext *ctx, int argc, char **argv);
 int foyerctl_cmd_parse (FoyerctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -13,49 +13,12 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <termios.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "foyer-cli.h"
 #include "foyerctl-commands.h"
-
-/* One line from stream without its line ending; NULL at end of input. */
-static char *
-read_line (FILE *stream)
-{
-  g_autoptr(GString) line = g_string_new (NULL);
-  int c;
-
-  while ((c = fgetc (stream)) != EOF && c != '\n')
-    g_string_append_c (line, (char)c);
-  if (c == EOF && line->len == 0)
-    return NULL;
-  if (line->len > 0 && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
-  return g_string_free (g_steal_pointer (&line), FALSE);
-}
-
-static char *
-prompt_hidden (const char *prompt)
-{
-  struct termios saved, quiet;
-  gboolean restore = FALSE;
-  char *line;
-
-  fputs (prompt, stderr);
-  fflush (stderr);
-  if (tcgetattr (STDIN_FILENO, &saved) == 0) {
-    quiet = saved;
-    quiet.c_lflag &= ~(tcflag_t)ECHO;
-    quiet.c_lflag |= ECHONL;
-    restore = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-  }
-  line = read_line (stdin);
-  if (restore)
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-  return line;
-}
 
 static void
 wipe (char *s)
@@ -75,7 +38,7 @@ read_pin (gboolean *ok)
   *ok = FALSE;
   if (!isatty (STDIN_FILENO)) {
     /* Scripts pipe the PIN in once. */
-    first = read_line (stdin);
+    first = foyer_cli_read_line (stdin);
     if (first == NULL) {
       g_printerr (_("foyerctl set-pin: no PIN on standard input\n"));
       return NULL;
@@ -84,12 +47,12 @@ read_pin (gboolean *ok)
     return first;
   }
 
-  first = prompt_hidden (_("New staff PIN (6–12 digits): "));
+  first = foyer_cli_prompt_hidden (_("New staff PIN (6–12 digits): "));
   if (first == NULL) {
     g_printerr ("\n");
     return NULL;
   }
-  second = prompt_hidden (_("Repeat the new PIN: "));
+  second = foyer_cli_prompt_hidden (_("Repeat the new PIN: "));
   if (second == NULL || strcmp (first, second) != 0) {
     g_printerr (_("foyerctl set-pin: the two PINs differ; nothing was changed\n"));
     wipe (first);

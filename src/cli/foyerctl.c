@@ -34,6 +34,7 @@ static const FoyerctlCommand commands[] = {
   { "sync", N_("Send every queued record to head office now"), foyerctl_cmd_sync },
   { "outbox", N_("List records waiting for head office; requeue refused ones"), foyerctl_cmd_outbox },
   { "enroll", N_("Connect this kiosk to head office with an enrollment code"), foyerctl_cmd_enroll },
+  { "gate", N_("Print the entrance rules in words; --check validates them"), foyerctl_cmd_gate },
 };
 
 static void

@@ -118,6 +118,7 @@ struct _FoyerCamera {
   gboolean          not_negotiated; /* the error being handled is a caps negotiation failure */
   gboolean          wanted;        /* between start() and stop() */
   gint64            last_scan_latency_us;
+  FoyerScanLocation last_scan_location;   /* of the "scanned" being emitted (or the last) */
 };
 
 G_DEFINE_FINAL_TYPE (FoyerCamera, foyer_camera, G_TYPE_OBJECT)
@@ -291,10 +292,11 @@ deliver_preview_cb (gpointer user_data)
 }
 
 typedef struct {
-  Shared  *shared;
-  char    *type;
-  GBytes  *bytes;
-  gint64   arrival;
+  Shared            *shared;
+  char              *type;
+  GBytes            *bytes;
+  gint64             arrival;
+  FoyerScanLocation  location;
 } ScanDelivery;
 
 static void
@@ -319,6 +321,7 @@ deliver_scan_cb (gpointer user_data)
 
   mark_running (self);
   self->last_scan_latency_us = g_get_monotonic_time () - delivery->arrival;
+  self->last_scan_location = delivery->location;
   g_signal_emit (self, signals[SIGNAL_SCANNED], 0, delivery->type, delivery->bytes);
   return G_SOURCE_REMOVE;
 }
@@ -507,6 +510,8 @@ worker_main (gpointer user_data)
       delivery->type = g_strdup (symbol->type);
       delivery->bytes = g_bytes_ref (symbol->bytes);
       delivery->arrival = arrival;
+      delivery->location = (FoyerScanLocation) { symbol->x, symbol->y, symbol->width,
+                                                 symbol->height, width, height };
       deliver_on_owner (shared, deliver_scan_cb, delivery, (GDestroyNotify)scan_delivery_free);
     }
 
@@ -1233,4 +1238,16 @@ foyer_camera_get_last_scan_latency_us (FoyerCamera *self)
 {
   g_return_val_if_fail (FOYER_IS_CAMERA (self), 0);
   return self->last_scan_latency_us;
+}
+
+gboolean
+foyer_camera_get_last_scan_location (FoyerCamera       *self,
+                                     FoyerScanLocation *location)
+{
+  g_return_val_if_fail (FOYER_IS_CAMERA (self), FALSE);
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  *location = self->last_scan_location;
+  return location->width > 0 && location->height > 0 && location->frame_width > 0 &&
+         location->frame_height > 0;
 }

@@ -24,6 +24,16 @@ typedef enum {
 
 /* FOYER_TYPE_CAMERA_STATE: registered by gnome.mkenums_simple (foyer-core-enums.h). */
 
+/* Where a code was in the camera frame (the decoder's bounding box), in the frame's pixels. */
+typedef struct {
+  int   x;
+  int   y;
+  int   width;
+  int   height;
+  guint frame_width;
+  guint frame_height;
+} FoyerScanLocation;
+
 #define FOYER_TYPE_CAMERA (foyer_camera_get_type ())
 G_DECLARE_FINAL_TYPE (FoyerCamera, foyer_camera, FOYER, CAMERA, GObject)
 
@@ -52,6 +62,10 @@ const char       *foyer_camera_get_source        (FoyerCamera  *self);
 /* For the "scanned" being emitted (or the last one): µs from the frame's arrival at the
  * decode branch to the signal on the main thread (skipped frames, decoding, the hand-over). */
 gint64            foyer_camera_get_last_scan_latency_us (FoyerCamera *self);
+/* For the "scanned" being emitted (or the last one): where the code was in its frame; FALSE when
+ * the decoder did not say (then *location is zeroed). Preview frames have the same size. */
+gboolean          foyer_camera_get_last_scan_location (FoyerCamera       *self,
+                                                       FoyerScanLocation *location);
 
 void              foyer_camera_set_repeat_seconds (FoyerCamera *self,
                                                    guint        seconds);

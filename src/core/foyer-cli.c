@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 
 #include "foyer-cli.h"
@@ -100,4 +102,40 @@ foyer_cli_parse_command_options (const char          *program,
   }
   *new_config_path = g_steal_pointer (&config_path);
   return TRUE;
+}
+
+char *
+foyer_cli_read_line (FILE *stream)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  int c;
+
+  while ((c = fgetc (stream)) != EOF && c != '\n')
+    g_string_append_c (line, (char)c);
+  if (c == EOF && line->len == 0)
+    return NULL;
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+char *
+foyer_cli_prompt_hidden (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean restore = FALSE;
+  char *line;
+
+  fputs (prompt, stderr);
+  fflush (stderr);
+  if (tcgetattr (STDIN_FILENO, &saved) == 0) {
+    quiet = saved;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    quiet.c_lflag |= ECHONL;
+    restore = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+  }
+  line = foyer_cli_read_line (stdin);
+  if (restore)
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  return line;
 }

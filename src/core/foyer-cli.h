@@ -41,4 +41,9 @@ gboolean foyer_cli_parse_command_options (const char          *program,
                                           char              ***argv,
                                           char               **new_config_path);
 
+/* One line from stream without its line ending ("\n" or "\r\n"); NULL at end of input. */
+char    *foyer_cli_read_line     (FILE       *stream);
+/* Prints prompt on stderr and reads one line from stdin with the terminal's echo off. */
+char    *foyer_cli_prompt_hidden (const char *prompt);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "foyer-config.h"
+#include "foyer-gate-rules.h"
 
 G_DEFINE_QUARK (foyer-config-error-quark, foyer_config_error)
 
@@ -50,6 +51,7 @@ static const KeySpec schema[] = {
   { "kiosk", "booth", KEY_STRING, NULL, NULL, 0, 0 },
   { "kiosk", "staff-id", KEY_STRING, NULL, NULL, 0, 0 },
   { "kiosk", "questions", KEY_LIST, NULL, NULL, 0, 0 },
+  { "kiosk", "sounds", KEY_ENUM, "on", "on|off", 0, 0 },
 
   { "consent", "text", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
   { "consent", "version", KEY_STRING, "1", NULL, 0, 0 },
@@ -97,6 +99,15 @@ static const KeySpec schema[] = {
   { "badge", "media", KEY_ENUM, "label-100x70", "label-100x70|4x3in|a6", 0, 0 },
   { "badge", "event-name", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
   { "badge", "print-timeout", KEY_INT, "60", NULL, 5, 3600 },
+
+  /* who this entrance admits and when: foyer-gate-rules.c reads and checks them */
+  { "gate", "name", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
+  { "gate", "categories", KEY_LIST, NULL, NULL, 0, 0 },
+  { "gate", "open", KEY_LIST, NULL, NULL, 0, 0 },
+  { "gate", "close", KEY_LIST, NULL, NULL, 0, 0 },
+  { "gate", "time-zone", KEY_STRING, NULL, NULL, 0, 0 },
+  { "gate", "max-entries-per-day", KEY_INT, "0", NULL, 0, 100000 },
+  { "gate", "other-entrance", KEY_LOCALE_STRING, NULL, NULL, 0, 0 },
 };
 
 struct _FoyerConfig {
@@ -319,6 +330,31 @@ validate_value (FoyerConfig    *self,
   return TRUE;
 }
 
+/* [gate] keys make sense only together (open before close, known categories): the gate rules
+ * read them whole, here as at the kiosk. */
+static gboolean
+validate_gate (FoyerConfig  *self,
+               GError      **error)
+{
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FoyerGateRules) rules = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_has_group (self->key_file, "gate"))
+    return TRUE;
+  rules = foyer_gate_rules_new_from_config (self, warnings, &local);
+  for (guint i = 0; i < warnings->len; i++)
+    g_ptr_array_add (self->warnings, g_strdup_printf ("%s:%d: %s", self->origin,
+                                                      line_of (self, "gate", NULL),
+                                                      (char *)g_ptr_array_index (warnings, i)));
+  if (rules == NULL) {
+    g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_INVALID_VALUE, "%s:%d: %s",
+                 self->origin, line_of (self, "gate", NULL), local->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 validate (FoyerConfig  *self,
           GError      **error)
@@ -360,7 +396,7 @@ validate (FoyerConfig  *self,
         return FALSE;
     }
   }
-  return TRUE;
+  return validate_gate (self, error);
 }
 
 FoyerConfig *

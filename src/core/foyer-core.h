@@ -26,4 +26,5 @@
 #include "foyer-serial-scanner.h"
 #include "foyer-flow-result.h"
 #include "foyer-kiosk-flow.h"
+#include "foyer-gate-rules.h"
 #include "foyer-time.h"

@@ -22,6 +22,7 @@ foyer_enroll_code_free (FoyerEnrollCode *code)
     memset (code->secret, 0, strlen (code->secret));
   g_free (code->secret);
   g_free (code->pin);
+  g_free (code->device);
   g_free (code);
 }
 
@@ -43,6 +44,10 @@ foyer_enroll_code_encode (const FoyerEnrollCode *code)
   if (code->pin != NULL) {
     json_builder_set_member_name (builder, "pin");
     json_builder_add_string_value (builder, code->pin);
+  }
+  if (code->device != NULL) {
+    json_builder_set_member_name (builder, "device");
+    json_builder_add_string_value (builder, code->device);
   }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -109,6 +114,7 @@ foyer_enroll_code_decode (const char *text, GError **error)
   code->event = member (json_node_get_object (root), "event");
   code->secret = member (json_node_get_object (root), "secret");
   code->pin = member (json_node_get_object (root), "pin");
+  code->device = member (json_node_get_object (root), "device");
   if (code->url == NULL || code->event == NULL || code->secret == NULL
       || (!g_str_has_prefix (code->url, "http://") && !g_str_has_prefix (code->url, "https://"))
       || (code->pin != NULL && (!g_str_has_prefix (code->pin, "sha256:")

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-enroll-code.h: the one-time code that connects a kiosk to a hub (docs/hub.md).
  *
- * "FYE1:" + base64url (no padding) of {"url","event","secret"[,"pin"]}: the hub's public URL,
- * the event, a one-time secret and "sha256:<hex>" of the hub's TLS certificate (absent for plain
- * http on loopback). Written by `foyer-hub device add`, read by `foyerctl enroll` and the kiosk's
+ * "FYE1:" + base64url (no padding) of {"url","event","secret"[,"pin"][,"device"]}: the hub's
+ * public URL, the event, a one-time secret, "sha256:<hex>" of the hub's TLS certificate (absent
+ * for plain http on loopback) and the device's name (shown before connecting; optional). Written by `foyer-hub device add`, read by `foyerctl enroll` and the kiosk's
  * "Connect to head office" page. Shared by both sides, so in foyer-core.
  */
 #pragma once
@@ -28,6 +28,7 @@ typedef struct {
   char *event;
   char *secret;
   char *pin;      /* "sha256:<64 hex>" or NULL */
+  char *device;   /* the name the hub gave the device, or NULL */
 } FoyerEnrollCode;
 
 void             foyer_enroll_code_free   (FoyerEnrollCode        *code);

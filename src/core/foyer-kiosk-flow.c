@@ -10,6 +10,7 @@
 #include "foyer-badge-code.h"
 #include "foyer-flow-result-private.h"
 #include "foyer-badge-policy.h"
+#include "foyer-gate-rules.h"
 #include "foyer-kiosk-flow.h"
 #include "foyer-scan-limiter.h"
 
@@ -23,6 +24,8 @@ struct _FoyerKioskFlow {
   FoyerPayloadOptions *options;          /* built once: every code is judged alike */
   FoyerBadgeCode      *badge_codes;      /* signs the badges this kiosk issues, or NULL */
   FoyerScanLimiter    *limiter;          /* unknown codes per minute on this kiosk */
+  FoyerGateRules      *gate_rules;       /* [gate]; NULL when they cannot be read: gate_error */
+  GError              *gate_error;
   GError              *signing_error;
 };
 
@@ -40,6 +43,8 @@ foyer_kiosk_flow_finalize (GObject *object)
   g_clear_pointer (&self->options, foyer_payload_options_free);
   g_clear_object (&self->badge_codes);
   g_clear_object (&self->limiter);
+  g_clear_object (&self->gate_rules);
+  g_clear_error (&self->gate_error);
   g_clear_error (&self->signing_error);
 
   G_OBJECT_CLASS (foyer_kiosk_flow_parent_class)->finalize (object);
@@ -74,7 +79,18 @@ foyer_kiosk_flow_new (FoyerConfig  *config,
   self->badge_codes = foyer_badge_code_new_from_config (config, &self->signing_error);
   self->limiter = foyer_scan_limiter_new ((guint)foyer_config_get_int (config, "badge",
                                                                        "unknown-limit"));
+  self->gate_rules = foyer_gate_rules_new_from_config (config, NULL, &self->gate_error);
   return self;
+}
+
+void
+foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self)
+{
+  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
+
+  g_clear_object (&self->badge_codes);
+  g_clear_error (&self->signing_error);
+  self->badge_codes = foyer_badge_code_new_from_config (self->config, &self->signing_error);
 }
 
 FoyerConfig *
@@ -103,6 +119,13 @@ foyer_kiosk_flow_get_signing_error (FoyerKioskFlow *self)
 {
   g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), NULL);
   return self->signing_error;
+}
+
+FoyerGateRules *
+foyer_kiosk_flow_get_gate_rules (FoyerKioskFlow *self)
+{
+  g_return_val_if_fail (FOYER_IS_KIOSK_FLOW (self), NULL);
+  return self->gate_rules;
 }
 
 gboolean
@@ -140,6 +163,80 @@ repeat_result (FoyerRegistration *existing,
   return result;
 }
 
+/* The visitor a badge names: registered here or at another kiosk, else pre-registered. */
+static FoyerRegistration *
+find_visitor (FoyerKioskFlow *self,
+              const char     *event,
+              const char     *badge_code)
+{
+  g_autoptr(GError) error = NULL;
+  FoyerRegistration *visitor;
+
+  visitor = foyer_store_find_by_badge (self->store, event, badge_code, &error);
+  if (visitor == NULL && error == NULL)
+    visitor = foyer_store_find_preregistration (self->store, event, badge_code, &error);
+  if (error != NULL)
+    g_debug ("gate rules: cannot look the badge up: %s", error->message);
+  return visitor;
+}
+
+static gboolean
+gate_admits_entries (FoyerKioskFlow  *self,
+                     const char      *event,
+                     const char      *badge_code,
+                     GDateTime       *now,
+                     char           **visitor_reason,
+                     char           **staff_reason)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GError) error = NULL;
+  guint entries = 0;
+
+  if (foyer_gate_rules_get_max_entries (self->gate_rules) == 0)
+    return TRUE;
+  foyer_gate_rules_get_entry_day (self->gate_rules, now, &start, &end);
+  if (!foyer_store_count_entries (self->store, event, badge_code, start, end, &entries, &error))
+    g_debug ("gate rules: cannot count entries: %s", error->message);
+  return foyer_gate_rules_admits_entries (self->gate_rules, entries, visitor_reason,
+                                          staff_reason);
+}
+
+/* [gate] rules, offline, in the order of docs/gate-rules.md: the visitor's category, the
+ * opening hours, the visitor's entries today. NULL when the gate admits the visitor, or when the
+ * badge names nobody (check_in() answers unknown). */
+static FoyerFlowResult *
+gate_refusal (FoyerKioskFlow *self,
+              const char     *badge_code,
+              GBytes         *raw)
+{
+  const char *event = foyer_config_get_string (self->config, "kiosk", "event");
+  g_autoptr(FoyerRegistration) visitor = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *visitor_reason = NULL;
+  g_autofree char *staff_reason = NULL;
+  FoyerFlowResult *result;
+
+  if (self->gate_rules == NULL) {
+    staff_reason = g_strdup (self->gate_error->message);
+  } else {
+    if (!foyer_gate_rules_is_active (self->gate_rules) ||
+        (visitor = find_visitor (self, event, badge_code)) == NULL)
+      return NULL;
+    now = foyer_gate_rules_now (self->gate_rules);
+    if (foyer_gate_rules_admits_category (self->gate_rules, visitor->category,
+                                          &visitor_reason, &staff_reason) &&
+        foyer_gate_rules_is_open (self->gate_rules, now, &visitor_reason, &staff_reason) &&
+        gate_admits_entries (self, event, badge_code, now, &visitor_reason, &staff_reason))
+      return NULL;
+  }
+  g_debug ("gate rules refused a badge: %s", staff_reason);
+  result = _foyer_flow_result_new (FOYER_FLOW_STATUS_REFUSED, raw);
+  _foyer_flow_result_set_badge_code (result, badge_code);
+  _foyer_flow_result_set_reasons (result, visitor_reason, staff_reason);
+  return result;
+}
+
 static FoyerFlowResult *
 check_in (FoyerKioskFlow *self,
           const char     *badge_code,
@@ -152,6 +249,8 @@ check_in (FoyerKioskFlow *self,
 
   if (self->store == NULL)
     return no_store_result (raw);
+  if ((result = gate_refusal (self, badge_code, raw)) != NULL)
+    return result;
 
   if (!foyer_store_check_in_badge (self->store,
                                    foyer_config_get_string (self->config, "kiosk", "event"),

@@ -13,6 +13,7 @@
 
 #include "foyer-config.h"
 #include "foyer-flow-result.h"
+#include "foyer-gate-rules.h"
 #include "foyer-payload.h"
 #include "foyer-store.h"
 
@@ -41,6 +42,9 @@ const FoyerPayloadOptions *foyer_kiosk_flow_get_payload_options (FoyerKioskFlow 
 /* Why badges this kiosk issues carry plain codes rather than signed ones (bad signing key), or
  * NULL. */
 const GError              *foyer_kiosk_flow_get_signing_error (FoyerKioskFlow *self);
+/* The [gate] rules entry scans are judged by (docs/gate-rules.md), or NULL when the
+ * configuration's [gate] could not be read (every badge is then refused, with the reason). */
+FoyerGateRules            *foyer_kiosk_flow_get_gate_rules (FoyerKioskFlow *self);
 /* Whether [kiosk] mode is booth right now (staff may switch it at runtime). */
 gboolean                   foyer_kiosk_flow_is_booth     (FoyerKioskFlow    *self);
 
@@ -62,5 +66,8 @@ FoyerFlowResult           *foyer_kiosk_flow_scan         (FoyerKioskFlow    *sel
  * repeat (its badge was registered before) or error (the message is for the visitor). */
 FoyerFlowResult           *foyer_kiosk_flow_register     (FoyerKioskFlow    *self,
                                                           FoyerRegistration *reg);
+
+/* The configuration's [badge] keys changed (the kiosk was enrolled): load them again. */
+void                foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self);
 
 G_END_DECLS

@@ -90,6 +90,16 @@ FoyerRegistration *foyer_store_find_by_badge       (FoyerStore         *self,
                                                     const char         *badge_code,
                                                     GError            **error);
 
+/* How many times the visitor with this badge entered between since and until (any gate whose
+ * records this store holds): [gate] max-entries-per-day. foyer-store-gate.c */
+gboolean           foyer_store_count_entries       (FoyerStore         *self,
+                                                    const char         *event,
+                                                    const char         *badge_code,
+                                                    GDateTime          *since,
+                                                    GDateTime          *until,
+                                                    guint              *count,
+                                                    GError            **error);
+
 /* --- pre-registrations (imported attendees; not sent to head office, they came from it) --- */
 
 /* The imported attendee with this badge code, as a FoyerRegistration (kind check_in, no id), or
@@ -239,6 +249,13 @@ gboolean           foyer_store_purge_file_finish   (GAsyncResult       *result,
 gint64             foyer_store_count_undelivered_older_than (FoyerStore *self,
                                                              int         days,
                                                              GError    **error);
+/* Records head office has not received, registered under from_event, moved into to_event
+ * (a kiosk enrolled by a hub for an event it did not know). foyer-store-adopt.c */
+gboolean           foyer_store_adopt_event         (FoyerStore         *self,
+                                                    const char         *from_event,
+                                                    const char         *to_event,
+                                                    guint              *n_adopted,
+                                                    GError            **error);
 /* {"by_kind":{…},"by_category":{…},"by_hour":{"2026-11-24T10":n,…},"outbox":{…}} for event
  * (NULL = all) since (NULL = all) */
 JsonObject        *foyer_store_stats               (FoyerStore         *self,

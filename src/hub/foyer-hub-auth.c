@@ -45,6 +45,10 @@ struct _FoyerHubAuth {
   GHashTable *sessions;     /* SHA-256(token) → FoyerHubSession */
   GHashTable *failures;     /* name → Failures */
   GHashTable *links;        /* SHA-256(token) → FoyerHubLink */
+  FoyerHubStorage *storage; /* when set, the tables above stay empty: the database has them */
+  char       *event;        /* the event of new links (storage only) */
+  FoyerHubSession *current; /* the last session read from the database */
+  FoyerHubLink *current_link;
 };
 
 G_DEFINE_FINAL_TYPE (FoyerHubAuth, foyer_hub_auth, G_TYPE_OBJECT)
@@ -181,6 +185,7 @@ link_free (gpointer data)
 {
   FoyerHubLink *link = data;
   g_free (link->booth);
+  g_free (link->event);
   g_free (link);
 }
 
@@ -194,6 +199,10 @@ foyer_hub_auth_finalize (GObject *object)
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->failures, g_hash_table_unref);
   g_clear_pointer (&self->links, g_hash_table_unref);
+  g_clear_pointer (&self->current, session_free);
+  g_clear_pointer (&self->current_link, link_free);
+  g_clear_object (&self->storage);
+  g_free (self->event);
 
   G_OBJECT_CLASS (foyer_hub_auth_parent_class)->finalize (object);
 }
@@ -219,6 +228,26 @@ foyer_hub_auth_new (void)
   return g_object_new (FOYER_TYPE_HUB_AUTH, NULL);
 }
 
+FoyerHubAuth *
+foyer_hub_auth_new_for_storage (FoyerHubStorage *storage,
+                                const char      *event)
+{
+  FoyerHubAuth *self = foyer_hub_auth_new ();
+
+  g_return_val_if_fail (FOYER_HUB_IS_STORAGE (storage), NULL);
+  self->storage = g_object_ref (storage);
+  self->event = g_strdup (event);
+  return self;
+}
+
+/* A database error is logged and taken as "not found": it never lets anyone in. */
+static void
+storage_failed (const char *what, GError *error)
+{
+  if (error != NULL)
+    g_warning ("dashboard accounts: %s: %s", what, error->message);
+}
+
 void
 foyer_hub_auth_set_now (FoyerHubAuth *self,
                         gint64        now)
@@ -239,6 +268,24 @@ check_length (const char *message, const char *value, gsize max, GError **error)
   if (value != NULL && *value != '\0' && strlen (value) <= max && g_utf8_validate (value, -1, NULL))
     return TRUE;
   g_set_error_literal (error, FOYER_HUB_AUTH_ERROR, FOYER_HUB_AUTH_ERROR_INVALID, message);
+  return FALSE;
+}
+
+static gboolean
+add_user_to_storage (FoyerHubAuth *self, const char *name, char *hash, FoyerHubRole role,
+                     GError **error)
+{
+  g_autofree char *owned = hash;
+  g_autoptr(GError) local = NULL;
+
+  if (foyer_hub_storage_user_add (self->storage, name, owned,
+                                  foyer_hub_role_to_string (role), &local))
+    return TRUE;
+  g_set_error_literal (error, FOYER_HUB_AUTH_ERROR,
+                       g_error_matches (local, FOYER_HUB_STORAGE_ERROR,
+                                        FOYER_HUB_STORAGE_ERROR_EXISTS)
+                       ? FOYER_HUB_AUTH_ERROR_EXISTS : FOYER_HUB_AUTH_ERROR_FAILED,
+                       local->message);
   return FALSE;
 }
 
@@ -264,7 +311,7 @@ foyer_hub_auth_add_user (FoyerHubAuth  *self,
                  _("The role must be admin or viewer"));
     return FALSE;
   }
-  if (g_hash_table_contains (self->users, name)) {
+  if (self->storage == NULL && g_hash_table_contains (self->users, name)) {
     g_set_error (error, FOYER_HUB_AUTH_ERROR, FOYER_HUB_AUTH_ERROR_EXISTS,
                  _("There is already a user called %s"), name);
     return FALSE;
@@ -272,6 +319,8 @@ foyer_hub_auth_add_user (FoyerHubAuth  *self,
   hash = foyer_hub_auth_hash_password (password, error);
   if (hash == NULL)
     return FALSE;
+  if (self->storage != NULL)
+    return add_user_to_storage (self, name, hash, role, error);
   user = g_new0 (User, 1);
   user->hash = hash;
   user->role = role;
@@ -279,16 +328,46 @@ foyer_hub_auth_add_user (FoyerHubAuth  *self,
   return TRUE;
 }
 
-/* Counts a failure for name; TRUE when that locks it. */
+/* The failures of name (zeros when none). */
+static void
+load_failures (FoyerHubAuth *self, const char *name, Failures *out)
+{
+  g_autoptr(GError) error = NULL;
+  Failures *f;
+  gint64 failures = 0;
+
+  *out = (Failures) { 0, 0, 0 };
+  if (self->storage == NULL) {
+    if ((f = g_hash_table_lookup (self->failures, name)) != NULL)
+      *out = *f;
+    return;
+  }
+  if (!foyer_hub_storage_failures_get (self->storage, name, &failures, &out->first_failure,
+                                       &out->locked_until, &error))
+    storage_failed ("reading the lockout", error);
+  out->failures = failures;
+}
+
+static void
+save_failures (FoyerHubAuth *self, const char *name, const Failures *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->storage == NULL)
+    g_hash_table_insert (self->failures, g_strdup (name), g_memdup2 (f, sizeof *f));
+  else if (!foyer_hub_storage_failures_put (self->storage, name, f->failures, f->first_failure,
+                                            f->locked_until, &error))
+    storage_failed ("writing the lockout", error);
+}
+
+/* Counts a failure for name, locking it at the last one allowed. */
 static void
 note_failure (FoyerHubAuth *self, const char *name, gint64 now)
 {
-  Failures *f = g_hash_table_lookup (self->failures, name);
+  Failures stored;
+  Failures *f = &stored;
 
-  if (f == NULL) {
-    f = g_new0 (Failures, 1);
-    g_hash_table_insert (self->failures, g_strdup (name), f);
-  }
+  load_failures (self, name, f);
   if (f->failures == 0 || now - f->first_failure > FOYER_HUB_AUTH_LOCK_SECONDS) {
     f->failures = 0;
     f->first_failure = now;
@@ -299,14 +378,16 @@ note_failure (FoyerHubAuth *self, const char *name, gint64 now)
     g_message ("Sign-in locked for %d minutes after %d failed attempts",
                FOYER_HUB_AUTH_LOCK_SECONDS / 60, FOYER_HUB_AUTH_MAX_FAILURES);
   }
+  save_failures (self, name, f);
 }
 
 static gboolean
 is_locked (FoyerHubAuth *self, const char *name, gint64 now)
 {
-  Failures *f = g_hash_table_lookup (self->failures, name);
+  Failures f;
 
-  return f != NULL && f->locked_until > now;
+  load_failures (self, name, &f);
+  return f.locked_until > now;
 }
 
 static char *
@@ -319,8 +400,44 @@ session_new (FoyerHubAuth *self, const char *name, FoyerHubRole role, gint64 now
   session->role = role;
   session->csrf_token = foyer_hub_auth_token_new ();
   session->expires_at = now + FOYER_HUB_AUTH_SESSION_SECONDS;
+  if (self->storage != NULL) {
+    g_autofree char *key = foyer_hub_auth_token_hash (token);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = foyer_hub_storage_session_put (self->storage, key, name,
+                                                 session->csrf_token, session->expires_at,
+                                                 now, &error);
+    session_free (session);
+    if (!ok) {
+      storage_failed ("storing a session", error);
+      g_clear_pointer (&token, g_free);
+    }
+    return token;
+  }
   g_hash_table_insert (self->sessions, foyer_hub_auth_token_hash (token), session);
   return token;
+}
+
+/* The user's hash and role, from memory or the database; NULL: no such user. */
+static char *
+lookup_user (FoyerHubAuth *self, const char *name, FoyerHubRole *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *role_name = NULL;
+  char *hash;
+  User *user;
+
+  if (self->storage == NULL) {
+    user = g_hash_table_lookup (self->users, name);
+    if (user == NULL)
+      return NULL;
+    *role = user->role;
+    return g_strdup (user->hash);
+  }
+  hash = foyer_hub_storage_user_get (self->storage, name, &role_name, &error);
+  storage_failed ("reading a user", error);
+  if (hash != NULL && !foyer_hub_role_parse (role_name, role))
+    g_clear_pointer (&hash, g_free);
+  return hash;
 }
 
 char *
@@ -329,7 +446,8 @@ foyer_hub_auth_login_begin (FoyerHubAuth  *self,
                             const char    *password,
                             GError       **error)
 {
-  User *user;
+  FoyerHubRole role;
+  char *hash;
 
   g_return_val_if_fail (FOYER_IS_HUB_AUTH (self), NULL);
 
@@ -344,9 +462,9 @@ foyer_hub_auth_login_begin (FoyerHubAuth  *self,
                  _("Too many failed attempts. Try again in a few minutes."));
     return NULL;
   }
-  user = g_hash_table_lookup (self->users, name);
-  if (user != NULL)
-    return g_strdup (user->hash);
+  hash = lookup_user (self, name, &role);
+  if (hash != NULL)
+    return hash;
   if (self->dummy_hash == NULL)
     self->dummy_hash = foyer_hub_auth_hash_password ("foyer-hub-no-such-user", NULL);
   /* not a hash of anything the caller can type: the check costs the same and fails */
@@ -360,19 +478,21 @@ foyer_hub_auth_login_finish (FoyerHubAuth  *self,
                              GError       **error)
 {
   gint64 now = auth_now (self);
-  User *user;
+  g_autofree char *hash = NULL;
+  FoyerHubRole role = FOYER_HUB_ROLE_VIEWER;
+  const Failures none = { 0, 0, 0 };
 
   g_return_val_if_fail (FOYER_IS_HUB_AUTH (self), NULL);
 
-  user = g_hash_table_lookup (self->users, name);
-  if (!verified || user == NULL) {
+  hash = lookup_user (self, name, &role);
+  if (!verified || hash == NULL) {
     note_failure (self, name, now);
     g_set_error (error, FOYER_HUB_AUTH_ERROR, FOYER_HUB_AUTH_ERROR_BAD_CREDENTIALS,
                  _("Wrong user name or password."));
     return NULL;
   }
-  g_hash_table_remove (self->failures, name);
-  return session_new (self, name, user->role, now);
+  save_failures (self, name, &none);
+  return session_new (self, name, role, now);
 }
 
 char *
@@ -389,6 +509,25 @@ foyer_hub_auth_login (FoyerHubAuth  *self,
                                       foyer_hub_auth_verify_password (hash, password), error);
 }
 
+static const FoyerHubSession *
+load_session (FoyerHubAuth *self, const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *role = NULL;
+  FoyerHubSession *session = g_new0 (FoyerHubSession, 1);
+
+  g_clear_pointer (&self->current, session_free);
+  if (!foyer_hub_storage_session_get (self->storage, key, auth_now (self), &session->user,
+                                      &role, &session->csrf_token, &session->expires_at, &error)
+      || !foyer_hub_role_parse (role, &session->role)) {
+    storage_failed ("reading a session", error);
+    session_free (session);
+    return NULL;
+  }
+  self->current = session;
+  return session;
+}
+
 const FoyerHubSession *
 foyer_hub_auth_get_session (FoyerHubAuth *self,
                             const char   *token)
@@ -401,6 +540,8 @@ foyer_hub_auth_get_session (FoyerHubAuth *self,
   if (token == NULL || *token == '\0')
     return NULL;
   key = foyer_hub_auth_token_hash (token);
+  if (self->storage != NULL)
+    return load_session (self, key);
   session = g_hash_table_lookup (self->sessions, key);
   if (session != NULL && session->expires_at <= auth_now (self)) {
     g_hash_table_remove (self->sessions, key);
@@ -414,9 +555,21 @@ foyer_hub_auth_check_csrf (FoyerHubAuth *self,
                            const char   *token,
                            const char   *presented)
 {
-  const FoyerHubSession *session = foyer_hub_auth_get_session (self, token);
+  const FoyerHubSession *session;
 
-  return session != NULL && foyer_hub_auth_equal (session->csrf_token, presented);
+  /* the session read last stays valid for the caller, who may hold it */
+  if (self->storage != NULL && token != NULL && presented != NULL) {
+    g_autofree char *key = foyer_hub_auth_token_hash (token);
+    g_autofree char *user = NULL, *role = NULL, *csrf = NULL;
+    gint64 expires_at;
+
+    return foyer_hub_storage_session_get (self->storage, key, auth_now (self), &user, &role,
+                                          &csrf, &expires_at, NULL)
+           && foyer_hub_auth_equal (csrf, presented);
+  }
+  session = foyer_hub_auth_get_session (self, token);
+  return session != NULL && presented != NULL
+         && foyer_hub_auth_equal (session->csrf_token, presented);
 }
 
 void
@@ -429,6 +582,12 @@ foyer_hub_auth_logout (FoyerHubAuth *self,
   if (token == NULL)
     return;
   key = foyer_hub_auth_token_hash (token);
+  if (self->storage != NULL) {
+    g_autoptr(GError) error = NULL;
+    if (!foyer_hub_storage_session_delete (self->storage, key, &error))
+      storage_failed ("ending a session", error);
+    return;
+  }
   g_hash_table_remove (self->sessions, key);
 }
 
@@ -444,12 +603,44 @@ foyer_hub_auth_link_new (FoyerHubAuth *self,
   g_return_val_if_fail (booth != NULL && *booth != '\0', NULL);
   g_return_val_if_fail (ttl_seconds > 0, NULL);
 
+  token = foyer_hub_auth_token_new ();
+  if (self->storage != NULL) {
+    g_autofree char *key = foyer_hub_auth_token_hash (token);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *event = self->event != NULL
+                             ? g_strdup (self->event)
+                             : foyer_hub_storage_default_event (self->storage, &error);
+
+    if (event == NULL
+        || !foyer_hub_storage_link_put (self->storage, key, event, booth,
+                                        auth_now (self) + ttl_seconds, &error)) {
+      storage_failed ("storing a link", error);
+      g_clear_pointer (&token, g_free);
+    }
+    return token;
+  }
   link = g_new0 (FoyerHubLink, 1);
   link->booth = g_strdup (booth);
   link->expires_at = auth_now (self) + ttl_seconds;
-  token = foyer_hub_auth_token_new ();
   g_hash_table_insert (self->links, foyer_hub_auth_token_hash (token), link);
   return token;
+}
+
+static FoyerHubLink *
+load_link (FoyerHubAuth *self, const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  FoyerHubLink *link = g_new0 (FoyerHubLink, 1);
+
+  g_clear_pointer (&self->current_link, link_free);
+  if (!foyer_hub_storage_link_get (self->storage, key, auth_now (self), &link->event,
+                                   &link->booth, &link->expires_at, &error)) {
+    storage_failed ("reading a link", error);
+    link_free (link);
+    return NULL;
+  }
+  self->current_link = link;
+  return link;
 }
 
 const FoyerHubLink *
@@ -464,7 +655,7 @@ foyer_hub_auth_link_check (FoyerHubAuth  *self,
 
   if (token != NULL && *token != '\0') {
     key = foyer_hub_auth_token_hash (token);
-    link = g_hash_table_lookup (self->links, key);
+    link = self->storage != NULL ? load_link (self, key) : g_hash_table_lookup (self->links, key);
   }
   if (link != NULL && link->expires_at > auth_now (self))
     return link;
@@ -485,5 +676,12 @@ foyer_hub_auth_link_revoke (FoyerHubAuth *self,
                             const char   *booth)
 {
   g_return_val_if_fail (FOYER_IS_HUB_AUTH (self), 0);
+  if (self->storage != NULL) {
+    g_autoptr(GError) error = NULL;
+    gint64 n = self->event != NULL
+               ? foyer_hub_storage_link_revoke (self->storage, self->event, booth, &error) : 0;
+    storage_failed ("revoking links", error);
+    return MAX (n, 0);
+  }
   return g_hash_table_foreach_remove (self->links, link_of_booth, (gpointer) booth);
 }

@@ -4,12 +4,14 @@
  * and the exhibitors' own download links (a token per link, revocable, expiring).
  *
  * Tokens are handed out once and kept only as SHA-256 hashes, so a copy of the tables lets
- * nobody in. The tables live in memory here; the hub keeps them in its database. Not
- * thread-safe: one thread (the server's) owns a FoyerHubAuth.
+ * nobody in. The tables live in memory (tests) or in the hub's database. Not thread-safe: one
+ * thread (the server's) owns a FoyerHubAuth.
  */
 #pragma once
 
 #include <glib-object.h>
+
+#include "foyer-hub-storage.h"
 
 G_BEGIN_DECLS
 
@@ -58,12 +60,19 @@ typedef struct {
 typedef struct {
   char        *booth;
   gint64       expires_at;
+  char        *event;          /* the event the link was made for (NULL in memory) */
 } FoyerHubLink;
 
 #define FOYER_TYPE_HUB_AUTH (foyer_hub_auth_get_type ())
 G_DECLARE_FINAL_TYPE (FoyerHubAuth, foyer_hub_auth, FOYER, HUB_AUTH, GObject)
 
 FoyerHubAuth          *foyer_hub_auth_new            (void);
+/* The same, with the tables in the hub's database (hashes only): users, sessions, lockout
+ * counters and links survive a restart and are shared by every hub on that database. event:
+ * the event new links are made for. A database error counts as "no such user / session /
+ * link" (logged), never as a way in. */
+FoyerHubAuth          *foyer_hub_auth_new_for_storage (FoyerHubStorage *storage,
+                                                       const char      *event);
 /* For tests: the clock (Unix seconds); 0 returns to the real one. */
 void                   foyer_hub_auth_set_now        (FoyerHubAuth  *self,
                                                       gint64         now);

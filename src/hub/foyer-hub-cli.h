@@ -36,6 +36,13 @@ FoyerHubConfig  *foyer_hub_get_config    (FoyerHubContext    *ctx);
 FoyerHubStorage *foyer_hub_get_storage   (FoyerHubContext    *ctx,
                                           guint               connections);
 
+/* How kiosks and exhibitors reach the hub: [hub] public-url, else http(s)://listen. */
+char            *foyer_hub_public_url    (FoyerHubConfig     *config);
+/* The event a command works on: given (it must exist), else the hub's only event; NULL after
+ * printing why. */
+char            *foyer_hub_pick_event    (FoyerHubContext    *ctx,
+                                          const char         *given);
+
 int foyer_hub_cmd_serve  (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_config (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_event  (FoyerHubContext *ctx, int argc, char **argv);
@@ -44,5 +51,8 @@ int foyer_hub_cmd_import (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_export (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_stats  (FoyerHubContext *ctx, int argc, char **argv);
 int foyer_hub_cmd_outbox (FoyerHubContext *ctx, int argc, char **argv);
+int foyer_hub_cmd_user   (FoyerHubContext *ctx, int argc, char **argv);
+int foyer_hub_cmd_exhibitor (FoyerHubContext *ctx, int argc, char **argv);
+int foyer_hub_cmd_report (FoyerHubContext *ctx, int argc, char **argv);
 
 G_END_DECLS

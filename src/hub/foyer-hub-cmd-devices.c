@@ -215,8 +215,8 @@ hub_pin (FoyerHubConfig *config, char **pin, GError **error)
   return *pin != NULL;
 }
 
-static char *
-hub_public_url (FoyerHubConfig *config)
+char *
+foyer_hub_public_url (FoyerHubConfig *config)
 {
   const char *url = foyer_hub_config_get_string (config, "hub", "public-url");
   const char *listen = foyer_hub_config_get_string (config, "hub", "listen");
@@ -315,8 +315,9 @@ device_add (FoyerHubContext *ctx, int argc, char **argv)
   if (created)
     g_print (_("Event %s added.\n"), opts.event);
   device = new_device (ctx->config, argv[1], &opts);
-  code->url = hub_public_url (ctx->config);
+  code->url = foyer_hub_public_url (ctx->config);
   code->event = g_strdup (opts.event);
+  code->device = g_strdup (device->name);   /* shown by the kiosk before it connects */
   code->secret = random_secret ();
   secret_hash = foyer_hub_hash_secret (code->secret);
   if (!foyer_hub_storage_device_add (ctx->storage, device, secret_hash, &error))

@@ -9,8 +9,11 @@
 #include <glib/gi18n.h>
 
 #include "foyer-hub-cli.h"
+#include "foyer-hub-dashboard.h"
 #include "foyer-hub-forwarder.h"
+#include "foyer-hub-report-i18n.h"
 #include "foyer-hub-server.h"
+#include "foyer-hub-web-source.h"
 
 static void
 stopped (gpointer data)
@@ -55,11 +58,41 @@ announce (FoyerHubContext *ctx, FoyerHubServer *server, const char *database)
   fflush (stdout);
 }
 
+/* The dashboard and the exhibitors' links on the same server (docs/dashboard.md): accounts,
+ * sessions and links in the database, figures from the storage's counters. event: --event,
+ * else the hub's busiest event now, else (no event yet) the busiest at each query. */
+static FoyerHubDashboard *
+mount_dashboard (FoyerHubContext *ctx, FoyerHubServer *server, const char *given)
+{
+  g_autofree char *event = given != NULL ? g_strdup (given)
+                           : foyer_hub_storage_default_event (ctx->storage, NULL);
+  g_autoptr(FoyerHubAuth) auth = foyer_hub_auth_new_for_storage (ctx->storage, event);
+  g_autoptr(FoyerHubWebSource) source = foyer_hub_web_source_new (
+      ctx->storage, foyer_hub_config_get_string (ctx->config, "forward", "backend"));
+  g_autofree char *url = foyer_hub_public_url (ctx->config);
+  FoyerHubDashboard *dashboard;
+
+  /* the catalogue is read once per language before any worker thread runs */
+  foyer_hub_i18n_get ("zh_CN");
+  foyer_hub_i18n_get ("en");
+  dashboard = foyer_hub_dashboard_new (auth, FOYER_HUB_DASHBOARD_SOURCE (source), event, url,
+                                       foyer_hub_server_is_tls (server));
+  foyer_hub_dashboard_attach (dashboard, foyer_hub_server_get_soup (server));
+  return dashboard;
+}
+
 int
 foyer_hub_cmd_serve (FoyerHubContext *ctx, int argc, char **argv)
 {
   g_autoptr(FoyerHubServer) server = NULL;
   g_autoptr(FoyerHubForwarder) forwarder = NULL;
+  g_autoptr(FoyerHubDashboard) dashboard = NULL;
+  g_autofree char *event = NULL;
+  const GOptionEntry entries[] = {
+    { "event", 0, 0, G_OPTION_ARG_STRING, &event,
+      N_("The event the dashboard shows (default: the busiest)"), N_("EVENT") },
+    { NULL }
+  };
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *database = NULL;
@@ -67,7 +100,7 @@ foyer_hub_cmd_serve (FoyerHubContext *ctx, int argc, char **argv)
   guint term, intr;
 
   if (!foyer_hub_parse_options (ctx, "serve", NULL, _("Run the service kiosks sync with."),
-                                NULL, &argc, &argv))
+                                entries, &argc, &argv))
     return FOYER_HUB_EXIT_USAGE;
   if (foyer_hub_get_config (ctx) == NULL)
     return FOYER_HUB_EXIT_FAILURE;
@@ -76,6 +109,8 @@ foyer_hub_cmd_serve (FoyerHubContext *ctx, int argc, char **argv)
     return FOYER_HUB_EXIT_FAILURE;
   database = foyer_hub_config_get_database (ctx->config);
   server = foyer_hub_server_new (ctx->config, ctx->storage, &error);
+  if (server != NULL)
+    dashboard = mount_dashboard (ctx, server, event);
   if (server == NULL || !foyer_hub_server_start (server, &error)) {
     g_printerr ("foyer-hub: %s\n", error->message);
     return FOYER_HUB_EXIT_FAILURE;

@@ -64,7 +64,7 @@ foyer_hub_dashboard_new (FoyerHubAuth            *auth,
 
   g_return_val_if_fail (FOYER_IS_HUB_AUTH (auth), NULL);
   g_return_val_if_fail (FOYER_IS_HUB_DASHBOARD_SOURCE (source), NULL);
-  g_return_val_if_fail (event != NULL && public_url != NULL, NULL);
+  g_return_val_if_fail (public_url != NULL, NULL);
 
   self = g_object_new (FOYER_TYPE_HUB_DASHBOARD, NULL);
   self->auth = g_object_ref (auth);
@@ -86,6 +86,8 @@ foyer_hub_dashboard_new_link (FoyerHubDashboard *self,
   g_return_val_if_fail (booth != NULL && *booth != '\0', NULL);
 
   token = foyer_hub_auth_link_new (self->auth, booth, FOYER_HUB_DASHBOARD_LINK_TTL);
+  if (token == NULL)
+    return NULL;
   base = g_strdup (self->public_url);
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
@@ -452,7 +454,8 @@ start_query (FoyerHubDashboard *self, SoupServerMessage *msg, Query *query, GTas
 
   g_task_set_source_tag (task, start_query);
   query->source = g_object_ref (self->source);
-  query->event = g_strdup (self->event);
+  if (query->event == NULL)
+    query->event = g_strdup (self->event);
   g_task_set_task_data (task, query, query_free);
   soup_server_message_pause (msg);
   g_task_run_in_thread (task, func);
@@ -512,6 +515,10 @@ handle_new_link (FoyerHubDashboard *self, SoupServerMessage *msg, const char *to
     return;
   }
   url = foyer_hub_dashboard_new_link (self, booth);
+  if (url == NULL) {
+    respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the link could not be stored");
+    return;
+  }
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "booth");
@@ -615,6 +622,7 @@ serve_exhibitor (FoyerHubDashboard *self, SoupServerMessage *msg, const char *pa
     return;
   }
   query = g_new0 (Query, 1);
+  query->event = g_strdup (link->event);   /* a link of the database names its event */
   query->booth = g_strdup (link->booth);
   query->format = format;
   query->language = g_strdup (language);
@@ -701,6 +709,8 @@ dashboard_cb (SoupServer        *server,
     serve_strings (msg, query_params);
   else if (strcmp (method, "GET") == 0 && g_str_has_prefix (path, "/x/"))
     serve_exhibitor (self, msg, path, query_params);
+  else if (g_str_has_prefix (path, "/v1/"))   /* the sync API's unknown endpoints */
+    respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such endpoint");
   else
     serve_signed_in (self, msg, path, method);
 }

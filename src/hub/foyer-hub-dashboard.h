@@ -26,7 +26,8 @@ G_DECLARE_FINAL_TYPE (FoyerHubDashboard, foyer_hub_dashboard, FOYER, HUB_DASHBOA
 #define FOYER_HUB_DASHBOARD_COOKIE      "foyer_session"
 #define FOYER_HUB_DASHBOARD_LINK_TTL    (30 * 24 * 3600)
 
-/* secure: the hub serves TLS, so the cookie gets Secure. public_url: how exhibitors reach the hub
+/* event: the event shown (NULL: the source picks one per query; links then cannot be made).
+ * secure: the hub serves TLS, so the cookie gets Secure. public_url: how exhibitors reach the hub
  * (e.g. "https://hub.example.cn:8470"), the start of their links. */
 FoyerHubDashboard *foyer_hub_dashboard_new    (FoyerHubAuth            *auth,
                                                FoyerHubDashboardSource *source,
@@ -36,7 +37,8 @@ FoyerHubDashboard *foyer_hub_dashboard_new    (FoyerHubAuth            *auth,
 /* Adds the routes above to server. */
 void               foyer_hub_dashboard_attach (FoyerHubDashboard       *self,
                                                SoupServer              *server);
-/* A new private link for booth (its own token, FOYER_HUB_DASHBOARD_LINK_TTL). */
+/* A new private link for booth (its own token, FOYER_HUB_DASHBOARD_LINK_TTL); NULL when it
+ * could not be stored. */
 char              *foyer_hub_dashboard_new_link (FoyerHubDashboard     *self,
                                                  const char            *booth);
 

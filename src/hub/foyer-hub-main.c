@@ -31,6 +31,12 @@ static const struct {
     foyer_hub_cmd_stats },
   { "outbox", N_("List records waiting to be forwarded to the CRM; requeue refused ones"),
     foyer_hub_cmd_outbox },
+  { "user", N_("Add a dashboard account (user add NAME --role admin|viewer)"),
+    foyer_hub_cmd_user },
+  { "exhibitor", N_("Make or revoke a booth's private lead download link (link | revoke BOOTH)"),
+    foyer_hub_cmd_exhibitor },
+  { "report", N_("Write the post-show report of an event as PDF, HTML or CSV"),
+    foyer_hub_cmd_report },
 };
 
 static void

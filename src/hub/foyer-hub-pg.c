@@ -19,6 +19,32 @@
 
 /* ---- all SQL of this implementation ---- */
 
+/* The live counters (issue 17) of the records of source (a table), added in one statement: what
+ * each record counts for is named once in r (its body parsed once), then the keys are grouped,
+ * so a batch costs one upsert per distinct key. */
+#define COUNT_RECORDS(source) \
+  "WITH r AS (SELECT event, type, category, device, booth," \
+  "  coalesce(substr(created_at, 1, 13), '') AS hour, coalesce(b ->> 'area', '') AS area," \
+  "  coalesce(b ->> 'rating', '') AS rating, coalesce(b ->> 'follow_up' = 'true', false)" \
+  "  AS follow_up, type = 'registration' OR (type = 'check_in'" \
+  "   AND coalesce(b ->> 'direction', 'entry') <> 'exit') AS arrival" \
+  "  FROM (SELECT *, body::jsonb AS b FROM " source ") s)" \
+  " INSERT INTO event_counters AS c (event, dimension, key, count)" \
+  " SELECT event, dimension, key, count(*) FROM (" \
+  "  SELECT event, 'type' AS dimension, type AS key FROM r" \
+  "  UNION ALL SELECT event, 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM r" \
+  "   WHERE type IN ('registration', 'check_in')" \
+  "  UNION ALL SELECT event, 'category', category FROM r WHERE arrival AND category IS NOT NULL" \
+  "  UNION ALL SELECT event, 'hour', hour FROM r WHERE arrival" \
+  "  UNION ALL SELECT event, 'gate', coalesce(device, '') || chr(31) || area FROM r" \
+  "   WHERE arrival" \
+  "  UNION ALL SELECT event, 'lead', coalesce(booth, '') || chr(31) || rating FROM r" \
+  "   WHERE type = 'lead'" \
+  "  UNION ALL SELECT event, 'lead_follow', coalesce(booth, '') FROM r" \
+  "   WHERE type = 'lead' AND follow_up) k" \
+  " GROUP BY event, dimension, key" \
+  " ON CONFLICT (event, dimension, key) DO UPDATE SET count = c.count + excluded.count"
+
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
   "CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, signing_key TEXT, verify_key TEXT,"
@@ -39,6 +65,27 @@ static const char *const migrations[] = {
   "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead BOOLEAN NOT NULL DEFAULT FALSE);",
+  /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters kept by a
+   * statement trigger (over the inserted rows) in the transaction that inserts the records. */
+  "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
+  "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
+  "  user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,"
+  "  csrf_token TEXT NOT NULL, expires_at BIGINT NOT NULL);"
+  "CREATE TABLE web_failures (name TEXT PRIMARY KEY, failures BIGINT NOT NULL,"
+  "  first_failure BIGINT NOT NULL, locked_until BIGINT NOT NULL);"
+  "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, event TEXT NOT NULL, booth TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL, expires_at BIGINT NOT NULL, revoked_at TEXT);"
+  "CREATE INDEX web_links_booth ON web_links (event, booth);"
+  "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
+  "  count BIGINT NOT NULL, PRIMARY KEY (event, dimension, key));"
+  "CREATE FUNCTION records_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+  COUNT_RECORDS ("added") ";"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE TRIGGER records_count AFTER INSERT ON records REFERENCING NEW TABLE AS added"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION records_count ();"
+  COUNT_RECORDS ("records") ";",
 };
 
 typedef enum {
@@ -943,6 +990,63 @@ pg_forward_requeue (FoyerHubStorage *storage, GError **error)
   return changes;
 }
 
+/* ---- the dashboard's statements (issue 17) ---- */
+
+/* The report's statements read the bodies as jsonb, parsed once per row. */
+static const char *
+pg_web_sql (FoyerHubWebStatement statement)
+{
+  switch (statement) {
+  case FOYER_HUB_WEB_REPORT_ARRIVALS:
+    return "SELECT id, type, device, b ->> 'badge_code', category, created_at, b ->> 'area',"
+           " b -> 'interests', b -> 'phones' ->> 0, b -> 'emails' ->> 0, b ->> 'consent_given',"
+           " b ->> 'organization', b ->> 'title', b ->> 'city', b ->> 'direction'"
+           " FROM (SELECT id, type, device, category, created_at, seq, body::jsonb AS b"
+           "  FROM records WHERE event = $1 AND type IN ('registration', 'check_in')) r"
+           " ORDER BY seq";
+  case FOYER_HUB_WEB_REPORT_LEADS:
+    return "SELECT booth, b ->> 'rating', b ->> 'follow_up' FROM (SELECT booth, seq,"
+           " body::jsonb AS b FROM records WHERE event = $1 AND type = 'lead') r ORDER BY seq";
+  default:
+    return foyer_hub_web_sql (statement);
+  }
+}
+
+/* Unprepared (they run a few times a second at most); each in its own implicit transaction. */
+static gboolean
+pg_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
+             const char *const *params, guint n, FoyerHubWebRowFunc row_func,
+             gpointer user_data, gint64 *changes, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  PGresult *res = PQexecParams (conn, pg_web_sql (statement), n, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (res);
+  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+
+  if (!ok) {
+    g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR,
+                 PQstatus (conn) != CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_UNAVAILABLE
+                                                  : FOYER_HUB_STORAGE_ERROR_FAILED,
+                 "PostgreSQL: %s", message);
+  }
+  for (int r = 0; ok && row_func != NULL && r < PQntuples (res); r++) {
+    const char *row[32] = { NULL };
+    guint columns = MIN ((guint) PQnfields (res), G_N_ELEMENTS (row) - 1);
+
+    for (guint c = 0; c < columns; c++)
+      row[c] = PQgetvalue (res, r, c);   /* "" for NULL */
+    if (!row_func (row, columns, user_data))
+      break;
+  }
+  if (ok && changes != NULL)
+    *changes = g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  PQclear (res);
+  release (self, conn);
+  return ok;
+}
+
 static void
 foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -967,4 +1071,5 @@ foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_failed = pg_forward_failed;
   iface->forward_list = pg_forward_list;
   iface->forward_requeue = pg_forward_requeue;
+  iface->web_exec = pg_web_exec;
 }

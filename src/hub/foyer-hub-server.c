@@ -524,6 +524,29 @@ enrollment_secret (SoupServerMessage *msg)
   }
 }
 
+/* A refused enrollment: the message for people and a reason for the kiosk to word it in its
+ * language ("code_used", "code_expired", "refused"). */
+static void
+respond_enroll_refused (SoupServerMessage *msg, const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *reason = g_error_matches (error, FOYER_HUB_STORAGE_ERROR,
+                                        FOYER_HUB_STORAGE_ERROR_CODE_USED) ? "code_used"
+                       : g_error_matches (error, FOYER_HUB_STORAGE_ERROR,
+                                          FOYER_HUB_STORAGE_ERROR_CODE_EXPIRED) ? "code_expired"
+                       : "refused";
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  respond_json (msg, SOUP_STATUS_FORBIDDEN, json_to_string (root, FALSE));
+}
+
 static void
 enroll_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                 gpointer user_data)
@@ -556,8 +579,10 @@ enroll_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
                        && error->code != FOYER_HUB_STORAGE_ERROR_FAILED
                        && error->code != FOYER_HUB_STORAGE_ERROR_UNAVAILABLE;
     g_info ("enrollment refused: %s", error->message);
-    respond_error (msg, refused ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_SERVICE_UNAVAILABLE,
-                   error->message);
+    if (refused)
+      respond_enroll_refused (msg, error);
+    else
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message);
     return;
   }
   g_info ("device %s enrolled for event %s", device->name, device->event);
@@ -880,4 +905,18 @@ foyer_hub_server_init (FoyerHubServer *self)
 {
   g_mutex_init (&self->touch_lock);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+SoupServer *
+foyer_hub_server_get_soup (FoyerHubServer *self)
+{
+  g_return_val_if_fail (FOYER_HUB_IS_SERVER (self), NULL);
+  return self->soup;
+}
+
+gboolean
+foyer_hub_server_is_tls (FoyerHubServer *self)
+{
+  g_return_val_if_fail (FOYER_HUB_IS_SERVER (self), FALSE);
+  return self->certificate != NULL;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "foyer-hub-config.h"
 #include "foyer-hub-storage.h"
@@ -41,6 +42,11 @@ const char     *foyer_hub_server_get_url   (FoyerHubServer   *self);
 void            foyer_hub_server_shutdown  (FoyerHubServer   *self,
                                             GCallback         done,
                                             gpointer          user_data);
+
+/* The libsoup server, for more routes (the dashboard adds its own at "/", after /v1/…). */
+SoupServer     *foyer_hub_server_get_soup  (FoyerHubServer   *self);
+/* TRUE when the hub serves TLS ([hub] certificate and key). */
+gboolean        foyer_hub_server_is_tls    (FoyerHubServer   *self);
 
 /* TRUE when host names the loopback interface (127.0.0.0/8, ::1, localhost). */
 gboolean        foyer_hub_host_is_loopback (const char       *host);

@@ -25,6 +25,34 @@
 
 /* ---- all SQL of this implementation ---- */
 
+/* The live counters (issue 17) of the records selected by where, added in one statement: what
+ * each record counts for is named once in the materialised r (bodies parsed once per row), then
+ * the keys are grouped, so a batch costs one upsert per distinct key. */
+#define COUNT_RECORDS(where) \
+  "WITH r AS MATERIALIZED (SELECT event, type, category, device, booth," \
+  "  coalesce(substr(created_at, 1, 13), '') AS hour," \
+  "  coalesce(json_extract(body, '$.area'), '') AS area," \
+  "  coalesce(json_extract(body, '$.rating'), '') AS rating," \
+  "  json_extract(body, '$.follow_up') = 1 AS follow_up," \
+  "  type = 'registration' OR (type = 'check_in'" \
+  "   AND coalesce(json_extract(body, '$.direction'), 'entry') <> 'exit') AS arrival" \
+  "  FROM records WHERE " where ")" \
+  " INSERT INTO event_counters (event, dimension, key, count)" \
+  " SELECT event, dimension, key, count(*) FROM (" \
+  "  SELECT event, 'type' AS dimension, type AS key FROM r" \
+  "  UNION ALL SELECT event, 'flow', CASE WHEN arrival THEN 'in' ELSE 'out' END FROM r" \
+  "   WHERE type IN ('registration', 'check_in')" \
+  "  UNION ALL SELECT event, 'category', category FROM r WHERE arrival AND category IS NOT NULL" \
+  "  UNION ALL SELECT event, 'hour', hour FROM r WHERE arrival" \
+  "  UNION ALL SELECT event, 'gate', coalesce(device, '') || char(31) || area FROM r" \
+  "   WHERE arrival" \
+  "  UNION ALL SELECT event, 'lead', coalesce(booth, '') || char(31) || rating FROM r" \
+  "   WHERE type = 'lead'" \
+  "  UNION ALL SELECT event, 'lead_follow', coalesce(booth, '') FROM r" \
+  "   WHERE type = 'lead' AND follow_up)" \
+  " WHERE true GROUP BY event, dimension, key" \
+  " ON CONFLICT (event, dimension, key) DO UPDATE SET count = count + excluded.count"
+
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
   "CREATE TABLE events (id TEXT PRIMARY KEY, name TEXT, signing_key TEXT, verify_key TEXT,"
@@ -45,6 +73,22 @@ static const char *const migrations[] = {
   "  created_at TEXT NOT NULL, PRIMARY KEY (device, key));"
   "CREATE TABLE forward_outbox (record_id TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0,"
   "  next_at TEXT NOT NULL, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0);",
+  /* dashboard (issue 17): accounts, sessions, lockout, exhibitor links; live counters, kept by
+   * ingest in the transaction that stores the records (count_batch), counted here for the
+   * records already stored. */
+  "CREATE TABLE web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL, created_at TEXT NOT NULL);"
+  "CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY,"
+  "  user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,"
+  "  csrf_token TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+  "CREATE TABLE web_failures (name TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+  "  first_failure INTEGER NOT NULL, locked_until INTEGER NOT NULL);"
+  "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, event TEXT NOT NULL, booth TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked_at TEXT);"
+  "CREATE INDEX web_links_booth ON web_links (event, booth);"
+  "CREATE TABLE event_counters (event TEXT NOT NULL, dimension TEXT NOT NULL, key TEXT NOT NULL,"
+  "  count INTEGER NOT NULL, PRIMARY KEY (event, dimension, key)) WITHOUT ROWID;"
+  COUNT_RECORDS ("true") ";",
 };
 
 typedef enum {
@@ -77,6 +121,7 @@ typedef enum {
   SQL_FORWARD_FAILED,
   SQL_FORWARD_LIST,
   SQL_FORWARD_REQUEUE,
+  SQL_COUNT_BATCH,
   N_SQL
 } SqlId;
 
@@ -142,6 +187,7 @@ static const char *const sql[N_SQL] = {
                        " WHERE f.dead = ?1 ORDER BY r.received_at, r.seq",
   [SQL_FORWARD_REQUEUE] = "UPDATE forward_outbox SET dead = 0, attempts = 0, next_at = ''"
                           " WHERE dead = 1",
+  [SQL_COUNT_BATCH] = COUNT_RECORDS ("event = ?1 AND seq > ?2"),
 };
 
 /* ---- connections ---- */
@@ -896,6 +942,26 @@ ingest_items (Conn *conn, const char *event, const char *device, const char *rec
   return set_event_seq (conn, event, seq, error);
 }
 
+/* Adds the records a batch stored to the event's live counters, in its transaction: they hold the
+ * change sequence numbers after the event's last_seq before the batch (accepted ones only). */
+static gboolean
+count_batch (Conn *conn, const char *event, GPtrArray *items, GError **error)
+{
+  gint64 accepted = 0, last = 0;
+  sqlite3_stmt *s;
+
+  for (guint i = 0; i < items->len; i++)
+    if (((FoyerHubItem *) g_ptr_array_index (items, i))->status == FOYER_HUB_ITEM_ACCEPTED)
+      accepted++;
+  if (accepted == 0)
+    return TRUE;
+  if (!lock_event_seq (conn, event, &last, error)
+      || (s = stmt_texts (conn, SQL_COUNT_BATCH, error, 1, event)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 2, last - accepted);
+  return run (conn, s, error);
+}
+
 static gboolean
 sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
                const char *received_at, GPtrArray *items, gboolean forward, const char *key,
@@ -907,6 +973,8 @@ sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
 
   if (ok) {
     ok = ingest_items (conn, event, device, received_at, items, forward, error);
+    if (ok)
+      ok = count_batch (conn, event, items, error);
     if (ok && key != NULL && answer != NULL) {
       g_autofree char *text = answer (items, user_data);
       ok = run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 4, device, key, text, received_at),
@@ -1186,6 +1254,57 @@ sqlite_forward_requeue (FoyerHubStorage *storage, GError **error)
   return n;
 }
 
+/* ---- the dashboard's statements (issue 17) ---- */
+
+/* Prepared per call (they run a few times a second at most); writes under the write lock,
+ * queries in one read transaction (one snapshot). */
+static gboolean
+sqlite_web_exec (FoyerHubStorage *storage, FoyerHubWebStatement statement,
+                 const char *const *params, guint n, FoyerHubWebRowFunc row_func,
+                 gpointer user_data, gint64 *changes, GError **error)
+{
+  FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
+  Conn *conn = acquire (self);
+  gboolean write = row_func == NULL;
+  sqlite3_stmt *s = NULL;
+  gboolean began = write ? begin (self, conn, error) : exec (conn->db, "BEGIN", error);
+  gboolean ok = began;
+  int rc = SQLITE_ERROR;
+
+  if (ok && sqlite3_prepare_v2 (conn->db, foyer_hub_web_sql (statement), -1, &s, NULL)
+            != SQLITE_OK)
+    ok = fail (conn->db, error);
+  for (guint i = 0; ok && i < n; i++) {
+    char name[8];
+    g_snprintf (name, sizeof name, "$%u", i + 1);
+    bind_text (s, sqlite3_bind_parameter_index (s, name), params[i]);
+  }
+  while (ok && (rc = sqlite3_step (s)) == SQLITE_ROW && row_func != NULL) {
+    guint columns = sqlite3_column_count (s);
+    const char *row[32] = { NULL };
+
+    for (guint c = 0; c < MIN (columns, G_N_ELEMENTS (row) - 1); c++) {
+      const char *text = (const char *) sqlite3_column_text (s, c);
+      row[c] = text != NULL ? text : "";
+    }
+    if (!row_func (row, MIN (columns, G_N_ELEMENTS (row) - 1), user_data)) {
+      rc = SQLITE_DONE;
+      break;
+    }
+  }
+  if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    ok = fail (conn->db, error);
+  if (ok && changes != NULL)
+    *changes = sqlite3_changes (conn->db);
+  sqlite3_finalize (s);
+  if (began && write)
+    ok = finish (self, conn, ok, error);
+  else if (began)
+    exec (conn->db, "COMMIT", NULL);
+  release (self, conn);
+  return ok;
+}
+
 static void
 foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
 {
@@ -1210,4 +1329,5 @@ foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
   iface->forward_failed = sqlite_forward_failed;
   iface->forward_list = sqlite_forward_list;
   iface->forward_requeue = sqlite_forward_requeue;
+  iface->web_exec = sqlite_web_exec;
 }

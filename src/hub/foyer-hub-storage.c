@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "foyer-hub-storage.h"
+#include "foyer-record.h"
 #include "foyer-hub-sqlite.h"
 #include "foyer-hub-pg.h"
 
@@ -263,4 +266,301 @@ gint64
 foyer_hub_storage_forward_requeue (FoyerHubStorage *self, GError **error)
 {
   return IFACE (self)->forward_requeue (self, error);
+}
+
+/* ---- the dashboard's tables (issue 17) ---- */
+
+/* Portable SQL: PostgreSQL infers the parameters' types from the columns; SQLite binds $N by
+ * name and applies the columns' affinity. The tables are made by each implementation's
+ * migrations. */
+static const char *const web_sql[FOYER_HUB_WEB_N_STATEMENTS] = {
+  [FOYER_HUB_WEB_USER_ADD] = "INSERT INTO web_users (name, password_hash, role, created_at)"
+                             " VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+  [FOYER_HUB_WEB_USER_GET] = "SELECT password_hash, role FROM web_users WHERE name = $1",
+  [FOYER_HUB_WEB_SESSION_PUT] = "INSERT INTO web_sessions (token_hash, user_name, csrf_token,"
+                                " expires_at) VALUES ($1, $2, $3, $4)",
+  [FOYER_HUB_WEB_SESSION_PURGE] = "DELETE FROM web_sessions WHERE expires_at <= $1",
+  [FOYER_HUB_WEB_SESSION_GET] = "SELECT s.user_name, u.role, s.csrf_token, s.expires_at"
+                                " FROM web_sessions s JOIN web_users u ON u.name = s.user_name"
+                                " WHERE s.token_hash = $1 AND s.expires_at > $2",
+  [FOYER_HUB_WEB_SESSION_DELETE] = "DELETE FROM web_sessions WHERE token_hash = $1",
+  [FOYER_HUB_WEB_FAILURES_GET] = "SELECT failures, first_failure, locked_until FROM web_failures"
+                                 " WHERE name = $1",
+  [FOYER_HUB_WEB_FAILURES_PUT] = "INSERT INTO web_failures (name, failures, first_failure,"
+                                 " locked_until) VALUES ($1, $2, $3, $4) ON CONFLICT (name)"
+                                 " DO UPDATE SET failures = excluded.failures,"
+                                 " first_failure = excluded.first_failure,"
+                                 " locked_until = excluded.locked_until",
+  [FOYER_HUB_WEB_LINK_PUT] = "INSERT INTO web_links (token_hash, event, booth, created_at,"
+                             " expires_at) VALUES ($1, $2, $3, $4, $5)",
+  [FOYER_HUB_WEB_LINK_GET] = "SELECT event, booth, expires_at FROM web_links"
+                             " WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+  [FOYER_HUB_WEB_LINK_REVOKE] = "UPDATE web_links SET revoked_at = $3 WHERE event = $1"
+                                " AND booth = $2 AND revoked_at IS NULL",
+  [FOYER_HUB_WEB_COUNTERS] = "SELECT dimension, key, count FROM event_counters WHERE event = $1"
+                             " ORDER BY dimension, key",
+  [FOYER_HUB_WEB_COUNT_RECORDS] = "SELECT count(*) FROM records WHERE event = $1",
+  /* SQLite reuses its parse of a body across the json_extract calls of one row */
+  [FOYER_HUB_WEB_REPORT_ARRIVALS] =
+    "SELECT id, type, device, json_extract(body, '$.badge_code'), category, created_at,"
+    " json_extract(body, '$.area'), json_extract(body, '$.interests'),"
+    " json_extract(body, '$.phones[0]'), json_extract(body, '$.emails[0]'),"
+    " json_extract(body, '$.consent_given'), json_extract(body, '$.organization'),"
+    " json_extract(body, '$.title'), json_extract(body, '$.city'),"
+    " json_extract(body, '$.direction')"
+    " FROM records WHERE event = $1 AND type IN ('registration', 'check_in') ORDER BY seq",
+  [FOYER_HUB_WEB_REPORT_LEADS] =
+    "SELECT booth, json_extract(body, '$.rating'), json_extract(body, '$.follow_up')"
+    " FROM records WHERE event = $1 AND type = 'lead' ORDER BY seq",
+};
+
+const char *
+foyer_hub_web_sql (FoyerHubWebStatement statement)
+{
+  g_return_val_if_fail (statement < FOYER_HUB_WEB_N_STATEMENTS, NULL);
+  return web_sql[statement];
+}
+
+static gboolean
+collect_row (const char *const *columns, guint n_columns, gpointer data)
+{
+  g_ptr_array_add (data, g_strdupv ((char **) columns));
+  return TRUE;
+}
+
+/* rows (when not NULL): every row as a GStrv. */
+static gboolean
+web_exec (FoyerHubStorage *self, FoyerHubWebStatement statement, const char *const *params,
+          guint n, GPtrArray **rows, gint64 *changes, GError **error)
+{
+  g_autoptr(GPtrArray) collected = rows != NULL
+                                   ? g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev)
+                                   : NULL;
+
+  if (!IFACE (self)->web_exec (self, statement, params, n, rows != NULL ? collect_row : NULL,
+                               collected, changes, error))
+    return FALSE;
+  if (rows != NULL)
+    *rows = g_steal_pointer (&collected);
+  return TRUE;
+}
+
+gboolean
+foyer_hub_storage_web_foreach (FoyerHubStorage *self, FoyerHubWebStatement statement,
+                               const char *const *params, guint n, FoyerHubWebRowFunc func,
+                               gpointer user_data, GError **error)
+{
+  return IFACE (self)->web_exec (self, statement, params, n, func, user_data, NULL, error);
+}
+
+/* The first row of a query, or NULL (error set on failure, unset when there was no row). */
+static GStrv
+web_row (FoyerHubStorage *self, FoyerHubWebStatement statement, const char *const *params,
+         guint n, GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!web_exec (self, statement, params, n, &rows, NULL, error) || rows->len == 0)
+    return NULL;
+  return g_strdupv (g_ptr_array_index (rows, 0));
+}
+
+static char *
+int_text (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+gboolean
+foyer_hub_storage_user_add (FoyerHubStorage *self, const char *name, const char *password_hash,
+                            const char *role, GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  const char *params[] = { name, password_hash, role, now };
+  gint64 changes = 0;
+
+  if (!web_exec (self, FOYER_HUB_WEB_USER_ADD, params, 4, NULL, &changes, error))
+    return FALSE;
+  if (changes == 0) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_EXISTS,
+                 _("There is already a user called %s"), name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+char *
+foyer_hub_storage_user_get (FoyerHubStorage *self, const char *name, char **role,
+                            GError **error)
+{
+  const char *params[] = { name };
+  g_auto(GStrv) row = web_row (self, FOYER_HUB_WEB_USER_GET, params, 1, error);
+
+  if (row == NULL)
+    return NULL;
+  if (role != NULL)
+    *role = g_strdup (row[1]);
+  return g_strdup (row[0]);
+}
+
+gboolean
+foyer_hub_storage_session_put (FoyerHubStorage *self, const char *token_hash, const char *user,
+                               const char *csrf_token, gint64 expires_at, gint64 now,
+                               GError **error)
+{
+  g_autofree char *expires = int_text (expires_at);
+  g_autofree char *now_text = int_text (now);
+  const char *params[] = { token_hash, user, csrf_token, expires };
+  const char *purge[] = { now_text };
+
+  return web_exec (self, FOYER_HUB_WEB_SESSION_PURGE, purge, 1, NULL, NULL, error)
+         && web_exec (self, FOYER_HUB_WEB_SESSION_PUT, params, 4, NULL, NULL, error);
+}
+
+gboolean
+foyer_hub_storage_session_get (FoyerHubStorage *self, const char *token_hash, gint64 now,
+                               char **user, char **role, char **csrf_token, gint64 *expires_at,
+                               GError **error)
+{
+  g_autofree char *now_text = int_text (now);
+  const char *params[] = { token_hash, now_text };
+  g_auto(GStrv) row = web_row (self, FOYER_HUB_WEB_SESSION_GET, params, 2, error);
+
+  if (row == NULL)
+    return FALSE;
+  *user = g_strdup (row[0]);
+  *role = g_strdup (row[1]);
+  *csrf_token = g_strdup (row[2]);
+  *expires_at = g_ascii_strtoll (row[3], NULL, 10);
+  return TRUE;
+}
+
+gboolean
+foyer_hub_storage_session_delete (FoyerHubStorage *self, const char *token_hash, GError **error)
+{
+  const char *params[] = { token_hash };
+
+  return web_exec (self, FOYER_HUB_WEB_SESSION_DELETE, params, 1, NULL, NULL, error);
+}
+
+gboolean
+foyer_hub_storage_failures_get (FoyerHubStorage *self, const char *name, gint64 *failures,
+                                gint64 *first_failure, gint64 *locked_until, GError **error)
+{
+  const char *params[] = { name };
+  g_autoptr(GError) local = NULL;
+  g_auto(GStrv) row = web_row (self, FOYER_HUB_WEB_FAILURES_GET, params, 1, &local);
+
+  if (local != NULL) {
+    g_propagate_error (error, g_steal_pointer (&local));
+    return FALSE;
+  }
+  *failures = row != NULL ? g_ascii_strtoll (row[0], NULL, 10) : 0;
+  *first_failure = row != NULL ? g_ascii_strtoll (row[1], NULL, 10) : 0;
+  *locked_until = row != NULL ? g_ascii_strtoll (row[2], NULL, 10) : 0;
+  return TRUE;
+}
+
+gboolean
+foyer_hub_storage_failures_put (FoyerHubStorage *self, const char *name, gint64 failures,
+                                gint64 first_failure, gint64 locked_until, GError **error)
+{
+  g_autofree char *a = int_text (failures);
+  g_autofree char *b = int_text (first_failure);
+  g_autofree char *c = int_text (locked_until);
+  const char *params[] = { name, a, b, c };
+
+  return web_exec (self, FOYER_HUB_WEB_FAILURES_PUT, params, 4, NULL, NULL, error);
+}
+
+gboolean
+foyer_hub_storage_link_put (FoyerHubStorage *self, const char *token_hash, const char *event,
+                            const char *booth, gint64 expires_at, GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  g_autofree char *expires = int_text (expires_at);
+  const char *params[] = { token_hash, event, booth, now, expires };
+
+  return web_exec (self, FOYER_HUB_WEB_LINK_PUT, params, 5, NULL, NULL, error);
+}
+
+gboolean
+foyer_hub_storage_link_get (FoyerHubStorage *self, const char *token_hash, gint64 now,
+                            char **event, char **booth, gint64 *expires_at, GError **error)
+{
+  g_autofree char *now_text = int_text (now);
+  const char *params[] = { token_hash, now_text };
+  g_auto(GStrv) row = web_row (self, FOYER_HUB_WEB_LINK_GET, params, 2, error);
+
+  if (row == NULL)
+    return FALSE;
+  *event = g_strdup (row[0]);
+  *booth = g_strdup (row[1]);
+  *expires_at = g_ascii_strtoll (row[2], NULL, 10);
+  return TRUE;
+}
+
+gint64
+foyer_hub_storage_link_revoke (FoyerHubStorage *self, const char *event, const char *booth,
+                               GError **error)
+{
+  g_autofree char *now = foyer_timestamp_now ();
+  const char *params[] = { event, booth, now };
+  gint64 changes = 0;
+
+  if (!web_exec (self, FOYER_HUB_WEB_LINK_REVOKE, params, 3, NULL, &changes, error))
+    return -1;
+  return changes;
+}
+
+GPtrArray *
+foyer_hub_storage_counters (FoyerHubStorage *self, const char *event, GError **error)
+{
+  const char *params[] = { event };
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *counters;
+
+  if (!web_exec (self, FOYER_HUB_WEB_COUNTERS, params, 1, &rows, NULL, error))
+    return NULL;
+  counters = g_ptr_array_new_full (rows->len, (GDestroyNotify) foyer_hub_stats_row_free);
+  for (guint i = 0; i < rows->len; i++) {
+    char **row = g_ptr_array_index (rows, i);
+    FoyerHubStatsRow *counter = g_new0 (FoyerHubStatsRow, 1);
+
+    counter->dimension = g_strdup (row[0]);
+    counter->key = g_strdup (row[1]);
+    counter->count = g_ascii_strtoll (row[2], NULL, 10);
+    g_ptr_array_add (counters, counter);
+  }
+  return counters;
+}
+
+gint64
+foyer_hub_storage_count_records (FoyerHubStorage *self, const char *event, GError **error)
+{
+  const char *params[] = { event };
+  g_auto(GStrv) row = web_row (self, FOYER_HUB_WEB_COUNT_RECORDS, params, 1, error);
+
+  return row != NULL ? g_ascii_strtoll (row[0], NULL, 10) : -1;
+}
+
+char *
+foyer_hub_storage_default_event (FoyerHubStorage *storage, GError **error)
+{
+  g_autoptr(GPtrArray) events = foyer_hub_storage_event_list (storage, error);
+  FoyerHubEvent *best = NULL;
+
+  if (events == NULL)
+    return NULL;
+  for (guint i = 0; i < events->len; i++) {
+    FoyerHubEvent *event = g_ptr_array_index (events, i);
+    if (best == NULL || event->last_seq > best->last_seq)
+      best = event;
+  }
+  if (best == NULL) {
+    g_set_error_literal (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                         "the hub has no event yet (add one with “foyer-hub event add”)");
+    return NULL;
+  }
+  return g_strdup (best->id);
 }

@@ -94,6 +94,35 @@ typedef struct {
 /* Called per stored record, in change-sequence order; return FALSE to stop. */
 typedef gboolean (*FoyerHubRecordFunc) (const FoyerHubRecordRow *row, gpointer user_data);
 
+/* The dashboard's statements (issue 17): accounts, sessions, lockout counters, exhibitor links
+ * and the live counters kept by the records trigger. Their SQL is written once, portable
+ * (foyer-hub-storage.c; parameters $1…, as text), and run by each implementation's web_exec. */
+typedef enum {
+  FOYER_HUB_WEB_USER_ADD,
+  FOYER_HUB_WEB_USER_GET,
+  FOYER_HUB_WEB_SESSION_PUT,
+  FOYER_HUB_WEB_SESSION_PURGE,
+  FOYER_HUB_WEB_SESSION_GET,
+  FOYER_HUB_WEB_SESSION_DELETE,
+  FOYER_HUB_WEB_FAILURES_GET,
+  FOYER_HUB_WEB_FAILURES_PUT,
+  FOYER_HUB_WEB_LINK_PUT,
+  FOYER_HUB_WEB_LINK_GET,
+  FOYER_HUB_WEB_LINK_REVOKE,
+  FOYER_HUB_WEB_COUNTERS,
+  FOYER_HUB_WEB_COUNT_RECORDS,
+  FOYER_HUB_WEB_REPORT_ARRIVALS,   /* these two read the bodies' JSON, which each database */
+  FOYER_HUB_WEB_REPORT_LEADS,      /* spells its own way: the PostgreSQL one has its own text */
+  FOYER_HUB_WEB_N_STATEMENTS
+} FoyerHubWebStatement;
+
+/* The SQL text of statement (SQLite's; the same for PostgreSQL but for the report's two). */
+const char *foyer_hub_web_sql (FoyerHubWebStatement statement);
+
+/* One row of a web statement: its columns as text (NULL → ""); FALSE stops. */
+typedef gboolean (*FoyerHubWebRowFunc) (const char *const *columns, guint n_columns,
+                                        gpointer user_data);
+
 typedef struct {
   char   *record_id;
   char   *event;
@@ -162,6 +191,13 @@ struct _FoyerHubStorageInterface {
                               const char *next_at, gboolean dead, GError **error);
   GPtrArray *(*forward_list) (FoyerHubStorage *self, gboolean dead, GError **error);
   gint64 (*forward_requeue)  (FoyerHubStorage *self, GError **error);
+
+  /* Runs one of the dashboard's statements with n text parameters (NULL binds NULL), in its own
+   * transaction: row_func (when not NULL: a query, read-only) is called for every row, changes
+   * (when not NULL) gets the number of rows written. */
+  gboolean (*web_exec)       (FoyerHubStorage *self, FoyerHubWebStatement statement,
+                              const char *const *params, guint n, FoyerHubWebRowFunc row_func,
+                              gpointer user_data, gint64 *changes, GError **error);
 };
 
 /* Opens the database named by [hub] database: "postgresql://…" or "host=… dbname=…" is
@@ -217,6 +253,64 @@ gboolean        foyer_hub_storage_forward_failed (FoyerHubStorage *self, const c
 GPtrArray      *foyer_hub_storage_forward_list  (FoyerHubStorage *self, gboolean dead,
                                                  GError **error);
 gint64          foyer_hub_storage_forward_requeue (FoyerHubStorage *self, GError **error);
+
+/* ---- the dashboard's tables (issue 17), through web_exec ---- */
+
+/* Fails with EXISTS when name is taken. role: admin | viewer. */
+gboolean        foyer_hub_storage_user_add      (FoyerHubStorage *self, const char *name,
+                                                 const char *password_hash, const char *role,
+                                                 GError **error);
+/* The user's Argon2 hash and role, or NULL without error when there is no such user. */
+char           *foyer_hub_storage_user_get      (FoyerHubStorage *self, const char *name,
+                                                 char **role, GError **error);
+/* Stores a session (by its token's hash) and drops the sessions expired at now. */
+gboolean        foyer_hub_storage_session_put   (FoyerHubStorage *self, const char *token_hash,
+                                                 const char *user, const char *csrf_token,
+                                                 gint64 expires_at, gint64 now, GError **error);
+/* TRUE with the live session's user, the user's current role and CSRF token; FALSE without
+ * error when there is none (unknown, logged out or expired at now). */
+gboolean        foyer_hub_storage_session_get   (FoyerHubStorage *self, const char *token_hash,
+                                                 gint64 now, char **user, char **role,
+                                                 char **csrf_token, gint64 *expires_at,
+                                                 GError **error);
+gboolean        foyer_hub_storage_session_delete (FoyerHubStorage *self, const char *token_hash,
+                                                  GError **error);
+/* A name's sign-in failures: count, time of the first in the window, locked until (0s when
+ * none). */
+gboolean        foyer_hub_storage_failures_get  (FoyerHubStorage *self, const char *name,
+                                                 gint64 *failures, gint64 *first_failure,
+                                                 gint64 *locked_until, GError **error);
+gboolean        foyer_hub_storage_failures_put  (FoyerHubStorage *self, const char *name,
+                                                 gint64 failures, gint64 first_failure,
+                                                 gint64 locked_until, GError **error);
+gboolean        foyer_hub_storage_link_put      (FoyerHubStorage *self, const char *token_hash,
+                                                 const char *event, const char *booth,
+                                                 gint64 expires_at, GError **error);
+/* TRUE with the link's event and booth; FALSE without error: unknown, revoked or expired. */
+gboolean        foyer_hub_storage_link_get      (FoyerHubStorage *self, const char *token_hash,
+                                                 gint64 now, char **event, char **booth,
+                                                 gint64 *expires_at, GError **error);
+/* Revokes every live link of (event, booth); how many, or -1 on error. */
+gint64          foyer_hub_storage_link_revoke   (FoyerHubStorage *self, const char *event,
+                                                 const char *booth, GError **error);
+/* The live counters of event (FoyerHubStatsRow), kept in the ingest transaction by a trigger
+ * on records: dimension type (by record type), flow (in / out), category, hour (UTC
+ * "YYYY-MM-DDTHH") and gate ("DEVICE\x1fAREA") of arrivals, lead ("BOOTH\x1fRATING") and
+ * lead_follow (BOOTH) of leads. Reading them costs the number of keys, not of records. */
+GPtrArray      *foyer_hub_storage_counters      (FoyerHubStorage *self, const char *event,
+                                                 GError **error);
+/* Calls func for every row of a query among the web statements (the report's rows). */
+gboolean        foyer_hub_storage_web_foreach   (FoyerHubStorage *self,
+                                                 FoyerHubWebStatement statement,
+                                                 const char *const *params, guint n,
+                                                 FoyerHubWebRowFunc func, gpointer user_data,
+                                                 GError **error);
+/* The event a dashboard without one shows: the only one, else the busiest (highest change
+ * sequence); NULL (error set) when the hub has none. */
+char           *foyer_hub_storage_default_event (FoyerHubStorage *self, GError **error);
+/* The bare count of an event's records (the benchmark's anchor). */
+gint64          foyer_hub_storage_count_records (FoyerHubStorage *self, const char *event,
+                                                 GError **error);
 
 /* A stats row. */
 typedef struct {
