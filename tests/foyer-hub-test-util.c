@@ -430,8 +430,8 @@ foyer_test_kiosk_sync (const char *kiosk_conf, const char *max_wait_s)
 
 /* ---- HTTP ---- */
 
-static GBytes *
-gzip_bytes (const char *body, gsize len)
+GBytes *
+foyer_test_gzip_bytes (const char *body, gsize len)
 {
   g_autoptr(GConverter) gz = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1));
   g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
@@ -459,7 +459,7 @@ foyer_test_http (const char *method, const char *url, const char *token, const c
   if (key != NULL)
     soup_message_headers_replace (headers, "Idempotency-Key", key);
   if (body != NULL) {
-    g_autoptr(GBytes) bytes = gzip ? gzip_bytes (body, len) : g_bytes_new (body, len);
+    g_autoptr(GBytes) bytes = gzip ? foyer_test_gzip_bytes (body, len) : g_bytes_new (body, len);
     if (gzip)
       soup_message_headers_replace (headers, "Content-Encoding", "gzip");
     soup_message_set_request_body_from_bytes (msg, "application/json", bytes);

@@ -79,6 +79,9 @@ guint         foyer_test_http         (const char   *method,
                                        gboolean      gzip,
                                        char        **answer,
                                        char        **retry_after);
+/* body compressed as a gzip member (what kiosks send). */
+GBytes       *foyer_test_gzip_bytes   (const char   *body,
+                                       gsize         len);
 /* The token an enrollment code exchanges for (POST /v1/enroll), NULL on refusal. */
 char         *foyer_test_enroll_token (const char   *code);
 

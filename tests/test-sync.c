@@ -8,6 +8,7 @@
 #include "foyer-core.h"
 #include "foyer-test-util.h"
 #include "foyer-test-receiver.h"
+#include "sync-test-server.h"
 
 /* ---- helpers ---- */
 
@@ -1485,10 +1486,422 @@ test_foyerctl_kill_9 (void)
   fixture_teardown (&f);
 }
 
+/* ---- the same cases against both head offices ----
+ *
+ * Each case below runs against tests/sync-receiver.py (meson test `sync`, paths /sync/both/…)
+ * and against a real `foyer-hub serve` with the kiosk enrolled as a device (meson test
+ * `sync-hub`, paths /sync-hub/…), through sync-test-server.h. Cases that need fault injection
+ * only the receiver can do stay receiver-only above: answers that are HTML pages, empty, not
+ * JSON or truncated gzip (fault-modes), arbitrary status codes and Retry-After forms
+ * (status-mapping, retry-after), lost or partial answers (exactly-once-random-faults),
+ * whole-batch 422 refusals (dead-letter-and-split), stalls longer than the kiosk's timeout
+ * (backoff-bounded, stop-in-flight) and answers read ahead of time (foyerctl/sync-and-outbox). */
+
+/* n registrations as a kiosk sends them, valid for SYNC_SERVER_EVENT; notes of note_len. */
+static JsonArray *
+valid_records (guint n,
+               guint note_len)
+{
+  JsonArray *records = json_array_new ();
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FoyerRegistration) reg = foyer_registration_new ();
+
+    reg->id = foyer_record_id_new ();
+    reg->created_at = foyer_timestamp_now ();
+    reg->event = g_strdup (SYNC_SERVER_EVENT);
+    reg->kiosk_id = g_strdup (SYNC_SERVER_KIOSK);
+    reg->kind = g_strdup (FOYER_KIND_WALK_IN);
+    reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+    reg->source = g_strdup (FOYER_SOURCE_MANUAL);
+    reg->full_name = g_strdup_printf ("访客 Visitor %u", i);
+    reg->organization = g_strnfill (note_len, 'a' + (i % 26));
+    reg->consent_given = TRUE;
+    reg->consent_version = g_strdup ("1");
+    json_array_add_object_element (records, foyer_registration_to_json (reg));
+  }
+  return records;
+}
+
+static const char *
+record_id (JsonArray *records,
+           guint      i)
+{
+  return json_object_get_string_member (json_array_get_object_element (records, i), "id");
+}
+
+static FoyerSyncBackend *
+server_backend (SyncServer *server)
+{
+  g_autoptr(FoyerConfig) config = make_config (sync_server_url (server),
+                                               sync_server_token_file (server), NULL);
+  g_autoptr(GError) error = NULL;
+  FoyerSyncBackend *backend = foyer_sync_backend_new_for_config (config, &error);
+
+  g_assert_no_error (error);
+  return backend;
+}
+
+static void
+assert_statuses (GPtrArray            *results,
+                 JsonArray            *records,
+                 guint                 n,
+                 FoyerSyncItemStatus   status)
+{
+  g_assert_cmpuint (results->len, >=, n);
+  for (guint i = 0; i < n; i++) {
+    FoyerSyncItemResult *r = g_ptr_array_index (results, i);
+    g_assert_cmpstr (r->id, ==, record_id (records, i));
+    g_assert_cmpint (r->status, ==, status);
+  }
+}
+
+/* Head office holds exactly the ids, each once. */
+static void
+assert_stored_once (SyncServer *server,
+                    GPtrArray  *ids)
+{
+  g_autoptr(GHashTable) stored = sync_server_stored (server);
+
+  g_assert_cmpuint (g_hash_table_size (stored), ==, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (stored, ids->pdata[i])), ==, 1);
+}
+
+/* accepted, then duplicate; rejected with a reason; the same batch id answered as before. */
+static void
+both_accept_duplicate_reject (SyncServerKind kind)
+{
+  g_autoptr(SyncServer) server = sync_server_start (kind, NULL);
+  g_autoptr(FoyerSyncBackend) backend = server_backend (server);
+  g_autoptr(JsonArray) records = valid_records (4, 8);
+  g_autoptr(GPtrArray) first = NULL, replay = NULL, again = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch_id = g_uuid_string_random ();
+  FoyerSyncItemResult *bad;
+  gint64 retry_after = -1;
+
+  /* A record type head office does not know is refused on its own. */
+  json_object_set_string_member (json_array_get_object_element (records, 3), "type", "visitor");
+  g_assert_true (foyer_sync_backend_send_batch (backend, batch_id, records, &first, &retry_after,
+                                                NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 4);
+  assert_statuses (first, records, 3, FOYER_SYNC_ITEM_ACCEPTED);
+  bad = g_ptr_array_index (first, 3);
+  g_assert_cmpint (bad->status, ==, FOYER_SYNC_ITEM_REJECTED);
+  g_assert_nonnull (bad->reason);
+  g_assert_cmpstr (bad->reason, !=, "");
+
+  /* The answer was lost: the same batch (same Idempotency-Key) gets the stored answer again,
+   * "accepted" and not "duplicate". */
+  g_assert_true (foyer_sync_backend_send_batch (backend, batch_id, records, &replay,
+                                                &retry_after, NULL, &error));
+  g_assert_cmpuint (replay->len, ==, 4);
+  assert_statuses (replay, records, 3, FOYER_SYNC_ITEM_ACCEPTED);
+  g_assert_cmpint (((FoyerSyncItemResult *) replay->pdata[3])->status, ==,
+                   FOYER_SYNC_ITEM_REJECTED);
+
+  /* The same records in a new batch: head office knows them. */
+  g_assert_true (send (backend, records, &again, NULL, &error));
+  assert_statuses (again, records, 3, FOYER_SYNC_ITEM_DUPLICATE);
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (ids, g_strdup (record_id (records, i)));
+  assert_stored_once (server, ids);
+  g_assert_true (foyer_sync_backend_check_health (backend, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A batch large enough to be sent gzip-compressed is read and stored whole. */
+static void
+both_gzip (SyncServerKind kind)
+{
+  g_autoptr(SyncServer) server = sync_server_start (kind, NULL);
+  g_autoptr(FoyerSyncBackend) backend = server_backend (server);
+  g_autoptr(JsonArray) records = valid_records (60, 150);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), records);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  /* Well above the size from which the backend compresses (sync-receiver.py's `sync` case
+   * backend/gzip-and-rejected also checks the Content-Encoding header it received). */
+  g_assert_cmpuint (strlen (text), >, 8 * FOYER_HTTP_BACKEND_GZIP_THRESHOLD);
+  g_assert_true (send (backend, records, &results, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 60);
+  assert_statuses (results, records, 60, FOYER_SYNC_ITEM_ACCEPTED);
+  for (guint i = 0; i < 60; i++)
+    g_ptr_array_add (ids, g_strdup (record_id (records, i)));
+  assert_stored_once (server, ids);
+}
+
+typedef struct {
+  char            *dir;
+  char            *db;
+  SyncServer      *server;
+  FoyerStore      *store;
+  FoyerConfig     *config;
+  FoyerSyncEngine *engine;
+} Both;
+
+static void
+both_setup (Both                    *b,
+            SyncServerKind           kind,
+            const SyncServerOptions *options,
+            const char              *extra)
+{
+  g_autoptr(GError) error = NULL;
+
+  b->dir = foyer_test_make_tmpdir ("sync");
+  b->db = g_build_filename (b->dir, "foyer.db", NULL);
+  b->server = sync_server_start (kind, options);
+  b->store = foyer_store_open (b->db, &error);
+  g_assert_no_error (error);
+  b->config = make_config (sync_server_url (b->server), sync_server_token_file (b->server),
+                           extra);
+  b->engine = foyer_sync_engine_new (b->config, b->db, &error);
+  g_assert_no_error (error);
+  g_signal_connect_object (b->store, "record-added", G_CALLBACK (foyer_sync_engine_wake),
+                           b->engine, G_CONNECT_SWAPPED);
+}
+
+static void
+both_teardown (Both *b)
+{
+  foyer_sync_engine_stop (b->engine);
+  g_clear_object (&b->engine);
+  g_clear_object (&b->store);
+  g_clear_object (&b->config);
+  g_clear_pointer (&b->server, sync_server_stop);
+  g_free (b->db);
+  g_free (b->dir);
+}
+
+/* Revoked credentials pause the kiosk: no retry loop, records kept, staff told. */
+static void
+both_pause_on_401 (SyncServerKind kind)
+{
+  Both b = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  const FoyerSyncStatus *st;
+
+  both_setup (&b, kind, NULL, "batch-size=10\n");
+  ids = add_records (b.store, 20);
+  foyer_sync_engine_start (b.engine);
+  wait_status (b.engine, drained_after, GUINT_TO_POINTER (20), 30, "first records delivered");
+
+  sync_server_revoke (b.server);
+  later = add_records (b.store, 5);
+  wait_status (b.engine, in_state, GINT_TO_POINTER (FOYER_SYNC_STATE_PAUSED), 20, "paused");
+  st = foyer_sync_engine_get_status (b.engine);
+  g_assert_true (st->paused);
+  g_assert_cmpint (st->paused_code, ==, FOYER_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (st->paused_message, "head office rejected the kiosk's credentials"));
+  g_assert_cmpint (st->pending, ==, 5);
+
+  /* Paused means paused: time and new records change nothing at head office. */
+  g_ptr_array_extend_and_steal (later, add_records (b.store, 2));
+  run_for (600);
+  g_assert_true (foyer_sync_engine_get_status (b.engine)->paused);
+  assert_outbox (b.store, 7, 20, 0);
+  assert_stored_once (b.server, ids);
+  both_teardown (&b);
+}
+
+/* 413: the kiosk halves its batches until they fit; every record arrives once. */
+static void
+both_413_halving (SyncServerKind kind)
+{
+  const SyncServerOptions small = { .small_bodies = TRUE };
+  Both b = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  const FoyerSyncStatus *st;
+
+  both_setup (&b, kind, &small, "batch-size=64\n");
+  ids = add_records (b.store, 120);
+  foyer_sync_engine_start (b.engine);
+  wait_status (b.engine, drained_after, GUINT_TO_POINTER (120), 60, "drained in smaller batches");
+  st = foyer_sync_engine_get_status (b.engine);
+  g_test_message ("%s: batch size %u after 413", sync_server_name (b.server), st->batch_size);
+  g_assert_cmpuint (st->batch_size, <, 64);
+  g_assert_cmpuint (st->batch_size, >, 0);
+  g_assert_cmpint (st->dead, ==, 0);
+  assert_outbox (b.store, 0, 120, 0);
+  assert_stored_once (b.server, ids);
+  both_teardown (&b);
+}
+
+/* Head office goes away mid-sync and comes back: the kiosk resends what was not acknowledged,
+ * and every record is stored exactly once. */
+static void
+both_server_restart (SyncServerKind kind)
+{
+  const SyncServerOptions slow = { .slow = TRUE };
+  Both b = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  gint64 deadline;
+
+  both_setup (&b, kind, &slow, "batch-size=20\n");
+  ids = add_records (b.store, 300);
+  foyer_sync_engine_start (b.engine);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (foyer_sync_engine_get_status (b.engine)->sent < 60 && g_get_monotonic_time () < deadline)
+    run_for (20);
+  /* Answers take 0.2 s each: most records are still to come. */
+  g_assert_cmpuint (foyer_sync_engine_get_status (b.engine)->sent, <, 300);
+  sync_server_restart (b.server);
+  wait_status (b.engine, drained_after, GUINT_TO_POINTER (300), 90, "drained after the restart");
+  g_assert_cmpuint (foyer_sync_engine_get_status (b.engine)->sent, ==, 300);
+  assert_outbox (b.store, 0, 300, 0);
+  assert_stored_once (b.server, ids);
+  both_teardown (&b);
+}
+
+/* `foyerctl sync` killed with SIGKILL three times mid-sync, then run to the end: exactly once. */
+static void
+both_foyerctl_kill_9 (SyncServerKind kind)
+{
+  const SyncServerOptions slow = { .slow = TRUE };
+  Both b = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *conf = NULL, *data = NULL;
+  const char *foyerctl = g_getenv ("FOYERCTL");
+  FoyerOutboxCounts counts = { 0 };
+
+  both_setup (&b, kind, &slow, NULL);
+  data = g_strdup_printf ("[kiosk]\nid=" SYNC_SERVER_KIOSK "\nevent=" SYNC_SERVER_EVENT "\n"
+                          "[storage]\ndatabase=%s\n[sync]\nbackend=http-json\nurl=%s\n"
+                          "token-file=%s\nconnect-timeout=1\ntimeout=5\nbatch-size=20\n"
+                          "backoff-min-ms=20\nbackoff-max-ms=200\n", b.db,
+                          sync_server_url (b.server), sync_server_token_file (b.server));
+  conf = foyer_test_write_file (b.dir, "foyer.conf", data);
+  ids = add_records (b.store, 300);
+
+  for (int round = 0; round < 3; round++) {
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, foyerctl, "--config", conf, "sync", NULL);
+    g_assert_no_error (error);
+    do {
+      g_usleep (50 * 1000);
+      g_assert_true (foyer_store_outbox_counts (b.store, &counts, NULL));
+    } while (counts.done < 50 * (round + 1) && g_get_monotonic_time () < deadline);
+    g_subprocess_send_signal (proc, SIGKILL);
+    g_subprocess_wait (proc, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_signaled (proc));
+    g_assert_true (foyer_store_outbox_counts (b.store, &counts, NULL));
+    g_test_message ("after kill %d: done %" G_GINT64_FORMAT, round, counts.done);
+    g_assert_cmpint (counts.done, <, 300);
+  }
+  {
+    const char *argv[] = { "--config", conf, "sync", "--max-wait", "60", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint (foyer_test_run_foyerctl (argv, NULL, 0, &out, &err), ==, 0);
+  }
+  assert_outbox (b.store, 0, 300, 0);
+  assert_stored_once (b.server, ids);
+  both_teardown (&b);
+}
+
+/* Hub only: sync-receiver.py has no events or devices. A record for another event is refused
+ * on its own (dead letter with the hub's reason); the others are stored. */
+static void
+both_event_isolation (SyncServerKind kind)
+{
+  Both b = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) dead = NULL;
+  g_autoptr(FoyerRegistration) other = foyer_registration_new ();
+  g_autoptr(GError) error = NULL;
+  FoyerOutboxEntry *entry;
+
+  both_setup (&b, kind, NULL, NULL);
+  ids = add_records (b.store, 5);
+  other->event = g_strdup ("other-show");
+  other->kiosk_id = g_strdup (SYNC_SERVER_KIOSK);
+  other->kind = g_strdup (FOYER_KIND_WALK_IN);
+  other->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+  other->source = g_strdup (FOYER_SOURCE_MANUAL);
+  other->full_name = g_strdup ("Elsewhere");
+  other->consent_given = TRUE;
+  other->consent_version = g_strdup ("1");
+  g_assert_true (foyer_store_add_registration (b.store, other, NULL, &error));
+  g_assert_no_error (error);
+  foyer_sync_engine_start (b.engine);
+  wait_status (b.engine, drained_after, GUINT_TO_POINTER (6), 30, "drained");
+  assert_outbox (b.store, 0, 5, 1);
+  dead = foyer_store_outbox_list (b.store, FOYER_OUTBOX_DEAD, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dead->len, ==, 1);
+  entry = g_ptr_array_index (dead, 0);
+  g_assert_cmpstr (entry->record_id, ==, other->id);
+  g_assert_nonnull (strstr (entry->last_error, "other-show"));
+  assert_stored_once (b.server, ids);
+  both_teardown (&b);
+}
+
+typedef void (*BothCase) (SyncServerKind kind);
+
+static const struct {
+  const char *name;
+  BothCase    func;
+  gboolean    hub_only;
+} both_cases[] = {
+  { "accept-duplicate-reject", both_accept_duplicate_reject, FALSE },
+  { "gzip", both_gzip, FALSE },
+  { "pause-on-401", both_pause_on_401, FALSE },
+  { "413-halving", both_413_halving, FALSE },
+  { "server-restart", both_server_restart, FALSE },
+  { "foyerctl-kill-9", both_foyerctl_kill_9, FALSE },
+  { "event-isolation", both_event_isolation, TRUE },
+};
+
+static void
+run_both_case (gconstpointer data)
+{
+  const BothCase *func = data;
+
+  (*func) (g_str_has_prefix (g_test_get_path (), "/sync-hub/") ? SYNC_SERVER_HUB
+                                                                 : SYNC_SERVER_RECEIVER);
+}
+
+/* --hub: only the shared cases, against foyer-hub (meson test `sync-hub`). */
+static void
+add_both_cases (gboolean hub)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (both_cases); i++) {
+    g_autofree char *path = NULL;
+
+    if (both_cases[i].hub_only && !hub)
+      continue;
+    path = g_strconcat (hub ? "/sync-hub/" : "/sync/both/", both_cases[i].name, NULL);
+    g_test_add_data_func (path, &both_cases[i].func, run_both_case);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
+  gboolean hub = argc > 1 && strcmp (argv[1], "--hub") == 0;
+
+  if (hub) {   /* meson test `sync-hub`: the shared cases against foyer-hub, nothing else */
+    argv[1] = argv[0];
+    argc--;
+    argv++;
+  }
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  add_both_cases (hub);
+  if (hub)
+    return g_test_run ();
 
   g_test_add_func ("/sync/parse-results", test_parse_results);
   g_test_add_func ("/sync/retry-after", test_retry_after);

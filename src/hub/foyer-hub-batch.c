@@ -213,7 +213,7 @@ check_annulment (JsonObject *object, GError **error)
 
 /* One record: its item, REJECTED with the reason when it breaks a rule. NULL: no string id. */
 static FoyerHubItem *
-parse_record (JsonNode *node, const char *event, const char *device)
+parse_record (JsonNode *node, const char *event, const char *device, gboolean clean)
 {
   g_autoptr(FoyerHubItem) item = g_new0 (FoyerHubItem, 1);
   g_autoptr(GError) error = NULL;
@@ -231,9 +231,12 @@ parse_record (JsonNode *node, const char *event, const char *device)
   if (strlen (id) > 64 || strstr (id, INVALID_MARK) != NULL)
     return rejected (g_steal_pointer (&item), "the record id is not a UUID");
 
-  item->body = json_to_string (node, FALSE);
-  if (strstr (item->body, INVALID_MARK) != NULL || !g_utf8_validate (item->body, -1, NULL))
-    return rejected (g_steal_pointer (&item), "the record holds text that is not valid UTF-8");
+  /* A clean body cannot hold a mark: its records need not be serialised to look for one. */
+  if (!clean) {
+    item->body = json_to_string (node, FALSE);
+    if (strstr (item->body, INVALID_MARK) != NULL || !g_utf8_validate (item->body, -1, NULL))
+      return rejected (g_steal_pointer (&item), "the record holds text that is not valid UTF-8");
+  }
 
   type = string_member (object, "type");
   item->type = g_strdup (type);
@@ -287,7 +290,7 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
   g_autoptr(GString) text = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GPtrArray) items = NULL;
-  gboolean had_invalid;
+  gboolean had_invalid, clean;
   JsonArray *records;
 
   g_return_val_if_fail (event != NULL && device != NULL, NULL);
@@ -306,13 +309,16 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
   }
   if ((records = records_of (json_parser_get_root (parser), error)) == NULL)
     return NULL;
+  /* Clean: valid UTF-8 without U+FDD0 and without \u escapes (which could decode to either). */
+  clean = !had_invalid && memchr (text->str, '\\', text->len) == NULL
+          && strstr (text->str, INVALID_MARK) == NULL;
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
   for (guint i = 0; i < json_array_get_length (records); i++) {
     JsonNode *node = json_array_get_element (records, i);
     FoyerHubItem *item;
 
-    if ((item = parse_record (node, event, device)) != NULL)
+    if ((item = parse_record (node, event, device, clean)) != NULL)
       g_ptr_array_add (items, item);
   }
   return g_steal_pointer (&items);

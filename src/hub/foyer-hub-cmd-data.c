@@ -295,7 +295,7 @@ foyer_hub_cmd_export (FoyerHubContext *ctx, int argc, char **argv)
   if (!g_output_stream_close (out, NULL, &error))
     goto fail;
   if (output != NULL)
-    g_printerr (_("%" G_GUINT64_FORMAT " records written to %s\n"), state.n, output);
+    g_printerr (_("%llu records written to %s\n"), (unsigned long long) state.n, output);
   return FOYER_HUB_EXIT_OK;
 
 fail:
@@ -383,7 +383,7 @@ print_stats_text (GPtrArray *rows, gint64 online, guint total, gboolean plain_ht
     }
     g_print ("  %-24s %" G_GINT64_FORMAT "\n", row->key != NULL ? row->key : "-", row->count);
   }
-  g_print (_("devices online: %" G_GINT64_FORMAT " of %u\n"), online, total);
+  g_print (_("devices online: %lld of %u\n"), (long long) online, total);
   g_print (_("inside now: %lld\n"),
            (long long) json_object_get_int_member (json_node_get_object (inside), "event"));
   for (GList *l = names; l != NULL; l = l->next)
@@ -464,7 +464,7 @@ foyer_hub_cmd_outbox (FoyerHubContext *ctx, int argc, char **argv)
     gint64 n = foyer_hub_storage_forward_requeue (ctx->storage, &error);
     if (n < 0)
       goto fail;
-    g_print (_("%" G_GINT64_FORMAT " records queued again\n"), n);
+    g_print (_("%lld records queued again\n"), (long long) n);
     return FOYER_HUB_EXIT_OK;
   }
   if ((entries_list = foyer_hub_storage_forward_list (ctx->storage, dead, &error)) == NULL)

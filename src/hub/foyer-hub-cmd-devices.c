@@ -163,7 +163,7 @@ write_qr_png (const char *text, const char *path, GError **error)
   int size;
 
   if (qr == NULL) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot make the QR code");
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot make the QR code"));
     return FALSE;
   }
   size = (qr->width + 2 * quiet) * scale;
@@ -182,7 +182,7 @@ write_qr_png (const char *text, const char *path, GError **error)
   cairo_surface_destroy (surface);
   QRcode_free (qr);
   if (status != CAIRO_STATUS_SUCCESS) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s: %s", path,
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write %s: %s"), path,
                  cairo_status_to_string (status));
     return FALSE;
   }

@@ -135,9 +135,9 @@ check_value (FoyerHubConfig *self, const KeySpec *spec, const char *value, GErro
   if (spec->type == KEY_INT && (!g_ascii_string_to_signed (value, 10, spec->min, spec->max,
                                                            &number, NULL))) {
     g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_INVALID_VALUE,
-                 _("%s:%u: [%s] %s must be a whole number from %" G_GINT64_FORMAT " to %"
-                   G_GINT64_FORMAT ", not “%s”"), origin, line, spec->group, spec->key,
-                 spec->min, spec->max, value);
+                 _("%s:%u: [%s] %s must be a whole number from %lld to %lld, not “%s”"), origin,
+                 line, spec->group, spec->key, (long long) spec->min, (long long) spec->max,
+                 value);
     return FALSE;
   }
   if (spec->type == KEY_BOOL && strcmp (value, "true") != 0 && strcmp (value, "false") != 0) {

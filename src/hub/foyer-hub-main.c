@@ -46,8 +46,10 @@ static const struct {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "Usage: foyer-hub [--config FILE] COMMAND [OPTIONS…]\n"
-                   "       foyer-hub --version\n\n%s\n", _("Commands:"));
+  /* TRANSLATORS: the placeholders FILE, COMMAND and OPTIONS may be translated; the rest is
+   * what the user types. */
+  fprintf (stream, "%s\n       foyer-hub --version\n\n%s\n",
+           _("Usage: foyer-hub [--config FILE] COMMAND [OPTIONS…]"), _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Run “foyer-hub COMMAND --help” for the options of one command."));

@@ -149,14 +149,19 @@ static const char *const sql[N_SQL] = {
                    " VALUES ($1, $2, $3, $4) ON CONFLICT (device, key) DO UPDATE"
                    " SET answer = excluded.answer, created_at = excluded.created_at",
   [SQL_IDEM_PURGE] = "DELETE FROM idempotency WHERE created_at < $1",
-  [SQL_RECORDS_INSERT] = "INSERT INTO records (id, event, type, device, created_at, received_at,"
-                         " category, booth, seq, body)"
-                         " SELECT u.id, $1, u.type, $2, u.created_at, $3, u.category, u.booth,"
-                         "  $4::bigint + u.n, u.body"
-                         " FROM unnest($5::text[], $6::text[], $7::text[], $8::text[],"
-                         "  $9::text[], $10::text[]) WITH ORDINALITY"
-                         "  AS u (id, type, created_at, category, booth, body, n) WHERE u.id IS NOT NULL"
-                         " ON CONFLICT (id) DO NOTHING RETURNING id",
+  /* One round trip: reserves $4 sequence values of the event (locking its row until COMMIT),
+   * inserts, and answers the ids inserted plus one NULL row when the event exists. */
+  [SQL_RECORDS_INSERT] = "WITH b AS (UPDATE events SET last_seq = last_seq + $4::bigint"
+                         "  WHERE id = $1 RETURNING last_seq - $4::bigint AS base),"
+                         " i AS (INSERT INTO records (id, event, type, device, created_at,"
+                         "  received_at, category, booth, seq, body)"
+                         "  SELECT u.id, $1, u.type, $2, u.created_at, $3, u.category, u.booth,"
+                         "   b.base + u.n, u.body"
+                         "  FROM b, unnest($5::text[], $6::text[], $7::text[], $8::text[],"
+                         "   $9::text[], $10::text[]) WITH ORDINALITY"
+                         "   AS u (id, type, created_at, category, booth, body, n)"
+                         "  WHERE u.id IS NOT NULL ON CONFLICT (id) DO NOTHING RETURNING id)"
+                         " SELECT id FROM i UNION ALL SELECT NULL FROM b",
   [SQL_RECORDS_EXISTING] = "SELECT id FROM records WHERE id = ANY ($1::text[])",
   [SQL_FORWARD_QUEUE] = "INSERT INTO forward_outbox (record_id, next_at)"
                         " SELECT unnest($1::text[]), '' ON CONFLICT (record_id) DO NOTHING",
@@ -707,13 +712,9 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
   GString *cols[N_COLS] = { NULL };
   g_autoptr(GString) accepted = g_string_new ("{");
   g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *base = NULL;
-  gint64 first;
+  g_autofree char *count = g_strdup_printf ("%u", items->len);
+  gboolean event_found = FALSE;
   PGresult *res;
-
-  if (!bump_event_seq (conn, event, items->len, &first, error))
-    return FALSE;
-  base = g_strdup_printf ("%" G_GINT64_FORMAT, first);
 
   for (int c = 0; c < N_COLS; c++)
     cols[c] = g_string_new ("{");
@@ -727,7 +728,7 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
     g_string_append_c (cols[c], '}');
 
   {
-    const char *params[] = { event, device, received_at, base, cols[0]->str, cols[1]->str,
+    const char *params[] = { event, device, received_at, count, cols[0]->str, cols[1]->str,
                              cols[2]->str, cols[3]->str, cols[4]->str, cols[5]->str };
     res = query (conn, SQL_RECORDS_INSERT, error, 10, params);
   }
@@ -735,9 +736,18 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
     g_string_free (cols[c], TRUE);
   if (res == NULL)
     return FALSE;
-  for (int r = 0; r < PQntuples (res); r++)
-    g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
+  for (int r = 0; r < PQntuples (res); r++) {
+    if (PQgetisnull (res, r, 0))
+      event_found = TRUE;
+    else
+      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
+  }
   PQclear (res);
+  if (!event_found) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub", event);
+    return FALSE;
+  }
 
   for (guint i = 0; i < items->len; i++) {
     FoyerHubItem *item = g_ptr_array_index (items, i);

@@ -198,10 +198,16 @@ touch_device (FoyerHubServer *self, Job *job)
     g_warning ("cannot note that device %s was seen: %s", job->device->name, error->message);
 }
 
+/* The answer is built once, inside the transaction that stores it for the Idempotency-Key,
+ * and kept for the response. */
 static char *
 answer_func (GPtrArray *items, gpointer user_data)
 {
-  return foyer_hub_batch_answer (items);
+  Job *job = user_data;
+
+  g_free (job->answer);
+  job->answer = foyer_hub_batch_answer (items);
+  return g_strdup (job->answer);
 }
 
 static void
@@ -244,9 +250,10 @@ ingest (FoyerHubServer *self, Job *job)
     return;
   }
   if (!foyer_hub_storage_ingest (self->storage, job->device->event, job->device->name, now,
-                                 items, self->forward, job->key, answer_func, NULL, &error)) {
+                                 items, self->forward, job->key, answer_func, job, &error)) {
     g_warning ("cannot store a batch from device %s: %s", job->device->name, error->message);
     job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+    g_free (job->answer);
     job->answer = g_strdup ("{\"error\":\"the hub cannot store records right now\"}");
     return;
   }
@@ -255,7 +262,8 @@ ingest (FoyerHubServer *self, Job *job)
           counts[FOYER_HUB_ITEM_ACCEPTED], counts[FOYER_HUB_ITEM_DUPLICATE],
           counts[FOYER_HUB_ITEM_REJECTED]);
   job->status = SOUP_STATUS_OK;
-  job->answer = foyer_hub_batch_answer (items);
+  if (job->answer == NULL)   /* no Idempotency-Key */
+    job->answer = foyer_hub_batch_answer (items);
 }
 
 static gboolean

@@ -4,6 +4,12 @@
  * A small pool of connections (WAL lets readers run beside the writer); write transactions are
  * serialised by a mutex instead of SQLite's busy loop. Every statement is in sql[] below, with
  * bound parameters; migrations are numbered in migrations[].
+ *
+ * Ingest, the hot path, has a connection of its own (its page cache stays warm with the
+ * records' indexes) and does not checkpoint: SQLite's automatic checkpoint would run inside the
+ * COMMIT of whichever batch fills the WAL, under the write lock, stalling every other batch.
+ * A checkpoint thread does it instead (PASSIVE: it never blocks writers) once the WAL holds
+ * CHECKPOINT_PAGES pages.
  */
 #define G_LOG_DOMAIN "foyer-hub"
 
@@ -193,12 +199,22 @@ typedef struct {
   sqlite3_stmt *stmts[N_SQL];
 } Conn;
 
+#define CHECKPOINT_PAGES 4096   /* 16 MiB of WAL at 4 KiB pages */
+
 struct _FoyerHubSqlite {
   GObject      parent_instance;
   char        *path;
   GAsyncQueue *pool;
   GPtrArray   *all;        /* Conn *, for finalize */
   GMutex       write_lock;
+  Conn        *ingest;     /* under write_lock */
+  /* The checkpoint thread and its own connection. */
+  GThread     *checkpointer;
+  Conn        *checkpoint_conn;
+  GMutex       checkpoint_lock;
+  GCond        checkpoint_cond;
+  gboolean     checkpoint_due;
+  gboolean     stopping;
 };
 
 static void foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface);
@@ -254,8 +270,7 @@ conn_open (const char *path, GError **error)
     return NULL;
   }
   sqlite3_busy_timeout (conn->db, 10000);
-  if (!exec (conn->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                       " PRAGMA foreign_keys=ON;", error)) {
+  if (!exec (conn->db, FOYER_HUB_SQLITE_PRAGMAS " PRAGMA foreign_keys=ON;", error)) {
     conn_free (conn);
     return NULL;
   }
@@ -394,6 +409,65 @@ prepare_file (const char *path, GError **error)
   return TRUE;
 }
 
+/* ---- checkpoints ---- */
+
+static int
+wal_filled (void *data, sqlite3 *db, const char *name, int pages)
+{
+  FoyerHubSqlite *self = data;
+
+  if (pages >= CHECKPOINT_PAGES) {
+    g_mutex_lock (&self->checkpoint_lock);
+    self->checkpoint_due = TRUE;
+    g_cond_signal (&self->checkpoint_cond);
+    g_mutex_unlock (&self->checkpoint_lock);
+  }
+  return SQLITE_OK;
+}
+
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  FoyerHubSqlite *self = data;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  while (!self->stopping) {
+    int rc;
+
+    if (!self->checkpoint_due) {
+      g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+      continue;
+    }
+    self->checkpoint_due = FALSE;
+    g_mutex_unlock (&self->checkpoint_lock);
+    rc = sqlite3_wal_checkpoint_v2 (self->checkpoint_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                    NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      g_warning ("cannot checkpoint the hub database: %s",
+                 sqlite3_errmsg (self->checkpoint_conn->db));
+    g_mutex_lock (&self->checkpoint_lock);
+  }
+  g_mutex_unlock (&self->checkpoint_lock);
+  return NULL;
+}
+
+static gboolean
+open_ingest (FoyerHubSqlite *self, GError **error)
+{
+  if ((self->ingest = conn_open (self->path, error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (self->all, self->ingest);
+  if (!exec (self->ingest->db, FOYER_HUB_SQLITE_INGEST_CACHE, error))
+    return FALSE;
+  if ((self->checkpoint_conn = conn_open (self->path, error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (self->all, self->checkpoint_conn);
+  /* Replaces the automatic checkpoint on this connection. */
+  sqlite3_wal_hook (self->ingest->db, wal_filled, self);
+  self->checkpointer = g_thread_new ("hub-checkpoint", checkpoint_thread, self);
+  return TRUE;
+}
+
 FoyerHubSqlite *
 foyer_hub_sqlite_open (const char *path, guint connections, GError **error)
 {
@@ -416,6 +490,8 @@ foyer_hub_sqlite_open (const char *path, guint connections, GError **error)
     }
     g_async_queue_push (self->pool, conn);
   }
+  if (!open_ingest (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -424,9 +500,20 @@ foyer_hub_sqlite_finalize (GObject *object)
 {
   FoyerHubSqlite *self = FOYER_HUB_SQLITE (object);
 
+  if (self->checkpointer != NULL) {
+    g_mutex_lock (&self->checkpoint_lock);
+    self->stopping = TRUE;
+    g_cond_signal (&self->checkpoint_cond);
+    g_mutex_unlock (&self->checkpoint_lock);
+    g_thread_join (self->checkpointer);
+  }
+  if (self->ingest != NULL)
+    sqlite3_wal_hook (self->ingest->db, NULL, NULL);
   g_async_queue_unref (self->pool);
   g_ptr_array_unref (self->all);
   g_mutex_clear (&self->write_lock);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
   G_OBJECT_CLASS (foyer_hub_sqlite_parent_class)->finalize (object);
 }
@@ -443,6 +530,8 @@ foyer_hub_sqlite_init (FoyerHubSqlite *self)
   self->pool = g_async_queue_new ();
   self->all = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   g_mutex_init (&self->write_lock);
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
 }
 
 /* ---- write transactions ---- */
@@ -815,7 +904,8 @@ insert_item (Conn *conn, const char *event, const char *device, const char *rece
   if (s == NULL)
     return FALSE;
   sqlite3_bind_int64 (s, 9, seq);
-  bind_text (s, 10, item->body);
+  /* Not copied: the body outlives the step (run() resets the statement). */
+  sqlite3_bind_text (s, 10, item->body, -1, SQLITE_STATIC);
   if (!run (conn, s, error))
     return FALSE;
   item->status = sqlite3_changes (conn->db) > 0 ? FOYER_HUB_ITEM_ACCEPTED
@@ -880,7 +970,7 @@ sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
                FoyerHubAnswerFunc answer, gpointer user_data, GError **error)
 {
   FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
-  Conn *conn = acquire (self);
+  Conn *conn = self->ingest;   /* used under the write lock only */
   gboolean ok = begin (self, conn, error);
 
   if (ok) {
@@ -894,7 +984,6 @@ sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
     }
     ok = finish (self, conn, ok, error);
   }
-  release (self, conn);
   return ok;
 }
 
