@@ -445,8 +445,9 @@ foyer_window_note_activity_action (GtkWidget  *widget,
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
 
-  if (self->idle_deadline != 0)
-    foyer_window_update_idle (self);
+  /* Also starts the countdown on a page that shows visitor data only once staff typed (the
+   * staff search); update_idle does nothing where no visitor data is shown. */
+  foyer_window_update_idle (self);
 }
 
 static void
@@ -649,6 +650,27 @@ foyer_window_show_welcome (FoyerWindow             *self,
   foyer_window_show_page (self, "welcome");
 }
 
+/* Checked in before, here or at another gate: let in with the earlier time and gate ([gate]
+ * reentry=allow), with a warning staff notice (warn), or turned away (refuse). */
+static void
+foyer_window_show_repeat (FoyerWindow     *self,
+                          FoyerFlowResult *result)
+{
+  GtkWidget *page = foyer_window_get_page (self, "welcome");
+
+  if (!foyer_flow_result_get_admitted (result)) {
+    foyer_window_show_notice (self, FOYER_NOTICE_REENTRY_REFUSED,
+                              foyer_flow_result_get_staff_reason (result));
+    return;
+  }
+  foyer_welcome_page_show_repeat (FOYER_WELCOME_PAGE (page),
+                                  foyer_flow_result_get_registration (result),
+                                  foyer_flow_result_get_previous_time (result),
+                                  foyer_flow_result_get_previous_gate (result),
+                                  foyer_flow_result_get_visitor_reason (result));
+  foyer_window_show_page (self, "welcome");
+}
+
 static void
 foyer_window_show_done (FoyerWindow     *self,
                         FoyerFlowResult *result)
@@ -704,7 +726,7 @@ foyer_window_show_result (FoyerWindow     *self,
     foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), FALSE);
     break;
   case FOYER_FLOW_STATUS_REPEAT:
-    foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), TRUE);
+    foyer_window_show_repeat (self, result);
     break;
   case FOYER_FLOW_STATUS_REGISTERED:
     foyer_window_show_done (self, result);
@@ -726,8 +748,12 @@ foyer_window_show_result (FoyerWindow     *self,
   case FOYER_FLOW_STATUS_LOCKED:
     _foyer_window_staff_ask_resume_scanning (self);
     break;
-  case FOYER_FLOW_STATUS_UNKNOWN:
   case FOYER_FLOW_STATUS_REVOKED:
+    /* The visitor reads that the badge is cancelled; staff read head office's reason. */
+    foyer_window_show_notice (self, FOYER_NOTICE_REVOKED,
+                              foyer_flow_result_get_staff_reason (result));
+    break;
+  case FOYER_FLOW_STATUS_UNKNOWN:
   case FOYER_FLOW_STATUS_REFUSED:
     foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);
     break;

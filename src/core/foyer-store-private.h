@@ -104,6 +104,10 @@ JsonObject *_foyer_store_load_log_record   (FoyerStore          *self,
                                             const char          *type,
                                             GError             **error);
 
+/* foyer_search_keys(), which the search index's triggers call: on every connection, before
+ * the migrations run. foyer-store-search.c */
+void        _foyer_store_register_search_functions (sqlite3 *db);
+
 /* SQLite result code → FOYER_STORE_ERROR with a message an attendant can act on; FALSE. */
 gboolean _foyer_store_set_error_from_db   (FoyerStore   *self,
                                            int           rc,
