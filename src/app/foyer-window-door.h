@@ -7,6 +7,8 @@
  *   win.open-search          the search over pre-registrations
  *   win.check-in-badge (s)   checks a badge code found by the search in through the kiosk
  *                            flow, as a scan of it would (search page only)
+ *   win.open-annul           this kiosk's last check-ins, to annul one (after a confirmation)
+ *   win.toggle-direction     entry ⇄ exit, where [kiosk] direction=both
  */
 #pragma once
 
@@ -20,5 +22,9 @@ void     _foyer_window_door_unlocked       (FoyerWindow    *self,
                                             FoyerPinTarget  target);
 /* Whether page is one of the door's staff pages (the header shows Back there). */
 gboolean _foyer_window_door_is_staff_page  (const char     *page);
+/* The scan page's entry/exit indicator, from the flow's direction and the mode. */
+void     _foyer_window_door_update_scan_page (FoyerWindow  *self);
+/* "412 people inside now" from the last pull, or NULL before any. */
+char    *_foyer_window_door_inside_text    (FoyerWindow    *self);
 
 G_END_DECLS

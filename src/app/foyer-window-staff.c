@@ -80,8 +80,10 @@ update_chrome (FoyerWindow *self)
 
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register-manually", !booth);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-search", !booth);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-annul", !booth);
     if (scan != NULL)
       foyer_scan_page_set_booth (FOYER_SCAN_PAGE (scan), booth);
+    _foyer_window_door_update_scan_page (self);
   }
 }
 

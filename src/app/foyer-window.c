@@ -16,6 +16,7 @@
 #include "foyer-pin-page.h"
 #include "foyer-scan-page.h"
 #include "foyer-welcome-page.h"
+#include "foyer-window-door.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
 #include "foyer-window.h"
@@ -236,6 +237,11 @@ _foyer_window_refresh_status (FoyerWindow *self)
     text = with;
   }
   foyer_scan_page_set_sync_status (FOYER_SCAN_PAGE (scan), text);
+  {
+    g_autofree char *inside = _foyer_window_door_inside_text (self);
+
+    foyer_scan_page_set_inside_status (FOYER_SCAN_PAGE (scan), inside);
+  }
 }
 
 /* The status line follows the sync engine's ::status-changed (delivered on this thread) and,
@@ -671,6 +677,18 @@ foyer_window_show_repeat (FoyerWindow     *self,
   foyer_window_show_page (self, "welcome");
 }
 
+/* An exit kiosk recorded the visitor leaving. */
+static void
+foyer_window_show_exit (FoyerWindow     *self,
+                        FoyerFlowResult *result)
+{
+  GtkWidget *page = foyer_window_get_page (self, "welcome");
+
+  foyer_welcome_page_show_exit (FOYER_WELCOME_PAGE (page),
+                                foyer_flow_result_get_registration (result));
+  foyer_window_show_page (self, "welcome");
+}
+
 static void
 foyer_window_show_done (FoyerWindow     *self,
                         FoyerFlowResult *result)
@@ -723,7 +741,10 @@ foyer_window_show_result (FoyerWindow     *self,
 
   switch (foyer_flow_result_get_status (result)) {
   case FOYER_FLOW_STATUS_CHECKED_IN:
-    foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), FALSE);
+    if (g_strcmp0 (foyer_kiosk_flow_get_direction (self->flow), FOYER_DIRECTION_EXIT) == 0)
+      foyer_window_show_exit (self, result);
+    else
+      foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), FALSE);
     break;
   case FOYER_FLOW_STATUS_REPEAT:
     foyer_window_show_repeat (self, result);
