@@ -3,10 +3,10 @@
  * name, company or the last 4 digits of a phone.
  *
  * Searching 200,000 attendees by substring would read the whole table on every keystroke, so the
- * database keeps an index of search keys: triggers on the pre-registrations (the migration that
- * creates them is in foyer-store-migrations.c) call foyer_search_keys(), registered on every
- * connection here, whatever writes the row (CSV import, a pull from head office, retention,
- * erasure). A key is a folded word of the name or company ("müller" for "Müller"), and for text
+ * database keeps an index of search keys: every writer of the pre-registrations (CSV import, a
+ * pull from head office) calls _foyer_store_index_preregistration() after its write, which
+ * derives the keys with foyer_search_keys(), registered on every connection here; a trigger
+ * drops the keys of a deleted row (retention, erasure). A key is a folded word of the name or company ("müller" for "Müller"), and for text
  * written without spaces (Han, kana, Hangul) every tail of it, so that "小明" finds "王小明" and
  * "智能" finds "深圳智能传感"; a phone adds "#" and its last 4 digits. A query is then a prefix
  * range scan on the key index, and every further word of it must prefix another key of the same
@@ -207,6 +207,34 @@ _foyer_store_register_search_functions (sqlite3 *db)
   sqlite3_create_function (db, "foyer_search_keys", -1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                            sql_search_keys, NULL, NULL);
+}
+
+gboolean
+_foyer_store_index_preregistration (FoyerStore  *self,
+                                    const char  *event,
+                                    const char  *badge_code,
+                                    GError     **error)
+{
+  static const char * const sql[] = {
+    "DELETE FROM search_keys WHERE event = ?1 AND badge_code = ?2",
+    /* OR IGNORE: a statement that cannot abort half-way needs no statement journal */
+    "INSERT OR IGNORE INTO search_keys (event, key, badge_code) "
+    "SELECT p.event, j.value, p.badge_code FROM preregistrations p, json_each(foyer_search_keys("
+    "p.full_name, p.family_name, p.given_name, p.organization, p.phones, p.phone_tail)) j "
+    "WHERE p.event = ?1 AND p.badge_code = ?2",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++) {
+    g_autoptr(CachedStmt) stmt = _foyer_store_get_stmt (self, sql[i], error);
+
+    if (stmt == NULL)
+      return FALSE;
+    _foyer_store_bind_text (stmt, 1, event);
+    _foyer_store_bind_text (stmt, 2, badge_code);
+    if (!_foyer_store_step_done (self, stmt, error))
+      return FALSE;
+  }
+  return TRUE;
 }
 
 /* --- the query ---------------------------------------------------------------------------- */
