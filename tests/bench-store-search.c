@@ -261,7 +261,7 @@ main (int argc, char **argv)
   with_index = import_all (indexed, rows);
 
   g_print ("import of %u pre-registrations: %.2f s through FoyerStore with the search index, "
-           "%.2f s bare SQLite inserts (anchor), ×%.2f\n", rows, with_index, without_index,
+           "%.2f s bare SQLite inserts (anchor), x%.2f\n", rows, with_index, without_index,
            with_index / without_index);
   bench_search (indexed);
   bench_scan (foyer_store_get_path (indexed));
