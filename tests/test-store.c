@@ -1133,6 +1133,8 @@ open_raw (const char *path)
   sqlite3 *db;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  /* as every FoyerStore connection: the search index's triggers call it */
+  _foyer_store_register_search_functions (db);
   return db;
 }
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -72,8 +74,11 @@ set_count (GtkLabel *label,
   gtk_label_set_label (label, text);
 }
 
+/* mark: NULL for a lead of this tablet alone; else the colleagues who worked on it too
+ * ("" when not known), from the team's merged leads. */
 static GtkWidget *
-make_row (FoyerLead *lead)
+make_row (FoyerLead  *lead,
+          const char *mark)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *pill = gtk_label_new (foyer_booth_rating_label (lead->rating));
@@ -84,6 +89,18 @@ make_row (FoyerLead *lead)
 
   if (lead->visitor_name != NULL && *lead->visitor_name != '\0' && lead->badge_code != NULL)
     g_string_append_printf (subtitle, " · %s", lead->badge_code);
+  if (mark != NULL) {
+    g_autofree char *who = NULL;
+
+    if (*mark == '\0')
+      who = g_strdup (_("Captured by a colleague"));
+    else if (lead->id == NULL)
+      who = g_strdup_printf (_("Captured by %s"), mark);
+    else
+      who = g_strdup_printf (_("Also captured by %s"), mark);
+    g_string_prepend (subtitle, " · ");
+    g_string_prepend (subtitle, who);
+  }
   if (lead->notes != NULL && *lead->notes != '\0') {
     g_autofree char *first_line = g_strdup (lead->notes);
     char *nl = strchr (first_line, '\n');
@@ -96,7 +113,8 @@ make_row (FoyerLead *lead)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  /* a colleague's lead is theirs to edit */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), lead->id != NULL);
   g_object_set_data_full (G_OBJECT (row), "lead-id", g_strdup (lead->id), g_free);
 
   if (lead->follow_up) {
@@ -111,8 +129,166 @@ make_row (FoyerLead *lead)
   if (lead->rating != NULL)
     gtk_widget_add_css_class (pill, lead->rating);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  if (mark != NULL) {
+    GtkWidget *team = gtk_image_new_from_icon_name ("system-users-symbolic");
+
+    gtk_widget_set_tooltip_text (team, _("The booth team’s lead"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (team), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("The booth team’s lead"), -1);
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), team);
+  }
+  if (lead->id != NULL)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   return row;
+}
+
+/* --- the booth team's leads (two-way sync) ------------------------------------------------- */
+
+static const char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+/* Who else worked on a team lead: its notes' authors other than this tablet, comma-separated,
+ * or NULL. */
+static char *
+colleagues_of (JsonObject *team,
+               const char *self_id)
+{
+  JsonArray *notes = json_object_has_member (team, "notes") &&
+                     JSON_NODE_HOLDS_ARRAY (json_object_get_member (team, "notes"))
+                     ? json_object_get_array_member (team, "notes") : NULL;
+  g_autoptr(GPtrArray) authors = g_ptr_array_new ();
+
+  for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++) {
+    JsonNode *node = json_array_get_element (notes, i);
+    const char *author = JSON_NODE_HOLDS_OBJECT (node)
+                         ? member_string (json_node_get_object (node), "author") : NULL;
+
+    if (author != NULL && g_strcmp0 (author, self_id) != 0 &&
+        !g_ptr_array_find_with_equal_func (authors, author, g_str_equal, NULL))
+      g_ptr_array_add (authors, (gpointer)author);
+  }
+  if (authors->len == 0)
+    return NULL;
+  g_ptr_array_add (authors, NULL);
+  return g_strjoinv (", ", (char **)authors->pdata);
+}
+
+/* A team lead as a row of the list: read-only (no id), the visitor as head office has them,
+ * the notes as one text. */
+static FoyerLead *
+lead_from_team (JsonObject *team)
+{
+  FoyerLead *lead = foyer_lead_new ();
+  JsonObject *visitor = json_object_has_member (team, "visitor") &&
+                        JSON_NODE_HOLDS_OBJECT (json_object_get_member (team, "visitor"))
+                        ? json_object_get_object_member (team, "visitor") : NULL;
+  JsonArray *notes = json_object_has_member (team, "notes") &&
+                     JSON_NODE_HOLDS_ARRAY (json_object_get_member (team, "notes"))
+                     ? json_object_get_array_member (team, "notes") : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  lead->badge_code = g_strdup (member_string (team, "badge_code"));
+  lead->visitor_name = g_strdup (member_string (visitor, "display_name"));
+  lead->rating = g_strdup (member_string (team, "rating"));
+  lead->created_at = g_strdup (member_string (team, "updated_at"));
+  lead->follow_up = json_object_get_boolean_member_with_default (team, "follow_up", FALSE);
+  for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++) {
+    JsonNode *node = json_array_get_element (notes, i);
+    const char *note = JSON_NODE_HOLDS_OBJECT (node)
+                       ? member_string (json_node_get_object (node), "text") : NULL;
+
+    if (note != NULL)
+      g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", note);
+  }
+  lead->notes = text->len > 0 ? g_strdup (text->str) : NULL;
+  /* the company, for the search */
+  lead->booth = g_strdup (member_string (visitor, "company"));
+  return lead;
+}
+
+static gboolean
+team_lead_matches (const FoyerLead *lead,
+                   const char      *search)
+{
+  g_autofree char *needle = NULL;
+  const char *fields[] = { lead->visitor_name, lead->booth, lead->badge_code, lead->notes };
+
+  if (search == NULL || *search == '\0')
+    return TRUE;
+  needle = foyer_store_search_fold (search);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++) {
+    g_autofree char *hay = foyer_store_search_fold (fields[i]);
+
+    if (strstr (hay, needle) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* After a pull, the tablet knows its team's leads: those it has too are marked when a
+ * colleague worked on them (marks: badge code → their names); a colleague's lead this tablet
+ * does not have is added to all (counts) and, when it matches the search, to shown. */
+static void
+merge_team_leads (FoyerLeadsPage *self,
+                  const char     *event,
+                  const char     *since,
+                  GPtrArray      *all,
+                  GPtrArray      *shown,
+                  GHashTable     *marks)
+{
+  const char *booth = foyer_config_get_string (self->config, "kiosk", "booth");
+  const char *self_id = foyer_config_get_string (self->config, "kiosk", "id");
+  g_autoptr(GHashTable) own = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) team = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (booth == NULL || (team = foyer_store_list_team_leads (self->store, event, booth, &error)) == NULL) {
+    if (error != NULL)
+      g_debug ("team leads: %s", error->message);
+    return;
+  }
+  for (guint i = 0; i < all->len; i++) {
+    const char *badge = ((FoyerLead *)g_ptr_array_index (all, i))->badge_code;
+    if (badge != NULL)
+      g_hash_table_add (own, (gpointer)badge);
+  }
+  for (guint i = 0; i < team->len; i++) {
+    JsonObject *row = g_ptr_array_index (team, i);
+    const char *badge = member_string (row, "badge_code");
+    const char *updated = member_string (row, "updated_at");
+    char *colleagues = colleagues_of (row, self_id);
+    FoyerLead *lead;
+
+    if (badge == NULL || (since != NULL && g_strcmp0 (updated, since) < 0)) {
+      g_free (colleagues);
+      continue;
+    }
+    if (g_hash_table_contains (own, badge)) {
+      if (colleagues != NULL)
+        g_hash_table_insert (marks, g_strdup (badge), colleagues);
+      continue;
+    }
+    g_hash_table_insert (marks, g_strdup (badge),
+                         colleagues != NULL ? colleagues : g_strdup (""));
+    lead = lead_from_team (row);
+    g_ptr_array_add (all, lead);
+    if (team_lead_matches (lead, self->search))
+      g_ptr_array_add (shown, foyer_lead_copy (lead));
+  }
+}
+
+static gpointer
+copy_lead (gconstpointer lead,
+           gpointer      user_data)
+{
+  return foyer_lead_copy (lead);
 }
 
 static void
@@ -146,6 +322,7 @@ foyer_leads_page_refresh (FoyerLeadsPage *self)
 {
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GHashTable) marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *since = NULL;
   const char *event;
@@ -167,7 +344,7 @@ foyer_leads_page_refresh (FoyerLeadsPage *self)
   if (all != NULL && self->search != NULL && *self->search != '\0')
     shown = foyer_store_list_leads (self->store, event, since, self->search, &error);
   else if (all != NULL)
-    shown = g_ptr_array_ref (all);
+    shown = g_ptr_array_copy (all, copy_lead, NULL);
 
   if (all == NULL || shown == NULL) {
     g_autofree char *msg = g_strdup_printf (_("Cannot read the leads: %s"), error->message);
@@ -176,6 +353,7 @@ foyer_leads_page_refresh (FoyerLeadsPage *self)
     return;
   }
 
+  merge_team_leads (self, event, since, all, shown, marks);
   for (guint i = 0; i < all->len; i++) {
     int idx = rating_index (((FoyerLead *)g_ptr_array_index (all, i))->rating);
     if (idx >= 0)
@@ -187,8 +365,13 @@ foyer_leads_page_refresh (FoyerLeadsPage *self)
   set_count (self->cold_count, self->counts[2]);
   set_count (self->total_count, self->counts[3]);
 
-  for (guint i = 0; i < shown->len; i++)
-    gtk_list_box_append (self->list, make_row (g_ptr_array_index (shown, i)));
+  for (guint i = 0; i < shown->len; i++) {
+    FoyerLead *lead = g_ptr_array_index (shown, i);
+
+    gtk_list_box_append (self->list, make_row (lead, lead->badge_code != NULL
+                                                     ? g_hash_table_lookup (marks, lead->badge_code)
+                                                     : NULL));
+  }
   self->n_shown = shown->len;
 
   if (shown->len > 0) {

@@ -68,6 +68,16 @@ foyer_notice_page_show (FoyerNoticePage *self,
     title = _("Something went wrong");
     body = _("Your registration could not be saved on this kiosk. Please ask staff for help.");
     break;
+  case FOYER_NOTICE_REVOKED:
+    icon = "action-unavailable-symbolic";
+    title = _("This badge has been cancelled");
+    body = _("It is no longer valid for this event. Please see the registration desk.");
+    break;
+  case FOYER_NOTICE_REENTRY_REFUSED:
+    icon = "action-unavailable-symbolic";
+    title = _("You are already checked in");
+    body = _("Re-entry with this badge is not allowed here. Please see staff.");
+    break;
   case FOYER_NOTICE_NONE:
   default:
     break;
@@ -87,7 +97,10 @@ foyer_notice_page_show (FoyerNoticePage *self,
   adw_status_page_set_icon_name (self->status, icon);
   adw_status_page_set_title (self->status, title != NULL ? title : "");
   adw_status_page_set_description (self->status, description);
-  gtk_widget_set_visible (self->manual_button, kind != FOYER_NOTICE_STORE_ERROR);
+  /* Registering anew is no way round a refusal. */
+  gtk_widget_set_visible (self->manual_button, kind != FOYER_NOTICE_STORE_ERROR &&
+                                               kind != FOYER_NOTICE_REVOKED &&
+                                               kind != FOYER_NOTICE_REENTRY_REFUSED);
 }
 
 void

@@ -14,6 +14,8 @@ typedef enum {
   FOYER_NOTICE_UNKNOWN_BADGE,  /* a badge code that is neither registered nor pre-registered */
   FOYER_NOTICE_STORE_ERROR,    /* the kiosk could not store or look up the visitor */
   FOYER_NOTICE_REFUSED,        /* a gate rule turned the visitor away: foyer_notice_page_show_refusal */
+  FOYER_NOTICE_REVOKED,        /* a badge cancelled at head office (detail: staff's reason) */
+  FOYER_NOTICE_REENTRY_REFUSED,/* checked in before, [gate] reentry=refuse (detail: where, when) */
 } FoyerNoticeKind;
 
 #define FOYER_TYPE_NOTICE_PAGE (foyer_notice_page_get_type ())

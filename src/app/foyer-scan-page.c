@@ -25,10 +25,14 @@ struct _FoyerScanPage {
   GtkLabel       *hint_label;
   GtkWidget      *manual_button;
   GtkLabel       *status_label;
+  GtkButton      *direction_button;
 
   /* owned */
   char           *sync_status;
+  char           *inside_status;
   char           *camera_status;
+  gboolean        booth;
+  gboolean        exit;
   FoyerConfig    *config;
 };
 
@@ -52,6 +56,11 @@ foyer_scan_page_update_status (FoyerScanPage *self)
 
   if (self->sync_status != NULL)
     g_string_append (text, self->sync_status);
+  if (self->inside_status != NULL) {
+    if (text->len > 0)
+      g_string_append (text, "  ·  ");
+    g_string_append (text, self->inside_status);
+  }
   if (self->camera_status != NULL) {
     if (text->len > 0)
       g_string_append (text, "  ·  ");
@@ -83,19 +92,73 @@ foyer_scan_page_set_camera_status (FoyerScanPage *self,
 }
 
 void
+foyer_scan_page_set_inside_status (FoyerScanPage *self,
+                                   const char    *text)
+{
+  g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
+
+  g_free (self->inside_status);
+  self->inside_status = g_strdup (text);
+  foyer_scan_page_update_status (self);
+}
+
+/* The big wording follows the mode and the direction. */
+static void
+foyer_scan_page_update_wording (FoyerScanPage *self)
+{
+  const char *title, *hint;
+
+  if (self->booth) {
+    /* A booth tablet captures leads; registering visitors is the entrance's job. */
+    title = _("Scan a visitor's badge or business card");
+    hint = _("The lead card opens as soon as the code is read");
+  } else if (self->exit) {
+    title = _("Leaving? Scan your badge");
+    hint = _("Your exit is counted, so that the organiser knows how many people are inside");
+  } else {
+    title = _("Scan your badge or business card");
+    hint = _("Hold the QR code in front of the camera, or use the scanner");
+  }
+  gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->hint_label, hint);
+  /* Nobody registers at a booth or on the way out. */
+  gtk_widget_set_visible (self->manual_button, !self->booth && !self->exit);
+}
+
+void
 foyer_scan_page_set_booth (FoyerScanPage *self,
                            gboolean       booth)
 {
   g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
 
-  /* A booth tablet captures leads; registering visitors is the entrance's job. */
-  gtk_label_set_label (self->title_label,
-                       booth ? _("Scan a visitor's badge or business card")
-                             : _("Scan your badge or business card"));
-  gtk_label_set_label (self->hint_label,
-                       booth ? _("The lead card opens as soon as the code is read")
-                             : _("Hold the QR code in front of the camera, or use the scanner"));
-  gtk_widget_set_visible (self->manual_button, !booth);
+  self->booth = booth;
+  foyer_scan_page_update_wording (self);
+}
+
+void
+foyer_scan_page_set_direction (FoyerScanPage *self,
+                               const char    *direction,
+                               gboolean       switchable)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (FOYER_IS_SCAN_PAGE (self));
+
+  button = GTK_WIDGET (self->direction_button);
+  self->exit = g_strcmp0 (direction, "exit") == 0;
+  gtk_widget_set_visible (button, direction != NULL);
+  gtk_button_set_label (self->direction_button, self->exit ? _("Exit") : _("Entry"));
+  gtk_widget_remove_css_class (button, "foyer-direction-entry");
+  gtk_widget_remove_css_class (button, "foyer-direction-exit");
+  gtk_widget_add_css_class (button, self->exit ? "foyer-direction-exit" : "foyer-direction-entry");
+  /* Fixed: the indicator only says which; both: staff switch with it, behind the PIN. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), switchable ? "win.toggle-direction"
+                                                                      : NULL);
+  gtk_widget_set_can_target (button, switchable);
+  gtk_widget_set_tooltip_text (button, !switchable ? NULL
+                                       : self->exit ? _("Staff: switch this kiosk to entry")
+                                                    : _("Staff: switch this kiosk to exit"));
+  foyer_scan_page_update_wording (self);
 }
 
 void
@@ -195,6 +258,7 @@ foyer_scan_page_finalize (GObject *object)
   FoyerScanPage *self = (FoyerScanPage *)object;
 
   g_clear_pointer (&self->sync_status, g_free);
+  g_clear_pointer (&self->inside_status, g_free);
   g_clear_pointer (&self->camera_status, g_free);
   g_clear_object (&self->config);
 
@@ -265,6 +329,7 @@ foyer_scan_page_class_init (FoyerScanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, manual_button);
   gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FoyerScanPage, direction_button);
 }
 
 static void

@@ -22,5 +22,14 @@ const char *foyer_scan_page_get_status_text   (FoyerScanPage *self);
 /* Booth wording (capture a lead) and no "Register without a code"; FALSE: the entrance's. */
 void        foyer_scan_page_set_booth         (FoyerScanPage *self,
                                                gboolean       booth);
+/* What a scan here records: "entry" or "exit", shown at the top and in the wording (an exit
+ * kiosk registers nobody); NULL hides it (booth). switchable: [kiosk] direction=both, the
+ * indicator is the staff's button to switch (win.toggle-direction, behind the PIN). */
+void        foyer_scan_page_set_direction     (FoyerScanPage *self,
+                                               const char    *direction,
+                                               gboolean       switchable);
+/* The event's "inside now" part of the status line ("412 inside now"); NULL hides it. */
+void        foyer_scan_page_set_inside_status (FoyerScanPage *self,
+                                               const char    *text);
 
 G_END_DECLS

@@ -58,55 +58,108 @@ foyer_welcome_page_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-foyer_welcome_page_show (FoyerWelcomePage        *self,
-                         const FoyerRegistration *reg,
-                         gboolean                 repeat)
+/* Fills the page and starts its countdown home. warn: the detail is something staff should
+ * notice (the warning style). */
+static void
+fill (FoyerWelcomePage        *self,
+      const FoyerRegistration *reg,
+      const char              *title,
+      const char              *detail,
+      const char              *icon,
+      gboolean                 warn)
 {
-  const char *name;
-  const char *category;
-  g_autofree char *title = NULL;
-  g_autofree char *detail = NULL;
-
-  g_return_if_fail (FOYER_IS_WELCOME_PAGE (self));
-  g_return_if_fail (reg != NULL);
-
-  name = reg->full_name != NULL && *reg->full_name != '\0' ? reg->full_name : NULL;
-  if (repeat)
-    title = name != NULL ? g_strdup_printf (_("Welcome back, %s"), name)
-                         : g_strdup (_("Welcome back"));
-  else
-    title = name != NULL ? g_strdup_printf (_("Welcome, %s"), name) : g_strdup (_("Welcome"));
-
-  if (repeat) {
-    g_autofree char *when = foyer_time_format_rfc3339 (reg->created_at, FOYER_TIME_SHORT);
-
-    if (when != NULL && reg->kiosk_id != NULL)
-      /* TRANSLATORS: first %s is a time like 10:42, second the name of a kiosk */
-      detail = g_strdup_printf (_("You already checked in at %1$s at %2$s."), when, reg->kiosk_id);
-    else if (when != NULL)
-      detail = g_strdup_printf (_("You already checked in at %s."), when);
-    else
-      detail = g_strdup (_("You are already checked in."));
-  } else {
-    detail = g_strdup (_("You are checked in. Enjoy the show!"));
-  }
-
-  category = foyer_category_display_name (reg->category);
+  const char *organization = reg != NULL ? reg->organization : NULL;
+  const char *category = reg != NULL ? foyer_category_display_name (reg->category) : NULL;
 
   gtk_label_set_text (self->title_label, title);
-  gtk_label_set_text (self->organization_label, reg->organization != NULL ? reg->organization : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->organization_label), reg->organization != NULL);
+  gtk_label_set_text (self->organization_label, organization != NULL ? organization : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->organization_label), organization != NULL);
   gtk_label_set_text (self->category_label, category != NULL ? category : "");
   gtk_widget_set_visible (GTK_WIDGET (self->category_label), category != NULL);
   gtk_label_set_text (self->detail_label, detail);
-  gtk_image_set_from_icon_name (self->icon, repeat ? "emblem-default-symbolic"
-                                                   : "emblem-ok-symbolic");
+  if (warn)
+    gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "foyer-repeat-warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "foyer-repeat-warning");
+  gtk_image_set_from_icon_name (self->icon, icon);
   self->showing = TRUE;
 
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   self->timeout_source = g_timeout_add_seconds (FOYER_WELCOME_PAGE_SECONDS,
                                                 foyer_welcome_page_timeout_cb, self);
+}
+
+static const char *
+visitor_name (const FoyerRegistration *reg)
+{
+  return reg != NULL && reg->full_name != NULL && *reg->full_name != '\0' ? reg->full_name : NULL;
+}
+
+/* "You already checked in at 10:42 at entrance-01." */
+static char *
+earlier_detail (const char *time,
+                const char *gate)
+{
+  g_autofree char *when = foyer_time_format_rfc3339 (time, FOYER_TIME_SHORT);
+
+  if (when != NULL && gate != NULL)
+    /* TRANSLATORS: first %s is a time like 10:42, second the name of a kiosk */
+    return g_strdup_printf (_("You already checked in at %1$s at %2$s."), when, gate);
+  if (when != NULL)
+    return g_strdup_printf (_("You already checked in at %s."), when);
+  return g_strdup (_("You are already checked in."));
+}
+
+void
+foyer_welcome_page_show (FoyerWelcomePage        *self,
+                         const FoyerRegistration *reg,
+                         gboolean                 repeat)
+{
+  g_return_if_fail (FOYER_IS_WELCOME_PAGE (self));
+  g_return_if_fail (reg != NULL);
+
+  if (repeat) {
+    foyer_welcome_page_show_repeat (self, reg, reg->created_at, reg->kiosk_id, NULL);
+  } else {
+    const char *name = visitor_name (reg);
+    g_autofree char *title = name != NULL ? g_strdup_printf (_("Welcome, %s"), name)
+                                          : g_strdup (_("Welcome"));
+
+    fill (self, reg, title, _("You are checked in. Enjoy the show!"), "emblem-ok-symbolic", FALSE);
+  }
+}
+
+void
+foyer_welcome_page_show_repeat (FoyerWelcomePage        *self,
+                                const FoyerRegistration *reg,
+                                const char              *previous_time,
+                                const char              *previous_gate,
+                                const char              *warning)
+{
+  const char *name = visitor_name (reg);
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (FOYER_IS_WELCOME_PAGE (self));
+
+  title = name != NULL ? g_strdup_printf (_("Welcome back, %s"), name) : g_strdup (_("Welcome back"));
+  detail = warning != NULL ? g_strdup (warning) : earlier_detail (previous_time, previous_gate);
+  fill (self, reg, title, detail, warning != NULL ? "dialog-warning-symbolic" : "emblem-default-symbolic",
+        warning != NULL);
+}
+
+void
+foyer_welcome_page_show_exit (FoyerWelcomePage        *self,
+                              const FoyerRegistration *reg)
+{
+  const char *name = visitor_name (reg);
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (FOYER_IS_WELCOME_PAGE (self));
+
+  title = name != NULL ? g_strdup_printf (_("Goodbye, %s"), name) : g_strdup (_("Goodbye"));
+  fill (self, reg, title, _("Your exit is recorded. Thank you for visiting!"),
+        "go-next-symbolic", FALSE);
 }
 
 const char *

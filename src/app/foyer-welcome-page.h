@@ -15,6 +15,17 @@ G_DECLARE_FINAL_TYPE (FoyerWelcomePage, foyer_welcome_page, FOYER, WELCOME_PAGE,
 void        foyer_welcome_page_show            (FoyerWelcomePage        *self,
                                                 const FoyerRegistration *reg,
                                                 gboolean                 repeat);
+/* The visitor came in before: when (RFC 3339) and at which gate; warning, when set, is said
+ * instead in the warning style (a repeat that [gate] reentry=warn lets in). reg may be NULL
+ * when only the badge is known. */
+void        foyer_welcome_page_show_repeat     (FoyerWelcomePage        *self,
+                                                const FoyerRegistration *reg,
+                                                const char              *previous_time,
+                                                const char              *previous_gate,
+                                                const char              *warning);
+/* An exit kiosk's answer: "Goodbye, 张伟". reg may be NULL. */
+void        foyer_welcome_page_show_exit       (FoyerWelcomePage        *self,
+                                                const FoyerRegistration *reg);
 const char *foyer_welcome_page_get_title       (FoyerWelcomePage        *self);
 const char *foyer_welcome_page_get_detail      (FoyerWelcomePage        *self);
 /* Seconds before the page goes home by itself. */

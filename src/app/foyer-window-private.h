@@ -18,6 +18,9 @@ typedef enum {
   FOYER_PIN_FOR_LEAVE_FULLSCREEN,
   FOYER_PIN_FOR_RESUME_SCANNING,   /* a burst of unknown codes paused scanning */
   FOYER_PIN_FOR_REPRINT,           /* a second print of the done page's badge */
+  FOYER_PIN_FOR_SEARCH,            /* staff check a visitor in without a badge */
+  FOYER_PIN_FOR_ANNUL,             /* staff annul one of this kiosk's last check-ins */
+  FOYER_PIN_FOR_DIRECTION,         /* staff switch between entry and exit */
 } FoyerPinTarget;
 
 struct _FoyerWindow {
@@ -76,6 +79,11 @@ gboolean _foyer_window_wedge_key           (FoyerWindow     *self,
 void   _foyer_window_set_idle_timeout_ms   (FoyerWindow *self,
                                             gint64       timeout_ms);
 gint64 _foyer_window_get_idle_remaining_ms (FoyerWindow *self);
+
+/* Shows the PIN page for target, with purpose above the pad. foyer-window-staff.c */
+void   _foyer_window_staff_ask_pin         (FoyerWindow    *self,
+                                            FoyerPinTarget  target,
+                                            const char     *purpose);
 
 /* Stops the camera and starts it again from [camera] source (Admin's camera choice). */
 void   _foyer_window_restart_camera        (FoyerWindow *self);

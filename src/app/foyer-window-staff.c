@@ -21,6 +21,7 @@
 #include "foyer-pin-page.h"
 #include "foyer-scan-page.h"
 #include "foyer-window-print.h"
+#include "foyer-window-door.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
 
@@ -65,7 +66,8 @@ update_chrome (FoyerWindow *self)
   gboolean home = g_strcmp0 (page, foyer_window_get_home_page_name (self)) == 0;
   gboolean staff_page = g_strcmp0 (page, "admin") == 0 || g_strcmp0 (page, "pin") == 0 ||
                         g_strcmp0 (page, "leads") == 0 || g_strcmp0 (page, "lead") == 0 ||
-                        g_strcmp0 (page, "enroll") == 0;
+                        g_strcmp0 (page, "enroll") == 0 ||
+                        _foyer_window_door_is_staff_page (page);
 
   adw_header_bar_set_show_start_title_buttons (self->header_bar, !self->kiosk_locked);
   adw_header_bar_set_show_end_title_buttons (self->header_bar, !self->kiosk_locked);
@@ -81,8 +83,11 @@ update_chrome (FoyerWindow *self)
     GtkWidget *scan = foyer_window_get_page (self, "scan");
 
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register-manually", !booth);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-search", !booth);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-annul", !booth);
     if (scan != NULL)
       foyer_scan_page_set_booth (FOYER_SCAN_PAGE (scan), booth);
+    _foyer_window_door_update_scan_page (self);
   }
 }
 
@@ -119,10 +124,10 @@ set_quit_accel (FoyerWindow *self,
 
 /* --- PIN ---------------------------------------------------------------------------------- */
 
-static void
-ask_pin (FoyerWindow *self,
-         FoyerPinTarget target,
-         const char  *purpose)
+void
+_foyer_window_staff_ask_pin (FoyerWindow    *self,
+                             FoyerPinTarget  target,
+                             const char     *purpose)
 {
   GtkWidget *page = foyer_window_get_page (self, "pin");
 
@@ -135,7 +140,7 @@ ask_pin (FoyerWindow *self,
 void
 _foyer_window_staff_ask_resume_scanning (FoyerWindow *self)
 {
-  ask_pin (self, FOYER_PIN_FOR_RESUME_SCANNING,
+  _foyer_window_staff_ask_pin (self, FOYER_PIN_FOR_RESUME_SCANNING,
            _("Scanning is paused: too many unknown codes in a short time. Staff: enter the PIN "
              "to resume."));
 }
@@ -223,7 +228,7 @@ open_admin_action (GtkWidget  *widget,
     show_admin (self);
     return;
   }
-  ask_pin (self, FOYER_PIN_FOR_ADMIN, _("Open Admin"));
+  _foyer_window_staff_ask_pin (self, FOYER_PIN_FOR_ADMIN, _("Open Admin"));
 }
 
 static void
@@ -240,7 +245,7 @@ leave_fullscreen_action (GtkWidget  *widget,
     leave_fullscreen_now (self);
     return;
   }
-  ask_pin (self, FOYER_PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
+  _foyer_window_staff_ask_pin (self, FOYER_PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
 }
 
 static void
@@ -267,6 +272,8 @@ staff_unlocked_action (GtkWidget  *widget,
     if (self->flow != NULL)
       foyer_kiosk_flow_unlock_scanning (self->flow);
     go_home (self);
+  } else {
+    _foyer_window_door_unlocked (self, target);
   }
 }
 
@@ -276,7 +283,7 @@ close_request_cb (FoyerWindow *self)
 
   if (!self->kiosk_locked)
     return FALSE;
-  ask_pin (self, FOYER_PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
+  _foyer_window_staff_ask_pin (self, FOYER_PIN_FOR_LEAVE_FULLSCREEN, _("Leave Fullscreen"));
   return TRUE;
 }
 
@@ -562,6 +569,7 @@ _foyer_window_staff_class_init (GtkWidgetClass *widget_class)
                                    head_office_connected_action);
   gtk_widget_class_install_action (widget_class, "win.edit-lead", "s", edit_lead_action);
   gtk_widget_class_install_action (widget_class, "win.lead-saved", "s", lead_saved_action);
+  _foyer_window_door_class_init (widget_class);
 }
 
 void

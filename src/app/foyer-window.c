@@ -17,6 +17,7 @@
 #include "foyer-scan-page.h"
 #include "foyer-welcome-page.h"
 #include "foyer-window-print.h"
+#include "foyer-window-door.h"
 #include "foyer-window-private.h"
 #include "foyer-window-staff.h"
 #include "foyer-window.h"
@@ -237,6 +238,11 @@ _foyer_window_refresh_status (FoyerWindow *self)
     text = with;
   }
   foyer_scan_page_set_sync_status (FOYER_SCAN_PAGE (scan), text);
+  {
+    g_autofree char *inside = _foyer_window_door_inside_text (self);
+
+    foyer_scan_page_set_inside_status (FOYER_SCAN_PAGE (scan), inside);
+  }
 }
 
 /* The status line follows the sync engine's ::status-changed (delivered on this thread) and,
@@ -472,8 +478,9 @@ foyer_window_note_activity_action (GtkWidget  *widget,
 {
   FoyerWindow *self = FOYER_WINDOW (widget);
 
-  if (self->idle_deadline != 0)
-    foyer_window_update_idle (self);
+  /* Also starts the countdown on a page that shows visitor data only once staff typed (the
+   * staff search); update_idle does nothing where no visitor data is shown. */
+  foyer_window_update_idle (self);
 }
 
 static void
@@ -678,6 +685,39 @@ foyer_window_show_welcome (FoyerWindow             *self,
   foyer_window_show_page (self, "welcome");
 }
 
+/* Checked in before, here or at another gate: let in with the earlier time and gate ([gate]
+ * reentry=allow), with a warning staff notice (warn), or turned away (refuse). */
+static void
+foyer_window_show_repeat (FoyerWindow     *self,
+                          FoyerFlowResult *result)
+{
+  GtkWidget *page = foyer_window_get_page (self, "welcome");
+
+  if (!foyer_flow_result_get_admitted (result)) {
+    foyer_window_show_notice (self, FOYER_NOTICE_REENTRY_REFUSED,
+                              foyer_flow_result_get_staff_reason (result));
+    return;
+  }
+  foyer_welcome_page_show_repeat (FOYER_WELCOME_PAGE (page),
+                                  foyer_flow_result_get_registration (result),
+                                  foyer_flow_result_get_previous_time (result),
+                                  foyer_flow_result_get_previous_gate (result),
+                                  foyer_flow_result_get_visitor_reason (result));
+  foyer_window_show_page (self, "welcome");
+}
+
+/* An exit kiosk recorded the visitor leaving. */
+static void
+foyer_window_show_exit (FoyerWindow     *self,
+                        FoyerFlowResult *result)
+{
+  GtkWidget *page = foyer_window_get_page (self, "welcome");
+
+  foyer_welcome_page_show_exit (FOYER_WELCOME_PAGE (page),
+                                foyer_flow_result_get_registration (result));
+  foyer_window_show_page (self, "welcome");
+}
+
 static void
 foyer_window_show_done (FoyerWindow     *self,
                         FoyerFlowResult *result)
@@ -729,10 +769,13 @@ foyer_window_show_result (FoyerWindow     *self,
 
   switch (foyer_flow_result_get_status (result)) {
   case FOYER_FLOW_STATUS_CHECKED_IN:
-    foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), FALSE);
+    if (g_strcmp0 (foyer_kiosk_flow_get_direction (self->flow), FOYER_DIRECTION_EXIT) == 0)
+      foyer_window_show_exit (self, result);
+    else
+      foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), FALSE);
     break;
   case FOYER_FLOW_STATUS_REPEAT:
-    foyer_window_show_welcome (self, foyer_flow_result_get_registration (result), TRUE);
+    foyer_window_show_repeat (self, result);
     break;
   case FOYER_FLOW_STATUS_REGISTERED:
     foyer_window_show_done (self, result);
@@ -760,8 +803,12 @@ foyer_window_show_result (FoyerWindow     *self,
                                     foyer_flow_result_get_staff_reason (result));
     foyer_window_show_page (self, "notice");
     break;
-  case FOYER_FLOW_STATUS_UNKNOWN:
   case FOYER_FLOW_STATUS_REVOKED:
+    /* The visitor reads that the badge is cancelled; staff read head office's reason. */
+    foyer_window_show_notice (self, FOYER_NOTICE_REVOKED,
+                              foyer_flow_result_get_staff_reason (result));
+    break;
+  case FOYER_FLOW_STATUS_UNKNOWN:
     foyer_window_show_notice (self, FOYER_NOTICE_UNKNOWN_BADGE, NULL);
     break;
   case FOYER_FLOW_STATUS_FORGED:

@@ -149,7 +149,8 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     _foyer_store_bind_text (stmt, 11, reg->country);
     _foyer_store_bind_text (stmt, 12, reg->city);
     _foyer_store_bind_text (stmt, 13, now);
-    if (!_foyer_store_step_done (self, stmt, error))
+    if (!_foyer_store_step_done (self, stmt, error) ||
+        !_foyer_store_index_preregistration (self, reg->event, reg->badge_code, error))
       goto fail;
     if (exists)
       updated++;

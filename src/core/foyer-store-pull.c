@@ -247,7 +247,9 @@ apply_registration (FoyerStore  *self,
   _foyer_store_bind_text (stmt, 8, member_string (row, "reason"));
   _foyer_store_bind_text (stmt, 9, member_string (row, "phone_tail"));
   _foyer_store_bind_text (stmt, 10, member_string (row, "source"));
-  return _foyer_store_step_done (self, stmt, error);
+  /* the staff search finds pulled attendees too (foyer-store-search.c) */
+  return _foyer_store_step_done (self, stmt, error) &&
+         _foyer_store_index_preregistration (self, event, badge, error);
 }
 
 static gboolean

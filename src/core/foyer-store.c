@@ -886,6 +886,7 @@ open_once (FoyerStore          *self,
   sqlite3_create_function (self->db, "foyer_fold", 1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                            sql_fold, NULL, NULL);
+  _foyer_store_register_search_functions (self->db);
   set_busy_timeout (self->db, DEFAULT_BUSY_TIMEOUT_MS);
 
   version = read_schema_version (self, &rc);

@@ -300,4 +300,36 @@ gint64             foyer_store_count_registrations (FoyerStore         *self,
                                                     const char         *event,
                                                     GError            **error);
 
+/* --- staff search (foyer-store-search.c) --- */
+
+/* A query needs a word of at least this many characters; at most this many hits come back. */
+#define FOYER_STORE_SEARCH_MIN_CHARS   2
+#define FOYER_STORE_SEARCH_MAX_RESULTS 20
+
+typedef struct {
+  FoyerRegistration *registration;  /* the pre-registration: names, company, category, badge
+                                     * code; no e-mail or phone */
+  char              *phone_tail;    /* last 4 digits of the first phone, or NULL */
+  gboolean           revoked;       /* cancelled at head office: the flow will refuse it */
+} FoyerSearchHit;
+
+void foyer_search_hit_free (FoyerSearchHit *hit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerSearchHit, foyer_search_hit_free)
+
+/* Staff-assisted check-in: the pre-registrations of event whose name or company has a word
+ * starting with every word of query (case, accents and width ignored; Han, kana and Hangul
+ * text matches from any character on), or, for a query of exactly 4 digits, whose phone ends
+ * with them. Returns FoyerSearchHit, sorted by name, at most FOYER_STORE_SEARCH_MAX_RESULTS;
+ * *more (may be NULL) is TRUE when more matched, so that staff type more rather than browse.
+ * A query without a word of FOYER_STORE_SEARCH_MIN_CHARS characters fails with
+ * FOYER_STORE_ERROR_INVALID. Served from an index kept by the database itself (every write
+ * to the pre-registrations updates it), so it costs the same at 200,000 attendees. */
+GPtrArray         *foyer_store_search_preregistrations (FoyerStore  *self,
+                                                        const char  *event,
+                                                        const char  *query,
+                                                        gboolean    *more,
+                                                        GError     **error);
+/* The form both the index and the queries are folded to: NFKD, marks removed, case-folded. */
+char              *foyer_store_search_fold          (const char         *text);
+
 G_END_DECLS

@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* foyer-store-search.c: staff look up a pre-registered visitor who has no badge with them, by
+ * name, company or the last 4 digits of a phone.
+ *
+ * Searching 200,000 attendees by substring would read the whole table on every keystroke, so the
+ * database keeps an index of search keys: every writer of the pre-registrations (CSV import, a
+ * pull from head office) calls _foyer_store_index_preregistration() after its write, which
+ * derives the keys with foyer_search_keys(), registered on every connection here; a trigger
+ * drops the keys of a deleted row (retention, erasure). A key is a folded word of the name or company ("müller" for "Müller"), and for text
+ * written without spaces (Han, kana, Hangul) every tail of it, so that "小明" finds "王小明" and
+ * "智能" finds "深圳智能传感"; a phone adds "#" and its last 4 digits. A query is then a prefix
+ * range scan on the key index, and every further word of it must prefix another key of the same
+ * row. FTS5's trigram tokenizer would need 3 characters, and Chinese names are often 2.
+ */
+#define G_LOG_DOMAIN "foyer-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "foyer-store-private.h"
+
+/* A long company name written without spaces gives one key per character: enough for any
+ * name, and a bound on what one row adds to the index. */
+#define MAX_TAILS_PER_WORD 24
+/* Words of a query beyond these are ignored (the SQL has a slot for each). */
+#define MAX_QUERY_WORDS    4
+/* Greater than any UTF-8 sequence that can follow a prefix: U+10FFFF. */
+#define RANGE_END          "\xf4\x8f\xbf\xbf"
+
+void
+foyer_search_hit_free (FoyerSearchHit *hit)
+{
+  if (hit == NULL)
+    return;
+  g_clear_pointer (&hit->registration, foyer_registration_free);
+  g_free (hit->phone_tail);
+  g_free (hit);
+}
+
+static gboolean
+is_mark (gunichar c)
+{
+  switch (g_unichar_type (c)) {
+  case G_UNICODE_NON_SPACING_MARK:
+  case G_UNICODE_SPACING_MARK:
+  case G_UNICODE_ENCLOSING_MARK:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+char *
+foyer_store_search_fold (const char *text)
+{
+  g_autofree char *decomposed = NULL;
+  g_autoptr(GString) bare = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  /* Compatibility decomposition also folds full-width Latin letters and digits, which Chinese
+   * input methods type, to the ordinary ones. */
+  decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
+  if (decomposed == NULL)
+    return g_strdup ("");
+  bare = g_string_sized_new (strlen (decomposed));
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    if (!is_mark (c))
+      g_string_append_unichar (bare, c);
+  }
+  return g_utf8_casefold (bare->str, bare->len);
+}
+
+/* Scripts written without spaces between words: any character may begin what staff type. */
+static gboolean
+is_unspaced (gunichar c)
+{
+  switch (g_unichar_get_script (c)) {
+  case G_UNICODE_SCRIPT_HAN:
+  case G_UNICODE_SCRIPT_HIRAGANA:
+  case G_UNICODE_SCRIPT_KATAKANA:
+  case G_UNICODE_SCRIPT_HANGUL:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* The words of folded text: runs of letters and digits. */
+static GPtrArray *
+split_words (const char *folded)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+  const char *start = NULL;
+
+  for (const char *p = folded;; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    gboolean in_word = c != 0 && g_unichar_isalnum (c);
+
+    if (in_word && start == NULL)
+      start = p;
+    if (!in_word && start != NULL) {
+      g_ptr_array_add (words, g_strndup (start, p - start));
+      start = NULL;
+    }
+    if (c == 0)
+      break;
+  }
+  return words;
+}
+
+static void
+add_key (GHashTable *keys,
+         const char *key)
+{
+  if (*key != '\0')
+    g_hash_table_add (keys, g_strdup (key));
+}
+
+static void
+add_text_keys (GHashTable *keys,
+               const char *text)
+{
+  g_autofree char *folded = NULL;
+  g_autoptr(GPtrArray) words = NULL;
+
+  if (text == NULL)
+    return;
+  folded = foyer_store_search_fold (text);
+  words = split_words (folded);
+  for (guint i = 0; i < words->len; i++) {
+    const char *word = g_ptr_array_index (words, i);
+    guint tails = 0;
+
+    add_key (keys, word);
+    for (const char *p = g_utf8_next_char (word); *p != '\0' && tails < MAX_TAILS_PER_WORD;
+         p = g_utf8_next_char (p)) {
+      if (is_unspaced (g_utf8_get_char (p))) {
+        add_key (keys, p);
+        tails++;
+      }
+    }
+  }
+}
+
+/* The last 4 digits of a phone number as written, or NULL when it has fewer. */
+static char *
+phone_tail (const char *phone)
+{
+  char tail[5] = { 0 };
+  int n = 0;
+
+  for (const char *p = phone + strlen (phone); p > phone && n < 4; p--) {
+    if (g_ascii_isdigit (p[-1]))
+      tail[3 - n++] = p[-1];
+  }
+  return n == 4 ? g_strdup (tail) : NULL;
+}
+
+/* foyer_search_keys(full_name, family_name, given_name, organization, phones JSON[, phone
+ * tail]): the row's
+ * search keys as a JSON array, for json_each() in the triggers. Keys hold letters, digits and
+ * '#' only, so they need no escaping. */
+static void
+sql_search_keys (sqlite3_context *context,
+                 int              argc,
+                 sqlite3_value  **argv)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) phones = NULL;
+  GString *json = g_string_new ("[");
+  GHashTableIter iter;
+  gpointer key;
+
+  for (int i = 0; i < 4 && i < argc; i++)
+    add_text_keys (keys, (const char *)sqlite3_value_text (argv[i]));
+  if (argc > 4)
+    phones = _foyer_store_strv_from_json ((const char *)sqlite3_value_text (argv[4]));
+  for (guint i = 0; phones != NULL && phones[i] != NULL; i++) {
+    g_autofree char *tail = phone_tail (phones[i]);
+
+    if (tail != NULL)
+      g_hash_table_add (keys, g_strconcat ("#", tail, NULL));
+  }
+  /* a pulled row carries only the tail of its first phone */
+  if (argc > 5 && sqlite3_value_type (argv[5]) == SQLITE_TEXT) {
+    g_autofree char *tail = phone_tail ((const char *)sqlite3_value_text (argv[5]));
+
+    if (tail != NULL)
+      g_hash_table_add (keys, g_strconcat ("#", tail, NULL));
+  }
+
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_string_append_printf (json, "%s\"%s\"", json->len > 1 ? "," : "", (const char *)key);
+  g_string_append_c (json, ']');
+  sqlite3_result_text (context, g_string_free (json, FALSE), -1, g_free);
+}
+
+void
+_foyer_store_register_search_functions (sqlite3 *db)
+{
+  sqlite3_create_function (db, "foyer_search_keys", -1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                           sql_search_keys, NULL, NULL);
+}
+
+gboolean
+_foyer_store_index_preregistration (FoyerStore  *self,
+                                    const char  *event,
+                                    const char  *badge_code,
+                                    GError     **error)
+{
+  static const char * const sql[] = {
+    "DELETE FROM search_keys WHERE event = ?1 AND badge_code = ?2",
+    /* OR IGNORE: a statement that cannot abort half-way needs no statement journal */
+    "INSERT OR IGNORE INTO search_keys (event, key, badge_code) "
+    "SELECT p.event, j.value, p.badge_code FROM preregistrations p, json_each(foyer_search_keys("
+    "p.full_name, p.family_name, p.given_name, p.organization, p.phones, p.phone_tail)) j "
+    "WHERE p.event = ?1 AND p.badge_code = ?2",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++) {
+    g_autoptr(CachedStmt) stmt = _foyer_store_get_stmt (self, sql[i], error);
+
+    if (stmt == NULL)
+      return FALSE;
+    _foyer_store_bind_text (stmt, 1, event);
+    _foyer_store_bind_text (stmt, 2, badge_code);
+    if (!_foyer_store_step_done (self, stmt, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* --- the query ---------------------------------------------------------------------------- */
+
+/* Prefix ranges: slot 0 is the longest word (the index scan), the others must match too. */
+typedef struct {
+  char *low[MAX_QUERY_WORDS];
+  char *high[MAX_QUERY_WORDS];
+  char *phone_low;          /* "#1234" for a query of 4 digits, else NULL */
+  char *phone_high;
+} SearchRanges;
+
+static void
+search_ranges_clear (SearchRanges *ranges)
+{
+  for (guint i = 0; i < MAX_QUERY_WORDS; i++) {
+    g_free (ranges->low[i]);
+    g_free (ranges->high[i]);
+  }
+  g_free (ranges->phone_low);
+  g_free (ranges->phone_high);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SearchRanges, search_ranges_clear)
+
+static gint
+longer_first (gconstpointer a,
+              gconstpointer b)
+{
+  return (gint)g_utf8_strlen (*(char **)b, -1) - (gint)g_utf8_strlen (*(char **)a, -1);
+}
+
+/* The 4 digits of a query that is a phone's last 4 digits (spaces and dashes allowed), or NULL. */
+static char *
+phone_tail_query (const char *query)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+
+  for (const char *p = query; *p != '\0'; p++) {
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+    else if (*p != ' ' && *p != '-')
+      return NULL;
+  }
+  return digits->len == 4 ? g_string_free (g_steal_pointer (&digits), FALSE) : NULL;
+}
+
+static gboolean
+parse_query (const char    *query,
+             SearchRanges  *ranges,
+             GError       **error)
+{
+  g_autofree char *folded = foyer_store_search_fold (query);
+  g_autoptr(GPtrArray) words = split_words (folded);
+
+  g_ptr_array_sort (words, longer_first);
+  if (words->len == 0 ||
+      g_utf8_strlen (g_ptr_array_index (words, 0), -1) < FOYER_STORE_SEARCH_MIN_CHARS) {
+    g_set_error (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_INVALID,
+                 g_dngettext (GETTEXT_PACKAGE, "Type at least %d character of a name, a company "
+                              "or the last 4 digits of a phone.",
+                              "Type at least %d characters of a name, a company or the last 4 "
+                              "digits of a phone.", FOYER_STORE_SEARCH_MIN_CHARS),
+                 FOYER_STORE_SEARCH_MIN_CHARS);
+    return FALSE;
+  }
+  {
+    g_autofree char *tail = phone_tail_query (folded);
+
+    /* "92 54" is one number as it was read out, not two words */
+    if (tail != NULL) {
+      g_ptr_array_set_size (words, 0);
+      g_ptr_array_add (words, g_strdup (tail));
+      ranges->phone_low = g_strconcat ("#", tail, NULL);
+      ranges->phone_high = g_strconcat (ranges->phone_low, RANGE_END, NULL);
+    }
+  }
+  for (guint i = 0; i < words->len && i < MAX_QUERY_WORDS; i++) {
+    ranges->low[i] = g_strdup (g_ptr_array_index (words, i));
+    ranges->high[i] = g_strconcat (ranges->low[i], RANGE_END, NULL);
+  }
+  return TRUE;
+}
+
+/* Runs a prepared query and appends the badge codes it returns that badges lacks, up to limit. */
+static gboolean
+collect_badges (FoyerStore   *self,
+                sqlite3_stmt *stmt,
+                GPtrArray    *badges,
+                guint         limit,
+                GError      **error)
+{
+  int rc;
+
+  while (badges->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+    const char *badge = (const char *)sqlite3_column_text (stmt, 0);
+
+    if (!g_ptr_array_find_with_equal_func (badges, badge, g_str_equal, NULL))
+      g_ptr_array_add (badges, g_strdup (badge));
+  }
+  if (badges->len < limit && rc != SQLITE_DONE)
+    return _foyer_store_set_error_from_db (self, rc, error);
+  return TRUE;
+}
+
+/* Up to limit badge codes whose keys match every range, or whose phone tail is the query's.
+ * Two plain range queries rather than one with OR, which SQLite would answer by scanning. */
+static GPtrArray *
+matching_badges (FoyerStore         *self,
+                 const char         *event,
+                 const SearchRanges *ranges,
+                 guint               limit,
+                 GError            **error)
+{
+  g_autoptr(GPtrArray) badges = g_ptr_array_new_with_free_func (g_free);
+
+  if (ranges->phone_low != NULL) {
+    g_autoptr(CachedStmt) phone = _foyer_store_get_stmt (self, "SELECT badge_code FROM search_keys "
+                                                         "WHERE event = ?1 AND key = ?2 "
+                                                         "LIMIT ?3", error);
+
+    if (phone == NULL)
+      return NULL;
+    _foyer_store_bind_text (phone, 1, event);
+    _foyer_store_bind_text (phone, 2, ranges->phone_low);
+    sqlite3_bind_int (phone, 3, (int)limit);
+    if (!collect_badges (self, phone, badges, limit, error))
+      return NULL;
+  }
+  {
+    g_autoptr(CachedStmt) stmt = NULL;
+
+#define ALSO(a, b) \
+  " AND (" a " IS NULL OR EXISTS (SELECT 1 FROM search_keys o WHERE o.event = ?1 AND " \
+  "o.badge_code = k.badge_code AND o.key >= " a " AND o.key < " b "))"
+    stmt = _foyer_store_get_stmt (self,
+                                  "SELECT k.badge_code FROM search_keys k "
+                                  "WHERE k.event = ?1 AND k.key >= ?2 AND k.key < ?3"
+                                  ALSO ("?4", "?5") ALSO ("?6", "?7") ALSO ("?8", "?9")
+                                  " LIMIT ?10", error);
+#undef ALSO
+    if (stmt == NULL)
+      return NULL;
+    _foyer_store_bind_text (stmt, 1, event);
+    for (guint i = 0; i < MAX_QUERY_WORDS; i++) {
+      _foyer_store_bind_text (stmt, 2 + 2 * (int)i, ranges->low[i]);
+      _foyer_store_bind_text (stmt, 3 + 2 * (int)i, ranges->high[i]);
+    }
+    /* a row matches once per matching key: read enough to find limit different ones */
+    sqlite3_bind_int (stmt, 10, (int)limit * 8);
+    if (!collect_badges (self, stmt, badges, limit, error))
+      return NULL;
+  }
+  return g_steal_pointer (&badges);
+}
+
+static FoyerSearchHit *
+read_hit (sqlite3_stmt *stmt)
+{
+  FoyerSearchHit *hit = g_new0 (FoyerSearchHit, 1);
+  FoyerRegistration *reg = foyer_registration_new ();
+  g_autofree char *phones_json = _foyer_store_column_text (stmt, 8);
+  g_auto(GStrv) phones = _foyer_store_strv_from_json (phones_json);
+
+  reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
+  reg->source = g_strdup (FOYER_SOURCE_BADGE);
+  reg->event = _foyer_store_column_text (stmt, 0);
+  reg->badge_code = _foyer_store_column_text (stmt, 1);
+  reg->category = _foyer_store_column_text (stmt, 2);
+  if (reg->category == NULL)
+    reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+  reg->full_name = _foyer_store_column_text (stmt, 3);
+  reg->family_name = _foyer_store_column_text (stmt, 4);
+  reg->given_name = _foyer_store_column_text (stmt, 5);
+  reg->organization = _foyer_store_column_text (stmt, 6);
+  reg->title = _foyer_store_column_text (stmt, 7);
+  hit->registration = reg;
+  if (phones != NULL && phones[0] != NULL)
+    hit->phone_tail = phone_tail (phones[0]);
+  else
+    hit->phone_tail = _foyer_store_column_text (stmt, 9);   /* a pulled row has the tail only */
+  hit->revoked = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 10), "revoked") == 0;
+  return hit;
+}
+
+static gboolean
+read_hits (FoyerStore *self,
+           const char *event,
+           GPtrArray  *badges,
+           GPtrArray  *hits,
+           GError    **error)
+{
+  for (guint i = 0; i < badges->len; i++) {
+    g_autoptr(CachedStmt) stmt = NULL;
+    int rc;
+
+    stmt = _foyer_store_get_stmt (self, "SELECT event, badge_code, category, full_name, "
+                                  "family_name, given_name, organization, title, phones, "
+                                  "phone_tail, status FROM preregistrations "
+                                  "WHERE event = ?1 AND badge_code = ?2",
+                                  error);
+    if (stmt == NULL)
+      return FALSE;
+    _foyer_store_bind_text (stmt, 1, event);
+    _foyer_store_bind_text (stmt, 2, g_ptr_array_index (badges, i));
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+      g_ptr_array_add (hits, read_hit (stmt));
+    else if (rc != SQLITE_DONE)
+      return _foyer_store_set_error_from_db (self, rc, error);
+  }
+  return TRUE;
+}
+
+static char *
+display_key (const FoyerRegistration *reg)
+{
+  g_autofree char *parts = NULL;
+
+  if (reg->full_name != NULL)
+    return foyer_store_search_fold (reg->full_name);
+  parts = g_strconcat (reg->family_name != NULL ? reg->family_name : "", " ",
+                       reg->given_name != NULL ? reg->given_name : "", NULL);
+  return foyer_store_search_fold (parts);
+}
+
+static gint
+by_name (gconstpointer a,
+         gconstpointer b)
+{
+  const FoyerSearchHit *x = *(FoyerSearchHit **)a;
+  const FoyerSearchHit *y = *(FoyerSearchHit **)b;
+  g_autofree char *kx = display_key (x->registration);
+  g_autofree char *ky = display_key (y->registration);
+  /* code point order: the same on every kiosk, whatever its locale */
+  int order = strcmp (kx, ky);
+
+  return order != 0 ? order : g_strcmp0 (x->registration->badge_code, y->registration->badge_code);
+}
+
+GPtrArray *
+foyer_store_search_preregistrations (FoyerStore  *self,
+                                     const char  *event,
+                                     const char  *query,
+                                     gboolean    *more,
+                                     GError     **error)
+{
+  g_auto(SearchRanges) ranges = { { NULL } };
+  g_autoptr(GPtrArray) badges = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+
+  g_return_val_if_fail (FOYER_IS_STORE (self), NULL);
+  g_return_val_if_fail (event != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (more != NULL)
+    *more = FALSE;
+  if (!parse_query (query, &ranges, error))
+    return NULL;
+  /* One more than shown: whether staff should type more. */
+  badges = matching_badges (self, event, &ranges, FOYER_STORE_SEARCH_MAX_RESULTS + 1, error);
+  if (badges == NULL)
+    return NULL;
+  if (badges->len > FOYER_STORE_SEARCH_MAX_RESULTS) {
+    g_ptr_array_set_size (badges, FOYER_STORE_SEARCH_MAX_RESULTS);
+    if (more != NULL)
+      *more = TRUE;
+  }
+  hits = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_search_hit_free);
+  if (!read_hits (self, event, badges, hits, error))
+    return NULL;
+  g_ptr_array_sort (hits, by_name);
+  return g_steal_pointer (&hits);
+}
