@@ -154,7 +154,7 @@ _foyer_window_staff_ask_reprint (FoyerWindow *self)
     _foyer_window_print_confirmed (self);
     return;
   }
-  ask_pin (self, FOYER_PIN_FOR_REPRINT,
+  _foyer_window_staff_ask_pin (self, FOYER_PIN_FOR_REPRINT,
            _("This badge was printed already. Staff: enter the PIN to print it again."));
 }
 
