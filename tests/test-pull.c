@@ -165,17 +165,32 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Kiosk, kiosk_free)
 /* The [sync] lines a kiosk of this server needs: url and token. */
 static char *
 server_sync_lines (Server     *server,
-                   const char *name)
+                   const char *name,
+                   const char *kiosk_extra)
 {
   g_autofree char *code = NULL;
   g_autofree char *enrolled = NULL;
   g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  const char *booth = kiosk_extra != NULL ? strstr (kiosk_extra, "booth=") : NULL;
 
   if (server->kind == SERVER_RECEIVER)
     return g_strdup_printf ("url=%s\n", server->url);
-  code = foyer_test_hub_add_device (server->hub, name, EVENT);
+  if (booth != NULL) {
+    /* the hub sends a booth's merged leads only to that booth's own devices */
+    g_autofree char *name_of_booth = g_strndup (booth + 6, strcspn (booth + 6, "\n"));
+    g_autofree char *out = NULL, *err = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_cmpint (foyer_test_hub_run (server->hub, &out, &err, "device", "add", name,
+                                         "--event", EVENT, "--mode", "booth",
+                                         "--booth", name_of_booth, NULL), ==, 0);
+    lines = g_strsplit (g_strstrip (out), "\n", -1);
+    code = g_strdup (lines[g_strv_length (lines) - 1]);
+  } else {
+    code = foyer_test_hub_add_device (server->hub, name, EVENT);
+  }
   enrolled = foyer_test_kiosk_new (code, 200);
   config = foyer_config_load (enrolled, &error);
   g_assert_no_error (error);
@@ -193,7 +208,7 @@ kiosk_new (Server     *server,
 {
   Kiosk *kiosk = g_new0 (Kiosk, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *sync_lines = server_sync_lines (server, name);
+  g_autofree char *sync_lines = server_sync_lines (server, name, kiosk_extra);
   g_autofree char *text = NULL;
   g_autofree char *db = NULL;
 

@@ -1129,7 +1129,14 @@ worker_main (gpointer data)
       open_store (self);
 
     if (self->store == NULL || self->work.paused) {
+      gint64 pending = self->work.pending;
+
       set_state (self, FOYER_SYNC_STATE_PAUSED);
+      /* Records keep arriving while paused: staff see how many wait, not the count at the
+       * moment of the pause (the throttled post above may have skipped it). */
+      refresh_counts (self);
+      if (self->work.pending != pending)
+        post_status (self, TRUE);
     } else if (self->backend == NULL) {
       set_state (self, FOYER_SYNC_STATE_DISABLED);
     } else if (now < self->backoff_until) {
