@@ -179,7 +179,10 @@ apply_locked (FoyerHubOccupancy *self, const FoyerHubRecordRow *row)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   object = json_node_get_object (root);
-  if (g_strcmp0 (row->type, "check_in") == 0)
+  /* A walk-in registered at an entry kiosk is let in there: an entry of its badge. */
+  if (g_strcmp0 (row->type, "check_in") == 0 ||
+      (g_strcmp0 (row->type, "registration") == 0 &&
+       g_strcmp0 (foyer_hub_json_string (object, "kind"), "walk_in") == 0))
     apply_check_in (self, object);
   else if (g_strcmp0 (row->type, "annulment") == 0)
     apply_annulment (self, object);

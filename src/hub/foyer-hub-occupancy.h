@@ -2,7 +2,8 @@
 /* foyer-hub-occupancy.h: "inside now" of one event, per event and per area (hall).
  *
  * The rule (docs/sync-protocol.md "Occupancy"): per badge, the latest check-in that is not
- * annulled, by its time (created_at, then id), decides: an entry means inside in that check-in's
+ * annulled, by its time (created_at, then id), decides (a walk-in registration made at an entry
+ * kiosk is an entry too): an entry means inside in that check-in's
  * area, an exit means outside. A check-in stored twice is one check-in (ids are unique at the
  * hub), an annulment applies whether it arrives before or after its check-in, and an erasure
  * removes the badge. The result depends only on the set of records, never on their arrival

@@ -1339,7 +1339,7 @@ static const char pull_preregistrations_sql[] =
 
 static const char *const pull_types[] = {
   [FOYER_HUB_CHANGES_REGISTRATIONS] = "'registration', 'revocation', 'erasure'",
-  [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'annulment', 'erasure', 'revocation'",
+  [FOYER_HUB_CHANGES_CHECK_INS] = "'check_in', 'registration', 'annulment', 'erasure', 'revocation'",
   [FOYER_HUB_CHANGES_LEADS] = "'lead'",
 };
 

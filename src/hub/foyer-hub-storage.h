@@ -99,8 +99,9 @@ typedef struct {
 
 /* What a pull reads (issue 16), all of one event, in change-sequence order:
  * REGISTRATIONS: pre-registrations and records of type registration, revocation, erasure;
- * CHECK_INS: records of type check_in, annulment, erasure, revocation (what the event's
- * occupancy and revocation state are made of); LEADS: lead records of one booth. */
+ * CHECK_INS: records of type check_in, registration (a walk-in registered at an entry kiosk has
+ * entered), annulment, erasure, revocation (what the event's occupancy and revocation state are
+ * made of; the check-ins pull sends only the check-ins); LEADS: lead records of one booth. */
 typedef enum {
   FOYER_HUB_CHANGES_REGISTRATIONS,
   FOYER_HUB_CHANGES_CHECK_INS,

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "foyer-hub-occupancy.h"
 #include "foyer-hub-web-source.h"
 #include "foyer-record.h"
 
@@ -13,6 +14,8 @@ struct _FoyerHubWebSource {
   GObject          parent_instance;
   FoyerHubStorage *storage;
   char            *forward_backend;
+  GMutex           lock;
+  GHashTable      *occupancy;       /* event → FoyerHubOccupancy: "inside now" (under lock) */
 };
 
 static void foyer_hub_web_source_iface_init (FoyerHubDashboardSourceInterface *iface);
@@ -28,6 +31,8 @@ foyer_hub_web_source_finalize (GObject *object)
 
   g_clear_object (&self->storage);
   g_free (self->forward_backend);
+  g_hash_table_unref (self->occupancy);
+  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (foyer_hub_web_source_parent_class)->finalize (object);
 }
 
@@ -40,6 +45,8 @@ foyer_hub_web_source_class_init (FoyerHubWebSourceClass *klass)
 static void
 foyer_hub_web_source_init (FoyerHubWebSource *self)
 {
+  g_mutex_init (&self->lock);
+  self->occupancy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 FoyerHubWebSource *
@@ -149,6 +156,27 @@ add_int (JsonBuilder *b, const char *name, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
+/* "Inside now" as `foyer-hub stats` and the check-ins pull count it (foyer-hub-occupancy.h:
+ * repeats, annulments and exits of people never seen inside change nothing), kept
+ * incrementally per event; -1 on a database error. */
+static gint64
+inside_now (FoyerHubWebSource *self, const char *event, GError **error)
+{
+  g_autoptr(FoyerHubOccupancy) occupancy = NULL;
+
+  g_mutex_lock (&self->lock);
+  occupancy = g_hash_table_lookup (self->occupancy, event);
+  if (occupancy == NULL) {
+    occupancy = foyer_hub_occupancy_new (event);
+    g_hash_table_insert (self->occupancy, g_strdup (event), occupancy);
+  }
+  g_object_ref (occupancy);
+  g_mutex_unlock (&self->lock);
+  if (!foyer_hub_occupancy_update (occupancy, self->storage, error))
+    return -1;
+  return foyer_hub_occupancy_total (occupancy);
+}
+
 static JsonNode *
 overview (FoyerHubWebSource *self, const char *event, GError **error)
 {
@@ -156,17 +184,16 @@ overview (FoyerHubWebSource *self, const char *event, GError **error)
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  gint64 in, out;
+  gint64 inside, out;
 
-  if (counters == NULL)
+  if (counters == NULL || (inside = inside_now (self, event, error)) < 0)
     return NULL;
-  in = counter (counters, "flow", "in");
   out = counter (counters, "flow", "out");
   b = json_builder_new ();
   json_builder_begin_object (b);
   add_int (b, "registrations", counter (counters, "type", "registration"));
   add_int (b, "check_ins", counter (counters, "type", "check_in") - out);
-  add_int (b, "inside", MAX (in - out, 0));
+  add_int (b, "inside", inside);
   add_int (b, "leads", counter (counters, "type", "lead"));
   json_builder_set_member_name (b, "today");
   json_builder_add_string_value (b, today);
