@@ -135,7 +135,7 @@ foyer_store_import_preregistrations (FoyerStore  *self,
                        "WHERE event = ?1 AND badge_code = ?2"
                      : "INSERT INTO preregistrations (" PREREG_COLUMNS ", imported_at, "
                        "search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                       "?13, foyer_search_text (?4, ?5, ?6, ?7, ?10))", error);
+                       "?13, ?14)", error);
     if (stmt == NULL)
       goto fail;
     _foyer_store_bind_text (stmt, 1, reg->event);
@@ -151,6 +151,8 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     _foyer_store_bind_text (stmt, 11, reg->country);
     _foyer_store_bind_text (stmt, 12, reg->city);
     _foyer_store_bind_text (stmt, 13, now);
+    if (!exists)
+      sqlite3_bind_text (stmt, 14, _foyer_store_search_text (reg), -1, g_free);
     /* the staff search's text is written with the row (foyer-store-search.c) */
     if (!_foyer_store_step_done (self, stmt, error))
       goto fail;

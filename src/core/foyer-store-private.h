@@ -108,6 +108,9 @@ JsonObject *_foyer_store_load_log_record   (FoyerStore          *self,
  * fill the column search_text: on every connection, before the migrations run.
  * foyer-store-search.c */
 void        _foyer_store_register_search_functions (sqlite3 *db);
+/* The search text foyer_search_text() gives the row of a registration, computed without
+ * going through JSON, for the import to bind. foyer-store-search.c */
+char       *_foyer_store_search_text (const FoyerRegistration *reg);
 
 /* SQLite result code → FOYER_STORE_ERROR with a message an attendant can act on; FALSE. */
 gboolean _foyer_store_set_error_from_db   (FoyerStore   *self,

@@ -179,6 +179,20 @@ sql_search_text (sqlite3_context *context,
   sqlite3_result_text (context, g_string_free (g_steal_pointer (&text), FALSE), -1, g_free);
 }
 
+char *
+_foyer_store_search_text (const FoyerRegistration *reg)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  append_text (text, reg->full_name);
+  append_text (text, reg->family_name);
+  append_text (text, reg->given_name);
+  append_text (text, reg->organization);
+  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++)
+    append_phone (text, reg->phones[i]);
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
 /* foyer_search_match(search_text, phone pattern, word patterns…): 1 when the text holds the
  * phone pattern, or every word pattern that is not NULL. SQLite's instr() compares at every
  * character with memcmp(); glibc's strstr() is several times faster over 200,000 rows, and one
