@@ -151,9 +151,8 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     _foyer_store_bind_text (stmt, 11, reg->country);
     _foyer_store_bind_text (stmt, 12, reg->city);
     _foyer_store_bind_text (stmt, 13, now);
-    if (!exists)
+    if (!exists)   /* the staff search's text, written with the row (foyer-store-search.c) */
       sqlite3_bind_text (stmt, 14, _foyer_store_search_text (reg), -1, g_free);
-    /* the staff search's text is written with the row (foyer-store-search.c) */
     if (!_foyer_store_step_done (self, stmt, error))
       goto fail;
     if (exists)
