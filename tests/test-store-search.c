@@ -331,6 +331,33 @@ test_index_follows_writes (void)
   assert_found (store, "jurgen", "");
 }
 
+/* Attendees pulled from head office are found too, by their phone tail; a pull over an
+ * imported attendee keeps the name parts the pull does not carry. */
+static void
+test_pulled (void)
+{
+  g_autoptr(FoyerStore) store = open_fair ("pulled");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+
+  g_assert_true (json_parser_load_from_data (parser,
+    "[{\"badge_code\": \"R1\", \"status\": \"valid\", \"display_name\": \"李晓峰\","
+    "  \"company\": \"Électronique Lyon\", \"phone_tail\": \"7731\"},"
+    " {\"badge_code\": \"B-007\", \"status\": \"valid\", \"company\": \"ACME Nord\"}]",
+    -1, &error));
+  g_assert_true (foyer_store_apply_pull (store, FOYER_PULL_REGISTRATIONS, EVENT, NULL,
+                                         json_node_get_array (json_parser_get_root (parser)),
+                                         "c1", NULL, &applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 2);
+  assert_found (store, "晓峰", "R1");
+  assert_found (store, "electronique", "R1");
+  assert_found (store, "7731", "R1");
+  assert_found (store, "nord", "B-007");
+  assert_found (store, "søren", "B-007");
+}
+
 /* A kiosk updated with attendees already imported: the migration indexes them. */
 static void
 test_migration_indexes_existing (void)
@@ -379,6 +406,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store-search/phone", test_phone);
   g_test_add_func ("/store-search/limits", test_limits);
   g_test_add_func ("/store-search/index-follows-writes", test_index_follows_writes);
+  g_test_add_func ("/store-search/pulled", test_pulled);
   g_test_add_func ("/store-search/migration-indexes-existing", test_migration_indexes_existing);
   return g_test_run ();
 }
