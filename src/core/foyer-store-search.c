@@ -59,6 +59,9 @@ foyer_store_search_fold (const char *text)
 
   if (text == NULL)
     return g_strdup ("");
+  /* ASCII needs neither decomposition nor full case folding: the import's common case */
+  if (g_str_is_ascii (text))
+    return g_ascii_strdown (text, -1);
   /* Compatibility decomposition also folds full-width Latin letters and digits, which Chinese
    * input methods type, to the ordinary ones. */
   decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
