@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-store-search.c: the staff search at 200,000 pre-registrations.
  *
- * 1. Importing them through FoyerStore, which writes each row's search keys with it, next to
+ * 1. Importing them through FoyerStore, which writes each row's search text with it, next to
  *    bare SQLite inserting the same rows into a table of the same columns, in batches of the
- *    same size (what the store and its index cost an import or a pull).
+ *    same size (what the store and its search text cost an import or a pull).
  * 2. Search latency (p50/p99/max) over Chinese names by 2 characters, Latin names without
  *    accents, companies and phone tails, next to the bare SQLite substring scan (LIKE '%q%' on
- *    names and companies) that the index replaces, in the same run on the same file.
+ *    names, companies and phones), in the same run on the same file.
  * FOYER_BENCH_DIR picks the folder (default: a temporary one); FOYER_BENCH_ROWS the row count.
  */
 #include "config.h"
@@ -193,7 +193,7 @@ bench_search (FoyerStore *store)
     g_array_append_val (times, ms);
   }
   g_array_sort (times, cmp_double);
-  g_print ("search (Foyer, index):      p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%u queries, "
+  g_print ("search (Foyer, search_text): p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%u queries, "
            "%.1f hits each)\n",
            g_array_index (times, double, times->len / 2),
            g_array_index (times, double, times->len * 99 / 100),
@@ -201,7 +201,7 @@ bench_search (FoyerStore *store)
            (double)total_hits / N_QUERIES);
 }
 
-/* The anchor: the substring scan a search without the index would run. */
+/* The anchor: a bare substring scan of the same rows, the cheapest search without Foyer's text. */
 static void
 bench_scan (const char *path)
 {
@@ -260,7 +260,7 @@ main (int argc, char **argv)
   indexed = open_store (dir, "indexed.db");
   with_index = import_all (indexed, rows);
 
-  g_print ("import of %u pre-registrations: %.2f s through FoyerStore with the search index, "
+  g_print ("import of %u pre-registrations: %.2f s through FoyerStore with the search text, "
            "%.2f s bare SQLite inserts (anchor), x%.2f\n", rows, with_index, without_index,
            with_index / without_index);
   bench_search (indexed);

@@ -274,15 +274,17 @@ exec_raw (FoyerStore *store,
   sqlite3_close (db);
 }
 
+/* The rows that hold a search text: the names it is made of are personal. */
 static gint64
-count_keys (FoyerStore *store)
+count_search_texts (FoyerStore *store)
 {
   sqlite3 *db;
   sqlite3_stmt *stmt;
   gint64 n;
 
   g_assert_cmpint (sqlite3_open (foyer_store_get_path (store), &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM search_keys", -1, &stmt, NULL),
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM preregistrations "
+                                       "WHERE search_text IS NOT NULL", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   n = sqlite3_column_int64 (stmt, 0);
@@ -318,15 +320,42 @@ test_index_follows_writes (void)
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 1);
 
-  /* retention deletes the attendees and with them their search keys (names are personal) */
-  g_assert_cmpint (count_keys (store), >, 0);
+  /* retention deletes the attendees and with them their search text (names are personal) */
+  g_assert_cmpint (count_search_texts (store), ==, 8);
   exec_raw (store, "UPDATE preregistrations SET imported_at = '2026-01-01T10:00:00.000Z'");
   assert_found (store, "jurgen", "B-001");
   g_assert_true (foyer_store_purge (store, 1, &purged, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (purged.preregistrations, ==, 8);
-  g_assert_cmpint (count_keys (store), ==, 0);
+  g_assert_cmpint (count_search_texts (store), ==, 0);
   assert_found (store, "jurgen", "");
+}
+
+/* Attendees pulled from head office are found too, by their phone tail; a pull over an
+ * imported attendee keeps the name parts the pull does not carry. */
+static void
+test_pulled (void)
+{
+  g_autoptr(FoyerStore) store = open_fair ("pulled");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+
+  g_assert_true (json_parser_load_from_data (parser,
+    "[{\"badge_code\": \"R1\", \"status\": \"valid\", \"display_name\": \"李晓峰\","
+    "  \"company\": \"Électronique Lyon\", \"phone_tail\": \"7731\"},"
+    " {\"badge_code\": \"B-007\", \"status\": \"valid\", \"company\": \"ACME Nord\"}]",
+    -1, &error));
+  g_assert_true (foyer_store_apply_pull (store, FOYER_PULL_REGISTRATIONS, EVENT, NULL,
+                                         json_node_get_array (json_parser_get_root (parser)),
+                                         "c1", NULL, &applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 2);
+  assert_found (store, "晓峰", "R1");
+  assert_found (store, "electronique", "R1");
+  assert_found (store, "7731", "R1");
+  assert_found (store, "nord", "B-007");
+  assert_found (store, "søren", "B-007");
 }
 
 /* A kiosk updated with attendees already imported: the migration indexes them. */
@@ -341,7 +370,7 @@ test_migration_indexes_existing (void)
   sqlite3 *db;
 
   for (int v = 0; _foyer_store_migrations[v] != NULL; v++) {
-    if (strstr (_foyer_store_migrations[v], "CREATE TABLE search_keys") != NULL)
+    if (strstr (_foyer_store_migrations[v], "ADD COLUMN search_text") != NULL)
       step = v;
   }
   g_assert_cmpint (step, >, 0);
@@ -377,6 +406,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store-search/phone", test_phone);
   g_test_add_func ("/store-search/limits", test_limits);
   g_test_add_func ("/store-search/index-follows-writes", test_index_follows_writes);
+  g_test_add_func ("/store-search/pulled", test_pulled);
   g_test_add_func ("/store-search/migration-indexes-existing", test_migration_indexes_existing);
   return g_test_run ();
 }

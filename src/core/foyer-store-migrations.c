@@ -214,25 +214,15 @@ const char * const _foyer_store_migrations[] = {
   ");"
   "CREATE INDEX print_jobs_state ON print_jobs (state);"
   "CREATE INDEX print_jobs_record ON print_jobs (record_id);",
-  /* 7 → 8: the staff search's keys (foyer-store-search.c): folded words of the names and the
-   * company, tails of Han text, "#" and a phone's last 4 digits. The writers of the
-   * pre-registrations (import, pull) index a row after writing it, in their transaction, with
-   * _foyer_store_index_preregistration(): a row trigger would cost a statement journal per row
-   * (20–40 times slower imports). A trigger removes the keys of a deleted row (retention,
-   * erasure). Needs foyer_search_keys(), which every FoyerStore connection registers. */
-  "CREATE TABLE search_keys ("
-  "  event TEXT NOT NULL,"
-  "  key TEXT NOT NULL,"
-  "  badge_code TEXT NOT NULL,"
-  "  PRIMARY KEY (event, key, badge_code)"
-  ") WITHOUT ROWID;"
-  "CREATE INDEX search_keys_badge ON search_keys (event, badge_code);"
-  "CREATE TRIGGER preregistrations_search_delete AFTER DELETE ON preregistrations BEGIN"
-  "  DELETE FROM search_keys WHERE event = OLD.event AND badge_code = OLD.badge_code;"
-  "END;"
-  "INSERT OR IGNORE INTO search_keys (event, key, badge_code)"
-  "  SELECT p.event, j.value, p.badge_code FROM preregistrations p, json_each(foyer_search_keys("
-  "    p.full_name, p.family_name, p.given_name, p.organization, p.phones, p.phone_tail)) j;",
+  /* 7 → 8: the staff search's text (foyer-store-search.c): folded words of the names and the
+   * company, each after a space, and "#" with a phone's last 4 digits, searched with instr().
+   * The writers of the pre-registrations (import, pull) compute it with foyer_search_text() in
+   * the statement that writes the row: one column, no index to keep (an index of 8 to 14 keys
+   * per attendee made imports 20 to 36 times slower), and it goes with a deleted row. Needs
+   * foyer_search_text(), which every FoyerStore connection registers. */
+  "ALTER TABLE preregistrations ADD COLUMN search_text TEXT;"
+  "UPDATE preregistrations SET search_text = foyer_search_text (full_name, family_name,"
+  "  given_name, organization, phones, phone_tail);",
   NULL
 };
 

@@ -130,10 +130,12 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     stmt = _foyer_store_get_stmt (self, exists
                      ? "UPDATE preregistrations SET category = ?3, full_name = ?4, "
                        "family_name = ?5, given_name = ?6, organization = ?7, title = ?8, "
-                       "emails = ?9, phones = ?10, country = ?11, city = ?12, imported_at = ?13 "
+                       "emails = ?9, phones = ?10, country = ?11, city = ?12, imported_at = ?13, "
+                       "search_text = foyer_search_text (?4, ?5, ?6, ?7, ?10, phone_tail) "
                        "WHERE event = ?1 AND badge_code = ?2"
-                     : "INSERT INTO preregistrations (" PREREG_COLUMNS ", imported_at) VALUES "
-                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
+                     : "INSERT INTO preregistrations (" PREREG_COLUMNS ", imported_at, "
+                       "search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                       "?13, ?14)", error);
     if (stmt == NULL)
       goto fail;
     _foyer_store_bind_text (stmt, 1, reg->event);
@@ -149,8 +151,9 @@ foyer_store_import_preregistrations (FoyerStore  *self,
     _foyer_store_bind_text (stmt, 11, reg->country);
     _foyer_store_bind_text (stmt, 12, reg->city);
     _foyer_store_bind_text (stmt, 13, now);
-    if (!_foyer_store_step_done (self, stmt, error) ||
-        !_foyer_store_index_preregistration (self, reg->event, reg->badge_code, error))
+    if (!exists)   /* the staff search's text, written with the row (foyer-store-search.c) */
+      sqlite3_bind_text (stmt, 14, _foyer_store_search_text (reg), -1, g_free);
+    if (!_foyer_store_step_done (self, stmt, error))
       goto fail;
     if (exists)
       updated++;

@@ -104,15 +104,13 @@ JsonObject *_foyer_store_load_log_record   (FoyerStore          *self,
                                             const char          *type,
                                             GError             **error);
 
-/* foyer_search_keys(), which the search index's triggers call: on every connection, before
- * the migrations run. foyer-store-search.c */
+/* foyer_search_text(), which the writers of the pre-registrations and the migrations call to
+ * fill the column search_text: on every connection, before the migrations run.
+ * foyer-store-search.c */
 void        _foyer_store_register_search_functions (sqlite3 *db);
-/* Rewrites the search keys of the pre-registration (event, badge_code) from its row: every
- * writer of the table calls it after the write, inside its transaction. foyer-store-search.c */
-gboolean    _foyer_store_index_preregistration (FoyerStore  *self,
-                                                const char  *event,
-                                                const char  *badge_code,
-                                                GError     **error);
+/* The search text foyer_search_text() gives the row of a registration, computed without
+ * going through JSON, for the import to bind. foyer-store-search.c */
+char       *_foyer_store_search_text (const FoyerRegistration *reg);
 
 /* SQLite result code → FOYER_STORE_ERROR with a message an attendant can act on; FALSE. */
 gboolean _foyer_store_set_error_from_db   (FoyerStore   *self,

@@ -229,13 +229,16 @@ apply_registration (FoyerStore  *self,
 
   if ((stmt = _foyer_store_get_stmt (self, "INSERT INTO preregistrations (event, badge_code, "
                         "category, full_name, organization, imported_at, status, reason, "
-                        "phone_tail, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                        "phone_tail, source, search_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                        "?8, ?9, ?10, foyer_search_text (?4, NULL, NULL, ?5, NULL, ?9)) "
                         "ON CONFLICT (event, badge_code) DO UPDATE SET "
                         "category = coalesce (excluded.category, category), "
                         "full_name = excluded.full_name, organization = excluded.organization, "
                         "imported_at = excluded.imported_at, status = excluded.status, "
                         "reason = excluded.reason, phone_tail = excluded.phone_tail, "
-                        "source = excluded.source", error)) == NULL)
+                        "source = excluded.source, search_text = foyer_search_text ("
+                        "excluded.full_name, family_name, given_name, excluded.organization, "
+                        "phones, excluded.phone_tail)", error)) == NULL)
     return FALSE;
   _foyer_store_bind_text (stmt, 1, event);
   _foyer_store_bind_text (stmt, 2, badge);
@@ -247,9 +250,8 @@ apply_registration (FoyerStore  *self,
   _foyer_store_bind_text (stmt, 8, member_string (row, "reason"));
   _foyer_store_bind_text (stmt, 9, member_string (row, "phone_tail"));
   _foyer_store_bind_text (stmt, 10, member_string (row, "source"));
-  /* the staff search finds pulled attendees too (foyer-store-search.c) */
-  return _foyer_store_step_done (self, stmt, error) &&
-         _foyer_store_index_preregistration (self, event, badge, error);
+  /* the staff search finds pulled attendees too: search_text (foyer-store-search.c) */
+  return _foyer_store_step_done (self, stmt, error);
 }
 
 static gboolean

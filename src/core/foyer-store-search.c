@@ -2,15 +2,19 @@
 /* foyer-store-search.c: staff look up a pre-registered visitor who has no badge with them, by
  * name, company or the last 4 digits of a phone.
  *
- * Searching 200,000 attendees by substring would read the whole table on every keystroke, so the
- * database keeps an index of search keys: every writer of the pre-registrations (CSV import, a
- * pull from head office) calls _foyer_store_index_preregistration() after its write, which
- * derives the keys with foyer_search_keys(), registered on every connection here; a trigger
- * drops the keys of a deleted row (retention, erasure). A key is a folded word of the name or company ("müller" for "Müller"), and for text
- * written without spaces (Han, kana, Hangul) every tail of it, so that "小明" finds "王小明" and
- * "智能" finds "深圳智能传感"; a phone adds "#" and its last 4 digits. A query is then a prefix
- * range scan on the key index, and every further word of it must prefix another key of the same
- * row. FTS5's trigram tokenizer would need 3 characters, and Chinese names are often 2.
+ * Every writer of the pre-registrations (CSV import, a pull from head office) stores a row's
+ * search text in the same statement as the row: the column search_text, computed by
+ * foyer_search_text(), an SQL function registered on every connection here. It holds the folded
+ * words of the names and the company ("müller" for "Müller"), each after a space, and "#" with a
+ * phone's last 4 digits. A query word that begins with a letter or digit of a spaced script
+ * must begin a word (" mul"); one that begins with Han, kana or Hangul, written without spaces,
+ * may sit anywhere in a word, so that "小明" finds "王小明" and "智能" finds "深圳智能传感".
+ * Every word of a query must be in the same row's text.
+ *
+ * A query is a substring scan (strstr) of the event's rows, stopped at the 21st hit: at 200,000
+ * attendees it costs a few tens of milliseconds at worst (bench-store-search), where an index
+ * of keys (8 to 14 B-tree entries per attendee) made imports and pulls 20 to 36 times slower.
+ * FTS5's trigram tokenizer would need 3 characters, and Chinese names are often 2.
  */
 #define G_LOG_DOMAIN "foyer-store"
 
@@ -21,13 +25,8 @@
 
 #include "foyer-store-private.h"
 
-/* A long company name written without spaces gives one key per character: enough for any
- * name, and a bound on what one row adds to the index. */
-#define MAX_TAILS_PER_WORD 24
 /* Words of a query beyond these are ignored (the SQL has a slot for each). */
 #define MAX_QUERY_WORDS    4
-/* Greater than any UTF-8 sequence that can follow a prefix: U+10FFFF. */
-#define RANGE_END          "\xf4\x8f\xbf\xbf"
 
 void
 foyer_search_hit_free (FoyerSearchHit *hit)
@@ -60,6 +59,9 @@ foyer_store_search_fold (const char *text)
 
   if (text == NULL)
     return g_strdup ("");
+  /* ASCII needs neither decomposition nor full case folding: the import's common case */
+  if (g_str_is_ascii (text))
+    return g_ascii_strdown (text, -1);
   /* Compatibility decomposition also folds full-width Latin letters and digits, which Chinese
    * input methods type, to the ordinary ones. */
   decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
@@ -114,16 +116,8 @@ split_words (const char *folded)
 }
 
 static void
-add_key (GHashTable *keys,
-         const char *key)
-{
-  if (*key != '\0')
-    g_hash_table_add (keys, g_strdup (key));
-}
-
-static void
-add_text_keys (GHashTable *keys,
-               const char *text)
+append_text (GString    *out,
+             const char *text)
 {
   g_autofree char *folded = NULL;
   g_autoptr(GPtrArray) words = NULL;
@@ -133,17 +127,8 @@ add_text_keys (GHashTable *keys,
   folded = foyer_store_search_fold (text);
   words = split_words (folded);
   for (guint i = 0; i < words->len; i++) {
-    const char *word = g_ptr_array_index (words, i);
-    guint tails = 0;
-
-    add_key (keys, word);
-    for (const char *p = g_utf8_next_char (word); *p != '\0' && tails < MAX_TAILS_PER_WORD;
-         p = g_utf8_next_char (p)) {
-      if (is_unspaced (g_utf8_get_char (p))) {
-        add_key (keys, p);
-        tails++;
-      }
-    }
+    g_string_append_c (out, ' ');
+    g_string_append (out, g_ptr_array_index (words, i));
   }
 }
 
@@ -161,103 +146,112 @@ phone_tail (const char *phone)
   return n == 4 ? g_strdup (tail) : NULL;
 }
 
-/* foyer_search_keys(full_name, family_name, given_name, organization, phones JSON[, phone
- * tail]): the row's
- * search keys as a JSON array, for json_each() in the triggers. Keys hold letters, digits and
- * '#' only, so they need no escaping. */
 static void
-sql_search_keys (sqlite3_context *context,
+append_phone (GString    *out,
+              const char *phone)
+{
+  g_autofree char *tail = phone != NULL ? phone_tail (phone) : NULL;
+
+  if (tail != NULL)
+    g_string_append_printf (out, " #%s", tail);
+}
+
+/* foyer_search_text(full_name, family_name, given_name, organization, phones JSON, phone
+ * tail): the row's search text (see the top of this file), or NULL when it has none. */
+static void
+sql_search_text (sqlite3_context *context,
                  int              argc,
                  sqlite3_value  **argv)
 {
-  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
   g_auto(GStrv) phones = NULL;
-  GString *json = g_string_new ("[");
-  GHashTableIter iter;
-  gpointer key;
 
   for (int i = 0; i < 4 && i < argc; i++)
-    add_text_keys (keys, (const char *)sqlite3_value_text (argv[i]));
+    append_text (text, (const char *)sqlite3_value_text (argv[i]));
   if (argc > 4)
     phones = _foyer_store_strv_from_json ((const char *)sqlite3_value_text (argv[4]));
-  for (guint i = 0; phones != NULL && phones[i] != NULL; i++) {
-    g_autofree char *tail = phone_tail (phones[i]);
-
-    if (tail != NULL)
-      g_hash_table_add (keys, g_strconcat ("#", tail, NULL));
-  }
+  for (guint i = 0; phones != NULL && phones[i] != NULL; i++)
+    append_phone (text, phones[i]);
   /* a pulled row carries only the tail of its first phone */
-  if (argc > 5 && sqlite3_value_type (argv[5]) == SQLITE_TEXT) {
-    g_autofree char *tail = phone_tail ((const char *)sqlite3_value_text (argv[5]));
-
-    if (tail != NULL)
-      g_hash_table_add (keys, g_strconcat ("#", tail, NULL));
+  if (argc > 5 && sqlite3_value_type (argv[5]) == SQLITE_TEXT)
+    append_phone (text, (const char *)sqlite3_value_text (argv[5]));
+  if (text->len == 0) {
+    sqlite3_result_null (context);
+    return;
   }
+  sqlite3_result_text (context, g_string_free (g_steal_pointer (&text), FALSE), -1, g_free);
+}
 
-  g_hash_table_iter_init (&iter, keys);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_string_append_printf (json, "%s\"%s\"", json->len > 1 ? "," : "", (const char *)key);
-  g_string_append_c (json, ']');
-  sqlite3_result_text (context, g_string_free (json, FALSE), -1, g_free);
+char *
+_foyer_store_search_text (const FoyerRegistration *reg)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  append_text (text, reg->full_name);
+  append_text (text, reg->family_name);
+  append_text (text, reg->given_name);
+  append_text (text, reg->organization);
+  for (guint i = 0; reg->phones != NULL && reg->phones[i] != NULL; i++)
+    append_phone (text, reg->phones[i]);
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* foyer_search_match(search_text, phone pattern, word patterns…): 1 when the text holds the
+ * phone pattern, or every word pattern that is not NULL. SQLite's instr() compares at every
+ * character with memcmp(); glibc's strstr() is several times faster over 200,000 rows, and one
+ * call per row tests every word. */
+static void
+sql_search_match (sqlite3_context *context,
+                  int              argc,
+                  sqlite3_value  **argv)
+{
+  const char *text = (const char *)sqlite3_value_text (argv[0]);
+  const char *phone = argc > 1 ? (const char *)sqlite3_value_text (argv[1]) : NULL;
+  gboolean all = argc > 2;
+
+  if (text == NULL) {
+    sqlite3_result_int (context, 0);
+    return;
+  }
+  if (phone != NULL && strstr (text, phone) != NULL) {
+    sqlite3_result_int (context, 1);
+    return;
+  }
+  for (int i = 2; i < argc && all; i++) {
+    const char *word = (const char *)sqlite3_value_text (argv[i]);
+
+    all = word == NULL || strstr (text, word) != NULL;
+  }
+  sqlite3_result_int (context, all);
 }
 
 void
 _foyer_store_register_search_functions (sqlite3 *db)
 {
-  sqlite3_create_function (db, "foyer_search_keys", -1,
+  sqlite3_create_function (db, "foyer_search_text", -1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                           sql_search_keys, NULL, NULL);
-}
-
-gboolean
-_foyer_store_index_preregistration (FoyerStore  *self,
-                                    const char  *event,
-                                    const char  *badge_code,
-                                    GError     **error)
-{
-  static const char * const sql[] = {
-    "DELETE FROM search_keys WHERE event = ?1 AND badge_code = ?2",
-    /* OR IGNORE: a statement that cannot abort half-way needs no statement journal */
-    "INSERT OR IGNORE INTO search_keys (event, key, badge_code) "
-    "SELECT p.event, j.value, p.badge_code FROM preregistrations p, json_each(foyer_search_keys("
-    "p.full_name, p.family_name, p.given_name, p.organization, p.phones, p.phone_tail)) j "
-    "WHERE p.event = ?1 AND p.badge_code = ?2",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sql); i++) {
-    g_autoptr(CachedStmt) stmt = _foyer_store_get_stmt (self, sql[i], error);
-
-    if (stmt == NULL)
-      return FALSE;
-    _foyer_store_bind_text (stmt, 1, event);
-    _foyer_store_bind_text (stmt, 2, badge_code);
-    if (!_foyer_store_step_done (self, stmt, error))
-      return FALSE;
-  }
-  return TRUE;
+                           sql_search_text, NULL, NULL);
+  sqlite3_create_function (db, "foyer_search_match", -1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                           sql_search_match, NULL, NULL);
 }
 
 /* --- the query ---------------------------------------------------------------------------- */
 
-/* Prefix ranges: slot 0 is the longest word (the index scan), the others must match too. */
+/* instr() patterns: slot 0 is the longest word, the others must match too. */
 typedef struct {
-  char *low[MAX_QUERY_WORDS];
-  char *high[MAX_QUERY_WORDS];
-  char *phone_low;          /* "#1234" for a query of 4 digits, else NULL */
-  char *phone_high;
-} SearchRanges;
+  char *word[MAX_QUERY_WORDS];
+  char *phone;              /* " #1234" for a query of 4 digits, else NULL */
+} SearchPatterns;
 
 static void
-search_ranges_clear (SearchRanges *ranges)
+search_patterns_clear (SearchPatterns *patterns)
 {
-  for (guint i = 0; i < MAX_QUERY_WORDS; i++) {
-    g_free (ranges->low[i]);
-    g_free (ranges->high[i]);
-  }
-  g_free (ranges->phone_low);
-  g_free (ranges->phone_high);
+  for (guint i = 0; i < MAX_QUERY_WORDS; i++)
+    g_free (patterns->word[i]);
+  g_free (patterns->phone);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SearchRanges, search_ranges_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SearchPatterns, search_patterns_clear)
 
 static gint
 longer_first (gconstpointer a,
@@ -282,8 +276,8 @@ phone_tail_query (const char *query)
 }
 
 static gboolean
-parse_query (const char    *query,
-             SearchRanges  *ranges,
+parse_query (const char      *query,
+             SearchPatterns  *patterns,
              GError       **error)
 {
   g_autofree char *folded = foyer_store_search_fold (query);
@@ -307,85 +301,49 @@ parse_query (const char    *query,
     if (tail != NULL) {
       g_ptr_array_set_size (words, 0);
       g_ptr_array_add (words, g_strdup (tail));
-      ranges->phone_low = g_strconcat ("#", tail, NULL);
-      ranges->phone_high = g_strconcat (ranges->phone_low, RANGE_END, NULL);
+      patterns->phone = g_strconcat (" #", tail, NULL);
     }
   }
   for (guint i = 0; i < words->len && i < MAX_QUERY_WORDS; i++) {
-    ranges->low[i] = g_strdup (g_ptr_array_index (words, i));
-    ranges->high[i] = g_strconcat (ranges->low[i], RANGE_END, NULL);
+    const char *word = g_ptr_array_index (words, i);
+
+    /* text written without spaces matches anywhere in a word, other text at a word's start */
+    patterns->word[i] = is_unspaced (g_utf8_get_char (word)) ? g_strdup (word)
+                                                              : g_strconcat (" ", word, NULL);
   }
   return TRUE;
 }
 
-/* Runs a prepared query and appends the badge codes it returns that badges lacks, up to limit. */
-static gboolean
-collect_badges (FoyerStore   *self,
-                sqlite3_stmt *stmt,
-                GPtrArray    *badges,
-                guint         limit,
-                GError      **error)
-{
-  int rc;
-
-  while (badges->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    const char *badge = (const char *)sqlite3_column_text (stmt, 0);
-
-    if (!g_ptr_array_find_with_equal_func (badges, badge, g_str_equal, NULL))
-      g_ptr_array_add (badges, g_strdup (badge));
-  }
-  if (badges->len < limit && rc != SQLITE_DONE)
-    return _foyer_store_set_error_from_db (self, rc, error);
-  return TRUE;
-}
-
-/* Up to limit badge codes whose keys match every range, or whose phone tail is the query's.
- * Two plain range queries rather than one with OR, which SQLite would answer by scanning. */
+/* Up to limit badge codes of the event whose search text holds every word of the query (or,
+ * for a phone's last 4 digits, the phone pattern). The event's rows are a range of the table's
+ * primary key; the scan stops at the limit. */
 static GPtrArray *
-matching_badges (FoyerStore         *self,
-                 const char         *event,
-                 const SearchRanges *ranges,
-                 guint               limit,
-                 GError            **error)
+matching_badges (FoyerStore           *self,
+                 const char           *event,
+                 const SearchPatterns *patterns,
+                 guint                 limit,
+                 GError              **error)
 {
   g_autoptr(GPtrArray) badges = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CachedStmt) stmt = NULL;
+  int rc;
 
-  if (ranges->phone_low != NULL) {
-    g_autoptr(CachedStmt) phone = _foyer_store_get_stmt (self, "SELECT badge_code FROM search_keys "
-                                                         "WHERE event = ?1 AND key = ?2 "
-                                                         "LIMIT ?3", error);
-
-    if (phone == NULL)
-      return NULL;
-    _foyer_store_bind_text (phone, 1, event);
-    _foyer_store_bind_text (phone, 2, ranges->phone_low);
-    sqlite3_bind_int (phone, 3, (int)limit);
-    if (!collect_badges (self, phone, badges, limit, error))
-      return NULL;
-  }
-  {
-    g_autoptr(CachedStmt) stmt = NULL;
-
-#define ALSO(a, b) \
-  " AND (" a " IS NULL OR EXISTS (SELECT 1 FROM search_keys o WHERE o.event = ?1 AND " \
-  "o.badge_code = k.badge_code AND o.key >= " a " AND o.key < " b "))"
-    stmt = _foyer_store_get_stmt (self,
-                                  "SELECT k.badge_code FROM search_keys k "
-                                  "WHERE k.event = ?1 AND k.key >= ?2 AND k.key < ?3"
-                                  ALSO ("?4", "?5") ALSO ("?6", "?7") ALSO ("?8", "?9")
-                                  " LIMIT ?10", error);
-#undef ALSO
-    if (stmt == NULL)
-      return NULL;
-    _foyer_store_bind_text (stmt, 1, event);
-    for (guint i = 0; i < MAX_QUERY_WORDS; i++) {
-      _foyer_store_bind_text (stmt, 2 + 2 * (int)i, ranges->low[i]);
-      _foyer_store_bind_text (stmt, 3 + 2 * (int)i, ranges->high[i]);
-    }
-    /* a row matches once per matching key: read enough to find limit different ones */
-    sqlite3_bind_int (stmt, 10, (int)limit * 8);
-    if (!collect_badges (self, stmt, badges, limit, error))
-      return NULL;
+  stmt = _foyer_store_get_stmt (self,
+                                "SELECT badge_code FROM preregistrations WHERE event = ?1 AND "
+                                "foyer_search_match (search_text, ?6, ?2, ?3, ?4, ?5) LIMIT ?7",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  _foyer_store_bind_text (stmt, 1, event);
+  for (guint i = 0; i < MAX_QUERY_WORDS; i++)
+    _foyer_store_bind_text (stmt, 2 + (int)i, patterns->word[i]);
+  _foyer_store_bind_text (stmt, 6, patterns->phone);
+  sqlite3_bind_int (stmt, 7, (int)limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (badges, _foyer_store_column_text (stmt, 0));
+  if (rc != SQLITE_DONE) {
+    _foyer_store_set_error_from_db (self, rc, error);
+    return NULL;
   }
   return g_steal_pointer (&badges);
 }
@@ -481,7 +439,7 @@ foyer_store_search_preregistrations (FoyerStore  *self,
                                      gboolean    *more,
                                      GError     **error)
 {
-  g_auto(SearchRanges) ranges = { { NULL } };
+  g_auto(SearchPatterns) patterns = { { NULL } };
   g_autoptr(GPtrArray) badges = NULL;
   g_autoptr(GPtrArray) hits = NULL;
 
@@ -491,10 +449,10 @@ foyer_store_search_preregistrations (FoyerStore  *self,
 
   if (more != NULL)
     *more = FALSE;
-  if (!parse_query (query, &ranges, error))
+  if (!parse_query (query, &patterns, error))
     return NULL;
   /* One more than shown: whether staff should type more. */
-  badges = matching_badges (self, event, &ranges, FOYER_STORE_SEARCH_MAX_RESULTS + 1, error);
+  badges = matching_badges (self, event, &patterns, FOYER_STORE_SEARCH_MAX_RESULTS + 1, error);
   if (badges == NULL)
     return NULL;
   if (badges->len > FOYER_STORE_SEARCH_MAX_RESULTS) {
