@@ -521,8 +521,8 @@ find_subject (FoyerStore  *self,
               Subject     *subject,
               GError     **error)
 {
-  g_autofree char *email_lower = email != NULL ? g_ascii_strdown (g_strstrip (g_strdup (email)), -1)
-                                               : NULL;
+  g_autofree char *email_trim = email != NULL ? g_strstrip (g_strdup (email)) : NULL;
+  g_autofree char *email_lower = email_trim != NULL ? g_ascii_strdown (email_trim, -1) : NULL;
   g_autofree char *phone_trim = phone != NULL ? g_strstrip (g_strdup (phone)) : NULL;
   g_autofree char *email_key = email_lower != NULL ? g_strconcat ("e:", email_lower, NULL) : NULL;
   g_autofree char *phone_key = phone_trim != NULL ? g_strconcat ("p:", phone_trim, NULL) : NULL;
