@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "foyer-core.h"
+#include "foyer-hub-web-source.h"
 #include "foyer-hub-test-util.h"
 #include "foyer-hub-pull-test-util.h"
 #include "foyer-test-util.h"
@@ -610,6 +611,49 @@ merged_without_visitor (JsonObject *row)
   return json_to_string (copy, FALSE);
 }
 
+/* The booth's figures on the dashboard's leads page, read from the hub's database. */
+static JsonObject *
+dashboard_booth (FoyerHubWebSource *source, JsonNode **node)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *booths;
+
+  g_clear_pointer (node, json_node_unref);
+  *node = foyer_hub_dashboard_source_query (FOYER_HUB_DASHBOARD_SOURCE (source),
+                                            FOYER_HUB_DASHBOARD_LEADS, "ev1", &error);
+  g_assert_no_error (error);
+  booths = json_object_get_array_member (json_node_get_object (*node), "booths");
+  g_assert_cmpuint (json_array_get_length (booths), ==, 1);
+  return json_array_get_object_element (booths, 0);
+}
+
+/* The dashboard counts leads as the exhibitor gets them: two visitors scanned by both tablets
+ * are two leads (the later rating, a follow-up if either asked), and a new lead shows at once. */
+static void
+check_dashboard_leads (FoyerTestHub *hub, const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerHubStorage) storage = foyer_hub_storage_open (hub->database, 1, &error);
+  g_autoptr(FoyerHubWebSource) source = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *lead = NULL;
+  JsonObject *booth;
+
+  g_assert_no_error (error);
+  source = foyer_hub_web_source_new (storage, "none");
+  booth = dashboard_booth (source, &node);
+  g_assert_cmpstr (json_object_get_string_member (booth, "booth"), ==, "B12");
+  g_assert_cmpint (json_object_get_int_member (booth, "leads"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (booth, "hot"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (booth, "warm"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (booth, "follow_up"), ==, 2);
+  lead = lead_json ("b12-t1", "V3", "2026-11-24T10:00:00.000Z", "cold", "", "{}", FALSE);
+  foyer_test_pull_post (hub, token, lead);
+  booth = dashboard_booth (source, &node);
+  g_assert_cmpint (json_object_get_int_member (booth, "leads"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (booth, "cold"), ==, 1);
+}
+
 static void
 test_booth_merge (gconstpointer data)
 {
@@ -674,6 +718,7 @@ test_booth_merge (gconstpointer data)
     g_assert_nonnull (strstr (lines[0], "\"wants a quote\""));
     g_assert_nonnull (strstr (lines[0], "\"likes the demo\""));
   }
+  check_dashboard_leads (hub, t1);
   foyer_test_hub_free (hub);
 }
 

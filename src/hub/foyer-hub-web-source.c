@@ -4,7 +4,9 @@
 
 #include "config.h"
 
+#include "foyer-hub-merge.h"
 #include "foyer-hub-occupancy.h"
+#include "foyer-hub-pull-rows.h"
 #include "foyer-hub-web-source.h"
 #include "foyer-record.h"
 
@@ -16,6 +18,11 @@ struct _FoyerHubWebSource {
   char            *forward_backend;
   GMutex           lock;
   GHashTable      *occupancy;       /* event → FoyerHubOccupancy: "inside now" (under lock) */
+  /* the leads page's merged figures (under lock): recounted when the event's change sequence
+   * has moved since, so a dashboard polling every 2 s merges the leads once per change */
+  char            *leads_event;
+  gint64           leads_seq;
+  GHashTable      *leads_booths;    /* booth → BoothCounts */
 };
 
 static void foyer_hub_web_source_iface_init (FoyerHubDashboardSourceInterface *iface);
@@ -32,6 +39,8 @@ foyer_hub_web_source_finalize (GObject *object)
   g_clear_object (&self->storage);
   g_free (self->forward_backend);
   g_hash_table_unref (self->occupancy);
+  g_free (self->leads_event);
+  g_clear_pointer (&self->leads_booths, g_hash_table_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (foyer_hub_web_source_parent_class)->finalize (object);
 }
@@ -328,7 +337,8 @@ problems (FoyerHubWebSource *self, const char *event, GError **error)
   return json_builder_get_root (b);
 }
 
-/* ---- leads per booth: counters, plus the booths with a booth device and no lead yet ---- */
+/* ---- leads per booth: merged as the exhibitors get them, plus the booths with a booth device
+ * and no lead yet ---- */
 
 typedef struct {
   gint64 leads, hot, warm, cold, follow_up;
@@ -346,49 +356,82 @@ booth_counts (GHashTable *booths, const char *booth)
   return counts;
 }
 
-static void
-count_lead_keys (GHashTable *booths, GPtrArray *counters)
+/* One visitor scanned at one booth by two colleagues is one lead, with the later rating and a
+ * follow-up if either asked for one: the booth team merge of the pull and the downloads. */
+static GHashTable *
+count_merged_leads (FoyerHubStorage *storage, const char *event, GError **error)
 {
-  for (guint i = 0; i < counters->len; i++) {
-    FoyerHubStatsRow *row = g_ptr_array_index (counters, i);
-    g_auto(GStrv) parts = g_strsplit (row->key, (char[]) { UNIT_SEPARATOR, 0 }, 2);
-    BoothCounts *c;
+  g_autoptr(GPtrArray) rows = foyer_hub_pull_merged_leads (storage, event, NULL, error);
+  GHashTable *booths;
 
-    if (strcmp (row->dimension, "lead_follow") == 0) {
-      booth_counts (booths, row->key)->follow_up += row->count;
-      continue;
-    }
-    if (strcmp (row->dimension, "lead") != 0 || parts[0] == NULL)
-      continue;
-    c = booth_counts (booths, parts[0]);
-    c->leads += row->count;
-    if (g_strcmp0 (parts[1], FOYER_RATING_HOT) == 0)
-      c->hot += row->count;
-    else if (g_strcmp0 (parts[1], FOYER_RATING_WARM) == 0)
-      c->warm += row->count;
-    else if (g_strcmp0 (parts[1], FOYER_RATING_COLD) == 0)
-      c->cold += row->count;
+  if (rows == NULL)
+    return NULL;
+  booths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < rows->len; i++) {
+    JsonObject *row = json_node_get_object (g_ptr_array_index (rows, i));
+    const char *booth = foyer_hub_json_string (row, "booth");
+    const char *rating = foyer_hub_json_string (row, "rating");
+    BoothCounts *c = booth_counts (booths, booth != NULL ? booth : "");
+
+    c->leads++;
+    c->hot += g_strcmp0 (rating, FOYER_RATING_HOT) == 0;
+    c->warm += g_strcmp0 (rating, FOYER_RATING_WARM) == 0;
+    c->cold += g_strcmp0 (rating, FOYER_RATING_COLD) == 0;
+    c->follow_up += json_object_get_boolean_member_with_default (row, "follow_up", FALSE);
   }
+  return booths;
+}
+
+/* The merged counts of event's booths (a new reference), from the cache while the event's change
+ * sequence has not moved. */
+static GHashTable *
+merged_booths (FoyerHubWebSource *self, const char *event, GError **error)
+{
+  g_autoptr(FoyerHubEvent) info = foyer_hub_storage_event_get (self->storage, event, error);
+  GHashTable *booths = NULL;
+
+  if (info == NULL)
+    return NULL;
+  g_mutex_lock (&self->lock);
+  if (self->leads_booths != NULL && g_strcmp0 (self->leads_event, event) == 0
+      && self->leads_seq == info->last_seq)
+    booths = g_hash_table_ref (self->leads_booths);
+  g_mutex_unlock (&self->lock);
+  if (booths != NULL || (booths = count_merged_leads (self->storage, event, error)) == NULL)
+    return booths;
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->leads_booths, g_hash_table_unref);
+  self->leads_booths = g_hash_table_ref (booths);
+  g_free (self->leads_event);
+  self->leads_event = g_strdup (event);
+  self->leads_seq = info->last_seq;
+  g_mutex_unlock (&self->lock);
+  return booths;
 }
 
 static JsonNode *
 leads (FoyerHubWebSource *self, const char *event, GError **error)
 {
-  g_autoptr(GPtrArray) counters = foyer_hub_storage_counters (self->storage, event, error);
-  g_autoptr(GPtrArray) list = counters != NULL
+  g_autoptr(GHashTable) merged = merged_booths (self, event, error);
+  g_autoptr(GPtrArray) list = merged != NULL
                               ? foyer_hub_storage_device_list (self->storage, error) : NULL;
-  g_autoptr(GHashTable) booths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) booths = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GList) names = NULL;
   g_autoptr(JsonBuilder) b = NULL;
+  BoothCounts none = { 0 };
+  GHashTableIter iter;
+  gpointer key, value;
 
   if (list == NULL)
     return NULL;
   for (guint i = 0; i < list->len; i++) {
     FoyerHubDevice *d = g_ptr_array_index (list, i);
     if (g_strcmp0 (d->event, event) == 0 && d->booth != NULL && *d->booth != '\0')
-      booth_counts (booths, d->booth);
+      g_hash_table_insert (booths, d->booth, &none);
   }
-  count_lead_keys (booths, counters);
+  g_hash_table_iter_init (&iter, merged);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (booths, key, value);
   names = g_list_sort (g_hash_table_get_keys (booths), (GCompareFunc) g_strcmp0);
   b = json_builder_new ();
   json_builder_begin_object (b);
