@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "foyer-core.h"
 #include "foyer-enroll-code.h"
@@ -627,6 +628,90 @@ add_both (const char *name, GTestDataFunc func)
   g_test_add_data_func (p, &postgresql, func);
 }
 
+/* A gzip body as given (for bodies kiosks never send). */
+static guint
+post_gzipped (const char *url, const char *token, GBytes *gzipped, char **answer)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (headers, "Authorization", auth);
+  soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  soup_message_set_request_body_from_bytes (msg, "application/json", gzipped);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (answer != NULL)
+    *answer = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  return soup_message_get_status (msg);
+}
+
+/* body gzipped, with the trailer's ISIZE (the decompressed size the hub sizes its buffer by)
+ * replaced by isize, and cut by cut bytes. */
+static GBytes *
+gzip_with (const char *body, guint32 isize, gsize cut)
+{
+  g_autoptr(GBytes) good = foyer_test_gzip_bytes (body, strlen (body));
+  gsize len = g_bytes_get_size (good);
+  guchar *data = g_memdup2 (g_bytes_get_data (good, NULL), len);
+
+  data[len - 4] = isize & 0xff;
+  data[len - 3] = isize >> 8 & 0xff;
+  data[len - 2] = isize >> 16 & 0xff;
+  data[len - 1] = isize >> 24;
+  return g_bytes_new_take (data, len - cut);
+}
+
+static void
+test_gzip_bodies (void)
+{
+  static const Param sqlite = { "sqlite" };
+  FoyerTestHub *hub = new_hub (&sqlite, "max-body-bytes=4096");
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *spaces = NULL;
+  static const guint32 lies[] = { 0, 1, 0xffffffff };
+
+  token = start_with_device (hub, NULL, &code, &url);
+  /* The trailer's size (which the hub sizes its buffer by) is checked by zlib: a wrong one is
+   * a corrupt body. */
+  for (guint i = 0; i < G_N_ELEMENTS (lies) + 1; i++) {
+    g_autofree char *id = foyer_record_id_new ();
+    g_autofree char *rec = record_json (id, "ev1", "trade_visitor", "Wang Wu");
+    g_autofree char *batch = batch_of ((const char *[]) { rec, NULL });
+    gboolean right = i == G_N_ELEMENTS (lies);
+    g_autoptr(GBytes) gz = gzip_with (batch, right ? strlen (batch) : lies[i], 0);
+    g_autofree char *answer = NULL;
+
+    g_assert_cmpuint (post_gzipped (url, token, gz, &answer), ==, right ? 200 : 400);
+    if (right)
+      g_assert_nonnull (strstr (answer, "\"accepted\""));
+  }
+  /* Truncated, and not gzip at all: 400. */
+  {
+    g_autofree char *id = foyer_record_id_new ();
+    g_autofree char *rec = record_json (id, "ev1", "trade_visitor", "Wang Wu");
+    g_autofree char *batch = batch_of ((const char *[]) { rec, NULL });
+    g_autoptr(GBytes) cut = gzip_with (batch, strlen (batch), 12);
+    g_autoptr(GBytes) plain = g_bytes_new_static (batch, strlen (batch));
+
+    g_assert_cmpuint (post_gzipped (url, token, cut, NULL), ==, 400);
+    g_assert_cmpuint (post_gzipped (url, token, plain, NULL), ==, 400);
+  }
+  /* Small compressed, too large once decompressed (the limit is 4 x max-body-bytes). */
+  spaces = g_strnfill (100000, ' ');
+  {
+    g_autoptr(GBytes) bomb = gzip_with (spaces, strlen (spaces), 0);
+    g_autofree char *answer = NULL;
+
+    g_assert_cmpuint (g_bytes_get_size (bomb), <, 4096);
+    g_assert_cmpuint (post_gzipped (url, token, bomb, &answer), ==, 413);
+    g_assert_nonnull (strstr (answer, "decompressed"));
+  }
+  foyer_test_hub_free (hub);
+}
+
 /* ---- the live counters: counted from the parsed batch = counted from the stored bodies ---- */
 
 static gboolean
@@ -737,6 +822,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/plain-http-off-loopback", test_plain_http_off_loopback);
   g_test_add_func ("/hub/tls-enrollment", test_tls_enrollment);
   g_test_add_func ("/hub/sqlite/counters-from-parse", test_counters_from_parse);
+  g_test_add_func ("/hub/sqlite/gzip-bodies", test_gzip_bodies);
   add_both ("enroll-and-sync", test_enroll_and_sync);
   add_both ("revocation", test_revocation);
   add_both ("idempotency", test_idempotency);

@@ -126,6 +126,9 @@ typedef enum {
   SQL_FORWARD_REQUEUE,
   SQL_COUNT_BATCH,
   SQL_COUNT_ADD,
+  SQL_BEGIN,
+  SQL_COMMIT,
+  SQL_ROLLBACK,
   N_SQL
 } SqlId;
 
@@ -195,6 +198,11 @@ static const char *const sql[N_SQL] = {
   [SQL_COUNT_ADD] = "INSERT INTO event_counters (event, dimension, key, count)"
                     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (event, dimension, key)"
                     " DO UPDATE SET count = count + excluded.count",
+  /* Prepared once per connection like the rest: sqlite3_exec() would parse them for every
+   * batch, under the write lock. */
+  [SQL_BEGIN] = "BEGIN IMMEDIATE",
+  [SQL_COMMIT] = "COMMIT",
+  [SQL_ROLLBACK] = "ROLLBACK",
 };
 
 /* ---- connections ---- */
@@ -545,7 +553,7 @@ static gboolean
 begin (FoyerHubSqlite *self, Conn *conn, GError **error)
 {
   g_mutex_lock (&self->write_lock);
-  if (!exec (conn->db, "BEGIN IMMEDIATE", error)) {
+  if (!run (conn, stmt (conn, SQL_BEGIN, error), error)) {
     g_mutex_unlock (&self->write_lock);
     return FALSE;
   }
@@ -556,9 +564,9 @@ static gboolean
 finish (FoyerHubSqlite *self, Conn *conn, gboolean ok, GError **error)
 {
   if (ok)
-    ok = exec (conn->db, "COMMIT", error);
-  if (!ok)
-    exec (conn->db, "ROLLBACK", NULL);
+    ok = run (conn, stmt (conn, SQL_COMMIT, error), error);
+  if (!ok && !sqlite3_get_autocommit (conn->db))
+    run (conn, stmt (conn, SQL_ROLLBACK, NULL), NULL);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
