@@ -699,6 +699,9 @@ test_gzip_bodies (void)
     g_assert_cmpuint (post_gzipped (url, token, cut, NULL), ==, 400);
     g_assert_cmpuint (post_gzipped (url, token, plain, NULL), ==, 400);
   }
+  /* Empty bodies, plain and gzipped: malformed (400), not a fault of the hub. */
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "", 0, FALSE, NULL, NULL), ==, 400);
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "", 0, TRUE, NULL, NULL), ==, 400);
   /* Small compressed, too large once decompressed (the limit is 4 x max-body-bytes). */
   spaces = g_strnfill (100000, ' ');
   {

@@ -348,6 +348,8 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
 
   g_return_val_if_fail (event != NULL && device != NULL, NULL);
 
+  if (data == NULL)   /* an empty GBytes may hold no buffer at all */
+    data = "";
   /* json-glib has no depth limit of its own */
   if (!foyer_json_depth_ok (data, (gssize) len, FOYER_HUB_BATCH_MAX_DEPTH)) {
     g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
