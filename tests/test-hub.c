@@ -7,9 +7,12 @@
 #include <signal.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "foyer-core.h"
 #include "foyer-enroll-code.h"
+#include "foyer-hub-batch.h"
+#include "foyer-hub-storage.h"
 #include "foyer-hub-test-util.h"
 #include "foyer-test-util.h"
 
@@ -625,6 +628,193 @@ add_both (const char *name, GTestDataFunc func)
   g_test_add_data_func (p, &postgresql, func);
 }
 
+/* A gzip body as given (for bodies kiosks never send). */
+static guint
+post_gzipped (const char *url, const char *token, GBytes *gzipped, char **answer)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (headers, "Authorization", auth);
+  soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  soup_message_set_request_body_from_bytes (msg, "application/json", gzipped);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (answer != NULL)
+    *answer = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  return soup_message_get_status (msg);
+}
+
+/* body gzipped, with the trailer's ISIZE (the decompressed size the hub sizes its buffer by)
+ * replaced by isize, and cut by cut bytes. */
+static GBytes *
+gzip_with (const char *body, guint32 isize, gsize cut)
+{
+  g_autoptr(GBytes) good = foyer_test_gzip_bytes (body, strlen (body));
+  gsize len = g_bytes_get_size (good);
+  guchar *data = g_memdup2 (g_bytes_get_data (good, NULL), len);
+
+  data[len - 4] = isize & 0xff;
+  data[len - 3] = isize >> 8 & 0xff;
+  data[len - 2] = isize >> 16 & 0xff;
+  data[len - 1] = isize >> 24;
+  return g_bytes_new_take (data, len - cut);
+}
+
+static void
+test_gzip_bodies (void)
+{
+  static const Param sqlite = { "sqlite" };
+  FoyerTestHub *hub = new_hub (&sqlite, "max-body-bytes=4096");
+  g_autofree char *code = NULL, *token = NULL, *url = NULL, *spaces = NULL;
+  static const guint32 lies[] = { 0, 1, 0xffffffff };
+
+  token = start_with_device (hub, NULL, &code, &url);
+  /* The trailer's size (which the hub sizes its buffer by) is checked by zlib: a wrong one is
+   * a corrupt body. */
+  for (guint i = 0; i < G_N_ELEMENTS (lies) + 1; i++) {
+    g_autofree char *id = foyer_record_id_new ();
+    g_autofree char *rec = record_json (id, "ev1", "trade_visitor", "Wang Wu");
+    g_autofree char *batch = batch_of ((const char *[]) { rec, NULL });
+    gboolean right = i == G_N_ELEMENTS (lies);
+    g_autoptr(GBytes) gz = gzip_with (batch, right ? strlen (batch) : lies[i], 0);
+    g_autofree char *answer = NULL;
+
+    g_assert_cmpuint (post_gzipped (url, token, gz, &answer), ==, right ? 200 : 400);
+    if (right)
+      g_assert_nonnull (strstr (answer, "\"accepted\""));
+  }
+  /* Truncated, and not gzip at all: 400. */
+  {
+    g_autofree char *id = foyer_record_id_new ();
+    g_autofree char *rec = record_json (id, "ev1", "trade_visitor", "Wang Wu");
+    g_autofree char *batch = batch_of ((const char *[]) { rec, NULL });
+    g_autoptr(GBytes) cut = gzip_with (batch, strlen (batch), 12);
+    g_autoptr(GBytes) plain = g_bytes_new_static (batch, strlen (batch));
+
+    g_assert_cmpuint (post_gzipped (url, token, cut, NULL), ==, 400);
+    g_assert_cmpuint (post_gzipped (url, token, plain, NULL), ==, 400);
+  }
+  /* Empty bodies, plain and gzipped: malformed (400), not a fault of the hub. */
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "", 0, FALSE, NULL, NULL), ==, 400);
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "", 0, TRUE, NULL, NULL), ==, 400);
+  /* Small compressed, too large once decompressed (the limit is 4 x max-body-bytes). */
+  spaces = g_strnfill (100000, ' ');
+  {
+    g_autoptr(GBytes) bomb = gzip_with (spaces, strlen (spaces), 0);
+    g_autofree char *answer = NULL;
+
+    g_assert_cmpuint (g_bytes_get_size (bomb), <, 4096);
+    g_assert_cmpuint (post_gzipped (url, token, bomb, &answer), ==, 413);
+    g_assert_nonnull (strstr (answer, "decompressed"));
+  }
+  foyer_test_hub_free (hub);
+}
+
+/* ---- the live counters: counted from the parsed batch = counted from the stored bodies ---- */
+
+static gboolean
+append_counter_row (const char *const *columns, guint n_columns, gpointer user_data)
+{
+  g_string_append_printf (user_data, "%s|%s|%s\n", columns[0], columns[1], columns[2]);
+  return TRUE;
+}
+
+static char *
+counters_of (FoyerHubStorage *storage)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { "expo" };
+
+  g_assert_true (foyer_hub_storage_web_foreach (storage, FOYER_HUB_WEB_COUNTERS, params, 1,
+                                                append_counter_row, out, &error));
+  g_assert_no_error (error);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Ingests body into storage; from_bodies: as if the parser had not counted (the SQL count). */
+static void
+ingest_counted (FoyerHubStorage *storage, const char *body, gboolean from_bodies)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = foyer_hub_batch_parse (body, strlen (body), "expo", "gate-1",
+                                                      &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; from_bodies && i < items->len; i++)
+    ((FoyerHubItem *) g_ptr_array_index (items, i))->counted = FALSE;
+  g_assert_true (foyer_hub_storage_ingest (storage, "expo", "gate-1", "2026-12-05T10:00:00.000Z",
+                                           items, FALSE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+#define REC(id, rest) "{\"id\":\"" id "\",\"created_at\":\"2026-12-05T09:1" id ":00.000Z\"," rest "}"
+#define VISITOR "\"event\":\"expo\",\"kiosk_id\":\"k\",\"category\":\"vip\",\"full_name\":\"王\""
+#define LEAD "\"type\":\"lead\",\"registration_id\":\"r1\",\"kiosk_id\":\"k\",\"booth\":\"B7\""
+
+static void
+test_counters_from_parse (void)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("counters");
+  static const char batch[] = "{\"records\":["
+    REC ("1", "\"type\":\"registration\",\"kind\":\"walk_in\"," VISITOR) ","
+    REC ("2", "\"type\":\"registration\",\"kind\":\"walk_in\",\"area\":\"Hall A\"," VISITOR) ","
+    REC ("3", "\"type\":\"check_in\",\"kind\":\"check_in\",\"badge_code\":\"FY1x\","
+              "\"direction\":\"exit\",\"area\":\"Hall A\"," VISITOR) ","
+    REC ("4", "\"type\":\"check_in\",\"kind\":\"check_in\",\"badge_code\":\"FY1x\","
+              "\"direction\":\"entry\",\"area\":null," VISITOR) ","
+    REC ("5", LEAD ",\"rating\":\"hot\",\"follow_up\":true") ","
+    REC ("6", LEAD ",\"follow_up\":1") ","
+    REC ("7", LEAD ",\"rating\":\"cold\",\"follow_up\":\"1\"") ","
+    REC ("8", LEAD ",\"follow_up\":1.0,\"booth\":null") ","
+    REC ("9", "\"type\":\"annulment\",\"annuls\":\"4\"") "]}";
+  /* An "area" that is a number: json_extract's reading is left to SQL. */
+  static const char odd[] = "{\"records\":["
+    REC ("0", "\"type\":\"registration\",\"kind\":\"walk_in\",\"area\":5," VISITOR) "]}";
+  g_autoptr(FoyerHubStorage) parsed = NULL, stored = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerHubEvent event = { (char *) "expo", (char *) "expo", NULL, NULL, 0 };
+  g_autofree char *path_a = g_build_filename (dir, "a.db", NULL);
+  g_autofree char *path_b = g_build_filename (dir, "b.db", NULL);
+
+  parsed = foyer_hub_storage_open (path_a, 1, &error);
+  g_assert_no_error (error);
+  stored = foyer_hub_storage_open (path_b, 1, &error);
+  g_assert_no_error (error);
+  foyer_hub_storage_event_add (parsed, &event, NULL, &error);
+  g_assert_no_error (error);
+  foyer_hub_storage_event_add (stored, &event, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++) {   /* the second time: all duplicates */
+    ingest_counted (parsed, batch, FALSE);
+    ingest_counted (stored, batch, TRUE);
+  }
+  a = counters_of (parsed);
+  b = counters_of (stored);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_nonnull (strstr (a, "gate|gate-1\x1fHall A|1\n"));
+  g_assert_nonnull (strstr (a, "flow|out|1\n"));
+  g_assert_nonnull (strstr (a, "lead_follow|B7|2\n"));   /* true and 1; not "1" nor null booth */
+  g_assert_nonnull (strstr (a, "lead_follow||1\n"));     /* 1.0 */
+  g_assert_nonnull (strstr (a, "type|annulment|1\n"));
+
+  ingest_counted (parsed, odd, FALSE);
+  ingest_counted (stored, odd, TRUE);
+  g_clear_pointer (&a, g_free);
+  g_clear_pointer (&b, g_free);
+  a = counters_of (parsed);
+  b = counters_of (stored);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_nonnull (strstr (a, "gate|gate-1\x1f" "5|1\n"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -634,6 +824,8 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/config", test_config);
   g_test_add_func ("/hub/plain-http-off-loopback", test_plain_http_off_loopback);
   g_test_add_func ("/hub/tls-enrollment", test_tls_enrollment);
+  g_test_add_func ("/hub/sqlite/counters-from-parse", test_counters_from_parse);
+  g_test_add_func ("/hub/sqlite/gzip-bodies", test_gzip_bodies);
   add_both ("enroll-and-sync", test_enroll_and_sync);
   add_both ("revocation", test_revocation);
   add_both ("idempotency", test_idempotency);

@@ -33,30 +33,33 @@ foyer_hub_item_free (FoyerHubItem *item)
   g_free (item->booth);
   g_free (item->body);
   g_free (item->reason);
+  g_free (item->area);
+  g_free (item->rating);
   g_free (item);
 }
 
 #define INVALID_MARK "\xef\xb7\x90"   /* U+FDD0 */
 
-/* data with each byte outside valid UTF-8 (and each NUL) replaced by U+FDD0. */
+/* data with each byte outside valid UTF-8 (and each NUL) replaced by U+FDD0; NULL when data is
+ * valid UTF-8 already (the usual case: the body is parsed where it is, not copied). */
 static GString *
-mark_invalid_utf8 (const char *data, gsize len, gboolean *had_invalid)
+mark_invalid_utf8 (const char *data, gsize len)
 {
-  GString *out = g_string_sized_new (len + 16);
+  GString *out;
   const char *p = data;
   const char *end = data + len;
+  const char *valid_end = NULL;
 
-  *had_invalid = FALSE;
+  if (g_utf8_validate_len (data, len, &valid_end))
+    return NULL;
+  out = g_string_sized_new (len + 16);
   while (p < end) {
-    const char *valid_end = NULL;
-
-    if (g_utf8_validate (p, end - p, &valid_end)) {
+    if (g_utf8_validate_len (p, end - p, &valid_end)) {
       g_string_append_len (out, p, end - p);
       break;
     }
     g_string_append_len (out, p, valid_end - p);
     g_string_append (out, INVALID_MARK);
-    *had_invalid = TRUE;
     p = valid_end + 1;
   }
   return out;
@@ -211,6 +214,53 @@ check_annulment (JsonObject *object, GError **error)
   return TRUE;
 }
 
+/* A string member, NULL when absent or null; FALSE for another JSON type. */
+static gboolean
+optional_string (JsonObject *object, const char *name, char **out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+/* SQLite's json_extract(body, '$.follow_up') = 1: true, or a number equal to 1. */
+static gboolean
+is_one (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node)) {
+  case G_TYPE_BOOLEAN: return json_node_get_boolean (node);
+  case G_TYPE_INT64: return json_node_get_int (node) == 1;
+  case G_TYPE_DOUBLE: return json_node_get_double (node) == 1.0;
+  default: return FALSE;
+  }
+}
+
+/* What the live counters read from a valid record's body (FoyerHubItem.counted). Only where
+ * the parsed values are exactly what SQLite's json_extract reads from the stored body: an
+ * "area" of another type than string is left to the SQL count. */
+static void
+note_counted (JsonObject *object, FoyerHubItem *item)
+{
+  if (strcmp (item->type, "lead") == 0) {
+    item->follow_up = is_one (json_object_get_member (object, "follow_up"));
+    item->counted = optional_string (object, "rating", &item->rating);
+    return;
+  }
+  if (strcmp (item->type, "check_in") == 0) {
+    g_autofree char *direction = NULL;
+    optional_string (object, "direction", &direction);   /* validated: a string or absent */
+    item->exit = g_strcmp0 (direction, "exit") == 0;
+  }
+  item->counted = optional_string (object, "area", &item->area);
+}
+
 /* One record: its item, REJECTED with the reason when it breaks a rule. NULL: no string id. */
 static FoyerHubItem *
 parse_record (JsonNode *node, const char *event, const char *device, gboolean clean)
@@ -254,6 +304,9 @@ parse_record (JsonNode *node, const char *event, const char *device, gboolean cl
   if (!ok)
     return rejected (g_steal_pointer (&item), error->message);
 
+  /* Escapes could decode to text (a NUL) that json_extract reads differently: counted in SQL. */
+  if (clean)
+    note_counted (object, item);
   /* The hub's stamp: which enrolled device delivered the record. */
   json_object_set_string_member (object, "device", device);
   g_free (item->body);
@@ -290,19 +343,24 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
   g_autoptr(GString) text = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GPtrArray) items = NULL;
-  gboolean had_invalid, clean;
+  gboolean clean;
   JsonArray *records;
 
   g_return_val_if_fail (event != NULL && device != NULL, NULL);
 
+  if (data == NULL)   /* an empty GBytes may hold no buffer at all */
+    data = "";
   /* json-glib has no depth limit of its own */
   if (!foyer_json_depth_ok (data, (gssize) len, FOYER_HUB_BATCH_MAX_DEPTH)) {
     g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
                  "the body nests deeper than %d levels", FOYER_HUB_BATCH_MAX_DEPTH);
     return NULL;
   }
-  text = mark_invalid_utf8 (data, len, &had_invalid);
-  if (!json_parser_load_from_data (parser, text->str, text->len, &local)) {
+  if ((text = mark_invalid_utf8 (data, len)) != NULL) {
+    data = text->str;
+    len = text->len;
+  }
+  if (!json_parser_load_from_data (parser, data, len, &local)) {
     g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
                  "the body is not JSON: %s", local->message);
     return NULL;
@@ -310,8 +368,8 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
   if ((records = records_of (json_parser_get_root (parser), error)) == NULL)
     return NULL;
   /* Clean: valid UTF-8 without U+FDD0 and without \u escapes (which could decode to either). */
-  clean = !had_invalid && memchr (text->str, '\\', text->len) == NULL
-          && strstr (text->str, INVALID_MARK) == NULL;
+  clean = text == NULL && memchr (data, '\\', len) == NULL
+          && g_strstr_len (data, len, INVALID_MARK) == NULL;
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) foyer_hub_item_free);
   for (guint i = 0; i < json_array_get_length (records); i++) {
@@ -322,6 +380,102 @@ foyer_hub_batch_parse (const char *data, gsize len, const char *event, const cha
       g_ptr_array_add (items, item);
   }
   return g_steal_pointer (&items);
+}
+
+static void
+counter_free (FoyerHubCounter *counter)
+{
+  g_free (counter->key);
+  g_free (counter);
+}
+
+static int
+counter_compare (gconstpointer a, gconstpointer b)
+{
+  const FoyerHubCounter *x = *(FoyerHubCounter * const *) a, *y = *(FoyerHubCounter * const *) b;
+  int by_dimension = strcmp (x->dimension, y->dimension);
+
+  return by_dimension != 0 ? by_dimension : strcmp (x->key, y->key);
+}
+
+/* Adds one to (dimension, key); takes key. */
+static void
+count (GHashTable *index, GPtrArray *counters, const char *dimension, char *key)
+{
+  g_autofree char *lookup = g_strconcat (dimension, "\n", key, NULL);
+  FoyerHubCounter *counter = g_hash_table_lookup (index, lookup);
+
+  if (counter == NULL) {
+    counter = g_new0 (FoyerHubCounter, 1);
+    counter->dimension = dimension;
+    counter->key = key;
+    g_ptr_array_add (counters, counter);
+    g_hash_table_insert (index, g_steal_pointer (&lookup), counter);
+  } else {
+    g_free (key);
+  }
+  counter->count++;
+}
+
+/* SQLite's substr(text, 1, 13): the first 13 characters (created_at's hour). */
+static char *
+hour_of (const char *created_at)
+{
+  const char *end = created_at;
+
+  if (created_at == NULL)
+    return g_strdup ("");
+  for (guint i = 0; i < 13 && *end != '\0'; i++)
+    end = g_utf8_next_char (end);
+  return g_strndup (created_at, end - created_at);
+}
+
+/* The rules of COUNT_RECORDS (foyer-hub-sqlite.c, foyer-hub-pg.c) for one accepted item. */
+static void
+count_item (GHashTable *index, GPtrArray *counters, FoyerHubItem *item, const char *device)
+{
+  gboolean lead = strcmp (item->type, "lead") == 0;
+  gboolean check_in = strcmp (item->type, "check_in") == 0;
+  gboolean arrival = strcmp (item->type, "registration") == 0 || (check_in && !item->exit);
+  const char *booth = item->booth != NULL ? item->booth : "";
+
+  count (index, counters, "type", g_strdup (item->type));
+  if (arrival || check_in)
+    count (index, counters, "flow", g_strdup (arrival ? "in" : "out"));
+  if (arrival) {
+    if (item->category != NULL)
+      count (index, counters, "category", g_strdup (item->category));
+    count (index, counters, "hour", hour_of (item->created_at));
+    count (index, counters, "gate", g_strconcat (device, "\x1f", item->area != NULL
+                                                 ? item->area : "", NULL));
+  }
+  if (lead) {
+    count (index, counters, "lead", g_strconcat (booth, "\x1f", item->rating != NULL
+                                                 ? item->rating : "", NULL));
+    if (item->follow_up)
+      count (index, counters, "lead_follow", g_strdup (booth));
+  }
+}
+
+GPtrArray *
+foyer_hub_batch_counters (GPtrArray *items, const char *device)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) counters = g_ptr_array_new_with_free_func ((GDestroyNotify) counter_free);
+
+  g_return_val_if_fail (items != NULL && device != NULL, NULL);
+
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+
+    if (item->status != FOYER_HUB_ITEM_ACCEPTED)
+      continue;
+    if (!item->counted || item->type == NULL)
+      return NULL;
+    count_item (index, counters, item, device);
+  }
+  g_ptr_array_sort (counters, counter_compare);
+  return g_steal_pointer (&counters);
 }
 
 static const char *

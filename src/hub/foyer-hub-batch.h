@@ -35,6 +35,20 @@ GPtrArray *foyer_hub_batch_parse  (const char  *data,
                                    const char  *device,
                                    GError     **error);
 
+/* One live counter's increment (the event_counters row event, dimension, key). */
+typedef struct {
+  const char *dimension;   /* static */
+  char       *key;
+  gint64      count;
+} FoyerHubCounter;
+
+/* The increments of the event's live counters for the ACCEPTED items of a batch that device
+ * delivered, sorted by dimension and key: the same as counting the stored rows in SQL
+ * (COUNT_RECORDS in foyer-hub-sqlite.c). NULL when an accepted item was not counted by the
+ * parser (the caller then counts from the stored bodies). */
+GPtrArray *foyer_hub_batch_counters (GPtrArray   *items,
+                                     const char  *device);
+
 /* {"results":[{"id","status"[,"reason"]}…]} for items after ingest. */
 char      *foyer_hub_batch_answer (GPtrArray   *items);
 

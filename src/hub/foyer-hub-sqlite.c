@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "foyer-hub-sqlite.h"
+#include "foyer-hub-batch.h"
 #include "foyer-record.h"
 
 /* ---- all SQL of this implementation ---- */
@@ -124,6 +125,10 @@ typedef enum {
   SQL_FORWARD_LIST,
   SQL_FORWARD_REQUEUE,
   SQL_COUNT_BATCH,
+  SQL_COUNT_ADD,
+  SQL_BEGIN,
+  SQL_COMMIT,
+  SQL_ROLLBACK,
   N_SQL
 } SqlId;
 
@@ -190,6 +195,14 @@ static const char *const sql[N_SQL] = {
   [SQL_FORWARD_REQUEUE] = "UPDATE forward_outbox SET dead = 0, attempts = 0, next_at = ''"
                           " WHERE dead = 1",
   [SQL_COUNT_BATCH] = COUNT_RECORDS ("event = ?1 AND seq > ?2"),
+  [SQL_COUNT_ADD] = "INSERT INTO event_counters (event, dimension, key, count)"
+                    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (event, dimension, key)"
+                    " DO UPDATE SET count = count + excluded.count",
+  /* Prepared once per connection like the rest: sqlite3_exec() would parse them for every
+   * batch, under the write lock. */
+  [SQL_BEGIN] = "BEGIN IMMEDIATE",
+  [SQL_COMMIT] = "COMMIT",
+  [SQL_ROLLBACK] = "ROLLBACK",
 };
 
 /* ---- connections ---- */
@@ -540,7 +553,7 @@ static gboolean
 begin (FoyerHubSqlite *self, Conn *conn, GError **error)
 {
   g_mutex_lock (&self->write_lock);
-  if (!exec (conn->db, "BEGIN IMMEDIATE", error)) {
+  if (!run (conn, stmt (conn, SQL_BEGIN, error), error)) {
     g_mutex_unlock (&self->write_lock);
     return FALSE;
   }
@@ -551,9 +564,9 @@ static gboolean
 finish (FoyerHubSqlite *self, Conn *conn, gboolean ok, GError **error)
 {
   if (ok)
-    ok = exec (conn->db, "COMMIT", error);
-  if (!ok)
-    exec (conn->db, "ROLLBACK", NULL);
+    ok = run (conn, stmt (conn, SQL_COMMIT, error), error);
+  if (!ok && !sqlite3_get_autocommit (conn->db))
+    run (conn, stmt (conn, SQL_ROLLBACK, NULL), NULL);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
@@ -944,14 +957,37 @@ ingest_items (Conn *conn, const char *event, const char *device, const char *rec
   return set_event_seq (conn, event, seq, error);
 }
 
+/* Adds the increments the batch parser counted (foyer_hub_batch_counters): one upsert per
+ * distinct key instead of parsing every stored body again under the write lock. */
+static gboolean
+add_counters (Conn *conn, const char *event, GPtrArray *counters, GError **error)
+{
+  for (guint i = 0; i < counters->len; i++) {
+    FoyerHubCounter *counter = g_ptr_array_index (counters, i);
+    sqlite3_stmt *s = stmt_texts (conn, SQL_COUNT_ADD, error, 3, event, counter->dimension,
+                                  counter->key);
+
+    if (s == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (s, 4, counter->count);
+    if (!run (conn, s, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Adds the records a batch stored to the event's live counters, in its transaction: they hold the
  * change sequence numbers after the event's last_seq before the batch (accepted ones only). */
 static gboolean
-count_batch (Conn *conn, const char *event, GPtrArray *items, GError **error)
+count_batch (Conn *conn, const char *event, const char *device, GPtrArray *items,
+             GError **error)
 {
+  g_autoptr(GPtrArray) counters = foyer_hub_batch_counters (items, device);
   gint64 accepted = 0, last = 0;
   sqlite3_stmt *s;
 
+  if (counters != NULL)
+    return add_counters (conn, event, counters, error);
   for (guint i = 0; i < items->len; i++)
     if (((FoyerHubItem *) g_ptr_array_index (items, i))->status == FOYER_HUB_ITEM_ACCEPTED)
       accepted++;
@@ -976,7 +1012,7 @@ sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
   if (ok) {
     ok = ingest_items (conn, event, device, received_at, items, forward, error);
     if (ok)
-      ok = count_batch (conn, event, items, error);
+      ok = count_batch (conn, event, device, items, error);
     if (ok && key != NULL && answer != NULL) {
       g_autofree char *text = answer (items, user_data);
       ok = run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 4, device, key, text, received_at),

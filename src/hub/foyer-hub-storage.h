@@ -76,6 +76,15 @@ typedef struct {
   char               *body;        /* the record's wire form, stamped with the device */
   FoyerHubItemStatus  status;
   char               *reason;      /* REJECTED */
+  /* What the dashboard's live counters read from the body beyond the columns (issue 17), taken
+   * from the parsed record by the batch parser so that ingest need not parse the stored body
+   * again. Meaningful only when counted is TRUE; an item without them (counted FALSE, as
+   * g_new0 leaves it) is counted from its stored body. */
+  gboolean            counted;
+  gboolean            follow_up;   /* leads: "follow_up" is true (or the number 1) */
+  gboolean            exit;        /* check-ins: "direction" is "exit" */
+  char               *area;        /* not leads: "area" (NULL when absent or null) */
+  char               *rating;      /* leads: "rating" (NULL when absent or null) */
 } FoyerHubItem;
 
 void foyer_hub_item_free (FoyerHubItem *item);

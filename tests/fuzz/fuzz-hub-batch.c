@@ -4,7 +4,9 @@
  *
  * Invariants besides the sanitizers: a body is either refused as a whole or yields items; every
  * item is PENDING (valid) or REJECTED with a reason; every PENDING body is valid UTF-8 JSON that
- * carries the device stamp; the answer built from the items is valid JSON.
+ * carries the device stamp; the answer built from the items is valid JSON; once they are all
+ * accepted, the live counters counted from the parse (when it could) count each exactly once
+ * by type.
  */
 #include "config.h"
 
@@ -64,6 +66,29 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     } else {
       abort ();
     }
+  }
+  {
+    guint accepted = 0;
+    gint64 by_type = 0;
+    g_autoptr(GPtrArray) counters = NULL;
+
+    for (guint i = 0; i < items->len; i++) {
+      FoyerHubItem *item = g_ptr_array_index (items, i);
+      if (item->status == FOYER_HUB_ITEM_PENDING) {
+        item->status = FOYER_HUB_ITEM_ACCEPTED;
+        accepted++;
+      }
+    }
+    counters = foyer_hub_batch_counters (items, "kiosk-01");
+    for (guint i = 0; counters != NULL && i < counters->len; i++) {
+      FoyerHubCounter *counter = g_ptr_array_index (counters, i);
+      if (counter->key == NULL || counter->count <= 0)
+        abort ();
+      if (strcmp (counter->dimension, "type") == 0)
+        by_type += counter->count;
+    }
+    if (counters != NULL && by_type != accepted)
+      abort ();
   }
   answer = foyer_hub_batch_answer (items);
   if ((node = json_from_string (answer, NULL)) == NULL)
