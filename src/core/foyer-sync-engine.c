@@ -21,8 +21,8 @@
 /* When records are pending but none can be taken (another process holds them in flight), look
  * again after this long rather than spin. */
 #define NOT_DUE_RECHECK_US (1 * G_TIME_SPAN_SECOND)
-/* Rows per pull page: one transaction each, so the UI's connection never waits long for the
- * write lock (a page of 2,000 rows commits in a few milliseconds). */
+/* Rows per pull page (one request); foyer_store_apply_pull() commits it in transactions of a
+ * few milliseconds each, so the UI's connection never waits long for the write lock. */
 #define PULL_PAGE_ROWS 2000
 /* Longest long-poll; the protocol caps wait at 30 s. */
 #define LONG_POLL_MAX_S 25
