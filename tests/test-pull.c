@@ -708,6 +708,9 @@ rows_before_cursor (Server *server,
   return g_ascii_strtoll (badge + 1, NULL, 10) - 1;
 }
 
+/* the kiosk's page size (PULL_PAGE_ROWS in foyer-sync-engine.c), to tell where a kill landed */
+#define PULL_PAGE_ROWS 5000
+
 static void
 test_pull_kill_9 (gconstpointer data)
 {
@@ -741,7 +744,7 @@ test_pull_kill_9 (gconstpointer data)
   while (g_get_monotonic_time () < deadline) {
     gint64 n = count_rows (a, "SELECT count(*) FROM preregistrations");
 
-    if (n >= 6000 && (n % 2000 != 0 || n >= 20000))
+    if (n >= 6000 && (n % PULL_PAGE_ROWS != 0 || n >= 20000))
       break;
     g_usleep (n >= 6000 ? 500 : 20 * 1000);
   }
@@ -760,7 +763,7 @@ test_pull_kill_9 (gconstpointer data)
                                   "preregistrations"), ==, stored);
   g_assert_cmpint (rows_before_cursor (server, a), <=, stored);
   g_test_message ("killed with %" G_GINT64_FORMAT " rows stored%s", stored,
-                  stored % 2000 != 0 ? ", inside a page" : ", between pages");
+                  stored % PULL_PAGE_ROWS != 0 ? ", inside a page" : ", between pages");
 
   pulls = foyer_test_receiver_get (server->receiver, "/_pulls");
   before = json_array_get_length (json_object_get_array_member (pulls, "requests"));

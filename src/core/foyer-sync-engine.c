@@ -21,9 +21,10 @@
 /* When records are pending but none can be taken (another process holds them in flight), look
  * again after this long rather than spin. */
 #define NOT_DUE_RECHECK_US (1 * G_TIME_SPAN_SECOND)
-/* Rows per pull page (one request); foyer_store_apply_pull() commits it in transactions of a
- * few milliseconds each, so the UI's connection never waits long for the write lock. */
-#define PULL_PAGE_ROWS 2000
+/* Rows per pull page (one request): the protocol's largest, as fewer requests cost less;
+ * foyer_store_apply_pull() commits a page in transactions of a few milliseconds each, so the
+ * page's size does not make the UI's connection wait for the write lock. */
+#define PULL_PAGE_ROWS 5000
 /* Longest long-poll; the protocol caps wait at 30 s. */
 #define LONG_POLL_MAX_S 25
 
