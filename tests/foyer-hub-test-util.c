@@ -302,8 +302,10 @@ foyer_test_hub_run (FoyerTestHub *hub, char **out_stdout, char **out_stderr, ...
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
   const char *arg;
   va_list args;
+  int status;
 
   g_ptr_array_add (argv, (char *) hub_binary ());
   g_ptr_array_add (argv, (char *) "--config");
@@ -317,9 +319,20 @@ foyer_test_hub_run (FoyerTestHub *hub, char **out_stdout, char **out_stderr, ...
                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out_stdout, out_stderr, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out_stdout, &err, &error);
   g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
+  if (!g_subprocess_get_if_exited (process)) {
+    /* A crash (a sanitizer abort in the ASan suite) must show its report, not
+     * only the test's own assertion about the exit status. */
+    g_printerr ("foyer-hub %s died of signal %d:\n%s\n", (const char *) argv->pdata[3],
+                g_subprocess_get_term_sig (process), err != NULL ? err : "");
+    status = 128 + g_subprocess_get_term_sig (process);
+  } else {
+    status = g_subprocess_get_exit_status (process);
+  }
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  return status;
 }
 
 char *

@@ -369,6 +369,49 @@ test_flow_order (void)
   g_assert_cmpint (scan_status (flow, "V-MEDIA", NULL), ==, FOYER_FLOW_STATUS_REPEAT);
 }
 
+/* The kiosk takes changed [gate] rules while it runs (its file monitor calls this); rules that do
+ * not read leave the running ones in place. */
+static void
+test_flow_take_config (void)
+{
+  g_autoptr(FoyerStore) store = NULL;
+  g_autoptr(FoyerKioskFlow) flow = make_flow ("categories=media\n", &store);
+  g_autoptr(FoyerConfig) same = NULL, opened = NULL, broken = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerConfig *running = foyer_kiosk_flow_get_config (flow);
+
+  g_assert_cmpint (scan_status (flow, "V-TRADE", NULL), ==, FOYER_FLOW_STATUS_REFUSED);
+
+  same = foyer_config_load_from_data ("[kiosk]\nevent=" EVENT "\n[gate]\ncategories=media\n",
+                                      "same.conf", &error);
+  g_assert_no_error (error);
+  g_assert_false (foyer_gate_rules_take_config (running, same, &error));
+  g_assert_no_error (error);
+
+  /* a wrong time: the entrance keeps admitting media only */
+  broken = foyer_config_load_from_data ("[kiosk]\n", "broken.conf", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_key_file_load_from_data (foyer_config_get_key_file (broken),
+                                            "[gate]\ncategories=trade_visitor\nopen=25:00\n", -1,
+                                            G_KEY_FILE_NONE, NULL));
+  g_assert_false (foyer_gate_rules_take_config (running, broken, &error));
+  g_assert_error (error, FOYER_GATE_RULES_ERROR, FOYER_GATE_RULES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpstr (foyer_config_get_string (running, "gate", "categories"), ==, "media");
+
+  /* the press entrance opens to everyone: the next scan admits a trade visitor */
+  opened = foyer_config_load_from_data ("[kiosk]\nevent=" EVENT "\n[gate]\nmax-entries-per-day=5\n",
+                                        "opened.conf", &error);
+  g_assert_no_error (error);
+  g_assert_true (foyer_gate_rules_take_config (running, opened, &error));
+  g_assert_no_error (error);
+  g_assert_false (foyer_config_has_key (running, "gate", "categories"));
+  foyer_kiosk_flow_reload_gate_rules (flow);
+  g_assert_cmpint (scan_status (flow, "V-TRADE", NULL), ==, FOYER_FLOW_STATUS_CHECKED_IN);
+  g_assert_cmpuint (foyer_gate_rules_get_max_entries (foyer_kiosk_flow_get_gate_rules (flow)),
+                    ==, 5);
+}
+
 /* Entries are counted from the store in the gate's entry day. */
 static void
 test_flow_entries (void)
@@ -476,6 +519,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gate-rules/config-load", test_config_load);
   g_test_add_func ("/gate-rules/flow-order", test_flow_order);
   g_test_add_func ("/gate-rules/flow-entries", test_flow_entries);
+  g_test_add_func ("/gate-rules/flow-take-config", test_flow_take_config);
   g_test_add_func ("/gate-rules/flow-booth", test_flow_booth_ignores_gate);
   g_test_add_func ("/gate-rules/flow-pulled-entries", test_flow_pulled_entries);
   return g_test_run ();

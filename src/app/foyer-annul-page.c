@@ -45,14 +45,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-set_message (FoyerAnnulPage *self,
-             const char     *text)
-{
-  gtk_label_set_text (self->message_label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), text != NULL);
-}
-
 /* Who a check-in was, from what the store knows of the badge. */
 static char *
 visitor_name (FoyerAnnulPage     *self,
@@ -111,10 +103,7 @@ make_row (const FoyerCheckIn *check_in,
 static void
 clear_rows (FoyerAnnulPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  foyer_booth_list_box_clear (self->list);
   g_ptr_array_set_size (self->check_ins, 0);
   g_ptr_array_set_size (self->names, 0);
 }
@@ -129,7 +118,8 @@ foyer_annul_page_refresh (FoyerAnnulPage *self)
 
   clear_rows (self);
   if (self->store == NULL) {
-    set_message (self, _("The check-ins cannot be read on this kiosk right now."));
+    foyer_booth_show_message (self->message_label,
+                              _("The check-ins cannot be read on this kiosk right now."));
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
     return;
   }
@@ -137,7 +127,7 @@ foyer_annul_page_refresh (FoyerAnnulPage *self)
   if (recent == NULL) {
     g_autofree char *text = g_strdup_printf (_("Cannot read the check-ins: %s"), error->message);
 
-    set_message (self, text);
+    foyer_booth_show_message (self->message_label, text);
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
     return;
   }
@@ -178,7 +168,7 @@ annul (FoyerAnnulPage *self,
   else
     text = g_strdup_printf (_("The check-in of %s was not annulled: %s"), who, error->message);
   foyer_annul_page_refresh (self);
-  set_message (self, text);
+  foyer_booth_show_message (self->message_label, text);
 }
 
 static void
@@ -293,7 +283,7 @@ foyer_annul_page_reset (FoyerPage *page)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   self->dialog = NULL;
   clear_rows (self);
-  set_message (self, NULL);
+  foyer_booth_show_message (self->message_label, NULL);
 }
 
 static gboolean

@@ -69,3 +69,22 @@ foyer_booth_record_type_label (const char *type)
     return _("Lead");
   return type != NULL ? type : "";
 }
+
+void
+foyer_booth_list_box_clear (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+void
+foyer_booth_show_message (GtkLabel   *label,
+                          const char *text)
+{
+  g_return_if_fail (GTK_IS_LABEL (label));
+  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}

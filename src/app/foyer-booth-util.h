@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* foyer-booth-util.h: small helpers the booth and admin pages share (times, labels). */
+/* foyer-booth-util.h: small helpers the kiosk's pages share (times, labels, lists). */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -15,5 +15,10 @@ char       *foyer_booth_format_time      (const char *timestamp);
 const char *foyer_booth_category_label   (const char *category);
 const char *foyer_booth_rating_label     (const char *rating);
 const char *foyer_booth_record_type_label (const char *type);
+/* Empties a list box (gtk_list_box_remove_all() is GTK 4.12; Debian 12 has 4.8). */
+void        foyer_booth_list_box_clear   (GtkListBox *list);
+/* Shows @text in @label, or hides the label for NULL. */
+void        foyer_booth_show_message     (GtkLabel   *label,
+                                          const char *text);
 
 G_END_DECLS

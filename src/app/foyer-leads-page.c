@@ -294,10 +294,7 @@ copy_lead (gconstpointer lead,
 static void
 remove_rows (FoyerLeadsPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  foyer_booth_list_box_clear (self->list);
   self->n_shown = 0;
 }
 

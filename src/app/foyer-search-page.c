@@ -112,20 +112,9 @@ make_row (const FoyerSearchHit *hit)
 static void
 clear_list (FoyerSearchPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  foyer_booth_list_box_clear (self->list);
   g_ptr_array_set_size (self->hits, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->list), FALSE);
-}
-
-static void
-set_message (FoyerSearchPage *self,
-             const char      *text)
-{
-  gtk_label_set_text (self->message_label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), text != NULL);
 }
 
 /* What the line under the entry says after a search that ran. */
@@ -157,11 +146,12 @@ run_search (FoyerSearchPage *self,
 
   clear_list (self);
   if (query == NULL || *query == '\0') {
-    set_message (self, NULL);
+    foyer_booth_show_message (self->message_label, NULL);
     return;
   }
   if (self->store == NULL || self->config == NULL) {
-    set_message (self, _("The visitor list cannot be read on this kiosk right now."));
+    foyer_booth_show_message (self->message_label,
+                              _("The visitor list cannot be read on this kiosk right now."));
     return;
   }
   hits = foyer_store_search_preregistrations (self->store,
@@ -170,7 +160,7 @@ run_search (FoyerSearchPage *self,
                                               query, &more, &error);
   if (hits == NULL) {
     /* too short a query is said in words staff can act on; anything else is the store's */
-    set_message (self, error->message);
+    foyer_booth_show_message (self->message_label, error->message);
     return;
   }
   for (guint i = 0; i < hits->len; i++) {
@@ -179,7 +169,7 @@ run_search (FoyerSearchPage *self,
   }
   gtk_widget_set_visible (GTK_WIDGET (self->list), self->hits->len > 0);
   message = result_message (query, self->hits->len, more);
-  set_message (self, message);
+  foyer_booth_show_message (self->message_label, message);
   /* names on screen: the idle timeout clears them when staff walk away */
   gtk_widget_activate_action (GTK_WIDGET (self), "win.note-activity", NULL);
 }
@@ -236,7 +226,7 @@ foyer_search_page_reset (FoyerPage *page)
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   clear_list (self);
-  set_message (self, NULL);
+  foyer_booth_show_message (self->message_label, NULL);
 }
 
 static gboolean

@@ -378,6 +378,51 @@ foyer_gate_rules_new_from_config (FoyerConfig  *config,
   return g_steal_pointer (&self);
 }
 
+/* The [gate] group as text, for comparing two configurations. */
+static char *
+gate_group_text (FoyerConfig *config)
+{
+  GKeyFile *file = foyer_config_get_key_file (config);
+  g_auto(GStrv) keys = g_key_file_get_keys (file, "gate", NULL, NULL);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+    g_autofree char *value = g_key_file_get_value (file, "gate", keys[i], NULL);
+    g_string_append_printf (text, "%s=%s\n", keys[i], value != NULL ? value : "");
+  }
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+foyer_gate_rules_take_config (FoyerConfig  *running,
+                              FoyerConfig  *written,
+                              GError      **error)
+{
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(FoyerGateRules) check = NULL;
+  GKeyFile *from, *to;
+  g_auto(GStrv) keys = NULL;
+
+  g_return_val_if_fail (FOYER_IS_CONFIG (running) && FOYER_IS_CONFIG (written), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  before = gate_group_text (running);
+  after = gate_group_text (written);
+  if (g_str_equal (before, after))
+    return FALSE;
+  if ((check = foyer_gate_rules_new_from_config (written, NULL, error)) == NULL)
+    return FALSE;
+  from = foyer_config_get_key_file (written);
+  to = foyer_config_get_key_file (running);
+  g_key_file_remove_group (to, "gate", NULL);
+  keys = g_key_file_get_keys (from, "gate", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+    g_autofree char *value = g_key_file_get_value (from, "gate", keys[i], NULL);
+    g_key_file_set_value (to, "gate", keys[i], value);
+  }
+  return TRUE;
+}
+
 gboolean
 foyer_gate_rules_is_active (FoyerGateRules *self)
 {

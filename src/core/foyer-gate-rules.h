@@ -31,6 +31,13 @@ G_DECLARE_FINAL_TYPE (FoyerGateRules, foyer_gate_rules, FOYER, GATE_RULES, GObje
 FoyerGateRules *foyer_gate_rules_new_from_config (FoyerConfig     *config,
                                                   GPtrArray       *warnings,
                                                   GError         **error);
+/* A kiosk's configuration file changed while it runs: when written's [gate] differs from
+ * running's and makes valid rules, running takes written's [gate] and TRUE is returned (the
+ * caller reloads its flow). Invalid new rules leave running as it was: FALSE with the reason in
+ * error, so a typo made during the show does not stop the entrance. Unchanged: FALSE, no error. */
+gboolean        foyer_gate_rules_take_config     (FoyerConfig     *running,
+                                                  FoyerConfig     *written,
+                                                  GError         **error);
 /* TRUE when at least one rule is set: an entrance without [gate] admits every valid badge. */
 gboolean        foyer_gate_rules_is_active       (FoyerGateRules  *self);
 /* The time zone the opening hours are in ([gate] time-zone, else the kiosk's). */

@@ -157,6 +157,16 @@ foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self)
   self->badge_codes = foyer_badge_code_new_from_config (self->config, &self->signing_error);
 }
 
+void
+foyer_kiosk_flow_reload_gate_rules (FoyerKioskFlow *self)
+{
+  g_return_if_fail (FOYER_IS_KIOSK_FLOW (self));
+
+  g_clear_object (&self->gate_rules);
+  g_clear_error (&self->gate_error);
+  self->gate_rules = foyer_gate_rules_new_from_config (self->config, NULL, &self->gate_error);
+}
+
 const char *
 foyer_kiosk_flow_get_direction (FoyerKioskFlow *self)
 {

@@ -82,5 +82,7 @@ FoyerFlowResult           *foyer_kiosk_flow_register     (FoyerKioskFlow    *sel
 
 /* The configuration's [badge] keys changed (the kiosk was enrolled): load them again. */
 void                foyer_kiosk_flow_reload_badge_keys (FoyerKioskFlow *self);
+/* Reads [gate] again from the flow's configuration (after foyer_gate_rules_take_config()). */
+void                foyer_kiosk_flow_reload_gate_rules (FoyerKioskFlow *self);
 
 G_END_DECLS

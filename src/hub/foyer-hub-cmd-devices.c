@@ -240,6 +240,10 @@ typedef struct {
 static gboolean
 device_add_check (DeviceAddOptions *opts, int argc, char **argv)
 {
+  /* The default is set after parsing: GOption replaces a string it is given
+   * without freeing the value that was there. */
+  if (opts->mode == NULL)
+    opts->mode = g_strdup ("entry");
   if (argc != 2 || *argv[1] == '\0' || opts->event == NULL) {
     g_printerr (_("Usage: foyer-hub device add NAME --event EVENT [--mode entry|booth] "
                   "[--booth BOOTH] [--prints] [--png FILE]\n"));
@@ -279,7 +283,7 @@ new_device (FoyerHubConfig *config, const char *name, DeviceAddOptions *opts)
 static int
 device_add (FoyerHubContext *ctx, int argc, char **argv)
 {
-  DeviceAddOptions opts = { NULL, g_strdup ("entry"), NULL, NULL, FALSE };
+  DeviceAddOptions opts = { NULL, NULL, NULL, NULL, FALSE };
   const GOptionEntry entries[] = {
     { "event", 0, 0, G_OPTION_ARG_STRING, &opts.event, N_("The event it registers for"),
       N_("EVENT") },
