@@ -11,20 +11,29 @@
  *          sound card it fails at once, so on CI this is the request's cost)
  * Anchor, measured in the same run: a bare GtkStack switching between two labels and a bare
  * GSound request, the least any GTK kiosk pays for "page painted and sound started".
+ *
+ * Issue 16 ("never blocks the UI"): badge → checked in → welcome painted, idle and again while
+ * a FoyerSyncEngine on the kiosk's store file (as the kiosk runs it) pulls 200,000
+ * pre-registrations from tests/sync-receiver.py on 127.0.0.1; FOYER_BENCH_UI_PULL_ROWS
+ * shrinks the pull for quick runs (0 skips it).
  */
 #include "config.h"
 
 #include <unistd.h>
 
 #include <gsound.h>
+#include <sqlite3.h>
 
 #include "foyer-form-page.h"
+#include "foyer-pull-test-util.h"
+#include "foyer-test-receiver.h"
 #include "foyer-test-util-ui.h"
 #include "foyer-test-util.h"
 #include "foyer-window-private.h"
 
 #define TARGET_MS 150.0
 #define ROUNDS    40
+#define LIVE_MAX  2000   /* badges scanned while the pull runs, at most */
 
 typedef struct {
   FoyerWindow *window;
@@ -244,6 +253,186 @@ measure_feedback (FoyerWindow *window,
   }
 }
 
+/* --- scans while the kiosk pulls (issue 16) ---------------------------------------------- */
+
+/* ms from scanning prefix-i to the welcome page painted, from the home page. */
+static double
+time_badge (FoyerWindow *window,
+            const char  *prefix,
+            guint        i)
+{
+  g_autofree char *badge = g_strdup_printf ("%s-%06u", prefix, i);
+  gint64 t0;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.go-home", NULL);
+  wait_painted (window, "scan");
+  t0 = g_get_monotonic_time ();
+  scan (window, (const guint8 *)badge, strlen (badge));
+  wait_painted (window, "welcome");
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static gint64
+count_rows (const char *db_path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+typedef struct {
+  guint  rows;
+  double pull_s;
+  gint64 counted;       /* seeded rows found in the kiosk's store afterwards */
+  guint  scans_during;  /* scans that finished while the pull ran */
+} PullRun;
+
+static FoyerConfig *
+pull_config (const char *dir,
+             const char *url)
+{
+  g_autofree char *text = g_strdup_printf ("[kiosk]\nid=bench\nevent=expo-2026\n[storage]\n"
+                                           "database=%s/foyer.db\n[sync]\nbackend=http-json\n"
+                                           "url=%s\npull-interval=1\nhealth-interval=30\n"
+                                           "backoff-min-ms=20\nbackoff-max-ms=300\n", dir, url);
+  g_autoptr(GError) error = NULL;
+  FoyerConfig *config = foyer_config_load_from_data (text, "bench-pull.conf", &error);
+
+  g_assert_no_error (error);
+  return config;
+}
+
+/* Scans LIVE badges as fast as a queue of visitors while a sync engine on the kiosk's store
+ * pulls run->rows pre-registrations; only scans that ended before the pull was current
+ * count. */
+static void
+measure_during_pull (FoyerWindow *window,
+                     FoyerStore  *store,
+                     const char  *dir,
+                     PullRun     *run,
+                     GArray      *pull_ms)
+{
+  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
+  g_autoptr(FoyerConfig) config = pull_config (dir, foyer_test_receiver_url (receiver));
+  g_autoptr(FoyerSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  FoyerTestSyncWatch watch = { 0 };
+  gint64 t0;
+  guint i = 0;
+
+  foyer_test_receiver_control (receiver, "{\"seed_registrations\": {\"n\": %u, "
+                               "\"prefix\": \"HQ\"}}", run->rows);
+  engine = foyer_sync_engine_new (config, foyer_store_get_path (store), &error);
+  g_assert_no_error (error);
+  g_signal_connect (engine, "status-changed", G_CALLBACK (foyer_test_sync_watch_cb), &watch);
+  g_signal_connect_swapped (store, "record-added", G_CALLBACK (foyer_sync_engine_wake), engine);
+  t0 = g_get_monotonic_time ();
+  foyer_sync_engine_start (engine);
+  while (!watch.done && i < LIVE_MAX) {
+    double ms = time_badge (window, "LIVE", i++);
+
+    if (!watch.done)
+      g_array_append_val (pull_ms, ms);
+  }
+  if (!foyer_test_main_loop_until (&watch.done, 170))
+    g_error ("the pull did not finish: %s", watch.last != NULL && watch.last->last_error != NULL
+                                            ? watch.last->last_error : "no error");
+  run->pull_s = (g_get_monotonic_time () - t0) / 1e6;
+  run->scans_during = pull_ms->len;
+  g_signal_handlers_disconnect_by_func (store, foyer_sync_engine_wake, engine);
+  g_signal_handlers_disconnect_by_func (engine, foyer_test_sync_watch_cb, &watch);
+  foyer_sync_engine_stop (engine);
+  g_clear_pointer (&watch.last, foyer_sync_status_free);
+  run->counted = count_rows (foyer_store_get_path (store), "SELECT count(*) FROM "
+                             "preregistrations WHERE badge_code LIKE 'HQ%'");
+}
+
+static double
+pct (GArray *ms,
+     double  p)
+{
+  return g_array_index (ms, double, MIN (ms->len - 1, (guint)(ms->len * p)));
+}
+
+static void
+report_pull (GArray        *idle_ms,
+             GArray        *pull_ms,
+             const PullRun *run)
+{
+  g_array_sort (idle_ms, compare_double);
+  g_array_sort (pull_ms, compare_double);
+  g_print ("Badge scanned → checked in → welcome painted, idle vs while the kiosk's sync engine "
+           "pulls %u pre-registrations from sync-receiver.py (issue 16):\n", run->rows);
+  g_print ("  %-30s n=%-4u p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms\n", "idle",
+           idle_ms->len, pct (idle_ms, 0.5), pct (idle_ms, 0.95), pct (idle_ms, 1.0));
+  if (pull_ms->len > 0)
+    g_print ("  %-30s n=%-4u p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms\n", "during the pull",
+             pull_ms->len, pct (pull_ms, 0.5), pct (pull_ms, 0.95), pct (pull_ms, 1.0));
+  else
+    g_print ("  during the pull: no scan finished before the pull did\n");
+  g_print ("  pull: %.2f s, %" G_GINT64_FORMAT " of %u rows in the kiosk's store (%s)\n",
+           run->pull_s, run->counted, run->rows, run->counted == run->rows ? "complete"
+                                                                            : "INCOMPLETE");
+}
+
+/* Idle rounds, then the same scans during a pull; aborts if the pull did not land. */
+static void
+bench_pull (FoyerWindow *window,
+            FoyerStore  *store,
+            const char  *dir)
+{
+  const char *env = g_getenv ("FOYER_BENCH_UI_PULL_ROWS");
+  PullRun run = { env != NULL && *env != '\0' ? (guint)g_ascii_strtoull (env, NULL, 10) : 200000 };
+  g_autoptr(GArray) idle_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) pull_ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (run.rows == 0)
+    return;
+  for (guint i = 0; i <= ROUNDS; i++) {
+    double ms = time_badge (window, "IDLE", i);
+
+    if (i > 0)
+      g_array_append_val (idle_ms, ms);
+  }
+  measure_during_pull (window, store, dir, &run, pull_ms);
+  report_pull (idle_ms, pull_ms, &run);
+  if (run.counted != run.rows)
+    g_error ("the pull left %" G_GINT64_FORMAT " of %u rows", run.counted, run.rows);
+}
+
+/* Pre-registers the badges scanned idle (IDLE-*) and during the pull (LIVE-*). */
+static void
+import_live_badges (FoyerStore *store)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < ROUNDS + 1 + LIVE_MAX; i++) {
+    FoyerRegistration *reg = foyer_registration_new ();
+
+    reg->event = g_strdup ("expo-2026");
+    reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
+    reg->badge_code = i <= ROUNDS ? g_strdup_printf ("IDLE-%06u", i)
+                                  : g_strdup_printf ("LIVE-%06u", i - ROUNDS - 1);
+    reg->full_name = g_strdup ("张伟");
+    reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
+    reg->source = g_strdup (FOYER_SOURCE_BADGE);
+    g_ptr_array_add (list, reg);
+  }
+  foyer_store_import_preregistrations (store, list, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,6 +500,7 @@ main (int argc, char **argv)
   }
   foyer_store_import_preregistrations (store, prereg, NULL, NULL, &error);
   g_assert_no_error (error);
+  import_live_badges (store);
 
   /* One round not counted: first template builds, font loading, SQLite warm-up. */
   for (guint i = 0; i <= ROUNDS; i++) {
@@ -363,6 +553,7 @@ main (int argc, char **argv)
   report ("badge -> accepted: welcome+flash+sound", accepted_ms);
   report ("badge -> refused (gate rule): notice+flash+sound", refused_ms);
   report ("anchor: bare stack switch + GSound", anchor_ms);
+  bench_pull (window, store, dir);
 
   foyer_test_ui_stop (app);
   return 0;

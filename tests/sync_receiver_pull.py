@@ -74,6 +74,7 @@ class PullState:
         self.booth_feeds = {}          # booth -> Feed of merged leads
         self.lead_parts = {}           # (booth, badge) -> {record id: lead record}
         self.pending_annulments = {}   # check-in id -> annulment id
+        self.walk_ins = {}             # registration id -> entry row: counts for "inside now"
         self.features = list(ALL_FEATURES)
         self.booths = None
         self.fault = None
@@ -98,6 +99,9 @@ class PullState:
         for key, (_, row) in list(checkins.latest.items()):
             if row.get("badge_code") == badge:
                 checkins.forget(key)
+        for key, row in list(self.walk_ins.items()):
+            if row["badge_code"] == badge:
+                del self.walk_ins[key]
         for (booth, b) in list(self.lead_parts):
             if b == badge:
                 del self.lead_parts[(booth, b)]
@@ -118,6 +122,8 @@ class PullState:
                     "category": record.get("category"),
                     "phone_tail": phones[0][-4:] if phones else None,
                     "source": "registration"})
+            if kind == "registration" and record.get("kind") == "walk_in":
+                self.walk_in(record, kiosk)
             elif kind == "check_in" and record.get("badge_code"):
                 rid = record["id"]
                 row = {"id": rid, "badge_code": record["badge_code"],
@@ -129,13 +135,25 @@ class PullState:
             elif kind == "annulment" and record.get("annuls"):
                 target = record["annuls"]
                 entry = self.feeds["check-ins"].latest.get(target)
-                if entry is None:
+                if target in self.walk_ins:
+                    self.walk_ins[target]["annulled"] = True
+                elif entry is None:
                     self.pending_annulments[target] = record["id"]
                 else:
                     row = dict(entry[1], annulled=True)
                     self.publish(self.feeds["check-ins"], target, row)
             elif kind == "lead":
                 self.merge_lead(record, kiosk)
+
+    def walk_in(self, record, kiosk):
+        """A walk-in registered at an entry kiosk was let in there: an entry of its badge at
+        its created_at, as the hub counts it (docs/sync-protocol.md "Occupancy"); not a row of
+        the check-ins feed. Without a badge code it is a visitor of its own (keyed by id)."""
+        rid = record["id"]
+        self.walk_ins[rid] = {"id": rid, "badge_code": record.get("badge_code") or rid,
+                              "direction": "entry", "gate": kiosk, "area": record.get("area"),
+                              "at": record.get("created_at"),
+                              "annulled": rid in self.pending_annulments}
 
     def merge_lead(self, record, kiosk):
         visitor = record.get("visitor") or {}
@@ -170,7 +188,8 @@ class PullState:
 
     def inside(self):
         last = {}   # badge -> (at, direction, area) of its latest record that counts
-        for _, row in self.feeds["check-ins"].latest.values():
+        rows = [row for _, row in self.feeds["check-ins"].latest.values()]
+        for row in rows + list(self.walk_ins.values()):
             if row.get("annulled"):
                 continue
             key = (row.get("at") or "", row["id"])

@@ -135,7 +135,8 @@ foyer_store_lookup_badge_status (FoyerStore         *self,
 
   if (!_foyer_store_lookup_badge (self, event, badge_code, &found, error))
     return FALSE;
-  if (found == NULL && *status != FOYER_BADGE_STATUS_UNKNOWN &&
+  /* the pre-registration's whole row only when the caller wants the visitor */
+  if (found == NULL && *status != FOYER_BADGE_STATUS_UNKNOWN && visitor != NULL &&
       !_foyer_store_lookup_preregistration (self, event, badge_code, &found, error))
     return FALSE;
   if (found != NULL && *status == FOYER_BADGE_STATUS_UNKNOWN)

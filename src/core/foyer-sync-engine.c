@@ -9,7 +9,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 
 #include "foyer-store.h"
 #include "foyer-store-checkins.h"
@@ -21,9 +25,12 @@
 /* When records are pending but none can be taken (another process holds them in flight), look
  * again after this long rather than spin. */
 #define NOT_DUE_RECHECK_US (1 * G_TIME_SPAN_SECOND)
-/* Rows per pull page: one transaction each, so the UI's connection never waits long for the
- * write lock (a page of 2,000 rows commits in a few milliseconds). */
-#define PULL_PAGE_ROWS 2000
+/* Rows per pull page (one request): the protocol's largest, as fewer requests cost less;
+ * foyer_store_apply_pull() commits a page in transactions of a few milliseconds each, so the
+ * page's size does not make the UI's connection wait for the write lock. */
+#define PULL_PAGE_ROWS 5000
+/* How much nicer than the process the sync threads are (see lower_thread_priority). */
+#define SYNC_THREAD_NICENESS 5
 /* Longest long-poll; the protocol caps wait at 30 s. */
 #define LONG_POLL_MAX_S 25
 
@@ -934,41 +941,125 @@ handle_failed_pull (FoyerSyncEngine *self,
   return OUTCOME_BACKOFF;
 }
 
-/* Pulls feed from its stored cursor; wait_s > 0 long-polls the first page. */
+/* One page requested in a thread of its own while the engine's thread writes the previous one
+ * into the store: the request (head office building the page, the transfer, inflating and
+ * parsing it) and the store's writes then overlap instead of adding up (bench-pull: a first pull
+ * of 200,000 rows spent about half its time on each). Only the engine's thread touches the
+ * store; the backend is used by one thread at a time (the engine's thread waits for the fetch
+ * before its next request). */
+typedef struct {
+  FoyerSyncBackend *backend;
+  char             *feed;
+  char             *cursor;
+  guint             wait_s;
+  GCancellable     *cancellable;
+  JsonObject       *page;
+  gint64            retry_after_ms;
+  GError           *error;
+  GThread          *thread;
+} PageFetch;
+
+static gpointer
+page_fetch_run (gpointer data)
+{
+  PageFetch *fetch = data;
+
+  if (!foyer_sync_backend_pull (fetch->backend, fetch->feed, fetch->cursor, PULL_PAGE_ROWS,
+                                fetch->wait_s, &fetch->page, &fetch->retry_after_ms,
+                                fetch->cancellable, &fetch->error))
+    g_clear_pointer (&fetch->page, json_object_unref);
+  return NULL;
+}
+
+static PageFetch *
+page_fetch_new (FoyerSyncEngine *self,
+                const char      *feed,
+                const char      *cursor,
+                guint            wait_s,
+                GCancellable    *cancellable)
+{
+  PageFetch *fetch = g_new0 (PageFetch, 1);
+
+  fetch->backend = g_object_ref (self->backend);
+  fetch->feed = g_strdup (feed);
+  fetch->cursor = g_strdup (cursor);
+  fetch->wait_s = wait_s;
+  fetch->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  return fetch;
+}
+
+/* Waits for the page (if it was started in a thread) and gives it up. */
+static void
+page_fetch_free (PageFetch *fetch)
+{
+  if (fetch->thread != NULL)
+    g_thread_join (fetch->thread);
+  g_object_unref (fetch->backend);
+  g_free (fetch->feed);
+  g_free (fetch->cursor);
+  g_clear_object (&fetch->cancellable);
+  g_clear_pointer (&fetch->page, json_object_unref);
+  g_clear_error (&fetch->error);
+  g_free (fetch);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PageFetch, page_fetch_free)
+
+/* The fetch's page, after it ended: NULL with fetch->error set when it failed. */
+static JsonObject *
+page_fetch_finish (PageFetch *fetch)
+{
+  if (fetch->thread != NULL)
+    g_thread_join (g_steal_pointer (&fetch->thread));
+  else
+    page_fetch_run (fetch);
+  return g_steal_pointer (&fetch->page);
+}
+
+/* Pulls feed from its stored cursor; wait_s > 0 long-polls the first page. While a page is
+ * written, the next one (asked for with that page's cursor) is already being fetched; the
+ * stored cursor still moves only with a page's rows. */
 static Outcome
 pull_feed (FoyerSyncEngine *self,
            const char      *feed,
            guint            wait_s,
            GCancellable    *cancellable)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = foyer_store_get_pull_cursor (self->store, feed, &error);
+  g_autoptr(PageFetch) fetch = NULL;
   gboolean more = TRUE;
 
+  if (error != NULL) {
+    g_autofree char *message = g_strdup_printf ("cannot read the pull cursor: %s",
+                                                error->message);
+    set_last_error (self, message);
+    schedule_backoff (self, 0);
+    return OUTCOME_BACKOFF;
+  }
+  fetch = page_fetch_new (self, feed, cursor, wait_s, cancellable);
   while (more) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) page = NULL;
-    g_autofree char *cursor = foyer_store_get_pull_cursor (self->store, feed, &error);
-    gint64 retry_after_ms = 0;
+    g_autoptr(JsonObject) page = page_fetch_finish (fetch);
+    g_autoptr(PageFetch) next = NULL;
 
-    if (error != NULL) {
-      g_autofree char *message = g_strdup_printf ("cannot read the pull cursor: %s",
-                                                  error->message);
-      set_last_error (self, message);
-      schedule_backoff (self, 0);
-      return OUTCOME_BACKOFF;
+    if (page == NULL)
+      return handle_failed_pull (self, feed, fetch->error, fetch->retry_after_ms);
+    more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+    if (more) {
+      next = page_fetch_new (self, feed, json_object_get_string_member (page, "cursor"), 0,
+                             cancellable);
+      next->thread = g_thread_new ("foyer-pull-fetch", page_fetch_run, next);
     }
-    if (!foyer_sync_backend_pull (self->backend, feed, cursor, PULL_PAGE_ROWS, wait_s, &page,
-                                  &retry_after_ms, cancellable, &error))
-      return handle_failed_pull (self, feed, error, retry_after_ms);
-    wait_s = 0;
     if (!apply_page (self, feed, page, &more, &error)) {
       g_autofree char *message = g_strdup_printf ("cannot store what head office sent: %s",
                                                   error->message);
       set_last_error (self, message);
       schedule_backoff (self, 0);
-      return OUTCOME_BACKOFF;
+      return OUTCOME_BACKOFF;   /* next (if any) is waited for and dropped */
     }
     self->work.online = TRUE;
     post_status (self, FALSE);
+    g_clear_pointer (&fetch, page_fetch_free);
+    fetch = g_steal_pointer (&next);
   }
   return OUTCOME_OK;
 }
@@ -1109,12 +1200,32 @@ wait_for_event (FoyerSyncEngine *self,
   return running;
 }
 
+/* The sync thread (and the page fetches it starts, which inherit it) yields the CPU to the UI:
+ * a first pull keeps both cores of a kiosk busy for seconds (parsing one page while writing
+ * another), and at the process's priority the kiosk's main thread waited for a core (bench-ui:
+ * badge → welcome p95 during a pull 76-117 ms with the fetch overlapping the writes, 33-53 ms
+ * without, on a loaded 2-core machine). Linux keeps a nice value per thread; a failure leaves
+ * the priority as it was. */
+static void
+lower_thread_priority (void)
+{
+  int current;
+
+  errno = 0;
+  current = getpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid));
+  if (errno == 0 &&
+      setpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid),
+                   MIN (current + SYNC_THREAD_NICENESS, 19)) != 0)
+    g_debug ("cannot lower the sync thread's priority: %s", g_strerror (errno));
+}
+
 static gpointer
 worker_main (gpointer data)
 {
   FoyerSyncEngine *self = data;
 
   set_state (self, FOYER_SYNC_STATE_STARTING);
+  lower_thread_priority ();
   self->sender = sender_new ();
   open_store (self);
 
