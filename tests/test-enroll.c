@@ -20,10 +20,11 @@ static char *
 new_kiosk_conf (void)
 {
   g_autofree char *dir = foyer_test_make_tmpdir ("kiosk");
+  /* connect-timeout covers the TLS handshake, which takes seconds in the sanitizer build */
   g_autofree char *text = g_strdup_printf (
     "# the kiosk's own comment stays\n[kiosk]\nid=kiosk-local\n\n[storage]\n"
     "database=%s/kiosk.db\n\n[sync]\n"
-    "backoff-min-ms=20\nbackoff-max-ms=400\ntimeout=10\nconnect-timeout=2\n"
+    "backoff-min-ms=20\nbackoff-max-ms=400\ntimeout=10\nconnect-timeout=10\n"
     "health-interval=1\n", dir);
 
   return foyer_test_write_file (dir, "foyer.conf", text);

@@ -141,7 +141,7 @@ fixture_start_kiosk (Fixture *f, const char *camera)
   g_autofree char *text = g_strdup_printf (
     "[kiosk]\nid=kiosk-local\nlanguage=en\n\n[storage]\ndatabase=%s/kiosk.db\n\n"
     "[camera]\nsource=%s\nrepeat-seconds=1\n\n[sync]\nbackoff-min-ms=20\n"
-    "backoff-max-ms=400\nconnect-timeout=2\ntimeout=10\nhealth-interval=1\n", dir,
+    "backoff-max-ms=400\nconnect-timeout=10\ntimeout=10\nhealth-interval=1\n", dir,
     camera != NULL ? camera : "none");
   g_autoptr(FoyerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
