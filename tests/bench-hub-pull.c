@@ -58,27 +58,6 @@ percentile (GArray *values, double p)
   return g_array_index (values, double, i);
 }
 
-/* CPU seconds the hub process has used (user + system): on a shared machine the wall time of a
- * loopback request is mostly waiting for a core. */
-static double
-hub_cpu (FoyerTestHub *hub)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat",
-                                           g_subprocess_get_identifier (hub->process));
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *end;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
-    return 0;
-  fields = g_strsplit (end + 2, " ", -1);
-  if (g_strv_length (fields) < 13)
-    return 0;
-  /* fields after "(comm) ": state is 0, utime 11, stime 12 */
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
-         / sysconf (_SC_CLK_TCK);
-}
-
 static gboolean
 count_row (const FoyerHubRecordRow *row, gpointer user_data)
 {
@@ -152,10 +131,10 @@ bench_first_pull (FoyerTestHub *hub, const char *token, const char *label)
   foyer_test_pull_import (hub, csv);
   import_s = seconds_since (start);
   start = g_get_monotonic_time ();
-  cpu = hub_cpu (hub);
+  cpu = foyer_test_hub_cpu_s (hub);
   rows = pull_pages (hub, token, &pages);
   pull_s = seconds_since (start);
-  cpu = hub_cpu (hub) - cpu;
+  cpu = foyer_test_hub_cpu_s (hub) - cpu;
   g_assert_cmpuint (rows, ==, pull_rows);
   anchor_s = storage_read (hub, "preregistration", &n);
   g_assert_cmpuint (n, ==, pull_rows);
@@ -350,10 +329,10 @@ bench_occupancy (FoyerTestHub *hub, const char *label)
   foyer_test_hub_wait (hub);
   foyer_test_hub_start (hub, NULL);
   start = g_get_monotonic_time ();
-  cpu = hub_cpu (hub);
+  cpu = foyer_test_hub_cpu_s (hub);
   first = foyer_test_pull_get (hub, token, "/v1/check-ins?limit=1", TRUE);
   first_s = seconds_since (start);
-  cpu = hub_cpu (hub) - cpu;
+  cpu = foyer_test_hub_cpu_s (hub) - cpu;
   start = g_get_monotonic_time ();
   next = foyer_test_pull_get (hub, token, "/v1/check-ins?limit=1", TRUE);
   next_s = seconds_since (start);

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* bench-pull.c: two-way sync on the kiosk (issue 16), against tests/sync-receiver.py on
- * loopback, each figure printed next to its anchor measured in the same run:
+/* bench-pull.c: two-way sync on the kiosk (issue 16), against a real `foyer-hub serve` and
+ * tests/sync-receiver.py on loopback, each figure printed next to its anchor measured in the
+ * same run:
  *
+ *   first pull of 200,000 pre-registrations from foyer-hub (target < 10 s), imported at the hub
+ *     before the clock starts, through the sync engine into a fresh kiosk store; p50 of
+ *     FOYER_BENCH_RUNS (3) runs, each on a restarted hub (its page cache empty: the first gate
+ *     of the day) and then by a second gate (the pages cached), with the hub's CPU time
+ *                                                            vs  bare SQLite inserts of as many
+ *     rows in one transaction, and a bare libcurl download (gzip) of the same pages;
  *   first pull of 200,000 pre-registrations (target < 10 s)  vs  bare SQLite inserts of as many
  *     rows in one transaction; and a UI connection's check-in latency during that pull;
  *   incremental pull of 1,000 changes (target < 200 ms)     vs  one loopback HTTP round trip;
@@ -13,10 +20,14 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <curl/curl.h>
 #include <sqlite3.h>
 
 #include "foyer-core.h"
+#include "foyer-hub-pull-test-util.h"
+#include "foyer-hub-test-util.h"
 #include "foyer-pull-test-util.h"
 #include "foyer-test-receiver.h"
 #include "foyer-test-util.h"
@@ -288,6 +299,137 @@ bench_first_and_incremental (FoyerTestReceiver *receiver,
            percentile (bare, 0.99));
 }
 
+/* ---- first pull from foyer-hub ---- */
+
+static size_t
+curl_collect (char *data, size_t size, size_t n, void *user_data)
+{
+  g_string_append_len (user_data, data, size * n);
+  return size * n;
+}
+
+/* The anchor: the same pages fetched by bare libcurl (gzip, one kept-alive connection); only
+ * the cursor, `more` and the row count are read from each page. */
+static double
+curl_pages_s (FoyerTestHub *hub, const char *token, guint *rows)
+{
+  CURL *curl = curl_easy_init ();
+  g_autofree char *auth = g_strconcat ("Authorization: Bearer ", token, NULL);
+  struct curl_slist *headers = curl_slist_append (NULL, auth);
+  g_autoptr(GString) page = g_string_new (NULL);
+  g_autofree char *cursor = g_strdup ("");
+  gboolean more = TRUE;
+  gint64 t0 = g_get_monotonic_time ();
+
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, curl_collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, page);
+  for (*rows = 0; more;) {
+    g_autofree char *url = g_strdup_printf ("%s/v1/registrations?since=%s&limit=5000", hub->url,
+                                            cursor);
+    const char *at;
+    long status = 0;
+
+    g_string_truncate (page, 0);
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+    g_assert_cmpint (status, ==, 200);
+    for (at = page->str; (at = strstr (at, "\"badge_code\"")) != NULL; at++)
+      (*rows)++;
+    g_assert_nonnull (at = g_strrstr (page->str, "\"cursor\":\""));
+    g_free (cursor);
+    cursor = g_strndup (at + 10, strcspn (at + 10, "\""));
+    more = strstr (at, "\"more\":true") != NULL;
+  }
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+/* A kiosk enrolled at the hub with a fresh store pulls until it is current: seconds, and the
+ * hub's CPU seconds meanwhile. */
+static double
+kiosk_first_pull_s (FoyerTestHub *hub, guint rows, double *hub_cpu_s)
+{
+  static guint n_kiosks;
+  g_autofree char *name = g_strdup_printf ("bench-gate-%u", ++n_kiosks);
+  g_autofree char *code = foyer_test_hub_add_device (hub, name, "ev1");
+  g_autofree char *conf = foyer_test_kiosk_new (code, 200);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = foyer_config_load (conf, &error);
+  g_autofree char *db = NULL;
+  FoyerSyncStatus *status;
+  double cpu, s;
+  gint64 t0;
+
+  g_assert_no_error (error);
+  db = foyer_config_get_path_value (config, "storage", "database");
+  cpu = foyer_test_hub_cpu_s (hub);
+  t0 = g_get_monotonic_time ();
+  status = foyer_test_sync_until_current (config, db, 300);
+  s = (g_get_monotonic_time () - t0) / 1e6;
+  *hub_cpu_s = foyer_test_hub_cpu_s (hub) - cpu;
+  g_assert_cmpuint (status->pulled, >=, rows);
+  foyer_sync_status_free (status);
+  return s;
+}
+
+static void
+hub_restart (FoyerTestHub *hub)
+{
+  foyer_test_hub_kill (hub, SIGTERM);
+  foyer_test_hub_wait (hub);
+  foyer_test_hub_start (hub, NULL);
+}
+
+static void
+bench_first_pull_hub (guint rows, guint runs)
+{
+  FoyerTestHub *hub = foyer_test_hub_new (NULL, NULL);
+  g_autofree char *csv = foyer_test_pull_write_preregistrations (rows, NULL);
+  g_autofree char *dir = foyer_test_make_tmpdir ("bench-pull-hub");
+  g_autofree char *token = NULL;
+  g_autoptr(GArray) cold = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cold_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) warm = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) warm_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) curl_cold = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) curl_warm = g_array_new (FALSE, FALSE, sizeof (double));
+  double bare_s;
+
+  foyer_test_hub_start (hub, NULL);
+  token = foyer_test_pull_device_token (hub, "bench-curl", "ev1", NULL);   /* adds ev1 */
+  foyer_test_pull_import (hub, csv);
+  bare_s = bare_inserts_s (dir, rows);
+  for (guint r = 0; r < runs; r++) {
+    double s, cpu;
+    guint n;
+
+    hub_restart (hub);   /* the first gate of the day: no page cached */
+    s = kiosk_first_pull_s (hub, rows, &cpu);
+    g_array_append_val (cold, s);
+    g_array_append_val (cold_cpu, cpu);
+    s = curl_pages_s (hub, token, &n);
+    g_assert_cmpuint (n, ==, rows);
+    g_array_append_val (curl_warm, s);
+    s = kiosk_first_pull_s (hub, rows, &cpu);   /* the next gate: the pages are cached */
+    g_array_append_val (warm, s);
+    g_array_append_val (warm_cpu, cpu);
+    hub_restart (hub);
+    s = curl_pages_s (hub, token, &n);
+    g_array_append_val (curl_cold, s);
+  }
+  g_print ("first pull of %u pre-registrations from foyer-hub (SQLite, p50 of %u runs): first"
+           " gate %.2f s (hub CPU %.2f s), next gate %.2f s (hub CPU %.2f s) (target < 10 s) |"
+           " anchors: bare SQLite inserts %.2f s; bare libcurl download of the pages %.2f s"
+           " (pages built) / %.2f s (pages cached)\n", rows, runs, percentile (cold, 0.5),
+           percentile (cold_cpu, 0.5), percentile (warm, 0.5), percentile (warm_cpu, 0.5), bare_s,
+           percentile (curl_cold, 0.5), percentile (curl_warm, 0.5));
+  foyer_test_hub_free (hub);
+}
+
 /* ---- propagation ---- */
 
 typedef struct {
@@ -436,6 +578,8 @@ main (int argc, char **argv)
   guint gates = env_uint ("FOYER_BENCH_GATES", 20);
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_print ("bench-pull: the kiosk's first pull from foyer-hub on loopback\n");
+  bench_first_pull_hub (rows, env_uint ("FOYER_BENCH_RUNS", 3));
   receiver = foyer_test_receiver_start (NULL);
   g_print ("bench-pull: the kiosk's pulls from tests/sync-receiver.py on loopback\n");
   bench_first_and_incremental (receiver, rows);

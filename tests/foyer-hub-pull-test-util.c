@@ -124,6 +124,8 @@ foyer_test_pull_get (FoyerTestHub *hub, const char *token, const char *path, gbo
   answer.wire_bytes = g_bytes_get_size (reply);
   answer.gzipped = g_strcmp0 (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                             "Content-Encoding"), "gzip") == 0;
+  answer.cached = g_strcmp0 (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                           "X-Foyer-Cache"), "hit") == 0;
   if (answer.gzipped) {
     GBytes *plain = gunzip_bytes (reply);
     g_bytes_unref (reply);

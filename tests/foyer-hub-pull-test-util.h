@@ -37,6 +37,7 @@ typedef struct {
   gboolean  gzipped;
   JsonNode *json;
   gsize     wire_bytes;
+  gboolean  cached;       /* X-Foyer-Cache: hit (the hub's page cache answered) */
 } FoyerTestAnswer;
 
 void        foyer_test_pull_answer_clear      (FoyerTestAnswer *answer);

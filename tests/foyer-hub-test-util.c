@@ -16,6 +16,29 @@
 #include "foyer-core.h"
 #include "foyer-enroll-code.h"
 
+/* ---- CPU ---- */
+
+/* CPU seconds the hub process has used (user + system): on a shared machine the wall time of a
+ * loopback request is mostly waiting for a core. */
+double
+foyer_test_hub_cpu_s (FoyerTestHub *hub)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat",
+                                           g_subprocess_get_identifier (hub->process));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (end + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  /* fields after "(comm) ": state is 0, utime 11, stime 12 */
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
+}
+
 /* ---- PostgreSQL ---- */
 
 static gboolean

@@ -45,6 +45,8 @@ void          foyer_test_hub_kill     (FoyerTestHub *hub,
 /* Waits for the process to exit; returns its exit status (or 128+signal). */
 int           foyer_test_hub_wait     (FoyerTestHub *hub);
 void          foyer_test_hub_free     (FoyerTestHub *hub);
+/* CPU seconds (user + system) the running hub process has used. */
+double        foyer_test_hub_cpu_s    (FoyerTestHub *hub);
 /* Runs `foyer-hub --config hub.conf ARGS…`; exit status. */
 int           foyer_test_hub_run      (FoyerTestHub *hub,
                                        char        **out_stdout,

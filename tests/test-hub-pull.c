@@ -798,6 +798,96 @@ test_erasure (gconstpointer data)
   foyer_test_hub_free (hub);
 }
 
+/* ---- the page cache shared by all gates ---- */
+
+static FoyerTestAnswer
+get_page (FoyerTestHub *hub, const char *token, const char *path, gboolean from_cache)
+{
+  FoyerTestAnswer answer = foyer_test_pull_get (hub, token, path, TRUE);
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_cmpint (answer.cached, ==, from_cache);
+  return answer;
+}
+
+static void
+expect_page (FoyerTestHub *hub, const char *token, const char *path, gboolean from_cache)
+{
+  FoyerTestAnswer answer = get_page (hub, token, path, from_cache);
+
+  foyer_test_pull_answer_clear (&answer);
+}
+
+/* A page is built once and served to the next gate from the cache; after an upload (answered),
+ * a revocation or an erasure (by `foyer-hub` commands: another process) the next pull of the
+ * same page sees the change at once. */
+static void
+test_page_cache (gconstpointer data)
+{
+  static const char registrations[] = "/v1/registrations?limit=5000";
+  static const char check_ins[] = "/v1/check-ins?limit=5000";
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *gate1 = NULL, *gate2 = NULL, *csv = NULL, *out = NULL, *err = NULL;
+  g_autofree char *first = NULL, *second = NULL, *check_in = NULL;
+  g_autofree char *ci_id = foyer_record_id_new ();
+  FoyerTestAnswer a, b;
+
+  if (hub == NULL)
+    return;
+  foyer_test_hub_start (hub, NULL);
+  gate1 = foyer_test_pull_device_token (hub, "gate-1", "ev1", NULL);
+  gate2 = foyer_test_pull_device_token (hub, "gate-2", "ev1", NULL);
+  csv = foyer_test_pull_write_preregistrations (5, "wang.fang@example.com");
+  foyer_test_pull_import (hub, csv);
+  a = get_page (hub, gate1, registrations, FALSE);
+  b = get_page (hub, gate2, registrations, TRUE);
+  first = json_to_string (a.json, FALSE);
+  second = json_to_string (b.json, FALSE);
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpuint (json_array_get_length (foyer_test_pull_rows_of (&b)), ==, 6);
+  foyer_test_pull_answer_clear (&a);
+  foyer_test_pull_answer_clear (&b);
+
+  /* an upload answered by this hub */
+  expect_page (hub, gate1, check_ins, FALSE);
+  a = get_page (hub, gate2, check_ins, TRUE);
+  g_assert_cmpuint (json_array_get_length (foyer_test_pull_rows_of (&a)), ==, 0);
+  foyer_test_pull_answer_clear (&a);
+  check_in = foyer_test_pull_check_in_json (ci_id, "P00001", FALSE, "A", "2026-11-24T09:10:00.000Z");
+  foyer_test_pull_post (hub, gate1, check_in);
+  a = get_page (hub, gate2, check_ins, FALSE);
+  g_assert_nonnull (foyer_test_pull_row_where (foyer_test_pull_rows_of (&a), "id", ci_id));
+  g_assert_cmpint (foyer_test_pull_inside_of (&a, NULL), ==, 1);
+  foyer_test_pull_answer_clear (&a);
+
+  /* a revocation at head office */
+  expect_page (hub, gate1, registrations, FALSE);
+  expect_page (hub, gate2, registrations, TRUE);
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "badge", "revoke", "P00003", "--event",
+                                       "ev1", "--reason", "cancelled", NULL), ==, 0);
+  a = get_page (hub, gate2, registrations, FALSE);
+  g_assert_cmpstr (json_object_get_string_member (
+                     foyer_test_pull_row_where (foyer_test_pull_rows_of (&a), "display_name",
+                                                "Visitor 3"), "status"), ==, "revoked");
+  foyer_test_pull_answer_clear (&a);
+
+  /* an erasure at head office: the person's row is in no page served after it */
+  expect_page (hub, gate1, registrations, TRUE);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "subject", "erase", "--email",
+                                       "wang.fang@example.com", NULL), ==, 0);
+  a = get_page (hub, gate2, registrations, FALSE);
+  g_free (first);
+  first = json_to_string (a.json, FALSE);
+  g_assert_null (strstr (first, "王芳"));
+  g_assert_cmpstr (json_object_get_string_member (
+                     foyer_test_pull_row_where (foyer_test_pull_rows_of (&a), "badge_code",
+                                                "ERASE1"), "status"), ==, "erased");
+  foyer_test_pull_answer_clear (&a);
+  foyer_test_hub_free (hub);
+}
+
 /* ---- two hubs on one PostgreSQL ---- */
 
 static void
@@ -845,6 +935,7 @@ main (int argc, char **argv)
   add_both ("occupancy", test_occupancy);
   add_both ("booth-merge", test_booth_merge);
   add_both ("erasure", test_erasure);
+  add_both ("page-cache", test_page_cache);
   g_test_add_func ("/hub-pull/postgresql/two-hubs-long-poll", test_two_hubs);
   status = g_test_run ();
   foyer_test_pg_stop (pg);

@@ -38,6 +38,7 @@ static const KeySpec schema[] = {
   { "hub", "request-timeout", KEY_INT, "30", NULL, 1, 3600 },
   { "hub", "workers", KEY_INT, "4", NULL, 1, 64 },
   { "hub", "max-queue", KEY_INT, "256", NULL, 1, 100000 },
+  { "hub", "pull-cache-mb", KEY_INT, "32", NULL, 0, 4096 },
 
   { "forward", "backend", KEY_ENUM, "none", "none|tryton", 0, 0 },
   { "forward", "batch-size", KEY_INT, "50", NULL, 1, 1000 },

@@ -21,12 +21,19 @@ G_BEGIN_DECLS
 typedef FoyerHubDevice *(*FoyerHubAuthFunc) (SoupServerMessage *msg, gpointer user_data);
 
 #define FOYER_HUB_TYPE_PULL (foyer_hub_pull_get_type ())
+/* The page cache's default bound (docs/hub.md "Pulls"). */
+#define FOYER_HUB_PULL_CACHE_BYTES (32 * 1024 * 1024)
+
 G_DECLARE_FINAL_TYPE (FoyerHubPull, foyer_hub_pull, FOYER_HUB, PULL, GObject)
 
 FoyerHubPull *foyer_hub_pull_new     (FoyerHubStorage  *storage,
                                       guint             threads,
                                       FoyerHubAuthFunc  auth,
                                       gpointer          auth_data);
+/* The bound of the page cache shared by all gates ([hub] pull-cache-mb; 0 disables it), set
+ * before the routes are attached. */
+void          foyer_hub_pull_set_cache_bytes (FoyerHubPull *self,
+                                              gsize         max_bytes);
 /* Adds the three routes to soup and starts the watcher thread. */
 void          foyer_hub_pull_attach  (FoyerHubPull     *self,
                                       SoupServer       *soup);

@@ -847,6 +847,9 @@ foyer_hub_server_new (FoyerHubConfig *config, FoyerHubStorage *storage, GError *
                                      FALSE, NULL);
   self->pull = foyer_hub_pull_new (storage, foyer_hub_config_get_int (config, "hub", "workers"),
                                    pull_authenticate, self);
+  foyer_hub_pull_set_cache_bytes (self->pull, (gsize) foyer_hub_config_get_int (config, "hub",
+                                                                                "pull-cache-mb")
+                                              * 1024 * 1024);
   foyer_hub_pull_attach (self->pull, self->soup);
   return g_steal_pointer (&self);
 }
