@@ -348,10 +348,16 @@ curl_pages_s (FoyerTestHub *hub, const char *token, guint *rows)
                                             cursor);
     const char *at;
     long status = 0;
+    CURLcode rc;
 
     g_string_truncate (page, 0);
     curl_easy_setopt (curl, CURLOPT_URL, url);
-    g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+    if ((rc = curl_easy_perform (curl)) != CURLE_OK) {
+      /* said aloud: main's hub before the page cache reset kept-alive connections now and then */
+      g_print ("bare libcurl: %s, the page is fetched again\n", curl_easy_strerror (rc));
+      g_string_truncate (page, 0);
+      g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+    }
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
     g_assert_cmpint (status, ==, 200);
     for (at = page->str; (at = strstr (at, "\"badge_code\"")) != NULL; at++)
