@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -385,6 +386,48 @@ yield_write_lock (FoyerStore  *self,
   return TRUE;
 }
 
+/* The order a page's rows are written in. Registration rows go in badge-code order (rows of one
+ * badge keep their order: a later row replaces an earlier one). The table is keyed by badge code
+ * and the hub's signed codes begin with digits of a random id, so in change order each row of a
+ * short transaction lands on another page of the table, and every commit and checkpoint writes
+ * a page per row; in code order the rows of a transaction share pages (bare SQLite, 200,000
+ * such rows in transactions of 100, pages of 5,000 sorted: 13 s instead of 24 s). Sequential
+ * codes keep their order. */
+typedef struct {
+  const char *badge;
+  guint       index;
+} RowOrder;
+
+static int
+compare_row_order (gconstpointer a,
+                   gconstpointer b)
+{
+  const RowOrder *x = a, *y = b;
+  int c = g_strcmp0 (x->badge, y->badge);
+
+  return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static RowOrder *
+row_order (const char *feed,
+           JsonArray  *rows,
+           guint       n)
+{
+  RowOrder *order = g_new0 (RowOrder, MAX (n, 1));
+  gboolean by_badge = g_str_equal (feed, FOYER_PULL_REGISTRATIONS);
+
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (rows, i);
+
+    order[i].index = i;
+    if (by_badge && JSON_NODE_HOLDS_OBJECT (node))
+      order[i].badge = member_string (json_node_get_object (node), "badge_code");
+  }
+  if (by_badge)
+    qsort (order, n, sizeof *order, compare_row_order);
+  return order;
+}
+
 gboolean
 foyer_store_apply_pull (FoyerStore  *self,
                         const char  *feed,
@@ -399,6 +442,7 @@ foyer_store_apply_pull (FoyerStore  *self,
   g_autoptr(GPtrArray) erased = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *now = foyer_timestamp_now ();   /* once per page: it is the same page */
   guint n = json_array_get_length (rows);
+  g_autofree RowOrder *order = row_order (feed, rows, n);
   guint applied = 0;
   gint64 txn_start;
 
@@ -417,14 +461,14 @@ foyer_store_apply_pull (FoyerStore  *self,
 
     if (i > 0 && !yield_write_lock (self, &txn_start, error))
       goto fail;
-    if (apply_row (self, feed, event, booth, json_array_get_element (rows, i), now, erased,
-                   &local))
+    if (apply_row (self, feed, event, booth, json_array_get_element (rows, order[i].index), now,
+                   erased, &local))
       applied++;
     else if (local != NULL) {
       g_propagate_error (error, g_steal_pointer (&local));
       goto fail;
     } else {
-      g_debug ("pull %s: skipped malformed row %u", feed, i);
+      g_debug ("pull %s: skipped malformed row %u", feed, order[i].index);
     }
   }
   if (erased->len > 0) {
