@@ -12,8 +12,8 @@
 #define WATCH_INTERVAL_MS 200
 #define MAX_WAIT_S        30
 #define GZIP_MIN_BYTES    1024
-/* zlib's fastest level: a page of signed badge codes shrinks by 2.6 at level 1 and by 2.8 at
- * level 6, which costs half as much CPU again (the largest part of a page's cost). */
+/* zlib's fastest level: a page of signed badge codes shrinks 2.6× at level 1 and 2.8× at
+ * level 6, which takes 1.5× the CPU time (zlib was the largest part of a page's cost). */
 #define GZIP_LEVEL        1
 
 const char *const foyer_hub_pull_features[] = {
