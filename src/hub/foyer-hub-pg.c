@@ -823,31 +823,26 @@ ingest_batch (PGconn *conn, FoyerHubIngest *b, GError **error)
   return ok;
 }
 
-/* One batch of a group in its savepoint: on failure only the batch is rolled back, and gets
- * the error. FALSE when the transaction itself is lost (e.g. the connection). */
-static gboolean
-ingest_savepoint (PGconn *conn, FoyerHubIngest *b, GError **error)
-{
-  if (!command (conn, "SAVEPOINT batch", error))
-    return FALSE;
-  if (ingest_batch (conn, b, &b->error))
-    return command (conn, "RELEASE batch", error);
-  return command (conn, "ROLLBACK TO batch", error) && command (conn, "RELEASE batch", error);
-}
-
 /* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
- * locked and the WAL flushed once for all of them; a batch alone needs no savepoint. */
+ * locked and the WAL flushed once for all of them. Each batch of a group runs after the
+ * savepoint "batch": a batch that fails is rolled back to it (which keeps it), one that succeeds
+ * moves it forward. Round trips: the batch's INSERT and Idempotency-Key answer, and one for
+ * RELEASE + SAVEPOINT sent as one string; a batch alone needs no savepoint. */
 static gboolean
 pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
 {
   FoyerHubPg *self = FOYER_HUB_PG (storage);
   PGconn *conn = acquire (self);
-  gboolean ok = command (conn, "BEGIN", error);
+  gboolean ok = command (conn, n == 1 ? "BEGIN" : "BEGIN; SAVEPOINT batch", error);
 
   if (ok && n == 1)
     ok = ingest_batch (conn, batches[0], error);
-  for (guint i = 0; ok && n > 1 && i < n; i++)
-    ok = ingest_savepoint (conn, batches[i], error);
+  for (guint i = 0; ok && n > 1 && i < n; i++) {
+    if (!ingest_batch (conn, batches[i], &batches[i]->error))
+      ok = command (conn, "ROLLBACK TO batch", error);
+    else if (i + 1 < n)
+      ok = command (conn, "RELEASE batch; SAVEPOINT batch", error);
+  }
   ok = ok && command (conn, "COMMIT", error);
   release (self, conn);
   return ok;
