@@ -84,6 +84,12 @@ foyer_test_receiver_stop (FoyerTestReceiver *self)
   g_free (self);
 }
 
+const char *
+foyer_test_receiver_pid (FoyerTestReceiver *self)
+{
+  return g_subprocess_get_identifier (self->proc);
+}
+
 guint
 foyer_test_receiver_port (FoyerTestReceiver *self)
 {

@@ -17,6 +17,8 @@ FoyerTestReceiver *foyer_test_receiver_start_tls (const char      *token_file,
                                                   const char      *key);
 void               foyer_test_receiver_stop    (FoyerTestReceiver *receiver);
 guint              foyer_test_receiver_port    (FoyerTestReceiver *receiver);
+/* The receiver's process id, as text (g_subprocess_get_identifier). */
+const char        *foyer_test_receiver_pid     (FoyerTestReceiver *receiver);
 /* http://127.0.0.1:PORT */
 const char        *foyer_test_receiver_url     (FoyerTestReceiver *receiver);
 /* POST /_control with a JSON object (printf-style). */

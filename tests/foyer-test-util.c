@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <sqlite3.h>
 
 #include "foyer-store.h"
 #include "foyer-test-util.h"
@@ -211,4 +212,23 @@ foyer_test_add_preregistration (FoyerStore *store,
   g_ptr_array_add (list, reg);
   g_assert_true (foyer_store_import_preregistrations (store, list, NULL, NULL, &error));
   g_assert_no_error (error);
+}
+
+gint64
+foyer_test_count_rows (const char *db_path,
+                       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* a writer of the test may hold the lock for a moment (a checkpoint, a pull's transaction) */
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }

@@ -42,4 +42,9 @@ void        foyer_test_add_preregistration (FoyerStore  *store,
                                             const char  *category,
                                             const char  *full_name);
 
+/* The first column of the one row sql (a count) gives, read on a read-only connection of its
+ * own to the SQLite file db_path (what another process would see committed). */
+gint64      foyer_test_count_rows     (const char  *db_path,
+                                       const char  *sql);
+
 G_END_DECLS

@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <string.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "foyer-core.h"
 #include "foyer-hub-test-util.h"
@@ -296,19 +295,7 @@ static gint64
 count_rows (Kiosk      *kiosk,
             const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (foyer_store_get_path (kiosk->store), &db,
-                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return foyer_test_count_rows (foyer_store_get_path (kiosk->store), sql);
 }
 
 /* ---- tests ---- */

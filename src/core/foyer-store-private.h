@@ -28,7 +28,16 @@ struct _FoyerStore {
   GHashTable  *stmts;           /* SQL text (static) → sqlite3_stmt */
   int          schema_version;
   gboolean     readonly;
+  int          busy_timeout_ms;
+  gboolean     yields;          /* writes in the background: gives the lock to waiting writers */
 };
+
+/* Whether a connection of this process that does not yield waits for the write lock right now
+ * (it polled within the last two milliseconds). foyer-store.c */
+gboolean    _foyer_store_writer_waiting    (void);
+/* Marks the connection as a background writer: its own waits do not count as a writer waiting. */
+void        _foyer_store_set_yields        (FoyerStore   *self,
+                                            gboolean      yields);
 
 /* Statements prepared once per connection, reset and unbound when the autoptr goes. */
 typedef sqlite3_stmt CachedStmt;

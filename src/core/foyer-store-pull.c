@@ -343,12 +343,14 @@ store_inside (FoyerStore  *self,
 }
 
 /* A page is applied in transactions of at most PAGE_TXN_US (not a row count: a row costs
- * 50-150 µs depending on the machine's load), with a pause after each, so the kiosk's UI
- * connection, whose check-in waits for the write lock (busy_poll in foyer-store.c polls every
- * millisecond), gets it within one short transaction instead of a whole page (bench-ui measured
- * 100-280 ms waits with 2,000-row transactions). Only the page's last transaction moves the
- * cursor: after a crash between two, the page is pulled again and its rows re-applied, which
- * leaves the same state (rows are keyed by badge or record id). */
+ * 50-150 µs depending on the machine's load), with a pause after each, so that a writer of
+ * another process (foyerctl check-in), polling for the write lock every millisecond (busy_poll
+ * in foyer-store.c), gets it within one short transaction instead of a whole page (bench-ui
+ * measured 100-280 ms waits with 2,000-row transactions). A writer of this process (the kiosk's
+ * UI) does not even wait for that: its first poll makes the pull commit before its next row
+ * (_foyer_store_writer_waiting). Only the page's last transaction moves the cursor: after a
+ * crash between two, the page is pulled again and its rows re-applied, which leaves the same
+ * state (rows are keyed by badge or record id). */
 #define PAGE_TXN_US (8 * G_TIME_SPAN_MILLISECOND)
 #define PAGE_GAP_US 2000
 
@@ -374,7 +376,7 @@ yield_write_lock (FoyerStore  *self,
                   gint64      *txn_start,
                   GError     **error)
 {
-  if (g_get_monotonic_time () - *txn_start < PAGE_TXN_US)
+  if (g_get_monotonic_time () - *txn_start < PAGE_TXN_US && !_foyer_store_writer_waiting ())
     return TRUE;
   if (!_foyer_store_commit (self, error))
     return FALSE;
@@ -405,6 +407,9 @@ foyer_store_apply_pull (FoyerStore  *self,
   g_return_val_if_fail (FOYER_IS_STORE (self), FALSE);
   g_return_val_if_fail (feed != NULL && event != NULL && rows != NULL, FALSE);
 
+  /* The pulling connection writes in the background: its own waits for the lock must not make
+   * it (or another pull) give the lock up. */
+  _foyer_store_set_yields (self, TRUE);
   if (!ensure_erase_table (self, error) || !set_synchronous (self, FALSE, error))
     return FALSE;
   if (!_foyer_store_begin (self, error)) {

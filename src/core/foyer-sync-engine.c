@@ -1205,7 +1205,14 @@ wait_for_event (FoyerSyncEngine *self,
  * another), and at the process's priority the kiosk's main thread waited for a core (bench-ui:
  * badge → welcome p95 during a pull 76-117 ms with the fetch overlapping the writes, 33-53 ms
  * without, on a loaded 2-core machine). Linux keeps a nice value per thread; a failure leaves
- * the priority as it was. */
+ * the priority as it was.
+ *
+ * Not SCHED_IDLE, measured on the shared 2-core machine (bench-ui, bench-pull): the sync
+ * thread holds SQLite's write lock while it writes, and an idle-class thread preempted inside a
+ * transaction kept the UI's check-in waiting as long as anything else wanted the cores (lock
+ * held up to 307 ms, the pull 17.5 s instead of 6-8 s); the page fetches hold no lock, but at
+ * idle class they starve whenever other processes are busy (first pull 13-17 s instead of
+ * 6.5-8.4 s). An unprivileged thread cannot be raised back for the length of a transaction. */
 static void
 lower_thread_priority (void)
 {
