@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sqlite3.h>
+#include <libpq-fe.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -23,23 +25,33 @@ typedef struct {
   const char *backend;   /* "sqlite" | "postgresql" */
 } Param;
 
+/* A new database on the test's backend (a file in dir, or a database of the test's
+ * PostgreSQL); NULL (test skipped) without PostgreSQL. */
+static char *
+new_database (const Param *param, const char *dir)
+{
+  if (!g_str_equal (param->backend, "postgresql"))
+    return g_build_filename (dir, "hub.db", NULL);
+  if (!pg_tried) {
+    pg_tried = TRUE;
+    pg = foyer_test_pg_start ();
+  }
+  if (pg == NULL) {
+    g_test_skip ("postgresql-15 is not installed (/usr/lib/postgresql/15/bin/initdb)");
+    return NULL;
+  }
+  return foyer_test_pg_new_database (pg);
+}
+
 /* A new hub on the test's backend; NULL (test skipped) without PostgreSQL. */
 static FoyerTestHub *
 new_hub (const Param *param, const char *extra_conf)
 {
   g_autofree char *database = NULL;
 
-  if (g_str_equal (param->backend, "postgresql")) {
-    if (!pg_tried) {
-      pg_tried = TRUE;
-      pg = foyer_test_pg_start ();
-    }
-    if (pg == NULL) {
-      g_test_skip ("postgresql-15 is not installed (/usr/lib/postgresql/15/bin/initdb)");
-      return NULL;
-    }
-    database = foyer_test_pg_new_database (pg);
-  }
+  if (g_str_equal (param->backend, "postgresql")
+      && (database = new_database (param, NULL)) == NULL)
+    return NULL;
   return foyer_test_hub_new (database, extra_conf);
 }
 
@@ -815,6 +827,228 @@ test_counters_from_parse (void)
   g_assert_nonnull (strstr (a, "gate|gate-1\x1f" "5|1\n"));
 }
 
+/* ---- group commit (src/hub/foyer-hub-group.c) ---- */
+
+/* Holds the database's writer from outside the hub: SQLite's write lock, or the event's
+ * change-sequence row on PostgreSQL (what every ingest transaction locks first). */
+typedef struct {
+  sqlite3 *db;
+  PGconn  *pg;
+} Blocker;
+
+static void
+blocker_hold (Blocker *b, const char *database, gboolean postgresql)
+{
+  if (postgresql) {
+    PGresult *res;
+
+    b->pg = PQconnectdb (database);
+    g_assert_cmpint (PQstatus (b->pg), ==, CONNECTION_OK);
+    res = PQexec (b->pg, "BEGIN; SELECT 1 FROM events WHERE id = 'expo' FOR UPDATE");
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+    PQclear (res);
+    return;
+  }
+  g_assert_cmpint (sqlite3_open (database, &b->db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static void
+blocker_release (Blocker *b)
+{
+  if (b->pg != NULL) {
+    PQclear (PQexec (b->pg, "ROLLBACK"));
+    PQfinish (b->pg);
+  } else {
+    g_assert_cmpint (sqlite3_exec (b->db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (b->db);
+  }
+}
+
+typedef struct {
+  FoyerHubStorage *storage;
+  const char      *device;
+  const char      *key;
+  GPtrArray       *items;
+  gboolean         ok;
+  GError          *error;
+  gint            *returned;   /* atomic: batches whose ingest returned */
+} GroupBatch;
+
+/* The answer stored for the Idempotency-Key: the items' statuses in order. */
+static char *
+statuses_answer (GPtrArray *items, gpointer user_data)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    g_string_append_printf (out, "%s%d", i ? "," : "",
+                            ((FoyerHubItem *) g_ptr_array_index (items, i))->status);
+  return g_string_free (out, FALSE);
+}
+
+static gpointer
+group_batch_run (gpointer data)
+{
+  GroupBatch *b = data;
+
+  b->ok = foyer_hub_storage_ingest (b->storage, "expo", b->device, "2026-12-05T10:00:00.000Z",
+                                    b->items, FALSE, b->key, statuses_answer, NULL, &b->error);
+  g_atomic_int_inc (b->returned);
+  return NULL;
+}
+
+static GPtrArray *
+group_items (const char *device, const char *id1, const char *id2)
+{
+  g_autofree char *first = record_json (id1, "expo", "vip", "王");
+  g_autofree char *second = id2 != NULL ? record_json (id2, "expo", "vip", "李") : NULL;
+  g_autofree char *body = g_strdup_printf ("{\"records\":[%s%s%s]}", first,
+                                           second != NULL ? "," : "",
+                                           second != NULL ? second : "");
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items = foyer_hub_batch_parse (body, strlen (body), "expo", device, &error);
+
+  g_assert_no_error (error);
+  return items;
+}
+
+/* Waits until n batches queue for the writer (or, n = 0, until the first was taken). */
+static void
+wait_queued (FoyerHubStorage *storage, guint n, guint64 groups)
+{
+  for (guint tries = 0; tries < 2000; tries++) {
+    FoyerHubIngestStats stats;
+
+    foyer_hub_storage_ingest_stats (storage, &stats);
+    if (stats.waiting == n && stats.groups == groups)
+      return;
+    g_usleep (5000);
+  }
+  g_assert_not_reached ();
+}
+
+static gboolean
+count_row (const FoyerHubRecordRow *row, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return TRUE;
+}
+
+/* Records stored for the event, and its change sequence (SQLite numbers only accepted records;
+ * PostgreSQL reserves one per record sent, so a duplicate leaves a gap). */
+static void
+assert_stored (FoyerHubStorage *storage, guint records, gint64 seq_sqlite, gint64 seq_pg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerHubEvent) event = foyer_hub_storage_event_get (storage, "expo", &error);
+  g_autofree char *counters = counters_of (storage);
+  g_autofree char *counted = g_strdup_printf ("type|registration|%u\n", records);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (foyer_hub_storage_records_foreach (storage, "expo", NULL, NULL, count_row, &n,
+                                                    &error));
+  g_assert_cmpuint (n, ==, records);
+  g_assert_cmpint (event->last_seq, ==,
+                   g_str_equal (foyer_hub_storage_kind (storage), "sqlite") ? seq_sqlite
+                                                                           : seq_pg);
+  g_assert_nonnull (strstr (counters, counted));
+}
+
+static guint
+item_status (GroupBatch *b, guint i)
+{
+  return ((FoyerHubItem *) g_ptr_array_index (b->items, i))->status;
+}
+
+/* Five devices post while the writer is busy: the four that wait are written by one leader in
+ * one transaction, one savepoint each. A record id in two batches of the group is stored once;
+ * a batch that fails inside the group is rolled back alone; nobody returns before the COMMIT;
+ * sequence numbers, live counters and the idempotency answers stay exact. */
+static void
+test_group_commit (gconstpointer data)
+{
+  const Param *param = data;
+  g_autofree char *dir = foyer_test_make_tmpdir ("group");
+  g_autofree char *database = new_database (param, dir);
+  g_autoptr(FoyerHubStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *replay = NULL;
+  FoyerHubEvent expo = { (char *) "expo", (char *) "expo", NULL, NULL, 0 };
+  static const char *const devices[] = { "k-a", "k-b", "k-c", "k-d", "k-e" };
+  const char *dup = "77777777-7777-4777-8777-777777777777";
+  GroupBatch batches[5];
+  GThread *threads[5];
+  FoyerHubIngestStats stats;
+  Blocker blocker = { NULL };
+  gint returned = 0;
+
+  if (database == NULL)
+    return;
+  storage = foyer_hub_storage_open (database, 2, &error);
+  g_assert_no_error (error);
+  foyer_hub_storage_event_add (storage, &expo, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++) {
+    g_autofree char *own = g_strdup_printf ("1111111%u-1111-4111-8111-111111111111", i);
+    batches[i] = (GroupBatch) { storage, devices[i], devices[i] + 2,
+                                group_items (devices[i], own, i == 1 || i == 2 ? dup : NULL),
+                                FALSE, NULL, &returned };
+  }
+  /* k-d's batch cannot be stored: a record without a type breaks a NOT NULL constraint. */
+  g_clear_pointer (&((FoyerHubItem *) g_ptr_array_index (batches[3].items, 0))->type, g_free);
+
+  blocker_hold (&blocker, database, g_str_equal (param->backend, "postgresql"));
+  /* k-a's batch is taken alone and waits for the writer; the others queue behind it, in order. */
+  threads[0] = g_thread_new ("batch", group_batch_run, &batches[0]);
+  wait_queued (storage, 0, 1);
+  for (guint i = 1; i < 5; i++) {
+    threads[i] = g_thread_new ("batch", group_batch_run, &batches[i]);
+    wait_queued (storage, i, 1);
+  }
+  g_usleep (100 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&returned), ==, 0);
+  blocker_release (&blocker);
+  for (guint i = 0; i < 5; i++)
+    g_thread_join (threads[i]);
+
+  foyer_hub_storage_ingest_stats (storage, &stats);
+  g_assert_cmpuint (stats.groups, ==, 2);
+  g_assert_cmpuint (stats.batches, ==, 5);
+  g_assert_cmpuint (stats.largest, ==, 4);
+  g_assert_cmpuint (stats.waiting, ==, 0);
+  for (guint i = 0; i < 5; i++) {
+    g_assert_true (batches[i].ok == (i != 3));
+    g_assert_true ((batches[i].error != NULL) == (i == 3));
+  }
+  g_assert_cmpuint (item_status (&batches[1], 1), ==, FOYER_HUB_ITEM_ACCEPTED);
+  g_assert_cmpuint (item_status (&batches[2], 1), ==, FOYER_HUB_ITEM_DUPLICATE);
+  g_assert_cmpuint (item_status (&batches[2], 0), ==, FOYER_HUB_ITEM_ACCEPTED);
+
+  /* a, b (2), c (1 + the duplicate), e: 5 records, counted 5 times. */
+  assert_stored (storage, 5, 5, 6);
+  replay = foyer_hub_storage_idempotency_get (storage, "k-c", "c", "2026-01-01", &error);
+  g_assert_cmpstr (replay, ==, "1,2");
+  g_clear_pointer (&replay, g_free);
+  replay = foyer_hub_storage_idempotency_get (storage, "k-d", "d", "2026-01-01", &error);
+  g_assert_no_error (error);
+  g_assert_null (replay);
+
+  /* The failed batch, sent again, is stored; then it is a duplicate. */
+  g_clear_pointer (&((FoyerHubItem *) g_ptr_array_index (batches[3].items, 0))->type, g_free);
+  ((FoyerHubItem *) g_ptr_array_index (batches[3].items, 0))->type = g_strdup ("registration");
+  g_clear_error (&batches[3].error);
+  group_batch_run (&batches[3]);
+  g_assert_no_error (batches[3].error);
+  g_assert_cmpuint (item_status (&batches[3], 0), ==, FOYER_HUB_ITEM_ACCEPTED);
+  assert_stored (storage, 6, 6, 7);
+  for (guint i = 0; i < 5; i++) {
+    g_ptr_array_unref (batches[i].items);
+    g_clear_error (&batches[i].error);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -836,6 +1070,7 @@ main (int argc, char **argv)
   add_both ("sigterm", test_sigterm_finishes_batches);
   add_both ("import-signs-badges", test_import_signs_badges);
   add_both ("two-hubs-one-database", test_two_hubs_one_database);
+  add_both ("group-commit", test_group_commit);
   status = g_test_run ();
   foyer_test_pg_stop (pg);
   return status;

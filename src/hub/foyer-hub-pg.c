@@ -804,24 +804,44 @@ settle_rejected (PGconn *conn, GPtrArray *items, GError **error)
   return TRUE;
 }
 
+/* One batch, in the open transaction. */
 static gboolean
-pg_ingest (FoyerHubStorage *storage, const char *event, const char *device,
-           const char *received_at, GPtrArray *items, gboolean forward, const char *key,
-           FoyerHubAnswerFunc answer, gpointer user_data, GError **error)
+ingest_batch (PGconn *conn, FoyerHubIngest *b, GError **error)
 {
-  FoyerHubPg *self = FOYER_HUB_PG (storage);
-  PGconn *conn = acquire (self);
-  gboolean ok = command (conn, "BEGIN", error);
+  gboolean ok = settle_rejected (conn, b->items, error)
+                && insert_pending (conn, b->event, b->device, b->received_at, b->items,
+                                   b->forward, error);
 
-  ok = ok && settle_rejected (conn, items, error);
-  ok = ok && insert_pending (conn, event, device, received_at, items, forward, error);
-  if (ok && key != NULL && answer != NULL) {
-    g_autofree char *text = answer (items, user_data);
-    const char *params[] = { device, key, text, received_at };
+  if (ok && b->key != NULL && b->answer != NULL) {
+    g_autofree char *text = b->answer (b->items, b->user_data);
+    const char *params[] = { b->device, b->key, text, b->received_at };
     PGresult *res = query (conn, SQL_IDEM_PUT, error, 4, params);
 
     ok = res != NULL;
     PQclear (res);
+  }
+  return ok;
+}
+
+/* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
+ * locked and the WAL flushed once for all of them. Each batch of a group runs after the
+ * savepoint "batch": a batch that fails is rolled back to it (which keeps it), one that succeeds
+ * moves it forward. Round trips: the batch's INSERT and Idempotency-Key answer, and one for
+ * RELEASE + SAVEPOINT sent as one string; a batch alone needs no savepoint. */
+static gboolean
+pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  gboolean ok = command (conn, n == 1 ? "BEGIN" : "BEGIN; SAVEPOINT batch", error);
+
+  if (ok && n == 1)
+    ok = ingest_batch (conn, batches[0], error);
+  for (guint i = 0; ok && n > 1 && i < n; i++) {
+    if (!ingest_batch (conn, batches[i], &batches[i]->error))
+      ok = command (conn, "ROLLBACK TO batch", error);
+    else if (i + 1 < n)
+      ok = command (conn, "RELEASE batch; SAVEPOINT batch", error);
   }
   ok = ok && command (conn, "COMMIT", error);
   release (self, conn);
@@ -1286,7 +1306,7 @@ foyer_hub_pg_storage_init (FoyerHubStorageInterface *iface)
   iface->device_list = pg_device_list;
   iface->device_revoke = pg_device_revoke;
   iface->idempotency_get = pg_idempotency_get;
-  iface->ingest = pg_ingest;
+  iface->ingest_group = pg_ingest_group;
   iface->purge_idempotency = pg_purge_idempotency;
   iface->preregistrations_put = pg_preregistrations_put;
   iface->records_foreach = pg_records_foreach;

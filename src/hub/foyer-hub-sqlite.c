@@ -129,6 +129,9 @@ typedef enum {
   SQL_BEGIN,
   SQL_COMMIT,
   SQL_ROLLBACK,
+  SQL_SAVEPOINT,
+  SQL_RELEASE,
+  SQL_ROLLBACK_TO,
   N_SQL
 } SqlId;
 
@@ -203,6 +206,10 @@ static const char *const sql[N_SQL] = {
   [SQL_BEGIN] = "BEGIN IMMEDIATE",
   [SQL_COMMIT] = "COMMIT",
   [SQL_ROLLBACK] = "ROLLBACK",
+  /* One batch of a group commit (sqlite_ingest_group). */
+  [SQL_SAVEPOINT] = "SAVEPOINT batch",
+  [SQL_RELEASE] = "RELEASE batch",
+  [SQL_ROLLBACK_TO] = "ROLLBACK TO batch",
 };
 
 /* ---- connections ---- */
@@ -1000,27 +1007,57 @@ count_batch (Conn *conn, const char *event, const char *device, GPtrArray *items
   return run (conn, s, error);
 }
 
+/* One batch, in the open transaction. */
 static gboolean
-sqlite_ingest (FoyerHubStorage *storage, const char *event, const char *device,
-               const char *received_at, GPtrArray *items, gboolean forward, const char *key,
-               FoyerHubAnswerFunc answer, gpointer user_data, GError **error)
+ingest_batch (Conn *conn, FoyerHubIngest *b, GError **error)
+{
+  if (!ingest_items (conn, b->event, b->device, b->received_at, b->items, b->forward, error)
+      || !count_batch (conn, b->event, b->device, b->items, error))
+    return FALSE;
+  if (b->key != NULL && b->answer != NULL) {
+    g_autofree char *text = b->answer (b->items, b->user_data);
+    return run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 4, b->device, b->key, text,
+                                  b->received_at), error);
+  }
+  return TRUE;
+}
+
+/* One batch of a group in its savepoint: on failure only the batch is rolled back, and gets
+ * the error. FALSE when the transaction itself is lost (SQLite rolls the whole transaction back
+ * on some errors, e.g. SQLITE_FULL or an I/O error). */
+static gboolean
+ingest_savepoint (Conn *conn, FoyerHubIngest *b, GError **error)
+{
+  if (!run (conn, stmt (conn, SQL_SAVEPOINT, error), error))
+    return FALSE;
+  if (ingest_batch (conn, b, &b->error))
+    return run (conn, stmt (conn, SQL_RELEASE, error), error);
+  if (sqlite3_get_autocommit (conn->db)) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_FAILED,
+                 "the transaction was rolled back: %s", b->error->message);
+    return FALSE;
+  }
+  return run (conn, stmt (conn, SQL_ROLLBACK_TO, error), error)
+         && run (conn, stmt (conn, SQL_RELEASE, error), error);
+}
+
+/* Group commit (foyer-hub-group.c): the batches in one transaction, one COMMIT (and one WAL
+ * sync) for all; a batch alone needs no savepoint. */
+static gboolean
+sqlite_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n,
+                     GError **error)
 {
   FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
   Conn *conn = self->ingest;   /* used under the write lock only */
   gboolean ok = begin (self, conn, error);
 
-  if (ok) {
-    ok = ingest_items (conn, event, device, received_at, items, forward, error);
-    if (ok)
-      ok = count_batch (conn, event, device, items, error);
-    if (ok && key != NULL && answer != NULL) {
-      g_autofree char *text = answer (items, user_data);
-      ok = run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 4, device, key, text, received_at),
-                error);
-    }
-    ok = finish (self, conn, ok, error);
-  }
-  return ok;
+  if (!ok)
+    return FALSE;
+  if (n == 1)
+    ok = ingest_batch (conn, batches[0], error);
+  for (guint i = 0; ok && n > 1 && i < n; i++)
+    ok = ingest_savepoint (conn, batches[i], error);
+  return finish (self, conn, ok, error);
 }
 
 static gboolean
@@ -1582,7 +1619,7 @@ foyer_hub_sqlite_storage_init (FoyerHubStorageInterface *iface)
   iface->device_list = sqlite_device_list;
   iface->device_revoke = sqlite_device_revoke;
   iface->idempotency_get = sqlite_idempotency_get;
-  iface->ingest = sqlite_ingest;
+  iface->ingest_group = sqlite_ingest_group;
   iface->purge_idempotency = sqlite_purge_idempotency;
   iface->preregistrations_put = sqlite_preregistrations_put;
   iface->records_foreach = sqlite_records_foreach;

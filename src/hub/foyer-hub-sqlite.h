@@ -10,8 +10,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FoyerHubSqlite, foyer_hub_sqlite, FOYER_HUB, SQLITE, GObject)
 
 /* How the hub sets up its SQLite connections; the ingest connection also gets a page cache of
- * FOYER_HUB_SQLITE_INGEST_CACHE (tests/bench-hub.c's direct inserts use the same settings). */
-#define FOYER_HUB_SQLITE_PRAGMAS "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+ * FOYER_HUB_SQLITE_INGEST_CACHE (tests/bench-hub.c's direct inserts use the same settings).
+ * synchronous=FULL: every COMMIT syncs the WAL before it returns, so a batch the hub answered
+ * "accepted" (after which the kiosk drops it from its outbox) survives a power cut, not only a
+ * crash of the hub. Group commit (foyer-hub-group.c) pays that sync once for many batches. */
+#define FOYER_HUB_SQLITE_PRAGMAS "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 #define FOYER_HUB_SQLITE_INGEST_CACHE "PRAGMA cache_size=-32768;"   /* 32 MiB */
 
 /* connections: readers kept open; writes are serialised (SQLite has one writer). Batches of

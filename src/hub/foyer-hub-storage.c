@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "foyer-hub-storage.h"
+#include "foyer-hub-group.h"
 #include "foyer-record.h"
 #include "foyer-hub-sqlite.h"
 #include "foyer-hub-pg.h"
@@ -197,14 +198,43 @@ foyer_hub_storage_idempotency_get (FoyerHubStorage *self, const char *device, co
   return IFACE (self)->idempotency_get (self, device, key, since, error);
 }
 
+/* The group commit state of a storage object, made on its first batch. */
+static FoyerHubGroup *
+group_of (FoyerHubStorage *self)
+{
+  static GQuark quark;
+  G_LOCK_DEFINE_STATIC (groups);
+  FoyerHubGroup *group;
+
+  G_LOCK (groups);
+  if (quark == 0)
+    quark = g_quark_from_static_string ("foyer-hub-group");
+  group = g_object_get_qdata (G_OBJECT (self), quark);
+  if (group == NULL) {
+    group = foyer_hub_group_new (FOYER_HUB_GROUP_MAX_RECORDS);
+    g_object_set_qdata_full (G_OBJECT (self), quark, group,
+                             (GDestroyNotify) foyer_hub_group_free);
+  }
+  G_UNLOCK (groups);
+  return group;
+}
+
 gboolean
 foyer_hub_storage_ingest (FoyerHubStorage *self, const char *event, const char *device,
                           const char *received_at, GPtrArray *items, gboolean forward,
                           const char *key, FoyerHubAnswerFunc answer, gpointer user_data,
                           GError **error)
 {
-  return IFACE (self)->ingest (self, event, device, received_at, items, forward, key, answer,
-                               user_data, error);
+  FoyerHubIngest batch = { event, device, received_at, items, forward, key, answer, user_data,
+                           NULL };
+
+  return foyer_hub_group_ingest (group_of (self), self, &batch, error);
+}
+
+void
+foyer_hub_storage_ingest_stats (FoyerHubStorage *self, FoyerHubIngestStats *stats)
+{
+  foyer_hub_group_stats (group_of (self), stats);
 }
 
 gboolean

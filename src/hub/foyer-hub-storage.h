@@ -93,6 +93,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHubItem, foyer_hub_item_free)
 /* Builds the answer stored with an Idempotency-Key, from the items after their final status. */
 typedef char *(*FoyerHubAnswerFunc) (GPtrArray *items, gpointer user_data);
 
+/* One batch handed to an implementation's ingest_group: the arguments of
+ * foyer_hub_storage_ingest(), and the batch's own outcome. */
+typedef struct {
+  const char         *event;
+  const char         *device;
+  const char         *received_at;
+  GPtrArray          *items;
+  gboolean            forward;
+  const char         *key;
+  FoyerHubAnswerFunc  answer;
+  gpointer            user_data;
+  GError             *error;   /* set by ingest_group when this batch alone was not stored */
+} FoyerHubIngest;
+
+/* Group commit counters (foyer_hub_storage_ingest_stats), for tests and the log. */
+typedef struct {
+  guint64 groups;     /* transactions committed or tried */
+  guint64 batches;    /* batches in them */
+  guint   largest;    /* most batches in one group */
+  guint   waiting;    /* batches queued now, not yet taken by a leader */
+} FoyerHubIngestStats;
+
 typedef struct {
   char   *type;
   char   *body;
@@ -191,12 +213,14 @@ struct _FoyerHubStorageInterface {
   /* NULL without error: no answer stored for (device, key) since `since`. */
   char *(*idempotency_get)   (FoyerHubStorage *self, const char *device, const char *key,
                               const char *since, GError **error);
-  /* Stores the PENDING and REJECTED items of one batch in one transaction: sets each item's
-   * final status; when key is set, stores answer(items) under (device, key) in the same
-   * transaction. forward: also queue accepted records for the CRM forwarder. */
-  gboolean (*ingest)         (FoyerHubStorage *self, const char *event, const char *device,
-                              const char *received_at, GPtrArray *items, gboolean forward,
-                              const char *key, FoyerHubAnswerFunc answer, gpointer user_data,
+  /* Stores batches (at least one, all of one event) in ONE transaction, each batch in a
+   * savepoint of its own: stores the PENDING and REJECTED items of each batch, sets each item's
+   * final status and, when the batch has a key, stores answer(items) under (device, key) in the
+   * same transaction. A batch that fails is rolled back alone and gets its error; FALSE (with
+   * error) when the transaction as a whole failed: then no batch is stored. forward: also
+   * queue accepted records for the CRM forwarder. Called by foyer_hub_storage_ingest, which
+   * groups the batches waiting for the database (foyer-hub-group.c). */
+  gboolean (*ingest_group)   (FoyerHubStorage *self, FoyerHubIngest **batches, guint n,
                               GError **error);
   gboolean (*purge_idempotency) (FoyerHubStorage *self, const char *before, GError **error);
 
@@ -268,11 +292,17 @@ gboolean        foyer_hub_storage_device_revoke (FoyerHubStorage *self, const ch
 char           *foyer_hub_storage_idempotency_get (FoyerHubStorage *self, const char *device,
                                                    const char *key, const char *since,
                                                    GError **error);
+/* Stores one batch (see ingest_group). Batches of one event that wait while another group is
+ * being written are stored together by one of their callers in one transaction (group commit:
+ * one COMMIT, one fsync, for many batches); it returns once the COMMIT holding this batch's
+ * records has returned, or with this batch's error. */
 gboolean        foyer_hub_storage_ingest        (FoyerHubStorage *self, const char *event,
                                                  const char *device, const char *received_at,
                                                  GPtrArray *items, gboolean forward,
                                                  const char *key, FoyerHubAnswerFunc answer,
                                                  gpointer user_data, GError **error);
+void            foyer_hub_storage_ingest_stats  (FoyerHubStorage *self,
+                                                 FoyerHubIngestStats *stats);
 gboolean        foyer_hub_storage_purge_idempotency (FoyerHubStorage *self, const char *before,
                                                      GError **error);
 gboolean        foyer_hub_storage_preregistrations_put (FoyerHubStorage *self, const char *event,
