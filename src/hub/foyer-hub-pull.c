@@ -29,7 +29,10 @@ struct _FoyerHubPull {
   FoyerHubPullCache *cache;       /* pages as sent, shared by every gate (thread-safe) */
   GMutex            lock;
   GHashTable       *occupancy;    /* event → FoyerHubOccupancy (under lock) */
-  GHashTable       *generation;   /* event → guint count of changes seen (main thread) */
+  GHashTable       *generation;   /* event → guint count of this hub's uploads (main thread) */
+  GHashTable       *external;     /* event → guint count of other processes' changes seen by the
+                                   * watcher (main thread): they wake long-polls, but do not age
+                                   * cached pages, whose version holds the event's last_seq */
   GHashTable       *waiting;      /* event → GList of Request (main thread) */
   GThread          *watcher;
   gint              stop;         /* atomic */
@@ -49,6 +52,7 @@ typedef struct {
   gint64             deadline;     /* monotonic µs; 0: no long-poll */
   gboolean           gzip;
   guint              generation;   /* the event's generation when the page was computed */
+  guint              wakes;        /* generation + external changes, for the long-poll */
   guint              timeout;
   gboolean           gone;         /* the message finished (client gone) */
   GBytes            *answer;       /* the body as sent */
@@ -92,6 +96,12 @@ static guint
 generation_of (FoyerHubPull *self, const char *event)
 {
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->generation, event));
+}
+
+static guint
+wakes_of (FoyerHubPull *self, const char *event)
+{
+  return generation_of (self, event) + GPOINTER_TO_UINT (g_hash_table_lookup (self->external, event));
 }
 
 /* ---- answering ---- */
@@ -198,6 +208,7 @@ static void
 dispatch (Request *request)
 {
   request->generation = generation_of (request->self, request->event);
+  request->wakes = wakes_of (request->self, request->event);
   g_thread_pool_push (request->self->threads, request, NULL);
 }
 
@@ -246,7 +257,7 @@ computed (gpointer data)
   if (request->gone || request->status != SOUP_STATUS_OK || request->n_changes > 0
       || request->deadline <= g_get_monotonic_time () || request->self->stopping)
     finish (request);
-  else if (generation_of (request->self, request->event) != request->generation)
+  else if (wakes_of (request->self, request->event) != request->wakes)
     dispatch (request);   /* a change committed while the page was computed */
   else
     park (request);
@@ -266,14 +277,20 @@ message_finished (SoupServerMessage *msg, gpointer data)
   }
 }
 
-void
-foyer_hub_pull_changed (FoyerHubPull *self, const char *event)
+static void
+count_change (GHashTable *counts, const char *event)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, event));
+
+  g_hash_table_insert (counts, g_strdup (event), GUINT_TO_POINTER (count + 1));
+}
+
+static void
+wake (FoyerHubPull *self, const char *event)
 {
   gpointer key = NULL, value = NULL;
   GList *list;
 
-  g_hash_table_insert (self->generation, g_strdup (event),
-                       GUINT_TO_POINTER (generation_of (self, event) + 1));
   if (!g_hash_table_steal_extended (self->waiting, event, &key, &value))
     return;
   g_free (key);
@@ -285,6 +302,13 @@ foyer_hub_pull_changed (FoyerHubPull *self, const char *event)
     dispatch (request);
   }
   g_list_free (list);
+}
+
+void
+foyer_hub_pull_changed (FoyerHubPull *self, const char *event)
+{
+  count_change (self->generation, event);
+  wake (self, event);
 }
 
 void
@@ -484,7 +508,8 @@ changed_on_main (gpointer data)
 {
   Changed *changed = data;
 
-  foyer_hub_pull_changed (changed->self, changed->event);
+  count_change (changed->self->external, changed->event);
+  wake (changed->self, changed->event);
   g_object_unref (changed->self);
   g_free (changed->event);
   g_free (changed);
@@ -585,6 +610,7 @@ foyer_hub_pull_finalize (GObject *object)
 
   g_hash_table_unref (self->occupancy);
   g_hash_table_unref (self->generation);
+  g_hash_table_unref (self->external);
   g_hash_table_unref (self->waiting);
   g_clear_pointer (&self->cache, foyer_hub_pull_cache_free);
   g_mutex_clear (&self->lock);
@@ -605,5 +631,6 @@ foyer_hub_pull_init (FoyerHubPull *self)
   g_mutex_init (&self->lock);
   self->occupancy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->generation = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->external = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
