@@ -30,6 +30,7 @@ struct _FoyerStore {
   gboolean     readonly;
   int          busy_timeout_ms;
   gboolean     yields;          /* writes in the background: gives the lock to waiting writers */
+  gboolean     pull_cache_set;  /* the pulling connection's larger page cache is set */
 };
 
 /* Whether a connection of this process that does not yield waits for the write lock right now
