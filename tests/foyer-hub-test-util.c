@@ -108,6 +108,29 @@ foyer_test_pg_start (void)
   return pg;
 }
 
+static FoyerTestPg *shared_pg;
+static gboolean shared_pg_tried;
+
+char *
+foyer_test_pg_shared_database (void)
+{
+  if (!shared_pg_tried) {
+    shared_pg_tried = TRUE;
+    shared_pg = foyer_test_pg_start ();
+  }
+  if (shared_pg == NULL) {
+    g_test_skip ("postgresql-15 is not installed (/usr/lib/postgresql/15/bin/initdb)");
+    return NULL;
+  }
+  return foyer_test_pg_new_database (shared_pg);
+}
+
+void
+foyer_test_pg_shared_stop (void)
+{
+  g_clear_pointer (&shared_pg, foyer_test_pg_stop);
+}
+
 void
 foyer_test_pg_stop (FoyerTestPg *pg)
 {

@@ -20,6 +20,11 @@ FoyerTestPg *foyer_test_pg_start      (void);
 void         foyer_test_pg_stop       (FoyerTestPg *pg);
 /* A fresh database in the cluster; returns its libpq connection string. */
 char        *foyer_test_pg_new_database (FoyerTestPg *pg);
+/* A fresh database in the test program's one cluster, started by the first call; NULL, and the
+ * calling test marked skipped, when postgresql-15 is missing. foyer_test_pg_shared_stop() ends
+ * the cluster (at the end of main). */
+char        *foyer_test_pg_shared_database (void);
+void         foyer_test_pg_shared_stop     (void);
 
 typedef struct {
   char        *dir;

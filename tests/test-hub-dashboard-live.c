@@ -21,9 +21,6 @@
 #include "foyer-test-util.h"
 #include "test-hub-dashboard-cdp.h"
 
-static FoyerTestPg *pg;
-static gboolean pg_tried;
-
 typedef struct {
   const char *backend;   /* "sqlite" | "postgresql" */
 } Param;
@@ -33,16 +30,9 @@ new_hub (const Param *param)
 {
   g_autofree char *database = NULL;
 
-  if (g_str_equal (param->backend, "postgresql")) {
-    if (!pg_tried)
-      pg = foyer_test_pg_start ();
-    pg_tried = TRUE;
-    if (pg == NULL) {
-      g_test_skip ("postgresql-15 is not installed");
-      return NULL;
-    }
-    database = foyer_test_pg_new_database (pg);
-  }
+  if (g_str_equal (param->backend, "postgresql") &&
+      (database = foyer_test_pg_shared_database ()) == NULL)
+    return NULL;
   return foyer_test_hub_new (database, NULL);
 }
 
@@ -738,7 +728,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub-live/sqlite/browser", test_browser_live);
   g_test_add_func ("/hub-live/sqlite/tls-cookie", test_tls_cookie);
   status = g_test_run ();
-  foyer_test_pg_stop (pg);
+  foyer_test_pg_shared_stop ();
   g_object_unref (session);
   return status;
 }

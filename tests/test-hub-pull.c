@@ -15,9 +15,6 @@
 #include "foyer-hub-pull-test-util.h"
 #include "foyer-test-util.h"
 
-static FoyerTestPg *pg;
-static gboolean pg_tried;
-
 typedef struct {
   const char *backend;   /* "sqlite" | "postgresql" */
 } Param;
@@ -27,17 +24,9 @@ new_hub (const Param *param, const char *extra_conf)
 {
   g_autofree char *database = NULL;
 
-  if (g_str_equal (param->backend, "postgresql")) {
-    if (!pg_tried) {
-      pg_tried = TRUE;
-      pg = foyer_test_pg_start ();
-    }
-    if (pg == NULL) {
-      g_test_skip ("postgresql-15 is not installed (/usr/lib/postgresql/15/bin/initdb)");
-      return NULL;
-    }
-    database = foyer_test_pg_new_database (pg);
-  }
+  if (g_str_equal (param->backend, "postgresql") &&
+      (database = foyer_test_pg_shared_database ()) == NULL)
+    return NULL;
   return foyer_test_hub_new (database, extra_conf);
 }
 
@@ -938,6 +927,6 @@ main (int argc, char **argv)
   add_both ("page-cache", test_page_cache);
   g_test_add_func ("/hub-pull/postgresql/two-hubs-long-poll", test_two_hubs);
   status = g_test_run ();
-  foyer_test_pg_stop (pg);
+  foyer_test_pg_shared_stop ();
   return status;
 }

@@ -18,9 +18,6 @@
 #include "foyer-hub-test-util.h"
 #include "foyer-test-util.h"
 
-static FoyerTestPg *pg;
-static gboolean pg_tried;
-
 typedef struct {
   const char *backend;   /* "sqlite" | "postgresql" */
 } Param;
@@ -32,15 +29,7 @@ new_database (const Param *param, const char *dir)
 {
   if (!g_str_equal (param->backend, "postgresql"))
     return g_build_filename (dir, "hub.db", NULL);
-  if (!pg_tried) {
-    pg_tried = TRUE;
-    pg = foyer_test_pg_start ();
-  }
-  if (pg == NULL) {
-    g_test_skip ("postgresql-15 is not installed (/usr/lib/postgresql/15/bin/initdb)");
-    return NULL;
-  }
-  return foyer_test_pg_new_database (pg);
+  return foyer_test_pg_shared_database ();
 }
 
 /* A new hub on the test's backend; NULL (test skipped) without PostgreSQL. */
@@ -1072,6 +1061,6 @@ main (int argc, char **argv)
   add_both ("two-hubs-one-database", test_two_hubs_one_database);
   add_both ("group-commit", test_group_commit);
   status = g_test_run ();
-  foyer_test_pg_stop (pg);
+  foyer_test_pg_shared_stop ();
   return status;
 }
