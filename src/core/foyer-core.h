@@ -30,4 +30,5 @@
 #include "foyer-flow-result.h"
 #include "foyer-kiosk-flow.h"
 #include "foyer-gate-rules.h"
+#include "foyer-thread.h"
 #include "foyer-time.h"

@@ -12,13 +12,12 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 
 #include "foyer-store.h"
 #include "foyer-store-checkins.h"
 #include "foyer-sync-engine.h"
 #include "foyer-sync-backends.h"
+#include "foyer-thread.h"
 
 /* At most this often does the worker count the outbox and post status while draining. */
 #define STATUS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
@@ -1216,14 +1215,7 @@ wait_for_event (FoyerSyncEngine *self,
 static void
 lower_thread_priority (void)
 {
-  int current;
-
-  errno = 0;
-  current = getpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid));
-  if (errno == 0 &&
-      setpriority (PRIO_PROCESS, (id_t)syscall (SYS_gettid),
-                   MIN (current + SYNC_THREAD_NICENESS, 19)) != 0)
-    g_debug ("cannot lower the sync thread's priority: %s", g_strerror (errno));
+  foyer_thread_lower_priority (SYNC_THREAD_NICENESS, "a sync thread");
 }
 
 static gpointer

@@ -4,11 +4,7 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <sys/random.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <zlib.h>
@@ -18,6 +14,7 @@
 #include "foyer-hub-group.h"
 #include "foyer-hub-pull.h"
 #include "foyer-record.h"
+#include "foyer-thread.h"
 #include "foyer-version.h"
 
 G_DEFINE_QUARK (foyer-hub-server-error-quark, foyer_hub_server_error)
@@ -424,16 +421,11 @@ static void
 lower_worker_priority (void)
 {
   static GPrivate lowered;
-  pid_t tid = (pid_t) syscall (SYS_gettid);
-  int current;
 
   if (g_private_get (&lowered) != NULL)
     return;
   g_private_set (&lowered, GINT_TO_POINTER (1));
-  errno = 0;
-  current = getpriority (PRIO_PROCESS, tid);
-  if (errno == 0 && setpriority (PRIO_PROCESS, tid, MIN (current + WORKER_NICENESS, 19)) != 0)
-    g_debug ("cannot lower an ingest worker's priority: %s", g_strerror (errno));
+  foyer_thread_lower_priority (WORKER_NICENESS, "an ingest worker");
 }
 
 static void
