@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* foyer-json.h: the one way Foyer parses JSON that came from outside (answers from head office
- * and Tryton, import lines, `foyerctl register` input): size- and depth-checked before
- * json-glib sees it, because json-glib recurses once per nesting level and a few megabytes of
- * `[[[[…` exhaust the stack.
+ * and Tryton, import lines, `foyerctl register` input, the hub's batches): depth-checked, and
+ * built into the json-glib tree (JsonNode/JsonObject/JsonArray) that json-glib's own parser
+ * would build, by a tokenizer several times cheaper than json-glib's (foyer-json.c says why).
  */
 #pragma once
 
@@ -22,6 +22,21 @@ typedef enum {
 
 GQuark    foyer_json_error_quark (void);
 
+/* Where a value's text lies in the parsed data. canonical: its bytes are exactly what
+ * json_to_string (node, FALSE) writes (compact, no escapes, no duplicate member, only integers
+ * of up to 18 digits), so a caller may keep the bytes instead of serialising the node. */
+typedef struct {
+  gsize    offset;
+  gsize    length;
+  gboolean canonical;
+} FoyerJsonSpan;
+
+/* Called once for each value that lies span_depth containers deep (the root is 0, the elements
+ * of a root array 1), after the value's node is complete; the node is borrowed. */
+typedef void (*FoyerJsonSpanFunc) (JsonNode            *node,
+                                   const FoyerJsonSpan *span,
+                                   gpointer             user_data);
+
 /* TRUE when no array/object in data nests deeper than max_depth (strings are skipped).
  * length -1: data is NUL-terminated. */
 gboolean  foyer_json_depth_ok    (const char  *data,
@@ -34,5 +49,24 @@ gboolean  foyer_json_depth_ok    (const char  *data,
 JsonNode *foyer_json_parse       (const char  *data,
                                   gssize       length,
                                   GError     **error);
+
+/* The parser underneath foyer_json_parse(), for callers that want the text of some values too
+ * (the hub stores each record of a batch as it came). data must be valid UTF-8 (the caller has
+ * checked it: the hub marks invalid bytes first). Strict JSON (RFC 8259): what json-glib also
+ * accepts beyond it (comments, single quotes, leading zeros, hex, trailing text) is refused;
+ * for everything else the tree is json-glib's, integer overflow included (it wraps as
+ * json-glib's does). Empty text is FOYER_JSON_ERROR_INVALID. The nodes are not sealed. */
+JsonNode *foyer_json_parse_spans (const char         *data,
+                                  gsize               length,
+                                  guint               max_depth,
+                                  guint               span_depth,
+                                  FoyerJsonSpanFunc   func,
+                                  gpointer            user_data,
+                                  GError            **error);
+
+/* Appends value (UTF-8) as a JSON string, byte for byte as json_to_string writes it; text that
+ * needs no escape (the usual case) is copied without building a node. */
+void      foyer_json_append_string (GString    *out,
+                                    const char *value);
 
 G_END_DECLS
