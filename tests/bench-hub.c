@@ -38,6 +38,7 @@
 #include <libsoup/soup.h>
 
 #include "foyer-core.h"
+#include "foyer-hub-batch.h"
 #include "foyer-hub-sqlite.h"
 #include "foyer-hub-storage.h"
 #include "foyer-hub-test-util.h"
@@ -223,6 +224,58 @@ self_cpu_s (void)
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
          + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* CPU µs per record of one thread parsing batch rounds times with parse. */
+static double
+parse_cost (const Batch *batch, void (*parse) (const char *json, gsize len))
+{
+  const guint rounds = 300;
+  gsize len = strlen (batch->json);
+  double start = thread_cpu_s ();
+
+  for (guint r = 0; r < rounds; r++)
+    parse (batch->json, len);
+  return (thread_cpu_s () - start) * 1e6 / (rounds * BATCH);
+}
+
+static void
+hub_parse (const char *json, gsize len)
+{
+  g_autoptr(GPtrArray) items = foyer_hub_batch_parse (json, len, "expo", "parse-kiosk", NULL);
+
+  g_assert (items != NULL && items->len == BATCH);
+}
+
+static void
+tree_parse (const char *json, gsize len)
+{
+  g_autoptr(JsonNode) root = foyer_json_parse (json, len, NULL);
+
+  g_assert (root != NULL);
+}
+
+static void
+json_glib_parse (const char *json, gsize len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert (json_parser_load_from_data (parser, json, len, NULL));
+}
+
+/* The hub's parse of a batch (foyer_hub_batch_parse: tokenizing, validation, stored bodies)
+ * per record, and foyer_json_parse's tree alone, beside the anchor: json-glib's parser on the
+ * same bytes, which was the hub's tokenizing before foyer_json_parse_spans. CPU time, one thread. */
+static void
+bench_parse (void)
+{
+  g_autoptr(GPtrArray) batches = batches_new ("parse-kiosk", 1);
+  Batch *batch = g_ptr_array_index (batches, 0);
+
+  printf ("parse       hub's batch parse %5.2f µs/record (tree, validation, stored bodies); "
+          "tree alone %5.2f | json-glib's parser on the same batch %5.2f µs/record\n",
+          parse_cost (batch, hub_parse), parse_cost (batch, tree_parse),
+          parse_cost (batch, json_glib_parse));
 }
 
 typedef struct {
@@ -535,6 +588,7 @@ main (int argc, char **argv)
           g_getenv ("FOYER_BENCH_HUB_ENV") ? g_getenv ("FOYER_BENCH_HUB_ENV") : "");
   printf ("# targets: SQLite >= 50000 rec/s, PostgreSQL >= 20000 rec/s, >= 50%% of direct, "
           "p99 < 250 ms, RSS < 128 MB\n");
+  bench_parse ();
   if (only == NULL || strcmp (only, "sqlite") == 0)
     bench_backend ("sqlite", NULL, NULL, fill);
   if (only != NULL && strcmp (only, "postgresql") != 0)

@@ -816,6 +816,142 @@ test_counters_from_parse (void)
   g_assert_nonnull (strstr (a, "gate|gate-1\x1f" "5|1\n"));
 }
 
+/* ---- the batch parser (src/hub/foyer-hub-batch.c) ---- */
+
+/* The body the hub stored before it kept records' own bytes: the record parsed by json-glib,
+ * stamped with the device, written by json_to_string. */
+static char *
+reference_body (const char *record, const char *device)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  g_assert_true (json_parser_load_from_data (parser, record, -1, NULL));
+  root = json_parser_get_root (parser);
+  json_object_set_string_member (json_node_get_object (root), "device", device);
+  return json_to_string (root, FALSE);
+}
+
+#define REG "\"type\":\"registration\",\"created_at\":\"2026-11-24T10:42:00.123Z\"," \
+            "\"event\":\"ev1\",\"kiosk_id\":\"k\",\"kind\":\"walk_in\",\"source\":\"manual\"," \
+            "\"category\":\"vip\""
+
+/* Whether a record is stored as it came or written again, its body is the same bytes. */
+static void
+test_batch_stored_bodies (void)
+{
+  static const char *const records[] = {
+    "{\"id\":\"r1\"," REG ",\"full_name\":\"王小明\",\"emails\":[\"a@example.cn\"],"
+      "\"consent_given\":true,\"answers\":{\"n\":[1,-2,{}]}}",
+    "{ \"id\": \"r2\", " REG ",\n \"full_name\": \"Spaced\" }",
+    "{\"id\":\"r3\"," REG ",\"full_name\":\"Jos\\u00e9 \\\"Q\\\" \\ud83d\\ude00\"}",
+    "{\"id\":\"r4\"," REG ",\"full_name\":\"Float\",\"score\":1.50,\"n\":-0}",
+    "{\"id\":\"r5\"," REG ",\"full_name\":\"Dup\",\"full_name\":\"Last wins\"}",
+    "{\"id\":\"r6\"," REG ",\"full_name\":\"Stamped\",\"device\":\"forged\",\"x\":1}",
+    "{\"id\":\"r7\"," REG ",\"full_name\":\"Raw\ttab\",\"big\":123456789012345678901}",
+  };
+  static const char device[] = "gate \"1\" \\ 东门";
+  g_autoptr(GString) body = g_string_new ("{\"records\": [\n");
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    g_string_append_printf (body, "%s%s", i ? " ,\n" : "", records[i]);
+  g_string_append (body, "]}");
+  items = foyer_hub_batch_parse (body->str, body->len, "ev1", device, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (records));
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    g_autofree char *expected = reference_body (records[i], device);
+
+    g_assert_cmpstr (item->reason, ==, NULL);
+    g_assert_cmpint (item->status, ==, FOYER_HUB_ITEM_PENDING);
+    g_assert_cmpstr (item->body, ==, expected);
+  }
+}
+
+/* The answer as json-glib's builder wrote it before the hub wrote it directly. */
+static char *
+reference_answer (GPtrArray *items)
+{
+  static const char *const names[] = { NULL, "accepted", "duplicate", "rejected" };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+
+    if (item->status == FOYER_HUB_ITEM_PENDING)
+      continue;
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "id");
+    json_builder_add_string_value (builder, item->id);
+    json_builder_set_member_name (builder, "status");
+    json_builder_add_string_value (builder, names[item->status]);
+    if (item->status == FOYER_HUB_ITEM_REJECTED && item->reason != NULL) {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, item->reason);
+    }
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+test_batch_answer (void)
+{
+  static const char body[] = "{\"records\":[{\"id\":\"a\\\"\\\\\\n\\u0001\\u007f\"},"
+    "{\"id\":\"王\",\"type\":\"nope\"},{\"id\":\"ok\"},{\"id\":\"skip\"},{\"id\":\"dup\"}]}";
+  static const FoyerHubItemStatus statuses[] = {
+    FOYER_HUB_ITEM_REJECTED, FOYER_HUB_ITEM_REJECTED, FOYER_HUB_ITEM_ACCEPTED,
+    FOYER_HUB_ITEM_PENDING, FOYER_HUB_ITEM_DUPLICATE,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = foyer_hub_batch_parse (body, strlen (body), "ev1", "d", &error);
+  g_autofree char *answer = NULL, *expected = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (statuses));
+  for (guint i = 0; i < items->len; i++)
+    ((FoyerHubItem *) g_ptr_array_index (items, i))->status = statuses[i];
+  answer = foyer_hub_batch_answer (items);
+  expected = reference_answer (items);
+  g_assert_cmpstr (answer, ==, expected);
+  g_assert_nonnull (strstr (answer, "\\u007f"));
+}
+
+/* A body that is not a whole JSON object, or too deep, is refused as a whole. */
+static void
+test_batch_refused (void)
+{
+  g_autofree char *whole = record_json ("r1", "ev1", "vip", "王");
+  g_autofree char *batch = g_strdup_printf ("{\"records\":[%s]}", whole);
+  g_autoptr(GString) deep = g_string_new ("{\"records\":[{\"id\":\"d\",\"x\":");
+
+  for (guint i = 0; i < FOYER_HUB_BATCH_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (gsize cut = 0; cut < strlen (batch); cut += 7) {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (foyer_hub_batch_parse (batch, cut, "ev1", "gate-1", &error));
+    g_assert_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (foyer_hub_batch_parse (deep->str, deep->len, "ev1", "gate-1", &error));
+    g_assert_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED);
+    g_assert_nonnull (strstr (error->message, "deeper"));
+  }
+}
+
 /* ---- group commit (src/hub/foyer-hub-group.c) ---- */
 
 /* Holds the database's writer from outside the hub: SQLite's write lock, or the event's
@@ -1048,6 +1184,9 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/plain-http-off-loopback", test_plain_http_off_loopback);
   g_test_add_func ("/hub/tls-enrollment", test_tls_enrollment);
   g_test_add_func ("/hub/sqlite/counters-from-parse", test_counters_from_parse);
+  g_test_add_func ("/hub/batch/stored-bodies", test_batch_stored_bodies);
+  g_test_add_func ("/hub/batch/refused", test_batch_refused);
+  g_test_add_func ("/hub/batch/answer", test_batch_answer);
   g_test_add_func ("/hub/sqlite/gzip-bodies", test_gzip_bodies);
   add_both ("enroll-and-sync", test_enroll_and_sync);
   add_both ("revocation", test_revocation);
