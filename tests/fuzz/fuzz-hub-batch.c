@@ -4,9 +4,10 @@
  *
  * Invariants besides the sanitizers: a body is either refused as a whole or yields items; every
  * item is PENDING (valid) or REJECTED with a reason; every PENDING body is valid UTF-8 JSON that
- * carries the device stamp; the answer built from the items is valid JSON; once they are all
- * accepted, the live counters counted from the parse (when it could) count each exactly once
- * by type.
+ * carries the device stamp and is byte for byte what json_to_string writes for it (whether the
+ * record was stored as it came or serialised again); the answer built from the items is valid
+ * JSON; once they are all accepted, the live counters counted from the parse (when it could)
+ * count each exactly once by type.
  */
 #include "config.h"
 
@@ -60,8 +61,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         abort ();
     } else if (item->status == FOYER_HUB_ITEM_PENDING) {
       g_autoptr(JsonNode) body = NULL;
+      g_autofree char *written = NULL;
       if (!g_utf8_validate (item->body, -1, NULL) || strstr (item->body, "\"device\"") == NULL
           || (body = json_from_string (item->body, NULL)) == NULL)
+        abort ();
+      /* stored as it came or serialised, the body is json_to_string's own text */
+      written = json_to_string (body, FALSE);
+      if (strcmp (written, item->body) != 0)
         abort ();
     } else {
       abort ();
