@@ -312,6 +312,18 @@ read_separator (Parser *self, char close, gboolean *more)
   return fail (self, FOYER_JSON_ERROR_INVALID, close == ']' ? "',' or ']'" : "',' or '}'");
 }
 
+/* Past the opening bracket and any space: TRUE (and past it) when the closing one follows. */
+static gboolean
+is_empty_container (Parser *self, char close)
+{
+  self->p++;
+  skip_space (self);
+  if (!at (self, close))
+    return FALSE;
+  self->p++;
+  return TRUE;
+}
+
 static JsonNode *
 read_array (Parser *self)
 {
@@ -320,12 +332,8 @@ read_array (Parser *self)
   gboolean more = TRUE;
 
   json_node_take_array (node, array);
-  self->p++;
-  skip_space (self);
-  if (at (self, ']')) {
-    self->p++;
+  if (is_empty_container (self, ']'))
     return g_steal_pointer (&node);
-  }
   while (more) {
     JsonNode *element = parse_value (self);
 
@@ -378,12 +386,8 @@ read_object (Parser *self)
   guint n_members = 0;
 
   json_node_take_object (node, object);
-  self->p++;
-  skip_space (self);
-  if (at (self, '}')) {
-    self->p++;
+  if (is_empty_container (self, '}'))
     return g_steal_pointer (&node);
-  }
   while (more) {
     if (!read_member (self, node) || !read_separator (self, '}', &more))
       return NULL;
