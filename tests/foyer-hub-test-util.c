@@ -289,6 +289,9 @@ foyer_test_hub_start (FoyerTestHub *hub, const char * const *env)
   g_autofree char *line = NULL;
 
   g_assert_null (hub->process);
+  /* Its stdout is read only when a test asks (foyer_test_hub_wait_line): a debug log nobody
+   * reads would fill the pipe and stall the hub. */
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   for (guint i = 0; env != NULL && env[i] != NULL; i++) {
     g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
     g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
