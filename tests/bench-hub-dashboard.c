@@ -90,7 +90,8 @@ fill (FoyerHubStorage *storage, guint n)
     for (guint i = first; i < MIN (first + BATCH, n); i++)
       g_ptr_array_add (items, record (i));
     g_assert_true (foyer_hub_storage_ingest (storage, "expo", device, "2026-11-24T09:00:00.000Z",
-                                             items, FALSE, NULL, NULL, NULL, &error));
+                                             items, FALSE, NULL, NULL, NULL, NULL,
+                                             &error));
     g_assert_no_error (error);
   }
   return (now_ms () - start) / 1e3;

@@ -87,7 +87,8 @@ flush (FoyerHubStorage *storage, const char *event, const char *gate, GPtrArray 
   if (items->len == 0)
     return;
   g_assert_true (foyer_hub_storage_ingest (storage, event, gate, "2026-11-24T09:00:00.000Z",
-                                           items, FALSE, NULL, NULL, NULL, &error));
+                                           items, FALSE, NULL, NULL, NULL, NULL,
+                                           &error));
   g_assert_no_error (error);
   g_ptr_array_set_size (items, 0);
 }

@@ -283,13 +283,15 @@ void
 foyer_test_hub_start (FoyerTestHub *hub, const char * const *env)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
 
   g_assert_null (hub->process);
+  /* Its stdout is read only when a test asks (foyer_test_hub_wait_line): a debug log nobody
+   * reads would fill the pipe and stall the hub. */
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   for (guint i = 0; env != NULL && env[i] != NULL; i++) {
     g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
     g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
@@ -297,11 +299,65 @@ foyer_test_hub_start (FoyerTestHub *hub, const char * const *env)
   hub->process = g_subprocess_launcher_spawn (launcher, &error, hub_binary (), "--config",
                                               hub->conf, "serve", NULL);
   g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_nonnull (strstr (line, "serving"));
+  /* Kept open: what the hub logs later can be read (foyer_test_hub_wait_line). */
+  hub->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub->process));
+  /* (after the debug log of its start-up, when G_MESSAGES_DEBUG asks for it) */
+  do {
+    g_free (line);
+    line = g_data_input_stream_read_line_utf8 (hub->out, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (line);
+  } while (strstr (line, "serving") == NULL);
+}
+
+typedef struct {
+  char     *line;
+  GError   *error;
+  gboolean  done;
+} LineRead;
+
+static void
+line_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LineRead *read = data;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                          NULL, &read->error);
+  read->done = TRUE;
+}
+
+static gboolean
+cancel_read (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+foyer_test_hub_wait_line (FoyerTestHub *hub, const char *text, guint timeout_s)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint timeout = g_timeout_add_seconds (timeout_s, cancel_read, cancellable);
+  gboolean found = FALSE;
+
+  g_assert_nonnull (hub->out);
+  while (!found) {
+    LineRead read = { NULL, NULL, FALSE };
+
+    g_data_input_stream_read_line_async (hub->out, G_PRIORITY_DEFAULT, cancellable, line_read,
+                                         &read);
+    while (!read.done)
+      g_main_context_iteration (NULL, TRUE);
+    if (read.error != NULL)
+      g_error ("no line with “%s” from the hub in %u s: %s", text, timeout_s,
+               read.error->message);
+    if (read.line == NULL)
+      g_error ("the hub's output ended before a line with “%s”", text);
+    found = strstr (read.line, text) != NULL;
+    g_free (read.line);
+  }
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (timeout);
 }
 
 void
@@ -321,6 +377,7 @@ foyer_test_hub_wait (FoyerTestHub *hub)
   status = g_subprocess_get_if_signaled (hub->process)
            ? 128 + g_subprocess_get_term_sig (hub->process)
            : g_subprocess_get_exit_status (hub->process);
+  g_clear_object (&hub->out);
   g_clear_object (&hub->process);
   return status;
 }
@@ -335,6 +392,7 @@ foyer_test_hub_free (FoyerTestHub *hub)
     g_subprocess_wait (hub->process, NULL, NULL);
     g_clear_object (&hub->process);
   }
+  g_clear_object (&hub->out);
   g_free (hub->dir);
   g_free (hub->conf);
   g_free (hub->database);

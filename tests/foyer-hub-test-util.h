@@ -33,6 +33,7 @@ typedef struct {
   guint16      port;
   char        *url;
   GSubprocess *process;
+  GDataInputStream *out;    /* the process's stdout, after its "serving" line */
 } FoyerTestHub;
 
 /* Writes dir/hub.conf (listen on a free loopback port, database, extra lines). */
@@ -45,6 +46,11 @@ FoyerTestHub *foyer_test_hub_new_peer (FoyerTestHub *other);
 /* Starts `foyer-hub serve`, waiting for its "serving" line. env: NULL-terminated NAME=VALUE. */
 void          foyer_test_hub_start    (FoyerTestHub *hub,
                                        const char * const *env);
+/* Reads the running hub's stdout (its log when started with G_MESSAGES_DEBUG=foyer-hub) up to
+ * and including the next line holding text; fails the test after timeout_s seconds. */
+void          foyer_test_hub_wait_line (FoyerTestHub *hub,
+                                        const char   *text,
+                                        guint         timeout_s);
 void          foyer_test_hub_kill     (FoyerTestHub *hub,
                                        int           signum);
 /* Waits for the process to exit; returns its exit status (or 128+signal). */

@@ -750,7 +750,8 @@ ingest_counted (FoyerHubStorage *storage, const char *body, gboolean from_bodies
   for (guint i = 0; from_bodies && i < items->len; i++)
     ((FoyerHubItem *) g_ptr_array_index (items, i))->counted = FALSE;
   g_assert_true (foyer_hub_storage_ingest (storage, "expo", "gate-1", "2026-12-05T10:00:00.000Z",
-                                           items, FALSE, NULL, NULL, NULL, &error));
+                                           items, FALSE, NULL, NULL, NULL, NULL,
+                                           &error));
   g_assert_no_error (error);
 }
 
@@ -962,14 +963,16 @@ typedef struct {
 } Blocker;
 
 static void
-blocker_hold (Blocker *b, const char *database, gboolean postgresql)
+blocker_hold (Blocker *b, const char *database, gboolean postgresql, const char *event)
 {
   if (postgresql) {
+    g_autofree char *lock = g_strdup_printf ("BEGIN; SELECT 1 FROM events WHERE id = '%s'"
+                                             " FOR UPDATE", event);
     PGresult *res;
 
     b->pg = PQconnectdb (database);
     g_assert_cmpint (PQstatus (b->pg), ==, CONNECTION_OK);
-    res = PQexec (b->pg, "BEGIN; SELECT 1 FROM events WHERE id = 'expo' FOR UPDATE");
+    res = PQexec (b->pg, lock);
     g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
     PQclear (res);
     return;
@@ -998,6 +1001,7 @@ typedef struct {
   gboolean         ok;
   GError          *error;
   gint            *returned;   /* atomic: batches whose ingest returned */
+  char            *replayed;
 } GroupBatch;
 
 /* The answer stored for the Idempotency-Key: the items' statuses in order. */
@@ -1018,7 +1022,8 @@ group_batch_run (gpointer data)
   GroupBatch *b = data;
 
   b->ok = foyer_hub_storage_ingest (b->storage, "expo", b->device, "2026-12-05T10:00:00.000Z",
-                                    b->items, FALSE, b->key, statuses_answer, NULL, &b->error);
+                                    b->items, FALSE, b->key, statuses_answer, NULL,
+                                    &b->replayed, &b->error);
   g_atomic_int_inc (b->returned);
   return NULL;
 }
@@ -1081,10 +1086,66 @@ assert_stored (FoyerHubStorage *storage, guint records, gint64 seq_sqlite, gint6
   g_assert_nonnull (strstr (counters, counted));
 }
 
+/* The answer storage replays for (device, key): expected, or none when expected is NULL. */
+static void
+assert_answer (FoyerHubStorage *storage, const char *device, const char *key,
+               const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = foyer_hub_storage_idempotency_get (storage, device, key,
+                                                               "2026-01-01", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (answer, ==, expected);
+}
+
 static guint
 item_status (GroupBatch *b, guint i)
 {
   return ((FoyerHubItem *) g_ptr_array_index (b->items, i))->status;
+}
+
+/* A storage on the test's backend with the event "expo"; NULL (test skipped) without
+ * PostgreSQL. */
+static FoyerHubStorage *
+group_storage (const Param *param, char **database)
+{
+  g_autofree char *dir = foyer_test_make_tmpdir ("group");
+  FoyerHubEvent expo = { (char *) "expo", (char *) "expo", NULL, NULL, 0 };
+  g_autoptr(GError) error = NULL;
+  FoyerHubStorage *storage;
+
+  if ((*database = new_database (param, dir)) == NULL)
+    return NULL;
+  storage = foyer_hub_storage_open (*database, 2, &error);
+  g_assert_no_error (error);
+  foyer_hub_storage_event_add (storage, &expo, NULL, &error);
+  g_assert_no_error (error);
+  return storage;
+}
+
+/* Runs the n batches while the writer is held from outside: the first is taken alone and waits
+ * for the writer, the others queue behind it in order (and so make one group, when they fit);
+ * none returns before the writer is let go. */
+static void
+run_held (const Param *param, FoyerHubStorage *storage, const char *database,
+          GroupBatch *batches, guint n)
+{
+  g_autofree GThread **threads = g_new (GThread *, n);
+  Blocker blocker = { NULL };
+
+  blocker_hold (&blocker, database, g_str_equal (param->backend, "postgresql"), "expo");
+  threads[0] = g_thread_new ("batch", group_batch_run, &batches[0]);
+  wait_queued (storage, 0, 1);
+  for (guint i = 1; i < n; i++) {
+    threads[i] = g_thread_new ("batch", group_batch_run, &batches[i]);
+    wait_queued (storage, i, 1);
+  }
+  g_usleep (100 * 1000);
+  g_assert_cmpint (g_atomic_int_get (batches[0].returned), ==, 0);
+  blocker_release (&blocker);
+  for (guint i = 0; i < n; i++)
+    g_thread_join (threads[i]);
 }
 
 /* Five devices post while the writer is busy: the four that wait are written by one leader in
@@ -1094,27 +1155,16 @@ item_status (GroupBatch *b, guint i)
 static void
 test_group_commit (gconstpointer data)
 {
-  const Param *param = data;
-  g_autofree char *dir = foyer_test_make_tmpdir ("group");
-  g_autofree char *database = new_database (param, dir);
-  g_autoptr(FoyerHubStorage) storage = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *replay = NULL;
-  FoyerHubEvent expo = { (char *) "expo", (char *) "expo", NULL, NULL, 0 };
+  g_autofree char *database = NULL;
+  g_autoptr(FoyerHubStorage) storage = group_storage (data, &database);
   static const char *const devices[] = { "k-a", "k-b", "k-c", "k-d", "k-e" };
   const char *dup = "77777777-7777-4777-8777-777777777777";
   GroupBatch batches[5];
-  GThread *threads[5];
   FoyerHubIngestStats stats;
-  Blocker blocker = { NULL };
   gint returned = 0;
 
-  if (database == NULL)
+  if (storage == NULL)
     return;
-  storage = foyer_hub_storage_open (database, 2, &error);
-  g_assert_no_error (error);
-  foyer_hub_storage_event_add (storage, &expo, NULL, &error);
-  g_assert_no_error (error);
   for (guint i = 0; i < 5; i++) {
     g_autofree char *own = g_strdup_printf ("1111111%u-1111-4111-8111-111111111111", i);
     batches[i] = (GroupBatch) { storage, devices[i], devices[i] + 2,
@@ -1124,19 +1174,8 @@ test_group_commit (gconstpointer data)
   /* k-d's batch cannot be stored: a record without a type breaks a NOT NULL constraint. */
   g_clear_pointer (&((FoyerHubItem *) g_ptr_array_index (batches[3].items, 0))->type, g_free);
 
-  blocker_hold (&blocker, database, g_str_equal (param->backend, "postgresql"));
   /* k-a's batch is taken alone and waits for the writer; the others queue behind it, in order. */
-  threads[0] = g_thread_new ("batch", group_batch_run, &batches[0]);
-  wait_queued (storage, 0, 1);
-  for (guint i = 1; i < 5; i++) {
-    threads[i] = g_thread_new ("batch", group_batch_run, &batches[i]);
-    wait_queued (storage, i, 1);
-  }
-  g_usleep (100 * 1000);
-  g_assert_cmpint (g_atomic_int_get (&returned), ==, 0);
-  blocker_release (&blocker);
-  for (guint i = 0; i < 5; i++)
-    g_thread_join (threads[i]);
+  run_held (data, storage, database, batches, 5);
 
   foyer_hub_storage_ingest_stats (storage, &stats);
   g_assert_cmpuint (stats.groups, ==, 2);
@@ -1153,12 +1192,8 @@ test_group_commit (gconstpointer data)
 
   /* a, b (2), c (1 + the duplicate), e: 5 records, counted 5 times. */
   assert_stored (storage, 5, 5, 6);
-  replay = foyer_hub_storage_idempotency_get (storage, "k-c", "c", "2026-01-01", &error);
-  g_assert_cmpstr (replay, ==, "1,2");
-  g_clear_pointer (&replay, g_free);
-  replay = foyer_hub_storage_idempotency_get (storage, "k-d", "d", "2026-01-01", &error);
-  g_assert_no_error (error);
-  g_assert_null (replay);
+  assert_answer (storage, "k-c", "c", "1,2");
+  assert_answer (storage, "k-d", "d", NULL);
 
   /* The failed batch, sent again, is stored; then it is a duplicate. */
   g_clear_pointer (&((FoyerHubItem *) g_ptr_array_index (batches[3].items, 0))->type, g_free);
@@ -1169,9 +1204,301 @@ test_group_commit (gconstpointer data)
   g_assert_cmpuint (item_status (&batches[3], 0), ==, FOYER_HUB_ITEM_ACCEPTED);
   assert_stored (storage, 6, 6, 7);
   for (guint i = 0; i < 5; i++) {
+    g_assert_null (batches[i].replayed);
     g_ptr_array_unref (batches[i].items);
     g_clear_error (&batches[i].error);
   }
+}
+
+/* ---- one Idempotency-Key, two requests in flight (docs/hub.md "Idempotency-Key") ---- */
+
+/* Batches with one key in one group: the first is stored and the second gets its answer,
+ * read in the same transaction (nothing of their own to wait for, so no deadlock); the second
+ * is not stored. A batch that fails lets the next batch with its key be stored. */
+static void
+test_group_same_key (gconstpointer data)
+{
+  g_autofree char *database = NULL;
+  g_autoptr(FoyerHubStorage) storage = group_storage (data, &database);
+  const char *r1 = "22222222-2222-4222-8222-222222222221";
+  const char *r2 = "22222222-2222-4222-8222-222222222222";
+  const char *r3 = "22222222-2222-4222-8222-222222222223";
+  GroupBatch batches[5];
+  FoyerHubIngestStats stats;
+  gint returned = 0;
+
+  if (storage == NULL)
+    return;
+  batches[0] = (GroupBatch) { storage, "k-a", "x",
+                              group_items ("k-a", "22222222-2222-4222-8222-222222222220", NULL),
+                              FALSE, NULL, &returned };
+  batches[1] = (GroupBatch) { storage, "k-b", "k", group_items ("k-b", r1, r2), FALSE, NULL,
+                              &returned };
+  batches[2] = (GroupBatch) { storage, "k-b", "k", group_items ("k-b", r1, r2), FALSE, NULL,
+                              &returned };
+  batches[3] = (GroupBatch) { storage, "k-c", "f", group_items ("k-c", r3, NULL), FALSE, NULL,
+                              &returned };
+  batches[4] = (GroupBatch) { storage, "k-c", "f", group_items ("k-c", r3, NULL), FALSE, NULL,
+                              &returned };
+  /* k-c's first batch cannot be stored (a record without a type). */
+  g_clear_pointer (&((FoyerHubItem *) g_ptr_array_index (batches[3].items, 0))->type, g_free);
+
+  run_held (data, storage, database, batches, 5);
+
+  foyer_hub_storage_ingest_stats (storage, &stats);
+  g_assert_cmpuint (stats.groups, ==, 2);
+  g_assert_cmpuint (stats.largest, ==, 4);
+  g_assert_true (batches[1].ok);
+  g_assert_null (batches[1].replayed);
+  g_assert_cmpuint (item_status (&batches[1], 0), ==, FOYER_HUB_ITEM_ACCEPTED);
+  g_assert_cmpuint (item_status (&batches[1], 1), ==, FOYER_HUB_ITEM_ACCEPTED);
+  /* The second with key k: the first's answer, and its items were not stored again. */
+  g_assert_true (batches[2].ok);
+  g_assert_cmpstr (batches[2].replayed, ==, "1,1");
+  g_assert_cmpuint (item_status (&batches[2], 0), ==, FOYER_HUB_ITEM_PENDING);
+  g_assert_false (batches[3].ok);
+  g_assert_nonnull (batches[3].error);
+  g_assert_true (batches[4].ok);
+  g_assert_null (batches[4].replayed);
+  g_assert_cmpuint (item_status (&batches[4], 0), ==, FOYER_HUB_ITEM_ACCEPTED);
+
+  assert_stored (storage, 4, 4, 4);
+  assert_answer (storage, "k-b", "k", "1,1");
+  assert_answer (storage, "k-c", "f", "1");
+  for (guint i = 0; i < 5; i++) {
+    g_ptr_array_unref (batches[i].items);
+    g_clear_error (&batches[i].error);
+    g_free (batches[i].replayed);
+  }
+}
+
+/* The hub logs the batches queued for their group commit (debug level) to stdout, read by
+ * foyer_test_hub_wait_line(). */
+static const char *const debug_env[] = { "G_MESSAGES_DEBUG=foyer-hub", NULL };
+
+typedef struct {
+  FoyerTestHub *hub;
+  const char   *token, *key, *body;
+  guint         status;
+  char         *answer;
+} Post;
+
+static gpointer
+post_keyed (gpointer data)
+{
+  Post *p = data;
+  g_autofree char *url = g_strconcat (p->hub->url, "/v1/records", NULL);
+
+  p->status = foyer_test_http ("POST", url, p->token, p->key, p->body, strlen (p->body), TRUE,
+                               &p->answer, NULL);
+  return NULL;
+}
+
+/* A batch without records from the device: the hub notes the device as seen (a write, which a
+ * writer held from outside would block) and need not for the next 10 s. */
+static void
+warm_up (FoyerTestHub *hub, const char *token)
+{
+  static const char empty[] = "{\"records\":[]}";
+  g_autofree char *url = g_strconcat (hub->url, "/v1/records", NULL);
+
+  g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, empty, strlen (empty), FALSE,
+                                     NULL, NULL), ==, 200);
+}
+
+/* Starts hub with device k1 of ev1, warmed up: its token. */
+static char *
+start_warm (FoyerTestHub *hub, const char *const *env)
+{
+  g_autofree char *code = NULL, *url = NULL;
+  char *token = start_with_device (hub, env, &code, &url);
+
+  warm_up (hub, token);
+  return token;
+}
+
+/* Sends first, then second (to its own hub, maybe another process), with one key, while the
+ * writer of event ev1 is held from outside: each is sent once the one before is queued for its
+ * group commit, past the hub's look-up of its key, and neither can store anything before the
+ * writer is let go. Returns with both answered. */
+static void
+post_both_in_flight (const Param *param, Post *first, Post *second)
+{
+  g_autofree char *queued = g_strdup_printf ("batch %s queued", first->key);
+  Blocker blocker = { NULL };
+  GThread *threads[2];
+
+  g_assert_cmpstr (first->key, ==, second->key);
+  blocker_hold (&blocker, first->hub->database, g_str_equal (param->backend, "postgresql"),
+                "ev1");
+  threads[0] = g_thread_new ("first", post_keyed, first);
+  foyer_test_hub_wait_line (first->hub, queued, 60);
+  threads[1] = g_thread_new ("second", post_keyed, second);
+  foyer_test_hub_wait_line (second->hub, queued, 60);
+  g_usleep (100 * 1000);
+  blocker_release (&blocker);
+  g_thread_join (threads[0]);
+  g_thread_join (threads[1]);
+}
+
+/* The answer the hub replays now for key: what it stored. */
+static char *
+replay_of (FoyerTestHub *hub, const char *token, const char *key, const char *body)
+{
+  Post again = { hub, token, key, body, 0, NULL };
+
+  post_keyed (&again);
+  g_assert_cmpuint (again.status, ==, 200);
+  return again.answer;
+}
+
+/* post stored its batch: answered 200 with every record accepted (a request that stored
+ * nothing would have answered duplicate), the event holds these records once, and its answer is
+ * what the hub replays for the key afterwards. */
+static void
+assert_stored_by (FoyerTestHub *hub, const Post *post, const char *const *ids, guint n)
+{
+  g_autoptr(JsonNode) answer = json_from_string (post->answer, NULL);
+  g_autoptr(GHashTable) stored = NULL;
+  g_autofree char *later = NULL;
+  guint lines = 0;
+
+  g_assert_cmpuint (post->status, ==, 200);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (status_of (answer, ids[i], NULL), ==, "accepted");
+  stored = foyer_test_hub_export_ids (hub, "ev1", &lines);
+  g_assert_cmpuint (lines, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (stored, ids[i])), ==, 1);
+  later = replay_of (hub, post->token, post->key, post->body);
+  g_assert_cmpstr (later, ==, post->answer);
+}
+
+/* Both answered alike: one stored, the other got its answer. */
+static void
+assert_one_answer (FoyerTestHub *hub, const Post *first, const Post *second,
+                   const char *const *ids, guint n)
+{
+  g_assert_cmpuint (second->status, ==, first->status);
+  g_assert_cmpstr (second->answer, ==, first->answer);
+  assert_stored_by (hub, first, ids, n);
+}
+
+/* A kiosk gave up waiting and sent its batch again while the hub was still writing it. */
+static void
+test_idempotency_in_flight (gconstpointer data)
+{
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *token = NULL, *rec1 = NULL, *rec2 = NULL, *batch = NULL;
+  g_autofree char *id1 = foyer_record_id_new (), *id2 = foyer_record_id_new ();
+  const char *ids[] = { id1, id2 };
+  Post first, second;
+
+  if (hub == NULL)
+    return;
+  token = start_warm (hub, debug_env);
+  rec1 = record_json (id1, "ev1", "trade_visitor", "Zhang San");
+  rec2 = record_json (id2, "ev1", "trade_visitor", "Li Si");
+  batch = batch_of ((const char *[]) { rec1, rec2, NULL });
+  first = (Post) { hub, token, "key-resent", batch, 0, NULL };
+  second = (Post) { hub, token, "key-resent", batch, 0, NULL };
+  post_both_in_flight (data, &first, &second);
+  assert_one_answer (hub, &first, &second, ids, 2);
+  g_free (first.answer);
+  g_free (second.answer);
+  foyer_test_hub_free (hub);
+}
+
+/* The same batch through two hub processes on one PostgreSQL (a retry through another hub
+ * behind the load balancer): exactly one of them stores it. */
+static void
+test_idempotency_two_hubs (gconstpointer data)
+{
+  FoyerTestHub *a = new_hub (data, NULL);
+  FoyerTestHub *b;
+  g_autofree char *token = NULL, *rec = NULL, *batch = NULL, *via_b = NULL;
+  g_autofree char *id = foyer_record_id_new ();
+  const char *ids[] = { id };
+  Post first, second;
+
+  if (a == NULL)
+    return;
+  b = foyer_test_hub_new_peer (a);
+  token = start_warm (a, debug_env);
+  foyer_test_hub_start (b, debug_env);
+  warm_up (b, token);
+  rec = record_json (id, "ev1", "trade_visitor", "Wang Wu");
+  batch = batch_of ((const char *[]) { rec, NULL });
+  first = (Post) { a, token, "key-two-hubs", batch, 0, NULL };
+  second = (Post) { b, token, "key-two-hubs", batch, 0, NULL };
+  post_both_in_flight (data, &first, &second);
+  assert_one_answer (a, &first, &second, ids, 1);
+  via_b = replay_of (b, token, first.key, batch);
+  g_assert_cmpstr (via_b, ==, first.answer);
+  g_free (first.answer);
+  g_free (second.answer);
+  foyer_test_hub_free (a);
+  foyer_test_hub_free (b);
+}
+
+/* Makes the database refuse to store the record id (a trigger, created from outside). */
+static void
+refuse_record (const Param *param, const char *database, const char *id)
+{
+  g_autofree char *sql = NULL;
+
+  if (g_str_equal (param->backend, "postgresql")) {
+    PGconn *pg = PQconnectdb (database);
+    PGresult *res;
+
+    sql = g_strdup_printf ("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                           " $$BEGIN RAISE EXCEPTION 'refused by the test'; END$$;"
+                           "CREATE TRIGGER refuse BEFORE INSERT ON records FOR EACH ROW"
+                           " WHEN (NEW.id = '%s') EXECUTE FUNCTION refuse()", id);
+    res = PQexec (pg, sql);
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_COMMAND_OK);
+    PQclear (res);
+    PQfinish (pg);
+  } else {
+    sqlite3 *db = NULL;
+
+    sql = g_strdup_printf ("CREATE TRIGGER refuse BEFORE INSERT ON records"
+                           " WHEN NEW.id = '%s' BEGIN SELECT RAISE(ABORT, 'refused'); END", id);
+    g_assert_cmpint (sqlite3_open (database, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+}
+
+/* The first request with a key fails (503: nothing stored, no answer): the second one, in
+ * flight at the same time, stores its batch and its answer is the one kept. */
+static void
+test_idempotency_first_fails (gconstpointer data)
+{
+  /* The hub warns that it cannot store the first batch: not fatal here. */
+  static const char *const env[] = { "G_MESSAGES_DEBUG=foyer-hub", "G_DEBUG=", NULL };
+  FoyerTestHub *hub = new_hub (data, NULL);
+  g_autofree char *token = NULL, *rec = NULL, *bad = NULL, *failing = NULL, *retried = NULL;
+  g_autofree char *id = foyer_record_id_new (), *refused = foyer_record_id_new ();
+  const char *ids[] = { id };
+  Post first, second;
+
+  if (hub == NULL)
+    return;
+  token = start_warm (hub, env);
+  rec = record_json (id, "ev1", "trade_visitor", "Zhao Liu");
+  bad = record_json (refused, "ev1", "trade_visitor", "Sun Qi");
+  failing = batch_of ((const char *[]) { rec, bad, NULL });
+  retried = batch_of ((const char *[]) { rec, NULL });
+  refuse_record (data, hub->database, refused);
+  first = (Post) { hub, token, "key-failed", failing, 0, NULL };
+  second = (Post) { hub, token, "key-failed", retried, 0, NULL };
+  post_both_in_flight (data, &first, &second);
+  g_assert_cmpuint (first.status, ==, 503);
+  assert_stored_by (hub, &second, ids, 1);
+  g_free (first.answer);
+  g_free (second.answer);
+  foyer_test_hub_free (hub);
 }
 
 int
@@ -1199,6 +1526,14 @@ main (int argc, char **argv)
   add_both ("import-signs-badges", test_import_signs_badges);
   add_both ("two-hubs-one-database", test_two_hubs_one_database);
   add_both ("group-commit", test_group_commit);
+  add_both ("group-same-key", test_group_same_key);
+  add_both ("idempotency-in-flight", test_idempotency_in_flight);
+  add_both ("idempotency-first-fails", test_idempotency_first_fails);
+  {
+    static const Param postgresql = { "postgresql" };
+    g_test_add_data_func ("/hub/postgresql/idempotency-two-hubs", &postgresql,
+                          test_idempotency_two_hubs);
+  }
   status = g_test_run ();
   foyer_test_pg_shared_stop ();
   return status;

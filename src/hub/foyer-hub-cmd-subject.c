@@ -400,7 +400,7 @@ revoke_badge (FoyerHubStorage *storage, const char *event, const char *code,
   if (items->len == 0)
     return TRUE;
   return foyer_hub_storage_ingest (storage, event, "foyer-hub", now, items, FALSE, NULL, NULL,
-                                   NULL, error);
+                                   NULL, NULL, error);
 }
 
 static int

@@ -118,6 +118,11 @@ foyer_hub_group_ingest (FoyerHubGroup *group, FoyerHubStorage *storage, FoyerHub
   }
   g_queue_push_tail (&lane->pending, &me);
   group->stats.waiting++;
+  /* In queue order (under the lock, so formatted only when shown): tests read it to know
+   * that a batch is in flight. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    g_debug ("device %s: batch %s queued for its group commit", batch->device,
+             batch->key != NULL ? batch->key : "without a key");
   /* The lane cannot go away while this batch is queued or being written. */
   while (!me.done) {
     if (!lane->committing)

@@ -145,9 +145,11 @@ static const char *const sql[N_SQL] = {
                         " token_hash = NULL, secret_hash = NULL WHERE name = $1",
   [SQL_IDEM_GET] = "SELECT answer FROM idempotency WHERE device = $1 AND key = $2"
                    " AND created_at >= $3",
-  [SQL_IDEM_PUT] = "INSERT INTO idempotency (device, key, answer, created_at)"
+  /* Replaces only an answer past the window ($5): the first answer of a key is final. */
+  [SQL_IDEM_PUT] = "INSERT INTO idempotency AS i (device, key, answer, created_at)"
                    " VALUES ($1, $2, $3, $4) ON CONFLICT (device, key) DO UPDATE"
-                   " SET answer = excluded.answer, created_at = excluded.created_at",
+                   " SET answer = excluded.answer, created_at = excluded.created_at"
+                   " WHERE i.created_at < $5",
   [SQL_IDEM_PURGE] = "DELETE FROM idempotency WHERE created_at < $1",
   /* One round trip: reserves $4 sequence values of the event (locking its row until COMMIT),
    * inserts, and answers the ids inserted plus one NULL row when the event exists. */
@@ -634,17 +636,29 @@ pg_device_revoke (FoyerHubStorage *storage, const char *name, const char *now, G
 
 /* ---- ingest ---- */
 
+/* The answer stored under (device, key) since since into *answer (NULL: none). */
+static gboolean
+idem_read (PGconn *conn, const char *device, const char *key, const char *since, char **answer,
+           GError **error)
+{
+  const char *params[] = { device, key, since };
+  PGresult *res = query (conn, SQL_IDEM_GET, error, 3, params);
+
+  *answer = res != NULL && PQntuples (res) > 0 ? value_dup (res, 0, 0) : NULL;
+  PQclear (res);
+  return res != NULL;
+}
+
 static char *
 pg_idempotency_get (FoyerHubStorage *storage, const char *device, const char *key,
                     const char *since, GError **error)
 {
-  const char *params[] = { device, key, since };
-  PGresult *res = read_rows (FOYER_HUB_PG (storage), SQL_IDEM_GET, error, 3, params);
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
   char *answer = NULL;
 
-  if (res != NULL && PQntuples (res) > 0)
-    answer = value_dup (res, 0, 0);
-  PQclear (res);
+  idem_read (conn, device, key, since, &answer, error);
+  release (self, conn);
   return answer;
 }
 
@@ -804,18 +818,25 @@ settle_rejected (PGconn *conn, GPtrArray *items, GError **error)
   return TRUE;
 }
 
-/* One batch, in the open transaction. */
+/* One batch, in the open transaction, which holds the event's row (pg_ingest_group): a key
+ * already answered (committed by any transaction, or by an earlier batch of this one) is
+ * replayed, not stored again. */
 static gboolean
 ingest_batch (PGconn *conn, FoyerHubIngest *b, GError **error)
 {
-  gboolean ok = settle_rejected (conn, b->items, error)
-                && insert_pending (conn, b->event, b->device, b->received_at, b->items,
-                                   b->forward, error);
+  gboolean ok;
 
+  if (b->key != NULL
+      && (!idem_read (conn, b->device, b->key, b->key_since, &b->replayed, error)
+          || b->replayed != NULL))
+    return b->replayed != NULL;
+  ok = settle_rejected (conn, b->items, error)
+       && insert_pending (conn, b->event, b->device, b->received_at, b->items, b->forward,
+                          error);
   if (ok && b->key != NULL && b->answer != NULL) {
     g_autofree char *text = b->answer (b->items, b->user_data);
-    const char *params[] = { b->device, b->key, text, b->received_at };
-    PGresult *res = query (conn, SQL_IDEM_PUT, error, 4, params);
+    const char *params[] = { b->device, b->key, text, b->received_at, b->key_since };
+    PGresult *res = query (conn, SQL_IDEM_PUT, error, 5, params);
 
     ok = res != NULL;
     PQclear (res);
@@ -823,17 +844,46 @@ ingest_batch (PGconn *conn, FoyerHubIngest *b, GError **error)
   return ok;
 }
 
+/* Opens the group's transaction, in one round trip. When a batch has a key, the event's row is
+ * locked first (as the records' INSERT would lock it), outside the savepoints (rolling a batch
+ * back must not let the lock go) and in a statement of its own: under READ COMMITTED a
+ * statement's snapshot is taken when it starts, so only the answers read by later statements
+ * see what the transaction that held the row (another hub process's batch with the same key)
+ * committed. */
+static gboolean
+begin_group (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+{
+  g_autoptr(GString) text = g_string_new ("BEGIN");
+  gboolean keyed = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    keyed = keyed || batches[i]->key != NULL;
+  if (keyed) {
+    char *event = PQescapeLiteral (conn, batches[0]->event, strlen (batches[0]->event));
+
+    if (event == NULL)
+      return fail_conn (conn, error);
+    g_string_append_printf (text, "; SELECT 1 FROM events WHERE id = %s FOR NO KEY UPDATE",
+                            event);
+    PQfreemem (event);
+  }
+  if (n > 1)
+    g_string_append (text, "; SAVEPOINT batch");
+  return command (conn, text->str, error);
+}
+
 /* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
  * locked and the WAL flushed once for all of them. Each batch of a group runs after the
  * savepoint "batch": a batch that fails is rolled back to it (which keeps it), one that succeeds
- * moves it forward. Round trips: the batch's INSERT and Idempotency-Key answer, and one for
- * RELEASE + SAVEPOINT sent as one string; a batch alone needs no savepoint. */
+ * moves it forward. Round trips: BEGIN (with the event's lock when a batch has a key), each
+ * keyed batch's answer read, its INSERT and Idempotency-Key answer, and one for RELEASE +
+ * SAVEPOINT sent as one string; a batch alone needs no savepoint. */
 static gboolean
 pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
 {
   FoyerHubPg *self = FOYER_HUB_PG (storage);
   PGconn *conn = acquire (self);
-  gboolean ok = command (conn, n == 1 ? "BEGIN" : "BEGIN; SAVEPOINT batch", error);
+  gboolean ok = begin_group (conn, batches, n, error);
 
   if (ok && n == 1)
     ok = ingest_batch (conn, batches[0], error);

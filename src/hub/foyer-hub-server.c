@@ -19,7 +19,6 @@
 
 G_DEFINE_QUARK (foyer-hub-server-error-quark, foyer_hub_server_error)
 
-#define IDEMPOTENCY_WINDOW_S (24 * 3600)
 #define TOUCH_INTERVAL_US    (10 * G_USEC_PER_SEC)
 #define ENROLL_MAX_BODY      (64 * 1024)
 #define RETRY_AFTER_S        "1"
@@ -126,14 +125,13 @@ random_token (void)
   return text;
 }
 
+/* The oldest Idempotency-Key answer replayed now. */
 static char *
-timestamp_ago (gint64 seconds)
+idempotency_since_now (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) then = g_date_time_add_seconds (now, -(gdouble) seconds);
-  g_autofree char *base = g_date_time_format (then, "%Y-%m-%dT%H:%M:%S");
+  g_autofree char *now = foyer_timestamp_now ();
 
-  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (then) / 1000);
+  return foyer_hub_idempotency_since (now);
 }
 
 /* The device a request's bearer token belongs to; NULL (401) when unknown or revoked. */
@@ -357,28 +355,39 @@ parse_batch (FoyerHubServer *self, Job *job)
   return TRUE;
 }
 
-/* Stores the parsed batch (writer threads): returns once its group's COMMIT has returned. */
+/* Stores the parsed batch (writer threads): returns once its group's COMMIT has returned. A
+ * batch whose key was answered meanwhile (another request with it was stored after this one's
+ * look-up in worker(): a kiosk that gave up waiting and sent again, or the same batch through
+ * another hub process) gets that answer, as stored. */
 static void
 store_batch (FoyerHubServer *self, Job *job)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *now = foyer_timestamp_now ();
+  g_autofree char *replayed = NULL;
   guint counts[4] = { 0 };
 
   if (!foyer_hub_storage_ingest (self->storage, job->device->event, job->device->name, now,
                                  job->items, self->forward, job->key, answer_func, job,
-                                 &error)) {
+                                 &replayed, &error)) {
     g_warning ("cannot store a batch from device %s: %s", job->device->name, error->message);
     job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
     g_free (job->answer);
     job->answer = g_strdup ("{\"error\":\"the hub cannot store records right now\"}");
     return;
   }
+  job->status = SOUP_STATUS_OK;
+  if (replayed != NULL) {
+    g_debug ("device %s: batch %s was stored meanwhile: replaying its answer",
+             job->device->name, job->key);
+    g_free (job->answer);
+    job->answer = g_steal_pointer (&replayed);
+    return;
+  }
   count_items (job->items, counts);
   g_info ("device %s: %u accepted, %u duplicate, %u rejected", job->device->name,
           counts[FOYER_HUB_ITEM_ACCEPTED], counts[FOYER_HUB_ITEM_DUPLICATE],
           counts[FOYER_HUB_ITEM_REJECTED]);
-  job->status = SOUP_STATUS_OK;
   if (job->answer == NULL)   /* no Idempotency-Key */
     job->answer = foyer_hub_batch_answer (job->items);
 }
@@ -442,7 +451,7 @@ worker (gpointer data, gpointer user_data)
   if (self->test_delay_ms > 0)
     g_usleep (self->test_delay_ms * 1000);
   if (job->key != NULL) {
-    since = timestamp_ago (IDEMPOTENCY_WINDOW_S);
+    since = idempotency_since_now ();
     replay = foyer_hub_storage_idempotency_get (self->storage, job->device->name, job->key,
                                                 since, &error);
   }
@@ -979,7 +988,7 @@ static gboolean
 purge_idempotency (gpointer data)
 {
   FoyerHubServer *self = data;
-  g_autofree char *before = timestamp_ago (IDEMPOTENCY_WINDOW_S);
+  g_autofree char *before = idempotency_since_now ();
   g_autoptr(GError) error = NULL;
 
   if (!foyer_hub_storage_purge_idempotency (self->storage, before, &error))

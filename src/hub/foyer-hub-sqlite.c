@@ -158,9 +158,11 @@ static const char *const sql[N_SQL] = {
                         " token_hash = NULL, secret_hash = NULL WHERE name = ?1",
   [SQL_IDEM_GET] = "SELECT answer FROM idempotency WHERE device = ?1 AND key = ?2"
                    " AND created_at >= ?3",
+  /* Replaces only an answer past the window (?5): the first answer of a key is final. */
   [SQL_IDEM_PUT] = "INSERT INTO idempotency (device, key, answer, created_at)"
                    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (device, key) DO UPDATE"
-                   " SET answer = excluded.answer, created_at = excluded.created_at",
+                   " SET answer = excluded.answer, created_at = excluded.created_at"
+                   " WHERE idempotency.created_at < ?5",
   [SQL_IDEM_PURGE] = "DELETE FROM idempotency WHERE created_at < ?1",
   [SQL_RECORD_INSERT] = "INSERT INTO records (id, event, type, device, created_at, received_at,"
                         " category, booth, seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
@@ -844,24 +846,40 @@ sqlite_device_revoke (FoyerHubStorage *storage, const char *name, const char *no
 
 /* ---- ingest ---- */
 
+/* Runs s, a query of at most one row: *text gets the first column of its row (NULL: none). */
+static gboolean
+one_text (Conn *conn, sqlite3_stmt *s, char **text, GError **error)
+{
+  int rc;
+
+  *text = NULL;
+  if (s == NULL)
+    return FALSE;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *text = column_dup (s, 0);
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || fail (conn->db, error);
+}
+
+/* The answer stored under (device, key) since since into *answer (NULL: none). */
+static gboolean
+idem_read (Conn *conn, const char *device, const char *key, const char *since, char **answer,
+           GError **error)
+{
+  return one_text (conn, stmt_texts (conn, SQL_IDEM_GET, error, 3, device, key, since), answer,
+                   error);
+}
+
 static char *
 sqlite_idempotency_get (FoyerHubStorage *storage, const char *device, const char *key,
                         const char *since, GError **error)
 {
   FoyerHubSqlite *self = FOYER_HUB_SQLITE (storage);
   Conn *conn = acquire (self);
-  sqlite3_stmt *s = stmt_texts (conn, SQL_IDEM_GET, error, 3, device, key, since);
   char *answer = NULL;
-  int rc;
 
-  if (s != NULL) {
-    rc = sqlite3_step (s);
-    if (rc == SQLITE_ROW)
-      answer = column_dup (s, 0);
-    else if (rc != SQLITE_DONE)
-      fail (conn->db, error);
-    sqlite3_reset (s);
-  }
+  idem_read (conn, device, key, since, &answer, error);
   release (self, conn);
   return answer;
 }
@@ -869,37 +887,28 @@ sqlite_idempotency_get (FoyerHubStorage *storage, const char *device, const char
 static gboolean
 record_exists (Conn *conn, const char *id, gboolean *exists, GError **error)
 {
-  sqlite3_stmt *s = stmt_texts (conn, SQL_RECORD_EXISTS, error, 1, id);
-  int rc;
+  g_autofree char *one = NULL;
 
-  if (s == NULL)
+  if (!one_text (conn, stmt_texts (conn, SQL_RECORD_EXISTS, error, 1, id), &one, error))
     return FALSE;
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return fail (conn->db, error);
-  *exists = rc == SQLITE_ROW;
+  *exists = one != NULL;
   return TRUE;
 }
 
 static gboolean
 lock_event_seq (Conn *conn, const char *event, gint64 *seq, GError **error)
 {
-  sqlite3_stmt *s = stmt_texts (conn, SQL_EVENT_LOCK, error, 1, event);
-  int rc;
+  g_autofree char *last = NULL;
 
-  if (s == NULL)
+  if (!one_text (conn, stmt_texts (conn, SQL_EVENT_LOCK, error, 1, event), &last, error))
     return FALSE;
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    *seq = sqlite3_column_int64 (s, 0);
-  sqlite3_reset (s);
-  if (rc == SQLITE_DONE)
+  if (last == NULL) {
     g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
                  "no event “%s” at this hub", event);
-  else if (rc != SQLITE_ROW)
-    fail (conn->db, error);
-  return rc == SQLITE_ROW;
+    return FALSE;
+  }
+  *seq = g_ascii_strtoll (last, NULL, 10);
+  return TRUE;
 }
 
 static gboolean
@@ -1007,17 +1016,23 @@ count_batch (Conn *conn, const char *event, const char *device, GPtrArray *items
   return run (conn, s, error);
 }
 
-/* One batch, in the open transaction. */
+/* One batch, in the open transaction (which holds SQLite's write lock: whatever another
+ * connection stored under the batch's key is committed, and what an earlier batch of this
+ * group stored is visible): a key already answered is replayed, not stored again. */
 static gboolean
 ingest_batch (Conn *conn, FoyerHubIngest *b, GError **error)
 {
+  if (b->key != NULL
+      && (!idem_read (conn, b->device, b->key, b->key_since, &b->replayed, error)
+          || b->replayed != NULL))
+    return b->replayed != NULL;
   if (!ingest_items (conn, b->event, b->device, b->received_at, b->items, b->forward, error)
       || !count_batch (conn, b->event, b->device, b->items, error))
     return FALSE;
   if (b->key != NULL && b->answer != NULL) {
     g_autofree char *text = b->answer (b->items, b->user_data);
-    return run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 4, b->device, b->key, text,
-                                  b->received_at), error);
+    return run (conn, stmt_texts (conn, SQL_IDEM_PUT, error, 5, b->device, b->key, text,
+                                  b->received_at, b->key_since), error);
   }
   return TRUE;
 }

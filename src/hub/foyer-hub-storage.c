@@ -219,16 +219,40 @@ group_of (FoyerHubStorage *self)
   return group;
 }
 
+char *
+foyer_hub_idempotency_since (const char *now)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (now, utc);
+  g_autoptr(GDateTime) then = NULL;
+  g_autofree char *text = NULL;
+
+  if (at == NULL)
+    return g_strdup ("");   /* every stored answer counts: none is ever replaced */
+  then = g_date_time_add_seconds (at, -(gdouble) FOYER_HUB_IDEMPOTENCY_WINDOW_S);
+  text = g_date_time_format_iso8601 (then);
+  return foyer_timestamp_normalize (text);
+}
+
 gboolean
 foyer_hub_storage_ingest (FoyerHubStorage *self, const char *event, const char *device,
                           const char *received_at, GPtrArray *items, gboolean forward,
                           const char *key, FoyerHubAnswerFunc answer, gpointer user_data,
-                          GError **error)
+                          char **replayed, GError **error)
 {
-  FoyerHubIngest batch = { event, device, received_at, items, forward, key, answer, user_data,
-                           NULL };
+  g_autofree char *since = key != NULL ? foyer_hub_idempotency_since (received_at) : NULL;
+  FoyerHubIngest batch = { .event = event, .device = device, .received_at = received_at,
+                           .items = items, .forward = forward, .key = key, .key_since = since,
+                           .answer = answer, .user_data = user_data };
+  gboolean ok;
 
-  return foyer_hub_group_ingest (group_of (self), self, &batch, error);
+  g_return_val_if_fail (key == NULL || replayed != NULL, FALSE);
+  ok = foyer_hub_group_ingest (group_of (self), self, &batch, error);
+  if (!ok)   /* a replay in a group that failed as a whole counts for nothing */
+    g_clear_pointer (&batch.replayed, g_free);
+  if (replayed != NULL)
+    *replayed = g_steal_pointer (&batch.replayed);
+  return ok;
 }
 
 void

@@ -93,6 +93,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerHubItem, foyer_hub_item_free)
 /* Builds the answer stored with an Idempotency-Key, from the items after their final status. */
 typedef char *(*FoyerHubAnswerFunc) (GPtrArray *items, gpointer user_data);
 
+/* How long the answer stored under a device's Idempotency-Key is replayed (docs/sync-protocol.md
+ * "Idempotency-Key"); older answers are purged, and a batch with an expired key is stored. */
+#define FOYER_HUB_IDEMPOTENCY_WINDOW_S (24 * 3600)
+
+/* The oldest created_at of an Idempotency-Key answer still replayed at now (a timestamp as
+ * foyer_timestamp_now() makes them). */
+char *foyer_hub_idempotency_since (const char *now);
+
 /* One batch handed to an implementation's ingest_group: the arguments of
  * foyer_hub_storage_ingest(), and the batch's own outcome. */
 typedef struct {
@@ -102,8 +110,13 @@ typedef struct {
   GPtrArray          *items;
   gboolean            forward;
   const char         *key;
+  const char         *key_since;   /* foyer_hub_idempotency_since (received_at) */
   FoyerHubAnswerFunc  answer;
   gpointer            user_data;
+  /* Set by ingest_group when an answer was already stored under (device, key), read in the
+   * batch's transaction after the event's writer lock: the batch was then NOT stored (its items
+   * stay as they were) and this is the answer to replay. */
+  char               *replayed;
   GError             *error;   /* set by ingest_group when this batch alone was not stored */
 } FoyerHubIngest;
 
@@ -216,10 +229,15 @@ struct _FoyerHubStorageInterface {
   /* Stores batches (at least one, all of one event) in ONE transaction, each batch in a
    * savepoint of its own: stores the PENDING and REJECTED items of each batch, sets each item's
    * final status and, when the batch has a key, stores answer(items) under (device, key) in the
-   * same transaction. A batch that fails is rolled back alone and gets its error; FALSE (with
-   * error) when the transaction as a whole failed: then no batch is stored. forward: also
-   * queue accepted records for the CRM forwarder. Called by foyer_hub_storage_ingest, which
-   * groups the batches waiting for the database (foyer-hub-group.c). */
+   * same transaction. A batch with a key first reads, in that transaction and after the
+   * event's writer lock is held (so after any other transaction of the event committed, in this
+   * process or another), the answer stored under (device, key) since key_since: when there is
+   * one (committed, or stored by an earlier batch of this group) the batch is not stored and
+   * gets it as replayed; an answer once stored is never replaced within the window. A batch
+   * that fails is rolled back alone and gets its error; FALSE (with error) when the
+   * transaction as a whole failed: then no batch is stored. forward: also queue accepted
+   * records for the CRM forwarder. Called by foyer_hub_storage_ingest, which groups the batches
+   * waiting for the database (foyer-hub-group.c). */
   gboolean (*ingest_group)   (FoyerHubStorage *self, FoyerHubIngest **batches, guint n,
                               GError **error);
   gboolean (*purge_idempotency) (FoyerHubStorage *self, const char *before, GError **error);
@@ -295,12 +313,16 @@ char           *foyer_hub_storage_idempotency_get (FoyerHubStorage *self, const 
 /* Stores one batch (see ingest_group). Batches of one event that wait while another group is
  * being written are stored together by one of their callers in one transaction (group commit:
  * one COMMIT, one fsync, for many batches); it returns once the COMMIT holding this batch's
- * records has returned, or with this batch's error. */
+ * records has returned, or with this batch's error. With a key, replayed (not NULL then) gets
+ * the answer stored under (device, key) by an earlier batch within the window, when there is
+ * one: this batch was then not stored (exactly one batch per key is; docs/hub.md
+ * "Idempotency-Key"). */
 gboolean        foyer_hub_storage_ingest        (FoyerHubStorage *self, const char *event,
                                                  const char *device, const char *received_at,
                                                  GPtrArray *items, gboolean forward,
                                                  const char *key, FoyerHubAnswerFunc answer,
-                                                 gpointer user_data, GError **error);
+                                                 gpointer user_data, char **replayed,
+                                                 GError **error);
 void            foyer_hub_storage_ingest_stats  (FoyerHubStorage *self,
                                                  FoyerHubIngestStats *stats);
 gboolean        foyer_hub_storage_purge_idempotency (FoyerHubStorage *self, const char *before,
