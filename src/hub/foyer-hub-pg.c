@@ -14,6 +14,7 @@
 
 #include <libpq-fe.h>
 
+#include "foyer-hub-batch.h"
 #include "foyer-hub-pg.h"
 #include "foyer-record.h"
 
@@ -21,11 +22,11 @@
 
 /* The live counters (issue 17) of the records of source (a table), added in one statement: what
  * each record counts for is named once in r (its body parsed once), then the keys are grouped,
- * so a batch costs one upsert per distinct key. */
-#define COUNT_RECORDS(source) \
+ * so a batch costs one upsert per distinct key. follow_up: when a lead's follow_up counts. */
+#define COUNT_RECORDS_WITH(source, follow_up) \
   "WITH r AS (SELECT event, type, category, device, booth," \
   "  coalesce(substr(created_at, 1, 13), '') AS hour, coalesce(b ->> 'area', '') AS area," \
-  "  coalesce(b ->> 'rating', '') AS rating, coalesce(b ->> 'follow_up' = 'true', false)" \
+  "  coalesce(b ->> 'rating', '') AS rating, " follow_up \
   "  AS follow_up, type = 'registration' OR (type = 'check_in'" \
   "   AND coalesce(b ->> 'direction', 'entry') <> 'exit') AS arrival" \
   "  FROM (SELECT *, body::jsonb AS b FROM " source ") s)" \
@@ -44,6 +45,14 @@
   "   WHERE type = 'lead' AND follow_up) k" \
   " GROUP BY event, dimension, key" \
   " ON CONFLICT (event, dimension, key) DO UPDATE SET count = c.count + excluded.count"
+/* Until migration 4: JSON true (or the string "true"). */
+#define COUNT_RECORDS(source) \
+  COUNT_RECORDS_WITH (source, "coalesce(b ->> 'follow_up' = 'true', false)")
+/* From migration 4 on, what SQLite's json_extract(body, '$.follow_up') = 1 reads and the batch
+ * parser counts (foyer_hub_batch_counters): JSON true, or a number equal to 1. */
+#define FOLLOW_UP_IS_ONE \
+  "CASE jsonb_typeof(b -> 'follow_up') WHEN 'boolean' THEN (b -> 'follow_up')::boolean" \
+  " WHEN 'number' THEN (b -> 'follow_up')::numeric = 1 ELSE false END"
 
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
@@ -88,6 +97,15 @@ static const char *const migrations[] = {
   COUNT_RECORDS ("records") ";",
   /* 3 (issue 16): the audit log (erasures: when and how many, never whom) */
   "CREATE TABLE audit_log (n BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, text TEXT NOT NULL);",
+  /* 4: a hub that adds the counters of its records itself, from the bodies it parsed
+   * (foyer_hub_batch_counters, as on SQLite), says so in the transaction with
+   * foyer_hub.counted = on, and the trigger does not parse the bodies again while the event's
+   * row is locked; any other insert is counted by the trigger. follow_up as SQLite reads it. */
+  "CREATE OR REPLACE FUNCTION records_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  IF current_setting('foyer_hub.counted', true) = 'on' THEN RETURN NULL; END IF; "
+  COUNT_RECORDS_WITH ("added", FOLLOW_UP_IS_ONE) ";"
+  "  RETURN NULL;"
+  " END $$;",
 };
 
 typedef enum {
@@ -107,6 +125,9 @@ typedef enum {
   SQL_IDEM_PURGE,
   SQL_RECORDS_INSERT,
   SQL_RECORDS_EXISTING,
+  SQL_GROUP_INSERT,
+  SQL_IDEM_PUT_MANY,
+  SQL_COUNTERS_ADD,
   SQL_FORWARD_QUEUE,
   SQL_PREREG_PUT,
   SQL_RECORDS_ALL,
@@ -163,6 +184,29 @@ static const char *const sql[N_SQL] = {
                          "  WHERE u.id IS NOT NULL ON CONFLICT (id) DO NOTHING RETURNING id)"
                          " SELECT id FROM i UNION ALL SELECT NULL FROM b",
   [SQL_RECORDS_EXISTING] = "SELECT id FROM records WHERE id = ANY ($1::text[])",
+  /* A whole group's records (each row with its batch's device and received_at) in one
+   * statement: one sequence bump, one run of the counting trigger. */
+  [SQL_GROUP_INSERT] = "WITH b AS (UPDATE events SET last_seq = last_seq + $2::bigint"
+                       "  WHERE id = $1 RETURNING last_seq - $2::bigint AS base),"
+                       " i AS (INSERT INTO records (id, event, type, device, created_at,"
+                       "  received_at, category, booth, seq, body)"
+                       "  SELECT u.id, $1, u.type, u.device, u.created_at, u.received_at,"
+                       "   u.category, u.booth, b.base + u.n, u.body"
+                       "  FROM b, unnest($3::text[], $4::text[], $5::text[], $6::text[],"
+                       "   $7::text[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY"
+                       "   AS u (id, type, created_at, category, booth, body, device, received_at,"
+                       "    n)"
+                       "  ON CONFLICT (id) DO NOTHING RETURNING id)"
+                       " SELECT id FROM i UNION ALL SELECT NULL FROM b",
+  [SQL_COUNTERS_ADD] = "INSERT INTO event_counters AS c (event, dimension, key, count)"
+                       " SELECT $1, u.d, u.k, u.n"
+                       " FROM unnest($2::text[], $3::text[], $4::bigint[]) AS u (d, k, n)"
+                       " ON CONFLICT (event, dimension, key) DO UPDATE"
+                       " SET count = c.count + excluded.count",
+  [SQL_IDEM_PUT_MANY] = "INSERT INTO idempotency (device, key, answer, created_at)"
+                        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+                        " ON CONFLICT (device, key) DO UPDATE"
+                        " SET answer = excluded.answer, created_at = excluded.created_at",
   [SQL_FORWARD_QUEUE] = "INSERT INTO forward_outbox (record_id, next_at)"
                         " SELECT unnest($1::text[]), '' ON CONFLICT (record_id) DO NOTHING",
   [SQL_PREREG_PUT] = "INSERT INTO preregistrations AS p (id, event, badge_code, seq, updated_at,"
@@ -823,27 +867,297 @@ ingest_batch (PGconn *conn, FoyerHubIngest *b, GError **error)
   return ok;
 }
 
-/* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
- * locked and the WAL flushed once for all of them. Each batch of a group runs after the
- * savepoint "batch": a batch that fails is rolled back to it (which keeps it), one that succeeds
- * moves it forward. Round trips: the batch's INSERT and Idempotency-Key answer, and one for
- * RELEASE + SAVEPOINT sent as one string; a batch alone needs no savepoint. */
-static gboolean
-pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
-{
-  FoyerHubPg *self = FOYER_HUB_PG (storage);
-  PGconn *conn = acquire (self);
-  gboolean ok = command (conn, n == 1 ? "BEGIN" : "BEGIN; SAVEPOINT batch", error);
+/* ---- group commit (foyer-hub-group.c) ---- */
 
-  if (ok && n == 1)
-    ok = ingest_batch (conn, batches[0], error);
-  for (guint i = 0; ok && n > 1 && i < n; i++) {
+/* The columns of SQL_GROUP_INSERT's unnest: a record's, then its batch's device and time. */
+enum { GCOL_DEVICE = N_COLS, GCOL_RECEIVED, N_GCOLS };
+
+/* A group written in one statement: its rows as array literals, the items they hold (the first
+ * item of the group with each id; later ones are duplicates without a row), and every item that
+ * was PENDING, whose status goes back to PENDING if the statement fails. */
+typedef struct {
+  GString    *cols[N_GCOLS];
+  guint       rows;
+  GHashTable *first;     /* id → the item holding its row */
+  GPtrArray  *pending;   /* FoyerHubItem * */
+} GroupRows;
+
+static void
+group_rows_clear (GroupRows *g)
+{
+  for (int c = 0; c < N_GCOLS; c++)
+    if (g->cols[c] != NULL)
+      g_string_free (g->cols[c], TRUE);
+  g_clear_pointer (&g->first, g_hash_table_unref);
+  g_clear_pointer (&g->pending, g_ptr_array_unref);
+}
+
+static void
+group_rows_add (GroupRows *g, FoyerHubIngest *b)
+{
+  for (guint i = 0; i < b->items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (b->items, i);
+
+    if (item->status != FOYER_HUB_ITEM_PENDING)
+      continue;
+    g_ptr_array_add (g->pending, item);
+    /* In batch order, the first item of the group with an id takes the row. */
+    if (!g_hash_table_insert (g->first, item->id, item))
+      continue;
+    for (int c = 0; c < N_COLS; c++)
+      array_append (g->cols[c], item_column (item, c));
+    array_append (g->cols[GCOL_DEVICE], b->device);
+    array_append (g->cols[GCOL_RECEIVED], b->received_at);
+    g->rows++;
+  }
+}
+
+/* Inserts the group's rows; marks each PENDING item ACCEPTED (its row was inserted) or
+ * DUPLICATE. */
+static gboolean
+group_insert (PGconn *conn, GroupRows *g, const char *event, GError **error)
+{
+  g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *count = g_strdup_printf ("%u", g->rows);
+  const char *params[2 + N_GCOLS] = { event, count };
+  gboolean event_found = FALSE;
+  PGresult *res;
+
+  for (int c = 0; c < N_GCOLS; c++) {
+    g_string_append_c (g->cols[c], '}');
+    params[2 + c] = g->cols[c]->str;
+  }
+  if ((res = query (conn, SQL_GROUP_INSERT, error, 2 + N_GCOLS, params)) == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (res); r++) {
+    if (PQgetisnull (res, r, 0))
+      event_found = TRUE;
+    else
+      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
+  }
+  PQclear (res);
+  if (!event_found) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub", event);
+    return FALSE;
+  }
+  for (guint i = 0; i < g->pending->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (g->pending, i);
+    gboolean first = g_hash_table_lookup (g->first, item->id) == item;
+
+    item->status = first && g_hash_table_contains (inserted, item->id)
+                   ? FOYER_HUB_ITEM_ACCEPTED : FOYER_HUB_ITEM_DUPLICATE;
+  }
+  return TRUE;
+}
+
+/* The accepted records of the batches that forward, queued in one statement. */
+static gboolean
+group_forward (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+{
+  g_autoptr(GString) accepted = g_string_new ("{");
+  PGresult *res;
+
+  for (guint b = 0; b < n; b++)
+    for (guint i = 0; batches[b]->forward && i < batches[b]->items->len; i++) {
+      FoyerHubItem *item = g_ptr_array_index (batches[b]->items, i);
+      if (item->status == FOYER_HUB_ITEM_ACCEPTED)
+        array_append (accepted, item->id);
+    }
+  if (accepted->len == 1)
+    return TRUE;
+  g_string_append_c (accepted, '}');
+  {
+    const char *params[] = { accepted->str };
+    if ((res = query (conn, SQL_FORWARD_QUEUE, error, 1, params)) == NULL)
+      return FALSE;
+  }
+  PQclear (res);
+  return TRUE;
+}
+
+/* The group's Idempotency-Key answers in one statement (as ingest_batch stores one). A key sent
+ * twice by one device within the group keeps its last answer, as one statement per batch did. */
+static gboolean
+group_answers (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GString *cols[4];
+  gboolean ok = TRUE;
+
+  for (int c = 0; c < 4; c++)
+    cols[c] = g_string_new ("{");
+  for (guint b = n; b-- > 0;) {
+    FoyerHubIngest *batch = batches[b];
+    g_autofree char *text = NULL;
+
+    if (batch->key == NULL || batch->answer == NULL
+        || !g_hash_table_add (seen, g_strconcat (batch->device, "\x1f", batch->key, NULL)))
+      continue;
+    text = batch->answer (batch->items, batch->user_data);
+    array_append (cols[0], batch->device);
+    array_append (cols[1], batch->key);
+    array_append (cols[2], text);
+    array_append (cols[3], batch->received_at);
+  }
+  if (g_hash_table_size (seen) > 0) {
+    const char *params[4];
+    PGresult *res;
+
+    for (int c = 0; c < 4; c++) {
+      g_string_append_c (cols[c], '}');
+      params[c] = cols[c]->str;
+    }
+    res = query (conn, SQL_IDEM_PUT_MANY, error, 4, params);
+    ok = res != NULL;
+    PQclear (res);
+  }
+  for (int c = 0; c < 4; c++)
+    g_string_free (cols[c], TRUE);
+  return ok;
+}
+
+/* TRUE when the parser counted every record the group may insert (FoyerHubItem.counted). */
+static gboolean
+group_counted (FoyerHubIngest **batches, guint n)
+{
+  for (guint b = 0; b < n; b++)
+    for (guint i = 0; i < batches[b]->items->len; i++) {
+      FoyerHubItem *item = g_ptr_array_index (batches[b]->items, i);
+      if (item->status == FOYER_HUB_ITEM_PENDING && (!item->counted || item->type == NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The live counters of the group's accepted records, as the parser counted them
+ * (foyer_hub_batch_counters), summed over the batches and added in one statement. */
+static gboolean
+group_counters (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+{
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();   /* FoyerHubCounter *, first of each key */
+  GString *cols[3];
+  PGresult *res;
+
+  for (guint b = 0; b < n; b++) {
+    GPtrArray *counters = foyer_hub_batch_counters (batches[b]->items, batches[b]->device);
+
+    if (counters == NULL) {
+      g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_FAILED,
+                   "a record was not counted by the parser");
+      return FALSE;
+    }
+    g_ptr_array_add (lists, counters);
+    for (guint i = 0; i < counters->len; i++) {
+      FoyerHubCounter *counter = g_ptr_array_index (counters, i);
+      char *name = g_strconcat (counter->dimension, "\x1f", counter->key, NULL);
+      FoyerHubCounter *sum = g_hash_table_lookup (sums, name);
+
+      if (sum != NULL) {
+        sum->count += counter->count;
+        g_free (name);
+      } else {
+        g_hash_table_insert (sums, name, counter);
+        g_ptr_array_add (order, counter);
+      }
+    }
+  }
+  if (order->len == 0)
+    return TRUE;
+  for (int c = 0; c < 3; c++)
+    cols[c] = g_string_new ("{");
+  for (guint i = 0; i < order->len; i++) {
+    FoyerHubCounter *counter = g_ptr_array_index (order, i);
+    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, counter->count);
+
+    array_append (cols[0], counter->dimension);
+    array_append (cols[1], counter->key);
+    array_append (cols[2], count);
+  }
+  for (int c = 0; c < 3; c++)
+    g_string_append_c (cols[c], '}');
+  {
+    const char *params[] = { batches[0]->event, cols[0]->str, cols[1]->str, cols[2]->str };
+    res = query (conn, SQL_COUNTERS_ADD, error, 4, params);
+  }
+  for (int c = 0; c < 3; c++)
+    g_string_free (cols[c], TRUE);
+  PQclear (res);
+  return res != NULL;
+}
+
+/* The whole group with one statement per kind of row, in the open transaction (counted: the
+ * transaction has foyer_hub.counted on, and the parser's counts are added here). On failure the
+ * items are PENDING again (and REJECTED ones found stored stay DUPLICATE, which they are). */
+static gboolean
+ingest_together (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean counted,
+                 GError **error)
+{
+  GroupRows g = { { NULL }, 0, g_hash_table_new (g_str_hash, g_str_equal), g_ptr_array_new () };
+  gboolean ok = TRUE;
+
+  for (int c = 0; c < N_GCOLS; c++)
+    g.cols[c] = g_string_new ("{");
+  for (guint b = 0; ok && b < n; b++)
+    ok = settle_rejected (conn, batches[b]->items, error);
+  for (guint b = 0; ok && b < n; b++)
+    group_rows_add (&g, batches[b]);
+  ok = ok && group_insert (conn, &g, batches[0]->event, error)
+       && (!counted || group_counters (conn, batches, n, error))
+       && group_forward (conn, batches, n, error) && group_answers (conn, batches, n, error);
+  for (guint i = 0; !ok && i < g.pending->len; i++)
+    ((FoyerHubItem *) g_ptr_array_index (g.pending, i))->status = FOYER_HUB_ITEM_PENDING;
+  group_rows_clear (&g);
+  return ok;
+}
+
+/* Each batch after the savepoint "batch": a batch that fails is rolled back to it (which keeps
+ * it) and gets the error, one that succeeds moves it forward. Round trips per batch: its
+ * INSERT, its Idempotency-Key answer, and RELEASE + SAVEPOINT sent as one string. */
+static gboolean
+ingest_each (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+{
+  gboolean ok = command (conn, "BEGIN; SAVEPOINT batch", error);
+
+  for (guint i = 0; ok && i < n; i++) {
     if (!ingest_batch (conn, batches[i], &batches[i]->error))
       ok = command (conn, "ROLLBACK TO batch", error);
     else if (i + 1 < n)
       ok = command (conn, "RELEASE batch; SAVEPOINT batch", error);
   }
-  ok = ok && command (conn, "COMMIT", error);
+  return ok && command (conn, "COMMIT", error);
+}
+
+/* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
+ * locked and the WAL flushed once for all of them. The group goes in together: one INSERT of
+ * all its records (which locks the event's row: nothing waits on that lock before it), one
+ * upsert of the live counters the parser counted (then the counting trigger does not parse the
+ * bodies again), one of the forwarding queue, one of the Idempotency-Key answers: at most 6
+ * round trips with BEGIN and COMMIT, however many batches. If a statement fails (a batch the
+ * database refuses), the transaction is rolled back and the group written again batch by batch,
+ * each in a savepoint, so that only the bad batch fails. */
+static gboolean
+pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  g_autoptr(GError) together_error = NULL;
+  gboolean counted = group_counted (batches, n);
+  gboolean ok = command (conn, counted ? "BEGIN; SET LOCAL foyer_hub.counted = on" : "BEGIN",
+                         error);
+
+  if (ok && ingest_together (conn, batches, n, counted, &together_error)) {
+    ok = command (conn, "COMMIT", error);
+  } else if (ok && (n == 1 || g_error_matches (together_error, FOYER_HUB_STORAGE_ERROR,
+                                               FOYER_HUB_STORAGE_ERROR_UNAVAILABLE))) {
+    g_propagate_error (error, g_steal_pointer (&together_error));
+    ok = FALSE;
+  } else if (ok) {
+    g_debug ("a group of %u batches goes in batch by batch: %s", n, together_error->message);
+    ok = command (conn, "ROLLBACK", error) && ingest_each (conn, batches, n, error);
+  }
   release (self, conn);
   return ok;
 }
