@@ -902,8 +902,9 @@ group_rows_add (GroupRows *g, FoyerHubIngest *b)
       continue;
     g_ptr_array_add (g->pending, item);
     /* In batch order, the first item of the group with an id takes the row. */
-    if (!g_hash_table_insert (g->first, item->id, item))
+    if (g_hash_table_contains (g->first, item->id))
       continue;
+    g_hash_table_insert (g->first, item->id, item);
     for (int c = 0; c < N_COLS; c++)
       array_append (g->cols[c], item_column (item, c));
     array_append (g->cols[GCOL_DEVICE], b->device);
