@@ -265,17 +265,12 @@ fail_conn (PGconn *conn, GError **error)
   return FALSE;
 }
 
-/* Runs a prepared statement with text parameters; NULL (error set) unless it succeeded. */
-static PGresult *
-query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
+/* FALSE (error set, res cleared) unless res is a success. */
+static gboolean
+result_ok (PGconn *conn, PGresult *res, GError **error)
 {
-  char name[16];
-  PGresult *res;
-  ExecStatusType status;
+  ExecStatusType status = PQresultStatus (res);
 
-  g_snprintf (name, sizeof name, "s%d", (int) id);
-  res = PQexecPrepared (conn, name, n, params, NULL, NULL, 0);
-  status = PQresultStatus (res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
     const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
@@ -284,11 +279,24 @@ query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
                  PQstatus (conn) != CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_UNAVAILABLE
                  : g_strcmp0 (state, "23505") == 0 ? FOYER_HUB_STORAGE_ERROR_EXISTS
                                                    : FOYER_HUB_STORAGE_ERROR_FAILED,
-                 "PostgreSQL: %s", message);
+                 "PostgreSQL: %s", status == PGRES_PIPELINE_ABORTED ? "statement not run"
+                                                                   : message);
     PQclear (res);
-    return NULL;
+    return FALSE;
   }
-  return res;
+  return TRUE;
+}
+
+/* Runs a prepared statement with text parameters; NULL (error set) unless it succeeded. */
+static PGresult *
+query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
+{
+  char name[16];
+  PGresult *res;
+
+  g_snprintf (name, sizeof name, "s%d", (int) id);
+  res = PQexecPrepared (conn, name, n, params, NULL, NULL, 0);
+  return result_ok (conn, res, error) ? res : NULL;
 }
 
 static gboolean
@@ -748,6 +756,30 @@ bump_event_seq (PGconn *conn, const char *event, guint n, gint64 *base, GError *
   return TRUE;
 }
 
+/* The ids an insert of records returned (res: NULL when it failed, cleared here), which also
+ * answers one NULL row when the event exists. */
+static gboolean
+inserted_ids (PGresult *res, const char *event, GHashTable *inserted, GError **error)
+{
+  gboolean event_found = FALSE;
+
+  if (res == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (res); r++) {
+    if (PQgetisnull (res, r, 0))
+      event_found = TRUE;
+    else
+      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
+  }
+  PQclear (res);
+  if (!event_found) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub", event);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Inserts the PENDING items; marks them ACCEPTED (returned by the INSERT) or DUPLICATE. */
 static gboolean
 insert_pending (PGconn *conn, const char *event, const char *device, const char *received_at,
@@ -757,7 +789,6 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
   g_autoptr(GString) accepted = g_string_new ("{");
   g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *count = g_strdup_printf ("%u", items->len);
-  gboolean event_found = FALSE;
   PGresult *res;
 
   for (int c = 0; c < N_COLS; c++)
@@ -778,20 +809,8 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
   }
   for (int c = 0; c < N_COLS; c++)
     g_string_free (cols[c], TRUE);
-  if (res == NULL)
+  if (!inserted_ids (res, event, inserted, error))
     return FALSE;
-  for (int r = 0; r < PQntuples (res); r++) {
-    if (PQgetisnull (res, r, 0))
-      event_found = TRUE;
-    else
-      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
-  }
-  PQclear (res);
-  if (!event_found) {
-    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
-                 "no event “%s” at this hub", event);
-    return FALSE;
-  }
 
   for (guint i = 0; i < items->len; i++) {
     FoyerHubItem *item = g_ptr_array_index (items, i);
@@ -921,27 +940,15 @@ group_insert (PGconn *conn, GroupRows *g, const char *event, GError **error)
   g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *count = g_strdup_printf ("%u", g->rows);
   const char *params[2 + N_GCOLS] = { event, count };
-  gboolean event_found = FALSE;
   PGresult *res;
 
   for (int c = 0; c < N_GCOLS; c++) {
     g_string_append_c (g->cols[c], '}');
     params[2 + c] = g->cols[c]->str;
   }
-  if ((res = query (conn, SQL_GROUP_INSERT, error, 2 + N_GCOLS, params)) == NULL)
+  res = query (conn, SQL_GROUP_INSERT, error, 2 + N_GCOLS, params);
+  if (!inserted_ids (res, event, inserted, error))
     return FALSE;
-  for (int r = 0; r < PQntuples (res); r++) {
-    if (PQgetisnull (res, r, 0))
-      event_found = TRUE;
-    else
-      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
-  }
-  PQclear (res);
-  if (!event_found) {
-    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
-                 "no event “%s” at this hub", event);
-    return FALSE;
-  }
   for (guint i = 0; i < g->pending->len; i++) {
     FoyerHubItem *item = g_ptr_array_index (g->pending, i);
     gboolean first = g_hash_table_lookup (g->first, item->id) == item;
@@ -952,12 +959,92 @@ group_insert (PGconn *conn, GroupRows *g, const char *event, GError **error)
   return TRUE;
 }
 
-/* The accepted records of the batches that forward, queued in one statement. */
+/* Statements whose results nothing waits for, sent with COMMIT in libpq's pipeline mode: one
+ * round trip for all of them while the event's row is locked. */
+typedef struct {
+  SqlId  ids[4];
+  char **params[4];   /* copies; n_params[i] of them */
+  int    n_params[4];
+  guint  len;
+} Tail;
+
+static void
+tail_add (Tail *t, SqlId id, int n, const char *const *params)
+{
+  g_assert (t->len < G_N_ELEMENTS (t->ids));
+  t->ids[t->len] = id;
+  t->n_params[t->len] = n;
+  t->params[t->len] = g_new0 (char *, n);
+  for (int i = 0; i < n; i++)
+    t->params[t->len][i] = g_strdup (params[i]);
+  t->len++;
+}
+
+static void
+tail_clear (Tail *t)
+{
+  for (guint s = 0; s < t->len; s++) {
+    for (int i = 0; i < t->n_params[s]; i++)
+      g_free (t->params[s][i]);
+    g_free (t->params[s]);
+  }
+  t->len = 0;
+}
+
+/* The first error of a pipelined statement's results (the rest, aborted, say nothing new). */
 static gboolean
-group_forward (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+tail_result (PGconn *conn, gboolean ok, GError **error)
+{
+  PGresult *res = PQgetResult (conn);
+
+  if (res == NULL)
+    return ok ? fail_conn (conn, error) : FALSE;
+  if (!ok)
+    PQclear (res);
+  else if (!result_ok (conn, res, error))   /* clears res */
+    ok = FALSE;
+  else
+    PQclear (res);
+  while ((res = PQgetResult (conn)) != NULL)   /* the NULL after each statement's result */
+    PQclear (res);
+  return ok;
+}
+
+/* Sends the tail's statements and COMMIT at once; TRUE when all succeeded (committed). */
+static gboolean
+tail_commit (PGconn *conn, Tail *t, GError **error)
+{
+  gboolean ok = PQenterPipelineMode (conn) == 1;
+  PGresult *res;
+
+  for (guint s = 0; ok && s < t->len; s++) {
+    char name[16];
+
+    g_snprintf (name, sizeof name, "s%d", (int) t->ids[s]);
+    ok = PQsendQueryPrepared (conn, name, t->n_params[s], (const char *const *) t->params[s],
+                              NULL, NULL, 0) == 1;
+  }
+  ok = ok && PQsendQueryParams (conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) == 1
+       && PQpipelineSync (conn) == 1;
+  if (!ok) {
+    fail_conn (conn, error);
+    PQexitPipelineMode (conn);
+    return FALSE;
+  }
+  for (guint s = 0; s <= t->len; s++)
+    ok = tail_result (conn, ok, error);
+  if ((res = PQgetResult (conn)) == NULL || PQresultStatus (res) != PGRES_PIPELINE_SYNC)
+    ok = ok && fail_conn (conn, error);
+  PQclear (res);
+  PQexitPipelineMode (conn);
+  return ok;
+}
+
+/* The accepted records of the batches that forward, queued in one statement. */
+static void
+group_forward (Tail *tail, FoyerHubIngest **batches, guint n)
 {
   g_autoptr(GString) accepted = g_string_new ("{");
-  PGresult *res;
 
   for (guint b = 0; b < n; b++)
     for (guint i = 0; batches[b]->forward && i < batches[b]->items->len; i++) {
@@ -965,26 +1052,19 @@ group_forward (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
       if (item->status == FOYER_HUB_ITEM_ACCEPTED)
         array_append (accepted, item->id);
     }
-  if (accepted->len == 1)
-    return TRUE;
-  g_string_append_c (accepted, '}');
-  {
-    const char *params[] = { accepted->str };
-    if ((res = query (conn, SQL_FORWARD_QUEUE, error, 1, params)) == NULL)
-      return FALSE;
+  if (accepted->len > 1) {
+    const char *params[] = { g_string_append_c (accepted, '}')->str };
+    tail_add (tail, SQL_FORWARD_QUEUE, 1, params);
   }
-  PQclear (res);
-  return TRUE;
 }
 
 /* The group's Idempotency-Key answers in one statement (as ingest_batch stores one). A key sent
  * twice by one device within the group keeps its last answer, as one statement per batch did. */
-static gboolean
-group_answers (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+static void
+group_answers (Tail *tail, FoyerHubIngest **batches, guint n)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GString *cols[4];
-  gboolean ok = TRUE;
 
   for (int c = 0; c < 4; c++)
     cols[c] = g_string_new ("{");
@@ -1003,19 +1083,13 @@ group_answers (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
   }
   if (g_hash_table_size (seen) > 0) {
     const char *params[4];
-    PGresult *res;
 
-    for (int c = 0; c < 4; c++) {
-      g_string_append_c (cols[c], '}');
-      params[c] = cols[c]->str;
-    }
-    res = query (conn, SQL_IDEM_PUT_MANY, error, 4, params);
-    ok = res != NULL;
-    PQclear (res);
+    for (int c = 0; c < 4; c++)
+      params[c] = g_string_append_c (cols[c], '}')->str;
+    tail_add (tail, SQL_IDEM_PUT_MANY, 4, params);
   }
   for (int c = 0; c < 4; c++)
     g_string_free (cols[c], TRUE);
-  return ok;
 }
 
 /* TRUE when the parser counted every record the group may insert (FoyerHubItem.counted). */
@@ -1034,13 +1108,12 @@ group_counted (FoyerHubIngest **batches, guint n)
 /* The live counters of the group's accepted records, as the parser counted them
  * (foyer_hub_batch_counters), summed over the batches and added in one statement. */
 static gboolean
-group_counters (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+group_counters (Tail *tail, FoyerHubIngest **batches, guint n, GError **error)
 {
   g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();   /* FoyerHubCounter *, first of each key */
   GString *cols[3];
-  PGresult *res;
 
   for (guint b = 0; b < n; b++) {
     GPtrArray *counters = foyer_hub_batch_counters (batches[b]->items, batches[b]->device);
@@ -1081,22 +1154,23 @@ group_counters (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
     g_string_append_c (cols[c], '}');
   {
     const char *params[] = { batches[0]->event, cols[0]->str, cols[1]->str, cols[2]->str };
-    res = query (conn, SQL_COUNTERS_ADD, error, 4, params);
+    tail_add (tail, SQL_COUNTERS_ADD, 4, params);
   }
   for (int c = 0; c < 3; c++)
     g_string_free (cols[c], TRUE);
-  PQclear (res);
-  return res != NULL;
+  return TRUE;
 }
 
-/* The whole group with one statement per kind of row, in the open transaction (counted: the
- * transaction has foyer_hub.counted on, and the parser's counts are added here). On failure the
- * items are PENDING again (and REJECTED ones found stored stay DUPLICATE, which they are). */
+/* The whole group with one statement per kind of row, in the open transaction, then COMMIT
+ * (counted: the transaction has foyer_hub.counted on, and the parser's counts are added here).
+ * On failure the transaction is left open and the items are PENDING again (and REJECTED ones
+ * found stored stay DUPLICATE, which they are). */
 static gboolean
 ingest_together (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean counted,
                  GError **error)
 {
   GroupRows g = { { NULL }, 0, g_hash_table_new (g_str_hash, g_str_equal), g_ptr_array_new () };
+  Tail tail = { { 0 } };
   gboolean ok = TRUE;
 
   for (int c = 0; c < N_GCOLS; c++)
@@ -1106,10 +1180,15 @@ ingest_together (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean count
   for (guint b = 0; ok && b < n; b++)
     group_rows_add (&g, batches[b]);
   ok = ok && group_insert (conn, &g, batches[0]->event, error)
-       && (!counted || group_counters (conn, batches, n, error))
-       && group_forward (conn, batches, n, error) && group_answers (conn, batches, n, error);
+       && (!counted || group_counters (&tail, batches, n, error));
+  if (ok) {
+    group_forward (&tail, batches, n);
+    group_answers (&tail, batches, n);
+    ok = tail_commit (conn, &tail, error);
+  }
   for (guint i = 0; !ok && i < g.pending->len; i++)
     ((FoyerHubItem *) g_ptr_array_index (g.pending, i))->status = FOYER_HUB_ITEM_PENDING;
+  tail_clear (&tail);
   group_rows_clear (&g);
   return ok;
 }
@@ -1135,8 +1214,8 @@ ingest_each (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
  * locked and the WAL flushed once for all of them. The group goes in together: one INSERT of
  * all its records (which locks the event's row: nothing waits on that lock before it), one
  * upsert of the live counters the parser counted (then the counting trigger does not parse the
- * bodies again), one of the forwarding queue, one of the Idempotency-Key answers: at most 6
- * round trips with BEGIN and COMMIT, however many batches. If a statement fails (a batch the
+ * bodies again), one of the forwarding queue, one of the Idempotency-Key answers, the last three
+ * sent with COMMIT at once: 3 round trips (BEGIN, INSERT, the rest), however many batches. If a statement fails (a batch the
  * database refuses), the transaction is rolled back and the group written again batch by batch,
  * each in a savepoint, so that only the bad batch fails. */
 static gboolean
@@ -1150,7 +1229,7 @@ pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GE
                          error);
 
   if (ok && ingest_together (conn, batches, n, counted, &together_error)) {
-    ok = command (conn, "COMMIT", error);
+    ok = TRUE;
   } else if (ok && (n == 1 || g_error_matches (together_error, FOYER_HUB_STORAGE_ERROR,
                                                FOYER_HUB_STORAGE_ERROR_UNAVAILABLE))) {
     g_propagate_error (error, g_steal_pointer (&together_error));
