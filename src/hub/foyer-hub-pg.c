@@ -932,21 +932,126 @@ group_rows_add (GroupRows *g, FoyerHubIngest *b)
   }
 }
 
+/* Statements sent at once in libpq's pipeline mode: one round trip for all of them. An entry is
+ * a prepared statement (id, params) or a text without parameters (BEGIN, COMMIT). */
+typedef struct {
+  SqlId       ids[5];
+  const char *texts[5];
+  char      **params[5];
+  int         n_params[5];
+  gboolean    owned[5];     /* params are copies */
+  guint       len;
+} Pipe;
+
+static void
+pipe_add (Pipe *p, SqlId id, const char *text, int n, const char *const *params, gboolean copy)
+{
+  g_assert (p->len < G_N_ELEMENTS (p->ids));
+  p->ids[p->len] = id;
+  p->texts[p->len] = text;
+  p->n_params[p->len] = n;
+  p->owned[p->len] = copy;
+  p->params[p->len] = copy ? g_new0 (char *, MAX (n, 1)) : (char **) params;
+  for (int i = 0; copy && i < n; i++)
+    p->params[p->len][i] = g_strdup (params[i]);
+  p->len++;
+}
+
+/* A prepared statement whose parameters are copied (they may be freed before pipe_run). */
+static void
+tail_add (Pipe *p, SqlId id, int n, const char *const *params)
+{
+  pipe_add (p, id, NULL, n, params, TRUE);
+}
+
+static void
+pipe_clear (Pipe *p)
+{
+  for (guint s = 0; s < p->len; s++) {
+    for (int i = 0; p->owned[s] && i < p->n_params[s]; i++)
+      g_free (p->params[s][i]);
+    if (p->owned[s])
+      g_free (p->params[s]);
+  }
+  p->len = 0;
+}
+
+/* The next statement's result: kept in *kept (when not NULL), or checked and cleared. The first
+ * error is reported; after it the statements were not run and say nothing new. */
+static gboolean
+pipe_result (PGconn *conn, gboolean ok, PGresult **kept, GError **error)
+{
+  PGresult *res = PQgetResult (conn);
+
+  if (res == NULL)
+    return ok ? fail_conn (conn, error) : FALSE;
+  if (!ok)
+    PQclear (res);
+  else if (!result_ok (conn, res, error))   /* clears res */
+    ok = FALSE;
+  else if (kept != NULL)
+    *kept = res;
+  else
+    PQclear (res);
+  while ((res = PQgetResult (conn)) != NULL)   /* the NULL after each statement's result */
+    PQclear (res);
+  return ok;
+}
+
+/* Sends the pipe's statements at once; TRUE when all succeeded. *kept (may be NULL): the
+ * result of the last statement. */
+static gboolean
+pipe_run (PGconn *conn, Pipe *p, PGresult **kept, GError **error)
+{
+  gboolean ok = PQenterPipelineMode (conn) == 1;
+  PGresult *res;
+
+  for (guint s = 0; ok && s < p->len; s++) {
+    char name[16];
+
+    g_snprintf (name, sizeof name, "s%d", (int) p->ids[s]);
+    ok = (p->texts[s] != NULL
+          ? PQsendQueryParams (conn, p->texts[s], 0, NULL, NULL, NULL, NULL, 0)
+          : PQsendQueryPrepared (conn, name, p->n_params[s], (const char *const *) p->params[s],
+                                 NULL, NULL, 0)) == 1;
+  }
+  if (!ok || PQpipelineSync (conn) != 1) {
+    fail_conn (conn, error);
+    PQexitPipelineMode (conn);
+    return FALSE;
+  }
+  for (guint s = 0; s < p->len; s++)
+    ok = pipe_result (conn, ok, s + 1 == p->len ? kept : NULL, error);
+  if ((res = PQgetResult (conn)) == NULL || PQresultStatus (res) != PGRES_PIPELINE_SYNC)
+    ok = ok && fail_conn (conn, error);
+  PQclear (res);
+  PQexitPipelineMode (conn);
+  return ok;
+}
+
 /* Inserts the group's rows; marks each PENDING item ACCEPTED (its row was inserted) or
  * DUPLICATE. */
 static gboolean
-group_insert (PGconn *conn, GroupRows *g, const char *event, GError **error)
+group_insert (PGconn *conn, GroupRows *g, const char *event, gboolean counted, GError **error)
 {
   g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *count = g_strdup_printf ("%u", g->rows);
   const char *params[2 + N_GCOLS] = { event, count };
-  PGresult *res;
+  Pipe front = { { 0 } };
+  PGresult *res = NULL;
 
   for (int c = 0; c < N_GCOLS; c++) {
     g_string_append_c (g->cols[c], '}');
     params[2 + c] = g->cols[c]->str;
   }
-  res = query (conn, SQL_GROUP_INSERT, error, 2 + N_GCOLS, params);
+  /* BEGIN goes with the INSERT: one round trip. */
+  pipe_add (&front, 0, "BEGIN", 0, NULL, FALSE);
+  if (counted)
+    pipe_add (&front, 0, "SET LOCAL foyer_hub.counted = on", 0, NULL, FALSE);
+  pipe_add (&front, SQL_GROUP_INSERT, NULL, 2 + N_GCOLS, params, FALSE);
+  if (!pipe_run (conn, &front, &res, error))
+    g_clear_pointer (&res, PQclear);
+  pipe_clear (&front);
   if (!inserted_ids (res, event, inserted, error))
     return FALSE;
   for (guint i = 0; i < g->pending->len; i++) {
@@ -959,90 +1064,9 @@ group_insert (PGconn *conn, GroupRows *g, const char *event, GError **error)
   return TRUE;
 }
 
-/* Statements whose results nothing waits for, sent with COMMIT in libpq's pipeline mode: one
- * round trip for all of them while the event's row is locked. */
-typedef struct {
-  SqlId  ids[4];
-  char **params[4];   /* copies; n_params[i] of them */
-  int    n_params[4];
-  guint  len;
-} Tail;
-
-static void
-tail_add (Tail *t, SqlId id, int n, const char *const *params)
-{
-  g_assert (t->len < G_N_ELEMENTS (t->ids));
-  t->ids[t->len] = id;
-  t->n_params[t->len] = n;
-  t->params[t->len] = g_new0 (char *, n);
-  for (int i = 0; i < n; i++)
-    t->params[t->len][i] = g_strdup (params[i]);
-  t->len++;
-}
-
-static void
-tail_clear (Tail *t)
-{
-  for (guint s = 0; s < t->len; s++) {
-    for (int i = 0; i < t->n_params[s]; i++)
-      g_free (t->params[s][i]);
-    g_free (t->params[s]);
-  }
-  t->len = 0;
-}
-
-/* The first error of a pipelined statement's results (the rest, aborted, say nothing new). */
-static gboolean
-tail_result (PGconn *conn, gboolean ok, GError **error)
-{
-  PGresult *res = PQgetResult (conn);
-
-  if (res == NULL)
-    return ok ? fail_conn (conn, error) : FALSE;
-  if (!ok)
-    PQclear (res);
-  else if (!result_ok (conn, res, error))   /* clears res */
-    ok = FALSE;
-  else
-    PQclear (res);
-  while ((res = PQgetResult (conn)) != NULL)   /* the NULL after each statement's result */
-    PQclear (res);
-  return ok;
-}
-
-/* Sends the tail's statements and COMMIT at once; TRUE when all succeeded (committed). */
-static gboolean
-tail_commit (PGconn *conn, Tail *t, GError **error)
-{
-  gboolean ok = PQenterPipelineMode (conn) == 1;
-  PGresult *res;
-
-  for (guint s = 0; ok && s < t->len; s++) {
-    char name[16];
-
-    g_snprintf (name, sizeof name, "s%d", (int) t->ids[s]);
-    ok = PQsendQueryPrepared (conn, name, t->n_params[s], (const char *const *) t->params[s],
-                              NULL, NULL, 0) == 1;
-  }
-  ok = ok && PQsendQueryParams (conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) == 1
-       && PQpipelineSync (conn) == 1;
-  if (!ok) {
-    fail_conn (conn, error);
-    PQexitPipelineMode (conn);
-    return FALSE;
-  }
-  for (guint s = 0; s <= t->len; s++)
-    ok = tail_result (conn, ok, error);
-  if ((res = PQgetResult (conn)) == NULL || PQresultStatus (res) != PGRES_PIPELINE_SYNC)
-    ok = ok && fail_conn (conn, error);
-  PQclear (res);
-  PQexitPipelineMode (conn);
-  return ok;
-}
-
 /* The accepted records of the batches that forward, queued in one statement. */
 static void
-group_forward (Tail *tail, FoyerHubIngest **batches, guint n)
+group_forward (Pipe *tail, FoyerHubIngest **batches, guint n)
 {
   g_autoptr(GString) accepted = g_string_new ("{");
 
@@ -1061,7 +1085,7 @@ group_forward (Tail *tail, FoyerHubIngest **batches, guint n)
 /* The group's Idempotency-Key answers in one statement (as ingest_batch stores one). A key sent
  * twice by one device within the group keeps its last answer, as one statement per batch did. */
 static void
-group_answers (Tail *tail, FoyerHubIngest **batches, guint n)
+group_answers (Pipe *tail, FoyerHubIngest **batches, guint n)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GString *cols[4];
@@ -1108,7 +1132,7 @@ group_counted (FoyerHubIngest **batches, guint n)
 /* The live counters of the group's accepted records, as the parser counted them
  * (foyer_hub_batch_counters), summed over the batches and added in one statement. */
 static gboolean
-group_counters (Tail *tail, FoyerHubIngest **batches, guint n, GError **error)
+group_counters (Pipe *tail, FoyerHubIngest **batches, guint n, GError **error)
 {
   g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1170,7 +1194,7 @@ ingest_together (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean count
                  GError **error)
 {
   GroupRows g = { { NULL }, 0, g_hash_table_new (g_str_hash, g_str_equal), g_ptr_array_new () };
-  Tail tail = { { 0 } };
+  Pipe tail = { { 0 } };
   gboolean ok = TRUE;
 
   for (int c = 0; c < N_GCOLS; c++)
@@ -1179,16 +1203,17 @@ ingest_together (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean count
     ok = settle_rejected (conn, batches[b]->items, error);
   for (guint b = 0; ok && b < n; b++)
     group_rows_add (&g, batches[b]);
-  ok = ok && group_insert (conn, &g, batches[0]->event, error)
+  ok = ok && group_insert (conn, &g, batches[0]->event, counted, error)
        && (!counted || group_counters (&tail, batches, n, error));
   if (ok) {
     group_forward (&tail, batches, n);
     group_answers (&tail, batches, n);
-    ok = tail_commit (conn, &tail, error);
+    pipe_add (&tail, 0, "COMMIT", 0, NULL, FALSE);
+    ok = pipe_run (conn, &tail, NULL, error);
   }
   for (guint i = 0; !ok && i < g.pending->len; i++)
     ((FoyerHubItem *) g_ptr_array_index (g.pending, i))->status = FOYER_HUB_ITEM_PENDING;
-  tail_clear (&tail);
+  pipe_clear (&tail);
   group_rows_clear (&g);
   return ok;
 }
@@ -1224,19 +1249,18 @@ pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GE
   FoyerHubPg *self = FOYER_HUB_PG (storage);
   PGconn *conn = acquire (self);
   g_autoptr(GError) together_error = NULL;
-  gboolean counted = group_counted (batches, n);
-  gboolean ok = command (conn, counted ? "BEGIN; SET LOCAL foyer_hub.counted = on" : "BEGIN",
-                         error);
+  gboolean ok = TRUE;
 
-  if (ok && ingest_together (conn, batches, n, counted, &together_error)) {
+  if (ingest_together (conn, batches, n, group_counted (batches, n), &together_error)) {
     ok = TRUE;
-  } else if (ok && (n == 1 || g_error_matches (together_error, FOYER_HUB_STORAGE_ERROR,
+  } else if ((n == 1 || g_error_matches (together_error, FOYER_HUB_STORAGE_ERROR,
                                                FOYER_HUB_STORAGE_ERROR_UNAVAILABLE))) {
     g_propagate_error (error, g_steal_pointer (&together_error));
     ok = FALSE;
-  } else if (ok) {
+  } else {
     g_debug ("a group of %u batches goes in batch by batch: %s", n, together_error->message);
-    ok = command (conn, "ROLLBACK", error) && ingest_each (conn, batches, n, error);
+    ok = (PQtransactionStatus (conn) == PQTRANS_IDLE || command (conn, "ROLLBACK", error))
+         && ingest_each (conn, batches, n, error);
   }
   release (self, conn);
   return ok;
