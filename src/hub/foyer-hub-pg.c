@@ -14,6 +14,7 @@
 
 #include <libpq-fe.h>
 
+#include "foyer-hub-batch.h"
 #include "foyer-hub-pg.h"
 #include "foyer-record.h"
 
@@ -21,11 +22,11 @@
 
 /* The live counters (issue 17) of the records of source (a table), added in one statement: what
  * each record counts for is named once in r (its body parsed once), then the keys are grouped,
- * so a batch costs one upsert per distinct key. */
-#define COUNT_RECORDS(source) \
+ * so a batch costs one upsert per distinct key. follow_up: when a lead's follow_up counts. */
+#define COUNT_RECORDS_WITH(source, follow_up) \
   "WITH r AS (SELECT event, type, category, device, booth," \
   "  coalesce(substr(created_at, 1, 13), '') AS hour, coalesce(b ->> 'area', '') AS area," \
-  "  coalesce(b ->> 'rating', '') AS rating, coalesce(b ->> 'follow_up' = 'true', false)" \
+  "  coalesce(b ->> 'rating', '') AS rating, " follow_up \
   "  AS follow_up, type = 'registration' OR (type = 'check_in'" \
   "   AND coalesce(b ->> 'direction', 'entry') <> 'exit') AS arrival" \
   "  FROM (SELECT *, body::jsonb AS b FROM " source ") s)" \
@@ -44,6 +45,14 @@
   "   WHERE type = 'lead' AND follow_up) k" \
   " GROUP BY event, dimension, key" \
   " ON CONFLICT (event, dimension, key) DO UPDATE SET count = c.count + excluded.count"
+/* Until migration 4: JSON true (or the string "true"). */
+#define COUNT_RECORDS(source) \
+  COUNT_RECORDS_WITH (source, "coalesce(b ->> 'follow_up' = 'true', false)")
+/* From migration 4 on, what SQLite's json_extract(body, '$.follow_up') = 1 reads and the batch
+ * parser counts (foyer_hub_batch_counters): JSON true, or a number equal to 1. */
+#define FOLLOW_UP_IS_ONE \
+  "CASE jsonb_typeof(b -> 'follow_up') WHEN 'boolean' THEN (b -> 'follow_up')::boolean" \
+  " WHEN 'number' THEN (b -> 'follow_up')::numeric = 1 ELSE false END"
 
 static const char *const migrations[] = {
   /* 1: events, devices, records, idempotency, forwarding */
@@ -88,6 +97,15 @@ static const char *const migrations[] = {
   COUNT_RECORDS ("records") ";",
   /* 3 (issue 16): the audit log (erasures: when and how many, never whom) */
   "CREATE TABLE audit_log (n BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, text TEXT NOT NULL);",
+  /* 4: a hub that adds the counters of its records itself, from the bodies it parsed
+   * (foyer_hub_batch_counters, as on SQLite), says so in the transaction with
+   * foyer_hub.counted = on, and the trigger does not parse the bodies again while the event's
+   * row is locked; any other insert is counted by the trigger. follow_up as SQLite reads it. */
+  "CREATE OR REPLACE FUNCTION records_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  IF current_setting('foyer_hub.counted', true) = 'on' THEN RETURN NULL; END IF; "
+  COUNT_RECORDS_WITH ("added", FOLLOW_UP_IS_ONE) ";"
+  "  RETURN NULL;"
+  " END $$;",
 };
 
 typedef enum {
@@ -107,6 +125,9 @@ typedef enum {
   SQL_IDEM_PURGE,
   SQL_RECORDS_INSERT,
   SQL_RECORDS_EXISTING,
+  SQL_GROUP_INSERT,
+  SQL_IDEM_PUT_MANY,
+  SQL_COUNTERS_ADD,
   SQL_FORWARD_QUEUE,
   SQL_PREREG_PUT,
   SQL_RECORDS_ALL,
@@ -165,6 +186,31 @@ static const char *const sql[N_SQL] = {
                          "  WHERE u.id IS NOT NULL ON CONFLICT (id) DO NOTHING RETURNING id)"
                          " SELECT id FROM i UNION ALL SELECT NULL FROM b",
   [SQL_RECORDS_EXISTING] = "SELECT id FROM records WHERE id = ANY ($1::text[])",
+  /* A whole group's records (each row with its batch's device and received_at) in one
+   * statement: one sequence bump, one run of the counting trigger. */
+  [SQL_GROUP_INSERT] = "WITH b AS (UPDATE events SET last_seq = last_seq + $2::bigint"
+                       "  WHERE id = $1 RETURNING last_seq - $2::bigint AS base),"
+                       " i AS (INSERT INTO records (id, event, type, device, created_at,"
+                       "  received_at, category, booth, seq, body)"
+                       "  SELECT u.id, $1, u.type, u.device, u.created_at, u.received_at,"
+                       "   u.category, u.booth, b.base + u.n, u.body"
+                       "  FROM b, unnest($3::text[], $4::text[], $5::text[], $6::text[],"
+                       "   $7::text[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY"
+                       "   AS u (id, type, created_at, category, booth, body, device, received_at,"
+                       "    n)"
+                       "  ON CONFLICT (id) DO NOTHING RETURNING id)"
+                       " SELECT id FROM i UNION ALL SELECT NULL FROM b",
+  [SQL_COUNTERS_ADD] = "INSERT INTO event_counters AS c (event, dimension, key, count)"
+                       " SELECT $1, u.d, u.k, u.n"
+                       " FROM unnest($2::text[], $3::text[], $4::bigint[]) AS u (d, k, n)"
+                       " ON CONFLICT (event, dimension, key) DO UPDATE"
+                       " SET count = c.count + excluded.count",
+  /* As SQL_IDEM_PUT, for a group: $5 is the oldest of its batches' windows. */
+  [SQL_IDEM_PUT_MANY] = "INSERT INTO idempotency AS i (device, key, answer, created_at)"
+                        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+                        " ON CONFLICT (device, key) DO UPDATE"
+                        " SET answer = excluded.answer, created_at = excluded.created_at"
+                        " WHERE i.created_at < $5",
   [SQL_FORWARD_QUEUE] = "INSERT INTO forward_outbox (record_id, next_at)"
                         " SELECT unnest($1::text[]), '' ON CONFLICT (record_id) DO NOTHING",
   [SQL_PREREG_PUT] = "INSERT INTO preregistrations AS p (id, event, badge_code, seq, updated_at,"
@@ -223,17 +269,12 @@ fail_conn (PGconn *conn, GError **error)
   return FALSE;
 }
 
-/* Runs a prepared statement with text parameters; NULL (error set) unless it succeeded. */
-static PGresult *
-query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
+/* FALSE (error set, res cleared) unless res is a success. */
+static gboolean
+result_ok (PGconn *conn, PGresult *res, GError **error)
 {
-  char name[16];
-  PGresult *res;
-  ExecStatusType status;
+  ExecStatusType status = PQresultStatus (res);
 
-  g_snprintf (name, sizeof name, "s%d", (int) id);
-  res = PQexecPrepared (conn, name, n, params, NULL, NULL, 0);
-  status = PQresultStatus (res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
     const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
@@ -242,11 +283,24 @@ query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
                  PQstatus (conn) != CONNECTION_OK ? FOYER_HUB_STORAGE_ERROR_UNAVAILABLE
                  : g_strcmp0 (state, "23505") == 0 ? FOYER_HUB_STORAGE_ERROR_EXISTS
                                                    : FOYER_HUB_STORAGE_ERROR_FAILED,
-                 "PostgreSQL: %s", message);
+                 "PostgreSQL: %s", status == PGRES_PIPELINE_ABORTED ? "statement not run"
+                                                                   : message);
     PQclear (res);
-    return NULL;
+    return FALSE;
   }
-  return res;
+  return TRUE;
+}
+
+/* Runs a prepared statement with text parameters; NULL (error set) unless it succeeded. */
+static PGresult *
+query (PGconn *conn, SqlId id, GError **error, int n, const char *const *params)
+{
+  char name[16];
+  PGresult *res;
+
+  g_snprintf (name, sizeof name, "s%d", (int) id);
+  res = PQexecPrepared (conn, name, n, params, NULL, NULL, 0);
+  return result_ok (conn, res, error) ? res : NULL;
 }
 
 static gboolean
@@ -718,6 +772,30 @@ bump_event_seq (PGconn *conn, const char *event, guint n, gint64 *base, GError *
   return TRUE;
 }
 
+/* The ids an insert of records returned (res: NULL when it failed, cleared here), which also
+ * answers one NULL row when the event exists. */
+static gboolean
+inserted_ids (PGresult *res, const char *event, GHashTable *inserted, GError **error)
+{
+  gboolean event_found = FALSE;
+
+  if (res == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (res); r++) {
+    if (PQgetisnull (res, r, 0))
+      event_found = TRUE;
+    else
+      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
+  }
+  PQclear (res);
+  if (!event_found) {
+    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
+                 "no event “%s” at this hub", event);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Inserts the PENDING items; marks them ACCEPTED (returned by the INSERT) or DUPLICATE. */
 static gboolean
 insert_pending (PGconn *conn, const char *event, const char *device, const char *received_at,
@@ -727,7 +805,6 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
   g_autoptr(GString) accepted = g_string_new ("{");
   g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *count = g_strdup_printf ("%u", items->len);
-  gboolean event_found = FALSE;
   PGresult *res;
 
   for (int c = 0; c < N_COLS; c++)
@@ -748,20 +825,8 @@ insert_pending (PGconn *conn, const char *event, const char *device, const char 
   }
   for (int c = 0; c < N_COLS; c++)
     g_string_free (cols[c], TRUE);
-  if (res == NULL)
+  if (!inserted_ids (res, event, inserted, error))
     return FALSE;
-  for (int r = 0; r < PQntuples (res); r++) {
-    if (PQgetisnull (res, r, 0))
-      event_found = TRUE;
-    else
-      g_hash_table_add (inserted, g_strdup (PQgetvalue (res, r, 0)));
-  }
-  PQclear (res);
-  if (!event_found) {
-    g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_NOT_FOUND,
-                 "no event “%s” at this hub", event);
-    return FALSE;
-  }
 
   for (guint i = 0; i < items->len; i++) {
     FoyerHubItem *item = g_ptr_array_index (items, i);
@@ -818,7 +883,7 @@ settle_rejected (PGconn *conn, GPtrArray *items, GError **error)
   return TRUE;
 }
 
-/* One batch, in the open transaction, which holds the event's row (pg_ingest_group): a key
+/* One batch, in the open transaction, which holds the event's row (begin_group): a key
  * already answered (committed by any transaction, or by an earlier batch of this one) is
  * replayed, not stored again. */
 static gboolean
@@ -844,20 +909,333 @@ ingest_batch (PGconn *conn, FoyerHubIngest *b, GError **error)
   return ok;
 }
 
+/* ---- group commit (foyer-hub-group.c) ---- */
+
+/* The columns of SQL_GROUP_INSERT's unnest: a record's, then its batch's device and time. */
+enum { GCOL_DEVICE = N_COLS, GCOL_RECEIVED, N_GCOLS };
+
+/* A group written in one statement: its rows as array literals, the items they hold (the first
+ * item of the group with each id; later ones are duplicates without a row), and every item that
+ * was PENDING, whose status goes back to PENDING if the statement fails. */
+typedef struct {
+  GString    *cols[N_GCOLS];
+  guint       rows;
+  GHashTable *first;     /* id → the item holding its row */
+  GPtrArray  *pending;   /* FoyerHubItem * */
+} GroupRows;
+
+static void
+group_rows_clear (GroupRows *g)
+{
+  for (int c = 0; c < N_GCOLS; c++)
+    if (g->cols[c] != NULL)
+      g_string_free (g->cols[c], TRUE);
+  g_clear_pointer (&g->first, g_hash_table_unref);
+  g_clear_pointer (&g->pending, g_ptr_array_unref);
+}
+
+static void
+group_rows_add (GroupRows *g, FoyerHubIngest *b)
+{
+  for (guint i = 0; i < b->items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (b->items, i);
+
+    if (item->status != FOYER_HUB_ITEM_PENDING)
+      continue;
+    g_ptr_array_add (g->pending, item);
+    /* In batch order, the first item of the group with an id takes the row. */
+    if (g_hash_table_contains (g->first, item->id))
+      continue;
+    g_hash_table_insert (g->first, item->id, item);
+    for (int c = 0; c < N_COLS; c++)
+      array_append (g->cols[c], item_column (item, c));
+    array_append (g->cols[GCOL_DEVICE], b->device);
+    array_append (g->cols[GCOL_RECEIVED], b->received_at);
+    g->rows++;
+  }
+}
+
+/* Statements sent at once in libpq's pipeline mode: one round trip for all of them. An entry is
+ * a prepared statement (id, params) or a text without parameters (BEGIN, COMMIT). */
+typedef struct {
+  SqlId       ids[5];
+  const char *texts[5];
+  char      **params[5];
+  int         n_params[5];
+  gboolean    owned[5];     /* params are copies */
+  guint       len;
+} Pipe;
+
+static void
+pipe_add (Pipe *p, SqlId id, const char *text, int n, const char *const *params, gboolean copy)
+{
+  g_assert (p->len < G_N_ELEMENTS (p->ids));
+  p->ids[p->len] = id;
+  p->texts[p->len] = text;
+  p->n_params[p->len] = n;
+  p->owned[p->len] = copy;
+  p->params[p->len] = copy ? g_new0 (char *, MAX (n, 1)) : (char **) params;
+  for (int i = 0; copy && i < n; i++)
+    p->params[p->len][i] = g_strdup (params[i]);
+  p->len++;
+}
+
+/* A prepared statement whose parameters are copied (they may be freed before pipe_run). */
+static void
+tail_add (Pipe *p, SqlId id, int n, const char *const *params)
+{
+  pipe_add (p, id, NULL, n, params, TRUE);
+}
+
+static void
+pipe_clear (Pipe *p)
+{
+  for (guint s = 0; s < p->len; s++) {
+    for (int i = 0; p->owned[s] && i < p->n_params[s]; i++)
+      g_free (p->params[s][i]);
+    if (p->owned[s])
+      g_free (p->params[s]);
+  }
+  p->len = 0;
+}
+
+/* The next statement's result: kept in *kept (when not NULL), or checked and cleared. The first
+ * error is reported; after it the statements were not run and say nothing new. */
+static gboolean
+pipe_result (PGconn *conn, gboolean ok, PGresult **kept, GError **error)
+{
+  PGresult *res = PQgetResult (conn);
+
+  if (res == NULL)
+    return ok ? fail_conn (conn, error) : FALSE;
+  if (!ok)
+    PQclear (res);
+  else if (!result_ok (conn, res, error))   /* clears res */
+    ok = FALSE;
+  else if (kept != NULL)
+    *kept = res;
+  else
+    PQclear (res);
+  while ((res = PQgetResult (conn)) != NULL)   /* the NULL after each statement's result */
+    PQclear (res);
+  return ok;
+}
+
+/* Sends the pipe's statements at once; TRUE when all succeeded. *kept (may be NULL): the
+ * result of the last statement. */
+static gboolean
+pipe_run (PGconn *conn, Pipe *p, PGresult **kept, GError **error)
+{
+  gboolean ok = PQenterPipelineMode (conn) == 1;
+  PGresult *res;
+
+  for (guint s = 0; ok && s < p->len; s++) {
+    char name[16];
+
+    g_snprintf (name, sizeof name, "s%d", (int) p->ids[s]);
+    ok = (p->texts[s] != NULL
+          ? PQsendQueryParams (conn, p->texts[s], 0, NULL, NULL, NULL, NULL, 0)
+          : PQsendQueryPrepared (conn, name, p->n_params[s], (const char *const *) p->params[s],
+                                 NULL, NULL, 0)) == 1;
+  }
+  if (!ok || PQpipelineSync (conn) != 1) {
+    fail_conn (conn, error);
+    PQexitPipelineMode (conn);
+    return FALSE;
+  }
+  for (guint s = 0; s < p->len; s++)
+    ok = pipe_result (conn, ok, s + 1 == p->len ? kept : NULL, error);
+  if ((res = PQgetResult (conn)) == NULL || PQresultStatus (res) != PGRES_PIPELINE_SYNC)
+    ok = ok && fail_conn (conn, error);
+  PQclear (res);
+  PQexitPipelineMode (conn);
+  return ok;
+}
+
+/* Inserts the group's rows; marks each PENDING item ACCEPTED (its row was inserted) or
+ * DUPLICATE. */
+static gboolean
+group_insert (PGconn *conn, GroupRows *g, const char *event, gboolean begun, gboolean counted,
+              GError **error)
+{
+  g_autoptr(GHashTable) inserted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *count = g_strdup_printf ("%u", g->rows);
+  const char *params[2 + N_GCOLS] = { event, count };
+  Pipe front = { { 0 } };
+  PGresult *res = NULL;
+
+  for (int c = 0; c < N_GCOLS; c++) {
+    g_string_append_c (g->cols[c], '}');
+    params[2 + c] = g->cols[c]->str;
+  }
+  /* BEGIN goes with the INSERT: one round trip (unless keyed batches began the group). */
+  if (!begun)
+    pipe_add (&front, 0, "BEGIN", 0, NULL, FALSE);
+  if (counted)
+    pipe_add (&front, 0, "SET LOCAL foyer_hub.counted = on", 0, NULL, FALSE);
+  pipe_add (&front, SQL_GROUP_INSERT, NULL, 2 + N_GCOLS, params, FALSE);
+  if (!pipe_run (conn, &front, &res, error))
+    g_clear_pointer (&res, PQclear);
+  pipe_clear (&front);
+  if (!inserted_ids (res, event, inserted, error))
+    return FALSE;
+  for (guint i = 0; i < g->pending->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (g->pending, i);
+    gboolean first = g_hash_table_lookup (g->first, item->id) == item;
+
+    item->status = first && g_hash_table_contains (inserted, item->id)
+                   ? FOYER_HUB_ITEM_ACCEPTED : FOYER_HUB_ITEM_DUPLICATE;
+  }
+  return TRUE;
+}
+
+/* The accepted records of the batches that forward, queued in one statement. */
+static void
+group_forward (Pipe *tail, FoyerHubIngest **batches, guint n)
+{
+  g_autoptr(GString) accepted = g_string_new ("{");
+
+  for (guint b = 0; b < n; b++)
+    for (guint i = 0; batches[b]->forward && i < batches[b]->items->len; i++) {
+      FoyerHubItem *item = g_ptr_array_index (batches[b]->items, i);
+      if (item->status == FOYER_HUB_ITEM_ACCEPTED)
+        array_append (accepted, item->id);
+    }
+  if (accepted->len > 1) {
+    const char *params[] = { g_string_append_c (accepted, '}')->str };
+    tail_add (tail, SQL_FORWARD_QUEUE, 1, params);
+  }
+}
+
+/* The group's Idempotency-Key answers in one statement (as ingest_batch stores one), never
+ * replacing one stored within the window. A batch that repeats an earlier batch's key in the
+ * group (twin[b] set by group_replays) was not stored: it gets that batch's answer replayed. */
+static void
+group_answers (Pipe *tail, FoyerHubIngest **batches, guint n, const int *twin)
+{
+  g_autofree char **texts = g_new0 (char *, n);
+  const char *since = NULL;
+  GString *cols[4];
+
+  for (int c = 0; c < 4; c++)
+    cols[c] = g_string_new ("{");
+  for (guint b = 0; b < n; b++) {
+    FoyerHubIngest *batch = batches[b];
+
+    if (batch->key == NULL || batch->answer == NULL || batch->replayed != NULL || twin[b] >= 0)
+      continue;
+    texts[b] = batch->answer (batch->items, batch->user_data);
+    array_append (cols[0], batch->device);
+    array_append (cols[1], batch->key);
+    array_append (cols[2], texts[b]);
+    array_append (cols[3], batch->received_at);
+    if (since == NULL || strcmp (batch->key_since, since) < 0)
+      since = batch->key_since;
+  }
+  for (guint b = 0; b < n; b++)
+    if (twin[b] >= 0)
+      batches[b]->replayed = g_strdup (texts[twin[b]]);
+  if (since != NULL) {
+    const char *params[5];
+
+    for (int c = 0; c < 4; c++)
+      params[c] = g_string_append_c (cols[c], '}')->str;
+    params[4] = since;
+    tail_add (tail, SQL_IDEM_PUT_MANY, 5, params);
+  }
+  for (int c = 0; c < 4; c++)
+    g_string_free (cols[c], TRUE);
+  for (guint b = 0; b < n; b++)
+    g_free (texts[b]);
+}
+/* TRUE when the parser counted every record the group may insert (FoyerHubItem.counted). */
+static gboolean
+group_counted (FoyerHubIngest **batches, guint n)
+{
+  for (guint b = 0; b < n; b++)
+    for (guint i = 0; i < batches[b]->items->len; i++) {
+      FoyerHubItem *item = g_ptr_array_index (batches[b]->items, i);
+      if (item->status == FOYER_HUB_ITEM_PENDING && (!item->counted || item->type == NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The live counters of the group's accepted records, as the parser counted them
+ * (foyer_hub_batch_counters), summed over the batches and added in one statement. */
+static gboolean
+group_counters (Pipe *tail, FoyerHubIngest **batches, guint n, GError **error)
+{
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();   /* FoyerHubCounter *, first of each key */
+  GString *cols[3];
+
+  for (guint b = 0; b < n; b++) {
+    GPtrArray *counters = foyer_hub_batch_counters (batches[b]->items, batches[b]->device);
+
+    if (counters == NULL) {
+      g_set_error (error, FOYER_HUB_STORAGE_ERROR, FOYER_HUB_STORAGE_ERROR_FAILED,
+                   "a record was not counted by the parser");
+      return FALSE;
+    }
+    g_ptr_array_add (lists, counters);
+    for (guint i = 0; i < counters->len; i++) {
+      FoyerHubCounter *counter = g_ptr_array_index (counters, i);
+      char *name = g_strconcat (counter->dimension, "\x1f", counter->key, NULL);
+      FoyerHubCounter *sum = g_hash_table_lookup (sums, name);
+
+      if (sum != NULL) {
+        sum->count += counter->count;
+        g_free (name);
+      } else {
+        g_hash_table_insert (sums, name, counter);
+        g_ptr_array_add (order, counter);
+      }
+    }
+  }
+  if (order->len == 0)
+    return TRUE;
+  for (int c = 0; c < 3; c++)
+    cols[c] = g_string_new ("{");
+  for (guint i = 0; i < order->len; i++) {
+    FoyerHubCounter *counter = g_ptr_array_index (order, i);
+    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, counter->count);
+
+    array_append (cols[0], counter->dimension);
+    array_append (cols[1], counter->key);
+    array_append (cols[2], count);
+  }
+  for (int c = 0; c < 3; c++)
+    g_string_append_c (cols[c], '}');
+  {
+    const char *params[] = { batches[0]->event, cols[0]->str, cols[1]->str, cols[2]->str };
+    tail_add (tail, SQL_COUNTERS_ADD, 4, params);
+  }
+  for (int c = 0; c < 3; c++)
+    g_string_free (cols[c], TRUE);
+  return TRUE;
+}
+
 /* Opens the group's transaction, in one round trip. When a batch has a key, the event's row is
  * locked first (as the records' INSERT would lock it), outside the savepoints (rolling a batch
  * back must not let the lock go) and in a statement of its own: under READ COMMITTED a
  * statement's snapshot is taken when it starts, so only the answers read by later statements
  * see what the transaction that held the row (another hub process's batch with the same key)
- * committed. */
+ * committed. savepoint: also open the savepoint "batch". FALSE in *begun: nothing was sent
+ * (no key, no savepoint). */
 static gboolean
-begin_group (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+begin_group (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean savepoint,
+             gboolean *begun, GError **error)
 {
   g_autoptr(GString) text = g_string_new ("BEGIN");
   gboolean keyed = FALSE;
 
   for (guint i = 0; i < n; i++)
     keyed = keyed || batches[i]->key != NULL;
+  *begun = keyed || savepoint;
+  if (!*begun)
+    return TRUE;
   if (keyed) {
     char *event = PQescapeLiteral (conn, batches[0]->event, strlen (batches[0]->event));
 
@@ -867,33 +1245,138 @@ begin_group (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
                             event);
     PQfreemem (event);
   }
-  if (n > 1)
+  if (savepoint)
     g_string_append (text, "; SAVEPOINT batch");
   return command (conn, text->str, error);
 }
 
-/* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
- * locked and the WAL flushed once for all of them. Each batch of a group runs after the
- * savepoint "batch": a batch that fails is rolled back to it (which keeps it), one that succeeds
- * moves it forward. Round trips: BEGIN (with the event's lock when a batch has a key), each
- * keyed batch's answer read, its INSERT and Idempotency-Key answer, and one for RELEASE +
- * SAVEPOINT sent as one string; a batch alone needs no savepoint. */
+/* In the transaction that holds the event's row: each keyed batch whose key has an answer
+ * stored (by any committed transaction) gets it as replayed; a batch repeating the key of an
+ * earlier batch of the group gets that batch's index in twin[] (-1 otherwise), and its answer
+ * once the group's answers are written (group_answers). Neither is stored. */
 static gboolean
-pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
+group_replays (PGconn *conn, FoyerHubIngest **batches, guint n, int *twin, GError **error)
 {
-  FoyerHubPg *self = FOYER_HUB_PG (storage);
-  PGconn *conn = acquire (self);
-  gboolean ok = begin_group (conn, batches, n, error);
+  g_autoptr(GHashTable) first = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (ok && n == 1)
-    ok = ingest_batch (conn, batches[0], error);
-  for (guint i = 0; ok && n > 1 && i < n; i++) {
+  for (guint b = 0; b < n; b++) {
+    FoyerHubIngest *batch = batches[b];
+    g_autofree char *name = NULL;
+    gpointer earlier;
+
+    twin[b] = -1;
+    if (batch->key == NULL)
+      continue;
+    name = g_strconcat (batch->device, "\x1f", batch->key, NULL);
+    if (g_hash_table_lookup_extended (first, name, NULL, &earlier)) {
+      twin[b] = GPOINTER_TO_INT (earlier);
+      continue;
+    }
+    if (!idem_read (conn, batch->device, batch->key, batch->key_since, &batch->replayed, error))
+      return FALSE;
+    if (batch->replayed == NULL)
+      g_hash_table_insert (first, g_steal_pointer (&name), GINT_TO_POINTER (b));
+  }
+  return TRUE;
+}
+
+/* Undoes what a failed attempt at writing the group together gave the batches. */
+static void
+group_undo_replays (FoyerHubIngest **batches, guint n)
+{
+  for (guint b = 0; b < n; b++)
+    g_clear_pointer (&batches[b]->replayed, g_free);
+}
+
+/* The whole group with one statement per kind of row, in the open transaction, then COMMIT
+ * (counted: the transaction has foyer_hub.counted on, and the parser's counts are added here).
+ * On failure the transaction is left open and the items are PENDING again (and REJECTED ones
+ * found stored stay DUPLICATE, which they are). */
+static gboolean
+ingest_together (PGconn *conn, FoyerHubIngest **batches, guint n, gboolean counted,
+                 GError **error)
+{
+  GroupRows g = { { NULL }, 0, g_hash_table_new (g_str_hash, g_str_equal), g_ptr_array_new () };
+  Pipe tail = { { 0 } };
+  gboolean ok = TRUE;
+
+  g_autofree int *twin = g_new (int, n);
+  gboolean begun = FALSE;
+
+  for (int c = 0; c < N_GCOLS; c++)
+    g.cols[c] = g_string_new ("{");
+  ok = begin_group (conn, batches, n, FALSE, &begun, error)
+       && (!begun || group_replays (conn, batches, n, twin, error));
+  for (guint b = 0; !begun && b < n; b++)
+    twin[b] = -1;
+  for (guint b = 0; ok && b < n; b++)
+    if (batches[b]->replayed == NULL && twin[b] < 0)
+      ok = settle_rejected (conn, batches[b]->items, error);
+  for (guint b = 0; ok && b < n; b++)
+    if (batches[b]->replayed == NULL && twin[b] < 0)
+      group_rows_add (&g, batches[b]);
+  ok = ok && group_insert (conn, &g, batches[0]->event, begun, counted, error)
+       && (!counted || group_counters (&tail, batches, n, error));
+  if (ok) {
+    group_forward (&tail, batches, n);
+    group_answers (&tail, batches, n, twin);
+    pipe_add (&tail, 0, "COMMIT", 0, NULL, FALSE);
+    ok = pipe_run (conn, &tail, NULL, error);
+  }
+  for (guint i = 0; !ok && i < g.pending->len; i++)
+    ((FoyerHubItem *) g_ptr_array_index (g.pending, i))->status = FOYER_HUB_ITEM_PENDING;
+  if (!ok)
+    group_undo_replays (batches, n);
+  pipe_clear (&tail);
+  group_rows_clear (&g);
+  return ok;
+}
+
+/* Each batch after the savepoint "batch": a batch that fails is rolled back to it (which keeps
+ * it) and gets the error, one that succeeds moves it forward. Round trips per batch: its
+ * INSERT, its Idempotency-Key answer, and RELEASE + SAVEPOINT sent as one string. */
+static gboolean
+ingest_each (PGconn *conn, FoyerHubIngest **batches, guint n, GError **error)
+{
+  gboolean begun;
+  gboolean ok = begin_group (conn, batches, n, TRUE, &begun, error);
+
+  for (guint i = 0; ok && i < n; i++) {
     if (!ingest_batch (conn, batches[i], &batches[i]->error))
       ok = command (conn, "ROLLBACK TO batch", error);
     else if (i + 1 < n)
       ok = command (conn, "RELEASE batch; SAVEPOINT batch", error);
   }
-  ok = ok && command (conn, "COMMIT", error);
+  return ok && command (conn, "COMMIT", error);
+}
+
+/* Group commit (foyer-hub-group.c): the batches in one transaction, so the event's row is
+ * locked and the WAL flushed once for all of them. The group goes in together: one INSERT of
+ * all its records (which locks the event's row: nothing waits on that lock before it), one
+ * upsert of the live counters the parser counted (then the counting trigger does not parse the
+ * bodies again), one of the forwarding queue, one of the Idempotency-Key answers, the last three
+ * sent with COMMIT at once: 3 round trips (BEGIN, INSERT, the rest), however many batches. If a statement fails (a batch the
+ * database refuses), the transaction is rolled back and the group written again batch by batch,
+ * each in a savepoint, so that only the bad batch fails. */
+static gboolean
+pg_ingest_group (FoyerHubStorage *storage, FoyerHubIngest **batches, guint n, GError **error)
+{
+  FoyerHubPg *self = FOYER_HUB_PG (storage);
+  PGconn *conn = acquire (self);
+  g_autoptr(GError) together_error = NULL;
+  gboolean ok = TRUE;
+
+  if (ingest_together (conn, batches, n, group_counted (batches, n), &together_error)) {
+    ok = TRUE;
+  } else if ((n == 1 || g_error_matches (together_error, FOYER_HUB_STORAGE_ERROR,
+                                               FOYER_HUB_STORAGE_ERROR_UNAVAILABLE))) {
+    g_propagate_error (error, g_steal_pointer (&together_error));
+    ok = FALSE;
+  } else {
+    g_debug ("a group of %u batches goes in batch by batch: %s", n, together_error->message);
+    ok = (PQtransactionStatus (conn) == PQTRANS_IDLE || command (conn, "ROLLBACK", error))
+         && ingest_each (conn, batches, n, error);
+  }
   release (self, conn);
   return ok;
 }
