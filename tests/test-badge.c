@@ -168,6 +168,44 @@ test_foyerctl_keygen (void)
   g_assert_nonnull (strstr (err, "already exists"));
 }
 
+/* Record ids are UUIDv7: version, variant, creation time first (ids sort by it), random after;
+ * a v7 id's short id is its random tail, so two records made in the same millisecond at two
+ * gates do not share one. A v4 id keeps its first 12 digits (codes already printed). */
+static void
+test_record_ids (void)
+{
+  gint64 before = g_get_real_time () / 1000;
+  g_autofree char *first = foyer_record_id_new ();
+  g_autofree char *second = NULL;
+  g_autofree char *same_ms = foyer_record_id_new ();
+  g_autofree char *hex = NULL;
+  g_autofree char *short_first = NULL, *short_same_ms = NULL, *short_v4 = NULL;
+  gint64 stamp;
+
+  g_assert_true (g_uuid_string_is_valid (first));
+  g_assert_cmpint (first[14], ==, '7');
+  g_assert_nonnull (strchr ("89ab", first[19]));
+  hex = g_strdup_printf ("%.8s%.4s", first, first + 9);
+  stamp = g_ascii_strtoll (hex, NULL, 16);
+  g_assert_cmpint (stamp, >=, before);
+  g_assert_cmpint (stamp, <=, g_get_real_time () / 1000);
+  g_usleep (2000);
+  second = foyer_record_id_new ();
+  g_assert_cmpstr (first, <, second);
+  g_assert_cmpstr (first, !=, same_ms);
+
+  short_first = foyer_badge_code_short_id (first);
+  short_same_ms = foyer_badge_code_short_id (same_ms);
+  g_assert_cmpuint (strlen (short_first), ==, 12);
+  {
+    g_autofree char *tail = g_ascii_strup (first + 24, -1);
+    g_assert_cmpstr (short_first, ==, tail);
+  }
+  g_assert_cmpstr (short_first, !=, short_same_ms);
+  short_v4 = foyer_badge_code_short_id (RECORD_ID);
+  g_assert_cmpstr (short_v4, ==, "3F2A9C1B7D40");
+}
+
 static void
 test_valid (void)
 {
@@ -928,6 +966,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/badge/code/keygen", test_keygen);
   g_test_add_func ("/badge/code/foyerctl-keygen", test_foyerctl_keygen);
+  g_test_add_func ("/badge/code/record-ids", test_record_ids);
   g_test_add_func ("/badge/code/valid", test_valid);
   g_test_add_func ("/badge/code/one-character-changed", test_one_character_changed);
   g_test_add_func ("/badge/code/other-key", test_other_key);

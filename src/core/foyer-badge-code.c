@@ -519,9 +519,11 @@ foyer_badge_code_short_id (const char *record_id)
   g_return_val_if_fail (record_id != NULL, NULL);
 
   if (g_uuid_string_is_valid (record_id)) {
+    /* 8-4-4-4-12: the version is the 13th hex digit; a v7's last group is random */
+    const char *start = record_id[14] == '7' ? record_id + 24 : record_id;
     GString *out = g_string_new (NULL);
 
-    for (const char *p = record_id; *p != '\0' && out->len < SHORT_ID_HEX; p++)
+    for (const char *p = start; *p != '\0' && out->len < SHORT_ID_HEX; p++)
       if (*p != '-')
         g_string_append_c (out, g_ascii_toupper (*p));
     return g_string_free (out, FALSE);

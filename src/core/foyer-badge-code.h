@@ -103,7 +103,9 @@ FoyerBadgeCodeInfo *foyer_badge_code_parse         (const char          *payload
  * dispatch test. A truncated or damaged Foyer badge still looks like one. */
 gboolean            foyer_badge_code_looks_like    (const char          *text,
                                                     gssize               len);
-/* The short id printed for a record id: a UUID's first 12 hex digits, upper-cased. */
+/* The short id printed for a record id, upper-cased: a UUIDv7's last 12 hex digits (random; its
+ * first ones are a timestamp, shared by records made in the same millisecond), another UUID's
+ * first 12. Any other id as it is. */
 char               *foyer_badge_code_short_id      (const char          *record_id);
 /* TRUE when a badge's (decoded) event names event (ASCII case-insensitive). */
 gboolean            foyer_badge_code_event_matches (const char          *badge_event,

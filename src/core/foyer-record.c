@@ -118,6 +118,7 @@ foyer_record_id_new (void)
 {
   guint8 b[16];
   gsize got = 0;
+  guint64 ms = (guint64) (g_get_real_time () / 1000);
 
   while (got < sizeof b) {
     gssize n = getrandom (b + got, sizeof b - got, 0);
@@ -129,8 +130,14 @@ foyer_record_id_new (void)
     }
     got += n;
   }
-  b[6] = (b[6] & 0x0f) | 0x40;   /* version 4 */
-  b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+  /* RFC 9562 UUIDv7: 48 bits of Unix time in milliseconds, then 74 random bits. Ids made later
+   * sort later, so every database that keys records by id (the kiosk's store, the hub's
+   * SQLite or PostgreSQL) appends to the right edge of its index instead of dirtying a random
+   * leaf page per record: with v4 ids the hub's COMMIT wrote about one 4 KiB page per record. */
+  for (guint i = 0; i < 6; i++)
+    b[i] = (guint8) (ms >> (40 - 8 * i));
+  b[6] = (b[6] & 0x0f) | 0x70;   /* version 7 */
+  b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 9562 variant */
   return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
                           b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
                           b[11], b[12], b[13], b[14], b[15]);

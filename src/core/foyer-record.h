@@ -54,7 +54,7 @@ gboolean foyer_source_is_valid   (const char *source);
 gboolean foyer_rating_is_valid   (const char *rating);
 
 typedef struct {
-  char      *id;                  /* UUID v4; NULL when adding: the store assigns one */
+  char      *id;                  /* UUID (v7 if made here); NULL when adding: the store adds one */
   char      *event;
   char      *kiosk_id;
   char      *created_at;          /* UTC RFC 3339 with ms, e.g. 2026-11-24T10:42:00.123Z */
@@ -97,7 +97,7 @@ FoyerRegistration *foyer_registration_from_json (JsonObject             *object,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoyerRegistration, foyer_registration_free)
 
 typedef struct {
-  char      *id;                  /* UUID v4; NULL when adding */
+  char      *id;                  /* a UUID (v7 when made here); NULL when adding */
   char      *registration_id;     /* the visitor (a registrations row) */
   char      *event;
   char      *kiosk_id;
@@ -146,8 +146,9 @@ gboolean    foyer_lead_validate         (const FoyerLead         *lead,
  * "answers_json" carries the answers as a JSON object, not as a string. */
 JsonObject *foyer_lead_to_json_with_visitor (const FoyerLead         *lead,
                                              const FoyerRegistration *visitor);
-/* A new record id: a UUID v4 from the kernel's random source (getrandom), so that ids stay unique
- * across forked processes and restarts, unlike g_uuid_string_random()'s seeded PRNG. */
+/* A new record id: a UUIDv7 (RFC 9562: Unix milliseconds, then 74 bits from the kernel's random
+ * source, getrandom), so that ids stay unique across forked processes and restarts, unlike
+ * g_uuid_string_random()'s seeded PRNG, and sort by creation time (databases append). */
 char       *foyer_record_id_new         (void);
 /* Normalizes a user-given time (RFC 3339 with any offset, or a date YYYY-MM-DD meaning its UTC
  * midnight) to the stored form (UTC, ms, "Z"). NULL when it cannot be parsed. */
