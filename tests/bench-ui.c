@@ -19,9 +19,11 @@
  * sync-receiver.py shares the kiosk's two cores, so it runs at idle priority (SCHED_IDLE, else
  * nice 19) and takes only what the kiosk leaves; everything the kiosk does (the sync engine's
  * threads, their writes, their hand-backs to the main thread) runs as in the kiosk. The
- * pull's own time is printed with the latencies, and so is, per scan, how long the UI thread
- * waited for a core (the kernel's run-queue time, /proc/thread-self/schedstat): the part of
- * a slower scan that is CPU contention rather than the kiosk's own work or a lock.
+ * pull's own time is printed with the latencies, and so is where a scan's time went, idle and
+ * during the pull (p50, p95 and the mean over the slowest 5 %): the UI thread on a core and
+ * waiting for one (the kernel's accounting, /proc/thread-self/schedstat: CPU contention rather
+ * than the kiosk's own work), and the UI's store connection waiting for the write lock,
+ * committing (the log written and synced) and running its other statements (SQLite's profile).
  */
 #define _GNU_SOURCE 1   /* SCHED_IDLE */
 #include "config.h"
@@ -35,6 +37,7 @@
 
 #include "foyer-form-page.h"
 #include "foyer-pull-test-util.h"
+#include "foyer-store-private.h"
 #include "foyer-test-receiver.h"
 #include "foyer-test-util-ui.h"
 #include "foyer-test-util.h"
@@ -43,6 +46,7 @@
 #define TARGET_MS 150.0
 #define ROUNDS    40
 #define LIVE_MAX  2000   /* badges scanned while the pull runs, at most */
+#define IDLE_ROUNDS 100  /* badges scanned before the pull, for its comparison */
 
 typedef struct {
   FoyerWindow *window;
@@ -264,52 +268,115 @@ measure_feedback (FoyerWindow *window,
 
 /* --- scans while the kiosk pulls (issue 16) ---------------------------------------------- */
 
-/* ns this thread has spent runnable but waiting for a core; -1 when the kernel does not say. */
-static gint64
-cpu_wait_ns (void)
+/* Where one scan's time went: the UI thread on a core, waiting for one (the kernel's
+ * /proc/thread-self/schedstat; the rest it was blocked: disk, the X server, a sleep), and
+ * inside the UI's store connection by SQLite's own profile of each statement: BEGIN IMMEDIATE
+ * (waiting for the write lock), COMMIT (writing and syncing the log, a checkpoint) and the
+ * other statements. -1 where the kernel does not say. */
+typedef struct {
+  double total;
+  double on_cpu;
+  double cpu_wait;
+  double lock;
+  double commit;
+  double sql;
+} ScanTimes;
+
+enum { PART_TOTAL, PART_ON_CPU, PART_CPU_WAIT, PART_LOCK, PART_COMMIT, PART_SQL, N_PARTS };
+static const char * const part_names[N_PARTS] = {
+  "total", "UI thread on a core", "waiting for a core", "BEGIN (write lock)",
+  "COMMIT (log, fsync)", "other SQL",
+};
+
+static double
+part_of (const ScanTimes *t,
+         guint            part)
+{
+  const double parts[N_PARTS] = { t->total, t->on_cpu, t->cpu_wait, t->lock, t->commit, t->sql };
+
+  return parts[part];
+}
+
+/* Adds each statement the UI's connection ran to the scan being timed (NULL: none), timed from
+ * its first step to its end here (SQLite's own profile counts whole milliseconds). */
+static ScanTimes *profiled;
+static GHashTable *stmt_started;   /* sqlite3_stmt → monotonic µs of its first step */
+
+static int
+trace_cb (unsigned int  type,
+          void         *ctx,
+          void         *stmt,
+          void         *x)
+{
+  const char *sql = sqlite3_sql (stmt);
+  gint64 started = GPOINTER_TO_SIZE (g_hash_table_lookup (stmt_started, stmt));
+  double ms;
+
+  if (type == SQLITE_TRACE_STMT) {
+    g_hash_table_insert (stmt_started, stmt, GSIZE_TO_POINTER (g_get_monotonic_time ()));
+    return 0;
+  }
+  g_hash_table_remove (stmt_started, stmt);
+  if (profiled == NULL || sql == NULL || started == 0)
+    return 0;
+  ms = (g_get_monotonic_time () - started) / 1000.0;
+  if (g_str_has_prefix (sql, "BEGIN"))
+    profiled->lock += ms;
+  else if (g_str_has_prefix (sql, "COMMIT"))
+    profiled->commit += ms;
+  else
+    profiled->sql += ms;
+  return 0;
+}
+
+/* ns this thread has spent on a core and runnable but waiting for one; FALSE when the kernel
+ * does not say. */
+static gboolean
+sched_ns (gint64 *run,
+          gint64 *wait)
 {
   g_autofree char *text = NULL;
   char *end = NULL;
-  gint64 wait;
 
   if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
-    return -1;
-  g_ascii_strtoll (text, &end, 10);   /* time on a core */
-  wait = g_ascii_strtoll (end, &end, 10);
-  return end != NULL && *end == ' ' ? wait : -1;
+    return FALSE;
+  *run = g_ascii_strtoll (text, &end, 10);
+  *wait = g_ascii_strtoll (end, &end, 10);
+  return end != NULL && *end == ' ';
 }
 
-/* ms from scanning prefix-i to the welcome page painted, from the home page; *wait_ms: how long
- * the UI thread waited for a core meanwhile (-1 when the kernel does not say). */
-static double
+/* Scans prefix-i from the home page until the welcome page is painted; where the time went. */
+static ScanTimes
 time_badge (FoyerWindow *window,
             const char  *prefix,
-            guint        i,
-            double      *wait_ms)
+            guint        i)
 {
   g_autofree char *badge = g_strdup_printf ("%s-%06u", prefix, i);
-  gint64 t0, t1, wait0, wait1;
+  ScanTimes t = { 0 };
+  gint64 t0, t1, run0, run1, wait0, wait1;
+  gboolean known;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.go-home", NULL);
   wait_painted (window, "scan");
-  wait0 = cpu_wait_ns ();
+  known = sched_ns (&run0, &wait0);
+  profiled = &t;
   t0 = g_get_monotonic_time ();
   scan (window, (const guint8 *)badge, strlen (badge));
   wait_painted (window, "welcome");
   t1 = g_get_monotonic_time ();
-  wait1 = cpu_wait_ns ();
-  *wait_ms = wait0 >= 0 && wait1 >= 0 ? (wait1 - wait0) / 1e6 : -1;
-  return (t1 - t0) / 1000.0;
+  profiled = NULL;
+  known = sched_ns (&run1, &wait1) && known;
+  t.total = (t1 - t0) / 1000.0;
+  t.on_cpu = known ? (run1 - run0) / 1e6 : -1;
+  t.cpu_wait = known ? (wait1 - wait0) / 1e6 : -1;
+  return t;
 }
 
 typedef struct {
   guint   rows;
   double  pull_s;
   gint64  counted;       /* seeded rows found in the kiosk's store afterwards */
-  guint   scans_during;  /* scans that finished while the pull ran */
   guint64 hand_backs;    /* status messages the engine handed to the main thread */
-  GArray *idle_waits;    /* ms the UI thread waited for a core, per scan */
-  GArray *pull_waits;
 } PullRun;
 
 static FoyerConfig *
@@ -348,7 +415,7 @@ measure_during_pull (FoyerWindow *window,
                      FoyerStore  *store,
                      const char  *dir,
                      PullRun     *run,
-                     GArray      *pull_ms)
+                     GArray      *pull_scans)
 {
   g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
   g_autoptr(FoyerConfig) config = pull_config (dir, foyer_test_receiver_url (receiver));
@@ -368,20 +435,15 @@ measure_during_pull (FoyerWindow *window,
   t0 = g_get_monotonic_time ();
   foyer_sync_engine_start (engine);
   while (!watch.done && i < LIVE_MAX) {
-    double wait_ms;
-    double ms = time_badge (window, "LIVE", i++, &wait_ms);
+    ScanTimes t = time_badge (window, "LIVE", i++);
 
-    if (!watch.done) {
-      g_array_append_val (pull_ms, ms);
-      if (wait_ms >= 0)
-        g_array_append_val (run->pull_waits, wait_ms);
-    }
+    if (!watch.done)
+      g_array_append_val (pull_scans, t);
   }
   if (!foyer_test_main_loop_until (&watch.done, 170))
     g_error ("the pull did not finish: %s", watch.last != NULL && watch.last->last_error != NULL
                                             ? watch.last->last_error : "no error");
   run->pull_s = (g_get_monotonic_time () - t0) / 1e6;
-  run->scans_during = pull_ms->len;
   run->hand_backs = watch.changes;
   g_signal_handlers_disconnect_by_func (store, foyer_sync_engine_wake, engine);
   g_signal_handlers_disconnect_by_func (engine, foyer_test_sync_watch_cb, &watch);
@@ -398,20 +460,88 @@ pct (GArray *ms,
   return g_array_index (ms, double, MIN (ms->len - 1, (guint)(ms->len * p)));
 }
 
+/* One part of the scans' times, sorted (the parts the kernel did not give are left out). */
+static GArray *
+part_values (GArray *scans,
+             guint   part)
+{
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < scans->len; i++) {
+    double v = part_of (&g_array_index (scans, ScanTimes, i), part);
+
+    if (v >= 0)
+      g_array_append_val (values, v);
+  }
+  g_array_sort (values, compare_double);
+  return values;
+}
+
+static int
+compare_total (gconstpointer a,
+               gconstpointer b)
+{
+  return compare_double (&((const ScanTimes *)a)->total, &((const ScanTimes *)b)->total);
+}
+
+/* The mean of one part over the slowest 5 % of the scans (by total; at least one scan): where
+ * a p95 that moved went. scans is sorted by total. */
+static double
+slowest_mean (GArray *scans,
+              guint   part)
+{
+  guint from = MIN (scans->len - 1, (guint)(scans->len * 0.95));
+  double sum = 0;
+  guint n = 0;
+
+  for (guint i = from; i < scans->len; i++) {
+    double v = part_of (&g_array_index (scans, ScanTimes, i), part);
+
+    if (v >= 0) {
+      sum += v;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : -1;
+}
+
 static void
-report_pull (GArray        *idle_ms,
-             GArray        *pull_ms,
+report_breakdown (GArray *idle_scans,
+                  GArray *pull_scans)
+{
+  g_array_sort (idle_scans, compare_total);
+  g_array_sort (pull_scans, compare_total);
+  g_print ("  where a scan's time goes, ms: p50 / p95 of each part, and its mean over the "
+           "slowest 5 %% of scans\n");
+  g_print ("    %-22s %22s %22s\n", "", "idle", "during the pull");
+  for (guint part = 0; part < N_PARTS; part++) {
+    g_autoptr(GArray) idle = part_values (idle_scans, part);
+    g_autoptr(GArray) pull = part_values (pull_scans, part);
+
+    if (idle->len == 0 || pull->len == 0)
+      continue;
+    g_print ("    %-22s %6.1f / %5.1f / %5.1f %6.1f / %5.1f / %5.1f\n", part_names[part],
+             pct (idle, 0.5), pct (idle, 0.95), slowest_mean (idle_scans, part),
+             pct (pull, 0.5), pct (pull, 0.95), slowest_mean (pull_scans, part));
+  }
+}
+
+static void
+report_pull (GArray        *idle_scans,
+             GArray        *pull_scans,
              const PullRun *run)
 {
-  g_array_sort (idle_ms, compare_double);
-  g_array_sort (pull_ms, compare_double);
+  g_autoptr(GArray) idle_ms = part_values (idle_scans, PART_TOTAL);
+  g_autoptr(GArray) pull_ms = part_values (pull_scans, PART_TOTAL);
+
   g_print ("Badge scanned → checked in → welcome painted, idle vs while the kiosk's sync engine "
            "pulls %u pre-registrations from sync-receiver.py (issue 16):\n", run->rows);
   g_print ("  %-30s n=%-4u p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms\n", "idle",
            idle_ms->len, pct (idle_ms, 0.5), pct (idle_ms, 0.95), pct (idle_ms, 1.0));
   if (pull_ms->len > 0)
-    g_print ("  %-30s n=%-4u p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms\n", "during the pull",
-             pull_ms->len, pct (pull_ms, 0.5), pct (pull_ms, 0.95), pct (pull_ms, 1.0));
+    g_print ("  %-30s n=%-4u p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (p95 %+.1f ms)\n",
+             "during the pull", pull_ms->len, pct (pull_ms, 0.5), pct (pull_ms, 0.95),
+             pct (pull_ms, 1.0), pct (pull_ms, 0.95) - pct (idle_ms, 0.95));
   else
     g_print ("  during the pull: no scan finished before the pull did\n");
   g_print ("  pull: %.2f s, %" G_GINT64_FORMAT " of %u rows in the kiosk's store (%s); %"
@@ -419,13 +549,8 @@ report_pull (GArray        *idle_ms,
            run->pull_s, run->counted, run->rows, run->counted == run->rows ? "complete"
                                                                             : "INCOMPLETE",
            run->hand_backs);
-  if (run->idle_waits->len > 0 && run->pull_waits->len > 0) {
-    g_array_sort (run->idle_waits, compare_double);
-    g_array_sort (run->pull_waits, compare_double);
-    g_print ("  UI thread waiting for a core, per scan: idle p50 %.1f ms p95 %.1f ms, during the "
-             "pull p50 %.1f ms p95 %.1f ms\n", pct (run->idle_waits, 0.5),
-             pct (run->idle_waits, 0.95), pct (run->pull_waits, 0.5), pct (run->pull_waits, 0.95));
-  }
+  if (pull_ms->len > 0)
+    report_breakdown (idle_scans, pull_scans);
 }
 
 /* Idle rounds, then the same scans during a pull; aborts if the pull did not land. */
@@ -435,27 +560,24 @@ bench_pull (FoyerWindow *window,
             const char  *dir)
 {
   const char *env = g_getenv ("FOYER_BENCH_UI_PULL_ROWS");
-  g_autoptr(GArray) idle_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) pull_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) idle_waits = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) pull_waits = g_array_new (FALSE, FALSE, sizeof (double));
-  PullRun run = { env != NULL && *env != '\0' ? (guint)g_ascii_strtoull (env, NULL, 10) : 200000,
-                  .idle_waits = idle_waits, .pull_waits = pull_waits };
+  g_autoptr(GArray) idle_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
+  g_autoptr(GArray) pull_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
+  PullRun run = { env != NULL && *env != '\0' ? (guint)g_ascii_strtoull (env, NULL, 10) : 200000 };
 
   if (run.rows == 0)
     return;
-  for (guint i = 0; i <= ROUNDS; i++) {
-    double wait_ms;
-    double ms = time_badge (window, "IDLE", i, &wait_ms);
+  stmt_started = g_hash_table_new (NULL, NULL);
+  sqlite3_trace_v2 (store->db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, trace_cb, NULL);
+  for (guint i = 0; i <= IDLE_ROUNDS; i++) {
+    ScanTimes t = time_badge (window, "IDLE", i);
 
-    if (i > 0) {
-      g_array_append_val (idle_ms, ms);
-      if (wait_ms >= 0)
-        g_array_append_val (idle_waits, wait_ms);
-    }
+    if (i > 0)
+      g_array_append_val (idle_scans, t);
   }
-  measure_during_pull (window, store, dir, &run, pull_ms);
-  report_pull (idle_ms, pull_ms, &run);
+  measure_during_pull (window, store, dir, &run, pull_scans);
+  sqlite3_trace_v2 (store->db, 0, NULL, NULL);
+  g_clear_pointer (&stmt_started, g_hash_table_unref);
+  report_pull (idle_scans, pull_scans, &run);
   if (run.counted != run.rows)
     g_error ("the pull left %" G_GINT64_FORMAT " of %u rows", run.counted, run.rows);
 }
@@ -467,13 +589,13 @@ import_live_badges (FoyerStore *store)
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < ROUNDS + 1 + LIVE_MAX; i++) {
+  for (guint i = 0; i < IDLE_ROUNDS + 1 + LIVE_MAX; i++) {
     FoyerRegistration *reg = foyer_registration_new ();
 
     reg->event = g_strdup ("expo-2026");
     reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
-    reg->badge_code = i <= ROUNDS ? g_strdup_printf ("IDLE-%06u", i)
-                                  : g_strdup_printf ("LIVE-%06u", i - ROUNDS - 1);
+    reg->badge_code = i <= IDLE_ROUNDS ? g_strdup_printf ("IDLE-%06u", i)
+                                       : g_strdup_printf ("LIVE-%06u", i - IDLE_ROUNDS - 1);
     reg->full_name = g_strdup ("张伟");
     reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
     reg->source = g_strdup (FOYER_SOURCE_BADGE);

@@ -1083,6 +1083,184 @@ test_store_apply_pull (void)
   g_assert_false (last->local);
 }
 
+/* --- a pull gives way to a person waiting for the kiosk (foyer-thread.h) --- */
+
+/* A page of n valid registrations P000000…, as head office sends them. */
+static JsonArray *
+many_rows (guint n)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json, "%s{\"badge_code\": \"P%06u\", \"status\": \"valid\", "
+                            "\"display_name\": \"访客 %u\", \"company\": \"华东机械\", "
+                            "\"category\": \"trade\"}", i > 0 ? "," : "", i, i);
+  g_string_append_c (json, ']');
+  return rows_from (json->str);
+}
+
+/* A pull applied on a connection of its own, in a background thread, as the sync engine does. */
+typedef struct {
+  char      *db_path;
+  JsonArray *rows;
+  gboolean   ok;
+  guint      applied;
+  gint       done;      /* atomic */
+  GThread   *thread;
+} BackgroundPull;
+
+static gpointer
+background_pull_run (gpointer data)
+{
+  BackgroundPull *pull = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerStore) store = NULL;
+
+  foyer_thread_lower_priority (0, "the test's pull");   /* marks it as a background thread */
+  store = foyer_store_open (pull->db_path, &error);
+  g_assert_no_error (error);
+  pull->ok = foyer_store_apply_pull (store, FOYER_PULL_REGISTRATIONS, EVENT, NULL, pull->rows,
+                                     "page-end", NULL, &pull->applied, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&pull->done, 1);
+  return NULL;
+}
+
+static BackgroundPull *
+background_pull_start (Kiosk *k,
+                       guint  n)
+{
+  BackgroundPull *pull = g_new0 (BackgroundPull, 1);
+
+  pull->db_path = g_strdup (foyer_store_get_path (k->store));
+  pull->rows = many_rows (n);
+  pull->thread = g_thread_new ("test-pull", background_pull_run, pull);
+  return pull;
+}
+
+static void
+background_pull_join (BackgroundPull *pull)
+{
+  g_thread_join (pull->thread);
+  g_free (pull->db_path);
+  json_array_unref (pull->rows);
+  g_free (pull);
+}
+
+#define PULLED "SELECT count(*) FROM preregistrations WHERE badge_code LIKE 'P%'"
+
+/* Holds a person's wait for ms (renewed well within FOYER_THREAD_FOREGROUND_MAX_MS) and checks
+ * that the pull neither wrote a row nor finished meanwhile. */
+static void
+assert_pull_stands_still (Kiosk          *k,
+                          BackgroundPull *pull,
+                          guint           ms,
+                          gint64          rows)
+{
+  for (guint waited = 0; waited < ms; waited += 20) {
+    foyer_thread_foreground_begin ();
+    g_usleep (20 * 1000);
+    g_assert_cmpint (count_rows (k, PULLED), ==, rows);
+    g_assert_false (g_atomic_int_get (&pull->done));
+  }
+}
+
+/* The calls themselves: only a background thread sleeps, and only while a person waits. */
+static gpointer
+give_way_run (gpointer data)
+{
+  gint64 *slept = data;
+
+  foyer_thread_lower_priority (0, "the test's thread");
+  *slept = foyer_thread_give_way ();
+  return NULL;
+}
+
+static void
+test_store_give_way (void)
+{
+  gint64 slept = -1;
+  GThread *thread;
+
+  foyer_thread_foreground_end ();
+  g_assert_false (foyer_thread_foreground_active ());
+  thread = g_thread_new ("give-way", give_way_run, &slept);
+  g_thread_join (thread);
+  g_assert_cmpint (slept, ==, 0);          /* nobody waits: at once */
+
+  foyer_thread_foreground_begin ();
+  g_assert_true (foyer_thread_foreground_active ());
+  g_assert_cmpint (foyer_thread_give_way (), ==, 0);   /* not a background thread */
+  slept = -1;
+  thread = g_thread_new ("give-way", give_way_run, &slept);
+  g_usleep (50 * 1000);
+  g_assert_cmpint (slept, ==, -1);         /* still asleep */
+  foyer_thread_foreground_end ();
+  g_thread_join (thread);
+  g_assert_cmpint (slept, >, 0);
+  g_assert_false (foyer_thread_foreground_active ());
+}
+
+/* A page that arrives while a person waits is not written until the wait is over. */
+static void
+test_store_pull_waits_for_person (void)
+{
+  g_autoptr(Kiosk) k = offline_kiosk ();
+  BackgroundPull *pull;
+
+  foyer_thread_foreground_begin ();
+  pull = background_pull_start (k, 20000);
+  assert_pull_stands_still (k, pull, 200, 0);
+  foyer_thread_foreground_end ();
+  background_pull_join (pull);
+  g_assert_true (pull->ok);
+  g_assert_cmpint (count_rows (k, PULLED), ==, 20000);
+}
+
+/* A person's wait that starts in the middle of a page: the kiosk's own write gets the lock, the
+ * pull stops writing until the wait is over, then finishes the page. */
+static void
+test_store_pull_gives_way_mid_page (void)
+{
+  g_autoptr(Kiosk) k = offline_kiosk ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerCheckIn) check_in = NULL;
+  BackgroundPull *pull;
+  gint64 before, settled;
+
+  kiosk_import (k, 1);
+  pull = background_pull_start (k, 40000);
+  for (guint i = 0; i < 1000 && count_rows (k, PULLED) == 0; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (count_rows (k, PULLED), >, 0);
+  g_assert_false (g_atomic_int_get (&pull->done));
+
+  foyer_thread_foreground_begin ();
+  {
+    g_autofree char *code = badge_code (1);
+
+    g_assert_true (foyer_store_record_check_in (k->store, EVENT, "gate-a", NULL, code, NULL, NULL,
+                                                &check_in, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* A pull that was between two transactions may write one row before it sees the wait. */
+  settled = count_rows (k, PULLED);
+  do {
+    before = settled;
+    foyer_thread_foreground_begin ();
+    g_usleep (30 * 1000);
+    settled = count_rows (k, PULLED);
+  } while (settled != before);
+  assert_pull_stands_still (k, pull, 200, settled);
+  g_assert_cmpint (settled, <, 40000);
+
+  foyer_thread_foreground_end ();
+  background_pull_join (pull);
+  g_assert_true (pull->ok);
+  g_assert_cmpint (count_rows (k, PULLED), ==, 40000);
+  g_assert_cmpint (count_rows (k, "SELECT count(*) FROM checkins"), ==, 1);
+}
+
 static void
 test_store_subject (void)
 {
@@ -1180,6 +1358,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pull/store/annul-window", test_store_annul_window);
   g_test_add_func ("/pull/store/apply-pull", test_store_apply_pull);
   g_test_add_func ("/pull/store/subject", test_store_subject);
+  g_test_add_func ("/pull/store/give-way", test_store_give_way);
+  g_test_add_func ("/pull/store/pull-waits-for-person", test_store_pull_waits_for_person);
+  g_test_add_func ("/pull/store/pull-gives-way-mid-page", test_store_pull_gives_way_mid_page);
   add_server_tests ("receiver", SERVER_RECEIVER);
   add_server_tests ("hub", SERVER_HUB);
   return g_test_run ();

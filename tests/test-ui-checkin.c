@@ -416,6 +416,61 @@ test_direction_both (Fixture       *f,
   g_assert_true (has_visible_line (f, is_zh (f) ? "手动登记" : "Register without a code"));
 }
 
+/* From a scan until its answer is painted, a person waits: the background threads (a pull) give
+ * way (foyer-thread.h), and the first frame that shows the answer ends it, not the time limit. */
+typedef struct {
+  FoyerWindow *window;
+  gboolean     painted;
+  gboolean     active_after_paint;
+} AnswerPaint;
+
+static void
+answer_after_paint_cb (GdkFrameClock *clock,
+                       AnswerPaint   *paint)
+{
+  if (paint->painted ||
+      g_strcmp0 (foyer_window_get_visible_page_name (paint->window), "welcome") != 0)
+    return;
+  paint->painted = TRUE;
+  paint->active_after_paint = foyer_thread_foreground_active ();
+}
+
+static gboolean
+answer_painted (gpointer user_data)
+{
+  return ((AnswerPaint *)user_data)->painted;
+}
+
+static void
+test_visitor_waits (Fixture       *f,
+                    gconstpointer  data)
+{
+  AnswerPaint paint = { 0 };
+  GdkFrameClock *clock;
+  gulong id;
+
+  start (f, NULL, NULL);
+  import_attendees (f);
+  foyer_test_ui_wait_page (f->window, "scan");
+  foyer_thread_foreground_end ();
+  paint.window = f->window;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  g_assert_nonnull (clock);
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->window), "win.scan-code",
+                                                     g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                                                "EXPO-0001", 9, 1)));
+  g_assert_true (foyer_thread_foreground_active ());
+  /* connected after the window's own handler, so it runs after it */
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (answer_after_paint_cb), &paint);
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  g_assert_true (foyer_test_ui_wait_for (answer_painted, &paint, 3000));
+  g_signal_handler_disconnect (clock, id);
+  g_assert_false (paint.active_after_paint);
+  g_assert_false (foyer_thread_foreground_active ());
+  g_assert_cmpstr (foyer_window_get_visible_page_name (f->window), ==, "welcome");
+}
+
 /* A kiosk set up as an exit says so, and staff cannot switch it. */
 static void
 test_direction_fixed (Fixture       *f,
@@ -655,6 +710,7 @@ main (int argc, char **argv)
     { "cross-gate-refuse", test_cross_gate_refuse },
     { "revoked", test_revoked },
     { "team-leads", test_team_leads },
+    { "visitor-waits", test_visitor_waits },
   };
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);

@@ -758,11 +758,39 @@ foyer_window_show_error (FoyerWindow     *self,
                               no_store || error == NULL ? NULL : error->message);
 }
 
+/* --- a visitor waits ------------------------------------------------------------------- */
+
+static void
+foyer_window_answer_painted_cb (GdkFrameClock *clock,
+                                FoyerWindow   *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, foyer_window_answer_painted_cb, self);
+  foyer_thread_foreground_end ();
+}
+
+/* From a scan until the frame that shows its answer has been painted, the background threads
+ * (the sync engine's pull) leave the cores and the store's write lock to this one
+ * (foyer-thread.h): what the visitor waits for does not depend on a pull running. Without a
+ * frame clock (not shown) the wait ends by itself after FOYER_THREAD_FOREGROUND_MAX_MS. */
+static void
+foyer_window_visitor_waits (FoyerWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  foyer_thread_foreground_begin ();
+  if (clock == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, foyer_window_answer_painted_cb, self);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (foyer_window_answer_painted_cb),
+                           self, 0);
+}
+
 /* One place maps every answer of the flow to what the visitor sees. */
 static void
 foyer_window_show_result (FoyerWindow     *self,
                           FoyerFlowResult *result)
 {
+  foyer_window_visitor_waits (self);
   g_debug ("kiosk flow: %s", foyer_flow_status_to_nick (foyer_flow_result_get_status (result)));
   /* [badge] print-on: a registration or a check-in may print by itself. */
   _foyer_window_print_on_result (self, result);
@@ -858,6 +886,7 @@ foyer_window_handle_code (FoyerWindow *self,
     return;
 
   /* A new visitor: nothing of the previous one stays, not even on hidden pages. */
+  foyer_window_visitor_waits (self);
   foyer_window_reset_pages (self);
   result = foyer_kiosk_flow_scan (self->flow, raw);
   foyer_window_show_result (self, result);

@@ -10,6 +10,7 @@
 
 #include "foyer-curl.h"
 #include "foyer-sync-backend.h"
+#include "foyer-thread.h"
 #include "foyer-version.h"
 
 struct _FoyerCurlSettings {
@@ -173,6 +174,10 @@ write_cb (char   *data,
   if (response->body->len + n > FOYER_CURL_MAX_RESPONSE_BYTES)
     return 0;   /* CURLE_WRITE_ERROR */
   g_byte_array_append (response->body, (const guint8 *)data, n);
+  /* A background transfer (a sync thread's) sleeps while the kiosk answers a visitor: a page
+   * of a pull arrives and is inflated in chunks of 16 KiB, each a few hundred microseconds of a
+   * core. */
+  foyer_thread_give_way ();
   return n;
 }
 

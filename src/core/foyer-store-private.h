@@ -31,6 +31,7 @@ struct _FoyerStore {
   int          busy_timeout_ms;
   gboolean     yields;          /* writes in the background: gives the lock to waiting writers */
   gboolean     pull_cache_set;  /* the pulling connection's larger page cache is set */
+  gboolean     checkpoint_deferred;  /* a yielding connection left a due checkpoint for later */
 };
 
 /* Whether a connection of this process that does not yield waits for the write lock right now
@@ -39,6 +40,9 @@ gboolean    _foyer_store_writer_waiting    (void);
 /* Marks the connection as a background writer: its own waits do not count as a writer waiting. */
 void        _foyer_store_set_yields        (FoyerStore   *self,
                                             gboolean      yields);
+/* Runs the WAL checkpoint a yielding connection's commit left for later because a person was
+ * waiting (foyer_thread_foreground_active()), unless one still waits. */
+void        _foyer_store_checkpoint_deferred (FoyerStore *self);
 
 /* Statements prepared once per connection, reset and unbound when the autoptr goes. */
 typedef sqlite3_stmt CachedStmt;

@@ -14,6 +14,7 @@
 #include "foyer-json.h"
 #include "foyer-store-checkins.h"
 #include "foyer-store-private.h"
+#include "foyer-thread.h"
 
 /* --- small helpers --- */
 
@@ -394,16 +395,23 @@ set_pull_cache (FoyerStore  *self,
   return self->pull_cache_set;
 }
 
+/* Between two rows: commits when the transaction is PAGE_TXN_US old, when a writer of this
+ * process waits for the lock, and when a person waits for the kiosk's answer; in that last
+ * case it also sleeps until the answer is on screen (foyer_thread_give_way()), leaving the
+ * cores and the lock to it. */
 static gboolean
 yield_write_lock (FoyerStore  *self,
                   gint64      *txn_start,
                   GError     **error)
 {
-  if (g_get_monotonic_time () - *txn_start < PAGE_TXN_US && !_foyer_store_writer_waiting ())
+  if (!foyer_thread_must_give_way () && g_get_monotonic_time () - *txn_start < PAGE_TXN_US &&
+      !_foyer_store_writer_waiting ())
     return TRUE;
   if (!_foyer_store_commit (self, error))
     return FALSE;
-  g_usleep (PAGE_GAP_US);
+  if (foyer_thread_give_way () == 0)
+    g_usleep (PAGE_GAP_US);
+  _foyer_store_checkpoint_deferred (self);
   if (!_foyer_store_begin (self, error))
     return FALSE;
   *txn_start = g_get_monotonic_time ();
@@ -479,6 +487,8 @@ foyer_store_apply_pull (FoyerStore  *self,
   if (!ensure_erase_table (self, error) || !set_pull_cache (self, error) ||
       !set_synchronous (self, FALSE, error))
     return FALSE;
+  foyer_thread_give_way ();
+  _foyer_store_checkpoint_deferred (self);
   if (!_foyer_store_begin (self, error)) {
     set_synchronous (self, TRUE, NULL);
     return FALSE;

@@ -24,6 +24,7 @@
 
 #include "foyer-store.h"
 #include "foyer-store-private.h"
+#include "foyer-thread.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define BUSY_POLL_US 1000
@@ -884,9 +885,28 @@ checkpoint_when_full (void       *data,
     __atomic_store_n (&background_commit_us, now, __ATOMIC_RELAXED);
   else if (now - __atomic_load_n (&background_commit_us, __ATOMIC_RELAXED) < BACKGROUND_ACTIVE_US)
     return SQLITE_OK;
-  if (n_pages >= CHECKPOINT_PAGES)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if (n_pages < CHECKPOINT_PAGES)
+    return SQLITE_OK;
+  if (self->yields && foyer_thread_must_give_way ()) {
+    /* The pull committed because a person waits for the kiosk: the checkpoint's syncs would
+     * compete with the check-in's (bench-ui, strace: the UI's fdatasync took as long as the
+     * pull's checkpoint running beside it, up to 140 ms). The pull runs it once the answer
+     * is on screen (_foyer_store_checkpoint_deferred). */
+    self->checkpoint_deferred = TRUE;
+    return SQLITE_OK;
+  }
+  self->checkpoint_deferred = FALSE;
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
   return SQLITE_OK;
+}
+
+void
+_foyer_store_checkpoint_deferred (FoyerStore *self)
+{
+  if (!self->checkpoint_deferred || foyer_thread_must_give_way ())
+    return;
+  self->checkpoint_deferred = FALSE;
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 static void

@@ -30,6 +30,8 @@
 #define PULL_PAGE_ROWS 5000
 /* How much nicer than the process the sync threads are (see lower_thread_priority). */
 #define SYNC_THREAD_NICENESS 5
+/* How much nicer than the sync thread its page fetches are (see page_fetch_thread). */
+#define PAGE_FETCH_NICENESS 10
 /* Longest long-poll; the protocol caps wait at 30 s. */
 #define LONG_POLL_MAX_S 25
 
@@ -970,6 +972,16 @@ page_fetch_run (gpointer data)
   return NULL;
 }
 
+/* A page fetched in a thread of its own runs nicer than the thread that writes: it holds no
+ * lock, and what it does (the transfer, inflating and parsing the page) can wait while the
+ * writing thread and, above all, the UI have work (see lower_thread_priority). */
+static gpointer
+page_fetch_thread (gpointer data)
+{
+  foyer_thread_lower_priority (PAGE_FETCH_NICENESS, "a page fetch");
+  return page_fetch_run (data);
+}
+
 static PageFetch *
 page_fetch_new (FoyerSyncEngine *self,
                 const char      *feed,
@@ -1046,7 +1058,7 @@ pull_feed (FoyerSyncEngine *self,
     if (more) {
       next = page_fetch_new (self, feed, json_object_get_string_member (page, "cursor"), 0,
                              cancellable);
-      next->thread = g_thread_new ("foyer-pull-fetch", page_fetch_run, next);
+      next->thread = g_thread_new ("foyer-pull-fetch", page_fetch_thread, next);
     }
     if (!apply_page (self, feed, page, &more, &error)) {
       g_autofree char *message = g_strdup_printf ("cannot store what head office sent: %s",
