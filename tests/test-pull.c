@@ -1138,13 +1138,18 @@ background_pull_start (Kiosk *k,
   return pull;
 }
 
-static void
+/* Waits for the pull and frees it: TRUE when it stored every row. */
+static gboolean
 background_pull_join (BackgroundPull *pull)
 {
+  gboolean ok;
+
   g_thread_join (pull->thread);
+  ok = pull->ok;
   g_free (pull->db_path);
   json_array_unref (pull->rows);
   g_free (pull);
+  return ok;
 }
 
 #define PULLED "SELECT count(*) FROM preregistrations WHERE badge_code LIKE 'P%'"
@@ -1212,8 +1217,7 @@ test_store_pull_waits_for_person (void)
   pull = background_pull_start (k, 20000);
   assert_pull_stands_still (k, pull, 200, 0);
   foyer_thread_foreground_end ();
-  background_pull_join (pull);
-  g_assert_true (pull->ok);
+  g_assert_true (background_pull_join (pull));
   g_assert_cmpint (count_rows (k, PULLED), ==, 20000);
 }
 
@@ -1255,8 +1259,7 @@ test_store_pull_gives_way_mid_page (void)
   g_assert_cmpint (settled, <, 40000);
 
   foyer_thread_foreground_end ();
-  background_pull_join (pull);
-  g_assert_true (pull->ok);
+  g_assert_true (background_pull_join (pull));
   g_assert_cmpint (count_rows (k, PULLED), ==, 40000);
   g_assert_cmpint (count_rows (k, "SELECT count(*) FROM checkins"), ==, 1);
 }
