@@ -347,6 +347,15 @@ test_validation (gconstpointer data)
                                      NULL, NULL), ==, 400);
   g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, "[1,2]", 5, FALSE, NULL, NULL),
                     ==, 400);
+  /* A number beyond a double's range could not be written back as JSON: 400, saying why. */
+  {
+    static const char huge[] = "{\"records\":[{\"id\":\"x\",\"n\":1e400}]}";
+    g_autofree char *why = NULL;
+
+    g_assert_cmpuint (foyer_test_http ("POST", url, token, NULL, huge, strlen (huge), FALSE,
+                                       &why, NULL), ==, 400);
+    g_assert_nonnull (strstr (why, "range"));
+  }
   /* Too deep. */
   {
     g_autofree char *open = g_strnfill (100, '['), *close = g_strnfill (100, ']');

@@ -19,6 +19,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "foyer-json.h"
@@ -235,6 +236,7 @@ read_number (Parser *self)
   const char *p = self->p, *digits, *digits_end;
   gboolean negative = at (self, '-'), integral = TRUE;
   JsonNode *node;
+  double value;
 
   p += negative;
   digits = p;
@@ -258,18 +260,23 @@ read_number (Parser *self)
       return fail (self, FOYER_JSON_ERROR_INVALID, "digits in an exponent"), NULL;
     p = skip_digits (p, self->end);
   }
-  node = json_node_alloc ();
-  if (integral) {
-    json_node_init_int (node, integer_value (digits, digits_end, negative));
-    /* json_to_string writes "-0" as 0; more than 18 digits may have wrapped */
-    if (digits_end - digits > 18 || (negative && json_node_get_int (node) == 0))
-      self->canonical = FALSE;
-  } else {
+  if (!integral) {
     g_string_truncate (self->scratch, 0);
     g_string_append_len (self->scratch, self->p, p - self->p);
-    json_node_init_double (node, g_ascii_strtod (self->scratch->str, NULL));
+    value = g_ascii_strtod (self->scratch->str, NULL);
+    /* RFC 8259 §9 lets a parser limit the range of numbers. json-glib reads 1e400 as infinity
+     * and json_to_string then writes "inf.0", which no JSON parser reads: a record the hub or
+     * a kiosk stored that way could never be read back. Refused, with a clear reason. */
+    if (!isfinite (value))
+      return fail (self, FOYER_JSON_ERROR_INVALID, "a number within a double's range"), NULL;
     self->canonical = FALSE;   /* json_to_string writes doubles its own way */
+    self->p = p;
+    return json_node_init_double (json_node_alloc (), value);
   }
+  node = json_node_init_int (json_node_alloc (), integer_value (digits, digits_end, negative));
+  /* json_to_string writes "-0" as 0; more than 18 digits may have wrapped */
+  if (digits_end - digits > 18 || (negative && json_node_get_int (node) == 0))
+    self->canonical = FALSE;
   self->p = p;
   return node;
 }

@@ -53,7 +53,8 @@ JsonNode *foyer_json_parse       (const char  *data,
 /* The parser underneath foyer_json_parse(), for callers that want the text of some values too
  * (the hub stores each record of a batch as it came). data must be valid UTF-8 (the caller has
  * checked it: the hub marks invalid bytes first). Strict JSON (RFC 8259): what json-glib also
- * accepts beyond it (comments, single quotes, leading zeros, hex, trailing text) is refused;
+ * accepts beyond it (comments, single quotes, leading zeros, hex, trailing text) is refused,
+ * and so are numbers beyond a double's range (json-glib's infinity, which it writes as "inf.0");
  * for everything else the tree is json-glib's, integer overflow included (it wraps as
  * json-glib's does). Empty text is FOYER_JSON_ERROR_INVALID. The nodes are not sealed. */
 JsonNode *foyer_json_parse_spans (const char         *data,

@@ -456,7 +456,7 @@ parse_text (Batch *batch, gsize len, GError **error)
                  "the body nests deeper than %d levels", FOYER_HUB_BATCH_MAX_DEPTH);
   else if (root == NULL)
     g_set_error (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_MALFORMED,
-                 "the body is not JSON: %s", local->message);
+                 "the body is %s", local->message);   /* "not JSON (expected … at byte N)" */
   return root;
 }
 

@@ -13,6 +13,7 @@
 #include "foyer-hub-batch.h"
 #include "foyer-hub-group.h"
 #include "foyer-hub-pull.h"
+#include "foyer-json.h"
 #include "foyer-record.h"
 #include "foyer-thread.h"
 #include "foyer-version.h"
@@ -345,10 +346,16 @@ parse_batch (FoyerHubServer *self, Job *job)
   if (job->items == NULL) {
     job->status = g_error_matches (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_TOO_MANY)
                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
-    job->answer = g_strdup_printf ("{\"error\":\"%s\"}",
-                                   job->status == SOUP_STATUS_BAD_REQUEST
-                                   ? "malformed batch: not a JSON object with a records array"
-                                   : "too many records in one batch");
+    {
+      /* the parser's messages never quote the body: safe to send back, and they say where */
+      g_autoptr(GString) answer = g_string_new ("{\"error\":");
+      g_autofree char *why = g_strdup_printf ("malformed batch: %s", error->message);
+
+      foyer_json_append_string (answer, job->status == SOUP_STATUS_BAD_REQUEST
+                                        ? why : "too many records in one batch");
+      g_string_append_c (answer, '}');
+      job->answer = g_string_free (g_steal_pointer (&answer), FALSE);
+    }
     g_debug ("batch from %s refused: %s", job->device->name, error->message);
     return FALSE;
   }

@@ -12,6 +12,8 @@
  * - what json-glib accepts, written back as JSON by json-glib, foyer_json_parse accepts into
  *   the same tree (so the strict JSON json-glib reads, ours reads alike; json-glib's own
  *   leniencies, comments or hex numbers, are left out);
+ * - what foyer_json_parse accepts, json_to_string writes as JSON that json-glib reads again
+ *   (numbers beyond a double's range are refused: json-glib would write them as "inf.0");
  * - a value whose span is canonical is exactly json_to_string of its node (the hub stores
  *   those bytes instead of serialising).
  */
@@ -91,8 +93,14 @@ differential (const char *text, gsize len)
   ours = foyer_json_parse_spans (text, len, FOYER_JSON_MAX_DEPTH, 1, check_span, (gpointer)text,
                                  NULL);
   if (ours != NULL) {
+    g_autofree char *written = json_to_string (ours, FALSE);
+    g_autoptr(JsonNode) back = NULL;
+
     g_assert (theirs != NULL);
     assert_same_tree (ours, theirs);
+    /* what we accept can be written back as JSON that reads again (no "inf.0") */
+    back = glib_parse (written, strlen (written));
+    g_assert (back != NULL);
   }
   if (theirs != NULL) {
     g_autofree char *written = json_to_string (theirs, FALSE);
