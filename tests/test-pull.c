@@ -1138,14 +1138,14 @@ background_pull_start (Kiosk *k,
   return pull;
 }
 
-/* Waits for the pull and frees it: TRUE when it stored every row. */
+/* Waits for the pull and frees it: TRUE when it stored every row and counted each once. */
 static gboolean
 background_pull_join (BackgroundPull *pull)
 {
   gboolean ok;
 
   g_thread_join (pull->thread);
-  ok = pull->ok;
+  ok = pull->ok && pull->applied == json_array_get_length (pull->rows);
   g_free (pull->db_path);
   json_array_unref (pull->rows);
   g_free (pull);
@@ -1219,6 +1219,31 @@ test_store_pull_waits_for_person (void)
   foyer_thread_foreground_end ();
   g_assert_true (background_pull_join (pull));
   g_assert_cmpint (count_rows (k, PULLED), ==, 20000);
+}
+
+/* Scans in quick succession: each one stops the pull (its transaction rolled back or, every
+ * other time, committed), and yet the pull finishes, every row written and counted once. */
+static void
+test_store_pull_progresses_under_scans (void)
+{
+  g_autoptr(Kiosk) k = offline_kiosk ();
+  BackgroundPull *pull = background_pull_start (k, 10000);
+  gint64 deadline = g_get_monotonic_time () + 90 * G_TIME_SPAN_SECOND;
+  guint scans = 0;
+
+  /* answers of 20 ms, 2 ms apart: a pull that always rolled back would never get further */
+  while (!g_atomic_int_get (&pull->done) && g_get_monotonic_time () < deadline) {
+    foyer_thread_foreground_begin ();
+    g_usleep (20000);
+    foyer_thread_foreground_end ();
+    g_usleep (2000);
+    scans++;
+  }
+  g_assert_true (g_atomic_int_get (&pull->done));
+  g_test_message ("%u scans while the pull ran", scans);
+  g_assert_cmpuint (scans, >, 2);   /* the pull did run beside the scans */
+  g_assert_true (background_pull_join (pull));
+  g_assert_cmpint (count_rows (k, PULLED), ==, 10000);
 }
 
 /* A person's wait that starts in the middle of a page: the kiosk's own write gets the lock, the
@@ -1364,6 +1389,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pull/store/give-way", test_store_give_way);
   g_test_add_func ("/pull/store/pull-waits-for-person", test_store_pull_waits_for_person);
   g_test_add_func ("/pull/store/pull-gives-way-mid-page", test_store_pull_gives_way_mid_page);
+  g_test_add_func ("/pull/store/pull-progresses-under-scans", test_store_pull_progresses_under_scans);
   add_server_tests ("receiver", SERVER_RECEIVER);
   add_server_tests ("hub", SERVER_HUB);
   return g_test_run ();
