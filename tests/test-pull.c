@@ -7,8 +7,10 @@
  * (the hub side is issue 16's other half); so does a test that needs a head-office action the
  * hub has no command for (see server_revoke()).
  */
+#define _GNU_SOURCE 1   /* SCHED_IDLE */
 #include "config.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -1181,6 +1183,34 @@ give_way_run (gpointer data)
   return NULL;
 }
 
+/* A page fetch's thread: SCHED_IDLE, and a background thread that gives way. */
+static gpointer
+idle_run (gpointer data)
+{
+  gint64 *slept = data;
+
+  foyer_thread_idle_priority ("the test's thread");
+  g_assert_cmpint (sched_getscheduler (0), ==, SCHED_IDLE);
+  *slept = foyer_thread_give_way ();
+  return NULL;
+}
+
+static void
+test_store_idle_thread (void)
+{
+  gint64 slept = -1;
+  GThread *thread;
+
+  foyer_thread_foreground_begin ();
+  thread = g_thread_new ("idle", idle_run, &slept);
+  g_usleep (30 * 1000);
+  g_assert_cmpint (slept, ==, -1);         /* asleep while the person waits */
+  foyer_thread_foreground_end ();
+  g_thread_join (thread);
+  g_assert_cmpint (slept, >, 0);
+  g_assert_cmpint (sched_getscheduler (0), ==, SCHED_OTHER);   /* only that thread */
+}
+
 static void
 test_store_give_way (void)
 {
@@ -1387,6 +1417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pull/store/apply-pull", test_store_apply_pull);
   g_test_add_func ("/pull/store/subject", test_store_subject);
   g_test_add_func ("/pull/store/give-way", test_store_give_way);
+  g_test_add_func ("/pull/store/idle-thread", test_store_idle_thread);
   g_test_add_func ("/pull/store/pull-waits-for-person", test_store_pull_waits_for_person);
   g_test_add_func ("/pull/store/pull-gives-way-mid-page", test_store_pull_gives_way_mid_page);
   g_test_add_func ("/pull/store/pull-progresses-under-scans", test_store_pull_progresses_under_scans);

@@ -11,9 +11,11 @@
  * its priority back (nor leave SCHED_IDLE) for the length of a visitor's answer, so the
  * background threads step aside by sleeping instead, between rows and between chunks of a
  * download, for as long as the answer takes: about 20 ms a scan. */
+#define _GNU_SOURCE 1   /* SCHED_IDLE */
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -37,6 +39,19 @@ foyer_thread_lower_priority (int         niceness,
   current = getpriority (PRIO_PROCESS, tid);
   if (errno == 0 && setpriority (PRIO_PROCESS, tid, MIN (current + niceness, 19)) != 0)
     g_debug ("cannot lower the priority of %s: %s", what, g_strerror (errno));
+}
+
+void
+foyer_thread_idle_priority (const char *what)
+{
+  struct sched_param param = { 0 };
+
+  if (sched_setscheduler ((pid_t)syscall (SYS_gettid), SCHED_IDLE, &param) == 0) {
+    background = TRUE;
+    return;
+  }
+  g_debug ("cannot move %s to SCHED_IDLE: %s", what, g_strerror (errno));
+  foyer_thread_lower_priority (19, what);
 }
 
 void

@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 void     foyer_thread_lower_priority    (int         niceness,
                                          const char *what);
 
+/* Moves the calling thread to SCHED_IDLE (Linux): it runs only on a core nothing else wants, and
+ * any other thread that wakes takes the core from it at once, where a nice value only weighs
+ * shares. For threads that hold no lock others wait for and never need their priority back
+ * (an unprivileged thread cannot leave SCHED_IDLE): a pull's page fetches. Marks the thread
+ * as a background thread; where SCHED_IDLE is refused, the thread is made 19 nice instead. */
+void     foyer_thread_idle_priority     (const char *what);
+
 /* How long a person's wait keeps background threads aside at most, when nothing ends it. */
 #define FOYER_THREAD_FOREGROUND_MAX_MS 250
 
