@@ -167,6 +167,39 @@ test_length_respected (void)
   }
 }
 
+/* foyer_json_to_string writes what json_to_string writes, except the doubles json-glib 1.6
+ * writes as text no parser reads ("1e+22.0"). */
+static void
+test_write (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "[1e22,1E-300,5e-324,1e0,2.5,-0.0,100.0,1.5e300]",
+      "[1e+22,1e-300,4.9406564584124654e-324,1.0,2.5,-0.0,100.0,1.5000000000000001e+300]" },
+    { "{\"b\":[true,false,null],\"a\":{\"x\":-9223372036854775808},\"s\":\"王\\n\\u0001\"}",
+      NULL },
+    { "[]", NULL }, { "{}", NULL }, { "\"\"", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = foyer_json_parse (cases[i].in, -1, &error);
+    g_autoptr(JsonNode) back = NULL;
+    g_autofree char *written = NULL;
+    g_autofree char *glib_written = NULL;
+
+    g_assert_no_error (error);
+    written = foyer_json_to_string (node);
+    glib_written = json_to_string (node, FALSE);
+    if (cases[i].out != NULL)
+      g_assert_cmpstr (written, ==, cases[i].out);
+    else
+      g_assert_cmpstr (written, ==, glib_written);   /* no double: json-glib's text exactly */
+    back = json_from_string (written, &error);
+    g_assert_no_error (error);
+    g_assert_true (json_node_equal (back, node));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,5 +209,6 @@ main (int argc, char **argv)
   g_test_add_func ("/json/spans", test_spans);
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/length-respected", test_length_respected);
+  g_test_add_func ("/json/write", test_write);
   return g_test_run ();
 }

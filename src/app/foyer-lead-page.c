@@ -291,7 +291,7 @@ foyer_lead_page_dup_answers_json (FoyerLeadPage *self)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return foyer_json_to_string (root);
 }
 
 static gboolean

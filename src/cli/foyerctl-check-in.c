@@ -134,7 +134,7 @@ foyerctl_cmd_check_in (FoyerctlContext *ctx, int argc, char **argv)
 
     node = json_node_init_object (json_node_alloc (), object);
   }
-  text = json_to_string (node, FALSE);
+  text = foyer_json_to_string (node);
   g_print ("%s\n", text);
   return foyer_flow_result_get_admitted (result) ? FOYERCTL_EXIT_OK : FOYERCTL_EXIT_FAILURE;
 }

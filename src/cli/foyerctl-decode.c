@@ -150,7 +150,7 @@ foyerctl_cmd_decode (FoyerctlContext *ctx, int argc, char **argv)
       status = FOYERCTL_EXIT_FAILURE;
       continue;
     }
-    line = json_to_string (node, FALSE);
+    line = foyer_json_to_string (node);
     /* json-glib prints doubles with 17 digits; "ms" reads better as 12.3 */
     line[strlen (line) - 1] = '\0';
     {

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "foyer-enroll-code.h"
+#include "foyer-json.h"
 
 G_DEFINE_QUARK (foyer-enroll-code-error-quark, foyer_enroll_code_error)
 
@@ -51,7 +52,7 @@ foyer_enroll_code_encode (const FoyerEnrollCode *code)
   }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
+  json = foyer_json_to_string (root);
   b64 = g_base64_encode ((const guchar *) json, strlen (json));
   g_strdelimit (b64, "+", '-');
   g_strdelimit (b64, "/", '_');

@@ -457,7 +457,7 @@ exchange_secret (FoyerEnroll *self, FoyerCurlSettings *settings, CURL *curl,
   json_builder_add_string_value (builder, self->code->secret);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  request = json_to_string (root, FALSE);
+  request = foyer_json_to_string (root);
 
   foyer_curl_prepare (curl, settings, url, response, cancellable);
   curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request);

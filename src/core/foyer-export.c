@@ -17,6 +17,7 @@
 #include <gio/gunixoutputstream.h>
 
 #include "foyer-export.h"
+#include "foyer-json.h"
 
 gboolean
 foyer_export_format_parse (const char        *name,
@@ -337,7 +338,7 @@ append_json_line (GString    *buffer,
 {
   g_autoptr(JsonObject) owned = object;
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), owned);
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = foyer_json_to_string (node);
 
   g_string_append (buffer, text);
   g_string_append_c (buffer, '\n');

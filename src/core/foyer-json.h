@@ -23,7 +23,7 @@ typedef enum {
 GQuark    foyer_json_error_quark (void);
 
 /* Where a value's text lies in the parsed data. canonical: its bytes are exactly what
- * json_to_string (node, FALSE) writes (compact, no escapes, no duplicate member, only integers
+ * foyer_json_to_string (node) writes (compact, no escapes, no duplicate member, only integers
  * of up to 18 digits), so a caller may keep the bytes instead of serialising the node. */
 typedef struct {
   gsize    offset;
@@ -69,5 +69,13 @@ JsonNode *foyer_json_parse_spans (const char         *data,
  * needs no escape (the usual case) is copied without building a node. */
 void      foyer_json_append_string (GString    *out,
                                     const char *value);
+
+/* Writes node as compact JSON: what json_to_string (node, FALSE) writes, byte for byte, except
+ * for doubles that json-glib 1.6 writes as no JSON parser reads them (1e22 as "1e+22.0"):
+ * those are written "1e+22". Use it, not json_to_string, for anything built from outside
+ * input. */
+void      foyer_json_append_node   (GString    *out,
+                                    JsonNode   *node);
+char     *foyer_json_to_string     (JsonNode   *node);
 
 G_END_DECLS

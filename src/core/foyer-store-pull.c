@@ -296,7 +296,7 @@ apply_lead (FoyerStore  *self,
   if (badge == NULL || booth == NULL)
     return FALSE;
   node = json_node_init_object (json_node_alloc (), row);
-  text = json_to_string (node, FALSE);
+  text = foyer_json_to_string (node);
   if ((stmt = _foyer_store_get_stmt (self, "INSERT OR REPLACE INTO team_leads (event, booth, "
                         "badge_code, updated_at, row_json) VALUES (?1, ?2, ?3, ?4, ?5)",
                         error)) == NULL)
@@ -338,7 +338,7 @@ store_inside (FoyerStore  *self,
               GError     **error)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), inside);
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = foyer_json_to_string (node);
 
   return put_setting (self, "INSERT OR REPLACE INTO sync_figures (name, value, updated_at) "
                       "VALUES (?1, ?2, ?3)", "inside", text, error);

@@ -180,7 +180,7 @@ rpc_request_text (FoyerTrytonBackend *self,
   json_object_set_string_member (request, "method", method);
   json_object_set_array_member (request, "params", json_array_ref (params));
   json_node_set_object (node, request);
-  return json_to_string (node, FALSE);
+  return foyer_json_to_string (node);
 }
 
 /* One POST through the shared curl setup (a handle per request: check_health may run on
@@ -1071,7 +1071,7 @@ append_answers (GString    *out,
                json_node_get_value_type (value) == G_TYPE_STRING) {
       g_string_append (out, json_node_get_string (value));
     } else {
-      g_autofree char *s = json_to_string (value, FALSE);
+      g_autofree char *s = foyer_json_to_string (value);
       g_string_append (out, s);
     }
     g_string_append_c (out, '\n');

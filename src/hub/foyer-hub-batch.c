@@ -160,7 +160,7 @@ check_lead (JsonObject *object, const char *event, FoyerHubItem *item, GError **
   if (lead->event == NULL)
     lead->event = g_strdup (event);
   if (answers != NULL && !JSON_NODE_HOLDS_NULL (answers))
-    lead->answers_json = JSON_NODE_HOLDS_OBJECT (answers) ? json_to_string (answers, FALSE)
+    lead->answers_json = JSON_NODE_HOLDS_OBJECT (answers) ? foyer_json_to_string (answers)
                                                           : g_strdup ("not an object");
   if (!foyer_lead_validate (lead, error))
     return FALSE;
@@ -321,7 +321,7 @@ stamped_body (const Batch *batch, JsonNode *node, const FoyerJsonSpan *span, gbo
     return stamped_bytes (batch, span);
   /* The hub's stamp: which enrolled device delivered the record. */
   json_object_set_string_member (object, "device", batch->device);
-  return json_to_string (node, FALSE);
+  return foyer_json_to_string (node);
 }
 
 /* memchr for the mark's first byte: g_strstr_len compares at every byte. */
@@ -388,7 +388,7 @@ parse_record (JsonNode *node, const Batch *batch)
   g_assert (span != NULL);   /* every element of the records array has its span */
   clean = is_clean (batch, span);
   if (!clean) {
-    item->body = json_to_string (node, FALSE);
+    item->body = foyer_json_to_string (node);
     if (strstr (item->body, INVALID_MARK) != NULL || !g_utf8_validate (item->body, -1, NULL))
       return rejected (g_steal_pointer (&item), "the record holds text that is not valid UTF-8");
   }

@@ -17,6 +17,7 @@
 #include "foyer-export.h"
 #include "foyer-import.h"
 #include "foyer-record.h"
+#include "foyer-json.h"
 
 /* ---- import ---- */
 
@@ -65,7 +66,7 @@ prereg_item (FoyerRegistration *reg, FoyerBadgeCode *signer, GError **error)
   item->id = g_strdup (reg->id);
   item->type = g_strdup ("preregistration");
   item->booth = g_strdup (reg->badge_code);  /* the badge_code column */
-  item->body = json_to_string (node, FALSE);
+  item->body = foyer_json_to_string (node);
   return g_steal_pointer (&item);
 }
 
@@ -222,9 +223,9 @@ export_merged_leads (FoyerHubStorage *storage, const char *event, const char *bo
     JsonNode *visitor = json_object_get_member (json_node_get_object (row), "visitor");
 
     if (state->format == FOYER_EXPORT_JSONL)
-      body = json_to_string (row, FALSE);
+      body = foyer_json_to_string (row);
     else if (visitor != NULL && JSON_NODE_HOLDS_OBJECT (visitor))
-      body = json_to_string (visitor, FALSE);
+      body = foyer_json_to_string (visitor);
     if (body != NULL) {
       FoyerHubRecordRow record = { (char *) "lead", body, NULL, 0 };
       export_row (&record, state);

@@ -18,6 +18,7 @@
 #include "foyer-hub-occupancy.h"
 #include "foyer-hub-merge.h"
 #include "foyer-record.h"
+#include "foyer-json.h"
 
 /* ---- matching a person ---- */
 
@@ -171,7 +172,7 @@ tombstone (const char *code, const char *now)
   json_builder_add_string_value (builder, code);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  item->body = json_to_string (root, FALSE);
+  item->body = foyer_json_to_string (root);
   item->status = FOYER_HUB_ITEM_PENDING;
   return item;
 }
@@ -365,7 +366,7 @@ revocation (const char *code, const char *reason)
   json_builder_add_string_value (builder, reason != NULL ? reason : "");
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  item->body = json_to_string (root, FALSE);
+  item->body = foyer_json_to_string (root);
   item->status = FOYER_HUB_ITEM_PENDING;
   return item;
 }

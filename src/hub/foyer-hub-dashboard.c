@@ -13,6 +13,7 @@
 #include "foyer-hub-dashboard.h"
 #include "foyer-hub-report-i18n.h"
 #include "foyer-hub-report-leads.h"
+#include "foyer-json.h"
 
 #define RESOURCE_PREFIX   "/io/github/foyer/Hub/web/"
 #define MAX_FORM_BYTES    (64 * 1024)
@@ -135,14 +136,14 @@ respond_error (SoupServerMessage *msg, guint status, const char *message)
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
+  text = foyer_json_to_string (root);
   respond_text (msg, status, "application/json", text);
 }
 
 static void
 respond_json (SoupServerMessage *msg, JsonNode *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = foyer_json_to_string (node);
 
   respond_text (msg, SOUP_STATUS_OK, "application/json", text);
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "foyer-hub-merge.h"
+#include "foyer-json.h"
 
 /* A value with the (created_at, id) of the lead it came from: the later one wins. */
 typedef struct {
@@ -126,8 +127,8 @@ later (const Stamped *stamped, const char *at, const char *id, JsonNode *value)
     order = g_strcmp0 (id, stamped->id);
   if (order != 0)
     return order > 0;
-  mine = json_to_string (value, FALSE);
-  theirs = json_to_string (stamped->value, FALSE);
+  mine = foyer_json_to_string (value);
+  theirs = foyer_json_to_string (stamped->value);
   return strcmp (mine, theirs) > 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "foyer-hub-pull-rows.h"
 #include "foyer-hub-merge.h"
+#include "foyer-json.h"
 
 G_DEFINE_QUARK (foyer-hub-pull-error-quark, foyer_hub_pull_error)
 
@@ -64,7 +65,7 @@ begin_row (Page *page)
 static void
 append_node (Page *page, JsonNode *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = foyer_json_to_string (node);
 
   begin_row (page);
   g_string_append (page->out, text);
@@ -289,7 +290,7 @@ foyer_hub_pull_page (FoyerHubStorage *storage, FoyerHubOccupancy *occupancy,
                           page.n_changes >= limit ? "true" : "false");
   if (kind == FOYER_HUB_CHANGES_CHECK_INS) {
     g_autoptr(JsonNode) inside = foyer_hub_occupancy_inside (occupancy);
-    g_autofree char *text = json_to_string (inside, FALSE);
+    g_autofree char *text = foyer_json_to_string (inside);
 
     g_string_append_printf (out, ",\"inside\":%s", text);
   }

@@ -8,6 +8,7 @@
 #include "foyer-hub-occupancy.h"
 #include "foyer-hub-pull-cache.h"
 #include "foyer-hub-pull-rows.h"
+#include "foyer-json.h"
 
 #define WATCH_INTERVAL_MS 200
 #define MAX_WAIT_S        30
@@ -183,7 +184,7 @@ respond_error (SoupServerMessage *msg, guint status, const char *message)
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  respond (msg, status, json_to_string (root, FALSE));
+  respond (msg, status, foyer_json_to_string (root));
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "foyer-hub-report-private.h"
+#include "foyer-json.h"
 
 #define CHART_JS_RESOURCE "/io/github/foyer/Hub/web/chart.min.js"
 
@@ -23,7 +24,7 @@ static const char report_css[] =
 static char *
 json_for_script (JsonNode *node)
 {
-  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *json = foyer_json_to_string (node);
   GString *safe = g_string_new (json);
 
   g_string_replace (safe, "<", "\\u003c", 0);

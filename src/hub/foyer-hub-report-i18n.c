@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "foyer-hub-report-i18n.h"
+#include "foyer-json.h"
 
 /* gettext caches translations; bumping this makes it look them up again after LANGUAGE changes. */
 extern int _nl_msg_cat_cntr;
@@ -144,7 +145,7 @@ foyer_hub_i18n_to_json (const FoyerHubI18n *i18n)
   }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return foyer_json_to_string (root);
 }
 
 const char *

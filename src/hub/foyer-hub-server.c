@@ -107,7 +107,7 @@ respond_error (SoupServerMessage *msg, guint status, const char *message)
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  respond_json (msg, status, json_to_string (root, FALSE));
+  respond_json (msg, status, foyer_json_to_string (root));
 }
 
 static char *
@@ -644,7 +644,7 @@ health_answer (FoyerHubServer *self, FoyerHubDevice *device)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return foyer_json_to_string (root);
 }
 
 static void
@@ -734,7 +734,7 @@ respond_enroll_refused (SoupServerMessage *msg, const GError *error)
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  respond_json (msg, SOUP_STATUS_FORBIDDEN, json_to_string (root, FALSE));
+  respond_json (msg, SOUP_STATUS_FORBIDDEN, foyer_json_to_string (root));
 }
 
 static void
@@ -777,7 +777,7 @@ enroll_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   }
   g_info ("device %s enrolled for event %s", device->name, device->event);
   answer = enrollment_answer (device, event, token);
-  respond_json (msg, SOUP_STATUS_OK, json_to_string (answer, FALSE));
+  respond_json (msg, SOUP_STATUS_OK, foyer_json_to_string (answer));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "foyer-hub-pull-rows.h"
 #include "foyer-hub-web-source.h"
 #include "foyer-record.h"
+#include "foyer-json.h"
 
 #define UNIT_SEPARATOR '\x1f'
 
@@ -511,7 +512,7 @@ lead_from_body (JsonObject *object)
   lead->notes = member_dup (object, "notes");
   lead->follow_up = json_object_get_boolean_member_with_default (object, "follow_up", FALSE);
   if (answers != NULL && JSON_NODE_HOLDS_OBJECT (answers))
-    lead->answers_json = json_to_string (answers, FALSE);
+    lead->answers_json = foyer_json_to_string (answers);
   return lead;
 }
 

@@ -4,7 +4,7 @@
  *
  * Invariants besides the sanitizers: a body is either refused as a whole or yields items; every
  * item is PENDING (valid) or REJECTED with a reason; every PENDING body is valid UTF-8 JSON that
- * carries the device stamp and is byte for byte what json_to_string writes for it (whether the
+ * carries the device stamp and is byte for byte what foyer_json_to_string writes for it (whether the
  * record was stored as it came or serialised again); the answer built from the items is valid
  * JSON; once they are all accepted, the live counters counted from the parse (when it could)
  * count each exactly once by type.
@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "foyer-hub-batch.h"
+#include "foyer-json.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -65,8 +66,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (!g_utf8_validate (item->body, -1, NULL) || strstr (item->body, "\"device\"") == NULL
           || (body = json_from_string (item->body, NULL)) == NULL)
         abort ();
-      /* stored as it came or serialised, the body is json_to_string's own text */
-      written = json_to_string (body, FALSE);
+      /* stored as it came or serialised, the body is foyer_json_to_string's own text */
+      written = foyer_json_to_string (body);
       if (strcmp (written, item->body) != 0)
         abort ();
     } else {

@@ -12,8 +12,10 @@
  * - what json-glib accepts, written back as JSON by json-glib, foyer_json_parse accepts into
  *   the same tree (so the strict JSON json-glib reads, ours reads alike; json-glib's own
  *   leniencies, comments or hex numbers, are left out);
- * - what foyer_json_parse accepts, json_to_string writes as JSON that json-glib reads again
- *   (numbers beyond a double's range are refused: json-glib would write them as "inf.0");
+ * - what foyer_json_parse accepts, foyer_json_to_string writes as JSON that json-glib reads
+ *   back into the same tree, the very text json_to_string writes wherever that text reads back
+ *   (json-glib writes 1e22 as "1e+22.0"; numbers beyond a double's range are refused, as
+ *   json-glib would write them as "inf.0");
  * - a value whose span is canonical is exactly json_to_string of its node (the hub stores
  *   those bytes instead of serialising).
  */
@@ -93,14 +95,21 @@ differential (const char *text, gsize len)
   ours = foyer_json_parse_spans (text, len, FOYER_JSON_MAX_DEPTH, 1, check_span, (gpointer)text,
                                  NULL);
   if (ours != NULL) {
-    g_autofree char *written = json_to_string (ours, FALSE);
+    g_autofree char *written = foyer_json_to_string (ours);
+    g_autofree char *glib_written = json_to_string (ours, FALSE);
     g_autoptr(JsonNode) back = NULL;
+    g_autoptr(JsonNode) glib_back = glib_parse (glib_written, strlen (glib_written));
 
     g_assert (theirs != NULL);
     assert_same_tree (ours, theirs);
-    /* what we accept can be written back as JSON that reads again (no "inf.0") */
+    /* what we accept, foyer_json_to_string writes as JSON that reads back into the same tree
+     * (json_to_string does not always: 1e22 as "1e+22.0")... */
     back = glib_parse (written, strlen (written));
     g_assert (back != NULL);
+    g_assert (json_node_equal (back, ours));
+    /* ...and where json_to_string's text does read back, it is the same text */
+    if (glib_back != NULL)
+      g_assert_cmpstr (written, ==, glib_written);
   }
   if (theirs != NULL) {
     g_autofree char *written = json_to_string (theirs, FALSE);
