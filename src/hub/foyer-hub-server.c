@@ -96,18 +96,21 @@ respond_json (SoupServerMessage *msg, guint status, char *text)
                                     strlen (text));
 }
 
+/* {"error": message}: the body of every error answer */
+static char *
+error_answer (const char *message)
+{
+  GString *answer = g_string_new ("{\"error\":");
+
+  foyer_json_append_string (answer, message);
+  g_string_append_c (answer, '}');
+  return g_string_free (answer, FALSE);
+}
+
 static void
 respond_error (SoupServerMessage *msg, guint status, const char *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  respond_json (msg, status, foyer_json_to_string (root));
+  respond_json (msg, status, error_answer (message));
 }
 
 static char *
@@ -336,9 +339,9 @@ parse_batch (FoyerHubServer *self, Job *job)
   if (body == NULL) {
     job->status = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE)
                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
-    job->answer = g_strdup_printf ("{\"error\":\"%s\"}", job->status == SOUP_STATUS_BAD_REQUEST
-                                   ? "the gzip body cannot be decompressed"
-                                   : "the body is too large once decompressed");
+    job->answer = error_answer (job->status == SOUP_STATUS_BAD_REQUEST
+                                ? "the gzip body cannot be decompressed"
+                                : "the body is too large once decompressed");
     return FALSE;
   }
   data = g_bytes_get_data (body, &len);
@@ -346,15 +349,12 @@ parse_batch (FoyerHubServer *self, Job *job)
   if (job->items == NULL) {
     job->status = g_error_matches (error, FOYER_HUB_BATCH_ERROR, FOYER_HUB_BATCH_ERROR_TOO_MANY)
                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
-    {
+    if (job->status == SOUP_STATUS_BAD_REQUEST) {
       /* the parser's messages never quote the body: safe to send back, and they say where */
-      g_autoptr(GString) answer = g_string_new ("{\"error\":");
       g_autofree char *why = g_strdup_printf ("malformed batch: %s", error->message);
-
-      foyer_json_append_string (answer, job->status == SOUP_STATUS_BAD_REQUEST
-                                        ? why : "too many records in one batch");
-      g_string_append_c (answer, '}');
-      job->answer = g_string_free (g_steal_pointer (&answer), FALSE);
+      job->answer = error_answer (why);
+    } else {
+      job->answer = error_answer ("too many records in one batch");
     }
     g_debug ("batch from %s refused: %s", job->device->name, error->message);
     return FALSE;
