@@ -887,6 +887,38 @@ test_batch_stored_bodies (void)
   }
 }
 
+/* The records' spans are found in the text's order among every value two containers deep:
+ * other members' values, a "records" array that a later one replaces and elements that are not
+ * records lie between them, and each record still gets its own bytes. */
+static void
+test_batch_spans_among_others (void)
+{
+  static const char *const records[] = {
+    "{\"id\":\"r1\"," REG ",\"full_name\":\"One\"}",
+    "{\"id\":\"r2\"," REG ",\"full_name\":\"Two\",\"answers\":{\"q\":[1,{\"a\":2}]}}",
+    "{\"id\":\"r3\"," REG ",\"full_name\":\"Three\"}",
+  };
+  g_autofree char *body = g_strdup_printf (
+    "{\"meta\":{\"a\":1,\"b\":[2,3]},"
+    "\"records\":[{\"id\":\"old\"," REG ",\"full_name\":\"Replaced\"}],"
+    "\"x\":[{\"id\":\"not-a-record\"}],"
+    "\"records\":[%s,7,\"text\",{\"no\":\"id\"},%s,{\"y\":{}},%s],"
+    "\"z\":{\"id\":\"after\"}}", records[0], records[1], records[2]);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = foyer_hub_batch_parse (body, strlen (body), "ev1", "gate-1",
+                                                      &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (records));
+  for (guint i = 0; i < items->len; i++) {
+    FoyerHubItem *item = g_ptr_array_index (items, i);
+    g_autofree char *expected = reference_body (records[i], "gate-1");
+
+    g_assert_cmpint (item->status, ==, FOYER_HUB_ITEM_PENDING);
+    g_assert_cmpstr (item->body, ==, expected);
+  }
+}
+
 /* The answer as json-glib's builder wrote it before the hub wrote it directly. */
 static char *
 reference_answer (GPtrArray *items)
@@ -1583,6 +1615,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hub/plain-http-off-loopback", test_plain_http_off_loopback);
   g_test_add_func ("/hub/tls-enrollment", test_tls_enrollment);
   g_test_add_func ("/hub/batch/stored-bodies", test_batch_stored_bodies);
+  g_test_add_func ("/hub/batch/spans-among-others", test_batch_spans_among_others);
   g_test_add_func ("/hub/batch/refused", test_batch_refused);
   g_test_add_func ("/hub/batch/answer", test_batch_answer);
   g_test_add_func ("/hub/sqlite/gzip-bodies", test_gzip_bodies);
