@@ -90,7 +90,7 @@ typedef struct {
   GString    *seen;
 } Spans;
 
-static void
+static JsonNode *
 note_span (JsonNode *node, const FoyerJsonSpan *span, gpointer user_data)
 {
   Spans *spans = user_data;
@@ -102,6 +102,7 @@ note_span (JsonNode *node, const FoyerJsonSpan *span, gpointer user_data)
     g_assert_cmpuint (strlen (written), ==, span->length);
     g_assert_cmpint (memcmp (written, spans->text + span->offset, span->length), ==, 0);
   }
+  return node;
 }
 
 /* Each value one level deep, with whether its text is json_to_string's. */
@@ -123,6 +124,34 @@ test_spans (void)
                    "~{\"d\":1.5}|~{\"i\":-0}|~{\"i\":1234567890123456789}|~{\"a\":1,\"a\":1}|"
                    "~{\"c\":\"\x7f\"}|=\"plain\"|=true|");
   g_string_free (spans.seen, TRUE);
+}
+
+/* Takes each value one level deep and puts its offset in the tree instead. */
+static JsonNode *
+replace_by_offset (JsonNode *node, const FoyerJsonSpan *span, gpointer user_data)
+{
+  guint *taken = user_data;
+
+  json_node_unref (node);
+  (*taken)++;
+  return json_node_init_int (json_node_alloc (), (gint64)span->offset);
+}
+
+/* What the function returns is what the tree holds, in the value's place. */
+static void
+test_spans_replaced (void)
+{
+  static const char text[] = "{\"a\":[{\"x\":[1]},2],\"b\":{\"c\":\"d\"},\"e\":3}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *written = NULL;
+  guint taken = 0;
+
+  root = foyer_json_parse_spans (text, strlen (text), 8, 2, replace_by_offset, &taken, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (taken, ==, 3);
+  written = foyer_json_to_string (root);
+  g_assert_cmpstr (written, ==, "{\"a\":[6,16],\"b\":{\"c\":28},\"e\":3}");
 }
 
 static void
@@ -207,6 +236,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/like-json-glib", test_like_json_glib);
   g_test_add_func ("/json/refused", test_refused);
   g_test_add_func ("/json/spans", test_spans);
+  g_test_add_func ("/json/spans-replaced", test_spans_replaced);
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/length-respected", test_length_respected);
   g_test_add_func ("/json/write", test_write);

@@ -454,7 +454,7 @@ parse_value (Parser *self)
   if (node != NULL && self->func != NULL && self->depth == self->span_depth) {
     FoyerJsonSpan span = { start - self->data, self->p - start, self->canonical };
 
-    self->func (node, &span, self->user_data);
+    node = self->func (node, &span, self->user_data);
   }
   self->canonical = outer && self->canonical;
   return node;

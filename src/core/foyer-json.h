@@ -32,10 +32,13 @@ typedef struct {
 } FoyerJsonSpan;
 
 /* Called once for each value that lies span_depth containers deep (the root is 0, the elements
- * of a root array 1), after the value's node is complete; the node is borrowed. */
-typedef void (*FoyerJsonSpanFunc) (JsonNode            *node,
-                                   const FoyerJsonSpan *span,
-                                   gpointer             user_data);
+ * of a root array 1), after the value's node is complete. It takes node and returns the node
+ * the tree holds in its place: node itself, or a stand-in once it has used node (the hub
+ * validates each record as soon as it is parsed and frees it, so a batch's records are never
+ * all in memory as trees at once). */
+typedef JsonNode *(*FoyerJsonSpanFunc) (JsonNode            *node,
+                                        const FoyerJsonSpan *span,
+                                        gpointer             user_data);
 
 /* TRUE when no array/object in data nests deeper than max_depth (strings are skipped).
  * length -1: data is NUL-terminated. */

@@ -72,7 +72,7 @@ glib_parse (const char *text, gsize len)
   return json_parser_steal_root (parser);
 }
 
-static void
+static JsonNode *
 check_span (JsonNode *node, const FoyerJsonSpan *span, gpointer user_data)
 {
   const char *data = user_data;
@@ -83,6 +83,7 @@ check_span (JsonNode *node, const FoyerJsonSpan *span, gpointer user_data)
     g_assert_cmpuint (strlen (text), ==, span->length);
     g_assert (memcmp (text, data + span->offset, span->length) == 0);
   }
+  return node;
 }
 
 /* Both ways against json-glib, for text that is UTF-8. */
