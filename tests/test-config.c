@@ -217,6 +217,27 @@ test_garbage_file (void)
   g_assert_nonnull (strstr (error->message, "junk.conf"));
 }
 
+/* A value ending in an unpaired backslash is refused with its line (GLib 2.74 warns on reading
+ * it); a paired one is a backslash. */
+static void
+test_lone_backslash (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FoyerConfig) config = foyer_config_load_from_data ("[kiosk]\nid=gate-a\n[gate]\n"
+                                                               "time-zone=Asia/Shanghai\\\\\\\n",
+                                                               "tz.conf", &error);
+  g_autoptr(FoyerConfig) paired = NULL;
+
+  g_assert_null (config);
+  g_assert_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, "tz.conf:4"));
+  g_assert_nonnull (strstr (error->message, "lone backslash"));
+  g_clear_error (&error);
+  paired = foyer_config_load_from_data ("[kiosk]\nid=gate\\\\a\n", "ok.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (foyer_config_get_string (paired, "kiosk", "id"), ==, "gate\\a");
+}
+
 static void
 test_paths_and_locale (void)
 {
@@ -283,6 +304,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/missing-explicit", test_missing_explicit);
   g_test_add_func ("/config/unknown-keys-warn", test_unknown_keys_warn);
   g_test_add_func ("/config/invalid-values", test_invalid_values);
+  g_test_add_func ("/config/lone-backslash", test_lone_backslash);
   g_test_add_func ("/config/valid-values", test_valid_values);
   g_test_add_func ("/config/garbage-file", test_garbage_file);
   g_test_add_func ("/config/paths-and-locale", test_paths_and_locale);
