@@ -363,6 +363,22 @@ validate_gate (FoyerConfig  *self,
   return TRUE;
 }
 
+/* Whether the value's last character is an unpaired backslash (an escape with nothing to
+ * escape). GLib 2.74's g_key_file_get_string() sets its error twice on such a value and warns
+ * (found by fuzz-config), so validate() refuses it before any read meets it. */
+static gboolean
+ends_in_lone_backslash (FoyerConfig *self,
+                        const char  *group,
+                        const char  *key)
+{
+  g_autofree char *raw = g_key_file_get_value (self->key_file, group, key, NULL);
+  gsize len = raw != NULL ? strlen (raw) : 0, run = 0;
+
+  while (run < len && raw[len - 1 - run] == '\\')
+    run++;
+  return run % 2 == 1;
+}
+
 static gboolean
 validate (FoyerConfig  *self,
           GError      **error)
@@ -389,6 +405,13 @@ validate (FoyerConfig  *self,
       if (bracket != NULL)
         *bracket = '\0';
       spec = find_spec (groups[i], base);
+      if (ends_in_lone_backslash (self, groups[i], keys[j])) {
+        g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_UNREADABLE,
+                     "%s:%d: the value of “%s” in group [%s] ends with a lone backslash "
+                     "(write \\\\ for one)", self->origin, line_of (self, groups[i], base),
+                     keys[j], groups[i]);
+        return FALSE;
+      }
 
       /* Lists may be translated too (question options); the untranslated list stays the
        * value that is stored, the translation is only shown. */
@@ -416,38 +439,6 @@ foyer_config_new_default (void)
   return self;
 }
 
-/* A value whose last character is an unpaired backslash (an escape with nothing to escape) is
- * refused here, with its line. GLib 2.74's g_key_file_get_string() sets its error twice on such
- * a value and warns about it (found by fuzz-config), so no later read may meet one. */
-static gboolean
-check_escapes (FoyerConfig  *self,
-               GError      **error)
-{
-  g_auto(GStrv) groups = g_key_file_get_groups (self->key_file, NULL);
-
-  for (guint i = 0; groups[i] != NULL; i++) {
-    g_auto(GStrv) keys = g_key_file_get_keys (self->key_file, groups[i], NULL, NULL);
-
-    for (guint j = 0; keys != NULL && keys[j] != NULL; j++) {
-      g_autofree char *raw = g_key_file_get_value (self->key_file, groups[i], keys[j], NULL);
-      gsize len = raw != NULL ? strlen (raw) : 0, run = 0;
-
-      while (run < len && raw[len - 1 - run] == '\\')
-        run++;
-      if (run % 2 == 1) {
-        g_autofree char *base = g_strndup (keys[j], strcspn (keys[j], "["));
-
-        g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_UNREADABLE,
-                     "%s:%d: the value of “%s” in group [%s] ends with a lone backslash "
-                     "(write \\\\ for one)", self->origin, line_of (self, groups[i], base),
-                     keys[j], groups[i]);
-        return FALSE;
-      }
-    }
-  }
-  return TRUE;
-}
-
 FoyerConfig *
 foyer_config_load_from_data (const char  *data,
                              const char  *origin,
@@ -470,7 +461,7 @@ foyer_config_load_from_data (const char  *data,
   }
 
   index_lines (self, data);
-  if (!check_escapes (self, error) || !validate (self, error))
+  if (!validate (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
