@@ -365,13 +365,13 @@ validate_gate (FoyerConfig  *self,
 
 /* Whether the value's last character is an unpaired backslash (an escape with nothing to
  * escape). GLib 2.74's g_key_file_get_string() sets its error twice on such a value and warns
- * (found by fuzz-config), so validate() refuses it before any read meets it. */
-static gboolean
-ends_in_lone_backslash (FoyerConfig *self,
-                        const char  *group,
-                        const char  *key)
+ * (found by fuzz-config), so both configuration readers refuse it before any read meets it. */
+gboolean
+foyer_key_file_ends_in_lone_backslash (GKeyFile   *keys,
+                                       const char *group,
+                                       const char *key)
 {
-  g_autofree char *raw = g_key_file_get_value (self->key_file, group, key, NULL);
+  g_autofree char *raw = g_key_file_get_value (keys, group, key, NULL);
   gsize len = raw != NULL ? strlen (raw) : 0, run = 0;
 
   while (run < len && raw[len - 1 - run] == '\\')
@@ -405,7 +405,7 @@ validate (FoyerConfig  *self,
       if (bracket != NULL)
         *bracket = '\0';
       spec = find_spec (groups[i], base);
-      if (ends_in_lone_backslash (self, groups[i], keys[j])) {
+      if (foyer_key_file_ends_in_lone_backslash (self->key_file, groups[i], keys[j])) {
         g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_UNREADABLE,
                      "%s:%d: the value of “%s” in group [%s] ends with a lone backslash "
                      "(write \\\\ for one)", self->origin, line_of (self, groups[i], base),

@@ -67,4 +67,10 @@ char         *foyer_config_to_data           (FoyerConfig  *self);
 
 char         *foyer_config_default_database_path (void);
 
+/* Whether [group] key's raw value ends in an unpaired backslash, which GLib 2.74 cannot read
+ * cleanly: hub.conf's reader refuses such a value as foyer.conf's does. */
+gboolean      foyer_key_file_ends_in_lone_backslash (GKeyFile   *keys,
+                                                     const char *group,
+                                                     const char *key);
+
 G_END_DECLS

@@ -176,7 +176,8 @@ validate (FoyerHubConfig *self, GError **error)
     }
     for (guint k = 0; keys != NULL && keys[k] != NULL; k++) {
       const KeySpec *spec = find_spec (groups[g], keys[k]);
-      g_autofree char *value = g_key_file_get_string (self->keys, groups[g], keys[k], NULL);
+      g_autofree char *value = NULL;
+      g_autoptr(GError) local = NULL;
 
       if (spec == NULL) {
         g_ptr_array_add (self->warnings,
@@ -185,7 +186,22 @@ validate (FoyerHubConfig *self, GError **error)
                                           groups[g]));
         continue;
       }
-      if (value != NULL && !check_value (self, spec, value, error))
+      if (foyer_key_file_ends_in_lone_backslash (self->keys, groups[g], keys[k])) {
+        g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_UNREADABLE,
+                     _("%s:%u: the value of “%s” in [%s] ends with a lone backslash (write \\\\ "
+                       "for one)"), origin, line_of (self->data, groups[g], keys[k]), keys[k],
+                     groups[g]);
+        return FALSE;
+      }
+      value = g_key_file_get_string (self->keys, groups[g], keys[k], &local);
+      if (value == NULL) {
+        g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_UNREADABLE,
+                     _("%s:%u: the value of “%s” in [%s] cannot be read: %s"), origin,
+                     line_of (self->data, groups[g], keys[k]), keys[k], groups[g],
+                     local->message);
+        return FALSE;
+      }
+      if (!check_value (self, spec, value, error))
         return FALSE;
     }
   }
@@ -323,7 +339,8 @@ foyer_hub_config_to_data (FoyerHubConfig *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (schema); i++) {
     const KeySpec *spec = &schema[i];
-    g_autofree char *set = g_key_file_get_string (self->keys, spec->group, spec->key, NULL);
+    /* raw, escapes kept: the text reads back as the same value */
+    g_autofree char *set = g_key_file_get_value (self->keys, spec->group, spec->key, NULL);
 
     if (g_strcmp0 (group, spec->group) != 0) {
       g_string_append_printf (out, "%s[%s]\n", group != NULL ? "\n" : "", spec->group);
@@ -332,26 +349,30 @@ foyer_hub_config_to_data (FoyerHubConfig *self)
     if (set != NULL)
       g_string_append_printf (out, "%s=%s\n", spec->key, set);
     else if (spec->default_value != NULL)
-      g_string_append_printf (out, "%s=%s  # default\n", spec->key, spec->default_value);
+      g_string_append_printf (out, "#%s=%s  (default)\n", spec->key, spec->default_value);
     else
       g_string_append_printf (out, "#%s=\n", spec->key);
   }
   return g_string_free (out, FALSE);
 }
 
+/* Set through a GKeyFile, not pasted as text: a value read back unescaped (a "\n" in a URL,
+ * say) must not become a line of its own in the kiosk-side configuration. */
 FoyerConfig *
 foyer_hub_config_get_tryton (FoyerHubConfig *self, GError **error)
 {
-  g_autoptr(GString) text = g_string_new ("[tryton]\n");
-  const char *keys[] = { "url", "database", "user", "password-file", "company" };
+  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  const char *names[] = { "url", "database", "user", "password-file", "company" };
+  g_autofree char *text = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
-    g_autofree char *value = g_str_equal (keys[i], "password-file")
-                             ? foyer_hub_config_get_path_value (self, "tryton", keys[i])
-                             : g_strdup (foyer_hub_config_get_string (self, "tryton", keys[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    g_autofree char *value = g_str_equal (names[i], "password-file")
+                             ? foyer_hub_config_get_path_value (self, "tryton", names[i])
+                             : g_strdup (foyer_hub_config_get_string (self, "tryton", names[i]));
     if (value != NULL)
-      g_string_append_printf (text, "%s=%s\n", keys[i], value);
+      g_key_file_set_string (keys, "tryton", names[i], value);
   }
-  g_string_append (text, "[sync]\nbackend=tryton\n");
-  return foyer_config_load_from_data (text->str, self->path, error);
+  g_key_file_set_string (keys, "sync", "backend", "tryton");
+  text = g_key_file_to_data (keys, NULL, NULL);
+  return foyer_config_load_from_data (text, self->path, error);
 }

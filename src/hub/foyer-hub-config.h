@@ -40,7 +40,8 @@ char           *foyer_hub_config_get_path_value (FoyerHubConfig *self,
                                                  const char     *key);
 /* [hub] database, defaulting to ~/.local/share/foyer-hub/hub.db; a relative path is resolved. */
 char           *foyer_hub_config_get_database   (FoyerHubConfig *self);
-/* The effective configuration as key file text, defaults included (commented "# default"). */
+/* The effective configuration as key file text that reads back as the same configuration: set
+ * values as written, defaults commented out ("#key=value  (default)"). */
 char           *foyer_hub_config_to_data        (FoyerHubConfig *self);
 /* The kiosk-side configuration object for the [tryton] group (the Tryton backend reads it). */
 FoyerConfig    *foyer_hub_config_get_tryton     (FoyerHubConfig *self,
