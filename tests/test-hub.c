@@ -495,6 +495,19 @@ test_import_signs_badges (gconstpointer data)
   foyer_test_hub_free (hub);
 }
 
+/* Runs `foyer-hub --config conf ARGS…` (one or two arguments); its exit status, stdout in *out
+ * and stderr in *err (both replaced). */
+static int
+run_with_config (FoyerTestHub *hub, const char *conf, char **out, char **err, const char *arg,
+                 const char *arg2)
+{
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  g_free (hub->conf);
+  hub->conf = g_strdup (conf);
+  return foyer_test_hub_run (hub, out, err, arg, arg2, NULL);
+}
+
 static void
 test_config (void)
 {
@@ -511,35 +524,17 @@ test_config (void)
   FoyerTestHub *hub = foyer_test_hub_new (NULL, NULL);
   g_autofree char *out = NULL, *err = NULL;
 
-  g_free (hub->conf);
-  hub->conf = g_strdup (sample);
-  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 0);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_free (hub->conf);
-  hub->conf = g_strdup (bad);
-  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 1);
+  g_assert_cmpint (run_with_config (hub, sample, &out, &err, "config", "--check"), ==, 0);
+  g_assert_cmpint (run_with_config (hub, bad, &out, &err, "config", "--check"), ==, 1);
   g_assert_nonnull (strstr (err, "max-body-bytes"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_free (hub->conf);
-  hub->conf = g_strdup (typo);
-  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 1);
+  g_assert_cmpint (run_with_config (hub, typo, &out, &err, "config", "--check"), ==, 1);
   g_assert_nonnull (strstr (err, "typo.conf:3"));
   /* GLib 2.74 cannot read a value ending in an unpaired backslash cleanly: refused with its line,
-   * while a paired one is a backslash */
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_free (hub->conf);
-  hub->conf = g_strdup (lone);
-  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", "--check", NULL), ==, 1);
+   * while a paired one is a backslash, printed as written */
+  g_assert_cmpint (run_with_config (hub, lone, &out, &err, "config", "--check"), ==, 1);
   g_assert_nonnull (strstr (err, "lone.conf:3"));
   g_assert_nonnull (strstr (err, "lone backslash"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_free (hub->conf);
-  hub->conf = g_strdup (paired);
-  g_assert_cmpint (foyer_test_hub_run (hub, &out, &err, "config", NULL), ==, 0);
+  g_assert_cmpint (run_with_config (hub, paired, &out, &err, "config", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "public-url=https://hub.example\\\\x\n"));
   foyer_test_hub_free (hub);
 }
