@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 #include <libpq-fe.h>
 #include <glib/gstdio.h>
@@ -93,6 +94,34 @@ start_with_device (FoyerTestHub *hub, const char * const *env, char **code, char
   return token;
 }
 
+/* The nice values of the running hub's threads (Linux keeps one per thread: field 19 of
+ * /proc/PID/task/TID/stat), as a set of GINT_TO_POINTER (nice + 100). */
+static GHashTable *
+hub_thread_nices (FoyerTestHub *hub)
+{
+  g_autofree char *dir = g_strdup_printf ("/proc/%s/task",
+                                          g_subprocess_get_identifier (hub->process));
+  g_autoptr(GDir) tasks = g_dir_open (dir, 0, NULL);
+  GHashTable *nices = g_hash_table_new (NULL, NULL);
+  const char *tid;
+
+  g_assert_nonnull (tasks);
+  while ((tid = g_dir_read_name (tasks)) != NULL) {
+    g_autofree char *path = g_build_filename (dir, tid, "stat", NULL);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *after_comm;
+
+    if (!g_file_get_contents (path, &text, NULL, NULL))
+      continue;   /* the thread has ended */
+    g_assert_nonnull ((after_comm = strrchr (text, ')')));
+    fields = g_strsplit (after_comm + 2, " ", -1);   /* fields[0] is field 3, the state */
+    g_assert_cmpuint (g_strv_length (fields), >, 16);
+    g_hash_table_add (nices, GINT_TO_POINTER (atoi (fields[16]) + 100));
+  }
+  return nices;
+}
+
 static void
 test_enroll_and_sync (gconstpointer data)
 {
@@ -137,6 +166,19 @@ test_enroll_and_sync (gconstpointer data)
   g_assert_nonnull (strstr (out, "\"enrolled_at\" : \"20"));
   g_assert_nonnull (strstr (out, "\"last_seen_at\" : \"20"));
   g_assert_nonnull (strstr (out, "\"software_version\" : \"" PACKAGE_VERSION));
+
+  /* The ingest workers that parsed the batch run nicer than the rest of the hub, by more on
+   * SQLite, where the serial writer is one of the hub's own threads (foyer-hub-server.c). */
+  {
+    const Param *param = data;
+    g_autoptr(GHashTable) nices = hub_thread_nices (hub);
+    int base = getpriority (PRIO_PROCESS, 0);   /* the hub's, which it inherited */
+    int workers = MIN (base + (g_str_equal (param->backend, "sqlite") ? 10 : 5), 19);
+
+    g_assert_true (g_hash_table_contains (nices, GINT_TO_POINTER (100 + base)));
+    g_assert_true (g_hash_table_contains (nices, GINT_TO_POINTER (100 + workers)));
+    g_assert_cmpuint (g_hash_table_size (nices), ==, base == workers ? 1 : 2);
+  }
   foyer_test_hub_free (hub);
 }
 
