@@ -452,11 +452,12 @@ static void
 lower_worker_priority (FoyerHubServer *self)
 {
   static GPrivate lowered;
-  gboolean sqlite = g_strcmp0 (foyer_hub_storage_kind (self->storage), "sqlite") == 0;
+  gboolean sqlite;
 
   if (g_private_get (&lowered) != NULL)
     return;
   g_private_set (&lowered, GINT_TO_POINTER (1));
+  sqlite = g_strcmp0 (foyer_hub_storage_kind (self->storage), "sqlite") == 0;
   foyer_thread_lower_priority (sqlite ? WORKER_NICENESS_SQLITE : WORKER_NICENESS_POSTGRESQL,
                                "an ingest worker");
 }
