@@ -563,10 +563,21 @@ test_config (void)
                                                  "public-url=https://hub.example\\\\\\\n");
   g_autofree char *paired = foyer_test_write_file (dir, "paired.conf", "[hub]\n"
                                                    "public-url=https://hub.example\\\\x\n");
+  /* a carriage return ending a file with no last newline, and an escaped line break */
+  g_autofree char *cr = foyer_test_write_file (dir, "cr.conf", "[hub]\nlisten=127.0.0.1:1\n"
+                                               "public-url=https://hub.example\r");
+  g_autofree char *escaped = foyer_test_write_file (dir, "escaped.conf", "[tryton]\n"
+                                                    "url=http://a\\nb\n");
   FoyerTestHub *hub = foyer_test_hub_new (NULL, NULL);
   g_autofree char *out = NULL, *err = NULL;
 
   g_assert_cmpint (run_with_config (hub, sample, &out, &err, "config", "--check"), ==, 0);
+  g_assert_cmpint (run_with_config (hub, cr, &out, &err, "config", "--check"), ==, 1);
+  g_assert_nonnull (strstr (err, "cr.conf:3"));
+  g_assert_nonnull (strstr (err, "control character"));
+  g_assert_cmpint (run_with_config (hub, escaped, &out, &err, "config", "--check"), ==, 1);
+  g_assert_nonnull (strstr (err, "escaped.conf:2"));
+  g_assert_nonnull (strstr (err, "control character"));
   g_assert_cmpint (run_with_config (hub, bad, &out, &err, "config", "--check"), ==, 1);
   g_assert_nonnull (strstr (err, "max-body-bytes"));
   g_assert_cmpint (run_with_config (hub, typo, &out, &err, "config", "--check"), ==, 1);

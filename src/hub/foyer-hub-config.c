@@ -160,6 +160,15 @@ check_value (FoyerHubConfig *self, const KeySpec *spec, const char *value, GErro
 }
 
 static gboolean
+has_control_character (const char *value)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 validate (FoyerHubConfig *self, GError **error)
 {
   g_auto(GStrv) groups = g_key_file_get_groups (self->keys, NULL);
@@ -199,6 +208,14 @@ validate (FoyerHubConfig *self, GError **error)
                      _("%s:%u: the value of “%s” in [%s] cannot be read: %s"), origin,
                      line_of (self->data, groups[g], keys[k]), keys[k], groups[g],
                      local->message);
+        return FALSE;
+      }
+      /* GLib keeps a "\r" that ends the file but drops one before "\n", and unescapes "\n"
+       * into a line break: no key of hub.conf takes a control character, so none is guessed at */
+      if (has_control_character (value)) {
+        g_set_error (error, FOYER_CONFIG_ERROR, FOYER_CONFIG_ERROR_INVALID_VALUE,
+                     _("%s:%u: the value of “%s” in [%s] contains a control character"), origin,
+                     line_of (self->data, groups[g], keys[k]), keys[k], groups[g]);
         return FALSE;
       }
       if (!check_value (self, spec, value, error))
