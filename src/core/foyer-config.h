@@ -36,6 +36,9 @@ const char   *foyer_config_get_path          (FoyerConfig  *self);
 GPtrArray    *foyer_config_get_warnings      (FoyerConfig  *self);
 void          foyer_config_print_warnings    (FoyerConfig  *self);
 
+/* value as a string that lives for the process, one copy per distinct value (the hub's
+ * configuration hands its values out the same way). */
+const char   *foyer_config_intern            (const char   *value);
 const char   *foyer_config_get_string        (FoyerConfig  *self,
                                               const char   *group,
                                               const char   *key);

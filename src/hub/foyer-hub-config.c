@@ -304,7 +304,7 @@ foyer_hub_config_get_string (FoyerHubConfig *self, const char *group, const char
 
   g_return_val_if_fail (spec != NULL, NULL);
   if (value != NULL && *value != '\0')
-    return g_intern_string (value);
+    return foyer_config_intern (value);
   return spec->default_value;
 }
 
