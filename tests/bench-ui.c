@@ -399,16 +399,32 @@ pull_config (const char *dir,
 }
 
 /* Head office runs on another machine, so its CPU is not the kiosk's: on this one it only gets
- * what the kiosk (and anything else) leaves. Its request threads inherit the class. */
+ * what the kiosk (and anything else) leaves. Every thread of sync-receiver.py is moved: the
+ * policy is per thread, and its request threads are started by its serving thread, not by the
+ * main one (moving only the process id left the requests at normal priority), and inherit
+ * that thread's class. */
 static void
 move_head_office_away (FoyerTestReceiver *receiver)
 {
-  pid_t pid = (pid_t)g_ascii_strtoll (foyer_test_receiver_pid (receiver), NULL, 10);
-  struct sched_param param = { 0 };
+  const char *pid = foyer_test_receiver_pid (receiver);
+  g_autofree char *tasks = g_strdup_printf ("/proc/%s/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
+  const char *tid;
+  guint moved = 0;
 
-  if (sched_setscheduler (pid, SCHED_IDLE, &param) != 0 &&
-      setpriority (PRIO_PROCESS, (id_t)pid, 19) != 0)
-    g_printerr ("bench-ui: sync-receiver.py keeps its priority: %s\n", g_strerror (errno));
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL) {
+    pid_t id = (pid_t)g_ascii_strtoll (tid, NULL, 10);
+    struct sched_param param = { 0 };
+
+    if (sched_setscheduler (id, SCHED_IDLE, &param) == 0 ||
+        setpriority (PRIO_PROCESS, (id_t)id, 19) == 0)
+      moved++;
+    else
+      g_printerr ("bench-ui: a thread of sync-receiver.py keeps its priority: %s\n",
+                  g_strerror (errno));
+  }
+  if (moved == 0)
+    g_printerr ("bench-ui: sync-receiver.py (pid %s) keeps its priority\n", pid);
 }
 
 /* Scans LIVE badges as fast as a queue of visitors while a sync engine on the kiosk's store
