@@ -14,8 +14,10 @@
  *
  * Issue 16 ("never blocks the UI"): badge → checked in → welcome painted, idle and again while
  * a FoyerSyncEngine on the kiosk's store file (as the kiosk runs it) pulls 200,000
- * pre-registrations from tests/sync-receiver.py on 127.0.0.1; FOYER_BENCH_UI_PULL_ROWS
- * shrinks the pull for quick runs (0 skips it). Head office runs on another machine: here
+ * pre-registrations from tests/sync-receiver.py on 127.0.0.1, three times over (each pull new
+ * rows, between blocks of 150 idle scans), so that some 300 scans fall during pulls;
+ * FOYER_BENCH_UI_PULL_ROWS shrinks each pull for quick runs (0 skips them) and
+ * FOYER_BENCH_UI_PULLS sets how many (at most 10). Head office runs on another machine: here
  * sync-receiver.py shares the kiosk's two cores, so it runs at idle priority (SCHED_IDLE, else
  * nice 19) and takes only what the kiosk leaves; everything the kiosk does (the sync engine's
  * threads, their writes, their hand-backs to the main thread) runs as in the kiosk. The
@@ -24,9 +26,10 @@
  * waiting for one (the kernel's accounting, /proc/thread-self/schedstat: CPU contention rather
  * than the kiosk's own work), and the UI's store connection waiting for the write lock,
  * committing (the log written and synced) and running its other statements (SQLite's profile).
- * Whether the p95 "moved" is put against the noise: the idle scans run again after the pull,
- * and each shift of the p95 from the idle one before the pull is printed with a 95 % bootstrap
- * interval (resampling both sets of scans).
+ * Whether the p95 "moved" is put against the noise: the p95 of the scans during the pulls is
+ * compared with that of all the idle blocks around them, and the later idle blocks' p95 with
+ * the earlier ones', each shift with a 95 % bootstrap interval (resampling both sets of
+ * scans).
  */
 #define _GNU_SOURCE 1   /* SCHED_IDLE */
 #include "config.h"
@@ -48,8 +51,10 @@
 
 #define TARGET_MS 150.0
 #define ROUNDS    40
-#define LIVE_MAX  2000   /* badges scanned while the pull runs, at most */
-#define IDLE_ROUNDS 200  /* badges scanned before the pull, and again after it */
+#define LIVE_MAX  2000   /* badges scanned while the pulls run, at most */
+#define IDLE_BLOCK 150   /* badges scanned idle before each pull, and after the last one */
+#define PULLS     3      /* pulls of FOYER_BENCH_UI_PULL_ROWS each (FOYER_BENCH_UI_PULLS) */
+#define MAX_PULLS 10
 #define RESAMPLES   2000 /* bootstrap resamples for the p95 shift's interval */
 
 typedef struct {
@@ -377,10 +382,14 @@ time_badge (FoyerWindow *window,
 }
 
 typedef struct {
-  guint   rows;
-  double  pull_s;
+  guint   rows;          /* per pull */
+  guint   rounds;        /* pulls, each between two blocks of idle scans */
+  double  pull_s[MAX_PULLS];
+  guint   scans[MAX_PULLS];
+  double  p95[MAX_PULLS];
   gint64  counted;       /* seeded rows found in the kiosk's store afterwards */
   guint64 hand_backs;    /* status messages the engine handed to the main thread */
+  guint   live;          /* LIVE badges used so far */
 } PullRun;
 
 static FoyerConfig *
@@ -427,35 +436,36 @@ move_head_office_away (FoyerTestReceiver *receiver)
     g_printerr ("bench-ui: sync-receiver.py (pid %s) keeps its priority\n", pid);
 }
 
-/* Scans LIVE badges as fast as a queue of visitors while a sync engine on the kiosk's store
- * pulls run->rows pre-registrations; only scans that ended before the pull was current
- * count. */
+/* Pull number `round`: head office publishes run->rows new pre-registrations, and a sync engine
+ * on the kiosk's store (a new one each time, as after a restart: it resumes from the stored
+ * cursor, so it pulls just those rows) pulls them while LIVE badges are scanned as fast as a
+ * queue of visitors; only scans that ended before the pull was current count. */
 static void
-measure_during_pull (FoyerWindow *window,
-                     FoyerStore  *store,
-                     const char  *dir,
-                     PullRun     *run,
-                     GArray      *pull_scans)
+measure_during_pull (FoyerWindow       *window,
+                     FoyerStore        *store,
+                     FoyerTestReceiver *receiver,
+                     const char        *dir,
+                     guint              round,
+                     PullRun           *run,
+                     GArray            *pull_scans)
 {
-  g_autoptr(FoyerTestReceiver) receiver = foyer_test_receiver_start (NULL);
   g_autoptr(FoyerConfig) config = pull_config (dir, foyer_test_receiver_url (receiver));
   g_autoptr(FoyerSyncEngine) engine = NULL;
   g_autoptr(GError) error = NULL;
   FoyerTestSyncWatch watch = { 0 };
+  guint first = pull_scans->len;
   gint64 t0;
-  guint i = 0;
 
-  move_head_office_away (receiver);
   foyer_test_receiver_control (receiver, "{\"seed_registrations\": {\"n\": %u, "
-                               "\"prefix\": \"HQ\"}}", run->rows);
+                               "\"prefix\": \"HQ%u-\"}}", run->rows, round);
   engine = foyer_sync_engine_new (config, foyer_store_get_path (store), &error);
   g_assert_no_error (error);
   g_signal_connect (engine, "status-changed", G_CALLBACK (foyer_test_sync_watch_cb), &watch);
   g_signal_connect_swapped (store, "record-added", G_CALLBACK (foyer_sync_engine_wake), engine);
   t0 = g_get_monotonic_time ();
   foyer_sync_engine_start (engine);
-  while (!watch.done && i < LIVE_MAX) {
-    ScanTimes t = time_badge (window, "LIVE", i++);
+  while (!watch.done && run->live < LIVE_MAX) {
+    ScanTimes t = time_badge (window, "LIVE", run->live++);
 
     if (!watch.done)
       g_array_append_val (pull_scans, t);
@@ -463,14 +473,21 @@ measure_during_pull (FoyerWindow *window,
   if (!foyer_test_main_loop_until (&watch.done, 170))
     g_error ("the pull did not finish: %s", watch.last != NULL && watch.last->last_error != NULL
                                             ? watch.last->last_error : "no error");
-  run->pull_s = (g_get_monotonic_time () - t0) / 1e6;
-  run->hand_backs = watch.changes;
+  run->pull_s[round] = (g_get_monotonic_time () - t0) / 1e6;
+  run->hand_backs += watch.changes;
   g_signal_handlers_disconnect_by_func (store, foyer_sync_engine_wake, engine);
   g_signal_handlers_disconnect_by_func (engine, foyer_test_sync_watch_cb, &watch);
   foyer_sync_engine_stop (engine);
   g_clear_pointer (&watch.last, foyer_sync_status_free);
-  run->counted = foyer_test_count_rows (foyer_store_get_path (store), "SELECT count(*) FROM "
-                             "preregistrations WHERE badge_code LIKE 'HQ%'");
+  run->scans[round] = pull_scans->len - first;
+  if (run->scans[round] > 0) {
+    g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+    for (guint i = first; i < pull_scans->len; i++)
+      g_array_append_val (ms, g_array_index (pull_scans, ScanTimes, i).total);
+    g_array_sort (ms, compare_double);
+    run->p95[round] = g_array_index (ms, double, MIN (ms->len - 1, (guint)(ms->len * 0.95)));
+  }
 }
 
 static double
@@ -533,7 +550,7 @@ report_breakdown (GArray *idle_scans,
   g_array_sort (pull_scans, compare_total);
   g_print ("  where a scan's time goes, ms: p50 / p95 of each part, and its mean over the "
            "slowest 5 %% of scans\n");
-  g_print ("    %-22s %22s %22s\n", "", "idle", "during the pull");
+  g_print ("    %-22s %22s %22s\n", "", "idle", "during the pulls");
   for (guint part = 0; part < N_PARTS; part++) {
     g_autoptr(GArray) idle = part_values (idle_scans, part);
     g_autoptr(GArray) pull = part_values (pull_scans, part);
@@ -603,83 +620,107 @@ report_scans (const char *name,
 static void
 report_pull (GArray        *idle_scans,
              GArray        *pull_scans,
-             GArray        *after_scans,
+             GArray        *early_scans,
+             GArray        *late_scans,
              const PullRun *run)
 {
   g_autoptr(GArray) idle_ms = part_values (idle_scans, PART_TOTAL);
   g_autoptr(GArray) pull_ms = part_values (pull_scans, PART_TOTAL);
-  g_autoptr(GArray) after_ms = part_values (after_scans, PART_TOTAL);
+  g_autoptr(GArray) early_ms = part_values (early_scans, PART_TOTAL);
+  g_autoptr(GArray) late_ms = part_values (late_scans, PART_TOTAL);
+  guint blocks = run->rounds + 1;
 
   g_print ("Badge scanned → checked in → welcome painted, idle vs while the kiosk's sync engine "
-           "pulls %u pre-registrations from sync-receiver.py (issue 16):\n", run->rows);
-  report_scans ("idle, before the pull", idle_ms, NULL);
+           "pulls %u pre-registrations from sync-receiver.py (issue 16); %u pulls, each after "
+           "%u idle scans, and %u idle scans after the last:\n", run->rows, run->rounds,
+           IDLE_BLOCK, IDLE_BLOCK);
+  report_scans ("idle, all blocks", idle_ms, NULL);
   if (pull_ms->len > 0)
-    report_scans ("during the pull", pull_ms, idle_ms);
+    report_scans ("during the pulls", pull_ms, idle_ms);
   else
-    g_print ("  during the pull: no scan finished before the pull did\n");
-  /* the same idle scans once more: how far a p95 moves with nothing running beside the UI */
-  report_scans ("idle, after the pull (noise)", after_ms, idle_ms);
-  g_print ("  pull: %.2f s, %" G_GINT64_FORMAT " of %u rows in the kiosk's store (%s); %"
-           G_GUINT64_FORMAT " status hand-backs to the main thread\n",
-           run->pull_s, run->counted, run->rows, run->counted == run->rows ? "complete"
-                                                                            : "INCOMPLETE",
+    g_print ("  during the pulls: no scan finished before a pull did\n");
+  /* idle against idle: how far a p95 moves with nothing running beside the UI */
+  if (early_ms->len > 0 && late_ms->len > 0) {
+    g_autofree char *name = g_strdup_printf ("noise: idle %u-%u vs 1-%u", blocks / 2 + 1, blocks,
+                                             blocks / 2);
+
+    report_scans (name, late_ms, early_ms);
+  }
+  for (guint r = 0; r < run->rounds; r++)
+    g_print ("  pull %u: %.2f s, %u scans during it, their p95 %.1f ms\n", r + 1, run->pull_s[r],
+             run->scans[r], run->scans[r] > 0 ? run->p95[r] : 0.0);
+  g_print ("  %" G_GINT64_FORMAT " of %u rows in the kiosk's store (%s); %" G_GUINT64_FORMAT
+           " status hand-backs to the main thread\n", run->counted, run->rows * run->rounds,
+           run->counted == (gint64)run->rows * run->rounds ? "complete" : "INCOMPLETE",
            run->hand_backs);
   if (pull_ms->len > 0)
     report_breakdown (idle_scans, pull_scans);
 }
 
-/* Idle rounds, then the same scans during a pull; aborts if the pull did not land. */
+/* Blocks of idle scans with a pull between each two; aborts if a pull did not land. The
+ * comparison is of all the scans during pulls against all the idle ones around them, so a drift
+ * of the machine over the minute shows in both; the earlier idle blocks against the later ones
+ * show what a p95 does with nothing beside it. */
 static void
 bench_pull (FoyerWindow *window,
             FoyerStore  *store,
             const char  *dir)
 {
   const char *env = g_getenv ("FOYER_BENCH_UI_PULL_ROWS");
+  const char *pulls = g_getenv ("FOYER_BENCH_UI_PULLS");
+  g_autoptr(FoyerTestReceiver) receiver = NULL;
   g_autoptr(GArray) idle_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
   g_autoptr(GArray) pull_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
-  g_autoptr(GArray) after_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
-  PullRun run = { env != NULL && *env != '\0' ? (guint)g_ascii_strtoull (env, NULL, 10) : 200000 };
+  g_autoptr(GArray) early_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
+  g_autoptr(GArray) late_scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
+  PullRun run = { env != NULL && *env != '\0' ? (guint)g_ascii_strtoull (env, NULL, 10) : 200000,
+                  pulls != NULL && *pulls != '\0' ? (guint)g_ascii_strtoull (pulls, NULL, 10)
+                                                   : PULLS };
+  guint idle = 0;
 
-  if (run.rows == 0)
+  if (run.rows == 0 || run.rounds == 0)
     return;
+  run.rounds = MIN (run.rounds, MAX_PULLS);
+  receiver = foyer_test_receiver_start (NULL);
+  move_head_office_away (receiver);
   stmt_started = g_hash_table_new (NULL, NULL);
   sqlite3_trace_v2 (store->db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, trace_cb, NULL);
-  for (guint i = 0; i <= IDLE_ROUNDS; i++) {
-    ScanTimes t = time_badge (window, "IDLE", i);
+  time_badge (window, "IDLE", idle++);   /* not counted: the first scan after the others */
+  for (guint r = 0; r <= run.rounds; r++) {
+    for (guint i = 0; i < IDLE_BLOCK; i++) {
+      ScanTimes t = time_badge (window, "IDLE", idle++);
 
-    if (i > 0)
       g_array_append_val (idle_scans, t);
-  }
-  measure_during_pull (window, store, dir, &run, pull_scans);
-  for (guint i = 0; i < IDLE_ROUNDS; i++) {
-    ScanTimes t = time_badge (window, "AFTER", i);
-
-    g_array_append_val (after_scans, t);
+      g_array_append_val (r < (run.rounds + 1) / 2 ? early_scans : late_scans, t);
+    }
+    if (r < run.rounds)
+      measure_during_pull (window, store, receiver, dir, r, &run, pull_scans);
   }
   sqlite3_trace_v2 (store->db, 0, NULL, NULL);
   g_clear_pointer (&stmt_started, g_hash_table_unref);
-  report_pull (idle_scans, pull_scans, after_scans, &run);
-  if (run.counted != run.rows)
-    g_error ("the pull left %" G_GINT64_FORMAT " of %u rows", run.counted, run.rows);
+  run.counted = foyer_test_count_rows (foyer_store_get_path (store), "SELECT count(*) FROM "
+                                       "preregistrations WHERE badge_code LIKE 'HQ%'");
+  report_pull (idle_scans, pull_scans, early_scans, late_scans, &run);
+  if (run.counted != (gint64)run.rows * run.rounds)
+    g_error ("the pulls left %" G_GINT64_FORMAT " of %u rows", run.counted,
+             run.rows * run.rounds);
 }
 
-/* Pre-registers the badges scanned idle (IDLE-*), during the pull (LIVE-*) and after it
- * (AFTER-*). */
+/* Pre-registers the badges scanned idle (IDLE-*) and during the pulls (LIVE-*). */
 static void
 import_live_badges (FoyerStore *store)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)foyer_registration_free);
   g_autoptr(GError) error = NULL;
+  const guint n_idle = (MAX_PULLS + 1) * IDLE_BLOCK + 1;
 
-  for (guint i = 0; i < IDLE_ROUNDS + 1 + LIVE_MAX + IDLE_ROUNDS; i++) {
+  for (guint i = 0; i < n_idle + LIVE_MAX; i++) {
     FoyerRegistration *reg = foyer_registration_new ();
 
     reg->event = g_strdup ("expo-2026");
     reg->kind = g_strdup (FOYER_KIND_CHECK_IN);
-    reg->badge_code = i <= IDLE_ROUNDS ? g_strdup_printf ("IDLE-%06u", i)
-                      : i <= IDLE_ROUNDS + LIVE_MAX
-                      ? g_strdup_printf ("LIVE-%06u", i - IDLE_ROUNDS - 1)
-                      : g_strdup_printf ("AFTER-%06u", i - IDLE_ROUNDS - LIVE_MAX - 1);
+    reg->badge_code = i < n_idle ? g_strdup_printf ("IDLE-%06u", i)
+                                 : g_strdup_printf ("LIVE-%06u", i - n_idle);
     reg->full_name = g_strdup ("张伟");
     reg->category = g_strdup (FOYER_CATEGORY_TRADE_VISITOR);
     reg->source = g_strdup (FOYER_SOURCE_BADGE);
