@@ -12,7 +12,7 @@
 typedef struct {
   char       *id;
   char       *at;
-  const char *area;       /* interned, NULL: no area */
+  const char *area;       /* from area_names, NULL: no area */
   gboolean    exit;
   gboolean    annulled;
 } Entry;
@@ -31,7 +31,8 @@ struct _FoyerHubOccupancy {
   GHashTable *badges;     /* badge code → Badge * */
   GHashTable *annulled;   /* check-in ids annulled (also those not received yet) */
   GHashTable *seen;       /* check-in ids received → their badge's key */
-  GHashTable *areas;      /* interned area → count (GINT_TO_POINTER) */
+  GHashTable *areas;      /* area (from area_names) → count (GINT_TO_POINTER) */
+  GHashTable *area_names; /* each area name once, owned: entries and badges point into it */
   GHashTable *revoked;    /* badge code → reason */
   gint64      total;
 };
@@ -105,6 +106,23 @@ badge_for (FoyerHubOccupancy *self, const char *code)
   return badge;
 }
 
+/* One copy of each area name for the life of this event's figures, so entries and counts can
+ * compare them as pointers. Not g_intern_string(): the names come from devices, and GLib keeps
+ * interned strings for the whole process. */
+static const char *
+area_name (FoyerHubOccupancy *self, const char *name)
+{
+  char *kept;
+
+  if (name == NULL)
+    return NULL;
+  if ((kept = g_hash_table_lookup (self->area_names, name)) == NULL) {
+    kept = g_strdup (name);
+    g_hash_table_add (self->area_names, kept);
+  }
+  return kept;
+}
+
 static void
 apply_check_in (FoyerHubOccupancy *self, JsonObject *object)
 {
@@ -123,7 +141,7 @@ apply_check_in (FoyerHubOccupancy *self, JsonObject *object)
   entry = g_new0 (Entry, 1);
   entry->id = g_strdup (id);
   entry->at = g_strdup (foyer_hub_json_string (object, "created_at"));
-  entry->area = g_intern_string (foyer_hub_json_string (object, "area"));
+  entry->area = area_name (self, foyer_hub_json_string (object, "area"));
   entry->exit = g_strcmp0 (foyer_hub_json_string (object, "direction"), "exit") == 0;
   entry->annulled = g_hash_table_contains (self->annulled, id);
   g_ptr_array_add (badge->entries, entry);
@@ -313,6 +331,7 @@ foyer_hub_occupancy_finalize (GObject *object)
   g_hash_table_unref (self->annulled);
   g_hash_table_unref (self->seen);
   g_hash_table_unref (self->areas);
+  g_hash_table_unref (self->area_names);
   g_hash_table_unref (self->revoked);
   g_mutex_clear (&self->lock);
   g_free (self->event);
@@ -334,5 +353,6 @@ foyer_hub_occupancy_init (FoyerHubOccupancy *self)
   self->annulled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->areas = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->area_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->revoked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
