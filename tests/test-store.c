@@ -1433,6 +1433,43 @@ test_locked (void)
   g_assert_no_error (error);
 }
 
+/* The kiosk's sync thread and its UI (or foyerctl) open the store at the same time, on a kiosk's
+ * first start too, when neither finds a database yet: each must get a working store, never
+ * "locked by another program" (the sync thread used to pause on that until staff pressed
+ * retry). */
+typedef struct {
+  const char *path;
+  GError     *error;
+} OpenRace;
+
+static gpointer
+open_race_thread (gpointer data)
+{
+  OpenRace *race = data;
+  FoyerStore *store = foyer_store_open (race->path, &race->error);
+
+  g_clear_object (&store);
+  return NULL;
+}
+
+static void
+test_open_race (void)
+{
+  for (guint round = 0; round < 40; round++) {
+    g_autofree char *name = g_strdup_printf ("open-race-%u", round);
+    g_autofree char *path = db_path (name);
+    OpenRace races[4] = { { path }, { path }, { path }, { path } };
+    GThread *threads[G_N_ELEMENTS (races)];
+
+    for (guint i = 0; i < G_N_ELEMENTS (races); i++)
+      threads[i] = g_thread_new ("open-race", open_race_thread, &races[i]);
+    for (guint i = 0; i < G_N_ELEMENTS (races); i++) {
+      g_thread_join (threads[i]);
+      g_assert_no_error (races[i].error);
+    }
+  }
+}
+
 static void
 test_readonly (void)
 {
@@ -1824,6 +1861,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/error/corrupt-at-runtime", test_corrupt_at_runtime);
   g_test_add_func ("/store/error/locked", test_locked);
   g_test_add_func ("/store/error/readonly", test_readonly);
+  g_test_add_func ("/store/open-race", test_open_race);
   g_test_add_func ("/store/error/full", test_full);
   g_test_add_func ("/store/error/io", test_io_error);
   g_test_add_func ("/store/error/bad-folder", test_open_bad_folder);

@@ -718,6 +718,28 @@ migrate (FoyerStore *self, GError **error)
   return _foyer_store_commit (self, error);
 }
 
+/* Switching a file to WAL needs it to itself for a moment, and SQLite answers SQLITE_BUSY at
+ * once rather than through the busy handler. Two connections that open a new database together
+ * (the kiosk's UI and its sync thread on a first start, or foyerctl beside the kiosk) met that:
+ * the sync thread got "locked by another program" and paused until staff pressed retry
+ * (/store/open-race). So it is retried here for as long as the busy timeout; once the other
+ * connection has switched the file, the pragma finds WAL already and returns at once. */
+static gboolean
+set_wal_mode (FoyerStore *self, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)self->busy_timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  for (;;) {
+    int rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+    if (rc == SQLITE_OK)
+      return TRUE;
+    if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time () >= deadline)
+      return _foyer_store_set_error_from_db (self, rc, error);
+    g_usleep (5 * 1000);
+  }
+}
+
 static int
 read_schema_version (FoyerStore *self, int *rc_out)
 {
@@ -980,7 +1002,7 @@ open_once (FoyerStore          *self,
     g_autoptr(GError) local_error = NULL;
 
     /* WAL: readers never block the writer; FULL: a commit is on disk when COMMIT returns. */
-    if (!_foyer_store_exec (self, "PRAGMA journal_mode = WAL", &local_error)) {
+    if (!set_wal_mode (self, &local_error)) {
       *corrupt = is_corrupt_error (local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
