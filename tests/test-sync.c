@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "foyer-core.h"
@@ -1039,6 +1040,41 @@ test_engine_pause_on_401 (void)
   fixture_teardown (&f);
 }
 
+static gboolean
+store_locked (const FoyerSyncStatus *st, gpointer data)
+{
+  return st->last_error != NULL && strstr (st->last_error, "locked by another program") != NULL;
+}
+
+/* Another program holds the database's write lock when the sync thread starts (a backup,
+ * foyerctl): the sync thread says so and tries again by itself once the lock is gone, rather
+ * than pausing until staff press retry. */
+static void
+test_engine_store_locked_at_start (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) ids = NULL;
+  const FoyerSyncStatus *st;
+  sqlite3 *other = NULL;
+
+  fixture_setup (&f, "right", "right", "backoff-min-ms=50\nbackoff-max-ms=300\n");
+  ids = add_records (f.store, 3);
+  g_assert_cmpint (sqlite3_open (f.db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  foyer_sync_engine_start (f.engine);
+  wait_status (f.engine, store_locked, NULL, 30, "the lock reported");
+  st = foyer_sync_engine_get_status (f.engine);
+  g_assert_false (st->paused);
+  g_assert_cmpint (foyer_test_receiver_stat (f.receiver, "requests"), ==, 0);
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  wait_status (f.engine, drained_after, GUINT_TO_POINTER (3), 30, "drained once the lock is gone");
+  assert_exactly_once (f.receiver, ids);
+  fixture_teardown (&f);
+}
+
 static void
 test_engine_413_halving (void)
 {
@@ -1930,6 +1966,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/engine/dead-letter-and-split", test_engine_dead_letter_and_split);
   g_test_add_func ("/sync/engine/pause-on-401", test_engine_pause_on_401);
   g_test_add_func ("/sync/engine/413-halving", test_engine_413_halving);
+  g_test_add_func ("/sync/engine/store-locked-at-start", test_engine_store_locked_at_start);
   g_test_add_func ("/sync/engine/backoff-bounded", test_engine_backoff_bounded);
   g_test_add_func ("/sync/engine/stop-in-flight", test_engine_stop_in_flight);
   g_test_add_func ("/sync/engine/fault-modes", test_engine_fault_modes);

@@ -1156,7 +1156,12 @@ open_store (FoyerSyncEngine *self)
   if (self->store == NULL) {
     g_autofree char *message = g_strdup_printf ("cannot open the database: %s", error->message);
     set_last_error (self, message);
-    set_paused (self, FOYER_SYNC_ERROR_CONFIG, message);
+    /* Another program holds the file (a backup, foyerctl): it lets go by itself, so try again
+     * with backoff rather than wait for staff. Anything else needs a person. */
+    if (g_error_matches (error, FOYER_STORE_ERROR, FOYER_STORE_ERROR_LOCKED))
+      schedule_backoff (self, 0);
+    else
+      set_paused (self, FOYER_SYNC_ERROR_CONFIG, message);
     return FALSE;
   }
   /* foyer_store_open() gives back records a crashed process left in flight. */
@@ -1230,6 +1235,19 @@ lower_thread_priority (void)
   foyer_thread_lower_priority (SYNC_THREAD_NICENESS, "a sync thread");
 }
 
+/* Paused: records keep arriving, and staff see how many wait, not the count at the moment of the
+ * pause (the throttled post may have skipped it). */
+static void
+show_paused (FoyerSyncEngine *self)
+{
+  gint64 pending = self->work.pending;
+
+  set_state (self, FOYER_SYNC_STATE_PAUSED);
+  refresh_counts (self);
+  if (self->work.pending != pending)
+    post_status (self, TRUE);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -1247,18 +1265,12 @@ worker_main (gpointer data)
     if (g_cancellable_is_cancelled (self->cancellable))
       break;
 
-    if (self->store == NULL && !self->work.paused)
-      open_store (self);
-
-    if (self->store == NULL || self->work.paused) {
-      gint64 pending = self->work.pending;
-
-      set_state (self, FOYER_SYNC_STATE_PAUSED);
-      /* Records keep arriving while paused: staff see how many wait, not the count at the
-       * moment of the pause (the throttled post above may have skipped it). */
-      refresh_counts (self);
-      if (self->work.pending != pending)
-        post_status (self, TRUE);
+    if (self->store == NULL && !self->work.paused &&
+        (now < self->backoff_until || !open_store (self)) && !self->work.paused) {
+      set_state (self, FOYER_SYNC_STATE_BACKOFF);   /* the database is locked: again later */
+      deadline = self->backoff_until;
+    } else if (self->store == NULL || self->work.paused) {
+      show_paused (self);
     } else if (self->backend == NULL) {
       set_state (self, FOYER_SYNC_STATE_DISABLED);
     } else if (now < self->backoff_until) {
