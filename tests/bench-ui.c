@@ -385,8 +385,7 @@ typedef struct {
   guint   rows;          /* per pull */
   guint   rounds;        /* pulls, each between two blocks of idle scans */
   double  pull_s[MAX_PULLS];
-  guint   scans[MAX_PULLS];
-  double  p95[MAX_PULLS];
+  guint   scans[MAX_PULLS];  /* scans during each pull, in order in the pooled array */
   gint64  counted;       /* seeded rows found in the kiosk's store afterwards */
   guint64 hand_backs;    /* status messages the engine handed to the main thread */
   guint   live;          /* LIVE badges used so far */
@@ -480,14 +479,6 @@ measure_during_pull (FoyerWindow       *window,
   foyer_sync_engine_stop (engine);
   g_clear_pointer (&watch.last, foyer_sync_status_free);
   run->scans[round] = pull_scans->len - first;
-  if (run->scans[round] > 0) {
-    g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-
-    for (guint i = first; i < pull_scans->len; i++)
-      g_array_append_val (ms, g_array_index (pull_scans, ScanTimes, i).total);
-    g_array_sort (ms, compare_double);
-    run->p95[round] = g_array_index (ms, double, MIN (ms->len - 1, (guint)(ms->len * 0.95)));
-  }
 }
 
 static double
@@ -646,9 +637,16 @@ report_pull (GArray        *idle_scans,
 
     report_scans (name, late_ms, early_ms);
   }
-  for (guint r = 0; r < run->rounds; r++)
+  for (guint r = 0, from = 0; r < run->rounds; from += run->scans[r++]) {
+    g_autoptr(GArray) scans = g_array_new (FALSE, FALSE, sizeof (ScanTimes));
+    g_autoptr(GArray) ms = NULL;
+
+    if (run->scans[r] > 0)
+      g_array_append_vals (scans, &g_array_index (pull_scans, ScanTimes, from), run->scans[r]);
+    ms = part_values (scans, PART_TOTAL);
     g_print ("  pull %u: %.2f s, %u scans during it, their p95 %.1f ms\n", r + 1, run->pull_s[r],
-             run->scans[r], run->scans[r] > 0 ? run->p95[r] : 0.0);
+             run->scans[r], ms->len > 0 ? pct (ms, 0.95) : 0.0);
+  }
   g_print ("  %" G_GINT64_FORMAT " of %u rows in the kiosk's store (%s); %" G_GUINT64_FORMAT
            " status hand-backs to the main thread\n", run->counted, run->rows * run->rounds,
            run->counted == (gint64)run->rows * run->rounds ? "complete" : "INCOMPLETE",
