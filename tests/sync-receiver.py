@@ -256,9 +256,12 @@ class Handler(BaseHTTPRequestHandler):
                 if cmd["mode"] == "random":
                     STATE.rng = random.Random(int(cmd.get("seed", 0)))
         pull.control(cmd)
-        self.send_json(200, {"ok": True})
+        # A "down" answer closes its own connection (send_header() sees "Connection: close");
+        # go_down() drops every other one. Dropped with the rest, the answer could reach the
+        # test as a reset (curl error 56).
+        self.send_json(200, {"ok": True}, {"Connection": "close"} if down else None)
         if down:
-            threading.Thread(target=go_down, daemon=True).start()
+            threading.Thread(target=go_down, args=(self.connection,), daemon=True).start()
 
     def records(self):
         try:
@@ -383,12 +386,13 @@ class Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def go_down():
-    """Stop listening and drop every open connection; main() comes back after a while."""
+def go_down(keep):
+    """Stop listening and drop every open connection but keep (the control request's, which
+    closes by itself once answered); main() comes back after a while."""
     server = STATE.server
     server.shutdown()
     with STATE.lock:
-        conns = list(STATE.connections)
+        conns = [c for c in STATE.connections if c is not keep]
     for c in conns:
         try:
             c.shutdown(socket.SHUT_RDWR)
