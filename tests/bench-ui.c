@@ -19,8 +19,13 @@
  * FOYER_BENCH_UI_PULL_ROWS shrinks each pull for quick runs (0 skips them) and
  * FOYER_BENCH_UI_PULLS sets how many (at most 10). Head office runs on another machine: here
  * sync-receiver.py shares the kiosk's two cores, so it runs at idle priority (SCHED_IDLE, else
- * nice 19) and takes only what the kiosk leaves; everything the kiosk does (the sync engine's
- * threads, their writes, their hand-backs to the main thread) runs as in the kiosk. The
+ * nice 19), and it builds the pages of each pull's rows (JSON, gzip) when it is told of them,
+ * before the pull, not while the kiosk asks for them ("warm"; FOYER_BENCH_UI_COLD=1 builds them
+ * during the pull, as before). Building them took about as much CPU as the whole pull, and
+ * SCHED_IDLE did not keep it off the UI thread's core: with EEVDF a woken UI thread was seen
+ * to wait 5 ms while a SCHED_IDLE request thread of the receiver ran (perf sched). Everything
+ * the kiosk does (the sync engine's threads: fetching, inflating and parsing each page, writing
+ * its rows; their hand-backs to the main thread) runs as in the kiosk. The
  * pull's own time is printed with the latencies, and so is where a scan's time went, idle and
  * during the pull (p50, p95 and the mean over the slowest 5 %): the UI thread on a core and
  * waiting for one (the kernel's accounting, /proc/thread-self/schedstat: CPU contention rather
@@ -388,6 +393,9 @@ typedef struct {
   guint   scans[MAX_PULLS];  /* scans during each pull, in order in the pooled array */
   gint64  counted;       /* seeded rows found in the kiosk's store afterwards */
   guint64 hand_backs;    /* status messages the engine handed to the main thread */
+  gboolean cold;         /* head office builds each page when asked (FOYER_BENCH_UI_COLD) */
+  gint64  pages;         /* pages of registrations head office served */
+  gint64  warm_pages;    /* of which built before the pull */
   guint   live;          /* LIVE badges used so far */
 } PullRun;
 
@@ -456,7 +464,8 @@ measure_during_pull (FoyerWindow       *window,
   gint64 t0;
 
   foyer_test_receiver_control (receiver, "{\"seed_registrations\": {\"n\": %u, "
-                               "\"prefix\": \"HQ%u-\"}}", run->rows, round);
+                               "\"prefix\": \"HQ%u-\", \"warm\": %s}}", run->rows, round,
+                               run->cold ? "false" : "true");
   engine = foyer_sync_engine_new (config, foyer_store_get_path (store), &error);
   g_assert_no_error (error);
   g_signal_connect (engine, "status-changed", G_CALLBACK (foyer_test_sync_watch_cb), &watch);
@@ -651,8 +660,30 @@ report_pull (GArray        *idle_scans,
            " status hand-backs to the main thread\n", run->counted, run->rows * run->rounds,
            run->counted == (gint64)run->rows * run->rounds ? "complete" : "INCOMPLETE",
            run->hand_backs);
+  g_print ("  head office served %" G_GINT64_FORMAT " pages of registrations, %" G_GINT64_FORMAT
+           " of them built before the pull%s\n", run->pages, run->warm_pages,
+           run->cold ? " (FOYER_BENCH_UI_COLD)" : "");
   if (pull_ms->len > 0)
     report_breakdown (idle_scans, pull_scans);
+}
+
+/* How many pages of registrations head office served, and how many of them it had built
+ * before the pull (sync-receiver.py's /_pulls). */
+static void
+count_pages (FoyerTestReceiver *receiver,
+             PullRun           *run)
+{
+  g_autoptr(JsonObject) stats = foyer_test_receiver_get (receiver, "/_pulls");
+  JsonArray *requests = json_object_get_array_member (stats, "requests");
+
+  run->warm_pages = json_object_get_int_member (stats, "warm_hits");
+  for (guint i = 0; i < json_array_get_length (requests); i++) {
+    JsonArray *request = json_array_get_array_element (requests, i);
+
+    if (g_strcmp0 (json_array_get_string_element (request, 0), "registrations") == 0 &&
+        json_array_get_int_element (request, 2) > 0)
+      run->pages++;
+  }
 }
 
 /* Blocks of idle scans with a pull between each two; aborts if a pull did not land. The
@@ -676,6 +707,7 @@ bench_pull (FoyerWindow *window,
                                                    : PULLS };
   guint idle = 0;
 
+  run.cold = g_strcmp0 (g_getenv ("FOYER_BENCH_UI_COLD"), "1") == 0;
   if (run.rows == 0 || run.rounds == 0)
     return;
   run.rounds = MIN (run.rounds, MAX_PULLS);
@@ -696,6 +728,7 @@ bench_pull (FoyerWindow *window,
   }
   sqlite3_trace_v2 (store->db, 0, NULL, NULL);
   g_clear_pointer (&stmt_started, g_hash_table_unref);
+  count_pages (receiver, &run);
   run.counted = foyer_test_count_rows (foyer_store_get_path (store), "SELECT count(*) FROM "
                                        "preregistrations WHERE badge_code LIKE 'HQ%'");
   report_pull (idle_scans, pull_scans, early_scans, late_scans, &run);
