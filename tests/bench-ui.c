@@ -662,7 +662,8 @@ report_pull (GArray        *idle_scans,
            run->hand_backs);
   g_print ("  head office served %" G_GINT64_FORMAT " pages of registrations, %" G_GINT64_FORMAT
            " of them built before the pull%s\n", run->pages, run->warm_pages,
-           run->cold ? " (FOYER_BENCH_UI_COLD)" : "");
+           run->cold ? " (FOYER_BENCH_UI_COLD)"
+           : run->warm_pages < run->pages ? " (NOT ALL: head office's CPU is in the figures)" : "");
   if (pull_ms->len > 0)
     report_breakdown (idle_scans, pull_scans);
 }
