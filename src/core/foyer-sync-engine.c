@@ -1147,7 +1147,7 @@ can_long_poll (FoyerSyncEngine *self)
          foyer_sync_backend_has_feature (self->backend, FOYER_PULL_CHECK_INS);
 }
 
-static gboolean
+static void
 open_store (FoyerSyncEngine *self)
 {
   g_autoptr(GError) error = NULL;
@@ -1162,11 +1162,10 @@ open_store (FoyerSyncEngine *self)
       schedule_backoff (self, 0);
     else
       set_paused (self, FOYER_SYNC_ERROR_CONFIG, message);
-    return FALSE;
+    return;
   }
   /* foyer_store_open() gives back records a crashed process left in flight. */
   self->work.inside = foyer_store_get_inside (self->store, NULL, NULL);
-  return TRUE;
 }
 
 /* Sleeps until deadline (monotonic; -1 = no timeout) or an event. Returns FALSE when stopping. */
@@ -1265,12 +1264,14 @@ worker_main (gpointer data)
     if (g_cancellable_is_cancelled (self->cancellable))
       break;
 
-    if (self->store == NULL && !self->work.paused &&
-        (now < self->backoff_until || !open_store (self)) && !self->work.paused) {
+    if (self->store == NULL && !self->work.paused && now >= self->backoff_until)
+      open_store (self);   /* a file another program holds: it backs off, else it pauses */
+
+    if (self->work.paused) {
+      show_paused (self);
+    } else if (self->store == NULL) {
       set_state (self, FOYER_SYNC_STATE_BACKOFF);   /* the database is locked: again later */
       deadline = self->backoff_until;
-    } else if (self->store == NULL || self->work.paused) {
-      show_paused (self);
     } else if (self->backend == NULL) {
       set_state (self, FOYER_SYNC_STATE_DISABLED);
     } else if (now < self->backoff_until) {
